@@ -1,0 +1,34 @@
+import { util } from '@aws-appsync/utils';
+import type { Context, NONERequest } from '@aws-appsync/utils';
+import type { ImageEvent, MutationPublishImageProcessedArgs } from './generated/graphql.ts';
+import { toImage } from './lib/imageDocument.ts';
+import type { ImageDocument } from './lib/imageDocument.ts';
+
+/**
+ * The backend (IAM only, per the schema) reports an outcome; the NONE data source echoes it so
+ * AppSync fans it out to `onImageProcessed` subscribers. Checked here because a malformed event
+ * would reach users' screens.
+ */
+export function request(ctx: Context<MutationPublishImageProcessedArgs>): NONERequest {
+  const { imageId, ownerSub, status, reason } = ctx.args.input;
+  // AppSync hands AWSJSON arguments to resolvers already parsed; a string is accepted too.
+  const raw = ctx.args.input.image as unknown;
+  const image = (typeof raw === 'string' ? JSON.parse(raw) : raw) as ImageDocument | null | undefined;
+  if (status !== 'PROCESSED' && status !== 'FAILED') {
+    util.error(`status must be PROCESSED or FAILED, got ${status}`, 'BadRequest');
+  }
+  if (status === 'PROCESSED' && !image) {
+    util.error('A PROCESSED event needs the image', 'BadRequest');
+  }
+  if (status === 'FAILED' && !reason) {
+    util.error('A FAILED event needs a reason', 'BadRequest');
+  }
+  if (image && (image.id !== imageId || image.ownerSub !== ownerSub)) {
+    util.error('image.id and image.ownerSub must match imageId and ownerSub', 'BadRequest');
+  }
+  return { payload: { imageId, ownerSub, status, reason: reason ?? null, image: image ? toImage(image) : null } };
+}
+
+export function response(ctx: Context<MutationPublishImageProcessedArgs>): ImageEvent {
+  return ctx.result as ImageEvent;
+}

@@ -1,0 +1,23 @@
+import { extensions, util } from '@aws-appsync/utils';
+import type { Context, NONERequest } from '@aws-appsync/utils';
+import type { SubscriptionOnImageProcessedArgs } from './generated/graphql.ts';
+import { callerSub } from './lib/identity.ts';
+
+/** Refuses callers without a user identity before the subscription is registered. */
+export function request(ctx: Context<SubscriptionOnImageProcessedArgs>): NONERequest {
+  callerSub(ctx.identity);
+  return { payload: null };
+}
+
+/**
+ * The owner filter comes from the verified identity, so a user can never subscribe to another
+ * user's events, whatever arguments they pass.
+ */
+export function response(ctx: Context<SubscriptionOnImageProcessedArgs>): null {
+  const filter: Record<string, { eq: string }> = { ownerSub: { eq: callerSub(ctx.identity) } };
+  if (ctx.args.imageId) {
+    filter.imageId = { eq: ctx.args.imageId };
+  }
+  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter(filter));
+  return null;
+}

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import * as resolver from '../Query.searchImages.ts';
+import { ALICE, BOB, IAM_IDENTITY, cognitoIdentity, context, run } from './context.ts';
+
+const FACET_AGGS = {
+  labels: { terms: { field: 'labelNames.keyword', size: 20 } },
+  formats: { terms: { field: 'format', size: 10 } },
+  cameras: { terms: { field: 'cameraName.keyword', size: 20 } },
+  years: { date_histogram: { field: 'takenAt', calendar_interval: 'year', format: 'yyyy', min_doc_count: 1 } },
+};
+const NEWEST = [{ uploadedAt: { order: 'desc' } }, { id: { order: 'asc' } }];
+
+function request(args: Record<string, unknown>, identity: unknown = cognitoIdentity(ALICE)) {
+  const ctx = context({ args, identity });
+  const evaluation = run(resolver.request, ctx);
+  return { ...evaluation, stash: ctx.stash };
+}
+
+function doc(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    ownerSub: ALICE,
+    fileName: `${id}.jpg`,
+    originalKey: `uploads/${ALICE}/${id}/${id}.jpg`,
+    thumbnails: [],
+    location: null,
+    altitude: null,
+    status: 'PROCESSED',
+    ...overrides,
+  };
+}
+
+describe('Query.searchImages request', () => {
+  it('without arguments lists the caller’s visible images, newest first, 24 per page', () => {
+    const { result, error, stash } = request({});
+    expect(error).toBeUndefined();
+    expect(result).toEqual({
+      operation: 'POST',
+      path: '/images/_search',
+      params: {
+        body: {
+          size: 25,
+          track_total_hits: true,
+          query: {
+            bool: {
+              must: [{ match_all: {} }],
+              filter: [{ term: { ownerSub: ALICE } }],
+              must_not: [{ term: { status: 'DELETED' } }, { term: { moderated: true } }],
+            },
+          },
+          sort: NEWEST,
+          aggs: FACET_AGGS,
+        },
+      },
+    });
+    expect(stash).toEqual({ page: { first: 24, sort: 'NEWEST' } });
+  });
+
+  it('searches labels, text, file name and camera with boosts and typo tolerance, by relevance', () => {
+    const body = request({ query: '  red car ' }).result?.params?.body as Record<string, unknown>;
+    expect(body.query).toEqual({
+      bool: {
+        must: [
+          {
+            multi_match: {
+              query: 'red car',
+              type: 'best_fields',
+              fields: ['labelNames^3', 'detectedText^2', 'fileName^2', 'cameraName'],
+              fuzziness: 'AUTO',
+            },
+          },
+        ],
+        filter: [{ term: { ownerSub: ALICE } }],
+        must_not: [{ term: { status: 'DELETED' } }, { term: { moderated: true } }],
+      },
+    });
+    expect(body.sort).toEqual([{ _score: { order: 'desc' } }, { uploadedAt: { order: 'desc' } }, { id: { order: 'asc' } }]);
+  });
+
+  it('turns every filter into its clause, the owner first', () => {
+    const body = request({
+      filter: {
+        labels: ['Dog', 'Beach'],
+        takenAfter: '2020-01-01T00:00:00Z',
+        takenBefore: '2020-12-31T23:59:59Z',
+        uploadedAfter: '2024-05-01T00:00:00Z',
+        formats: ['JPEG', 'PNG'],
+        minWidth: 800,
+        minHeight: 600,
+        hasFaces: true,
+        camera: 'SONY NEX-3N',
+        near: { lat: 48.85, lon: 2.35, radiusKm: 12.5 },
+        statuses: ['FAILED'],
+        includeModerated: true,
+      },
+      sort: 'TAKEN',
+      first: 10,
+    }).result?.params?.body as Record<string, unknown>;
+    expect(body.size).toBe(11);
+    expect(body.query).toEqual({
+      bool: {
+        must: [{ match_all: {} }],
+        filter: [
+          { term: { ownerSub: ALICE } },
+          { term: { 'labelNames.keyword': 'Dog' } },
+          { term: { 'labelNames.keyword': 'Beach' } },
+          { range: { takenAt: { gte: '2020-01-01T00:00:00Z', lte: '2020-12-31T23:59:59Z' } } },
+          { range: { uploadedAt: { gte: '2024-05-01T00:00:00Z' } } },
+          { terms: { format: ['JPEG', 'PNG'] } },
+          { range: { width: { gte: 800 } } },
+          { range: { height: { gte: 600 } } },
+          { range: { faceCount: { gte: 1 } } },
+          { term: { 'cameraName.keyword': 'SONY NEX-3N' } },
+          { terms: { status: ['FAILED'] } },
+          { geo_distance: { distance: '12.5km', location: { lat: 48.85, lon: 2.35 } } },
+        ],
+        must_not: [],
+      },
+    });
+    expect(body.sort).toEqual([{ takenAt: { order: 'desc', missing: 0 } }, { id: { order: 'asc' } }]);
+  });
+
+  it('hasFaces: false keeps only images without faces', () => {
+    const body = request({ filter: { hasFaces: false } }).result?.params?.body as { query: { bool: { filter: unknown[] } } };
+    expect(body.query.bool.filter).toContainEqual({ bool: { must_not: [{ range: { faceCount: { gte: 1 } } }] } });
+  });
+
+  it('scopes by the caller’s identity only', () => {
+    const bob = request({ filter: { labels: ['Dog'] } }, cognitoIdentity(BOB)).result?.params?.body as {
+      query: { bool: { filter: unknown[] } };
+    };
+    expect(bob.query.bool.filter[0]).toEqual({ term: { ownerSub: BOB } });
+    expect(JSON.stringify(bob)).not.toContain(ALICE);
+  });
+
+  it('refuses callers without a user identity', () => {
+    expect(request({}, IAM_IDENTITY).error?.errorType).toBe('Unauthorized');
+    expect(request({}, null).error?.errorType).toBe('Unauthorized');
+  });
+
+  it.each([0, -1, 101])('refuses first = %i', (first) => {
+    const { error, result } = request({ first });
+    expect(result).toBeUndefined();
+    expect(error).toEqual(expect.objectContaining({ errorType: 'BadRequest', message: `first must be between 1 and 100, got ${first}` }));
+  });
+
+  it('accepts first = 100', () => {
+    expect(request({ first: 100 }).result?.params?.body).toEqual(expect.objectContaining({ size: 101 }));
+  });
+
+  it.each([
+    [{ lat: 91, lon: 0, radiusKm: 1 }, 'near: lat must be within -90..90 and lon within -180..180'],
+    [{ lat: 0, lon: -181, radiusKm: 1 }, 'near: lat must be within -90..90 and lon within -180..180'],
+    [{ lat: 0, lon: 0, radiusKm: 0 }, 'near: radiusKm must be greater than 0 and at most 20000'],
+    [{ lat: 0, lon: 0, radiusKm: 20001 }, 'near: radiusKm must be greater than 0 and at most 20000'],
+  ])('refuses near = %j', (near, message) => {
+    expect(request({ filter: { near } }).error).toEqual(expect.objectContaining({ errorType: 'BadRequest', message }));
+  });
+});
+
+describe('Query.searchImages response and cursors', () => {
+  const hits = [
+    { _id: 'A', _source: doc('A', { location: { lat: 1, lon: 2 }, altitude: 30 }), sort: [1700000000300, 'A'] },
+    { _id: 'B', _source: doc('B'), sort: [1700000000200, 'B'] },
+    { _id: 'C', _source: doc('C'), sort: [1700000000100, 'C'] },
+  ];
+  const result = {
+    hits: { total: { value: 7, relation: 'eq' }, hits },
+    aggregations: {
+      labels: { buckets: [{ key: 'Dog', doc_count: 5 }, { key: 'Beach', doc_count: 2 }] },
+      formats: { buckets: [{ key: 'JPEG', doc_count: 7 }] },
+      cameras: { buckets: [] },
+      years: { buckets: [{ key: 1577836800000, key_as_string: '2020', doc_count: 4 }] },
+    },
+  };
+
+  function respond(stash: Record<string, unknown>, data: unknown = result) {
+    return run(resolver.response, context({ result: data, stash }));
+  }
+
+  it('cuts the page, reports the next one and maps documents and facets', () => {
+    const { result: connection, error } = respond({ page: { first: 2, sort: 'NEWEST' } });
+    expect(error).toBeUndefined();
+    expect(connection?.items.map((image) => image.id)).toEqual(['A', 'B']);
+    expect(connection?.items[0]?.location).toEqual({ lat: 1, lon: 2, altitude: 30 });
+    expect(connection?.totalCount).toBe(7);
+    expect(connection?.pageInfo.hasNextPage).toBe(true);
+    expect(connection?.facets).toEqual({
+      labels: [{ value: 'Dog', count: 5 }, { value: 'Beach', count: 2 }],
+      formats: [{ value: 'JPEG', count: 7 }],
+      cameras: [],
+      years: [{ value: '2020', count: 4 }],
+    });
+  });
+
+  it('continues after the last item of the page with search_after', () => {
+    const cursor = respond({ page: { first: 2, sort: 'NEWEST' } }).result?.pageInfo.endCursor;
+    expect(cursor).toEqual(expect.any(String));
+    const next = request({ after: cursor });
+    expect(next.error).toBeUndefined();
+    expect((next.result?.params?.body as Record<string, unknown>).search_after).toEqual([1700000000200, 'B']);
+  });
+
+  it('round-trips relevance cursors with fractional scores', () => {
+    const scored = { hits: { total: { value: 1, relation: 'eq' }, hits: [{ ...hits[0], sort: [2.7182817, 1700000000300, 'A'] }] } };
+    const cursor = respond({ page: { first: 5, sort: 'RELEVANCE' } }, scored).result?.pageInfo;
+    expect(cursor?.hasNextPage).toBe(false);
+    const next = request({ query: 'dog', after: cursor?.endCursor });
+    expect((next.result?.params?.body as Record<string, unknown>).search_after).toEqual([2.7182817, 1700000000300, 'A']);
+  });
+
+  it('gives no cursor for an empty page', () => {
+    const empty = { hits: { total: { value: 0, relation: 'eq' }, hits: [] } };
+    const { result: connection } = respond({ page: { first: 24, sort: 'NEWEST' } }, empty);
+    expect(connection?.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(connection?.facets.labels).toEqual([]);
+  });
+
+  it.each([
+    ['not base64 at all!', 'garbage'],
+    [Buffer.from('NEWEST|123').toString('base64'), 'too few values'],
+    [Buffer.from('NEWEST|abc|B').toString('base64'), 'a non-number where a number belongs'],
+    [Buffer.from('NEWEST|1|B"}').toString('base64'), 'an id with forbidden characters'],
+    [Buffer.from('OLDEST|1|B').toString('base64'), 'a cursor of another sort'],
+  ])('refuses %s (%s)', (after) => {
+    const { error, result } = request({ after });
+    expect(result).toBeUndefined();
+    expect(error?.errorType).toBe('BadRequest');
+    expect(error?.message).toMatch(/^Invalid cursor/);
+  });
+
+  it('raises a data source failure with its type', () => {
+    const { error } = run(
+      resolver.response,
+      context({ error: { message: 'index_not_found_exception', type: 'OpenSearch:Error' }, stash: { page: { first: 2, sort: 'NEWEST' } } }),
+    );
+    expect(error).toEqual(expect.objectContaining({ message: 'index_not_found_exception', errorType: 'OpenSearch:Error' }));
+  });
+});

@@ -1,0 +1,154 @@
+import { util } from '@aws-appsync/utils';
+import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../generated/graphql.ts';
+import { decodeCursor } from './cursor.ts';
+import { FIELD } from './imageDocument.ts';
+
+/**
+ * Builds OpenSearch query DSL from `searchImages` arguments. Only constructs the local search
+ * engine (local/opensearch) supports are emitted, so local and AWS results agree.
+ */
+type Clause = Record<string, unknown>;
+
+export const PAGE_SIZE = { default: 24, max: 100 } as const;
+const FACET_SIZE = { labels: 20, formats: 10, cameras: 20 } as const;
+const MAX_RADIUS_KM = 20000;
+
+/** Full-text fields and their boosts: a label match outranks a word in the file name. */
+const TEXT_FIELDS = [`${FIELD.labelText}^3`, `${FIELD.detectedText}^2`, `${FIELD.fileName}^2`, FIELD.cameraText];
+
+/** Orders, each ending with the id so that ties have a stable order for `search_after`. */
+const SORTS: Record<ImageSort, Clause[]> = {
+  RELEVANCE: [{ _score: { order: 'desc' } }, { [FIELD.uploadedAt]: { order: 'desc' } }, { [FIELD.id]: { order: 'asc' } }],
+  NEWEST: [{ [FIELD.uploadedAt]: { order: 'desc' } }, { [FIELD.id]: { order: 'asc' } }],
+  OLDEST: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],
+  // An explicit `missing` keeps sort values plain numbers: `_last` would hand back Long.MIN_VALUE,
+  // which JSON numbers cannot carry exactly into the next page's search_after.
+  TAKEN: [{ [FIELD.takenAt]: { order: 'desc', missing: 0 } }, { [FIELD.id]: { order: 'asc' } }],
+};
+
+export interface SearchPlan {
+  /** The request body for POST /{index}/_search. */
+  body: Clause;
+  /** What the response needs to cut the page and encode its cursor. */
+  page: { first: number; sort: ImageSort };
+}
+
+export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): SearchPlan {
+  const first = pageSize(args.first);
+  const text = args.query ? args.query.trim() : '';
+  const sort: ImageSort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
+  const filter = args.filter ?? {};
+  const body: Clause = {
+    // One extra hit tells whether another page follows, without a second query.
+    size: first + 1,
+    track_total_hits: true,
+    query: {
+      bool: {
+        must: text ? [textQuery(text)] : [{ match_all: {} }],
+        filter: [{ term: { [FIELD.owner]: ownerSub } }, ...filterClauses(filter)],
+        must_not: exclusions(filter),
+      },
+    },
+    sort: SORTS[sort],
+    aggs: FACET_AGGS,
+  };
+  if (args.after) {
+    body.search_after = decodeCursor(sort, args.after);
+  }
+  return { body, page: { first, sort } };
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) {
+    return PAGE_SIZE.default;
+  }
+  if (first < 1 || first > PAGE_SIZE.max) {
+    util.error(`first must be between 1 and ${PAGE_SIZE.max}, got ${first}`, 'BadRequest');
+  }
+  return first;
+}
+
+function textQuery(text: string): Clause {
+  return { multi_match: { query: text, type: 'best_fields', fields: TEXT_FIELDS, fuzziness: 'AUTO' } };
+}
+
+function filterClauses(filter: ImageFilter): Clause[] {
+  const clauses: Clause[] = [];
+  for (const label of filter.labels ?? []) {
+    clauses.push({ term: { [FIELD.labelKeyword]: label } });
+  }
+  const taken = dateRange(filter.takenAfter, filter.takenBefore);
+  if (taken) {
+    clauses.push({ range: { [FIELD.takenAt]: taken } });
+  }
+  const uploaded = dateRange(filter.uploadedAfter, filter.uploadedBefore);
+  if (uploaded) {
+    clauses.push({ range: { [FIELD.uploadedAt]: uploaded } });
+  }
+  if (filter.formats && filter.formats.length > 0) {
+    clauses.push({ terms: { [FIELD.format]: filter.formats } });
+  }
+  if (filter.minWidth !== null && filter.minWidth !== undefined) {
+    clauses.push({ range: { [FIELD.width]: { gte: filter.minWidth } } });
+  }
+  if (filter.minHeight !== null && filter.minHeight !== undefined) {
+    clauses.push({ range: { [FIELD.height]: { gte: filter.minHeight } } });
+  }
+  if (filter.hasFaces === true) {
+    clauses.push({ range: { [FIELD.faceCount]: { gte: 1 } } });
+  }
+  if (filter.hasFaces === false) {
+    clauses.push({ bool: { must_not: [{ range: { [FIELD.faceCount]: { gte: 1 } } }] } });
+  }
+  if (filter.camera) {
+    clauses.push({ term: { [FIELD.cameraKeyword]: filter.camera } });
+  }
+  if (filter.statuses && filter.statuses.length > 0) {
+    clauses.push({ terms: { [FIELD.status]: filter.statuses } });
+  }
+  if (filter.near) {
+    const { lat, lon, radiusKm } = filter.near;
+    if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+      util.error('near: lat must be within -90..90 and lon within -180..180', 'BadRequest');
+    }
+    if (!(radiusKm > 0) || radiusKm > MAX_RADIUS_KM) {
+      util.error(`near: radiusKm must be greater than 0 and at most ${MAX_RADIUS_KM}`, 'BadRequest');
+    }
+    clauses.push({ geo_distance: { distance: `${radiusKm}km`, [FIELD.location]: { lat, lon } } });
+  }
+  return clauses;
+}
+
+function dateRange(after: string | null | undefined, before: string | null | undefined): Clause | null {
+  if (!after && !before) {
+    return null;
+  }
+  const range: Clause = {};
+  if (after) {
+    range.gte = after;
+  }
+  if (before) {
+    range.lte = before;
+  }
+  return range;
+}
+
+/** Deleted images are gone unless asked for by status; moderated ones are hidden unless asked for. */
+function exclusions(filter: ImageFilter): Clause[] {
+  const clauses: Clause[] = [];
+  if (!filter.statuses || filter.statuses.length === 0) {
+    clauses.push({ term: { [FIELD.status]: 'DELETED' } });
+  }
+  if (filter.includeModerated !== true) {
+    clauses.push({ term: { [FIELD.moderated]: true } });
+  }
+  return clauses;
+}
+
+/** Facets are counted over every match (aggregations ignore size and search_after). */
+const FACET_AGGS: Clause = {
+  labels: { terms: { field: FIELD.labelKeyword, size: FACET_SIZE.labels } },
+  formats: { terms: { field: FIELD.format, size: FACET_SIZE.formats } },
+  cameras: { terms: { field: FIELD.cameraKeyword, size: FACET_SIZE.cameras } },
+  years: { date_histogram: { field: FIELD.takenAt, calendar_interval: 'year', format: 'yyyy', min_doc_count: 1 } },
+};
