@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 /** Files that AppSync itself runs (tests and generated types are not deployed). */
 export const RESOLVER_SOURCES = ['resolvers/**/*.ts'];
-const RESOLVER_EXCLUDES = ['resolvers/**/*.test.ts', 'resolvers/__tests__/**', 'resolvers/generated/**'];
+const RESOLVER_EXCLUDES = ['resolvers/**/*.test.ts', 'resolvers/__tests__/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', '.imagegraph/**', '**/generated/**'] },

@@ -1,5 +1,5 @@
 import type { Context, LambdaRequest } from '@aws-appsync/utils';
-import type { MutationDeleteImageArgs } from './generated/graphql.ts';
+import type { MutationDeleteImageArgs } from '../schema/generated/graphql.ts';
 import { invoke, lambdaResult } from './lib/lambdaInvocation.ts';
 
 /** functions/delete-image deletes the caller's original; derived objects follow on ObjectRemoved. */

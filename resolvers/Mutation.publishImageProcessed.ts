@@ -1,6 +1,6 @@
 import { util } from '@aws-appsync/utils';
 import type { Context, NONERequest } from '@aws-appsync/utils';
-import type { ImageEvent, MutationPublishImageProcessedArgs } from './generated/graphql.ts';
+import type { ImageEvent, MutationPublishImageProcessedArgs } from '../schema/generated/graphql.ts';
 import { toImage } from './lib/imageDocument.ts';
 import type { ImageDocument } from './lib/imageDocument.ts';
 

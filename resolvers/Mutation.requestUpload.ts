@@ -1,5 +1,5 @@
 import type { Context, LambdaRequest } from '@aws-appsync/utils';
-import type { MutationRequestUploadArgs, UploadTicket } from './generated/graphql.ts';
+import type { MutationRequestUploadArgs, UploadTicket } from '../schema/generated/graphql.ts';
 import { invoke, lambdaResult } from './lib/lambdaInvocation.ts';
 
 /** functions/request-upload validates the input and presigns the upload. */

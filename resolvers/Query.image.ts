@@ -1,5 +1,5 @@
 import type { Context, OpenSearchRequest } from '@aws-appsync/utils';
-import type { QueryImageArgs } from './generated/graphql.ts';
+import type { QueryImageArgs } from '../schema/generated/graphql.ts';
 import { callerSub } from './lib/identity.ts';
 import { FIELD, IMAGES_INDEX, toImage } from './lib/imageDocument.ts';
 import { searchResult } from './lib/searchResponse.ts';

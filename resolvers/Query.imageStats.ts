@@ -1,5 +1,5 @@
 import type { Context, OpenSearchRequest } from '@aws-appsync/utils';
-import type { ImageStats } from './generated/graphql.ts';
+import type { ImageStats } from '../schema/generated/graphql.ts';
 import { callerSub } from './lib/identity.ts';
 import { FIELD, IMAGES_INDEX } from './lib/imageDocument.ts';
 import { facetCounts, searchResult } from './lib/searchResponse.ts';

@@ -1,5 +1,5 @@
 import type { Context, OpenSearchRequest } from '@aws-appsync/utils';
-import type { ImageConnection, ImageSort, QuerySearchImagesArgs } from './generated/graphql.ts';
+import type { ImageConnection, ImageSort, QuerySearchImagesArgs } from '../schema/generated/graphql.ts';
 import { encodeCursor } from './lib/cursor.ts';
 import { callerSub } from './lib/identity.ts';
 import { IMAGES_INDEX, toImage } from './lib/imageDocument.ts';

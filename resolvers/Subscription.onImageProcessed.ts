@@ -1,6 +1,6 @@
 import { extensions, util } from '@aws-appsync/utils';
 import type { Context, NONERequest } from '@aws-appsync/utils';
-import type { SubscriptionOnImageProcessedArgs } from './generated/graphql.ts';
+import type { SubscriptionOnImageProcessedArgs } from '../schema/generated/graphql.ts';
 import { callerSub } from './lib/identity.ts';
 
 /** Refuses callers without a user identity before the subscription is registered. */

@@ -41,3 +41,9 @@ export async function toLambdaResult<T>(operation: () => Promise<T>): Promise<La
     throw error;
   }
 }
+
+/** The calling user's `sub`; IAM callers have none and may not act for a user. */
+export function requireUser(identity: CallerIdentity): string {
+  if (!identity.sub) throw new UserError('Unauthorized', 'Only signed-in users can do this');
+  return identity.sub;
+}

@@ -55,6 +55,6 @@ export function context(input: ContextInput = {}): Context {
 }
 
 /** Runs one handler as AppSync would and returns everything it produced. */
-export function run<T>(handler: (ctx: Context) => T, ctx: Context, options?: EvaluationOptions) {
-  return evaluate(() => handler(ctx), options);
+export function run<T, C extends Context>(handler: (ctx: C) => T, ctx: Context, options?: EvaluationOptions) {
+  return evaluate(() => handler(ctx as C), options);
 }

@@ -1,3 +1,4 @@
+import type { Context } from '@aws-appsync/utils';
 import { describe, expect, it } from 'vitest';
 import * as originalUrl from '../Image.originalUrl.ts';
 import * as deleteImage from '../Mutation.deleteImage.ts';
@@ -10,10 +11,10 @@ const ticket = { imageId: '01JD0000000000000000000000', key: 'uploads/x/y/beach.
 
 describe('Lambda-backed mutations', () => {
   it.each([
-    ['requestUpload', requestUpload, { input }],
-    ['deleteImage', deleteImage, { id: '01JD0000000000000000000000' }],
-  ] as const)('%s invokes its function with the caller and the arguments', (_name, resolver, args) => {
-    expect(run(resolver.request, context({ args })).result).toEqual({
+    ['requestUpload', requestUpload.request as (ctx: Context) => unknown, { input }],
+    ['deleteImage', deleteImage.request as (ctx: Context) => unknown, { id: '01JD0000000000000000000000' }],
+  ] as const)('%s invokes its function with the caller and the arguments', (_name, request, args) => {
+    expect(run(request, context({ args })).result).toEqual({
       operation: 'Invoke',
       payload: { identity: { sub: ALICE }, arguments: args },
     });

@@ -1,5 +1,5 @@
 import { util } from '@aws-appsync/utils';
-import type { ImageSort } from '../generated/graphql.ts';
+import type { ImageSort } from '../../schema/generated/graphql.ts';
 
 /**
  * Opaque page cursors: base64 of the sort name and the last hit's `sort` values, so the next page

@@ -1,4 +1,4 @@
-import type { Image, Thumbnail } from '../generated/graphql.ts';
+import type { Image, Thumbnail } from '../../schema/generated/graphql.ts';
 
 /** The OpenSearch index that holds one document per image. */
 export const IMAGES_INDEX = 'images';

@@ -1,5 +1,5 @@
 import { util } from '@aws-appsync/utils';
-import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../generated/graphql.ts';
+import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
 import { decodeCursor } from './cursor.ts';
 import { FIELD } from './imageDocument.ts';
 

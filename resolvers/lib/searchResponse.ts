@@ -1,6 +1,6 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
-import type { FacetCount } from '../generated/graphql.ts';
+import type { FacetCount } from '../../schema/generated/graphql.ts';
 import type { ImageDocument } from './imageDocument.ts';
 
 /** The parts of an OpenSearch `_search` response the resolvers read. */

@@ -1,0 +1,49 @@
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { newImageId } from '../shared/image-id.ts';
+import { lambdaContext } from '../shared/testing/lambda-context.ts';
+import { type LocalS3, startLocalS3 } from '../shared/testing/local-s3.ts';
+import type { handler as Handler } from './index.ts';
+
+const USER = { sub: 'a1a1a1a1-0000-4000-8000-000000000001' };
+const context = lambdaContext('delete-image');
+
+describe('delete-image handler', () => {
+  let local: LocalS3;
+  let handler: typeof Handler;
+
+  beforeAll(async () => {
+    local = await startLocalS3();
+    // The handler reads its configuration once, when its module loads.
+    for (const [name, value] of Object.entries(local.env)) vi.stubEnv(name, value);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    ({ handler } = await import('./index.ts'));
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await local.close();
+  });
+
+  it("answers Mutation.deleteImage by deleting the caller's original from the configured S3", async () => {
+    const id = newImageId();
+    const prefix = `uploads/${USER.sub}/${id}/`;
+    await local.s3.send(new PutObjectCommand({ Bucket: local.config.bucket, Key: `${prefix}photo.jpg`, Body: 'x' }));
+
+    await expect(handler({ identity: USER, arguments: { id } }, context)).resolves.toEqual({ data: id });
+    const { KeyCount } = await local.s3.send(new ListObjectsV2Command({ Bucket: local.config.bucket, Prefix: prefix }));
+    expect(KeyCount).toBe(0);
+  });
+
+  it('reports user errors as typed results', async () => {
+    const id = newImageId();
+    await expect(handler({ identity: USER, arguments: { id } }, context)).resolves.toEqual({
+      error: { type: 'NotFound', message: `No image ${id}` },
+    });
+    await expect(handler({ identity: USER, arguments: { id: 'nope' } }, context)).resolves.toEqual({
+      error: { type: 'BadRequest', message: '"nope" is not an image id' },
+    });
+    await expect(handler({ identity: { sub: null }, arguments: { id } }, context)).resolves.toEqual({
+      error: { type: 'Unauthorized', message: 'Only signed-in users can do this' },
+    });
+  });
+});

@@ -1,0 +1,17 @@
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { StorageConfig } from './config.ts';
+
+/**
+ * The one way the functions build their S3 client, so AWS and the local cloud differ only by config.
+ * `credentials` is for tests and tools; on Lambda the role's credentials come from the environment.
+ */
+export function createS3Client(config: StorageConfig, credentials?: S3ClientConfig['credentials']): S3Client {
+  return new S3Client({
+    region: config.region,
+    // Local S3 servers are addressed by host and port, which virtual-hosted buckets cannot use.
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+    // Add checksums only where S3 requires them, which S3-compatible local servers also accept.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    ...(credentials ? { credentials } : {}),
+  });
+}
