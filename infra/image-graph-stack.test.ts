@@ -1,0 +1,453 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../functions/shared/config.ts';
+import { PREFIX } from '../functions/shared/storage-keys.ts';
+import { API_LATENCY_P90_THRESHOLD_MS } from './constructs/monitoring.ts';
+import { PROCESSING_TIMEOUT } from './constructs/processing.ts';
+import type { ImageGraphStack } from './image-graph-stack.ts';
+import { bundleResolvers } from './resolver-bundles.ts';
+import { RESOLVER_WIRING, SIGN_URLS_MAX_BATCH_SIZE, type WiredField } from './resolver-wiring.ts';
+import { OUTPUT_KEYS } from './stack-outputs.ts';
+import { DEFAULT_SETTINGS, resolveSettings } from './stack-props.ts';
+import { createTestStack } from './testing.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: { AWS: unknown };
+  Condition?: unknown;
+}
+
+/** Synth with bundling takes several seconds, more when test files run in parallel. */
+const SYNTH_TIMEOUT_MS = 120_000;
+
+let stack: ImageGraphStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  // The one synth with real esbuild bundling: proves the functions bundle locally, without Docker.
+  stack = createTestStack().stack;
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+}, SYNTH_TIMEOUT_MS);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (type: string, predicate: (r: Resource) => boolean) => {
+  const found = ofType(type).filter(([, r]) => predicate(r));
+  expect(found).toHaveLength(1);
+  return found[0]![0];
+};
+/** The logical id a `{ Ref }` or `{ Fn::GetAtt }` points at. */
+const targetOf = (reference: unknown): string => {
+  const { Ref, 'Fn::GetAtt': getAtt } = reference as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  const target = Ref ?? getAtt?.[0];
+  if (!target) throw new Error(`not a reference: ${JSON.stringify(reference)}`);
+  return target;
+};
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+const statementsOf = (policy: Resource): Statement[] =>
+  (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+/** Every statement of every IAM policy attached to the role with this logical id. */
+const statementsOfRole = (roleId: string): Statement[] =>
+  ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as unknown[]).some((r) => targetOf(r) === roleId))
+    .flatMap(([, p]) => statementsOf(p));
+const roleOfFunction = (functionId: string): string => targetOf(resources[functionId]!.Properties.Role);
+const variablesOf = (fn: Resource) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const functionByEntry = (description: RegExp) =>
+  logicalIdOf('AWS::Lambda::Function', (r) => description.test(String(r.Properties.Description)));
+
+describe('storage', () => {
+  it('blocks public access, encrypts, enforces TLS and is retained', () => {
+    const imagesId = logicalIdOf('AWS::S3::Bucket', (r) => r.Properties.CorsConfiguration !== undefined);
+    const images = resources[imagesId]!;
+    expect(images.DeletionPolicy).toBe('Retain');
+    expect(images.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LoggingConfiguration: { DestinationBucketName: expect.anything() },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: imagesId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('allows browser uploads by CORS and aborts incomplete multipart uploads', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [
+          Match.objectLike({
+            AllowedMethods: Match.arrayEquals(['POST', 'PUT', 'GET']),
+            AllowedOrigins: DEFAULT_SETTINGS.corsOrigins,
+          }),
+        ],
+      },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })],
+      },
+    });
+  });
+});
+
+describe('processing pipeline', () => {
+  it('redrives to an SSE, TLS-only dead-letter queue after maxReceiveCount deliveries', () => {
+    const dlqId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy === undefined);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+      VisibilityTimeout: Match.anyValue(),
+    });
+    for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('keeps messages invisible for at least six processing timeouts', () => {
+    const [, queue] = ofType('AWS::SQS::Queue').find(([, r]) => r.Properties.RedrivePolicy)!;
+    const visibilityTimeout = queue.Properties.VisibilityTimeout as number;
+    expect(visibilityTimeout).toBeGreaterThanOrEqual(6 * PROCESSING_TIMEOUT.toSeconds());
+    const processing = resources[functionByEntry(/^Makes thumbnails/)]!;
+    expect(visibilityTimeout).toBeGreaterThanOrEqual(6 * (processing.Properties.Timeout as number));
+  });
+
+  it('sends ObjectCreated and ObjectRemoved events under uploads/ to the queue', () => {
+    const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
+    const uploadsOnly = { Key: { FilterRules: [{ Name: 'prefix', Value: PREFIX.uploads }] } };
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: Match.arrayEquals([
+          { Events: ['s3:ObjectCreated:*'], Filter: uploadsOnly, QueueArn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          { Events: ['s3:ObjectRemoved:*'], Filter: uploadsOnly, QueueArn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        ]),
+      },
+    });
+  });
+
+  it('consumes the queue in batches of 10, reporting item failures, with bounded concurrency', () => {
+    const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: functionByEntry(/^Makes thumbnails/) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: DEFAULT_SETTINGS.processingConcurrency },
+    });
+  });
+
+  it('lets the processing role use Rekognition, the bucket and the search domain', () => {
+    const statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)));
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'rekognition:DetectLabels',
+        'rekognition:DetectModerationLabels',
+        'rekognition:DetectText',
+        'rekognition:DetectFaces',
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        'es:ESHttpGet',
+        'es:ESHttpPost',
+        'es:ESHttpPut',
+        'es:ESHttpDelete',
+        'appsync:GraphQL',
+      ]),
+    );
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64 with active tracing, their own log group and no managed policies', () => {
+    const functions = ofType('AWS::Lambda::Function').filter(([, r]) =>
+      String(r.Properties.Runtime).startsWith('nodejs'),
+    );
+    expect(functions).toHaveLength(4);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+      expect(resources[roleOfFunction(id)]!.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(variablesOf(fn)[ENV.bucket]).toBeDefined();
+      expect(variablesOf(fn)[ENV.maxUploadBytes]).toBe(String(DEFAULT_SETTINGS.maxUploadBytes));
+    }
+  });
+
+  it('tells the processing function where search and the API are', () => {
+    const processing = resources[functionByEntry(/^Makes thumbnails/)]!;
+    expect(Object.keys(variablesOf(processing))).toEqual(expect.arrayContaining([ENV.searchEndpoint, ENV.graphqlUrl]));
+  });
+
+  it('grants each API function only its prefix of the bucket', () => {
+    const objectsUnder = (prefix: string) => ({ 'Fn::Join': ['', [expect.anything(), `/${prefix}*`]] });
+    const s3Statements = (description: RegExp) =>
+      statementsOfRole(roleOfFunction(functionByEntry(description))).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('s3:')),
+      );
+
+    expect(s3Statements(/requestUpload/)).toEqual([
+      expect.objectContaining({ Action: 's3:PutObject', Resource: objectsUnder(PREFIX.uploads) }),
+    ]);
+    const deleteImage = s3Statements(/deleteImage/);
+    expect(deleteImage).toHaveLength(2);
+    expect(deleteImage).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 's3:DeleteObject', Resource: objectsUnder(PREFIX.uploads) }),
+        expect.objectContaining({
+          Action: 's3:ListBucket',
+          Condition: { StringLike: { 's3:prefix': [`${PREFIX.uploads}*`] } },
+        }),
+      ]),
+    );
+    expect(s3Statements(/Thumbnail\.url/)).toEqual([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: expect.arrayContaining([objectsUnder(PREFIX.uploads), objectsUnder(PREFIX.thumbnails)]),
+      }),
+    ]);
+  });
+});
+
+describe('search domain', () => {
+  it('encrypts at rest and in transit, requires HTTPS with TLS 1.2, logs to CloudWatch and is retained', () => {
+    const [[, domain]] = ofType('AWS::OpenSearchService::Domain') as [[string, Resource]];
+    expect(domain.DeletionPolicy).toBe('Retain');
+    expect(domain.Properties).toMatchObject({
+      EngineVersion: expect.stringMatching(/^OpenSearch_/),
+      EncryptionAtRestOptions: { Enabled: true },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+      ClusterConfig: { InstanceType: DEFAULT_SETTINGS.searchInstanceType, InstanceCount: 1 },
+      LogPublishingOptions: {
+        SEARCH_SLOW_LOGS: { Enabled: true },
+        INDEX_SLOW_LOGS: { Enabled: true },
+        ES_APPLICATION_LOGS: { Enabled: true },
+      },
+    });
+  });
+
+  it('grants access only to the processing role and the AppSync data source role', () => {
+    const [[, domain]] = ofType('AWS::OpenSearchService::Domain') as [[string, Resource]];
+    const statements = (domain.Properties.AccessPolicies as { Statement: Statement[] }).Statement;
+    const principals = statements.flatMap((s) => [s.Principal?.AWS].flat()).map(targetOf);
+    const [, dataSource] = ofType('AWS::AppSync::DataSource').find(
+      ([, r]) => r.Properties.Type === 'AMAZON_OPENSEARCH_SERVICE',
+    )!;
+    const dataSourceRole = targetOf(dataSource.Properties.ServiceRoleArn);
+    expect(principals.sort()).toEqual([roleOfFunction(functionByEntry(/^Makes thumbnails/)), dataSourceRole].sort());
+    expect(statements.every((s) => s.Effect === 'Allow' && actionsOf(s).every((a) => a.startsWith('es:ESHttp')))).toBe(
+      true,
+    );
+  });
+});
+
+describe('GraphQL API', () => {
+  it('authorizes with the user pool by default and IAM additionally, with X-Ray and logging', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      UserPoolConfig: Match.objectLike({ DefaultAction: 'ALLOW' }),
+      AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
+      XrayEnabled: true,
+      LogConfig: { CloudWatchLogsRoleArn: Match.anyValue(), FieldLogLevel: 'ERROR', ExcludeVerboseContent: false },
+    });
+  });
+
+  it('deploys schema.graphql without redeclaring AppSync scalars or directives', () => {
+    const [[, schema]] = ofType('AWS::AppSync::GraphQLSchema') as [[string, Resource]];
+    const sdl = schema.Properties.Definition as string;
+    expect(sdl).toContain('type Query');
+    expect(sdl).not.toMatch(/scalar AWS|directive @aws_/);
+  });
+
+  it('wires every resolver to its data source as an APPSYNC_JS unit resolver with the bundled code', () => {
+    const bundles = new Map(bundleResolvers().map((b) => [`${b.typeName}.${b.fieldName}`, b.code]));
+    const dataSourceTypes = new Map(
+      ofType('AWS::AppSync::DataSource').map(([, r]) => [
+        r.Properties.Name as string,
+        {
+          type: r.Properties.Type as string,
+          lambda: r.Properties.LambdaConfig as { LambdaFunctionArn: unknown } | undefined,
+        },
+      ]),
+    );
+    const resolvers = ofType('AWS::AppSync::Resolver');
+    expect(resolvers).toHaveLength(Object.keys(RESOLVER_WIRING).length);
+
+    for (const [, resolver] of resolvers) {
+      const { TypeName, FieldName, DataSourceName, Runtime, Code, Kind, MaxBatchSize } = resolver.Properties as {
+        TypeName: string;
+        FieldName: string;
+        DataSourceName: string;
+        Runtime: unknown;
+        Code: string;
+        Kind: string;
+        MaxBatchSize?: number;
+      };
+      const field = `${TypeName}.${FieldName}` as WiredField;
+      const wiring = RESOLVER_WIRING[field];
+      const dataSource = dataSourceTypes.get(DataSourceName)!;
+      const expectedType = { OPENSEARCH: 'AMAZON_OPENSEARCH_SERVICE', LAMBDA: 'AWS_LAMBDA', NONE: 'NONE' }[wiring.kind];
+
+      expect({ field, type: dataSource.type }).toEqual({ field, type: expectedType });
+      expect(Runtime).toEqual({ Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' });
+      expect(Kind).toBe('UNIT');
+      expect(Code).toBe(bundles.get(field));
+      if (wiring.kind === 'LAMBDA') {
+        const fn = resources[targetOf(dataSource.lambda?.LambdaFunctionArn)]!;
+        expect(fn.Properties.Description).toContain(
+          wiring.function === 'sign-urls' ? 'Presigns download URLs' : FieldName,
+        );
+      }
+      expect(MaxBatchSize).toBe('maxBatchSize' in wiring ? SIGN_URLS_MAX_BATCH_SIZE : undefined);
+    }
+  });
+
+  it('lets the processing role call Mutation.publishImageProcessed and no other field', () => {
+    const graphqlStatements = ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+      statementsOf(p).filter((s) => actionsOf(s).some((a) => a.startsWith('appsync:'))),
+    );
+    expect(graphqlStatements).toHaveLength(1);
+    const [statement] = graphqlStatements;
+    expect(statement!.Action).toBe('appsync:GraphQL');
+    const resource = JSON.stringify(statement!.Resource);
+    expect(resource).toMatch(/\/types\/Mutation\/fields\/publishImageProcessed"/);
+    expect(resource).not.toContain('*');
+    expect(statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)))).toContainEqual(statement);
+  });
+});
+
+describe('auth', () => {
+  it('signs in by email with verification and a strong password policy, and is retained', () => {
+    const [[, pool]] = ofType('AWS::Cognito::UserPool') as [[string, Resource]];
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(pool.Properties).toMatchObject({
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+    });
+  });
+
+  it('has a public app client with password and SRP auth and refresh tokens', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayEquals([
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ]),
+    });
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on processing errors, dead letters, queue age, API 5XX and API latency, to an encrypted topic', () => {
+    const [[topicId, topic]] = ofType('AWS::SNS::Topic') as [[string, Resource]];
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const byMetric = (namespace: string, metricName: string) =>
+      alarms.find((a) => a.Namespace === namespace && a.MetricName === metricName);
+
+    expect(byMetric('AWS/Lambda', 'Errors')).toBeDefined();
+    expect(byMetric('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toMatchObject({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+    expect(byMetric('AWS/SQS', 'ApproximateAgeOfOldestMessage')).toBeDefined();
+    expect(byMetric('AWS/AppSync', '5XXError')).toBeDefined();
+    expect(byMetric('AWS/AppSync', 'Latency')).toMatchObject({
+      ExtendedStatistic: 'p90',
+      Threshold: API_LATENCY_P90_THRESHOLD_MS,
+    });
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('outputs', () => {
+  it('exports every key of OUTPUT_KEYS', () => {
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(OUTPUT_KEYS).sort());
+    const api = ofType('AWS::AppSync::GraphQLApi')[0]![0];
+    expect(outputs[OUTPUT_KEYS.realtimeUrl]).toMatchObject({ Value: { 'Fn::GetAtt': [api, 'RealtimeUrl'] } });
+  });
+});
+
+describe('settings', () => {
+  it('apply to the template', () => {
+    const custom = createTestStack(
+      {
+        corsOrigins: ['https://photos.example.com'],
+        processingConcurrency: 25,
+        maxReceiveCount: 3,
+        searchInstanceType: 'm7g.large.search',
+        searchInstanceCount: 2,
+        maxUploadBytes: 1024,
+        resolvers: bundleResolvers(),
+      },
+      { bundle: false },
+    ).stack;
+    const t = Template.fromStack(custom);
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://photos.example.com'] })] },
+    });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 25 } });
+    t.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
+    t.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({
+        InstanceType: 'm7g.large.search',
+        InstanceCount: 2,
+        ZoneAwarenessEnabled: true,
+      }),
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.maxUploadBytes]: '1024' }) },
+    });
+  });
+
+  it('reject values the services would refuse at deploy time', () => {
+    expect(() => resolveSettings({ processingConcurrency: 1, maxReceiveCount: 0, corsOrigins: [] })).toThrow(
+      /processingConcurrency must be a whole number from 2 to 1000[\s\S]*maxReceiveCount[\s\S]*corsOrigins/,
+    );
+    expect(resolveSettings({ processingConcurrency: undefined })).toEqual(DEFAULT_SETTINGS);
+  });
+});

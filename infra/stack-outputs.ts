@@ -1,0 +1,45 @@
+/**
+ * The stack's output names, shared by the CDK stack, the local cloud (which writes
+ * `.imagegraph/outputs.json` with the same keys) and the client (which reads either).
+ * No CDK imports, so the client and local tooling can use it.
+ */
+export const OUTPUT_KEYS = {
+  graphqlUrl: 'GraphQLUrl',
+  realtimeUrl: 'RealtimeUrl',
+  region: 'Region',
+  userPoolId: 'UserPoolId',
+  userPoolClientId: 'UserPoolClientId',
+  bucketName: 'BucketName',
+  alarmTopicArn: 'AlarmTopicArn',
+} as const;
+
+export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
+
+/** Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms. */
+export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn] as const;
+type AwsOnlyOutputKey = (typeof AWS_ONLY_OUTPUT_KEYS)[number];
+
+/** One deployment's outputs, from `cdk deploy --outputs-file` or the local cloud. */
+export type StackOutputs = { readonly [K in Exclude<OutputKey, AwsOnlyOutputKey>]: string } & {
+  readonly [K in AwsOnlyOutputKey]?: string;
+};
+
+/**
+ * Validates a parsed outputs record, e.g. one stack's entry of `cdk deploy --outputs-file`, and
+ * names every missing key; extra keys are ignored.
+ */
+export function parseStackOutputs(record: unknown): StackOutputs {
+  if (typeof record !== 'object' || record === null) throw new Error('stack outputs must be an object');
+  const values = record as Record<string, unknown>;
+  const optional: readonly string[] = AWS_ONLY_OUTPUT_KEYS;
+  const missing = Object.values(OUTPUT_KEYS).filter(
+    (key) => !optional.includes(key) && (typeof values[key] !== 'string' || values[key] === ''),
+  );
+  if (missing.length > 0) throw new Error(`stack outputs lack ${missing.join(', ')}`);
+  const outputs: Record<string, string> = {};
+  for (const key of Object.values(OUTPUT_KEYS)) {
+    const value = values[key];
+    if (typeof value === 'string' && value !== '') outputs[key] = value;
+  }
+  return outputs as StackOutputs;
+}

@@ -1,0 +1,36 @@
+/**
+ * Helpers for the infra tests: an App with the same feature flags `cdk synth` uses, so tests
+ * assert on the template that would deploy.
+ */
+import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { ImageGraphStack, type ImageGraphStackOptions } from './image-graph-stack.ts';
+import { repoPath } from './paths.ts';
+
+export interface TestAppOptions {
+  /** Bundle the Lambda code with esbuild (slower); tests about the template alone skip it. */
+  bundle?: boolean;
+}
+
+/** The context from cdk.json (feature flags), which the CLI passes and `new App()` would not. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
+
+export function createTestApp(options: TestAppOptions = {}): App {
+  const context = cdkJsonContext();
+  // An empty bundling-stacks list makes CDK skip asset bundling for every stack.
+  if (options.bundle === false) context['aws:cdk:bundling-stacks'] = [];
+  return new App({ context });
+}
+
+/** A fresh app with one ImageGraph stack, in a fixed region so ARNs are readable. */
+export function createTestStack(
+  props: ImageGraphStackOptions = {},
+  options: TestAppOptions = {},
+): { app: App; stack: ImageGraphStack } {
+  const app = createTestApp(options);
+  const stack = new ImageGraphStack(app, 'ImageGraphTest', { env: { region: 'eu-west-1' }, ...props });
+  return { app, stack };
+}
