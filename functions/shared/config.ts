@@ -11,6 +11,14 @@ export const ENV = {
   region: 'AWS_REGION',
   searchEndpoint: 'OPENSEARCH_ENDPOINT',
   graphqlUrl: 'GRAPHQL_URL',
+  rekognitionEndpoint: 'REKOGNITION_ENDPOINT',
+  maxInputPixels: 'MAX_INPUT_PIXELS',
+  thumbnailSizes: 'THUMBNAIL_SIZES',
+  minLabelConfidence: 'MIN_LABEL_CONFIDENCE',
+  maxLabels: 'MAX_LABELS',
+  detectModeration: 'DETECT_MODERATION',
+  detectText: 'DETECT_TEXT',
+  detectFaces: 'DETECT_FACES',
 } as const;
 
 export const DEFAULTS = {
@@ -18,6 +26,12 @@ export const DEFAULTS = {
   uploadUrlTtlSeconds: 300,
   downloadUrlTtlSeconds: 900,
   region: 'us-east-1',
+  /** 100 megapixels: above any camera's output, far below a decompression bomb. */
+  maxInputPixels: 100_000_000,
+  /** "160s": a 160 px square smart crop; "480": fitted within 480x480. */
+  thumbnailSizes: '160s,480,1280',
+  minLabelConfidence: 70,
+  maxLabels: 50,
 } as const;
 
 export interface StorageConfig {
@@ -42,6 +56,37 @@ export interface DownloadConfig extends StorageConfig {
 
 export type Config = UploadConfig & DownloadConfig;
 
+/** One thumbnail to make: fitted within size x size, or a square smart crop of that side. */
+export interface ThumbnailSpec {
+  size: number;
+  square: boolean;
+}
+
+export interface VisionConfig {
+  /** DetectLabels MinConfidence, 0-100. */
+  minLabelConfidence: number;
+  /** DetectLabels MaxLabels. */
+  maxLabels: number;
+  /** Each extra Rekognition call is billed per image on AWS, so each is opt-in. */
+  detectModeration: boolean;
+  detectText: boolean;
+  detectFaces: boolean;
+}
+
+export interface ProcessingConfig extends StorageConfig, VisionConfig {
+  /** Originals larger than this are refused without being decoded (same cap as uploads). */
+  maxUploadBytes: number;
+  /** Decompression-bomb guard: images with more pixels are refused, not decoded. */
+  maxInputPixels: number;
+  thumbnails: ThumbnailSpec[];
+  /** OpenSearch endpoint URL: https (SigV4-signed) on AWS, http locally. */
+  searchEndpoint: string;
+  /** AppSync GraphQL URL the processing outcome is published to. */
+  graphqlUrl: string;
+  /** Set only for the local cloud's Rekognition stand-in. */
+  rekognitionEndpoint: string | undefined;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -58,6 +103,47 @@ export function loadConfig(env: Env = process.env): Config {
     uploadUrlTtlSeconds: positiveInt(env, ENV.uploadUrlTtlSeconds, DEFAULTS.uploadUrlTtlSeconds, 7 * 24 * 3600),
     downloadUrlTtlSeconds: positiveInt(env, ENV.downloadUrlTtlSeconds, DEFAULTS.downloadUrlTtlSeconds, 7 * 24 * 3600),
   };
+}
+
+/** The processing function's settings; throws ConfigError naming the variable when invalid. */
+export function loadProcessingConfig(env: Env = process.env): ProcessingConfig {
+  const minLabelConfidence = positiveInt(env, ENV.minLabelConfidence, DEFAULTS.minLabelConfidence, 100);
+  return {
+    bucket: required(env, ENV.bucket),
+    region: env[ENV.region] || DEFAULTS.region,
+    s3Endpoint: env[ENV.s3Endpoint] || undefined,
+    maxUploadBytes: positiveInt(env, ENV.maxUploadBytes, DEFAULTS.maxUploadBytes, 5 * 1024 ** 3),
+    maxInputPixels: positiveInt(env, ENV.maxInputPixels, DEFAULTS.maxInputPixels, 2 ** 31),
+    thumbnails: thumbnailSpecs(env[ENV.thumbnailSizes] || DEFAULTS.thumbnailSizes),
+    minLabelConfidence,
+    maxLabels: positiveInt(env, ENV.maxLabels, DEFAULTS.maxLabels, 1000),
+    detectModeration: flag(env, ENV.detectModeration),
+    detectText: flag(env, ENV.detectText),
+    detectFaces: flag(env, ENV.detectFaces),
+    searchEndpoint: required(env, ENV.searchEndpoint),
+    graphqlUrl: required(env, ENV.graphqlUrl),
+    rekognitionEndpoint: env[ENV.rekognitionEndpoint] || undefined,
+  };
+}
+
+/** Parses "160s,480,1280" (s = square crop) into specs, smallest first. */
+export function thumbnailSpecs(value: string): ThumbnailSpec[] {
+  const specs = value.split(',').map((part) => {
+    const match = /^\s*(\d{2,4})(s?)\s*$/.exec(part);
+    const size = match ? Number(match[1]) : NaN;
+    if (!match || size < 16 || size > 4096) {
+      throw new ConfigError(`${ENV.thumbnailSizes}: "${part}" is not a size from 16 to 4096, optionally followed by s (square)`);
+    }
+    return { size, square: match[2] === 's' };
+  });
+  return specs.sort((a, b) => a.size - b.size);
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 function required(env: Env, name: string): string {

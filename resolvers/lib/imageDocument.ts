@@ -25,6 +25,10 @@ export type ImageDocument = Omit<Image, 'originalUrl' | 'thumbnails' | 'location
   faceCount: number;
   /** True when moderation found anything: hidden from search unless asked for. */
   moderated: boolean;
+  /** ETag of the original this document was derived from (idempotency). */
+  etag: string;
+  /** S3 event sequencer of the event that wrote this document; an older event never overwrites it. */
+  sequencer: string;
 };
 
 /** Field names the resolvers query; the index mapping (functions/) must define each of them. */
