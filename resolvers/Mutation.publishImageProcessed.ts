@@ -14,14 +14,17 @@ export function request(ctx: Context<MutationPublishImageProcessedArgs>): NONERe
   // AppSync hands AWSJSON arguments to resolvers already parsed; a string is accepted too.
   const raw = ctx.args.input.image as unknown;
   const image = (typeof raw === 'string' ? JSON.parse(raw) : raw) as ImageDocument | null | undefined;
-  if (status !== 'PROCESSED' && status !== 'FAILED') {
-    util.error(`status must be PROCESSED or FAILED, got ${status}`, 'BadRequest');
+  if (status === 'PROCESSING') {
+    util.error('status must be PROCESSED, FAILED or DELETED, got PROCESSING', 'BadRequest');
   }
   if (status === 'PROCESSED' && !image) {
     util.error('A PROCESSED event needs the image', 'BadRequest');
   }
   if (status === 'FAILED' && !reason) {
     util.error('A FAILED event needs a reason', 'BadRequest');
+  }
+  if (status === 'DELETED' && image) {
+    util.error('A DELETED event carries no image', 'BadRequest');
   }
   if (image && (image.id !== imageId || image.ownerSub !== ownerSub)) {
     util.error('image.id and image.ownerSub must match imageId and ownerSub', 'BadRequest');

@@ -1,18 +1,71 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadProcessingConfig } from '../shared/config.ts';
+import { createS3Client } from '../shared/s3-client.ts';
+import { parseKey } from '../shared/storage-keys.ts';
+import { analyzeImage } from './analysis/analyze-image.ts';
+import { ImageEventPublisher } from './image-event-publisher.ts';
+import { ImageIndex, createSearchClient } from './image-index.ts';
+import { createRekognitionClient, detectImageContent } from './image-vision.ts';
+import { recordOutcome, tracedSteps } from './observability.ts';
+import { handleObjectEvent, type PipelineDeps } from './pipeline.ts';
+import { objectEventsOf } from './s3-events.ts';
 
 const logger = new Logger({ serviceName: 'process-image' });
+const metrics = new Metrics({ namespace: 'ImageGraph', serviceName: 'process-image' });
+const tracer = new Tracer({ serviceName: 'process-image' });
+const config = loadProcessingConfig();
+const s3 = tracer.captureAWSv3Client(createS3Client(config));
+const rekognition = tracer.captureAWSv3Client(createRekognitionClient(config));
+const index = new ImageIndex(createSearchClient(config));
+const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, region: config.region });
+// Once per container; a failed attempt is retried by the next batch.
+let indexReady: Promise<void> | undefined;
+
+const deps: PipelineDeps = {
+  s3,
+  config,
+  analyze: (bytes) => analyzeImage(bytes, { maxInputPixels: config.maxInputPixels, thumbnails: config.thumbnails }),
+  detect: (image) => detectImageContent(rekognition, image, config),
+  index,
+  publish: (event) => publisher.publish(event),
+  now: () => new Date(),
+  step: tracedSteps(tracer, metrics),
+};
 
 /**
- * Not built yet (issue 3). Until then every message is reported as failed, so SQS keeps it and
- * moves it to the dead-letter queue after its retries: nothing is lost, and a redrive processes it
- * once the real pipeline is deployed.
+ * One SQS message: its S3 events in order. Throwing marks just this message as failed, so SQS
+ * retries it (and, after maxReceiveCount, moves it to the dead-letter queue) and nothing else.
  */
-export function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  logger.error('image processing is not implemented yet; leaving messages for redrive', {
-    messages: event.Records.length,
+async function processMessage(record: SQSRecord): Promise<void> {
+  indexReady ??= index.ensureIndex().catch((error: unknown) => {
+    indexReady = undefined;
+    throw error;
   });
-  return Promise.resolve({
-    batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })),
-  });
+  await indexReady;
+  for (const event of objectEventsOf(record.body)) {
+    const eventLogger = logger.createChild({ persistentKeys: { key: event.key, event: event.kind } });
+    const imageId = parseKey(event.key)?.imageId;
+    if (imageId) eventLogger.setCorrelationId(imageId);
+    try {
+      recordOutcome(metrics, eventLogger, await handleObjectEvent(deps, event));
+    } catch (error) {
+      eventLogger.error('Event failed; SQS will retry it', error as Error);
+      throw error;
+    }
+  }
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  logger.addContext(context);
+  try {
+    return await processPartialResponse(event, processMessage, processor, { context });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 }

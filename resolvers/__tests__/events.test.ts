@@ -65,8 +65,15 @@ describe('Mutation.publishImageProcessed', () => {
     expect(event.result).toEqual(result?.payload);
   });
 
+  it('echoes a DELETED event, which carries neither image nor reason', () => {
+    const { result, error } = publishRequest({ imageId: IMAGE_ID, ownerSub: ALICE, status: 'DELETED' });
+    expect(error).toBeUndefined();
+    expect(result?.payload).toEqual({ imageId: IMAGE_ID, ownerSub: ALICE, status: 'DELETED', reason: null, image: null });
+  });
+
   it.each([
-    [{ status: 'PROCESSING', image }, 'status must be PROCESSED or FAILED, got PROCESSING'],
+    [{ status: 'PROCESSING', image }, 'status must be PROCESSED, FAILED or DELETED, got PROCESSING'],
+    [{ status: 'DELETED', image }, 'A DELETED event carries no image'],
     [{ status: 'PROCESSED' }, 'A PROCESSED event needs the image'],
     [{ status: 'FAILED' }, 'A FAILED event needs a reason'],
     [{ status: 'PROCESSED', image: { ...image, ownerSub: BOB } }, 'image.id and image.ownerSub must match imageId and ownerSub'],

@@ -194,7 +194,7 @@ export type ImageConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-/** The outcome of processing one image. */
+/** What happened to one image: processed, failed, or deleted. */
 export type ImageEvent = {
   __typename?: 'ImageEvent';
   /** The processed image, when `status` is PROCESSED. */
@@ -205,11 +205,11 @@ export type ImageEvent = {
   ownerSub: Scalars['ID']['output'];
   /** Why processing failed, when `status` is FAILED. */
   reason?: Maybe<Scalars['String']['output']>;
-  /** PROCESSED or FAILED. */
+  /** PROCESSED, FAILED or DELETED. */
   status: ImageStatus;
 };
 
-/** The outcome of processing one image, as the backend reports it. */
+/** What happened to one image, as the backend reports it. */
 export type ImageEventInput = {
   /** The processed image as a JSON object shaped like `Image`, when PROCESSED. */
   image?: InputMaybe<Scalars['AWSJSON']['input']>;
@@ -219,7 +219,7 @@ export type ImageEventInput = {
   ownerSub: Scalars['ID']['input'];
   /** Why processing failed, when FAILED. */
   reason?: InputMaybe<Scalars['String']['input']>;
-  /** PROCESSED or FAILED. */
+  /** PROCESSED, FAILED or DELETED. */
   status: ImageStatus;
 };
 
@@ -360,7 +360,7 @@ export type Mutation = {
    */
   deleteImage?: Maybe<Scalars['ID']['output']>;
   /**
-   * Announces that an image finished processing (or failed). Called by the processing backend with IAM
+   * Announces that an image finished processing, failed, or was deleted. Called by the processing backend with IAM
    * credentials only; users cannot call it. Subscribers receive only the fields selected here, so the
    * backend selects every field of `ImageEvent`.
    */
@@ -467,7 +467,7 @@ export type RequestUploadInput = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * Processing outcomes for the caller's own images, as they happen. The owner filter is set on the
+   * Processing outcomes (and deletions) of the caller's own images, as they happen. The owner filter is set on the
    * server from the caller's identity; pass `imageId` to follow a single image.
    */
   onImageProcessed?: Maybe<ImageEvent>;

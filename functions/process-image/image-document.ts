@@ -1,0 +1,85 @@
+import type { StoredThumbnail, ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import type { ImageAnalysis } from './analysis/analyze-image.ts';
+import type { VisionFindings } from './image-vision.ts';
+
+/** What is known of an upload before its bytes are read: from the key and the S3 event. */
+export interface UploadFacts {
+  ownerSub: string;
+  imageId: string;
+  key: string;
+  fileName: string;
+  /** As declared at upload; the real type comes from the bytes. */
+  contentType: string;
+  bytes: number;
+  etag: string;
+  sequencer: string;
+  uploadedAt: string;
+}
+
+function baseDocument(upload: UploadFacts): Omit<ImageDocument, 'status'> {
+  return {
+    id: upload.imageId,
+    ownerSub: upload.ownerSub,
+    fileName: upload.fileName,
+    contentType: upload.contentType,
+    bytes: upload.bytes,
+    uploadedAt: upload.uploadedAt,
+    originalKey: upload.key,
+    etag: upload.etag,
+    sequencer: upload.sequencer,
+    thumbnails: [],
+    labels: [],
+    labelNames: [],
+    detectedText: [],
+    moderationLabels: [],
+    moderated: false,
+    faces: null,
+    faceCount: 0,
+    dominantColors: [],
+    location: null,
+    altitude: null,
+    cameraName: null,
+  };
+}
+
+/** The document of a processed image: everything the pipeline learnt, flattened for search. */
+export function processedDocument(
+  upload: UploadFacts,
+  analysis: ImageAnalysis,
+  thumbnails: StoredThumbnail[],
+  vision: VisionFindings,
+  duplicateOf: string | null,
+): ImageDocument {
+  const { camera } = analysis.exif;
+  return {
+    ...baseDocument(upload),
+    status: 'PROCESSED',
+    contentType: analysis.contentType,
+    width: analysis.width,
+    height: analysis.height,
+    format: analysis.format,
+    orientation: analysis.orientation,
+    takenAt: analysis.exif.takenAt,
+    camera,
+    cameraName: camera ? [camera.make, camera.model].filter(Boolean).join(' ') || null : null,
+    location: analysis.exif.location,
+    altitude: analysis.exif.altitude,
+    labels: vision.labels,
+    labelNames: vision.labels.map((label) => label.name),
+    detectedText: vision.detectedText,
+    faces: vision.faces,
+    faceCount: vision.faces?.count ?? 0,
+    moderationLabels: vision.moderationLabels,
+    moderated: vision.moderationLabels.length > 0,
+    dominantColors: analysis.dominantColors,
+    sha256: analysis.sha256,
+    perceptualHash: analysis.perceptualHash,
+    duplicateOf,
+    thumbnails,
+  };
+}
+
+/** The document of an upload that cannot be processed: it stays visible, with the reason. */
+export function failedDocument(upload: UploadFacts, reason: string): ImageDocument {
+  return { ...baseDocument(upload), status: 'FAILED', failureReason: reason };
+}

@@ -1,0 +1,50 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Outcome, StepRunner } from './pipeline.ts';
+
+/**
+ * Each pipeline step as an X-Ray subsegment and a duration metric (as the workshop traced its
+ * steps). Subsegments hang off the invocation's segment without becoming current, because records
+ * of a batch run concurrently.
+ */
+export function tracedSteps(tracer: Tracer, metrics: Metrics): StepRunner {
+  return async (name, work) => {
+    const subsegment = tracer.getSegment()?.addNewSubsegment(`### ${name}`);
+    const started = performance.now();
+    try {
+      return await work();
+    } catch (error) {
+      subsegment?.addError(error as Error);
+      throw error;
+    } finally {
+      subsegment?.close();
+      metrics.addMetric(`${name}Duration`, MetricUnit.Milliseconds, performance.now() - started);
+    }
+  };
+}
+
+/** Counts and logs what became of one event. */
+export function recordOutcome(metrics: Metrics, logger: Logger, outcome: Outcome): void {
+  switch (outcome.result) {
+    case 'processed':
+      metrics.addMetric('ImagesProcessed', MetricUnit.Count, 1);
+      logger.info('Image processed');
+      return;
+    case 'failed': {
+      // Per reason, in its own metric set: dimensions apply to every metric they are published with.
+      const failed = metrics.singleMetric();
+      failed.addDimension('reason', outcome.code);
+      failed.addMetric('ImagesFailed', MetricUnit.Count, 1);
+      logger.warn('Image rejected', { code: outcome.code, reason: outcome.reason });
+      return;
+    }
+    case 'deleted':
+      metrics.addMetric('ImagesDeleted', MetricUnit.Count, 1);
+      logger.info('Image deleted');
+      return;
+    case 'skipped':
+      metrics.addMetric('EventsSkipped', MetricUnit.Count, 1);
+      logger.info('Event skipped', { why: outcome.why });
+  }
+}

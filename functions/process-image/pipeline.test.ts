@@ -1,0 +1,271 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ImageEventInput } from '../../schema/generated/graphql.ts';
+import { thumbnailSpecs, DEFAULTS, type ProcessingConfig } from '../shared/config.ts';
+import { metaKey } from '../shared/storage-keys.ts';
+import { startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
+import { analyzeImage } from './analysis/analyze-image.ts';
+import { ImageRejected } from './image-rejected.ts';
+import type { VisionFindings } from './image-vision.ts';
+import { handleObjectEvent, type PipelineDeps } from './pipeline.ts';
+import type { ObjectEvent } from './s3-events.ts';
+import type { ImageSidecar } from './sidecar.ts';
+import { MemoryImageIndex } from './testing/memory-image-index.ts';
+
+const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
+const FINDINGS: VisionFindings = {
+  labels: [{ name: 'Cup', confidence: 97.5, parents: ['Tableware'], categories: ['Food and Beverage'], instances: [] }],
+  moderationLabels: [],
+  detectedText: [],
+  faces: null,
+};
+
+let s3: LocalS3;
+let config: ProcessingConfig;
+let index: MemoryImageIndex;
+let published: ImageEventInput[];
+let visionCalls: { bucket: string; key: string }[];
+let analyses: number;
+let detect: PipelineDeps['detect'];
+let publish: PipelineDeps['publish'];
+let sequence = 0;
+
+beforeAll(async () => {
+  s3 = await startLocalS3();
+  config = {
+    ...s3.config,
+    maxUploadBytes: DEFAULTS.maxUploadBytes,
+    maxInputPixels: DEFAULTS.maxInputPixels,
+    thumbnails: thumbnailSpecs(DEFAULTS.thumbnailSizes),
+    minLabelConfidence: 70,
+    maxLabels: 50,
+    detectModeration: false,
+    detectText: false,
+    detectFaces: false,
+    searchEndpoint: 'http://unused',
+    graphqlUrl: 'http://unused',
+    rekognitionEndpoint: undefined,
+  };
+});
+afterAll(() => s3.close());
+
+beforeEach(() => {
+  index = new MemoryImageIndex();
+  published = [];
+  visionCalls = [];
+  analyses = 0;
+  detect = (image) => {
+    visionCalls.push(image);
+    return Promise.resolve(FINDINGS);
+  };
+  publish = (event) => {
+    published.push(event);
+    return Promise.resolve();
+  };
+});
+
+function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
+  return {
+    s3: s3.s3,
+    config,
+    analyze: (bytes) => {
+      analyses += 1;
+      return analyzeImage(bytes, { maxInputPixels: config.maxInputPixels, thumbnails: config.thumbnails });
+    },
+    detect: (image) => detect(image),
+    index,
+    publish: (event) => publish(event),
+    now: () => new Date('2026-11-21T12:00:00.000Z'),
+    step: (_name, work) => work(),
+    ...overrides,
+  };
+}
+
+function nextSequencer(): string {
+  sequence += 1;
+  return sequence.toString(16).toUpperCase().padStart(16, '0');
+}
+
+async function upload(imageId: string, body: Buffer, fileName = 'photo.jpg', contentType = 'image/jpeg'): Promise<ObjectEvent> {
+  const key = `uploads/${OWNER}/${imageId}/${fileName}`;
+  const put = await s3.s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: body, ContentType: contentType }));
+  return {
+    kind: 'created',
+    bucket: config.bucket,
+    key,
+    etag: (put.ETag ?? '').replace(/"/g, ''),
+    size: body.length,
+    sequencer: nextSequencer(),
+    eventTime: new Date(Date.UTC(2026, 10, 21, 10, 0, sequence)).toISOString(),
+  };
+}
+
+async function removal(created: ObjectEvent): Promise<ObjectEvent> {
+  await s3.s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: created.key }));
+  return { ...created, kind: 'removed', etag: '', size: 0, sequencer: nextSequencer() };
+}
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const page = await s3.s3.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: prefix }));
+  return (page.Contents ?? []).map((object) => object.Key ?? '').sort();
+}
+
+async function sidecarOf(imageId: string): Promise<ImageSidecar> {
+  const object = await s3.s3.send(new GetObjectCommand({ Bucket: config.bucket, Key: metaKey(OWNER, imageId) }));
+  return JSON.parse(await object.Body!.transformToString()) as ImageSidecar;
+}
+
+const photo = (seed: number, width = 640, height = 480) =>
+  sharp({ create: { width, height, channels: 3, background: { r: seed, g: 120, b: 255 - seed } } })
+    .composite([{ input: { create: { width: 100, height: 80, channels: 3, background: { r: 255 - seed, g: 10, b: seed } } }, left: 30, top: 40 }])
+    .jpeg()
+    .toBuffer();
+
+describe('ObjectCreated', () => {
+  it('makes thumbnails, labels, a sidecar, an index document and one PROCESSED event', async () => {
+    const event = await upload('01JD0000000000000000000001', await photo(10), 'beach day.jpg');
+    expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000001' });
+
+    const thumbnails = await keysUnder(`thumbnails/${OWNER}/01JD0000000000000000000001/`);
+    expect(thumbnails.map((key) => key.split('/').at(-1))).toEqual(['1280.webp', '160-square.jpg', '160-square.webp', '480.webp']);
+    expect(visionCalls).toEqual([{ bucket: config.bucket, key: event.key }]);
+
+    const doc = index.documents.get('01JD0000000000000000000001');
+    expect(doc).toEqual(
+      expect.objectContaining({
+        status: 'PROCESSED',
+        ownerSub: OWNER,
+        fileName: 'beach day.jpg',
+        format: 'JPEG',
+        width: 640,
+        height: 480,
+        labelNames: ['Cup'],
+        etag: event.etag,
+        sequencer: event.sequencer,
+        duplicateOf: null,
+        uploadedAt: event.eventTime,
+      }),
+    );
+    expect(doc?.thumbnails.map((t) => t.key)).toEqual(expect.arrayContaining(thumbnails));
+
+    const sidecar = await sidecarOf('01JD0000000000000000000001');
+    expect(sidecar.document).toEqual(doc);
+    expect(sidecar.publishedAt).toBe('2026-11-21T12:00:00.000Z');
+
+    expect(published).toHaveLength(1);
+    expect(published[0]).toEqual(expect.objectContaining({ imageId: '01JD0000000000000000000001', ownerSub: OWNER, status: 'PROCESSED', reason: null }));
+    expect(JSON.parse(published[0]?.image ?? 'null')).toEqual(doc);
+  });
+
+  it('does the work once when the same event arrives three times', async () => {
+    const event = await upload('01JD0000000000000000000002', await photo(20));
+    const outcomes = [];
+    for (let i = 0; i < 3; i += 1) outcomes.push(await handleObjectEvent(deps(), event));
+    expect(outcomes.map((outcome) => outcome.result)).toEqual(['processed', 'skipped', 'skipped']);
+    expect(analyses).toBe(1);
+    expect(visionCalls).toHaveLength(1);
+    expect(index.writes).toBe(1);
+    expect(published).toHaveLength(1);
+    expect(await keysUnder(`thumbnails/${OWNER}/01JD0000000000000000000002/`)).toHaveLength(4);
+  });
+
+  it('finishes an interrupted delivery from its sidecar without redoing the analysis', async () => {
+    const event = await upload('01JD0000000000000000000003', await photo(30));
+    publish = () => Promise.reject(new Error('AppSync 503'));
+    await expect(handleObjectEvent(deps(), event)).rejects.toThrow('AppSync 503');
+    expect((await sidecarOf('01JD0000000000000000000003')).publishedAt).toBeNull();
+
+    publish = (e) => (published.push(e), Promise.resolve());
+    expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000003' });
+    expect(analyses).toBe(1);
+    expect(published.map((e) => e.status)).toEqual(['PROCESSED']);
+  });
+
+  it('records an unusable file as FAILED with its reason, and does not throw (no retry)', async () => {
+    const event = await upload('01JD0000000000000000000004', Buffer.from('just some text, named like a photo'), 'notes.jpg');
+    const outcome = await handleObjectEvent(deps(), event);
+    expect(outcome).toEqual(expect.objectContaining({ result: 'failed', code: 'UNSUPPORTED_TYPE' }));
+    const doc = index.documents.get('01JD0000000000000000000004');
+    expect(doc?.status).toBe('FAILED');
+    expect(doc?.failureReason).toMatch(/Not a supported image/);
+    expect((await sidecarOf('01JD0000000000000000000004')).rejection?.code).toBe('UNSUPPORTED_TYPE');
+    expect(published).toEqual([
+      { imageId: '01JD0000000000000000000004', ownerSub: OWNER, status: 'FAILED', image: null, reason: doc?.failureReason },
+    ]);
+    expect(visionCalls).toEqual([]);
+    expect(await keysUnder(`thumbnails/${OWNER}/01JD0000000000000000000004/`)).toEqual([]);
+  });
+
+  it('refuses an object over the size cap before analysing it', async () => {
+    const event = await upload('01JD0000000000000000000005', await photo(40));
+    const small = deps({ config: { ...config, maxUploadBytes: 1000 } });
+    expect(await handleObjectEvent(small, event)).toEqual(expect.objectContaining({ result: 'failed', code: 'TOO_LARGE' }));
+    expect(analyses).toBe(0);
+  });
+
+  it('leaves transient failures to SQS: nothing recorded, nothing announced', async () => {
+    const event = await upload('01JD0000000000000000000006', await photo(50));
+    detect = () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(handleObjectEvent(deps(), event)).rejects.toThrow('Rate exceeded');
+    expect(index.documents.size).toBe(0);
+    expect(published).toEqual([]);
+    expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000006'))).toEqual([]);
+  });
+
+  it('keeps an image Rekognition refuses, unlabelled, and says why in the sidecar', async () => {
+    const event = await upload('01JD0000000000000000000007', await photo(60));
+    detect = () => Promise.reject(new ImageRejected('VISION_REJECTED', 'Rekognition: the image is too small'));
+    expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000007' });
+    expect(index.documents.get('01JD0000000000000000000007')?.labels).toEqual([]);
+    expect((await sidecarOf('01JD0000000000000000000007')).visionSkipped).toBe('Rekognition: the image is too small');
+  });
+
+  it('hands Rekognition a JPEG rendition when it cannot read the original (WebP)', async () => {
+    const webp = await sharp(await photo(70)).webp().toBuffer();
+    const event = await upload('01JD0000000000000000000008', webp, 'sticker.webp', 'image/webp');
+    await handleObjectEvent(deps(), event);
+    expect(visionCalls).toEqual([{ bucket: config.bucket, key: `thumbnails/${OWNER}/01JD0000000000000000000008/vision.jpg` }]);
+    expect(await keysUnder(`thumbnails/${OWNER}/01JD0000000000000000000008/vision.jpg`)).toHaveLength(1);
+    expect(index.documents.get('01JD0000000000000000000008')?.thumbnails.map((t) => t.key)).not.toContain(
+      `thumbnails/${OWNER}/01JD0000000000000000000008/vision.jpg`,
+    );
+  });
+
+  it('points a second copy of the same bytes at the owner’s earliest one', async () => {
+    const bytes = await photo(80);
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000009', bytes));
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000010', bytes));
+    expect(index.documents.get('01JD0000000000000000000010')?.duplicateOf).toBe('01JD0000000000000000000009');
+    expect(index.documents.get('01JD0000000000000000000009')?.duplicateOf).toBeNull();
+  });
+
+  it('skips keys outside uploads/', async () => {
+    const event = { ...(await upload('01JD0000000000000000000011', await photo(90))), key: `thumbnails/${OWNER}/x/160.webp` };
+    expect(await handleObjectEvent(deps(), event)).toEqual(expect.objectContaining({ result: 'skipped', imageId: null }));
+  });
+});
+
+describe('ObjectRemoved', () => {
+  it('deletes thumbnails and sidecar, leaves a tombstone and announces DELETED once', async () => {
+    const created = await upload('01JD0000000000000000000020', await photo(100));
+    await handleObjectEvent(deps(), created);
+    const removed = await removal(created);
+    expect(await handleObjectEvent(deps(), removed)).toEqual({ result: 'deleted', imageId: '01JD0000000000000000000020' });
+    expect(await handleObjectEvent(deps(), removed)).toEqual(expect.objectContaining({ result: 'skipped', why: 'already deleted' }));
+    expect(await keysUnder(`thumbnails/${OWNER}/01JD0000000000000000000020/`)).toEqual([]);
+    expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000020'))).toEqual([]);
+    expect(index.documents.get('01JD0000000000000000000020')).toEqual(expect.objectContaining({ status: 'DELETED', sequencer: removed.sequencer }));
+    expect(published.map((event) => event.status)).toEqual(['PROCESSED', 'DELETED']);
+  });
+
+  it('is not undone by the upload’s event arriving late', async () => {
+    const created = await upload('01JD0000000000000000000021', await photo(110));
+    const removed = await removal(created);
+    expect((await handleObjectEvent(deps(), removed)).result).toBe('deleted');
+    expect(await handleObjectEvent(deps(), created)).toEqual(expect.objectContaining({ result: 'skipped' }));
+    expect(index.documents.get('01JD0000000000000000000021')?.status).toBe('DELETED');
+    expect(published.map((event) => event.status)).toEqual(['DELETED']);
+    expect(analyses).toBe(0);
+  });
+});

@@ -1,0 +1,235 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3ServiceException,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ImageEventInput } from '../../schema/generated/graphql.ts';
+import type { ImageDocument, StoredThumbnail } from '../../resolvers/lib/imageDocument.ts';
+import type { ProcessingConfig } from '../shared/config.ts';
+import { metaKey, parseKey, thumbnailPrefix } from '../shared/storage-keys.ts';
+import type { ImageAnalysis } from './analysis/analyze-image.ts';
+import { failedDocument, processedDocument, type UploadFacts } from './image-document.ts';
+import type { ImageIndex } from './image-index.ts';
+import { ImageRejected, type RejectionCode } from './image-rejected.ts';
+import type { VisionFindings } from './image-vision.ts';
+import { compareSequencers, type ObjectEvent } from './s3-events.ts';
+import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
+
+/** How each event ended; anything transient is thrown instead, for SQS to retry. */
+export type Outcome =
+  | { result: 'processed'; imageId: string }
+  | { result: 'failed'; imageId: string; code: RejectionCode; reason: string }
+  | { result: 'deleted'; imageId: string }
+  /** Nothing to do: a redelivery, an event older than what is recorded, or a key outside uploads/. */
+  | { result: 'skipped'; imageId: string | null; why: string };
+
+/** Runs one named step; the handler times and traces it, tests just run it. */
+export type StepRunner = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
+export interface PipelineDeps {
+  s3: S3Client;
+  config: ProcessingConfig;
+  analyze: (bytes: Buffer) => Promise<ImageAnalysis>;
+  detect: (image: { bucket: string; key: string }) => Promise<VisionFindings>;
+  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256'>;
+  publish: (event: ImageEventInput) => Promise<void>;
+  now: () => Date;
+  step: StepRunner;
+}
+
+const NO_VISION: VisionFindings = { labels: [], moderationLabels: [], detectedText: [], faces: null };
+/** Stored beside the thumbnails, never listed: the JPEG Rekognition reads when it cannot read the original. */
+const VISION_RENDITION = 'vision.jpg';
+
+export async function handleObjectEvent(deps: PipelineDeps, event: ObjectEvent): Promise<Outcome> {
+  const location = parseKey(event.key);
+  if (!location || location.area !== 'uploads') {
+    return { result: 'skipped', imageId: null, why: `not an upload key: ${event.key}` };
+  }
+  const upload: UploadFacts = {
+    ownerSub: location.ownerSub,
+    imageId: location.imageId,
+    key: event.key,
+    fileName: event.key.slice(event.key.lastIndexOf('/') + 1),
+    contentType: '',
+    bytes: event.size,
+    etag: event.etag,
+    sequencer: event.sequencer,
+    uploadedAt: event.eventTime,
+  };
+  return event.kind === 'created' ? created(deps, upload) : removed(deps, upload);
+}
+
+async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
+  const { s3, config } = deps;
+  const recorded = await deps.step('readSidecar', () => readSidecar(s3, config.bucket, upload.ownerSub, upload.imageId));
+  if (recorded && compareSequencers(recorded.document.sequencer, upload.sequencer) > 0) {
+    return { result: 'skipped', imageId: upload.imageId, why: 'a newer event is already recorded' };
+  }
+  if (recorded && recorded.document.etag === upload.etag) {
+    // The same upload again: finish whatever the earlier delivery did not, reusing its results.
+    if (recorded.publishedAt) return { result: 'skipped', imageId: upload.imageId, why: 'already processed' };
+    return announce(deps, recorded);
+  }
+
+  const original = await deps.step('download', () => download(deps, upload));
+  if (!original) return { result: 'skipped', imageId: upload.imageId, why: 'the object is gone or was replaced' };
+  upload.contentType = original.contentType;
+
+  let document: ImageDocument;
+  let rejection: ImageSidecar['rejection'] = null;
+  let visionSkipped: string | null = null;
+  try {
+    const analysis = await deps.step('analyze', () => deps.analyze(original.bytes));
+    const thumbnails = await deps.step('storeThumbnails', () => storeThumbnails(deps, upload, analysis));
+    const visionKey = analysis.visionRendition ? `${thumbnailPrefix(upload.ownerSub, upload.imageId)}${VISION_RENDITION}` : upload.key;
+    let vision = NO_VISION;
+    try {
+      vision = await deps.step('detect', () => deps.detect({ bucket: config.bucket, key: visionKey }));
+    } catch (error) {
+      // Rekognition refusing a picture we could decode (too small, say) is no reason to fail the
+      // upload: it is kept, searchable by everything but labels.
+      if (!(error instanceof ImageRejected)) throw error;
+      visionSkipped = error.reason;
+    }
+    const duplicateOf = await deps.step('findDuplicate', () =>
+      deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, upload.imageId),
+    );
+    document = processedDocument(upload, analysis, thumbnails, vision, duplicateOf);
+  } catch (error) {
+    if (!(error instanceof ImageRejected)) throw error;
+    rejection = { code: error.code, reason: error.reason };
+    document = failedDocument(upload, error.reason);
+  }
+
+  const sidecar: ImageSidecar = {
+    schemaVersion: 1,
+    document,
+    rejection,
+    visionSkipped,
+    processedAt: deps.now().toISOString(),
+    publishedAt: null,
+  };
+  await deps.step('writeSidecar', () => writeSidecar(s3, config.bucket, sidecar));
+  return announce(deps, sidecar);
+}
+
+/** Indexes the recorded outcome and tells the owner, then notes that it did. */
+async function announce(deps: PipelineDeps, sidecar: ImageSidecar): Promise<Outcome> {
+  const { document } = sidecar;
+  const written = await deps.step('index', () => deps.index.put(document));
+  if (written === 'stale') {
+    return { result: 'skipped', imageId: document.id, why: 'the index holds a newer event for this image' };
+  }
+  await deps.step('publish', () =>
+    deps.publish({
+      imageId: document.id,
+      ownerSub: document.ownerSub,
+      status: document.status,
+      image: document.status === 'PROCESSED' ? JSON.stringify(document) : null,
+      reason: document.failureReason ?? null,
+    }),
+  );
+  await deps.step('writeSidecar', () =>
+    writeSidecar(deps.s3, deps.config.bucket, { ...sidecar, publishedAt: deps.now().toISOString() }),
+  );
+  if (sidecar.rejection) {
+    return { result: 'failed', imageId: document.id, ...sidecar.rejection };
+  }
+  return { result: 'processed', imageId: document.id };
+}
+
+async function removed(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
+  const { s3, config } = deps;
+  const indexed = await deps.step('readIndex', () => deps.index.get(upload.imageId));
+  if (indexed && compareSequencers(indexed.sequencer, upload.sequencer) > 0) {
+    return { result: 'skipped', imageId: upload.imageId, why: 'a newer event is already indexed' };
+  }
+  if (indexed?.status === 'DELETED' && indexed.sequencer === upload.sequencer) {
+    return { result: 'skipped', imageId: upload.imageId, why: 'already deleted' };
+  }
+  await deps.step('deleteDerived', () => deleteDerived(s3, config.bucket, upload));
+  const written = await deps.step('index', () => deps.index.markDeleted(upload.ownerSub, upload.imageId, upload.sequencer));
+  if (written === 'stale') return { result: 'skipped', imageId: upload.imageId, why: 'the index holds a newer event' };
+  await deps.step('publish', () =>
+    deps.publish({ imageId: upload.imageId, ownerSub: upload.ownerSub, status: 'DELETED', image: null, reason: null }),
+  );
+  return { result: 'deleted', imageId: upload.imageId };
+}
+
+/** Reads the original once, refusing oversize objects before any byte is transferred. */
+async function download(deps: PipelineDeps, upload: UploadFacts): Promise<{ bytes: Buffer; contentType: string } | null> {
+  const { s3, config } = deps;
+  try {
+    // IfMatch: if the key was overwritten since this event, the newer event will process it.
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: config.bucket, Key: upload.key, IfMatch: upload.etag ? `"${upload.etag.replace(/"/g, '')}"` : undefined }),
+    );
+    const length = object.ContentLength ?? 0;
+    if (length > config.maxUploadBytes) {
+      object.Body?.transformToWebStream().cancel().catch(() => undefined);
+      throw tooLarge(length, config.maxUploadBytes);
+    }
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    if (bytes.length > config.maxUploadBytes) throw tooLarge(bytes.length, config.maxUploadBytes);
+    upload.bytes = bytes.length;
+    return { bytes, contentType: object.ContentType ?? '' };
+  } catch (error) {
+    if (error instanceof NoSuchKey) return null;
+    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return null;
+    throw error;
+  }
+}
+
+function tooLarge(bytes: number, max: number): ImageRejected {
+  return new ImageRejected('TOO_LARGE', `The file is ${bytes} bytes; the limit is ${max} bytes`);
+}
+
+async function storeThumbnails(deps: PipelineDeps, upload: UploadFacts, analysis: ImageAnalysis): Promise<StoredThumbnail[]> {
+  const prefix = thumbnailPrefix(upload.ownerSub, upload.imageId);
+  const put = (name: string, body: Buffer, contentType: string) =>
+    deps.s3.send(
+      new PutObjectCommand({
+        Bucket: deps.config.bucket,
+        Key: `${prefix}${name}`,
+        Body: body,
+        ContentType: contentType,
+        CacheControl: 'private, max-age=31536000, immutable',
+      }),
+    );
+  await Promise.all([
+    ...analysis.thumbnails.map((thumbnail) => put(thumbnail.name, thumbnail.body, thumbnail.contentType)),
+    ...(analysis.visionRendition ? [put(VISION_RENDITION, analysis.visionRendition, 'image/jpeg')] : []),
+  ]);
+  return analysis.thumbnails.map(({ size, square, width, height, format, name }) => ({
+    size,
+    square,
+    width,
+    height,
+    format,
+    key: `${prefix}${name}`,
+  }));
+}
+
+/** Thumbnails, vision rendition and sidecar: everything derived from the deleted original. */
+async function deleteDerived(s3: S3Client, bucket: string, upload: UploadFacts): Promise<void> {
+  const keys = [metaKey(upload.ownerSub, upload.imageId)];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: thumbnailPrefix(upload.ownerSub, upload.imageId), ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
+    token = page.NextContinuationToken;
+  } while (token);
+  const result = await s3.send(
+    new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+  );
+  if (result.Errors?.length) {
+    throw new Error(`Could not delete ${result.Errors.map((error) => `${error.Key}: ${error.Code}`).join(', ')}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { metaKey } from '../shared/storage-keys.ts';
+import type { RejectionCode } from './image-rejected.ts';
+
+/**
+ * The metadata sidecar, `meta/{ownerSub}/{imageId}.json`: the durable record of everything derived
+ * from one upload. The search index is rebuilt from sidecars alone (`imagegraph reindex`), so
+ * Rekognition is never called twice for the same bytes.
+ */
+export interface ImageSidecar {
+  schemaVersion: 1;
+  /** The indexed document, complete: PROCESSED or FAILED. */
+  document: ImageDocument;
+  /** Why the upload could not be processed, when `document.status` is FAILED. */
+  rejection: { code: RejectionCode; reason: string } | null;
+  /** Why vision found nothing, when Rekognition refused an image the pipeline could decode. */
+  visionSkipped: string | null;
+  processedAt: string;
+  /** Set once the outcome event went out: a redelivered event then has nothing left to do. */
+  publishedAt: string | null;
+}
+
+export async function readSidecar(s3: S3Client, bucket: string, ownerSub: string, imageId: string): Promise<ImageSidecar | null> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(ownerSub, imageId) }));
+    return JSON.parse(await object.Body!.transformToString('utf8')) as ImageSidecar;
+  } catch (error) {
+    if (error instanceof NoSuchKey) return null;
+    throw error;
+  }
+}
+
+export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageSidecar): Promise<void> {
+  const { ownerSub, id } = sidecar.document;
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: metaKey(ownerSub, id),
+      Body: JSON.stringify(sidecar),
+      ContentType: 'application/json',
+    }),
+  );
+}

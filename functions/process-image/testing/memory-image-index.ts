@@ -1,0 +1,74 @@
+import type { ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
+import type { ImageIndex } from '../image-index.ts';
+import { compareSequencers } from '../s3-events.ts';
+
+/**
+ * An in-memory stand-in for ImageIndex in pipeline tests, with the same ordering rule: a document
+ * from an older S3 event never replaces one from a newer event. (The real index is tested against
+ * OpenSearch's HTTP API in image-index.test.ts.)
+ */
+export class MemoryImageIndex
+  implements Pick<ImageIndex, 'ensureIndex' | 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'bulkPut'>
+{
+  readonly documents = new Map<string, ImageDocument>();
+  writes = 0;
+  created = false;
+
+  ensureIndex(): Promise<void> {
+    this.created = true;
+    return Promise.resolve();
+  }
+
+  /** Refuses documents without an owner, as a strict mapping would refuse malformed ones. */
+  bulkPut(docs: ImageDocument[]): Promise<{ written: number; failed: { id: string; reason: string }[] }> {
+    const failed = docs.filter((doc) => !doc.ownerSub).map((doc) => ({ id: doc.id, reason: 'ownerSub is required' }));
+    const valid = docs.filter((doc) => doc.ownerSub);
+    for (const doc of valid) this.documents.set(doc.id, structuredClone(doc));
+    this.writes += valid.length;
+    return Promise.resolve({ written: valid.length, failed });
+  }
+
+  put(doc: ImageDocument): Promise<'written' | 'stale'> {
+    const stored = this.documents.get(doc.id);
+    if (stored && compareSequencers(stored.sequencer, doc.sequencer) > 0) return Promise.resolve('stale');
+    this.documents.set(doc.id, structuredClone(doc));
+    this.writes += 1;
+    return Promise.resolve('written');
+  }
+
+  markDeleted(ownerSub: string, imageId: string, sequencer: string): Promise<'written' | 'stale'> {
+    return this.put({
+      id: imageId,
+      ownerSub,
+      sequencer,
+      status: 'DELETED',
+      etag: '',
+      fileName: '',
+      contentType: '',
+      uploadedAt: new Date(0).toISOString(),
+      originalKey: '',
+      thumbnails: [],
+      labels: [],
+      labelNames: [],
+      detectedText: [],
+      moderationLabels: [],
+      moderated: false,
+      dominantColors: [],
+      faceCount: 0,
+      location: null,
+      altitude: null,
+      cameraName: null,
+    });
+  }
+
+  get(imageId: string): Promise<ImageDocument | null> {
+    return Promise.resolve(this.documents.get(imageId) ?? null);
+  }
+
+  findFirstWithSha256(ownerSub: string, sha256: string, excludeImageId: string): Promise<string | null> {
+    const matches = [...this.documents.values()]
+      .filter((doc) => doc.ownerSub === ownerSub && doc.sha256 === sha256 && doc.id !== excludeImageId && doc.status !== 'DELETED')
+      .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
+    return Promise.resolve(matches[0]?.id ?? null);
+  }
+}
