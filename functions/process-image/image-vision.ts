@@ -33,11 +33,11 @@ export interface VisionFindings {
  * config validates every other parameter, which leaves the image as the only cause of an
  * InvalidParameterException (too small, for one). The reasons are shown to the uploader.
  */
-const UNUSABLE_IMAGE: Record<string, string> = {
-  InvalidImageFormatException: 'Image analysis supports only JPEG and PNG images',
-  ImageTooLargeException: 'The image is too large for image analysis',
-  InvalidParameterException: 'Image analysis could not use this image; it may be too small or damaged',
-};
+const UNUSABLE_IMAGE = new Map([
+  ['InvalidImageFormatException', 'Image analysis supports only JPEG and PNG images'],
+  ['ImageTooLargeException', 'The image is too large for image analysis'],
+  ['InvalidParameterException', 'Image analysis could not use this image; it may be too small or damaged'],
+]);
 
 /**
  * The one way the pipeline builds its Rekognition client. The SDK's standard retry mode backs
@@ -72,16 +72,17 @@ export async function detectImageContent(
   options: VisionConfig,
 ): Promise<VisionFindings> {
   const Image = { S3Object: { Bucket: image.bucket, Name: image.key } };
+  const labelsRequest = { Image, MinConfidence: options.minLabelConfidence, MaxLabels: options.maxLabels };
   const calls = [
-    send(rekognition.send(new DetectLabelsCommand({ Image, MinConfidence: options.minLabelConfidence, MaxLabels: options.maxLabels })), (r) =>
-      toLabels(r.Labels),
-    ),
+    detection(rekognition.send(new DetectLabelsCommand(labelsRequest)), (r) => toLabels(r.Labels)),
     options.detectModeration
-      ? send(rekognition.send(new DetectModerationLabelsCommand({ Image })), (r) => toModerationLabels(r.ModerationLabels))
+      ? detection(rekognition.send(new DetectModerationLabelsCommand({ Image })), (r) => toModerationLabels(r.ModerationLabels))
       : Promise.resolve([]),
-    options.detectText ? send(rekognition.send(new DetectTextCommand({ Image })), (r) => toLines(r.TextDetections)) : Promise.resolve([]),
+    options.detectText
+      ? detection(rekognition.send(new DetectTextCommand({ Image })), (r) => toLines(r.TextDetections))
+      : Promise.resolve([]),
     options.detectFaces
-      ? send(rekognition.send(new DetectFacesCommand({ Image, Attributes: ['EMOTIONS'] })), (r) => toFaces(r.FaceDetails))
+      ? detection(rekognition.send(new DetectFacesCommand({ Image, Attributes: ['EMOTIONS'] })), (r) => toFaces(r.FaceDetails))
       : Promise.resolve(null),
   ] as const;
   // Wait for every call, so that a refusal of the image wins over a transient failure of another
@@ -95,14 +96,17 @@ export async function detectImageContent(
   return { labels, moderationLabels, detectedText, faces };
 }
 
-async function send<R, T>(response: Promise<R>, map: (response: R) => T): Promise<T> {
+/** One Rekognition answer, mapped; a refusal of the image becomes ImageRejected. */
+async function detection<R, T>(response: Promise<R>, map: (response: R) => T): Promise<T> {
   try {
     return map(await response);
   } catch (error) {
-    if (error instanceof RekognitionServiceException && Object.hasOwn(UNUSABLE_IMAGE, error.name)) {
-      throw new ImageRejected('VISION_REJECTED', UNUSABLE_IMAGE[error.name] ?? error.name);
-    }
-    throw error;
+    const reason = error instanceof RekognitionServiceException ? UNUSABLE_IMAGE.get(error.name) : undefined;
+    if (!reason) throw error;
+    const rejection = new ImageRejected('VISION_REJECTED', reason);
+    // Rekognition's own message stays available to logs; the uploader sees only the reason.
+    rejection.cause = error;
+    throw rejection;
   }
 }
 
@@ -163,18 +167,16 @@ function toFaces(details: FaceDetail[] = []): Faces {
  * negative Left); the API promises ratios within 0 to 1, so the box is cut to the image.
  */
 function toBoundingBox(box: RekognitionBoundingBox): BoundingBox {
-  const left = clamp(box.Left ?? 0);
-  const top = clamp(box.Top ?? 0);
-  return {
-    left,
-    top,
-    width: clamp((box.Left ?? 0) + (box.Width ?? 0)) - left,
-    height: clamp((box.Top ?? 0) + (box.Height ?? 0)) - top,
-  };
+  const [left, width] = withinImage(box.Left ?? 0, box.Width ?? 0);
+  const [top, height] = withinImage(box.Top ?? 0, box.Height ?? 0);
+  return { left, top, width, height };
 }
 
-function clamp(ratio: number): number {
-  return Math.min(1, Math.max(0, ratio));
+/** One axis of a box, cut to 0..1; untouched (no rounding drift) when it already fits. */
+function withinImage(start: number, length: number): [number, number] {
+  const from = Math.max(0, start);
+  const to = Math.min(1, start + length);
+  return from === start && to === start + length ? [start, length] : [from, to - from];
 }
 
 function names(items: { Name?: string | undefined }[] = []): string[] {

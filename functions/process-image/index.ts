@@ -64,7 +64,9 @@ const processor = new BatchProcessor(EventType.SQS);
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
   try {
-    return await processPartialResponse(event, processMessage, processor, { context });
+    // In order, not in parallel: a duplicate delivery in the same batch then finds the first one's
+    // sidecar instead of racing it, and sharp is CPU-bound on a Lambda's fraction of a core anyway.
+    return await processPartialResponse(event, processMessage, processor, { context, processInParallel: false });
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -76,14 +76,13 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
     return announce(deps, recorded);
   }
 
-  const original = await deps.step('download', () => download(deps, upload));
-  if (!original) return { result: 'skipped', imageId: upload.imageId, why: 'the object is gone or was replaced' };
-  upload.contentType = original.contentType;
-
   let document: ImageDocument;
   let rejection: ImageSidecar['rejection'] = null;
   let visionSkipped: string | null = null;
   try {
+    const original = await deps.step('download', () => download(deps, upload));
+    if (!original) return { result: 'skipped', imageId: upload.imageId, why: 'the object is gone or was replaced' };
+    upload.contentType = original.contentType;
     const analysis = await deps.step('analyze', () => deps.analyze(original.bytes));
     const thumbnails = await deps.step('storeThumbnails', () => storeThumbnails(deps, upload, analysis));
     const visionKey = analysis.visionRendition ? `${thumbnailPrefix(upload.ownerSub, upload.imageId)}${VISION_RENDITION}` : upload.key;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY, HEIC, PDF, SVG, TEXT_NAMED_JPG, UNKNOWN_BINARY, rejectionOf, solid } from './fixtures/corpus.ts';
+import { detectImageType } from './image-type.ts';
+
+const pixel = () => solid(8, 8, [10, 20, 30]);
+
+describe('detectImageType', () => {
+  it.each([
+    ['JPEG', 'image/jpeg', () => pixel().jpeg().toBuffer()],
+    ['PNG', 'image/png', () => pixel().png().toBuffer()],
+    ['WEBP', 'image/webp', () => pixel().webp().toBuffer()],
+    ['GIF', 'image/gif', () => pixel().gif().toBuffer()],
+    ['AVIF', 'image/avif', () => pixel().avif().toBuffer()],
+    ['TIFF', 'image/tiff', () => pixel().tiff().toBuffer()],
+  ])('accepts %s from its magic bytes', async (format, contentType, make) => {
+    await expect(detectImageType(await make())).resolves.toEqual({ format, contentType });
+  });
+
+  it('refuses zero bytes as EMPTY', async () => {
+    expect(await rejectionOf(detectImageType(EMPTY))).toMatchObject({ code: 'EMPTY', reason: 'The file is empty.' });
+  });
+
+  it.each([
+    ['text named .jpg', TEXT_NAMED_JPG.bytes, 'plain text'],
+    ['SVG', SVG, 'SVG (image/svg+xml)'],
+    ['PDF', PDF, 'PDF (application/pdf)'],
+    ['HEIC', HEIC, 'HEIC (image/heic)'],
+    ['unknown binary', UNKNOWN_BINARY, 'in an unrecognized format'],
+  ])('refuses %s as UNSUPPORTED_TYPE, saying what it is', async (_name, bytes, what) => {
+    const error = await rejectionOf(detectImageType(bytes));
+    expect(error.code).toBe('UNSUPPORTED_TYPE');
+    expect(error.reason).toBe(`Not a supported image: the file is ${what}. Accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF.`);
+  });
+});

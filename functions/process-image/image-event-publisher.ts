@@ -1,0 +1,205 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
+import type { ImageEventInput } from '../../schema/generated/graphql.ts';
+
+/**
+ * The mutation the backend calls. AppSync hands subscribers exactly what this selects, so it
+ * selects every field of ImageEvent and, recursively, of Image, with two exceptions:
+ * `Image.originalUrl` and `Thumbnail.url`. Their resolvers would run once, here, as the backend's
+ * IAM identity: one sign-urls invocation per event, URLs whose short lifetime starts at publish
+ * time rather than when a client reads them, and a publish that fails whenever signing fails.
+ * A subscriber that needs URLs queries `image(id:)`, which signs them for that reader, then.
+ */
+export const PUBLISH_IMAGE_PROCESSED = /* GraphQL */ `
+  mutation PublishImageProcessed($input: ImageEventInput!) {
+    publishImageProcessed(input: $input) {
+      imageId
+      ownerSub
+      status
+      reason
+      image {
+        id
+        fileName
+        contentType
+        bytes
+        width
+        height
+        format
+        orientation
+        takenAt
+        uploadedAt
+        camera {
+          make
+          model
+          lens
+          focalLength
+          aperture
+          exposureTime
+          iso
+        }
+        location {
+          lat
+          lon
+          altitude
+        }
+        labels {
+          name
+          confidence
+          parents
+          categories
+          instances {
+            boundingBox {
+              left
+              top
+              width
+              height
+            }
+            confidence
+          }
+        }
+        detectedText
+        faces {
+          count
+          details {
+            boundingBox {
+              left
+              top
+              width
+              height
+            }
+            confidence
+            emotions {
+              type
+              confidence
+            }
+          }
+        }
+        moderationLabels {
+          name
+          parentName
+          confidence
+        }
+        dominantColors {
+          hex
+          pixelPercent
+        }
+        sha256
+        perceptualHash
+        duplicateOf
+        thumbnails {
+          size
+          width
+          height
+          format
+          square
+        }
+        status
+        failureReason
+      }
+    }
+  }
+`;
+
+/** AppSync has a 30 s limit of its own; a NONE resolver answers in milliseconds. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Publishing failed. Always thrown, so SQS retries the event: a GraphQL error of type BadRequest
+ * means our event is malformed and a retry will fail the same way, but then the message ends in
+ * the dead-letter queue, visible and redrivable once fixed, which beats an event lost in a log.
+ */
+export class PublishError extends Error {
+  override name = 'PublishError';
+
+  constructor(
+    message: string,
+    /** The HTTP status of the response. */
+    readonly status: number,
+    /** AppSync's errorType of each GraphQL error (BadRequest, UnauthorizedException...). */
+    readonly errorTypes: string[],
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLResponse {
+  data?: { publishImageProcessed?: unknown } | null;
+  errors?: { message?: string; errorType?: string }[];
+}
+
+export interface ImageEventPublisherOptions {
+  graphqlUrl: string;
+  region: string;
+  /** Defaults to the default provider chain (the function role's credentials on Lambda). */
+  credentials?: SignatureV4Init['credentials'];
+  /** For tests. */
+  fetch?: typeof fetch;
+}
+
+/** Announces outcomes through AppSync's `publishImageProcessed`, authorized by IAM (SigV4). */
+export class ImageEventPublisher {
+  private readonly url: URL;
+  private readonly signer: SignatureV4;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: ImageEventPublisherOptions) {
+    this.url = new URL(options.graphqlUrl);
+    this.signer = new SignatureV4({
+      service: 'appsync',
+      region: options.region,
+      credentials: options.credentials ?? defaultProvider(),
+      sha256: Sha256,
+    });
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  /** Resolves once AppSync has accepted the event, which it then fans out to subscribers. */
+  async publish(input: ImageEventInput): Promise<void> {
+    // `input.image` is AWSJSON: already a JSON string, which is how AppSync wants it in variables.
+    const body = JSON.stringify({ query: PUBLISH_IMAGE_PROCESSED, variables: { input } });
+    const { headers } = await this.signer.sign({
+      method: 'POST',
+      protocol: this.url.protocol,
+      hostname: this.url.hostname,
+      path: this.url.pathname,
+      query: {},
+      // The signature covers the host as fetch will send it (with the port, when there is one).
+      headers: { host: this.url.host, 'content-type': 'application/json' },
+      body,
+    });
+    const response = await this.fetch(this.url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    const result = parse(text);
+    const errorTypes = (result?.errors ?? []).map((error) => error.errorType ?? 'Unknown');
+    if (!response.ok) {
+      throw new PublishError(`AppSync answered ${response.status}: ${describe(result) ?? text.slice(0, 300)}`, response.status, errorTypes);
+    }
+    if (result?.errors?.length) {
+      throw new PublishError(`publishImageProcessed failed: ${describe(result)}`, response.status, errorTypes);
+    }
+    // Without errors, a null result would still mean nothing reached subscribers.
+    if (!result?.data?.publishImageProcessed) {
+      throw new PublishError(`publishImageProcessed returned no event: ${text.slice(0, 300)}`, response.status, errorTypes);
+    }
+  }
+}
+
+function parse(text: string): GraphQLResponse | null {
+  try {
+    return JSON.parse(text) as GraphQLResponse;
+  } catch {
+    return null;
+  }
+}
+
+function describe(result: GraphQLResponse | null): string | undefined {
+  const errors = result?.errors;
+  if (!errors?.length) return undefined;
+  return errors.map((error) => `${error.errorType ?? 'Error'}: ${error.message ?? ''}`).join('; ');
+}

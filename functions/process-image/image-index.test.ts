@@ -1,0 +1,417 @@
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import type { Client } from '@opensearch-project/opensearch';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as imageQuery from '../../resolvers/Query.image.ts';
+import * as imageStatsQuery from '../../resolvers/Query.imageStats.ts';
+import { context, run } from '../../resolvers/__tests__/context.ts';
+import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { searchPlan } from '../../resolvers/lib/imageSearch.ts';
+import { type FieldMapping, IMAGE_INDEX_MAPPING } from './image-index-mapping.ts';
+import { ImageIndex, createSearchClient, tombstone } from './image-index.ts';
+import { FakeOpenSearch } from './testing/fake-opensearch.ts';
+import { type HttpFake, startHttpFake } from './testing/http-fake.ts';
+import { recomputeAuthorization } from './testing/sigv4.ts';
+
+const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
+const properties: Record<string, FieldMapping> = IMAGE_INDEX_MAPPING.mappings.properties;
+
+function imageDoc(id: string, sequencer: string, overrides: Partial<ImageDocument> = {}): ImageDocument {
+  return {
+    id,
+    ownerSub: OWNER,
+    fileName: 'beach.jpg',
+    contentType: 'image/jpeg',
+    bytes: 1234,
+    width: 640,
+    height: 480,
+    format: 'JPEG',
+    uploadedAt: '2025-06-01T10:00:00.000Z',
+    originalKey: `uploads/${OWNER}/${id}/beach.jpg`,
+    etag: `etag-${sequencer}`,
+    sequencer,
+    status: 'PROCESSED',
+    thumbnails: [{ size: 160, width: 160, height: 160, format: 'WEBP', square: true, key: `thumbnails/${OWNER}/${id}/160s.webp` }],
+    labels: [{ name: 'Beach', confidence: 99, parents: ['Nature'], categories: [], instances: [] }],
+    labelNames: ['Beach'],
+    detectedText: [],
+    moderationLabels: [],
+    moderated: false,
+    faces: null,
+    faceCount: 0,
+    dominantColors: [{ hex: '#336699', pixelPercent: 40 }],
+    location: { lat: 43.3, lon: 5.4 },
+    altitude: 12,
+    camera: { make: 'SONY', model: 'NEX-3N' },
+    cameraName: 'SONY NEX-3N',
+    sha256: 'a'.repeat(64),
+    ...overrides,
+  };
+}
+
+
+let fake: HttpFake;
+let search: FakeOpenSearch;
+let client: Client;
+let index: ImageIndex;
+
+beforeAll(async () => {
+  fake = await startHttpFake((request) => search.handle(request));
+  client = createSearchClient({ searchEndpoint: fake.url, region: 'eu-west-1' });
+});
+
+beforeEach(async () => {
+  search = new FakeOpenSearch();
+  index = new ImageIndex(client);
+  await index.ensureIndex();
+  fake.requests.length = 0;
+});
+
+afterAll(async () => {
+  await client.close();
+  await fake.close();
+});
+
+const writes = () => fake.requests.filter((request) => request.method === 'PUT' && request.url.includes('/_doc/'));
+
+describe('ImageIndex.ensureIndex', () => {
+  it('creates the index with its mapping once, then finds it', async () => {
+    search = new FakeOpenSearch();
+    await index.ensureIndex();
+    await index.ensureIndex();
+
+    const creations = fake.requests.filter((request) => request.method === 'PUT');
+    expect(creations.map((request) => request.url)).toEqual([`/${IMAGES_INDEX}`]);
+    expect(JSON.parse(creations[0]?.body ?? '')).toEqual(JSON.parse(JSON.stringify(IMAGE_INDEX_MAPPING)));
+    expect(fake.requests.filter((request) => request.method === 'HEAD')).toHaveLength(2);
+  });
+
+  it('accepts that another container created the index meanwhile', async () => {
+    search = new FakeOpenSearch();
+    // HEAD says missing, then the PUT loses the race.
+    const handle = search.handle;
+    search.handle = (request) => {
+      if (request.method === 'HEAD') search.indexCreated = true;
+      return request.method === 'HEAD' ? { status: 404 } : handle(request);
+    };
+    await expect(index.ensureIndex()).resolves.toBeUndefined();
+  });
+
+  it('works on another index when given one', async () => {
+    search = new FakeOpenSearch('images-v2');
+    const other = new ImageIndex(client, 'images-v2');
+    await other.ensureIndex();
+    await other.put(imageDoc('img1', '01'));
+
+    expect(fake.requests.map((request) => `${request.method} ${request.url.replace(/\?.*/, '')}`)).toEqual([
+      'HEAD /images-v2',
+      'PUT /images-v2',
+      'GET /images-v2/_doc/img1',
+      'PUT /images-v2/_doc/img1',
+    ]);
+  });
+});
+
+describe('ImageIndex.put', () => {
+  it('creates a new document with op_type=create, without refreshing', async () => {
+    await expect(index.put(imageDoc('img1', '0055AED6DCD90281E5'))).resolves.toBe('written');
+
+    expect(writes().map((request) => request.url)).toEqual([`/${IMAGES_INDEX}/_doc/img1?refresh=false&op_type=create`]);
+    expect(search.docs.get('img1')?.source).toEqual(imageDoc('img1', '0055AED6DCD90281E5'));
+  });
+
+  it('overwrites a document from an older event, conditionally on what it read', async () => {
+    const seqNo = search.store(imageDoc('img1', '0055AED6DCD90281E5'));
+    const newer = imageDoc('img1', '0055AED6DCD90281F0', { fileName: 'renamed.jpg' });
+
+    await expect(index.put(newer)).resolves.toBe('written');
+
+    expect(writes().map((request) => request.url)).toEqual([`/${IMAGES_INDEX}/_doc/img1?refresh=false&if_seq_no=${seqNo}&if_primary_term=1`]);
+    expect(search.docs.get('img1')?.source).toEqual(newer);
+  });
+
+  it('compares sequencers of different lengths as left-padded hex', async () => {
+    search.store(imageDoc('img1', 'FF'));
+    await expect(index.put(imageDoc('img1', '0100'))).resolves.toBe('written');
+    await expect(index.put(imageDoc('img1', 'ff'))).resolves.toBe('stale');
+  });
+
+  it('writes nothing and says stale when the stored document came from a newer event', async () => {
+    const newer = imageDoc('img1', '0055AED6DCD90281F0');
+    search.store(newer);
+
+    await expect(index.put(imageDoc('img1', '0055AED6DCD90281E5'))).resolves.toBe('stale');
+
+    expect(writes()).toEqual([]);
+    expect(search.docs.get('img1')?.source).toEqual(newer);
+  });
+
+  it('rewrites on the same event again (a redelivery, or the next step of the same run)', async () => {
+    search.store(imageDoc('img1', '0055AED6DCD90281E5', { status: 'PROCESSING' }));
+    await expect(index.put(imageDoc('img1', '0055AED6DCD90281E5'))).resolves.toBe('written');
+    expect(search.docs.get('img1')?.source.status).toBe('PROCESSED');
+  });
+
+  it('retries after a concurrent writer, and keeps the write when it still wins', async () => {
+    search.store(imageDoc('img1', '01'));
+    search.beforeWrite = (id) => {
+      search.beforeWrite = () => undefined;
+      search.store(imageDoc(id, '02'));
+    };
+
+    await expect(index.put(imageDoc('img1', '03'))).resolves.toBe('written');
+
+    expect(writes()).toHaveLength(2);
+    expect(search.docs.get('img1')?.source.sequencer).toBe('03');
+  });
+
+  it('gives way when a concurrent writer stored a newer event between read and write', async () => {
+    search.beforeWrite = (id) => {
+      search.beforeWrite = () => undefined;
+      search.store(imageDoc(id, '09'));
+    };
+
+    await expect(index.put(imageDoc('img1', '03'))).resolves.toBe('stale');
+
+    expect(writes()).toHaveLength(1);
+    expect(search.docs.get('img1')?.source.sequencer).toBe('09');
+  });
+
+  it('leaves the newest event in place whatever order concurrent writers run in', async () => {
+    const sequencers = ['0A', '03', '0F', '01', '0C', '07'];
+    const results = await Promise.all(sequencers.map((sequencer) => index.put(imageDoc('img1', sequencer))));
+
+    expect(search.docs.get('img1')?.source.sequencer).toBe('0F');
+    expect(results[sequencers.indexOf('0F')]).toBe('written');
+  });
+
+  it('throws after too many conflicts in a row, for SQS to retry later', async () => {
+    search.beforeWrite = (id) => search.store(imageDoc(id, '01'));
+    await expect(index.put(imageDoc('img1', '02'))).rejects.toMatchObject({ name: 'ResponseError', statusCode: 409 });
+    expect(writes()).toHaveLength(5);
+  });
+
+  it('propagates throttling (429) without writing', async () => {
+    search.failWrite = {
+      status: 429,
+      body: { error: { type: 'es_rejected_execution_exception', reason: 'rejected execution of coordinating operation' }, status: 429 },
+    };
+    await expect(index.put(imageDoc('img1', '01'))).rejects.toMatchObject({ name: 'ResponseError', statusCode: 429 });
+    expect(search.docs.size).toBe(0);
+  });
+
+  it('propagates a refused document (strict mapping) as an error', async () => {
+    const withExtra = { ...imageDoc('img1', '01'), originalUrl: 'https://example.com/x' } as ImageDocument;
+    await expect(index.put(withExtra)).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('strict_dynamic_mapping_exception') });
+  });
+
+  it('propagates connection failures', async () => {
+    const unreachable = createSearchClient({ searchEndpoint: 'http://127.0.0.1:9', region: 'eu-west-1' });
+    await expect(new ImageIndex(unreachable).put(imageDoc('img1', '01'))).rejects.toMatchObject({ name: 'ConnectionError' });
+    await unreachable.close();
+  });
+});
+
+describe('ImageIndex.markDeleted', () => {
+  it('replaces the document by a tombstone holding nothing the user deleted', async () => {
+    search.store(imageDoc('img1', '01'));
+
+    await expect(index.markDeleted(OWNER, 'img1', '02')).resolves.toBe('written');
+
+    const stored = search.docs.get('img1')?.source;
+    expect(stored).toEqual(tombstone(OWNER, 'img1', '02'));
+    expect(stored).toMatchObject({ id: 'img1', ownerSub: OWNER, status: 'DELETED', sequencer: '02', etag: '', labels: [], location: null });
+    expect(stored?.sha256).toBeUndefined();
+  });
+
+  it('blocks an older ObjectCreated that arrives after the deletion', async () => {
+    await index.markDeleted(OWNER, 'img1', '05');
+    await expect(index.put(imageDoc('img1', '04'))).resolves.toBe('stale');
+    expect(search.docs.get('img1')?.source.status).toBe('DELETED');
+  });
+
+  it('is stale itself when the image was uploaded again after the deletion', async () => {
+    search.store(imageDoc('img1', '07'));
+    await expect(index.markDeleted(OWNER, 'img1', '05')).resolves.toBe('stale');
+    expect(search.docs.get('img1')?.source.status).toBe('PROCESSED');
+  });
+});
+
+describe('ImageIndex.get', () => {
+  it('returns the stored document, a tombstone included', async () => {
+    search.store(imageDoc('img1', '01'));
+    await expect(index.get('img1')).resolves.toEqual(imageDoc('img1', '01'));
+    await index.markDeleted(OWNER, 'img1', '02');
+    await expect(index.get('img1')).resolves.toMatchObject({ status: 'DELETED' });
+  });
+
+  it('returns null for a missing document and for a missing index', async () => {
+    await expect(index.get('nope')).resolves.toBeNull();
+    search.indexCreated = false;
+    await expect(index.get('nope')).resolves.toBeNull();
+  });
+});
+
+describe('ImageIndex.findFirstWithSha256', () => {
+  it("asks for the owner's earliest other non-deleted image with those bytes", async () => {
+    search.searchHits = [{ _id: 'img0', _source: imageDoc('img0', '01') }];
+
+    await expect(index.findFirstWithSha256(OWNER, 'b'.repeat(64), 'img1')).resolves.toBe('img0');
+
+    const [request] = fake.requests;
+    expect(request).toMatchObject({ method: 'POST', url: `/${IMAGES_INDEX}/_search` });
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      size: 1,
+      query: {
+        bool: {
+          filter: [{ term: { ownerSub: OWNER } }, { term: { sha256: 'b'.repeat(64) } }],
+          must_not: [{ ids: { values: ['img1'] } }, { term: { status: 'DELETED' } }],
+        },
+      },
+      sort: [{ uploadedAt: { order: 'asc' } }, { id: { order: 'asc' } }],
+    });
+  });
+
+  it('returns null when there is no such image', async () => {
+    await expect(index.findFirstWithSha256(OWNER, 'b'.repeat(64), 'img1')).resolves.toBeNull();
+  });
+});
+
+describe('ImageIndex.bulkPut', () => {
+  it('writes every document in one bulk request and reports the ones refused', async () => {
+    const refused = { ...imageDoc('img2', '01'), unexpected: true } as ImageDocument;
+
+    const result = await index.bulkPut([imageDoc('img1', '01'), refused, imageDoc('img3', '01')]);
+
+    expect(result).toEqual({
+      written: 2,
+      failed: [{ id: 'img2', reason: 'strict_dynamic_mapping_exception: mapping set to strict, dynamic introduction of [unexpected] within [_doc] is not allowed' }],
+    });
+    expect(fake.requests.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /_bulk?refresh=false']);
+    expect(fake.requests[0]?.body.split('\n')[0]).toBe(JSON.stringify({ index: { _index: IMAGES_INDEX, _id: 'img1' } }));
+    expect([...search.docs.keys()]).toEqual(['img1', 'img3']);
+  });
+
+  it('sends nothing for nothing', async () => {
+    await expect(index.bulkPut([])).resolves.toEqual({ written: 0, failed: [] });
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('IMAGE_INDEX_MAPPING', () => {
+  function mappingAt(path: string): FieldMapping | undefined {
+    const [field = '', subfield] = path.split('.');
+    const mapping = properties[field];
+    return subfield ? mapping?.fields?.[subfield] : mapping;
+  }
+
+  it('maps every field the resolvers query', () => {
+    const missing = Object.values(FIELD).filter((path) => !mappingAt(path));
+    expect(missing).toEqual([]);
+  });
+
+  it('refuses unmapped fields instead of guessing their type', () => {
+    expect(IMAGE_INDEX_MAPPING.mappings.dynamic).toBe('strict');
+  });
+
+  it('keeps nested structures out of the index: their flattened fields are what is searched', () => {
+    for (const field of ['labels', 'thumbnails', 'faces', 'camera', 'moderationLabels', 'dominantColors']) {
+      expect(properties[field]).toEqual({ type: 'object', enabled: false });
+    }
+  });
+
+  /** Each field every query uses, with what the query does with it. */
+  function fieldUses(node: unknown, uses: [string, string][] = []): [string, string][] {
+    if (Array.isArray(node)) {
+      for (const item of node) fieldUses(item, uses);
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+        const clause = value as Record<string, unknown>;
+        if ((key === 'term' || key === 'terms') && typeof clause.field !== 'string') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'exact']));
+        else if (key === 'terms' || key === 'date_histogram') uses.push([clause.field as string, key === 'terms' ? 'exact' : 'date']);
+        else if (key === 'range') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'range']));
+        else if (key === 'geo_distance') uses.push(...Object.keys(clause).filter((f) => f !== 'distance').map((f): [string, string] => [f, 'geo']));
+        else if (key === 'multi_match') uses.push(...(clause.fields as string[]).map((f): [string, string] => [f.replace(/\^.*$/, ''), 'text']));
+        else if (key === 'sort') uses.push(...(value as object[]).flatMap((s) => Object.keys(s)).filter((f) => f !== '_score').map((f): [string, string] => [f, 'sort']));
+        else fieldUses(value, uses);
+      }
+    }
+    return uses;
+  }
+
+  const FITS: Record<string, FieldMapping['type'][]> = {
+    exact: ['keyword', 'boolean'],
+    range: ['integer', 'long', 'float', 'date'],
+    sort: ['keyword', 'integer', 'long', 'float', 'date'],
+    geo: ['geo_point'],
+    text: ['text'],
+    date: ['date'],
+  };
+
+  it('gives every field each query uses a type that query works on', async () => {
+    const filter = {
+      labels: ['Dog'],
+      takenAfter: '2020-01-01T00:00:00Z',
+      takenBefore: '2021-01-01T00:00:00Z',
+      uploadedAfter: '2020-01-01T00:00:00Z',
+      uploadedBefore: '2021-01-01T00:00:00Z',
+      formats: ['JPEG' as const],
+      minWidth: 100,
+      minHeight: 100,
+      hasFaces: false,
+      near: { lat: 1, lon: 2, radiusKm: 3 },
+      camera: 'SONY NEX-3N',
+      includeModerated: false,
+    };
+    search.searchHits = [];
+    await index.findFirstWithSha256(OWNER, 'c'.repeat(64), 'img1');
+    const bodies = [
+      ...(['RELEVANCE', 'NEWEST', 'OLDEST', 'TAKEN'] as const).map((sort) => searchPlan(OWNER, { query: 'dog', filter, sort }).body),
+      searchPlan(OWNER, { filter: { hasFaces: true, statuses: ['FAILED'] } }).body,
+      (run(imageQuery.request, context({ args: { id: 'img1' } })).result as { params: { body: unknown } }).params.body,
+      (run(imageStatsQuery.request, context()).result as { params: { body: unknown } }).params.body,
+      JSON.parse(fake.requests[0]?.body ?? '{}') as unknown,
+    ];
+
+    const uses = bodies.flatMap((body) => fieldUses(body));
+    // The walk reaches every field the resolvers name, so it cannot pass by seeing nothing.
+    expect(uses.map(([field]) => field)).toEqual(expect.arrayContaining(Object.values(FIELD)));
+    const misfits = uses
+      .filter(([field, use]) => !(FITS[use] ?? []).includes(mappingAt(field)?.type as FieldMapping['type']))
+      .map(([field, use]) => `${use} on ${field} (${mappingAt(field)?.type ?? 'unmapped'})`);
+    expect(new Set(misfits)).toEqual(new Set());
+  });
+});
+
+describe('createSearchClient', () => {
+  const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token' };
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('signs requests to an https endpoint with SigV4 for es, with credentials from the default chain', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey);
+    vi.stubEnv('AWS_SESSION_TOKEN', credentials.sessionToken);
+    const signed = createSearchClient({ searchEndpoint: fake.url.replace('http:', 'https:'), region: 'eu-west-1' });
+    // The fake speaks plain HTTP: the connection is pointed at it below TLS, after signing.
+    const [connection] = signed.connectionPool.connections as unknown as { makeRequest: (options: RequestOptions) => unknown }[];
+    if (connection) connection.makeRequest = (options) => httpRequest({ ...options, protocol: 'http:', agent: undefined });
+    search.store(imageDoc('img1', '01'));
+
+    await expect(new ImageIndex(signed).get('img1')).resolves.toMatchObject({ id: 'img1' });
+
+    const [request] = fake.requests;
+    expect(request?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/es\/aws4_request, SignedHeaders=.*x-amz-security-token.*, Signature=[0-9a-f]{64}$/,
+    );
+    expect(request?.headers['x-amz-security-token']).toBe('session-token');
+    expect(await recomputeAuthorization(request!, { service: 'es', region: 'eu-west-1', credentials })).toBe(request?.headers.authorization);
+    await signed.close();
+  });
+
+  it('sends plain requests to an http endpoint (the local engine)', async () => {
+    await index.get('img1');
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+  });
+});

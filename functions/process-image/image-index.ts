@@ -1,0 +1,188 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Client } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
+import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { IMAGE_INDEX_MAPPING } from './image-index-mapping.ts';
+import { compareSequencers } from './s3-events.ts';
+
+/**
+ * The search index as the pipeline and the CLI write it. Only request features the local search
+ * engine implements are used: index (with if_seq_no/if_primary_term/op_type), get, search with
+ * bool/term/ids/sort/size, bulk, indices.exists/create. Throttling (429), server errors and
+ * connection failures propagate unchanged: they are transient, and SQS retries the image.
+ */
+
+/** Concurrent writers of one image are rare (a redelivery racing a newer event); this is ample. */
+const MAX_WRITE_ATTEMPTS = 5;
+const SHA256_FIELD = 'sha256' satisfies keyof ImageDocument;
+
+export type WriteResult = 'written' | 'stale';
+
+/**
+ * OpenSearch Service (https) needs SigV4 for service `es`, with the function role's credentials
+ * from the default provider chain, refreshed before they expire; the local engine (http) takes
+ * plain requests.
+ */
+export function createSearchClient(config: { searchEndpoint: string; region: string }): Client {
+  if (new URL(config.searchEndpoint).protocol !== 'https:') {
+    return new Client({ node: config.searchEndpoint });
+  }
+  const credentials = defaultProvider();
+  return new Client({
+    ...AwsSigv4Signer({ region: config.region, service: 'es', getCredentials: () => credentials() }),
+    node: config.searchEndpoint,
+  });
+}
+
+/**
+ * What replaces a deleted image's document: status DELETED and the event's sequencer, so an older
+ * ObjectCreated delivered late cannot bring the image back, and nothing else the user deleted.
+ * Required date and text fields get placeholders (the epoch sorts tombstones last).
+ */
+export function tombstone(ownerSub: string, imageId: string, sequencer: string): ImageDocument {
+  return {
+    id: imageId,
+    ownerSub,
+    sequencer,
+    status: 'DELETED',
+    etag: '',
+    fileName: '',
+    contentType: '',
+    uploadedAt: new Date(0).toISOString(),
+    originalKey: '',
+    thumbnails: [],
+    labels: [],
+    labelNames: [],
+    detectedText: [],
+    moderationLabels: [],
+    moderated: false,
+    dominantColors: [],
+    faceCount: 0,
+    location: null,
+    altitude: null,
+    cameraName: null,
+  };
+}
+
+interface StoredDocument {
+  doc: ImageDocument;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+export class ImageIndex {
+  constructor(
+    private readonly client: Client,
+    readonly index: string = IMAGES_INDEX,
+  ) {}
+
+  /** Creates the index with its mapping unless it exists; another container creating it meanwhile is fine. */
+  async ensureIndex(): Promise<void> {
+    const exists = await this.client.indices.exists({ index: this.index });
+    if (exists.body) return;
+    try {
+      await this.client.indices.create({ index: this.index, body: IMAGE_INDEX_MAPPING });
+    } catch (error) {
+      if (responseError(error)?.type !== 'resource_already_exists_exception') throw error;
+    }
+  }
+
+  /**
+   * Writes the document unless the stored one came from a newer S3 event. An equal sequencer is
+   * the same event (a redelivery, or a later step of the same run), so it overwrites. Read and
+   * write are tied by optimistic concurrency (if_seq_no/if_primary_term, or op_type=create when
+   * there is nothing yet): a concurrent writer makes the write fail with 409, and the decision
+   * is taken again on what that writer left.
+   */
+  async put(doc: ImageDocument): Promise<WriteResult> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.read(doc.id);
+      if (stored && compareSequencers(stored.doc.sequencer, doc.sequencer) > 0) {
+        return 'stale';
+      }
+      try {
+        await this.client.index({
+          index: this.index,
+          id: doc.id,
+          body: doc,
+          // Nothing reads the document back through search right away; refreshing per write
+          // would cost the cluster far more than the second of delay it saves.
+          refresh: false,
+          ...(stored ? { if_seq_no: stored.seqNo, if_primary_term: stored.primaryTerm } : { op_type: 'create' as const }),
+        });
+        return 'written';
+      } catch (error) {
+        if (responseError(error)?.status !== 409 || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Replaces the document by a tombstone, under the same newer-event rule as put. */
+  markDeleted(ownerSub: string, imageId: string, sequencer: string): Promise<WriteResult> {
+    return this.put(tombstone(ownerSub, imageId, sequencer));
+  }
+
+  /** The stored document (a tombstone included), or null when there is none. */
+  async get(imageId: string): Promise<ImageDocument | null> {
+    return (await this.read(imageId))?.doc ?? null;
+  }
+
+  /**
+   * The owner's earliest (by uploadedAt, then id) other image with these bytes, deleted ones
+   * aside; null when there is none. Search is near real time: an image indexed within the last
+   * second may not be seen yet.
+   */
+  async findFirstWithSha256(ownerSub: string, sha256: string, excludeImageId: string): Promise<string | null> {
+    const response = await this.client.search({
+      index: this.index,
+      body: {
+        size: 1,
+        query: {
+          bool: {
+            filter: [{ term: { [FIELD.owner]: ownerSub } }, { term: { [SHA256_FIELD]: sha256 } }],
+            must_not: [{ ids: { values: [excludeImageId] } }, { term: { [FIELD.status]: 'DELETED' } }],
+          },
+        },
+        sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],
+      },
+    });
+    return response.body.hits.hits[0]?._id ?? null;
+  }
+
+  /**
+   * For `imagegraph reindex`: writes the documents as they are, in one bulk request (the caller
+   * sizes the batches), without the newer-event check. Failures are per document, not thrown.
+   */
+  async bulkPut(docs: ImageDocument[]): Promise<{ written: number; failed: { id: string; reason: string }[] }> {
+    if (docs.length === 0) return { written: 0, failed: [] };
+    const response = await this.client.bulk({
+      refresh: false,
+      body: docs.flatMap((doc) => [{ index: { _index: this.index, _id: doc.id } }, doc]),
+    });
+    // Items answer the actions in order.
+    const failed = docs.flatMap((doc, position) => {
+      const error = response.body.items[position]?.index?.error;
+      return error ? [{ id: doc.id, reason: [error.type, error.reason].filter(Boolean).join(': ') }] : [];
+    });
+    return { written: docs.length - failed.length, failed };
+  }
+
+  /** GET with its sequence number and primary term, for the conditional write that follows. */
+  private async read(imageId: string): Promise<StoredDocument | null> {
+    // 404 is an answer here (no such document, or no index yet), not an error.
+    const { body } = await this.client.get({ index: this.index, id: imageId }, { ignore: [404] });
+    if (!body.found || body._seq_no === undefined || body._primary_term === undefined) return null;
+    return { doc: body._source as ImageDocument, seqNo: body._seq_no, primaryTerm: body._primary_term };
+  }
+}
+
+/**
+ * The status and error type of an OpenSearch error response, or undefined for anything else.
+ * By shape rather than `instanceof errors.ResponseError`: the package's ES module entry does not
+ * export `errors`.
+ */
+function responseError(error: unknown): { status: number; type: string | undefined } | undefined {
+  if (!(error instanceof Error) || error.name !== 'ResponseError') return undefined;
+  const { statusCode, body } = error as Error & { statusCode: number; body: { error?: { type?: string } } | undefined };
+  return { status: statusCode, type: body?.error?.type };
+}

@@ -1,0 +1,150 @@
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ENV } from '../shared/config.ts';
+import { thumbnailPrefix } from '../shared/storage-keys.ts';
+import { startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
+import { lambdaContext } from '../shared/testing/lambda-context.ts';
+import { FakeOpenSearch } from './testing/fake-opensearch.ts';
+import { startHttpFake, type HttpFake } from './testing/http-fake.ts';
+
+// The real handler, its real S3, Rekognition, OpenSearch and AppSync clients; S3 is s3rver, the
+// other three are wire-level fakes until the local cloud provides them.
+const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
+let s3: LocalS3;
+let search: FakeOpenSearch;
+let openSearch: HttpFake;
+let appSync: HttpFake;
+let rekognition: HttpFake;
+let handler: (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+let sequence = 0;
+/** While set, OpenSearch answers 503 to writes of this document, as a struggling cluster would. */
+let unavailableFor: string | null = null;
+
+beforeAll(async () => {
+  s3 = await startLocalS3();
+  search = new FakeOpenSearch();
+  openSearch = await startHttpFake((request) =>
+    unavailableFor && request.method === 'PUT' && request.url.includes(`/_doc/${unavailableFor}`)
+      ? { status: 503, body: { error: { type: 'unavailable_shards_exception', reason: 'busy' }, status: 503 } }
+      : search.handle(request),
+  );
+  appSync = await startHttpFake(() => ({ body: { data: { publishImageProcessed: { imageId: 'x' } } } }));
+  rekognition = await startHttpFake((request) =>
+    request.headers['x-amz-target'] === 'RekognitionService.DetectLabels'
+      ? { body: { Labels: [{ Name: 'Cup', Confidence: 96.5, Parents: [{ Name: 'Tableware' }], Categories: [], Instances: [], Aliases: [] }] } }
+      : { status: 400, body: { __type: 'InvalidParameterException', Message: 'unexpected call' } },
+  );
+  for (const [name, value] of Object.entries({
+    ...s3.env,
+    [ENV.searchEndpoint]: openSearch.url,
+    [ENV.graphqlUrl]: `${appSync.url}/graphql`,
+    [ENV.rekognitionEndpoint]: rekognition.url,
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  })) {
+    vi.stubEnv(name, value);
+  }
+  ({ handler } = await import('./index.ts'));
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([s3.close(), openSearch.close(), appSync.close(), rekognition.close()]);
+});
+
+beforeEach(() => {
+  appSync.requests.length = 0;
+});
+
+async function uploadMessage(messageId: string, imageId: string, body: Buffer | string): Promise<SQSRecord> {
+  const key = `uploads/${OWNER}/${imageId}/my photo.jpg`;
+  const put = await s3.s3.send(new PutObjectCommand({ Bucket: s3.config.bucket, Key: key, Body: body, ContentType: 'image/jpeg' }));
+  sequence += 1;
+  const notification = {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Post',
+        eventTime: '2026-11-21T10:00:00.000Z',
+        s3: {
+          bucket: { name: s3.config.bucket },
+          object: { key: key.replace(/ /g, '+'), size: body.length, eTag: (put.ETag ?? '').replace(/"/g, ''), sequencer: sequence.toString(16).padStart(16, '0') },
+        },
+      },
+    ],
+  };
+  return message(messageId, JSON.stringify(notification));
+}
+
+function message(messageId: string, body: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `receipt-${messageId}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'S3', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:images',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const jpeg = (seed: number) => sharp({ create: { width: 400, height: 300, channels: 3, background: { r: seed, g: 80, b: 160 } } }).jpeg().toBuffer();
+const published = () => appSync.requests.map((request) => (JSON.parse(request.body) as { variables: { input: { imageId: string; status: string } } }).variables.input);
+
+describe('process-image handler', () => {
+  it('fails only the messages that cannot be handled; rejected images are recorded, not retried', async () => {
+    const batch = [
+      await uploadMessage('good', '01JD0000000000000000000100', await jpeg(1)),
+      await uploadMessage('not-an-image', '01JD0000000000000000000101', 'plain text'),
+      message('garbage', 'this is not an S3 notification'),
+      message('test-event', JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: s3.config.bucket })),
+    ];
+    const response = await handler({ Records: batch }, lambdaContext('process-image'));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'garbage' }]);
+    expect(search.docs.get('01JD0000000000000000000100')?.source).toEqual(
+      expect.objectContaining({ status: 'PROCESSED', fileName: 'my photo.jpg', labelNames: ['Cup'] }),
+    );
+    expect(search.docs.get('01JD0000000000000000000101')?.source.status).toBe('FAILED');
+    expect(published().map(({ imageId, status }) => [imageId, status])).toEqual([
+      ['01JD0000000000000000000100', 'PROCESSED'],
+      ['01JD0000000000000000000101', 'FAILED'],
+    ]);
+    expect(appSync.requests[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/appsync\/aws4_request/);
+    const thumbnails = await s3.s3.send(
+      new ListObjectsV2Command({ Bucket: s3.config.bucket, Prefix: thumbnailPrefix(OWNER, '01JD0000000000000000000100') }),
+    );
+    expect(thumbnails.KeyCount).toBe(4);
+  });
+
+  it('retries only the message the search engine failed, and finishes it on redelivery', async () => {
+    const first = await uploadMessage('first', '01JD0000000000000000000102', await jpeg(2));
+    const second = await uploadMessage('second', '01JD0000000000000000000103', await jpeg(3));
+    unavailableFor = '01JD0000000000000000000102';
+    const response = await handler({ Records: [first, second] }, lambdaContext('process-image'));
+    unavailableFor = null;
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'first' }]);
+    expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000103']);
+
+    const analysesBefore = rekognition.requests.length;
+    const retry = await handler({ Records: [first] }, lambdaContext('process-image'));
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(search.docs.get('01JD0000000000000000000102')?.source.status).toBe('PROCESSED');
+    // Finished from the sidecar: no second Rekognition call.
+    expect(rekognition.requests.length).toBe(analysesBefore);
+  });
+
+  it('handles the same event delivered three times in one batch once', async () => {
+    const event = await uploadMessage('dup-1', '01JD0000000000000000000104', await jpeg(4));
+    const batch = [event, { ...event, messageId: 'dup-2' }, { ...event, messageId: 'dup-3' }];
+    const response = await handler({ Records: batch }, lambdaContext('process-image'));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(published().map((e) => [e.imageId, e.status])).toEqual([['01JD0000000000000000000104', 'PROCESSED']]);
+    expect(search.docs.get('01JD0000000000000000000104')?.version).toBe(1);
+  });
+});
