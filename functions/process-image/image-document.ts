@@ -79,6 +79,28 @@ export function processedDocument(
   };
 }
 
+/**
+ * What stays indexed of a deleted image: enough to hide it and to remember the deleting event's
+ * sequencer, so an older ObjectCreated arriving late cannot bring the image back.
+ */
+export function deletedDocument(ownerSub: string, imageId: string, sequencer: string): ImageDocument {
+  return {
+    ...baseDocument({
+      ownerSub,
+      imageId,
+      sequencer,
+      key: '',
+      fileName: '',
+      contentType: '',
+      bytes: 0,
+      etag: '',
+      uploadedAt: new Date(0).toISOString(),
+    }),
+    bytes: null,
+    status: 'DELETED',
+  };
+}
+
 /** The document of an upload that cannot be processed: it stays visible, with the reason. */
 export function failedDocument(upload: UploadFacts, reason: string): ImageDocument {
   return { ...baseDocument(upload), status: 'FAILED', failureReason: reason };

@@ -7,7 +7,8 @@ import { context, run } from '../../resolvers/__tests__/context.ts';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { searchPlan } from '../../resolvers/lib/imageSearch.ts';
 import { type FieldMapping, IMAGE_INDEX_MAPPING } from './image-index-mapping.ts';
-import { ImageIndex, createSearchClient, tombstone } from './image-index.ts';
+import { deletedDocument } from './image-document.ts';
+import { ImageIndex, createSearchClient } from './image-index.ts';
 import { FakeOpenSearch } from './testing/fake-opensearch.ts';
 import { type HttpFake, startHttpFake } from './testing/http-fake.ts';
 import { recomputeAuthorization } from './testing/sigv4.ts';
@@ -218,7 +219,7 @@ describe('ImageIndex.markDeleted', () => {
     await expect(index.markDeleted(OWNER, 'img1', '02')).resolves.toBe('written');
 
     const stored = search.docs.get('img1')?.source;
-    expect(stored).toEqual(tombstone(OWNER, 'img1', '02'));
+    expect(stored).toEqual(deletedDocument(OWNER, 'img1', '02'));
     expect(stored).toMatchObject({ id: 'img1', ownerSub: OWNER, status: 'DELETED', sequencer: '02', etag: '', labels: [], location: null });
     expect(stored?.sha256).toBeUndefined();
   });
@@ -252,10 +253,10 @@ describe('ImageIndex.get', () => {
 });
 
 describe('ImageIndex.findFirstWithSha256', () => {
-  it("asks for the owner's earliest other non-deleted image with those bytes", async () => {
+  it("asks for the owner's earliest other non-deleted image with those bytes, uploaded no later", async () => {
     search.searchHits = [{ _id: 'img0', _source: imageDoc('img0', '01') }];
 
-    await expect(index.findFirstWithSha256(OWNER, 'b'.repeat(64), 'img1')).resolves.toBe('img0');
+    await expect(index.findFirstWithSha256(OWNER, 'b'.repeat(64), { id: 'img1', uploadedAt: '2025-06-02T00:00:00.000Z' })).resolves.toBe('img0');
 
     const [request] = fake.requests;
     expect(request).toMatchObject({ method: 'POST', url: `/${IMAGES_INDEX}/_search` });
@@ -263,7 +264,11 @@ describe('ImageIndex.findFirstWithSha256', () => {
       size: 1,
       query: {
         bool: {
-          filter: [{ term: { ownerSub: OWNER } }, { term: { sha256: 'b'.repeat(64) } }],
+          filter: [
+            { term: { ownerSub: OWNER } },
+            { term: { sha256: 'b'.repeat(64) } },
+            { range: { uploadedAt: { lte: '2025-06-02T00:00:00.000Z' } } },
+          ],
           must_not: [{ ids: { values: ['img1'] } }, { term: { status: 'DELETED' } }],
         },
       },
@@ -272,7 +277,7 @@ describe('ImageIndex.findFirstWithSha256', () => {
   });
 
   it('returns null when there is no such image', async () => {
-    await expect(index.findFirstWithSha256(OWNER, 'b'.repeat(64), 'img1')).resolves.toBeNull();
+    await expect(index.findFirstWithSha256(OWNER, 'b'.repeat(64), { id: 'img1', uploadedAt: '2025-06-02T00:00:00.000Z' })).resolves.toBeNull();
   });
 });
 
@@ -363,7 +368,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
       includeModerated: false,
     };
     search.searchHits = [];
-    await index.findFirstWithSha256(OWNER, 'c'.repeat(64), 'img1');
+    await index.findFirstWithSha256(OWNER, 'c'.repeat(64), { id: 'img1', uploadedAt: '2025-06-02T00:00:00.000Z' });
     const bodies = [
       ...(['RELEVANCE', 'NEWEST', 'OLDEST', 'TAKEN'] as const).map((sort) => searchPlan(OWNER, { query: 'dog', filter, sort }).body),
       searchPlan(OWNER, { filter: { hasFaces: true, statuses: ['FAILED'] } }).body,

@@ -2,6 +2,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { deletedDocument } from './image-document.ts';
 import { IMAGE_INDEX_MAPPING } from './image-index-mapping.ts';
 import { compareSequencers } from './s3-events.ts';
 
@@ -34,34 +35,11 @@ export function createSearchClient(config: { searchEndpoint: string; region: str
   });
 }
 
-/**
- * What replaces a deleted image's document: status DELETED and the event's sequencer, so an older
- * ObjectCreated delivered late cannot bring the image back, and nothing else the user deleted.
- * Required date and text fields get placeholders (the epoch sorts tombstones last).
- */
-export function tombstone(ownerSub: string, imageId: string, sequencer: string): ImageDocument {
-  return {
-    id: imageId,
-    ownerSub,
-    sequencer,
-    status: 'DELETED',
-    etag: '',
-    fileName: '',
-    contentType: '',
-    uploadedAt: new Date(0).toISOString(),
-    originalKey: '',
-    thumbnails: [],
-    labels: [],
-    labelNames: [],
-    detectedText: [],
-    moderationLabels: [],
-    moderated: false,
-    dominantColors: [],
-    faceCount: 0,
-    location: null,
-    altitude: null,
-    cameraName: null,
-  };
+
+/** The image a duplicate is looked up for. */
+export interface UploadedImage {
+  id: string;
+  uploadedAt: string;
 }
 
 interface StoredDocument {
@@ -119,7 +97,7 @@ export class ImageIndex {
 
   /** Replaces the document by a tombstone, under the same newer-event rule as put. */
   markDeleted(ownerSub: string, imageId: string, sequencer: string): Promise<WriteResult> {
-    return this.put(tombstone(ownerSub, imageId, sequencer));
+    return this.put(deletedDocument(ownerSub, imageId, sequencer));
   }
 
   /** The stored document (a tombstone included), or null when there is none. */
@@ -132,15 +110,21 @@ export class ImageIndex {
    * aside; null when there is none. Search is near real time: an image indexed within the last
    * second may not be seen yet.
    */
-  async findFirstWithSha256(ownerSub: string, sha256: string, excludeImageId: string): Promise<string | null> {
+  async findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage): Promise<string | null> {
     const response = await this.client.search({
       index: this.index,
       body: {
         size: 1,
         query: {
           bool: {
-            filter: [{ term: { [FIELD.owner]: ownerSub } }, { term: { [SHA256_FIELD]: sha256 } }],
-            must_not: [{ ids: { values: [excludeImageId] } }, { term: { [FIELD.status]: 'DELETED' } }],
+            // Only images uploaded no later than this one: whichever copy is processed first, the
+            // earlier upload stays the original and the later one points at it, never the reverse.
+            filter: [
+              { term: { [FIELD.owner]: ownerSub } },
+              { term: { [SHA256_FIELD]: sha256 } },
+              { range: { [FIELD.uploadedAt]: { lte: image.uploadedAt } } },
+            ],
+            must_not: [{ ids: { values: [image.id] } }, { term: { [FIELD.status]: 'DELETED' } }],
           },
         },
         sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],

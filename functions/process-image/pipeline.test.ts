@@ -240,6 +240,16 @@ describe('ObjectCreated', () => {
     expect(index.documents.get('01JD0000000000000000000009')?.duplicateOf).toBeNull();
   });
 
+  it('keeps the earlier upload as the original when the later copy is processed first', async () => {
+    const bytes = await photo(85);
+    const earlier = await upload('01JD0000000000000000000012', bytes);
+    const later = await upload('01JD0000000000000000000013', bytes);
+    await handleObjectEvent(deps(), later);
+    await handleObjectEvent(deps(), earlier);
+    expect(index.documents.get('01JD0000000000000000000012')?.duplicateOf).toBeNull();
+    expect(index.documents.get('01JD0000000000000000000013')?.duplicateOf).toBeNull();
+  });
+
   it('skips keys outside uploads/', async () => {
     const event = { ...(await upload('01JD0000000000000000000011', await photo(90))), key: `thumbnails/${OWNER}/x/160.webp` };
     expect(await handleObjectEvent(deps(), event)).toEqual(expect.objectContaining({ result: 'skipped', imageId: null }));

@@ -96,7 +96,7 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
       visionSkipped = error.reason;
     }
     const duplicateOf = await deps.step('findDuplicate', () =>
-      deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, upload.imageId),
+      deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, { id: upload.imageId, uploadedAt: upload.uploadedAt }),
     );
     document = processedDocument(upload, analysis, thumbnails, vision, duplicateOf);
   } catch (error) {

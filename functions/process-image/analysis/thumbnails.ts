@@ -47,7 +47,7 @@ function resized(image: DecodedImage, spec: ThumbnailSpec): Sharp {
   return spec.square
     ? // Smart crop to the region libvips finds most salient; small images are enlarged so grids get full squares.
       fromDecoded(image).resize(spec.size, spec.size, { fit: 'cover', position: 'attention' })
-    : fromDecoded(image).resize(spec.size, spec.size, { fit: 'inside' });
+    : fromDecoded(image).resize(spec.size, spec.size, { fit: 'inside', withoutEnlargement: true });
 }
 
 async function render(spec: ThumbnailSpec, format: 'WEBP' | 'JPEG', pipeline: Sharp): Promise<RenderedThumbnail> {

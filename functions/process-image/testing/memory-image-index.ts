@@ -1,5 +1,6 @@
 import type { ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
-import type { ImageIndex } from '../image-index.ts';
+import { deletedDocument } from '../image-document.ts';
+import type { ImageIndex, UploadedImage } from '../image-index.ts';
 import { compareSequencers } from '../s3-events.ts';
 
 /**
@@ -37,37 +38,23 @@ export class MemoryImageIndex
   }
 
   markDeleted(ownerSub: string, imageId: string, sequencer: string): Promise<'written' | 'stale'> {
-    return this.put({
-      id: imageId,
-      ownerSub,
-      sequencer,
-      status: 'DELETED',
-      etag: '',
-      fileName: '',
-      contentType: '',
-      uploadedAt: new Date(0).toISOString(),
-      originalKey: '',
-      thumbnails: [],
-      labels: [],
-      labelNames: [],
-      detectedText: [],
-      moderationLabels: [],
-      moderated: false,
-      dominantColors: [],
-      faceCount: 0,
-      location: null,
-      altitude: null,
-      cameraName: null,
-    });
+    return this.put(deletedDocument(ownerSub, imageId, sequencer));
   }
 
   get(imageId: string): Promise<ImageDocument | null> {
     return Promise.resolve(this.documents.get(imageId) ?? null);
   }
 
-  findFirstWithSha256(ownerSub: string, sha256: string, excludeImageId: string): Promise<string | null> {
+  findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage): Promise<string | null> {
     const matches = [...this.documents.values()]
-      .filter((doc) => doc.ownerSub === ownerSub && doc.sha256 === sha256 && doc.id !== excludeImageId && doc.status !== 'DELETED')
+      .filter(
+        (doc) =>
+          doc.ownerSub === ownerSub &&
+          doc.sha256 === sha256 &&
+          doc.id !== image.id &&
+          doc.status !== 'DELETED' &&
+          doc.uploadedAt <= image.uploadedAt,
+      )
       .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
     return Promise.resolve(matches[0]?.id ?? null);
   }
