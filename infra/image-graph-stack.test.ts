@@ -1,6 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../functions/shared/config.ts';
+import {
+  DEFAULTS,
+  ENV,
+  loadProcessingConfig,
+  type ProcessingConfig,
+  thumbnailSpecs,
+} from '../functions/shared/config.ts';
 import { PREFIX } from '../functions/shared/storage-keys.ts';
 import { API_LATENCY_P90_THRESHOLD_MS } from './constructs/monitoring.ts';
 import { PROCESSING_TIMEOUT } from './constructs/processing.ts';
@@ -20,15 +26,16 @@ interface Statement {
   Condition?: unknown;
 }
 
-/** Synth with bundling takes several seconds, more when test files run in parallel. */
-const SYNTH_TIMEOUT_MS = 120_000;
+/** Synth takes a few seconds, more when test files run in parallel. */
+const SYNTH_TIMEOUT_MS = 60_000;
 
 let stack: ImageGraphStack;
 let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  // The one synth with real esbuild bundling: proves the functions bundle locally, without Docker.
+  // Without bundling (createTestStack's default): these tests read the template only.
+  // function-bundling.test.ts and `npm run synth` bundle for real.
   stack = createTestStack().stack;
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Record<string, Resource>;
@@ -59,6 +66,17 @@ const roleOfFunction = (functionId: string): string => targetOf(resources[functi
 const variablesOf = (fn: Resource) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 const functionByEntry = (description: RegExp) =>
   logicalIdOf('AWS::Lambda::Function', (r) => description.test(String(r.Properties.Description)));
+/** The processing function's configuration as it would load it, CloudFormation values stubbed. */
+const processingConfigOf = (t: Template): ProcessingConfig => {
+  const [[, fn]] = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([, r]) =>
+    String((r as Resource).Properties.Description).startsWith('Makes thumbnails'),
+  ) as [[string, Resource]];
+  const variables = Object.entries(variablesOf(fn)).map(([name, value]) => [
+    name,
+    typeof value === 'string' ? value : `<${name}>`,
+  ]);
+  return loadProcessingConfig(Object.fromEntries(variables) as Record<string, string>);
+};
 
 describe('storage', () => {
   it('blocks public access, encrypts, enforces TLS and is retained', () => {
@@ -162,6 +180,30 @@ describe('processing pipeline', () => {
     });
   });
 
+  it('grants the processing role reads of uploads/ and read, write and delete of thumbnails/ and meta/ only', () => {
+    const objectsUnder = (prefix: string) => ({ 'Fn::Join': ['', [expect.anything(), `/${prefix}*`]] });
+    const s3Statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/))).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('s3:')),
+    );
+    // Which object ARNs each action reaches, whichever way CDK merges the statements.
+    const reach = new Map<string, unknown[]>();
+    for (const statement of s3Statements) {
+      for (const action of actionsOf(statement)) {
+        reach.set(action, [...(reach.get(action) ?? []), ...[statement.Resource].flat()]);
+      }
+    }
+    expect([...reach.keys()].sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(reach.get('s3:GetObject')).toHaveLength(3);
+    expect(reach.get('s3:GetObject')).toEqual(
+      expect.arrayContaining([PREFIX.uploads, PREFIX.thumbnails, PREFIX.meta].map(objectsUnder)),
+    );
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+      expect(reach.get(action)).toHaveLength(2);
+      expect(reach.get(action)).toEqual(expect.arrayContaining([PREFIX.thumbnails, PREFIX.meta].map(objectsUnder)));
+    }
+    expect(reach.get('s3:ListBucket')).toEqual([{ 'Fn::GetAtt': [expect.any(String), 'Arn'] }]);
+  });
+
   it('lets the processing role use Rekognition, the bucket and the search domain', () => {
     const statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)));
     const actions = statements.flatMap(actionsOf);
@@ -205,8 +247,70 @@ describe('functions', () => {
   });
 
   it('tells the processing function where search and the API are', () => {
-    const processing = resources[functionByEntry(/^Makes thumbnails/)]!;
-    expect(Object.keys(variablesOf(processing))).toEqual(expect.arrayContaining([ENV.searchEndpoint, ENV.graphqlUrl]));
+    const variables = variablesOf(resources[functionByEntry(/^Makes thumbnails/)]!);
+    const [domainId] = ofType('AWS::OpenSearchService::Domain')[0]!;
+    const [apiId] = ofType('AWS::AppSync::GraphQLApi')[0]!;
+    expect(variables[ENV.searchEndpoint]).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [domainId, 'DomainEndpoint'] }]],
+    });
+    expect(variables[ENV.graphqlUrl]).toEqual({ 'Fn::GetAtt': [apiId, 'GraphQLUrl'] });
+  });
+
+  it('gives the processing function every setting loadProcessingConfig reads, at the defaults', () => {
+    const variables = variablesOf(resources[functionByEntry(/^Makes thumbnails/)]!);
+    // Local-cloud endpoints stay unset on AWS; Lambda sets AWS_REGION itself (and reserves it).
+    const unset: string[] = [ENV.s3Endpoint, ENV.rekognitionEndpoint, ENV.region];
+    const expected = [
+      ENV.bucket,
+      ENV.maxUploadBytes,
+      ENV.maxInputPixels,
+      ENV.thumbnailSizes,
+      ENV.minLabelConfidence,
+      ENV.maxLabels,
+      ENV.detectModeration,
+      ENV.detectText,
+      ENV.detectFaces,
+      ENV.searchEndpoint,
+      ENV.graphqlUrl,
+    ];
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(expected));
+    for (const name of unset) expect(variables[name]).toBeUndefined();
+    expect(variables).toMatchObject({
+      [ENV.thumbnailSizes]: DEFAULTS.thumbnailSizes,
+      [ENV.maxInputPixels]: String(DEFAULTS.maxInputPixels),
+      [ENV.minLabelConfidence]: '70',
+      [ENV.maxLabels]: '50',
+      [ENV.detectModeration]: 'false',
+      [ENV.detectText]: 'false',
+      [ENV.detectFaces]: 'false',
+      // The names functions/process-image uses for its logs, traces and metrics.
+      POWERTOOLS_SERVICE_NAME: 'process-image',
+      POWERTOOLS_METRICS_NAMESPACE: 'ImageGraph',
+    });
+
+    // What the function would actually load from them.
+    expect(processingConfigOf(template)).toMatchObject({
+      maxUploadBytes: DEFAULT_SETTINGS.maxUploadBytes,
+      maxInputPixels: DEFAULTS.maxInputPixels,
+      thumbnails: thumbnailSpecs(DEFAULTS.thumbnailSizes),
+      minLabelConfidence: 70,
+      maxLabels: 50,
+      detectModeration: false,
+      detectText: false,
+      detectFaces: false,
+      rekognitionEndpoint: undefined,
+      s3Endpoint: undefined,
+    });
+  });
+
+  it('runs processing with 1024 MB by default and no CloudWatch PutMetricData (metrics go out as EMF logs)', () => {
+    const processingId = functionByEntry(/^Makes thumbnails/);
+    expect(resources[processingId]!.Properties).toMatchObject({
+      MemorySize: 1024,
+      Timeout: PROCESSING_TIMEOUT.toSeconds(),
+    });
+    const actions = statementsOfRole(roleOfFunction(processingId)).flatMap(actionsOf);
+    expect(actions.filter((a) => a.startsWith('cloudwatch:'))).toEqual([]);
   });
 
   it('grants each API function only its prefix of the bucket', () => {
@@ -410,6 +514,22 @@ describe('outputs', () => {
     const api = ofType('AWS::AppSync::GraphQLApi')[0]![0];
     expect(outputs[OUTPUT_KEYS.realtimeUrl]).toMatchObject({ Value: { 'Fn::GetAtt': [api, 'RealtimeUrl'] } });
   });
+
+  it('gives the operations CLI both queue URLs and the search endpoint URL', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
+    const dlqId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy === undefined);
+    const [domainId] = ofType('AWS::OpenSearchService::Domain')[0]!;
+    expect(outputs[OUTPUT_KEYS.queueUrl]!.Value).toEqual({ Ref: queueId });
+    expect(outputs[OUTPUT_KEYS.deadLetterQueueUrl]!.Value).toEqual({ Ref: dlqId });
+    expect(outputs[OUTPUT_KEYS.searchEndpoint]!.Value).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [domainId, 'DomainEndpoint'] }]],
+    });
+    // The same URL the processing function indexes into.
+    expect(variablesOf(resources[functionByEntry(/^Makes thumbnails/)]!)[ENV.searchEndpoint]).toEqual(
+      outputs[OUTPUT_KEYS.searchEndpoint]!.Value,
+    );
+  });
 });
 
 describe('settings', () => {
@@ -422,9 +542,16 @@ describe('settings', () => {
         searchInstanceType: 'm7g.large.search',
         searchInstanceCount: 2,
         maxUploadBytes: 1024,
+        processingMemoryMiB: 2048,
+        thumbnailSizes: '64s,256',
+        maxInputPixels: 50_000_000,
+        minLabelConfidence: 85,
+        maxLabels: 20,
+        detectModeration: true,
+        detectText: false,
+        detectFaces: true,
         resolvers: bundleResolvers(),
       },
-      { bundle: false },
     ).stack;
     const t = Template.fromStack(custom);
     t.hasResourceProperties('AWS::S3::Bucket', {
@@ -442,6 +569,23 @@ describe('settings', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.maxUploadBytes]: '1024' }) },
     });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Makes thumbnails'),
+      MemorySize: 2048,
+    });
+    expect(processingConfigOf(t)).toMatchObject({
+      maxUploadBytes: 1024,
+      thumbnails: [
+        { size: 64, square: true },
+        { size: 256, square: false },
+      ],
+      maxInputPixels: 50_000_000,
+      minLabelConfidence: 85,
+      maxLabels: 20,
+      detectModeration: true,
+      detectText: false,
+      detectFaces: true,
+    });
   });
 
   it('reject values the services would refuse at deploy time', () => {
@@ -449,5 +593,19 @@ describe('settings', () => {
       /processingConcurrency must be a whole number from 2 to 1000[\s\S]*maxReceiveCount[\s\S]*corsOrigins/,
     );
     expect(resolveSettings({ processingConcurrency: undefined })).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('reject processing settings the function would refuse at run time', () => {
+    expect(() =>
+      resolveSettings({
+        processingMemoryMiB: 64,
+        thumbnailSizes: '160s,huge',
+        minLabelConfidence: 0,
+        maxLabels: 5000,
+        maxInputPixels: 0.5,
+      }),
+    ).toThrow(
+      /processingMemoryMiB must be a whole number from 128 to 10240[\s\S]*maxInputPixels[\s\S]*minLabelConfidence[\s\S]*maxLabels[\s\S]*thumbnailSizes: THUMBNAIL_SIZES: "huge"/,
+    );
   });
 });

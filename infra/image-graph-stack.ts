@@ -67,6 +67,8 @@ export class ImageGraphStack extends Stack {
       environment,
       maxReceiveCount: settings.maxReceiveCount,
       maxConcurrency: settings.processingConcurrency,
+      memorySize: settings.processingMemoryMiB,
+      pipeline: settings,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       processing: this.processing,
@@ -89,6 +91,15 @@ export class ImageGraphStack extends Stack {
         description: 'Cognito app client',
       },
       [OUTPUT_KEYS.bucketName]: { value: this.storage.bucket.bucketName, description: 'Image bucket' },
+      [OUTPUT_KEYS.queueUrl]: {
+        value: this.processing.queue.queueUrl,
+        description: 'Processing queue, fed by S3 events (imagegraph reindex/reconcile)',
+      },
+      [OUTPUT_KEYS.deadLetterQueueUrl]: {
+        value: this.processing.deadLetterQueue.queueUrl,
+        description: 'Messages that failed processing (imagegraph redrive)',
+      },
+      [OUTPUT_KEYS.searchEndpoint]: { value: this.search.endpointUrl, description: 'OpenSearch domain endpoint URL' },
       [OUTPUT_KEYS.alarmTopicArn]: {
         value: this.monitoring.topic.topicArn,
         description: 'Subscribe to receive alarms',

@@ -8,6 +8,9 @@ const local = {
   UserPoolId: 'local_pool',
   UserPoolClientId: 'local-client',
   BucketName: 'imagegraph-local',
+  QueueUrl: 'http://localhost:9324/000000000000/imagegraph-processing',
+  DeadLetterQueueUrl: 'http://localhost:9324/000000000000/imagegraph-processing-dlq',
+  SearchEndpoint: 'http://localhost:9200',
 };
 
 describe('parseStackOutputs', () => {
@@ -18,6 +21,19 @@ describe('parseStackOutputs', () => {
   it('keeps the AWS-only keys and drops unknown ones', () => {
     const record = { ...local, [OUTPUT_KEYS.alarmTopicArn]: 'arn:aws:sns:us-east-1:1:t', Extra: 'x' };
     expect(parseStackOutputs(record)).toEqual({ ...local, AlarmTopicArn: 'arn:aws:sns:us-east-1:1:t' });
+  });
+
+  it('requires the queue URLs and the search endpoint the operations CLI uses', () => {
+    const { QueueUrl: _queue, DeadLetterQueueUrl: _dlq, SearchEndpoint: _search, ...withoutOperations } = local;
+    expect(() => parseStackOutputs(withoutOperations)).toThrow(
+      'stack outputs lack QueueUrl, DeadLetterQueueUrl, SearchEndpoint',
+    );
+    const outputs = parseStackOutputs(local);
+    expect([outputs.QueueUrl, outputs.DeadLetterQueueUrl, outputs.SearchEndpoint]).toEqual([
+      local.QueueUrl,
+      local.DeadLetterQueueUrl,
+      local.SearchEndpoint,
+    ]);
   });
 
   it('names every missing or empty key', () => {

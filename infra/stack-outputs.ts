@@ -10,6 +10,12 @@ export const OUTPUT_KEYS = {
   userPoolId: 'UserPoolId',
   userPoolClientId: 'UserPoolClientId',
   bucketName: 'BucketName',
+  /** The processing queue; the operations CLI sends reindex and reconcile messages to it. */
+  queueUrl: 'QueueUrl',
+  /** The processing dead-letter queue; the operations CLI redrives it. */
+  deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  /** The search endpoint URL (https on AWS, http locally). */
+  searchEndpoint: 'SearchEndpoint',
   alarmTopicArn: 'AlarmTopicArn',
 } as const;
 

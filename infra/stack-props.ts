@@ -3,7 +3,7 @@
  */
 import type { StackProps } from 'aws-cdk-lib';
 import { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
-import { DEFAULTS } from '../functions/shared/config.ts';
+import { ConfigError, DEFAULTS, thumbnailSpecs } from '../functions/shared/config.ts';
 
 export interface ImageGraphSettings {
   /**
@@ -24,6 +24,25 @@ export interface ImageGraphSettings {
   processingConcurrency: number;
   /** Deliveries of one message before it moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * Memory of the processing function, in MB (128 to 10240). Lambda allots CPU in proportion:
+   * 1769 MB buys one full vCPU, so more memory also means faster image decoding.
+   */
+  processingMemoryMiB: number;
+  /** Thumbnails made of every image, as THUMBNAIL_SIZES reads them: "160s,480" (s = square crop). */
+  thumbnailSizes: string;
+  /** Images with more pixels are refused without being decoded (decompression-bomb guard). */
+  maxInputPixels: number;
+  /** Rekognition DetectLabels MinConfidence, 1 to 100. */
+  minLabelConfidence: number;
+  /** Rekognition DetectLabels MaxLabels, 1 to 1000. */
+  maxLabels: number;
+  /** Also run DetectModerationLabels on every image: a second Rekognition charge per image. */
+  detectModeration: boolean;
+  /** Also run DetectText on every image: a further Rekognition charge per image. */
+  detectText: boolean;
+  /** Also run DetectFaces on every image: a further Rekognition charge per image. */
+  detectFaces: boolean;
   /** OpenSearch data node instance type. */
   searchInstanceType: string;
   /** OpenSearch data node count. */
@@ -48,6 +67,17 @@ export const DEFAULT_SETTINGS: Readonly<ImageGraphSettings> = Object.freeze({
   downloadUrlTtlSeconds: DEFAULTS.downloadUrlTtlSeconds,
   processingConcurrency: 10,
   maxReceiveCount: 5,
+  // Decoding and resizing are CPU-bound and Lambda's CPU grows with memory: 1 GB is about 0.6 vCPU
+  // at 58% of the price of a full one (1769 MB). Raise it when batches approach the timeout.
+  processingMemoryMiB: 1024,
+  thumbnailSizes: DEFAULTS.thumbnailSizes,
+  maxInputPixels: DEFAULTS.maxInputPixels,
+  minLabelConfidence: DEFAULTS.minLabelConfidence,
+  maxLabels: DEFAULTS.maxLabels,
+  // Each is a separate Rekognition request, billed per image, so each is opt-in.
+  detectModeration: false,
+  detectText: false,
+  detectFaces: false,
   // The smallest instance that supports encryption at rest; one node keeps the idle cost low.
   searchInstanceType: 't3.small.search',
   searchInstanceCount: 1,
@@ -77,6 +107,17 @@ export function resolveSettings(props: Partial<ImageGraphSettings> = {}): ImageG
   intIn('downloadUrlTtlSeconds', 1, 7 * 24 * 3600);
   intIn('processingConcurrency', 2, 1000);
   intIn('maxReceiveCount', 1, 1000);
+  // Lambda memory 128..10240 MB; the others are the bounds loadProcessingConfig enforces at run time.
+  intIn('processingMemoryMiB', 128, 10240);
+  intIn('maxInputPixels', 1, 2 ** 31);
+  intIn('minLabelConfidence', 1, 100);
+  intIn('maxLabels', 1, 1000);
+  try {
+    thumbnailSpecs(settings.thumbnailSizes);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(`thumbnailSizes: ${error.message}`);
+  }
   intIn('searchInstanceCount', 1, 80);
   intIn('searchVolumeSizeGiB', 10, 16384);
   if (settings.corsOrigins.length === 0) problems.push('corsOrigins must list at least one origin');

@@ -8,7 +8,11 @@ import { ImageGraphStack, type ImageGraphStackOptions } from './image-graph-stac
 import { repoPath } from './paths.ts';
 
 export interface TestAppOptions {
-  /** Bundle the Lambda code with esbuild (slower); tests about the template alone skip it. */
+  /**
+   * Bundle the Lambda code: esbuild for every function and `npm ci` of sharp for the processing
+   * function, which needs the npm registry or cache and takes seconds. Off by default: tests that
+   * inspect the template do not need the code, and `npm run synth` bundles for real.
+   */
   bundle?: boolean;
 }
 
@@ -21,7 +25,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 export function createTestApp(options: TestAppOptions = {}): App {
   const context = cdkJsonContext();
   // An empty bundling-stacks list makes CDK skip asset bundling for every stack.
-  if (options.bundle === false) context['aws:cdk:bundling-stacks'] = [];
+  if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   return new App({ context });
 }
 

@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import { ENV } from '../../functions/shared/config.ts';
 import { PREFIX } from '../../functions/shared/storage-keys.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { formatMiB, LAMBDA_UNZIPPED_CODE_LIMIT_BYTES, verifySharpBundle } from '../sharp-bundle.ts';
+import type { ImageGraphSettings } from '../stack-props.ts';
 import type { Api } from './api.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Search } from './search.ts';
@@ -20,6 +22,53 @@ export interface ProcessingProps {
   environment: Record<string, string>;
   maxReceiveCount: number;
   maxConcurrency: number;
+  /** Memory of the processing function, in MB. */
+  memorySize: number;
+  /** What the pipeline makes of every image and asks Rekognition about it. */
+  pipeline: ProcessingPipelineSettings;
+}
+
+export type ProcessingPipelineSettings = Pick<
+  ImageGraphSettings,
+  | 'thumbnailSizes'
+  | 'maxInputPixels'
+  | 'minLabelConfidence'
+  | 'maxLabels'
+  | 'detectModeration'
+  | 'detectText'
+  | 'detectFaces'
+>;
+
+/** Powertools service name (logs, traces, metrics dimension) of the processing function. */
+export const PROCESSING_SERVICE_NAME = 'process-image';
+
+/** CloudWatch namespace of the pipeline's metrics, which Powertools writes as EMF log lines. */
+export const METRICS_NAMESPACE = 'ImageGraph';
+
+/**
+ * The processing function's own settings by the names loadProcessingConfig reads, on top of the
+ * shared ones. S3_ENDPOINT and REKOGNITION_ENDPOINT are for the local cloud and stay unset on AWS;
+ * AWS_REGION is set by Lambda itself.
+ */
+export function processingEnvironment(
+  pipeline: ProcessingPipelineSettings,
+  endpoints: { searchEndpoint: string; graphqlUrl: string },
+): Record<string, string> {
+  return {
+    [ENV.maxInputPixels]: String(pipeline.maxInputPixels),
+    [ENV.thumbnailSizes]: pipeline.thumbnailSizes,
+    [ENV.minLabelConfidence]: String(pipeline.minLabelConfidence),
+    [ENV.maxLabels]: String(pipeline.maxLabels),
+    [ENV.detectModeration]: String(pipeline.detectModeration),
+    [ENV.detectText]: String(pipeline.detectText),
+    [ENV.detectFaces]: String(pipeline.detectFaces),
+    [ENV.searchEndpoint]: endpoints.searchEndpoint,
+    [ENV.graphqlUrl]: endpoints.graphqlUrl,
+    // Powertools Metrics writes EMF log lines that CloudWatch turns into metrics, so the role needs
+    // no cloudwatch:PutMetricData.
+    POWERTOOLS_SERVICE_NAME: PROCESSING_SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  };
 }
 
 /** Longest one batch may take: up to 10 images, each resized and sent to Rekognition four times. */
@@ -67,14 +116,28 @@ export class Processing extends Construct {
       entry: 'functions/process-image/index.ts',
       description: 'Makes thumbnails, reads EXIF, detects labels, indexes and announces each uploaded image',
       timeout: PROCESSING_TIMEOUT,
-      // Image decoding is CPU-bound; 2 GB buys more than one vCPU.
-      memorySize: 2048,
+      memorySize: props.memorySize,
       environment: {
         ...props.environment,
-        [ENV.searchEndpoint]: `https://${props.search.domain.domainEndpoint}`,
-        [ENV.graphqlUrl]: props.api.graphqlUrl,
+        ...processingEnvironment(props.pipeline, {
+          searchEndpoint: props.search.endpointUrl,
+          graphqlUrl: props.api.graphqlUrl,
+        }),
       },
+      // Native: installed by npm as the linux-arm64 build rather than bundled by esbuild.
+      nodeModules: ['sharp'],
     });
+    // Bundling happened just now (unless skipped): fail synth on a bundle sharp cannot load on
+    // Lambda, and report its size, which the native binaries dominate.
+    const bundle = this.function.bundleDirectory;
+    if (bundle) {
+      const report = verifySharpBundle(bundle);
+      // Beside CDK's own bundling output; an annotation would land in the validation report.
+      process.stderr.write(
+        `${this.function.node.path}: sharp ${report.sharpVersion} for linux-arm64, ${formatMiB(report.sizeBytes)} unzipped (Lambda allows ${formatMiB(LAMBDA_UNZIPPED_CODE_LIMIT_BYTES)})\n`,
+      );
+    }
+
     this.function.fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: PROCESSING_BATCH_SIZE,
@@ -84,20 +147,36 @@ export class Processing extends Construct {
       }),
     );
 
+    // Originals are read (by the function and, through it, by Rekognition); thumbnails and
+    // metadata sidecars are read, written and deleted. Nothing else in the bucket.
     const role = this.function.role;
+    const [uploads, thumbnails, meta] = [PREFIX.uploads, PREFIX.thumbnails, PREFIX.meta].map((prefix) =>
+      props.bucket.arnForObjects(`${prefix}*`),
+    ) as [string, string, string];
     role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resources: [props.bucket.arnForObjects('*')],
-      }),
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [uploads, thumbnails, meta] }),
     );
-    // Without ListBucket a missing key reads as AccessDenied instead of NoSuchKey.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [thumbnails, meta] }),
+    );
+    // Listing finds an image's thumbnails to delete; it also makes a missing key read as
+    // NoSuchKey instead of AccessDenied, which a prefix condition would not.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn] }));
-    acknowledge(
-      role,
-      wildcardResourceFinding(role, props.bucket.arnForObjects('*')),
-      'The pipeline reads originals under uploads/ and writes and deletes thumbnails/ and meta/ objects of any image; object ARNs need a key wildcard, limited to this one bucket.',
-    );
+    const objectWildcards: [objects: string, reason: string][] = [
+      [
+        uploads,
+        'Reads any uploaded original under uploads/ of this one bucket; keys vary per image, so the object ARN needs a wildcard.',
+      ],
+      [
+        thumbnails,
+        'Reads, writes and deletes the thumbnails of any image under thumbnails/ of this one bucket; keys vary per image.',
+      ],
+      [
+        meta,
+        'Reads, writes and deletes the metadata sidecar of any image under meta/ of this one bucket; keys vary per image.',
+      ],
+    ];
+    for (const [objects, reason] of objectWildcards) acknowledge(role, wildcardResourceFinding(role, objects), reason);
 
     const rekognition = new Policy(this, 'RekognitionPolicy', {
       roles: [role],

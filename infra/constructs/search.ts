@@ -116,6 +116,11 @@ export class Search extends Construct {
     }
   }
 
+  /** The domain's HTTPS endpoint as a URL, as OPENSEARCH_ENDPOINT and the SearchEndpoint output give it. */
+  get endpointUrl(): string {
+    return `https://${this.domain.domainEndpoint}`;
+  }
+
   /**
    * Lets `role` call the domain's HTTP API: an identity policy on the role and a statement in the
    * domain's access policy, which names only the roles granted here.
