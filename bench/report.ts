@@ -16,7 +16,8 @@ export interface BenchReport {
   goals: Goal[];
 }
 
-export function printReport(report: BenchReport, rows: (string | number)[][], header: string[]): void {
+/** notes (optional): lines printed after the goals, before the JSON line. */
+export function printReport(report: BenchReport, rows: (string | number)[][], header: string[], notes: string[] = []): void {
   const table = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
@@ -28,6 +29,7 @@ export function printReport(report: BenchReport, rows: (string | number)[][], he
   for (const goal of report.goals) {
     console.log(`  ${goal.value <= goal.max ? 'met ' : 'MISS'}  ${goal.name}: ${round(goal.value)} (goal <= ${goal.max})`);
   }
+  if (notes.length) console.log(`\n${notes.join('\n')}`);
   const met = report.goals.every((goal) => goal.value <= goal.max);
   console.log(JSON.stringify({ ...report, goals: report.goals.map((goal) => ({ ...goal, value: round(goal.value) })), met }));
 }

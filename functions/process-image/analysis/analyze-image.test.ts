@@ -13,6 +13,7 @@ import {
   TEXT_NAMED_JPG,
   UPRIGHT,
   animated,
+  apng,
   cmykJpeg,
   damagedButDecodableJpeg,
   greyscaleJpeg,
@@ -191,6 +192,12 @@ describe('analyzeImage on unusual encodings', () => {
     expect(analysis.dominantColors).toEqual([{ hex: '#ff0000', pixelPercent: 100 }]);
     // Only the first frame goes to Rekognition too, as a still JPEG.
     expect(await sharp(analysis.visionRendition ?? Buffer.alloc(0)).metadata()).toMatchObject({ format: 'jpeg', width: 40, height: 30 });
+  });
+
+  it('reads an animated PNG (APNG) as a PNG, left for Rekognition to read as it is', async () => {
+    const analysis = await analyzeImage(await apng(), options);
+    expect(analysis).toMatchObject({ format: 'PNG', contentType: 'image/png', width: 20, height: 10, visionRendition: null });
+    await expectColorAt(thumbnail(analysis, '480.webp').body, 5, 5, [255, 0, 0]);
   });
 
   it('converts CMYK to sRGB through a colour profile', async () => {

@@ -20,7 +20,7 @@ export type { RenderedThumbnail } from './thumbnails.ts';
 
 export interface AnalysisOptions {
   maxInputPixels: number;
-  /** From config, smallest first. */
+  /** From config; rendered smallest first whatever their order. */
   thumbnails: ThumbnailSpec[];
 }
 
@@ -50,7 +50,7 @@ export interface ImageAnalysis {
 export async function analyzeImage(bytes: Buffer, options: AnalysisOptions): Promise<ImageAnalysis> {
   const type = await detectImageType(bytes);
   const header = await readImageHeader(bytes, options.maxInputPixels);
-  const vision = needsVisionRendition(type.format, bytes.length);
+  const vision = needsVisionRendition(type.format, bytes.length, header.metadata);
   const thumbnailsNeed = thumbnailTarget(options.thumbnails);
   const decoded = await decodeUpright(bytes, header, options.maxInputPixels, {
     longEdge: Math.max(thumbnailsNeed.longEdge, vision ? VISION_MAX_EDGE : 0, COLOR_SAMPLE_EDGE),

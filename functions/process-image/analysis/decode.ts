@@ -41,9 +41,10 @@ export function openOriginal(bytes: Buffer, limitInputPixels: number | false): S
  * default output, for raw pixels too) 8-bit sRGB: CMYK through its embedded or libvips' built-in
  * profile, 16-bit scaled down, greyscale expanded to three channels.
  *
- * Measured on the two 4 MP test photos (2 cores, sharp concurrency 1 as on glibc): deriving every
- * output from these raw pixels took a median of ~275 ms per photo, against ~305-375 ms for one
- * `.clone()` of the original per output (each clone decodes again, even with JPEG shrink-on-load).
+ * Chosen by measurement, on the two 2560x1600 JPEGs (4 thumbnails, dHash, colour sample; sharp
+ * concurrency 1, as on glibc): deriving every output from these pixels cost a median 275-300 ms of
+ * CPU per photo, one `.clone()` of the original per output 385-540 ms, since each clone decodes
+ * again (shrink-on-load helps little with progressive JPEGs).
  */
 export async function decodeUpright(
   bytes: Buffer,

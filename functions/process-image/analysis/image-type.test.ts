@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY, HEIC, PDF, SVG, TEXT_NAMED_JPG, UNKNOWN_BINARY, rejectionOf, solid } from './fixtures/corpus.ts';
+import { EMPTY, HEIC, PDF, SVG, TEXT_NAMED_JPG, UNKNOWN_BINARY, apng, rejectionOf, solid } from './fixtures/corpus.ts';
 import { detectImageType } from './image-type.ts';
 
 const pixel = () => solid(8, 8, [10, 20, 30]);
@@ -14,6 +14,10 @@ describe('detectImageType', () => {
     ['TIFF', 'image/tiff', () => pixel().tiff().toBuffer()],
   ])('accepts %s from its magic bytes', async (format, contentType, make) => {
     await expect(detectImageType(await make())).resolves.toEqual({ format, contentType });
+  });
+
+  it('accepts an animated PNG (APNG) as PNG', async () => {
+    await expect(detectImageType(await apng())).resolves.toEqual({ format: 'PNG', contentType: 'image/png' });
   });
 
   it('refuses zero bytes as EMPTY', async () => {

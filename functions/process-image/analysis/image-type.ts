@@ -11,6 +11,9 @@ export interface ImageType {
 
 const ACCEPTED = 'Accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF.';
 
+/** An animated PNG is a PNG to every decoder (its default image is the first frame); browsers upload it as image/png. */
+const SAME_AS: Partial<Record<string, string>> = { 'image/apng': 'image/png' };
+
 /**
  * Decides the format from the magic bytes alone: the file name and the declared Content-Type are
  * only the uploader's claims. Throws ImageRejected EMPTY or UNSUPPORTED_TYPE.
@@ -18,9 +21,8 @@ const ACCEPTED = 'Accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF.';
 export async function detectImageType(bytes: Buffer): Promise<ImageType> {
   if (bytes.length === 0) throw new ImageRejected('EMPTY', 'The file is empty.');
   const detected = await fileTypeFromBuffer(bytes);
-  if (detected && isUploadContentType(detected.mime)) {
-    return { format: UPLOAD_CONTENT_TYPES[detected.mime], contentType: detected.mime };
-  }
+  const mime = detected && (SAME_AS[detected.mime] ?? detected.mime);
+  if (mime && isUploadContentType(mime)) return { format: UPLOAD_CONTENT_TYPES[mime], contentType: mime };
   throw new ImageRejected('UNSUPPORTED_TYPE', `Not a supported image: the file is ${describe(bytes, detected)}. ${ACCEPTED}`);
 }
 

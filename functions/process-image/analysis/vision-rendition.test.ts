@@ -16,6 +16,15 @@ describe('needsVisionRendition', () => {
   ] as const)('%s of %i bytes: %s', (format, bytes, expected) => {
     expect(needsVisionRendition(format, bytes)).toBe(expected);
   });
+
+  it.each([
+    ['cmyk', '8', true],
+    ['srgb', '16', true],
+    ['b-w', '8', false],
+    ['srgb', '8', false],
+  ])('a JPEG in %s at %s bits: %s (CMYK and 16-bit are not safe bets for Rekognition)', (colorSpace, bitDepth, expected) => {
+    expect(needsVisionRendition('JPEG', 1000, { colorSpace, bitDepth })).toBe(expected);
+  });
 });
 
 describe('renderVisionRendition', () => {

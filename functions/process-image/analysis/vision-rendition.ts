@@ -8,9 +8,17 @@ import { type DecodedImage, fromDecoded } from './decode.ts';
 const REKOGNITION_MAX_S3_BYTES = 15_000_000;
 export const VISION_MAX_EDGE = 1920;
 
+/** Colour spaces and depths every JPEG/PNG reader handles; CMYK or 16-bit originals get a rendition. */
+const PLAIN_SPACES = ['srgb', 'rgb', 'b-w'];
+
 /** Whether Rekognition needs a JPEG made for it, or can read the original. */
-export function needsVisionRendition(format: ImageFormat, byteLength: number): boolean {
-  return !(format === 'JPEG' || format === 'PNG') || byteLength > REKOGNITION_MAX_S3_BYTES;
+export function needsVisionRendition(
+  format: ImageFormat,
+  byteLength: number,
+  pixels: { colorSpace: string; bitDepth: string } = { colorSpace: 'srgb', bitDepth: '8' },
+): boolean {
+  const plain = PLAIN_SPACES.includes(pixels.colorSpace) && pixels.bitDepth === '8';
+  return !(format === 'JPEG' || format === 'PNG') || byteLength > REKOGNITION_MAX_S3_BYTES || !plain;
 }
 
 /** An upright sRGB JPEG, long edge <= 1920, q85: detail enough for labels and text, a few hundred KB. */
