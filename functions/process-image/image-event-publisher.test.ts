@@ -30,24 +30,34 @@ function schemaPaths(type: GraphQLNamedType, prefix = ''): string[] {
     .flatMap((field) => schemaPaths(getNamedType(field.type), `${prefix}${prefix ? '.' : ''}${field.name}`));
 }
 
-function selectedPaths(selectionSet: SelectionSetNode | undefined, prefix = ''): string[] {
+/** Field paths a selection set reaches, fragment spreads expanded. */
+function selectedPaths(selectionSet: SelectionSetNode | undefined, fragments: Map<string, SelectionSetNode>, prefix = ''): string[] {
   if (!selectionSet) return [prefix];
-  return selectionSet.selections.flatMap((selection) =>
-    selection.kind === Kind.FIELD ? selectedPaths(selection.selectionSet, `${prefix}${prefix ? '.' : ''}${selection.name.value}`) : [],
-  );
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) {
+      return selectedPaths(selection.selectionSet, fragments, `${prefix}${prefix ? '.' : ''}${selection.name.value}`);
+    }
+    if (selection.kind === Kind.FRAGMENT_SPREAD) return selectedPaths(fragments.get(selection.name.value), fragments, prefix);
+    return [];
+  });
 }
 
 describe('PUBLISH_IMAGE_PROCESSED', () => {
   const document = parse(PUBLISH_IMAGE_PROCESSED);
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
+    ),
+  );
 
   it('is a valid operation of the schema', () => {
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
   });
 
   it('selects every field of ImageEvent and, recursively, of Image, except the per-reader URLs', () => {
-    const operation = document.definitions[0] as OperationDefinitionNode;
+    const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
     const root = operation.selectionSet.selections[0];
-    const selected = root?.kind === Kind.FIELD ? selectedPaths(root.selectionSet) : [];
+    const selected = root?.kind === Kind.FIELD ? selectedPaths(root.selectionSet, fragments) : [];
     const imageEvent = schema.getType('ImageEvent');
 
     expect(selected.sort()).toEqual(imageEvent ? schemaPaths(imageEvent).sort() : ['ImageEvent is missing']);

@@ -2,104 +2,10 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
 import type { ImageEventInput } from '../../schema/generated/graphql.ts';
+import { PublishImageProcessedDocument } from './generated/graphql.ts';
 
-/**
- * The mutation the backend calls. AppSync hands subscribers exactly what this selects, so it
- * selects every field of ImageEvent and, recursively, of Image, with two exceptions:
- * `Image.originalUrl` and `Thumbnail.url`. Their resolvers would run once, here, as the backend's
- * IAM identity: one sign-urls invocation per event, URLs whose short lifetime starts at publish
- * time rather than when a client reads them, and a publish that fails whenever signing fails.
- * A subscriber that needs URLs queries `image(id:)`, which signs them for that reader, then.
- */
-export const PUBLISH_IMAGE_PROCESSED = /* GraphQL */ `
-  mutation PublishImageProcessed($input: ImageEventInput!) {
-    publishImageProcessed(input: $input) {
-      imageId
-      ownerSub
-      status
-      reason
-      image {
-        id
-        fileName
-        contentType
-        bytes
-        width
-        height
-        format
-        orientation
-        takenAt
-        uploadedAt
-        camera {
-          make
-          model
-          lens
-          focalLength
-          aperture
-          exposureTime
-          iso
-        }
-        location {
-          lat
-          lon
-          altitude
-        }
-        labels {
-          name
-          confidence
-          parents
-          categories
-          instances {
-            boundingBox {
-              left
-              top
-              width
-              height
-            }
-            confidence
-          }
-        }
-        detectedText
-        faces {
-          count
-          details {
-            boundingBox {
-              left
-              top
-              width
-              height
-            }
-            confidence
-            emotions {
-              type
-              confidence
-            }
-          }
-        }
-        moderationLabels {
-          name
-          parentName
-          confidence
-        }
-        dominantColors {
-          hex
-          pixelPercent
-        }
-        sha256
-        perceptualHash
-        duplicateOf
-        thumbnails {
-          size
-          width
-          height
-          format
-          square
-        }
-        status
-        failureReason
-      }
-    }
-  }
-`;
+/** The mutation text, generated from publish-image-processed.graphql (see why it selects what it does there). */
+export const PUBLISH_IMAGE_PROCESSED = PublishImageProcessedDocument.toString();
 
 /** AppSync has a 30 s limit of its own; a NONE resolver answers in milliseconds. */
 const REQUEST_TIMEOUT_MS = 10_000;
