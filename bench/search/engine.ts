@@ -1,0 +1,105 @@
+/**
+ * The local search engine as a child process of its own, so that its memory is measured alone.
+ * engine-child.ts and local/opensearch/start.ts are bundled with esbuild (ESM, packages external,
+ * into node_modules/.cache so native packages such as better-sqlite3 resolve) and run with plain
+ * node: no tsx loader in the measured process.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { repoPath } from '../../infra/paths.ts';
+import type { EngineChildMessage } from './engine-child.ts';
+
+export const ENGINE_START = repoPath('local/opensearch/start.ts');
+
+export interface EngineProcess {
+  url: string;
+  pid: number;
+  /** Resident set size now, in MB (/proc/{pid}/status VmRSS). */
+  rssMb(): number;
+  /** Peak resident set size so far, in MB (VmHWM). */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Throws a message that says what is missing when the engine is not there (yet). */
+export function assertEngineAvailable(): void {
+  if (!existsSync(ENGINE_START)) {
+    throw new Error(
+      `bench:search measures the local search engine, and ${path.relative(repoPath('.'), ENGINE_START)} does not exist yet: nothing to measure.`,
+    );
+  }
+}
+
+export async function startEngineProcess(): Promise<EngineProcess> {
+  assertEngineAvailable();
+  mkdirSync(repoPath('node_modules/.cache'), { recursive: true });
+  const bundleDir = mkdtempSync(repoPath('node_modules/.cache/imagegraph-bench-search-'));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'imagegraph-bench-search-data-'));
+  const cleanup = () => {
+    rmSync(bundleDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const file = path.join(bundleDir, 'engine.mjs');
+  let child: ChildProcess | undefined;
+  try {
+    await build({
+      stdin: {
+        contents: [
+          `import { startSearchEngine } from ${JSON.stringify(ENGINE_START)};`,
+          `import { runEngineChild } from ${JSON.stringify(repoPath('bench/search/engine-child.ts'))};`,
+          'await runEngineChild(startSearchEngine);',
+        ].join('\n'),
+        resolveDir: repoPath('.'),
+        loader: 'ts',
+      },
+      outfile: file,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    });
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const started = fork(file, [dataDir], { execArgv: [], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = started;
+    const url = await new Promise<string>((resolve, reject) => {
+      started.once('message', (message: EngineChildMessage) => resolve(message.url));
+      started.once('exit', (code) => reject(new Error(`the search engine process exited (code ${code}) before it was ready`)));
+      started.once('error', reject);
+    });
+    const pid = started.pid;
+    if (pid === undefined) throw new Error('the search engine process has no pid');
+    return {
+      url,
+      pid,
+      rssMb: () => procStatusMb(pid, 'VmRSS'),
+      peakRssMb: () => procStatusMb(pid, 'VmHWM'),
+      stop: async () => {
+        if (started.exitCode === null) {
+          const exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+          started.send({ type: 'stop' });
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+          if (started.exitCode === null) started.kill('SIGKILL');
+        }
+        cleanup();
+      },
+    };
+  } catch (error) {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    cleanup();
+    throw error;
+  }
+}
+
+/** A memory line of /proc/{pid}/status (Linux), in MB. */
+function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]) / 1024;
+}

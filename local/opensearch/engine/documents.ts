@@ -1,0 +1,72 @@
+import { OpenSearchError, versionConflict } from './errors.ts';
+
+/**
+ * Versioning rules of a write (index, create, delete) against the stored document: optimistic
+ * concurrency by if_seq_no/if_primary_term, op_type=create, and external versions. Pure: returns
+ * the new version or throws OpenSearch's error.
+ */
+export interface StoredVersion {
+  version: number;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+export type VersionType = 'internal' | 'external' | 'external_gte';
+
+export interface WriteConditions {
+  opType: 'index' | 'create' | 'delete';
+  version?: number | undefined;
+  versionType?: VersionType | undefined;
+  ifSeqNo?: number | undefined;
+  ifPrimaryTerm?: number | undefined;
+}
+
+const validation = (reason: string) => new OpenSearchError(400, 'action_request_validation_exception', `Validation Failed: 1: ${reason};`);
+
+export function validateConditions(c: WriteConditions): void {
+  const versionType = c.versionType ?? 'internal';
+  if ((c.ifSeqNo === undefined) !== (c.ifPrimaryTerm === undefined)) {
+    throw validation(c.ifSeqNo !== undefined ? `ifSeqNo is set, but primary term is [0]` : 'ifPrimaryTerm is set, but seqNo is [-2]');
+  }
+  if (c.ifSeqNo !== undefined && (c.version !== undefined || versionType !== 'internal')) {
+    throw validation('compare and write operations can not use versioning');
+  }
+  if (versionType === 'internal' && c.version !== undefined) {
+    throw validation('internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead');
+  }
+  if (versionType !== 'internal' && c.version === undefined) throw validation('an external version must be provided');
+  if (c.opType === 'create' && versionType !== 'internal') throw validation('create operations only support internal versioning. use index instead');
+  if (c.opType === 'create' && c.ifSeqNo !== undefined) throw validation('create operations do not support compare and set. use index instead');
+}
+
+/** The version the write stores; throws version_conflict_engine_exception (409) when it must not happen. */
+export function nextVersion(stored: StoredVersion | undefined, c: WriteConditions, id: string, index: string): number {
+  validateConditions(c);
+  if (c.ifSeqNo !== undefined) {
+    if (!stored) {
+      throw versionConflict(id, `required seqNo [${c.ifSeqNo}], primary term [${c.ifPrimaryTerm}]. but no document was found`, index);
+    }
+    if (stored.seqNo !== c.ifSeqNo || stored.primaryTerm !== c.ifPrimaryTerm) {
+      throw versionConflict(
+        id,
+        `required seqNo [${c.ifSeqNo}], primary term [${c.ifPrimaryTerm}]. current document has seqNo [${stored.seqNo}] and primary term [${stored.primaryTerm}]`,
+        index,
+      );
+    }
+  }
+  if (c.opType === 'create' && stored) {
+    throw versionConflict(id, `document already exists (current version [${stored.version}])`, index);
+  }
+  if (c.versionType === 'external' || c.versionType === 'external_gte') {
+    const wanted = c.version ?? 0;
+    if (stored) {
+      const conflict = c.versionType === 'external' ? stored.version >= wanted : stored.version > wanted;
+      if (conflict) {
+        const relation = c.versionType === 'external' ? 'higher or equal to' : 'higher than';
+        throw versionConflict(id, `current version [${stored.version}] is ${relation} the one provided [${wanted}]`, index);
+      }
+    }
+    return wanted;
+  }
+  return stored ? stored.version + 1 : 1;
+}

@@ -1,0 +1,128 @@
+import { parsingError } from '../errors.ts';
+import { multiMatchQuery, matchQuery } from './full-text.ts';
+import { geoDistanceQuery } from './geo.ts';
+import { existsQuery, idsQuery, prefixQuery, rangeQuery, termQuery, termsQuery } from './term-level.ts';
+import {
+  NO_MATCH,
+  asObject,
+  checkKeys,
+  minimumShouldMatch,
+  numberOption,
+  union,
+  type Json,
+  type Matcher,
+  type QueryContext,
+} from './types.ts';
+
+/** Compiles query DSL; anything outside the supported subset is a 400 naming it. */
+export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean): Matcher {
+  const spec = asObject(query, 'query');
+  const names = Object.keys(spec);
+  const name = names[0];
+  if (names.length !== 1 || name === undefined) {
+    throw parsingError(names.length === 0 ? 'query malformed, empty clause found' : `[${names[0]}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]`);
+  }
+  const body = spec[name];
+  switch (name) {
+    case 'match_all':
+      return allDocs(ctx, numberOption(asObject(body, name).boost, 1));
+    case 'match_none':
+      return NO_MATCH;
+    case 'bool':
+      return boolQuery(ctx, asObject(body, name), scoring);
+    case 'constant_score': {
+      const options = asObject(body, name);
+      checkKeys(options, ['filter', 'boost', '_name'], name);
+      const inner = compileQuery(ctx, options.filter, false);
+      const boost = numberOption(options.boost, 1);
+      return { ...bind(inner), score: () => boost };
+    }
+    case 'term':
+      return termQuery(ctx, body, scoring);
+    case 'terms':
+      return termsQuery(ctx, body);
+    case 'range':
+      return rangeQuery(ctx, body);
+    case 'exists':
+      return existsQuery(ctx, body);
+    case 'prefix':
+      return prefixQuery(ctx, body);
+    case 'ids':
+      return idsQuery(ctx, body);
+    case 'match':
+      return matchQuery(ctx, body, scoring);
+    case 'multi_match':
+      return multiMatchQuery(ctx, body, scoring);
+    case 'geo_distance':
+      return geoDistanceQuery(ctx, body);
+    default:
+      throw parsingError(`unknown query [${name}]`);
+  }
+}
+
+function bind(m: Matcher): Matcher {
+  return { cost: m.cost, docs: () => m.docs(), matches: (doc) => m.matches(doc), score: (doc) => m.score(doc) };
+}
+
+function allDocs(ctx: QueryContext, boost: number): Matcher {
+  return { cost: ctx.data.liveCount, docs: () => ctx.data.live(), matches: (doc) => ctx.data.docs[doc] !== undefined, score: () => boost };
+}
+
+const clauses = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * must and filter are required (filter without scoring), must_not excludes, should adds score and
+ * is required only by minimum_should_match (default 1 when there is no must or filter).
+ */
+function boolQuery(ctx: QueryContext, spec: Json, scoring: boolean): Matcher {
+  checkKeys(spec, ['must', 'filter', 'should', 'must_not', 'minimum_should_match', 'boost', '_name', 'adjust_pure_negative'], 'bool');
+  const must = clauses(spec.must).map((q) => compileQuery(ctx, q, scoring));
+  const filter = clauses(spec.filter).map((q) => compileQuery(ctx, q, false));
+  const should = clauses(spec.should).map((q) => compileQuery(ctx, q, scoring));
+  const mustNot = clauses(spec.must_not).map((q) => compileQuery(ctx, q, false));
+  const boost = numberOption(spec.boost, 1);
+  const requiredShould = minimumShouldMatch(spec.minimum_should_match, should.length, must.length + filter.length > 0 ? 0 : should.length > 0 ? 1 : 0);
+  const required = [...must, ...filter];
+  if (required.some((m) => m === NO_MATCH) || (requiredShould > 0 && should.filter((m) => m !== NO_MATCH).length < requiredShould)) {
+    return NO_MATCH;
+  }
+  const excluded = mustNot.filter((m) => m !== NO_MATCH);
+  const matches = (doc: number): boolean => {
+    for (const m of required) if (!m.matches(doc)) return false;
+    for (const m of excluded) if (m.matches(doc)) return false;
+    if (requiredShould > 0) {
+      let count = 0;
+      for (const m of should) if (m.matches(doc) && ++count >= requiredShould) return true;
+      return false;
+    }
+    return true;
+  };
+  // The cheapest required clause leads; with only should clauses, their union does.
+  const lead: Matcher | undefined = required.length > 0 ? required.reduce((a, b) => (b.cost < a.cost ? b : a)) : undefined;
+  const cost = lead ? lead.cost : requiredShould > 0 ? should.reduce((n, m) => n + m.cost, 0) : ctx.data.liveCount;
+  let cached: number[] | undefined;
+  return {
+    cost,
+    docs: () => {
+      if (cached) return cached;
+      let candidates: ArrayLike<number>;
+      if (lead) candidates = lead.docs();
+      else if (requiredShould > 0) candidates = union(should.map((m) => m.docs()));
+      else candidates = ctx.data.live();
+      const out: number[] = [];
+      for (let i = 0; i < candidates.length; i++) {
+        const doc = candidates[i] ?? 0;
+        if (matches(doc)) out.push(doc);
+      }
+      return (cached = out);
+    },
+    matches,
+    score: (doc) => {
+      if (!scoring) return 0;
+      let total = 0;
+      for (const m of must) total += m.score(doc);
+      for (const m of should) if (m.matches(doc)) total += m.score(doc);
+      return total * boost;
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { analyzerOf } from '../analysis.ts';
+import { OpenSearchError, parsingError, show } from '../errors.ts';
+import { NumericField, TermField } from '../index-data.ts';
+import type { LeafField } from '../mapping.ts';
+import { bm25, idf } from '../scoring.ts';
+import { expand, maxEdits, type Expansion } from './fuzzy.ts';
+import { indexedValue } from './term-level.ts';
+import {
+  NO_MATCH,
+  asObject,
+  checkKeys,
+  fieldEntry,
+  liveDocs,
+  minimumShouldMatch,
+  numberOption,
+  scanMatcher,
+  union,
+  type Json,
+  type Matcher,
+  type QueryContext,
+} from './types.ts';
+
+interface TextOptions {
+  operator: 'or' | 'and';
+  fuzziness: unknown;
+  minimumShouldMatch: unknown;
+  boost: number;
+  lenient: boolean;
+}
+
+const FUZZY_DEFAULTS: Json = { prefix_length: 0, max_expansions: 50, fuzzy_transpositions: true };
+
+/** Only Lucene's defaults of the fuzzy tuning knobs are implemented; other values are refused. */
+function checkFuzzyDefaults(options: Json, query: string): void {
+  for (const [key, expected] of Object.entries(FUZZY_DEFAULTS)) {
+    const value = options[key];
+    if (value !== undefined && show(value) !== show(expected)) {
+      throw parsingError(`[${query}] query: [${key}] other than ${show(expected)} is not supported by the local engine`);
+    }
+  }
+}
+
+function operatorOf(value: unknown): 'or' | 'and' {
+  if (value === undefined) return 'or';
+  const op = show(value).toLowerCase();
+  if (op !== 'or' && op !== 'and') throw parsingError(`[match] query does not support [operator] value [${show(value)}]`);
+  return op;
+}
+
+/**
+ * One field's match: the query analyzed with the field's search analyzer, each token a group of
+ * terms (the token, or its fuzzy expansions). Expansions are scored as Lucene's blended rewrite
+ * does, approximately: each matching expansion adds BM25 with the group's largest df, times its
+ * edit-distance boost.
+ */
+function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, options: TextOptions, scoring: boolean): Matcher {
+  if (!field.indexed) return NO_MATCH;
+  const data = ctx.data.fieldData(field);
+  if (data instanceof NumericField) {
+    let value: number;
+    try {
+      value = indexedValue(field, text) as number;
+    } catch (error) {
+      if (options.lenient) return NO_MATCH;
+      throw error;
+    }
+    return scanMatcher(ctx, (doc) => data.each(doc, (v) => v === value), options.boost);
+  }
+  if (!(data instanceof TermField)) {
+    if (options.lenient) return NO_MATCH;
+    throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: field [${field.path}] of type [geo_point] does not support match queries`);
+  }
+  const analyzer = field.type === 'text' ? analyzerOf(ctx.analyzers, field.searchAnalyzer ?? field.analyzer) : undefined;
+  const tokens = analyzer ? analyzer(show(text)) : [show(text)];
+  if (tokens.length === 0) return NO_MATCH;
+  const groups: { expansions: Expansion[]; idf: number }[] = tokens.map((token) => {
+    const expansions = expand(ctx, data, token, maxEdits(options.fuzziness, token));
+    const df = expansions.reduce((max, e) => Math.max(max, e.postings.df), 0);
+    return { expansions, idf: idf(data.docCount, df) };
+  });
+  const required =
+    options.operator === 'and' ? groups.length : minimumShouldMatch(options.minimumShouldMatch, groups.length, 1);
+  if (required === 0 || groups.filter((g) => g.expansions.length > 0).length < required) return NO_MATCH;
+  const groupHas = (expansions: Expansion[], doc: number) => expansions.some((e) => e.postings.freq(doc) > 0);
+  const matches = (doc: number) => {
+    let count = 0;
+    for (const g of groups) if (groupHas(g.expansions, doc) && ++count >= required) return true;
+    return false;
+  };
+  const avg = data.sumLength / Math.max(data.docCount, 1);
+  const normed = field.type === 'text';
+  const groupDocs = groups.map((g) => g.expansions.reduce((n, e) => n + e.postings.df, 0));
+  return {
+    cost: required === groups.length ? Math.min(...groupDocs) : groupDocs.reduce((a, b) => a + b, 0),
+    docs: () => {
+      const lists = groups.flatMap((g) => g.expansions.map((e) => liveDocs(ctx, e.postings)));
+      const all = union(lists);
+      return required === 1 ? all : all.filter(matches);
+    },
+    matches,
+    score: (doc) => {
+      if (!scoring) return 0;
+      let total = 0;
+      const length = data.lengths[doc] ?? 0;
+      for (const g of groups) {
+        for (const e of g.expansions) {
+          const freq = e.postings.freq(doc);
+          if (freq > 0) total += bm25(freq, length, avg, g.idf, options.boost * e.boost, normed);
+        }
+      }
+      return total;
+    },
+  };
+}
+
+const MATCH_KEYS = ['query', 'operator', 'fuzziness', 'minimum_should_match', 'boost', 'lenient', 'prefix_length', 'max_expansions', 'fuzzy_transpositions', '_name'];
+
+export function matchQuery(ctx: QueryContext, spec: unknown, scoring: boolean): Matcher {
+  const [name, raw] = fieldEntry(asObject(spec, 'match'), 'match');
+  const options = typeof raw === 'object' && raw !== null ? (raw as Json) : { query: raw };
+  checkKeys(options, MATCH_KEYS, 'match');
+  checkFuzzyDefaults(options, 'match');
+  if (options.query === undefined) throw parsingError(`[match] requires query value`);
+  const field = ctx.mapping.fields.get(name);
+  if (!field) return NO_MATCH;
+  return fieldMatcher(ctx, field, options.query, textOptions(options), scoring);
+}
+
+function textOptions(options: Json): TextOptions {
+  return {
+    operator: operatorOf(options.operator),
+    fuzziness: options.fuzziness,
+    minimumShouldMatch: options.minimum_should_match,
+    boost: numberOption(options.boost, 1),
+    lenient: options.lenient === true,
+  };
+}
+
+const MULTI_MATCH_KEYS = [...MATCH_KEYS, 'fields', 'type', 'tie_breaker'];
+
+/** Field patterns (`labels^3`, `name.*`) to mapped fields with their boosts. */
+function resolveFields(ctx: QueryContext, patterns: unknown): { field: LeafField; boost: number }[] {
+  if (!Array.isArray(patterns) || patterns.length === 0) {
+    throw parsingError('[multi_match] requires [fields]: querying all fields (index.query.default_field) is not supported');
+  }
+  return patterns.flatMap((pattern) => {
+    const [name = '', boostText] = show(pattern).split('^');
+    const boost = boostText === undefined ? 1 : Number(boostText);
+    if (!Number.isFinite(boost)) throw parsingError(`[multi_match] invalid boost in field [${show(pattern)}]`);
+    if (!name.includes('*')) {
+      const field = ctx.mapping.fields.get(name);
+      return field ? [{ field, boost }] : [];
+    }
+    const regex = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return [...ctx.mapping.fields.values()].filter((f) => regex.test(f.path)).map((field) => ({ field, boost }));
+  });
+}
+
+export function multiMatchQuery(ctx: QueryContext, spec: unknown, scoring: boolean): Matcher {
+  const options = asObject(spec, 'multi_match');
+  checkKeys(options, MULTI_MATCH_KEYS, 'multi_match');
+  checkFuzzyDefaults(options, 'multi_match');
+  const type = show(options.type ?? 'best_fields');
+  if (type !== 'best_fields' && type !== 'most_fields') {
+    throw parsingError(`[multi_match] query type [${type}] is not supported by the local engine (best_fields and most_fields are)`);
+  }
+  if (options.query === undefined) throw parsingError('No text specified for multi_match query');
+  const base = textOptions(options);
+  const tieBreaker = type === 'most_fields' ? 1 : numberOption(options.tie_breaker, 0);
+  const perField = resolveFields(ctx, options.fields)
+    .map(({ field, boost }) => fieldMatcher(ctx, field, options.query, { ...base, boost: base.boost * boost }, scoring))
+    .filter((m) => m !== NO_MATCH);
+  if (perField.length === 0) return NO_MATCH;
+  if (perField.length === 1 && perField[0]) return perField[0];
+  // best_fields is a dis_max: the best field's score plus tie_breaker times the others'.
+  return {
+    cost: perField.reduce((n, m) => n + m.cost, 0),
+    docs: () => union(perField.map((m) => m.docs())),
+    matches: (doc) => perField.some((m) => m.matches(doc)),
+    score: (doc) => {
+      let best = 0;
+      let sum = 0;
+      for (const m of perField) {
+        if (!m.matches(doc)) continue;
+        const s = m.score(doc);
+        sum += s;
+        if (s > best) best = s;
+      }
+      return best + tieBreaker * (sum - best);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { Client } from '@opensearch-project/opensearch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deletedDocument } from '../../functions/process-image/image-document.ts';
+import { IMAGE_INDEX_MAPPING } from '../../functions/process-image/image-index-mapping.ts';
+import { ImageIndex } from '../../functions/process-image/image-index.ts';
+import * as imageQuery from '../../resolvers/Query.image.ts';
+import * as imageStatsQuery from '../../resolvers/Query.imageStats.ts';
+import { ALICE, BOB, cognitoIdentity, context, run } from '../../resolvers/__tests__/context.ts';
+import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { searchPlan } from '../../resolvers/lib/imageSearch.ts';
+import { startSearchEngine, type SearchEngine } from './start.ts';
+
+let engine: SearchEngine;
+let client: Client;
+
+beforeAll(async () => {
+  engine = await startSearchEngine({ dataDir: ':memory:', port: 0 });
+  client = new Client({ node: engine.url });
+});
+afterAll(async () => {
+  await client.close();
+  await engine.close();
+});
+
+function image(id: string, ownerSub: string, fields: Partial<ImageDocument> = {}): ImageDocument {
+  return {
+    ...deletedDocument(ownerSub, id, `0${id}`),
+    status: 'PROCESSED',
+    fileName: `${id}.jpg`,
+    uploadedAt: '2024-01-01T00:00:00.000Z',
+    sha256: `sha-${id}`,
+    ...fields,
+  };
+}
+
+describe('the REST API through the real client', () => {
+  it('GET / answers an OpenSearch 2.19.0 version block', async () => {
+    const { body } = await client.info();
+    expect(body.version).toMatchObject({ number: '2.19.0', distribution: 'opensearch' });
+  });
+
+  it('ImageIndex end to end: ensureIndex, put, stale, get, markDeleted, findFirstWithSha256, bulkPut', async () => {
+    const index = new ImageIndex(client, 'images-e2e');
+    await index.ensureIndex();
+    await index.ensureIndex();
+    expect((await client.indices.exists({ index: 'images-e2e' })).body).toBe(true);
+
+    const first = image('img1', ALICE, { sequencer: '0002', uploadedAt: '2024-01-01T00:00:00.000Z', sha256: 'same' });
+    expect(await index.put(first)).toBe('written');
+    expect(await index.put({ ...first, sequencer: '0001', fileName: 'old.jpg' })).toBe('stale');
+    expect(await index.put({ ...first, fileName: 'again.jpg' })).toBe('written');
+    expect((await index.get('img1'))?.fileName).toBe('again.jpg');
+    expect(await index.get('missing')).toBeNull();
+
+    const copy = image('img2', ALICE, { sequencer: '0003', uploadedAt: '2024-02-01T00:00:00.000Z', sha256: 'same' });
+    expect(await index.put(copy)).toBe('written');
+    expect(await index.findFirstWithSha256(ALICE, 'same', { id: 'img2', uploadedAt: copy.uploadedAt })).toBe('img1');
+    expect(await index.findFirstWithSha256(BOB, 'same', { id: 'img2', uploadedAt: copy.uploadedAt })).toBeNull();
+
+    expect(await index.markDeleted(ALICE, 'img1', '0009')).toBe('written');
+    expect((await index.get('img1'))?.status).toBe('DELETED');
+    expect(await index.findFirstWithSha256(ALICE, 'same', { id: 'img2', uploadedAt: copy.uploadedAt })).toBeNull();
+
+    const bad = { ...image('img4', ALICE), unmapped: true } as unknown as ImageDocument;
+    const result = await index.bulkPut([image('img3', ALICE), bad]);
+    expect(result.written).toBe(1);
+    expect(result.failed).toEqual([
+      { id: 'img4', reason: 'strict_dynamic_mapping_exception: mapping set to strict, dynamic introduction of [unmapped] within [_doc] is not allowed' },
+    ]);
+  });
+
+  it('bulk reports a failing item without failing the others', async () => {
+    const { body } = await client.bulk({
+      index: 'bulk-test',
+      body: [{ index: { _id: '1' } }, { n: 1 }, { create: { _id: '1' } }, { n: 2 }, { delete: { _id: 'nope' } }],
+    });
+    expect(body.errors).toBe(true);
+    expect(body.items.map((item) => Object.values(item)[0]?.status)).toEqual([201, 409, 404]);
+    expect(body.items[1]?.create?.error?.type).toBe('version_conflict_engine_exception');
+  });
+
+  it('errors come back in the OpenSearch envelope', async () => {
+    const response = await fetch(`${engine.url}/bulk-test/_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: { fuzzy_foo: {} } }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { root_cause: [{ type: 'parsing_exception', reason: 'unknown query [fuzzy_foo]' }], type: 'parsing_exception' }, status: 400 });
+    const missing = await client.get({ index: 'no-such-index', id: '1' }, { ignore: [404] });
+    expect((missing.body as unknown as { error: { type: string } }).error.type).toBe('index_not_found_exception');
+  });
+});
+
+describe("the resolvers' request bodies", () => {
+  const INDEX = 'images';
+  beforeAll(async () => {
+    await client.indices.create({ index: INDEX, body: IMAGE_INDEX_MAPPING });
+    const docs = [
+      image('a1', ALICE, { labelNames: ['Beach', 'Sea'], format: 'JPEG', takenAt: '2021-07-01T10:00:00.000Z', uploadedAt: '2024-03-01T00:00:00.000Z' }),
+      image('a2', ALICE, { labelNames: ['Mountain'], fileName: 'beach-sunset.png', format: 'PNG', takenAt: '2023-01-01T00:00:00.000Z', uploadedAt: '2024-02-01T00:00:00.000Z' }),
+      image('a3', ALICE, { labelNames: ['Beach'], moderated: true, uploadedAt: '2024-01-01T00:00:00.000Z' }),
+      image('a4', ALICE, { status: 'FAILED', uploadedAt: '2024-04-01T00:00:00.000Z' }),
+      image('b1', BOB, { labelNames: ['Beach'], format: 'JPEG' }),
+    ];
+    await client.bulk({ refresh: true, body: docs.flatMap((doc) => [{ index: { _index: INDEX, _id: doc.id } }, doc]) });
+  });
+
+  it('searchImages: fuzzy text across fields, owner filter, moderated hidden, facets', async () => {
+    const plan = searchPlan(ALICE, { query: 'beahc' });
+    const { body } = await client.search({ index: INDEX, body: plan.body });
+    // "beach" is in 3 of 4 label lists but 1 of 5 file names: idf outweighs the label boost (3 vs 2).
+    expect(body.hits.hits.map((h) => h._id)).toEqual(['a2', 'a1']);
+    expect(body.hits.total).toEqual({ value: 2, relation: 'eq' });
+    const aggs = body.aggregations as Record<string, { buckets: { key: string; key_as_string?: string; doc_count: number }[] }>;
+    expect(aggs.labels?.buckets).toEqual([{ key: 'Beach', doc_count: 1 }, { key: 'Mountain', doc_count: 1 }, { key: 'Sea', doc_count: 1 }]);
+    expect(aggs.years?.buckets.map((b) => [b.key_as_string, b.doc_count])).toEqual([['2021', 1], ['2023', 1]]);
+  });
+
+  it('searchImages: newest first, then the next page by search_after', async () => {
+    const page1 = await client.search({ index: INDEX, body: { ...searchPlan(ALICE, { first: 2 }).body, size: 2 } });
+    expect(page1.body.hits.hits.map((h) => h._id)).toEqual(['a4', 'a1']);
+    const after = page1.body.hits.hits[1]?.sort;
+    const page2 = await client.search({ index: INDEX, body: { ...searchPlan(ALICE, { first: 2 }).body, size: 2, search_after: after } });
+    expect(page2.body.hits.hits.map((h) => h._id)).toEqual(['a2']);
+  });
+
+  it('Query.image and Query.imageStats', async () => {
+    const imageRequest = run(imageQuery.request, context({ args: { id: 'a1' }, identity: cognitoIdentity(BOB) })).result;
+    if (!imageRequest) throw new Error('Query.image built no request');
+    const asBob = await client.transport.request({ method: imageRequest.operation, path: imageRequest.path, body: imageRequest.params?.body as Record<string, unknown> });
+    expect((asBob.body as { hits: { hits: unknown[] } }).hits.hits).toEqual([]);
+    const statsRequest = run(imageStatsQuery.request, context()).result;
+    if (!statsRequest) throw new Error('Query.imageStats built no request');
+    const stats = await client.transport.request({ method: statsRequest.operation, path: statsRequest.path, body: statsRequest.params?.body as Record<string, unknown> });
+    const ctx = context({ result: stats.body });
+    expect(run(imageStatsQuery.response, ctx).result).toEqual({ total: 4, processing: 0, processed: 3, failed: 1 });
+  });
+});
