@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { analyzerOf, buildAnalyzers, type AnalyzerRegistry } from './analysis.ts';
 import { parseBulk, type BulkAction } from './bulk.ts';
-import { nextVersion, type StoredVersion, type WriteConditions } from './documents.ts';
+import { nextVersion, type WriteConditions } from './documents.ts';
 import { OpenSearchError, illegalArgument, indexNotFound, parsingError, show } from './errors.ts';
 import { IndexData, type DocMeta, type Postings } from './index-data.ts';
 import { parseDocument, parseMapping, type Mapping, type ParsedDocument } from './mapping.ts';
 import type { ExpansionCache, QueryContext } from './query/types.ts';
 import { count, matchingDocs, search } from './search.ts';
 import { filterSource, parseSourceFilter } from './source-filter.ts';
-import type { Storage } from './storage.ts';
+import type { Storage, StoredDoc } from './storage.ts';
 
 type Json = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ export interface WriteParams extends Omit<WriteConditions, 'opType'> {
 interface PreparedWrite {
   state: IndexState;
   id: string;
-  doc: DocMeta | null;
+  doc: StoredDoc | null;
   parsed: ParsedDocument | null;
   result: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
   seqNo: number;
@@ -169,6 +169,7 @@ export class Engine {
     const doc = state.data.byId.get(id);
     const meta = doc === undefined ? undefined : state.data.docs[doc];
     if (!meta) return { status: 404, body: { _index: name, _id: id, found: false } };
+    const source = this.storage.source(name, id) ?? '{}';
     const filter = parseSourceFilter(
       sourceParams.includes !== undefined || sourceParams.excludes !== undefined
         ? { includes: sourceParams.includes ?? [], excludes: sourceParams.excludes ?? [] }
@@ -183,7 +184,7 @@ export class Engine {
         _seq_no: meta.seqNo,
         _primary_term: meta.primaryTerm,
         found: true,
-        ...(filter.enabled ? { _source: filterSource(JSON.parse(meta.source) as Json, filter) } : {}),
+        ...(filter.enabled ? { _source: filterSource(JSON.parse(source) as Json, filter) } : {}),
       },
     };
   }
@@ -206,7 +207,7 @@ export class Engine {
   bulk(defaultIndex: string | undefined, text: string, refresh?: string): Reply {
     const started = Date.now();
     const actions = parseBulk(text);
-    const pending = new Map<string, PendingDoc | null>();
+    const pending = new Map<string, StoredDoc | null>();
     const outcomes: (PreparedWrite | { action: BulkAction; index: string; id: string | undefined; error: OpenSearchError })[] = [];
     for (const action of actions) {
       const name = action.index ?? defaultIndex;
@@ -258,7 +259,7 @@ export class Engine {
     for (const key of Object.keys(body)) if (key !== 'query') throw parsingError(`[delete_by_query] does not support [${key}]`);
     if (body.query === undefined) throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
     const { docs } = matchingDocs(this.context(state), body.query, false);
-    const pending = new Map<string, PendingDoc | null>();
+    const pending = new Map<string, StoredDoc | null>();
     const writes = Array.from(docs, (doc) => this.prepareDelete(state, state.data.docs[doc]?.id ?? '', { opType: 'delete' }, pending));
     this.commit(writes);
     return {
@@ -279,7 +280,10 @@ export class Engine {
   }
 
   private context(state: IndexState): QueryContext {
-    return { index: state.name, data: state.data, mapping: state.mapping, analyzers: state.analyzers, now: Date.now(), cache: state.cache };
+    return {
+      index: state.name, data: state.data, mapping: state.mapping, analyzers: state.analyzers, now: Date.now(), cache: state.cache,
+      sources: (ids) => this.storage.sources(state.name, ids),
+    };
   }
 
   private autoCreate(name: string): IndexState {
@@ -288,7 +292,7 @@ export class Engine {
   }
 
   /** The stored version of a doc, as seen by a bulk that may already have written it. */
-  private current(state: IndexState, id: string, pending: Map<string, PendingDoc | null>): PendingDoc | undefined {
+  private current(state: IndexState, id: string, pending: Map<string, StoredDoc | null>): StoredDoc | DocMeta | undefined {
     const key = `${state.name}\u0000${id}`;
     if (pending.has(key)) return pending.get(key) ?? undefined;
     const doc = state.data.byId.get(id);
@@ -296,7 +300,7 @@ export class Engine {
     return meta ?? undefined;
   }
 
-  private prepareIndex(state: IndexState, id: string | undefined, source: unknown, conditions: WriteConditions, pending: Map<string, PendingDoc | null>): PreparedWrite {
+  private prepareIndex(state: IndexState, id: string | undefined, source: unknown, conditions: WriteConditions, pending: Map<string, StoredDoc | null>): PreparedWrite {
     if (typeof source !== 'object' || source === null || Array.isArray(source)) {
       throw new OpenSearchError(400, 'mapper_parsing_exception', 'failed to parse, document is empty');
     }
@@ -306,12 +310,12 @@ export class Engine {
     const version = nextVersion(stored, conditions, docId, state.name);
     const parsed = parseDocument(state.mapping, source as Json, docId);
     const seqNo = state.nextSeqNo++;
-    const doc: DocMeta = { id: docId, source: JSON.stringify(source), version, seqNo, primaryTerm: PRIMARY_TERM };
+    const doc: StoredDoc = { id: docId, source: JSON.stringify(source), version, seqNo, primaryTerm: PRIMARY_TERM };
     pending.set(`${state.name}\u0000${docId}`, doc);
     return { state, id: docId, doc, parsed, result: stored ? 'updated' : 'created', seqNo, version };
   }
 
-  private prepareDelete(state: IndexState, id: string, conditions: WriteConditions, pending: Map<string, PendingDoc | null>): PreparedWrite {
+  private prepareDelete(state: IndexState, id: string, conditions: WriteConditions, pending: Map<string, StoredDoc | null>): PreparedWrite {
     const stored = this.current(state, id, pending);
     const version = nextVersion(stored, conditions, id, state.name);
     const seqNo = state.nextSeqNo++;
@@ -319,7 +323,7 @@ export class Engine {
     return { state, id, doc: null, parsed: null, result: stored ? 'deleted' : 'not_found', seqNo, version };
   }
 
-  private prepareUpdate(state: IndexState, id: string, body: Json, conditions: Omit<WriteConditions, 'opType'>, pending: Map<string, PendingDoc | null>): PreparedWrite {
+  private prepareUpdate(state: IndexState, id: string, body: Json, conditions: Omit<WriteConditions, 'opType'>, pending: Map<string, StoredDoc | null>): PreparedWrite {
     for (const key of Object.keys(body)) {
       if (key === 'script') throw illegalArgument('scripted updates are not supported by the local engine');
       if (!['doc', 'upsert', 'doc_as_upsert', 'detect_noop', '_source'].includes(key)) throw parsingError(`[UpdateRequest] unknown field [${key}]`);
@@ -334,9 +338,9 @@ export class Engine {
       }
       return this.prepareIndex(state, id, upsert, { ...conditions, opType: 'create' }, pending);
     }
-    const current = JSON.parse(stored.source) as Json;
-    const merged = deepMerge(current, body.doc as Json);
-    if (body.detect_noop !== false && JSON.stringify(merged) === stored.source) {
+    const source = 'source' in stored ? stored.source : (this.storage.source(state.name, id) ?? '{}');
+    const merged = deepMerge(JSON.parse(source) as Json, body.doc as Json);
+    if (body.detect_noop !== false && JSON.stringify(merged) === source) {
       nextVersion(stored, { ...conditions, opType: 'index' }, id, state.name);
       return { state, id, doc: null, parsed: null, result: 'noop', seqNo: stored.seqNo, version: stored.version };
     }
@@ -346,6 +350,13 @@ export class Engine {
   /** One transaction for all writes, then the in-memory indexes (which cannot fail). */
   private commit(writes: PreparedWrite[]): void {
     if (writes.length === 0) return;
+    // Unindexing a replaced doc needs its fields: its source is read before the transaction overwrites it.
+    const latest = new Map<IndexState, Map<string, string>>();
+    for (const w of writes) {
+      if (latest.has(w.state)) continue;
+      const replaced = writes.filter((o) => o.state === w.state && o.state.data.byId.has(o.id)).map((o) => o.id);
+      latest.set(w.state, this.storage.sources(w.state.name, replaced));
+    }
     const touched = new Set<IndexState>();
     this.storage.transaction(() => {
       for (const w of writes) {
@@ -362,9 +373,17 @@ export class Engine {
     for (const w of writes) {
       const data = w.state.data;
       const old = data.byId.get(w.id);
-      const oldMeta = old === undefined ? undefined : data.docs[old];
-      if (old !== undefined && oldMeta) data.remove(old, parseDocument(w.state.mapping, JSON.parse(oldMeta.source) as Json, w.id).fields);
-      if (w.doc && w.parsed) data.add(w.doc, w.parsed.fields);
+      const sources = latest.get(w.state);
+      const oldSource = sources?.get(w.id);
+      if (old !== undefined && data.docs[old] && oldSource !== undefined) {
+        data.remove(old, parseDocument(w.state.mapping, JSON.parse(oldSource) as Json, w.id).fields);
+      }
+      if (w.doc && w.parsed) {
+        data.add(w.doc, w.parsed.fields);
+        sources?.set(w.id, w.doc.source);
+      } else {
+        sources?.delete(w.id);
+      }
     }
     for (const state of touched) this.compactIfNeeded(state);
   }
@@ -374,8 +393,9 @@ export class Engine {
     const data = state.data;
     if (data.deadCount < 1000 || data.deadCount < data.liveCount) return;
     const rebuilt = new IndexData((field) => analyzerOf(state.analyzers, field.analyzer));
-    for (const meta of data.docs) {
-      if (meta) rebuilt.add(meta, parseDocument(state.mapping, JSON.parse(meta.source) as Json, meta.id).fields);
+    // Committed by now, so storage holds exactly the live docs, in seq_no (= doc number) order.
+    for (const doc of this.storage.docs(state.name)) {
+      rebuilt.add(doc, parseDocument(state.mapping, JSON.parse(doc.source) as Json, doc.id).fields);
     }
     state.data = rebuilt;
     state.cache = new LrulessCache();
@@ -386,7 +406,6 @@ export class Engine {
   }
 }
 
-type PendingDoc = StoredVersion & { source: string };
 
 function writeBody(w: PreparedWrite, refresh: string | undefined): Json {
   const replicas = replicaCount(w.state.settings);

@@ -183,10 +183,9 @@ function grow<T extends Float32Array | Float64Array>(array: T, needed: number, f
   return next;
 }
 
-/** Stored metadata of one live document. */
+/** Metadata of one live document; its source stays in storage only (read for the hits returned). */
 export interface DocMeta {
   id: string;
-  source: string;
   version: number;
   seqNo: number;
   primaryTerm: number;
@@ -220,7 +219,8 @@ export class IndexData {
 
   add(meta: DocMeta, fields: FieldValues[]): number {
     const doc = this.docs.length;
-    this.docs.push(meta);
+    // A copy, so that a caller's object (a stored doc with its source) is not retained.
+    this.docs.push({ id: meta.id, version: meta.version, seqNo: meta.seqNo, primaryTerm: meta.primaryTerm });
     this.byId.set(meta.id, doc);
     this.liveCount++;
     this.liveList = undefined;

@@ -92,6 +92,7 @@ export function search(ctx: QueryContext, body: Json): Json {
   const top = selectTop(keyed, want, compare).slice(from);
 
   const total = trackTotal(body.track_total_hits, docs.length);
+  const sources = sourceFilter.enabled ? ctx.sources(top.map(({ doc }) => ctx.data.docs[doc]?.id ?? '')) : undefined;
   const hits = top.map(({ doc, keys, score }) => {
     const meta = ctx.data.docs[doc];
     const hit: Json = { _index: ctx.index, _id: meta?.id, _score: scoring ? score : null };
@@ -100,7 +101,7 @@ export function search(ctx: QueryContext, body: Json): Json {
       hit._seq_no = meta?.seqNo;
       hit._primary_term = meta?.primaryTerm;
     }
-    if (sourceFilter.enabled) hit._source = filterSource(JSON.parse(meta?.source ?? '{}') as Json, sourceFilter);
+    if (sources) hit._source = filterSource(JSON.parse(sources.get(meta?.id ?? '') ?? '{}') as Json, sourceFilter);
     // Sort values are reported only for an explicit sort, as OpenSearch does.
     if (body.sort !== undefined) hit.sort = keys;
     return hit;

@@ -51,6 +51,9 @@ export class Storage {
       insertIndex: this.db.prepare('INSERT INTO indices (name, uuid, created_at, settings, mappings, next_seq_no) VALUES (?, ?, ?, ?, ?, 0)'),
       deleteIndex: this.db.prepare('DELETE FROM indices WHERE name = ?'),
       deleteDocs: this.db.prepare('DELETE FROM docs WHERE idx = ?'),
+      source: this.db.prepare<[string, string], { source: string }>('SELECT source FROM docs WHERE idx = ? AND id = ?'),
+      // One statement for any page size: the ids travel as a JSON array.
+      sources: this.db.prepare<[string, string], { id: string; source: string }>('SELECT id, source FROM docs WHERE idx = ? AND id IN (SELECT value FROM json_each(?))'),
       putDoc: this.db.prepare('INSERT OR REPLACE INTO docs (idx, id, source, version, seq_no, primary_term) VALUES (?, ?, ?, ?, ?, ?)'),
       deleteDoc: this.db.prepare('DELETE FROM docs WHERE idx = ? AND id = ?'),
       setSeqNo: this.db.prepare('UPDATE indices SET next_seq_no = ? WHERE name = ?'),
@@ -68,6 +71,19 @@ export class Storage {
     for (const r of this.statements.docs.iterate(index)) {
       yield { id: r.id, source: r.source, version: r.version, seqNo: r.seq_no, primaryTerm: r.primary_term };
     }
+  }
+
+  /** The stored source of one doc; the in-memory index keeps none, so this is the only copy. */
+  source(index: string, id: string): string | undefined {
+    return this.statements.source.get(index, id)?.source;
+  }
+
+  /** The stored sources of several docs (one query), by id; missing ids are absent. */
+  sources(index: string, ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    for (const r of this.statements.sources.iterate(index, JSON.stringify(ids))) out.set(r.id, r.source);
+    return out;
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or not at all. */

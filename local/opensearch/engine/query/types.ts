@@ -30,6 +30,8 @@ export interface QueryContext {
   analyzers: AnalyzerRegistry;
   now: number;
   cache: ExpansionCache;
+  /** Stored sources by id (sources are not kept in memory). */
+  sources(ids: readonly string[]): Map<string, string>;
 }
 
 export type Json = Record<string, unknown>;
