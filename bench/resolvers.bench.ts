@@ -3,12 +3,8 @@
  * limit. Mapping cost is measured against a baseline taken in the same run: the JSON round trip of
  * the same OpenSearch response, which AppSync performs anyway to hand it to the resolver.
  */
-import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MAX_RESOLVER_CODE_BYTES, bundleResolvers } from '../infra/resolver-bundles.ts';
-import { repoPath } from '../infra/paths.ts';
+import { importBundled, reexport } from './bundle.ts';
 import { median, printReport } from './report.ts';
 
 const HITS = 100;
@@ -24,28 +20,9 @@ interface SearchModule {
 }
 
 /** The searchImages resolver and evaluate(), bundled with the local APPSYNC_JS runtime in place of AppSync's. */
-async function loadSearchResolver(): Promise<SearchModule> {
-  const entry = `export { request, response } from ${JSON.stringify(repoPath('resolvers/Query.searchImages.ts'))};
-export { evaluate } from ${JSON.stringify(repoPath('local/appsync/runtime/evaluation.ts'))};`;
-  const out = await build({
-    stdin: { contents: entry, resolveDir: repoPath('.'), loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    write: false,
-    packages: 'external',
-    alias: { '@aws-appsync/utils': repoPath('local/appsync/runtime/index.ts') },
-  });
-  // Inside the repository so the bundle's package imports resolve from node_modules.
-  mkdirSync(repoPath('node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(repoPath('node_modules/.cache/imagegraph-bench-'));
-  const file = path.join(dir, 'search.mjs');
-  writeFileSync(file, out.outputFiles[0]?.text ?? '');
-  try {
-    return (await import(pathToFileURL(file).href)) as SearchModule;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function loadSearchResolver(): Promise<SearchModule> {
+  const source = [reexport(['request', 'response'], 'resolvers/Query.searchImages.ts'), reexport(['evaluate'], 'local/appsync/runtime/evaluation.ts')];
+  return importBundled<SearchModule>('resolvers', source.join('\n'), { appsyncRuntime: true });
 }
 
 function openSearchResponse(): unknown {

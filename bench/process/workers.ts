@@ -1,40 +1,14 @@
 /** The parent side of the measuring children: bundles worker.ts once, then forks it per image and mode. */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { build } from 'esbuild';
 import { repoPath } from '../../infra/paths.ts';
+import { type Bundle, bundleModule } from '../bundle.ts';
 import type { ChildMessage, FinishMessage, ParentMessage, ReadyMessage, RunMessage, WorkerMode } from './protocol.ts';
 
-export interface WorkerBundle {
-  file: string;
-  dispose: () => void;
-}
+export type WorkerBundle = Bundle;
 
-/**
- * Bundles the worker as the Lambda's NodejsFunction would (esbuild, ESM, packages external), into a
- * folder inside the repository so that `sharp` and the other packages resolve from node_modules.
- */
-export async function bundleWorker(): Promise<WorkerBundle> {
-  mkdirSync(repoPath('node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(repoPath('node_modules/.cache/imagegraph-bench-process-'));
-  const file = path.join(dir, 'worker.mjs');
-  try {
-    await build({
-      entryPoints: [repoPath('bench/process/worker.ts')],
-      outfile: file,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
-    });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+/** The measuring child, bundled as the Lambda's NodejsFunction would bundle it (see bench/bundle.ts). */
+export function bundleWorker(): Promise<WorkerBundle> {
+  return bundleModule('process', `import ${JSON.stringify(repoPath('bench/process/worker.ts'))};`);
 }
 
 /** One measuring child, alive for the runs of one image. */

@@ -5,11 +5,11 @@
  * node: no tsx loader in the measured process.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { repoPath } from '../../infra/paths.ts';
+import { type Bundle, bundleModule } from '../bundle.ts';
 import type { EngineChildMessage } from './engine-child.ts';
 
 export const ENGINE_START = repoPath('local/opensearch/start.ts');
@@ -35,37 +35,25 @@ export function assertEngineAvailable(): void {
 
 export async function startEngineProcess(): Promise<EngineProcess> {
   assertEngineAvailable();
-  mkdirSync(repoPath('node_modules/.cache'), { recursive: true });
-  const bundleDir = mkdtempSync(repoPath('node_modules/.cache/imagegraph-bench-search-'));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'imagegraph-bench-search-data-'));
+  let bundle: Bundle | undefined;
   const cleanup = () => {
-    rmSync(bundleDir, { recursive: true, force: true });
+    bundle?.dispose();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const file = path.join(bundleDir, 'engine.mjs');
   let child: ChildProcess | undefined;
   try {
-    await build({
-      stdin: {
-        contents: [
-          `import { startSearchEngine } from ${JSON.stringify(ENGINE_START)};`,
-          `import { runEngineChild } from ${JSON.stringify(repoPath('bench/search/engine-child.ts'))};`,
-          'await runEngineChild(startSearchEngine);',
-        ].join('\n'),
-        resolveDir: repoPath('.'),
-        loader: 'ts',
-      },
-      outfile: file,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
-    });
+    bundle = await bundleModule(
+      'search',
+      [
+        `import { startSearchEngine } from ${JSON.stringify(ENGINE_START)};`,
+        `import { runEngineChild } from ${JSON.stringify(repoPath('bench/search/engine-child.ts'))};`,
+        'await runEngineChild(startSearchEngine);',
+      ].join('\n'),
+    );
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
-    const started = fork(file, [dataDir], { execArgv: [], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const started = fork(bundle.file, [dataDir], { execArgv: [], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = started;
     const url = await new Promise<string>((resolve, reject) => {
       started.once('message', (message: EngineChildMessage) => resolve(message.url));
