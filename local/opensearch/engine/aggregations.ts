@@ -67,11 +67,13 @@ function fieldOf(ctx: QueryContext, options: Json, name: string): LeafField | un
 
 interface Bucket {
   key: string | number;
-  docs: number[];
+  count: number;
+  /** The bucket's docs, for sub-aggregations. */
+  docs: () => ArrayLike<number>;
 }
 
 function subAggregate(ctx: QueryContext, bucket: Bucket, sub: unknown): Json {
-  return sub === undefined ? {} : aggregate(ctx, sub, bucket.docs);
+  return sub === undefined ? {} : aggregate(ctx, sub, bucket.docs());
 }
 
 function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<number>, sub: unknown): Json {
@@ -79,38 +81,59 @@ function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<n
   const size = Number(options.size ?? 10);
   const minDocCount = Number(options.min_doc_count ?? 1);
   const field = fieldOf(ctx, options, name);
-  const buckets = new Map<string | number, number[]>();
-  const collect = (key: string | number, doc: number) => {
-    const list = buckets.get(key);
-    if (list) list.push(doc);
-    else buckets.set(key, [doc]);
-  };
   const data = field && field.indexed ? ctx.data.fieldData(field) : undefined;
-  for (let i = 0; i < docs.length; i++) {
-    const doc = docs[i] ?? 0;
-    if (data instanceof TermField) {
-      const v = data.values[doc];
-      if (typeof v === 'string') collect(v, doc);
-      else if (v) for (const s of v) collect(s, doc);
-    } else if (data instanceof NumericField) {
+  let all: Bucket[] = [];
+  if (data instanceof TermField) {
+    // Counts by ordinal; a bucket's docs are gathered only when a sub-aggregation asks for them.
+    const counts = new Int32Array(data.termCount);
+    const seen: number[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] ?? 0;
+      const n = data.valueCount(doc);
+      for (let j = 0; j < n; j++) {
+        const ord = data.valueOrd(doc, j);
+        const count = counts[ord] ?? 0;
+        if (count === 0) seen.push(ord);
+        counts[ord] = count + 1;
+      }
+    }
+    const bucketDocs = (ord: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] ?? 0;
+        const n = data.valueCount(doc);
+        for (let j = 0; j < n; j++) if (data.valueOrd(doc, j) === ord) out.push(doc);
+      }
+      return out;
+    };
+    all = seen.map((ord) => ({ key: data.termAt(ord), count: counts[ord] ?? 0, docs: () => bucketDocs(ord) }));
+  } else if (data instanceof NumericField) {
+    const buckets = new Map<number, number[]>();
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] ?? 0;
       // A doc counts once per distinct value.
       const seen = data.multi.has(doc) ? new Set<number>() : undefined;
       data.each(doc, (v) => {
-        if (!seen || !seen.has(v)) collect(v, doc);
+        if (!seen || !seen.has(v)) {
+          const list = buckets.get(v);
+          if (list) list.push(doc);
+          else buckets.set(v, [doc]);
+        }
         seen?.add(v);
         return false;
       });
     }
+    all = [...buckets.entries()].map(([key, list]) => ({ key, count: list.length, docs: () => list }));
   }
   const order = parseOrder(options.order, [{ key: '_count', desc: true }]);
-  const all = [...buckets.entries()].map(([key, list]) => ({ key, docs: list })).filter((b) => b.docs.length >= minDocCount);
+  all = all.filter((b) => b.count >= minDocCount);
   all.sort((a, b) => compareBuckets(a, b, order));
   const top = all.slice(0, size);
-  const other = all.slice(size).reduce((n, b) => n + b.docs.length, 0);
+  const other = all.slice(size).reduce((n, b) => n + b.count, 0);
   return {
     doc_count_error_upper_bound: 0,
     sum_other_doc_count: other,
-    buckets: top.map((b) => ({ ...termKey(field, b.key), doc_count: b.docs.length, ...subAggregate(ctx, b, sub) })),
+    buckets: top.map((b) => ({ ...termKey(field, b.key), doc_count: b.count, ...subAggregate(ctx, b, sub) })),
   };
 }
 
@@ -141,7 +164,7 @@ function parseOrder(value: unknown, fallback: OrderKey[]): OrderKey[] {
 function compareBuckets(a: Bucket, b: Bucket, order: OrderKey[]): number {
   for (const { key, desc } of order) {
     let c: number;
-    if (key === '_count') c = a.docs.length - b.docs.length;
+    if (key === '_count') c = a.count - b.count;
     else c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     if (c !== 0) return desc ? -c : c;
   }
@@ -197,14 +220,20 @@ function dateHistogram(ctx: QueryContext, name: string, options: Json, docs: Arr
   // min_doc_count 0 fills the empty buckets between the first and the last one.
   if (minDocCount === 0 && keys.length > 0) {
     const last = keys[keys.length - 1] ?? 0;
-    for (let t = keys[0] ?? 0; t <= last; t = next(t)) all.push({ key: t, docs: buckets.get(t) ?? [] });
+    for (let t = keys[0] ?? 0; t <= last; t = next(t)) {
+      const list = buckets.get(t) ?? [];
+      all.push({ key: t, count: list.length, docs: () => list });
+    }
   } else {
-    for (const key of keys) if ((buckets.get(key)?.length ?? 0) >= minDocCount) all.push({ key, docs: buckets.get(key) ?? [] });
+    for (const key of keys) {
+      const list = buckets.get(key) ?? [];
+      if (list.length >= minDocCount) all.push({ key, count: list.length, docs: () => list });
+    }
   }
   const order = parseOrder(options.order, [{ key: '_key', desc: false }]);
   if (options.order !== undefined) all.sort((a, b) => compareBuckets(a, b, order));
   return {
-    buckets: all.map((b) => ({ key_as_string: formatDate(b.key as number, format), key: b.key, doc_count: b.docs.length, ...subAggregate(ctx, b, sub) })),
+    buckets: all.map((b) => ({ key_as_string: formatDate(b.key as number, format), key: b.key, doc_count: b.count, ...subAggregate(ctx, b, sub) })),
   };
 }
 
@@ -238,8 +267,7 @@ function metric(ctx: QueryContext, type: string, name: string, options: Json, do
       }
       if (!had && missing !== undefined) add(missing);
     } else if (data instanceof TermField && type === 'value_count') {
-      const v = data.values[doc];
-      count += v === undefined ? 0 : typeof v === 'string' ? 1 : v.length;
+      count += data.valueCount(doc);
     } else if (data && type !== 'value_count') {
       throw parsingError(`Field [${field?.path ?? ''}] of type [${field?.declared ?? ''}] is not supported for aggregation [${type}]`);
     }

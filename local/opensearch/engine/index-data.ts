@@ -10,128 +10,333 @@ import type { FieldValues, GeoPoint, LeafField } from './mapping.ts';
  */
 
 /**
- * Docs containing one term, ascending, with the term frequency of each. Most keyword terms (ids,
- * hashes, keys) occur once: the first entry lives in plain fields and arrays are allocated only
- * for a second one, which keeps a unique term at a few dozen bytes.
+ * One term of a TermField, by ordinal: a view allocated per query, so the index itself holds no
+ * object per term. Reads go through the field, so a view stays valid while the field grows.
  */
 export class Postings {
-  private firstDoc = 0;
-  private firstFreq = 0;
-  private docs: Int32Array | undefined;
-  private freqs: Uint16Array | undefined;
-  length = 0;
-  /** Live documents containing the term (dead entries stay in the list). */
-  df = 0;
-  constructor(readonly term: string) {}
+  constructor(
+    private readonly field: TermField,
+    readonly ord: number,
+  ) {}
 
-  add(doc: number, freq: number): void {
-    const f = Math.min(freq, 65535);
-    if (this.length === 0) {
-      this.firstDoc = doc;
-      this.firstFreq = f;
-    } else {
-      if (!this.docs || !this.freqs) {
-        this.docs = new Int32Array(4);
-        this.freqs = new Uint16Array(4);
-        this.docs[0] = this.firstDoc;
-        this.freqs[0] = this.firstFreq;
-      } else if (this.length === this.docs.length) {
-        const docs = new Int32Array(this.length * 2);
-        docs.set(this.docs);
-        this.docs = docs;
-        const freqs = new Uint16Array(this.length * 2);
-        freqs.set(this.freqs);
-        this.freqs = freqs;
-      }
-      this.docs[this.length] = doc;
-      this.freqs[this.length] = f;
-    }
-    this.length++;
-    this.df++;
+  get term(): string {
+    return this.field.termAt(this.ord);
+  }
+
+  /** Live documents containing the term (dead entries stay in the list). */
+  get df(): number {
+    return this.field.df[this.ord] ?? 0;
+  }
+
+  get length(): number {
+    return this.field.postingsLength(this.ord);
   }
 
   docAt(i: number): number {
-    return this.docs ? (this.docs[i] ?? 0) : this.firstDoc;
+    return this.field.docAt(this.ord, i);
   }
 
   /** The term frequency in `doc`, 0 when absent. */
   freq(doc: number): number {
-    const docs = this.docs;
-    if (!docs) return this.length > 0 && this.firstDoc === doc ? this.firstFreq : 0;
-    let lo = 0;
-    let hi = this.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const d = docs[mid] ?? 0;
-      if (d === doc) return this.freqs?.[mid] ?? 0;
-      if (d < doc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    return this.field.freq(this.ord, doc);
   }
 }
 
-/** Terms of a text or keyword field, with BM25 length statistics for text. */
+/** The smallest block of a postings list in the shared pool; blocks double as a list grows. */
+const FIRST_BLOCK = 4;
+
+/** Terms of one length, with their charMask. */
+export interface LengthBucket {
+  ords: number[];
+  masks: number[];
+}
+const EMPTY_BUCKET: LengthBucket = { ords: [], masks: [] };
+
+/**
+ * The set of a term's characters hashed to 32 bits. Each character of one term missing from the
+ * other costs at least one edit, and collisions only hide missing ones, so the popcount of
+ * `a & ~b` is a lower bound of the edit distance that rejects most fuzzy candidates cheaply. A
+ * surrogate pair counts by its low half only, so that one character sets one bit.
+ */
+export function charMask(term: string): number {
+  let mask = 0;
+  for (let i = 0; i < term.length; i++) {
+    const code = term.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdbff) mask |= 1 << (code & 31);
+  }
+  return mask;
+}
+const POOL_MAX = 1024;
+
+interface OwnList {
+  docs: Int32Array;
+  freqs: Uint16Array;
+}
+const NO_VALUE = -1;
+
+/**
+ * Terms of a text or keyword field, with BM25 length statistics for text. Terms are ordinals
+ * (dictionary order of arrival) and everything per term or per doc is a column: most keyword terms
+ * (ids, hashes, keys) occur once, and a per-term object would cost far more than the term itself.
+ * A term's first doc lives in `firstDoc`; from the second one its list lives in a block of `pool`
+ * (docs) and `poolFreqs`, moved to a block twice the size at the pool's end when full. Lists longer
+ * than POOL_MAX (a few hundred terms: owners, labels, formats) get arrays of their own instead,
+ * grown by half, so that the holes moved blocks leave in the pool stay small.
+ */
 export class TermField {
-  readonly terms = new Map<string, Postings>();
-  /** Tokens per doc (field length); 0 = the doc has no value. */
+  private readonly dict = new Map<string, number>();
+  private readonly termList: string[] = [];
+  /** Per ordinal: live docs containing the term, list length, first doc and its frequency, block offset. */
+  df = new Int32Array(64);
+  private lengthOf = new Int32Array(64);
+  private firstDoc = new Int32Array(64);
+  private firstFreq = new Uint16Array(64);
+  /** Block offset in the pool, or -1 - i for the list in own[i]. */
+  private offset = new Int32Array(64);
+  private readonly own: OwnList[] = [];
+  private pool = new Int32Array(1024);
+  private poolFreqs = new Uint16Array(1024);
+  private poolEnd = 0;
+  /** Tokens per doc (field length) of a text field; 0 = the doc has no value. Keyword fields have no norms. */
   lengths = new Float32Array(0);
   /** Docs with a value, and their total length: avgdl = sumLength / docCount. */
   docCount = 0;
   sumLength = 0;
   /** Bumped when a term is added, so caches of term expansions (fuzzy, prefix) know they are stale. */
   generation = 0;
-  /** Keyword doc values: the term string (shared with the dictionary) or several of them. */
-  values: (string | string[] | undefined)[] = [];
+  /**
+   * Keyword doc values: per doc the ordinal of its single value, NO_VALUE, or -2 - i for several,
+   * where multiOrds[i] is their count followed by their ordinals (distinct, in order of first occurrence).
+   */
+  private docOrds = new Int32Array(0);
+  private multiOrds = new Int32Array(0);
+  private multiEnd = 0;
+  /** Terms by length in code points, built on the first fuzzy query of the field. */
+  private byLength: LengthBucket[] | undefined;
   constructor(
     readonly field: LeafField,
     readonly analyzer: Analyzer | undefined,
   ) {}
 
+  get termCount(): number {
+    return this.termList.length;
+  }
+
+  termAt(ord: number): string {
+    return this.termList[ord] ?? '';
+  }
+
+  /** The live term, as a Postings view. */
   postings(term: string): Postings | undefined {
-    const p = this.terms.get(term);
-    return p && p.df > 0 ? p : undefined;
+    const ord = this.dict.get(term);
+    return ord !== undefined && (this.df[ord] ?? 0) > 0 ? new Postings(this, ord) : undefined;
+  }
+
+  postingsOf(ord: number): Postings {
+    return new Postings(this, ord);
+  }
+
+  /** The terms of `length` code points: fuzzy candidates within edits of a term. */
+  termsOfLength(length: number): LengthBucket {
+    if (!this.byLength) {
+      this.byLength = [];
+      for (let ord = 0; ord < this.termList.length; ord++) this.indexLength(ord);
+    }
+    return this.byLength[length] ?? EMPTY_BUCKET;
+  }
+
+  private indexLength(ord: number): void {
+    const byLength = this.byLength;
+    if (!byLength) return;
+    const term = this.termList[ord] ?? '';
+    let length = 0;
+    for (const _ of term) length++;
+    const bucket = (byLength[length] ??= { ords: [], masks: [] });
+    bucket.ords.push(ord);
+    bucket.masks.push(charMask(term));
+  }
+
+  /** Views of the terms (dead ones included) that pass `test`. */
+  select(test: (term: string) => boolean): Postings[] {
+    const out: Postings[] = [];
+    for (let ord = 0; ord < this.termList.length; ord++) if (test(this.termList[ord] ?? '')) out.push(new Postings(this, ord));
+    return out;
+  }
+
+  postingsLength(ord: number): number {
+    return this.lengthOf[ord] ?? 0;
+  }
+
+  docAt(ord: number, i: number): number {
+    if ((this.lengthOf[ord] ?? 0) === 1) return this.firstDoc[ord] ?? 0;
+    const offset = this.offset[ord] ?? 0;
+    return (offset < 0 ? this.own[-1 - offset]?.docs[i] : this.pool[offset + i]) ?? 0;
+  }
+
+  freq(ord: number, doc: number): number {
+    const length = this.lengthOf[ord] ?? 0;
+    if (length === 1) return this.firstDoc[ord] === doc ? (this.firstFreq[ord] ?? 0) : 0;
+    const offset = this.offset[ord] ?? 0;
+    const list = offset < 0 ? this.own[-1 - offset] : undefined;
+    const docs = list ? list.docs : this.pool;
+    const start = list ? 0 : offset;
+    let lo = start;
+    let hi = start + length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = docs[mid] ?? 0;
+      if (d === doc) return (list ? list.freqs : this.poolFreqs)[mid] ?? 0;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  private ordinal(term: string): number {
+    let ord = this.dict.get(term);
+    if (ord === undefined) {
+      ord = this.termList.length;
+      this.dict.set(term, ord);
+      this.termList.push(term);
+      this.indexLength(ord);
+      if (ord >= this.df.length) {
+        const size = this.df.length * 2;
+        this.df = resized(this.df, size);
+        this.lengthOf = resized(this.lengthOf, size);
+        this.firstDoc = resized(this.firstDoc, size);
+        this.firstFreq = resized(this.firstFreq, size);
+        this.offset = resized(this.offset, size);
+      }
+      this.generation++;
+    }
+    return ord;
+  }
+
+  private append(ord: number, doc: number, freq: number): void {
+    const f = Math.min(freq, 65535);
+    const length = this.lengthOf[ord] ?? 0;
+    if (length === 0) {
+      this.firstDoc[ord] = doc;
+      this.firstFreq[ord] = f;
+    } else if (length > POOL_MAX) {
+      const at = -1 - (this.offset[ord] ?? 0);
+      let list = this.own[at] as OwnList;
+      if (length === list.docs.length) {
+        const capacity = Math.floor(length * 1.5);
+        list = { docs: resized(list.docs, capacity), freqs: resized(list.freqs, capacity) };
+        this.own[at] = list;
+      }
+      list.docs[length] = doc;
+      list.freqs[length] = f;
+    } else if (length === POOL_MAX) {
+      const from = this.offset[ord] ?? 0;
+      const capacity = Math.floor(length * 1.5);
+      const docs = new Int32Array(capacity);
+      const freqs = new Uint16Array(capacity);
+      docs.set(this.pool.subarray(from, from + length));
+      freqs.set(this.poolFreqs.subarray(from, from + length));
+      docs[length] = doc;
+      freqs[length] = f;
+      this.offset[ord] = -1 - this.own.length;
+      this.own.push({ docs, freqs });
+    } else {
+      // Block sizes are FIRST_BLOCK * 2^k, so a list is full exactly when its length is one.
+      if (length === 1 || (length >= FIRST_BLOCK && (length & (length - 1)) === 0)) {
+        const capacity = length === 1 ? FIRST_BLOCK : length * 2;
+        const start = this.reserve(capacity);
+        if (length === 1) {
+          this.pool[start] = this.firstDoc[ord] ?? 0;
+          this.poolFreqs[start] = this.firstFreq[ord] ?? 0;
+        } else {
+          const from = this.offset[ord] ?? 0;
+          this.pool.copyWithin(start, from, from + length);
+          this.poolFreqs.copyWithin(start, from, from + length);
+        }
+        this.offset[ord] = start;
+      }
+      const at = (this.offset[ord] ?? 0) + length;
+      this.pool[at] = doc;
+      this.poolFreqs[at] = f;
+    }
+    this.lengthOf[ord] = length + 1;
+    this.df[ord] = (this.df[ord] ?? 0) + 1;
+  }
+
+  private reserve(size: number): number {
+    const start = this.poolEnd;
+    if (start + size > this.pool.length) {
+      let capacity = Math.ceil(this.pool.length * 1.5);
+      while (capacity < start + size) capacity = Math.ceil(capacity * 1.5);
+      this.pool = resized(this.pool, capacity);
+      this.poolFreqs = resized(this.poolFreqs, capacity);
+    }
+    this.poolEnd = start + size;
+    return start;
   }
 
   add(doc: number, values: string[]): void {
     const tokens = this.analyzer ? values.flatMap((v) => this.analyzer!(v)) : values;
     if (tokens.length === 0 && this.analyzer) return;
-    const counts = new Map<string, number>();
-    for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-    const stored: string[] = [];
-    for (const [term, freq] of counts) {
-      let postings = this.terms.get(term);
-      if (!postings) {
-        postings = new Postings(term);
-        this.terms.set(term, postings);
-        this.generation++;
-      }
-      postings.add(doc, freq);
-      stored.push(postings.term);
+    const counts = new Map<number, number>();
+    for (const t of tokens) {
+      const ord = this.ordinal(t);
+      counts.set(ord, (counts.get(ord) ?? 0) + 1);
     }
-    if (doc >= this.lengths.length) this.lengths = grow(this.lengths, doc);
-    this.lengths[doc] = tokens.length;
+    for (const [ord, freq] of counts) this.append(ord, doc, freq);
     this.docCount++;
     this.sumLength += tokens.length;
-    if (!this.analyzer) this.values[doc] = stored.length === 1 ? stored[0] : stored;
+    if (this.analyzer) {
+      if (doc >= this.lengths.length) this.lengths = grow(this.lengths, doc);
+      this.lengths[doc] = tokens.length;
+    } else {
+      if (doc >= this.docOrds.length) this.docOrds = grow(this.docOrds, doc, NO_VALUE);
+      this.docOrds[doc] = counts.size === 1 ? (counts.keys().next().value ?? NO_VALUE) : counts.size === 0 ? NO_VALUE : this.addMulti([...counts.keys()]);
+    }
+  }
+
+  private addMulti(ords: number[]): number {
+    const at = this.multiEnd;
+    if (at + ords.length + 1 > this.multiOrds.length) this.multiOrds = grow(this.multiOrds, at + ords.length + 1);
+    this.multiOrds[at] = ords.length;
+    this.multiOrds.set(ords, at + 1);
+    this.multiEnd = at + ords.length + 1;
+    return -2 - at;
   }
 
   remove(doc: number, values: string[]): void {
     const tokens = this.analyzer ? values.flatMap((v) => this.analyzer!(v)) : values;
     if (tokens.length === 0 && this.analyzer) return;
     for (const term of new Set(tokens)) {
-      const p = this.terms.get(term);
-      if (p) p.df--;
+      const ord = this.dict.get(term);
+      if (ord !== undefined) this.df[ord] = (this.df[ord] ?? 0) - 1;
     }
     this.docCount--;
     this.sumLength -= tokens.length;
-    this.lengths[doc] = 0;
-    if (!this.analyzer) this.values[doc] = undefined;
+    if (this.analyzer) this.lengths[doc] = 0;
+    else if (doc < this.docOrds.length) this.docOrds[doc] = NO_VALUE;
   }
 
   has(doc: number): boolean {
-    return (this.lengths[doc] ?? 0) > 0 || (!this.analyzer && this.values[doc] !== undefined);
+    return this.analyzer ? (this.lengths[doc] ?? 0) > 0 : (this.docOrds[doc] ?? NO_VALUE) !== NO_VALUE;
   }
+
+  /** Keyword doc values: the number of distinct values of the doc. */
+  valueCount(doc: number): number {
+    const v = this.docOrds[doc] ?? NO_VALUE;
+    return v >= 0 ? 1 : v === NO_VALUE ? 0 : (this.multiOrds[-2 - v] ?? 0);
+  }
+
+  /** Keyword doc values: the ordinal of the doc's i-th distinct value (i < valueCount). */
+  valueOrd(doc: number, i: number): number {
+    const v = this.docOrds[doc] ?? NO_VALUE;
+    return v >= 0 ? v : (this.multiOrds[-2 - v + 1 + i] ?? 0);
+  }
+}
+
+function resized<T extends Int32Array | Uint16Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  return next;
 }
 
 /** Numbers, dates (epoch millis) and booleans (0/1) as doubles; NaN = no value. */
@@ -174,7 +379,7 @@ export class GeoField {
 
 export type FieldData = TermField | NumericField | GeoField;
 
-function grow<T extends Float32Array | Float64Array>(array: T, needed: number, fill = 0): T {
+function grow<T extends Float32Array | Float64Array | Int32Array>(array: T, needed: number, fill = 0): T {
   let size = Math.max(16, array.length * 2);
   while (size <= needed) size *= 2;
   const next = new (array.constructor as new (n: number) => T)(size);

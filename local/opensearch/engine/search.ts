@@ -199,10 +199,14 @@ function sortKey(ctx: QueryContext, spec: SortSpec, doc: number, score: number):
   if (spec.kind === 'doc' || !spec.field) return doc;
   const data = ctx.data.fields.get(spec.field.path);
   if (data instanceof TermField) {
-    const v = data.values[doc];
-    if (v === undefined) return null;
-    if (typeof v === 'string') return v;
-    return v.reduce((a, b) => ((spec.desc ? b > a : b < a) ? b : a));
+    const n = data.valueCount(doc);
+    if (n === 0) return null;
+    let best = data.termAt(data.valueOrd(doc, 0));
+    for (let i = 1; i < n; i++) {
+      const v = data.termAt(data.valueOrd(doc, i));
+      if (spec.desc ? v > best : v < best) best = v;
+    }
+    return best;
   }
   if (data instanceof NumericField) {
     let best: number | undefined;

@@ -1,5 +1,5 @@
 import { parsingError, show } from '../errors.ts';
-import type { Postings, TermField } from '../index-data.ts';
+import { charMask, type Postings, type TermField } from '../index-data.ts';
 import type { QueryContext } from './types.ts';
 
 /** Edits allowed for a term: `AUTO` is 0 up to 2 characters, 1 up to 5, 2 beyond (`AUTO:low,high` moves the steps). */
@@ -51,6 +51,12 @@ export interface Expansion {
 }
 
 const MAX_EXPANSIONS = 50;
+
+function popcount(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
 const codePoints = (s: string) => Array.from(s, (c) => c.codePointAt(0) ?? 0);
 
 /**
@@ -66,15 +72,19 @@ export function expand(ctx: QueryContext, data: TermField, term: string, edits: 
   let candidates = ctx.cache.get(key, data.generation);
   const target = codePoints(term);
   if (!candidates) {
-    const found: { postings: Postings; distance: number }[] = [];
-    for (const postings of data.terms.values()) {
-      const length = postings.term.length;
-      // UTF-16 length bounds the code point length closely enough to skip most terms cheaply.
-      if (length < target.length - edits || length > 2 * (target.length + edits)) continue;
-      const distance = editDistance(target, codePoints(postings.term), edits);
-      if (distance <= edits) found.push({ postings, distance });
+    const found: Postings[] = [];
+    const targetMask = charMask(term);
+    // Within `edits`, lengths differ by at most `edits`: only those terms are compared.
+    for (let length = Math.max(0, target.length - edits); length <= target.length + edits; length++) {
+      const { ords, masks } = data.termsOfLength(length);
+      for (let i = 0; i < ords.length; i++) {
+        const mask = masks[i] ?? 0;
+        if (popcount(mask & ~targetMask) > edits || popcount(targetMask & ~mask) > edits) continue;
+        const ord = ords[i] ?? 0;
+        if (editDistance(target, codePoints(data.termAt(ord)), edits) <= edits) found.push(data.postingsOf(ord));
+      }
     }
-    candidates = found.map((f) => f.postings);
+    candidates = found;
     ctx.cache.set(key, data.generation, candidates);
   }
   const expansions: Expansion[] = [];

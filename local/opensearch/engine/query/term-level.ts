@@ -138,7 +138,7 @@ export function rangeQuery(ctx: QueryContext, spec: unknown): Matcher {
     const hi = upper === undefined || upper === null ? undefined : show(upper);
     const inRange = (v: string) =>
       (lo === undefined || (lowerInclusive ? v >= lo : v > lo)) && (hi === undefined || (upperInclusive ? v <= hi : v < hi));
-    const lists = [...data.terms.values()].filter((p) => p.df > 0 && inRange(p.term));
+    const lists = data.select(inRange).filter((p) => p.df > 0);
     return postingsMatcher(ctx, lists, () => boost);
   }
   throw parsingError(`[range] query is not supported on field [${name}] of type [${field.declared}]`);
@@ -172,7 +172,7 @@ export function prefixQuery(ctx: QueryContext, spec: unknown): Matcher {
   const key = `prefix\u0000${name}\u0000${prefix}`;
   let lists = ctx.cache.get(key, data.generation);
   if (!lists) {
-    lists = [...data.terms.values()].filter((p) => p.term.startsWith(prefix));
+    lists = data.select((term) => term.startsWith(prefix));
     ctx.cache.set(key, data.generation, lists);
   }
   const boost = numberOption(options.boost, 1);
