@@ -240,7 +240,12 @@ function send(res: ServerResponse, method: string, reply: Reply): void {
   res.end(method === 'HEAD' ? undefined : text);
 }
 
-export function createSearchServer(engine: Engine): Server {
+export interface SearchServerOptions {
+  /** Called after each reply with the size of the request body (in UTF-16 units), e.g. to pace heap compaction. */
+  afterRequest?: (bodyLength: number) => void;
+}
+
+export function createSearchServer(engine: Engine, options: SearchServerOptions = {}): Server {
   return createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -248,6 +253,7 @@ export function createSearchServer(engine: Engine): Server {
       .then((text) => {
         const segments = url.pathname.split('/').filter((s) => s !== '');
         send(res, method, route(engine, { method, path: url.pathname, segments, params: url.searchParams, text }));
+        options.afterRequest?.(text.length);
       })
       .catch((error: unknown) => {
         if (error instanceof OpenSearchError) {

@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Engine } from './engine/engine.ts';
 import { Storage } from './engine/storage.ts';
 import { createSearchServer } from './server.ts';
@@ -20,7 +22,8 @@ export interface SearchEngine {
 export async function startSearchEngine(options: SearchEngineOptions): Promise<SearchEngine> {
   const host = options.host ?? '127.0.0.1';
   const engine = new Engine(new Storage(options.dataDir));
-  const server = createSearchServer(engine);
+  const compaction = heapCompaction();
+  const server = createSearchServer(engine, { afterRequest: compaction.afterRequest });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -30,6 +33,7 @@ export async function startSearchEngine(options: SearchEngineOptions): Promise<S
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        compaction.stop();
         server.closeAllConnections();
         server.close((error) => {
           engine.close();
@@ -37,5 +41,52 @@ export async function startSearchEngine(options: SearchEngineOptions): Promise<S
           else resolve();
         });
       }),
+  };
+}
+
+/** Request body input (UTF-16 units) between two compactions during sustained writes. */
+const COMPACT_EVERY = 16 * 1024 * 1024;
+/** Input after which a pause in requests of this long also compacts. */
+const COMPACT_IDLE_MIN = 1024 * 1024;
+const COMPACT_IDLE_MS = 200;
+
+/**
+ * Bulk indexing turns over far more memory than it keeps (request text, parsed documents, source
+ * strings), and V8 keeps the heap it grew for that garbage reserved long after: ~470 MB RSS for
+ * ~160 MB live data at 100,000 docs. A compacting full GC every COMPACT_EVERY of input, and when
+ * requests pause after some input, returns it to the OS. It runs from a timer, after the reply is
+ * sent, so no request waits for it beyond the event loop turn, and its cost (~0.1-0.2 s) is paced
+ * by input volume. No heap cap is set: larger data sets still fit.
+ */
+function heapCompaction(): { afterRequest: (bodyLength: number) => void; stop: () => void } {
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  // Only this context needs gc(); others (and workers) keep the default.
+  setFlagsFromString('--no-expose-gc');
+  // A plain full GC frees the garbage but keeps the pages it lived on; compacting all of them is
+  // what shrinks the heap. Only this GC compacts everything, V8's own ones stay as they are.
+  const gc = () => {
+    setFlagsFromString('--compact-on-every-full-gc');
+    collect();
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  };
+  let pending = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const compact = () => {
+    pending = 0;
+    gc();
+  };
+  return {
+    afterRequest: (bodyLength) => {
+      pending += bodyLength;
+      clearTimeout(idle);
+      if (pending >= COMPACT_EVERY) {
+        pending = 0;
+        setImmediate(gc);
+      } else if (pending >= COMPACT_IDLE_MIN) {
+        idle = setTimeout(compact, COMPACT_IDLE_MS).unref();
+      }
+    },
+    stop: () => clearTimeout(idle),
   };
 }

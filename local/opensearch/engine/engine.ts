@@ -167,7 +167,7 @@ export class Engine {
   get(name: string, id: string, sourceParams: { source?: unknown; includes?: unknown; excludes?: unknown } = {}): Reply {
     const state = this.state(name);
     const doc = state.data.byId.get(id);
-    const meta = doc === undefined ? undefined : state.data.docs[doc];
+    const meta = doc === undefined ? undefined : state.data.meta(doc);
     if (!meta) return { status: 404, body: { _index: name, _id: id, found: false } };
     const source = this.storage.source(name, id) ?? '{}';
     const filter = parseSourceFilter(
@@ -260,7 +260,7 @@ export class Engine {
     if (body.query === undefined) throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
     const { docs } = matchingDocs(this.context(state), body.query, false);
     const pending = new Map<string, StoredDoc | null>();
-    const writes = Array.from(docs, (doc) => this.prepareDelete(state, state.data.docs[doc]?.id ?? '', { opType: 'delete' }, pending));
+    const writes = Array.from(docs, (doc) => this.prepareDelete(state, state.data.ids[doc] ?? '', { opType: 'delete' }, pending));
     this.commit(writes);
     return {
       status: 200,
@@ -296,8 +296,7 @@ export class Engine {
     const key = `${state.name}\u0000${id}`;
     if (pending.has(key)) return pending.get(key) ?? undefined;
     const doc = state.data.byId.get(id);
-    const meta = doc === undefined ? undefined : state.data.docs[doc];
-    return meta ?? undefined;
+    return doc === undefined ? undefined : state.data.meta(doc);
   }
 
   private prepareIndex(state: IndexState, id: string | undefined, source: unknown, conditions: WriteConditions, pending: Map<string, StoredDoc | null>): PreparedWrite {
@@ -375,7 +374,7 @@ export class Engine {
       const old = data.byId.get(w.id);
       const sources = latest.get(w.state);
       const oldSource = sources?.get(w.id);
-      if (old !== undefined && data.docs[old] && oldSource !== undefined) {
+      if (old !== undefined && data.ids[old] !== undefined && oldSource !== undefined) {
         data.remove(old, parseDocument(w.state.mapping, JSON.parse(oldSource) as Json, w.id).fields);
       }
       if (w.doc && w.parsed) {

@@ -397,7 +397,12 @@ export interface DocMeta {
 }
 
 export class IndexData {
-  readonly docs: (DocMeta | undefined)[] = [];
+  /** Per doc number: the id while the doc is live, undefined once dead. */
+  readonly ids: (string | undefined)[] = [];
+  /** The rest of DocMeta as columns: an object per doc would cost more than its fields. */
+  private versions = new Float64Array(0);
+  private seqNos = new Float64Array(0);
+  private primaryTerms = new Float64Array(0);
   readonly byId = new Map<string, number>();
   readonly fields = new Map<string, FieldData>();
   liveCount = 0;
@@ -422,10 +427,24 @@ export class IndexData {
     return data;
   }
 
+  /** The metadata of a live doc, as a fresh object. */
+  meta(doc: number): DocMeta | undefined {
+    const id = this.ids[doc];
+    if (id === undefined) return undefined;
+    return { id, version: this.versions[doc] ?? 0, seqNo: this.seqNos[doc] ?? 0, primaryTerm: this.primaryTerms[doc] ?? 0 };
+  }
+
   add(meta: DocMeta, fields: FieldValues[]): number {
-    const doc = this.docs.length;
-    // A copy, so that a caller's object (a stored doc with its source) is not retained.
-    this.docs.push({ id: meta.id, version: meta.version, seqNo: meta.seqNo, primaryTerm: meta.primaryTerm });
+    const doc = this.ids.length;
+    if (doc >= this.versions.length) {
+      this.versions = grow(this.versions, doc);
+      this.seqNos = grow(this.seqNos, doc);
+      this.primaryTerms = grow(this.primaryTerms, doc);
+    }
+    this.ids.push(meta.id);
+    this.versions[doc] = meta.version;
+    this.seqNos[doc] = meta.seqNo;
+    this.primaryTerms[doc] = meta.primaryTerm;
     this.byId.set(meta.id, doc);
     this.liveCount++;
     this.liveList = undefined;
@@ -434,24 +453,24 @@ export class IndexData {
   }
 
   remove(doc: number, fields: FieldValues[]): void {
-    const meta = this.docs[doc];
-    if (!meta) return;
+    const id = this.ids[doc];
+    if (id === undefined) return;
     this.apply(doc, fields, false);
-    this.docs[doc] = undefined;
-    if (this.byId.get(meta.id) === doc) this.byId.delete(meta.id);
+    this.ids[doc] = undefined;
+    if (this.byId.get(id) === doc) this.byId.delete(id);
     this.liveCount--;
     this.liveList = undefined;
   }
 
   get deadCount(): number {
-    return this.docs.length - this.liveCount;
+    return this.ids.length - this.liveCount;
   }
 
   live(): Int32Array {
     if (!this.liveList) {
       const list = new Int32Array(this.liveCount);
       let n = 0;
-      for (let doc = 0; doc < this.docs.length; doc++) if (this.docs[doc]) list[n++] = doc;
+      for (let doc = 0; doc < this.ids.length; doc++) if (this.ids[doc] !== undefined) list[n++] = doc;
       this.liveList = list;
     }
     return this.liveList;

@@ -92,9 +92,9 @@ export function search(ctx: QueryContext, body: Json): Json {
   const top = selectTop(keyed, want, compare).slice(from);
 
   const total = trackTotal(body.track_total_hits, docs.length);
-  const sources = sourceFilter.enabled ? ctx.sources(top.map(({ doc }) => ctx.data.docs[doc]?.id ?? '')) : undefined;
+  const sources = sourceFilter.enabled ? ctx.sources(top.map(({ doc }) => ctx.data.ids[doc] ?? '')) : undefined;
   const hits = top.map(({ doc, keys, score }) => {
-    const meta = ctx.data.docs[doc];
+    const meta = ctx.data.meta(doc);
     const hit: Json = { _index: ctx.index, _id: meta?.id, _score: scoring ? score : null };
     if (body.version === true) hit._version = meta?.version;
     if (body.seq_no_primary_term === true) {

@@ -65,7 +65,7 @@ function bind(m: Matcher): Matcher {
 }
 
 function allDocs(ctx: QueryContext, boost: number): Matcher {
-  return { cost: ctx.data.liveCount, docs: () => ctx.data.live(), matches: (doc) => ctx.data.docs[doc] !== undefined, score: () => boost };
+  return { cost: ctx.data.liveCount, docs: () => ctx.data.live(), matches: (doc) => ctx.data.ids[doc] !== undefined, score: () => boost };
 }
 
 const clauses = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);

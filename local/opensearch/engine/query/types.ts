@@ -78,10 +78,10 @@ export const NO_MATCH: Matcher = { cost: 0, docs: () => [], matches: () => false
 /** Live docs of a postings list, ascending. */
 export function liveDocs(ctx: QueryContext, postings: Postings): number[] {
   const out: number[] = [];
-  const docs = ctx.data.docs;
+  const ids = ctx.data.ids;
   for (let i = 0; i < postings.length; i++) {
     const doc = postings.docAt(i);
-    if (docs[doc]) out.push(doc);
+    if (ids[doc] !== undefined) out.push(doc);
   }
   return out;
 }
