@@ -230,7 +230,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new OpenSearchError(413, 'content_too_long_exception', 'request body is too large');
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // A body of one chunk is decoded without a copy.
+  return (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8');
 }
 
 function send(res: ServerResponse, method: string, reply: Reply): void {
@@ -241,8 +242,11 @@ function send(res: ServerResponse, method: string, reply: Reply): void {
 }
 
 export interface SearchServerOptions {
-  /** Called after each reply with the size of the request body (in UTF-16 units), e.g. to pace heap compaction. */
-  afterRequest?: (bodyLength: number) => void;
+  /**
+   * Called after each reply with the size of the request body (in UTF-16 units) and whether the
+   * request only reads (search, count, get, refresh), e.g. to pace heap compaction.
+   */
+  afterRequest?: (bodyLength: number, read: boolean) => void;
 }
 
 export function createSearchServer(engine: Engine, options: SearchServerOptions = {}): Server {
@@ -253,7 +257,8 @@ export function createSearchServer(engine: Engine, options: SearchServerOptions 
       .then((text) => {
         const segments = url.pathname.split('/').filter((s) => s !== '');
         send(res, method, route(engine, { method, path: url.pathname, segments, params: url.searchParams, text }));
-        options.afterRequest?.(text.length);
+        const read = method === 'GET' || method === 'HEAD' || segments.some((s) => s === '_search' || s === '_count' || s === '_refresh');
+        options.afterRequest?.(text.length, read);
       })
       .catch((error: unknown) => {
         if (error instanceof OpenSearchError) {

@@ -46,7 +46,7 @@ export async function startSearchEngine(options: SearchEngineOptions): Promise<S
 
 /** Request body input (UTF-16 units) between two compactions during sustained writes. */
 const COMPACT_EVERY = 16 * 1024 * 1024;
-/** Input after which a pause in requests of this long also compacts. */
+/** Input after which a pause in requests of this long, or a read after writes, also compacts. */
 const COMPACT_IDLE_MIN = 1024 * 1024;
 const COMPACT_IDLE_MS = 200;
 
@@ -54,11 +54,13 @@ const COMPACT_IDLE_MS = 200;
  * Bulk indexing turns over far more memory than it keeps (request text, parsed documents, source
  * strings), and V8 keeps the heap it grew for that garbage reserved long after: ~470 MB RSS for
  * ~160 MB live data at 100,000 docs. A compacting full GC every COMPACT_EVERY of input, and when
- * requests pause after some input, returns it to the OS. It runs from a timer, after the reply is
- * sent, so no request waits for it beyond the event loop turn, and its cost (~0.1-0.2 s) is paced
- * by input volume. No heap cap is set: larger data sets still fit.
+ * requests pause after some input, returns it to the OS. So does the first read (search, count,
+ * refresh) after COMPACT_IDLE_MIN of writes: writers usually finish a batch that way, and searches
+ * keep requests coming without the pause. It runs from a timer, after the reply is sent, so no
+ * request waits for it beyond the event loop turn, and its cost (~0.1-0.2 s) is paced by input
+ * volume. No heap cap is set: larger data sets still fit.
  */
-function heapCompaction(): { afterRequest: (bodyLength: number) => void; stop: () => void } {
+function heapCompaction(): { afterRequest: (bodyLength: number, read: boolean) => void; stop: () => void } {
   setFlagsFromString('--expose-gc');
   const collect = runInNewContext('gc') as () => void;
   // Only this context needs gc(); others (and workers) keep the default.
@@ -70,18 +72,23 @@ function heapCompaction(): { afterRequest: (bodyLength: number) => void; stop: (
     collect();
     setFlagsFromString('--no-compact-on-every-full-gc');
   };
+  /** All input, and write input only, since the last compaction. */
   let pending = 0;
+  let written = 0;
   let idle: NodeJS.Timeout | undefined;
   const compact = () => {
     pending = 0;
+    written = 0;
     gc();
   };
   return {
-    afterRequest: (bodyLength) => {
+    afterRequest: (bodyLength, read) => {
       pending += bodyLength;
+      if (!read) written += bodyLength;
       clearTimeout(idle);
-      if (pending >= COMPACT_EVERY) {
+      if (pending >= COMPACT_EVERY || (read && written >= COMPACT_IDLE_MIN)) {
         pending = 0;
+        written = 0;
         setImmediate(gc);
       } else if (pending >= COMPACT_IDLE_MIN) {
         idle = setTimeout(compact, COMPACT_IDLE_MS).unref();

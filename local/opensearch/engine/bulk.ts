@@ -11,6 +11,8 @@ export interface BulkAction {
   ifSeqNo?: number;
   ifPrimaryTerm?: number;
   body?: Record<string, unknown>;
+  /** The source line as sent: index and create store it as is, instead of re-serializing `body`. */
+  text?: string;
 }
 
 const META_KEYS = new Set(['_index', '_id', 'version', 'version_type', 'if_seq_no', 'if_primary_term', 'routing', 'retry_on_conflict', 'require_alias', 'pipeline']);
@@ -63,6 +65,7 @@ export function parseBulk(text: string): BulkAction[] {
       const source = lines[i++]?.trim();
       if (source === undefined || source === '') throw illegalArgument('The bulk request must be terminated by a newline [\\n]');
       entry.body = parseLine(source, i);
+      entry.text = source;
     }
     actions.push(entry);
   }

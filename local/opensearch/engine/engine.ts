@@ -226,7 +226,7 @@ export class Engine {
           const state = body.upsert !== undefined || body.doc_as_upsert === true ? this.autoCreate(name) : this.state(name);
           outcomes.push(this.prepareUpdate(state, action.id, body, conditions, pending));
         } else {
-          outcomes.push(this.prepareIndex(this.autoCreate(name), action.id, action.body, { ...conditions, opType: action.action }, pending));
+          outcomes.push(this.prepareIndex(this.autoCreate(name), action.id, action.body, { ...conditions, opType: action.action }, pending, action.text));
         }
       } catch (error) {
         if (!(error instanceof OpenSearchError)) throw error;
@@ -299,7 +299,8 @@ export class Engine {
     return doc === undefined ? undefined : state.data.meta(doc);
   }
 
-  private prepareIndex(state: IndexState, id: string | undefined, source: unknown, conditions: WriteConditions, pending: Map<string, StoredDoc | null>): PreparedWrite {
+  /** `text`, when given, is `source` as JSON text: stored as is, which saves serializing it again. */
+  private prepareIndex(state: IndexState, id: string | undefined, source: unknown, conditions: WriteConditions, pending: Map<string, StoredDoc | null>, text?: string): PreparedWrite {
     if (typeof source !== 'object' || source === null || Array.isArray(source)) {
       throw new OpenSearchError(400, 'mapper_parsing_exception', 'failed to parse, document is empty');
     }
@@ -309,7 +310,7 @@ export class Engine {
     const version = nextVersion(stored, conditions, docId, state.name);
     const parsed = parseDocument(state.mapping, source as Json, docId);
     const seqNo = state.nextSeqNo++;
-    const doc: StoredDoc = { id: docId, source: JSON.stringify(source), version, seqNo, primaryTerm: PRIMARY_TERM };
+    const doc: StoredDoc = { id: docId, source: text ?? JSON.stringify(source), version, seqNo, primaryTerm: PRIMARY_TERM };
     pending.set(`${state.name}\u0000${docId}`, doc);
     return { state, id: docId, doc, parsed, result: stored ? 'updated' : 'created', seqNo, version };
   }
@@ -338,8 +339,10 @@ export class Engine {
       return this.prepareIndex(state, id, upsert, { ...conditions, opType: 'create' }, pending);
     }
     const source = 'source' in stored ? stored.source : (this.storage.source(state.name, id) ?? '{}');
-    const merged = deepMerge(JSON.parse(source) as Json, body.doc as Json);
-    if (body.detect_noop !== false && JSON.stringify(merged) === source) {
+    const old = JSON.parse(source) as Json;
+    const merged = deepMerge(old, body.doc as Json);
+    // Stored text may be formatted as sent, so both sides are serialized alike.
+    if (body.detect_noop !== false && JSON.stringify(merged) === JSON.stringify(old)) {
       nextVersion(stored, { ...conditions, opType: 'index' }, id, state.name);
       return { state, id, doc: null, parsed: null, result: 'noop', seqNo: stored.seqNo, version: stored.version };
     }

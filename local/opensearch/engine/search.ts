@@ -20,6 +20,11 @@ const LONG_MAX = 9223372036854775807;
 
 type Json = Record<string, unknown>;
 export type SortValue = string | number | null;
+interface Keyed {
+  doc: number;
+  keys: SortValue[];
+  score: number;
+}
 
 interface SortSpec {
   kind: 'score' | 'field' | 'doc';
@@ -76,20 +81,33 @@ export function search(ctx: QueryContext, body: Json): Json {
   const { matcher, docs } = matchingDocs(ctx, body.query, scoring);
   const after = parseSearchAfter(body.search_after, sorts, from);
 
-  // Keys are computed once per matching doc; only the top from+size are fully ordered.
+  // Keys are computed once per matching doc, into a scratch array that is kept only by a doc that
+  // enters the top: with few hits wanted of many matches, most matches allocate nothing.
   const want = from + size;
-  const keyed: { doc: number; keys: SortValue[]; score: number }[] = [];
+  const bounded = want * 8 <= docs.length;
+  const compare = (a: Keyed, b: Keyed) => compareKeys(a.keys, b.keys, sorts) || a.doc - b.doc;
+  let top: Keyed[] = [];
+  let keys: SortValue[] = new Array<SortValue>(sorts.length);
   let maxScore = -Infinity;
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i] ?? 0;
     const score = scoring ? matcher.score(doc) : 0;
     if (score > maxScore) maxScore = score;
-    const keys = sorts.map((s) => sortKey(ctx, s, doc, score));
+    if (want === 0) continue;
+    for (let s = 0; s < sorts.length; s++) keys[s] = sortKey(ctx, sorts[s] as SortSpec, doc, score);
     if (after && compareKeys(keys, after, sorts) <= 0) continue;
-    keyed.push({ doc, keys, score });
+    if (bounded) {
+      const last = top.length === want ? (top[want - 1] as Keyed) : undefined;
+      if (last && (compareKeys(keys, last.keys, sorts) || doc - last.doc) >= 0) continue;
+      insertSorted(top, { doc, keys, score }, compare);
+      if (top.length > want) top.pop();
+    } else {
+      top.push({ doc, keys, score });
+    }
+    keys = new Array<SortValue>(sorts.length);
   }
-  const compare = (a: (typeof keyed)[number], b: (typeof keyed)[number]) => compareKeys(a.keys, b.keys, sorts) || a.doc - b.doc;
-  const top = selectTop(keyed, want, compare).slice(from);
+  if (!bounded) top = top.sort(compare).slice(0, want);
+  top = top.slice(from);
 
   const total = trackTotal(body.track_total_hits, docs.length);
   const sources = sourceFilter.enabled ? ctx.sources(top.map(({ doc }) => ctx.data.ids[doc] ?? '')) : undefined;
@@ -128,24 +146,16 @@ function trackTotal(value: unknown, count: number): { value: number; relation: s
   return count > limit ? { value: limit, relation: 'gte' } : { value: count, relation: 'eq' };
 }
 
-/** Keeps the first `n` in order without sorting everything when n is small. */
-function selectTop<T>(items: T[], n: number, compare: (a: T, b: T) => number): T[] {
-  if (n === 0) return [];
-  if (items.length <= n || n * 8 > items.length) return items.sort(compare).slice(0, n);
-  const top: T[] = [];
-  for (const item of items) {
-    if (top.length === n && compare(item, top[n - 1] as T) >= 0) continue;
-    let lo = 0;
-    let hi = top.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(top[mid] as T, item) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    top.splice(lo, 0, item);
-    if (top.length > n) top.pop();
+/** Inserts `item` into the sorted `list` after its equals. */
+function insertSorted<T>(list: T[], item: T, compare: (a: T, b: T) => number): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(list[mid] as T, item) <= 0) lo = mid + 1;
+    else hi = mid;
   }
-  return top;
+  list.splice(lo, 0, item);
 }
 
 function parseSort(ctx: QueryContext, value: unknown): SortSpec[] {
