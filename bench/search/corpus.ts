@@ -10,6 +10,7 @@
  *     and people.
  * Every document is a valid ImageDocument, so the strict IMAGE_INDEX_MAPPING accepts it.
  */
+import { deletedDocument, uploadedDocument } from '../../functions/process-image/image-document.ts';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import type { ImageFormat } from '../../schema/generated/graphql.ts';
 
@@ -187,33 +188,23 @@ export class ImageGenerator {
 
     const [format, contentType] = this.format();
     const fileName = this.fileName(n, format, taken);
-    const base: ImageDocument = {
-      id,
-      ownerSub: owner,
-      fileName,
-      contentType,
-      bytes: 200_000 + Math.floor(next() * 8_000_000),
-      uploadedAt: new Date(uploaded).toISOString(),
-      originalKey: `uploads/${owner}/${id}/${fileName}`,
-      etag: `"${hex(next, 32)}"`,
-      sequencer: hex(next, 16).toUpperCase(),
+    const base = uploadedDocument(
+      {
+        ownerSub: owner,
+        imageId: id,
+        key: `uploads/${owner}/${id}/${fileName}`,
+        fileName,
+        contentType,
+        bytes: 200_000 + Math.floor(next() * 8_000_000),
+        etag: `"${hex(next, 32)}"`,
+        sequencer: hex(next, 16).toUpperCase(),
+        uploadedAt: new Date(uploaded).toISOString(),
+      },
       status,
-      thumbnails: [],
-      labels: [],
-      labelNames: [],
-      detectedText: [],
-      moderationLabels: [],
-      moderated: false,
-      faces: null,
-      faceCount: 0,
-      dominantColors: [],
-      location: null,
-      altitude: null,
-      cameraName: null,
-    };
+    );
     if (status === 'DELETED') {
-      // What the pipeline leaves of a deleted image: a tombstone (functions/process-image/image-document.ts).
-      return { ...base, fileName: '', contentType: '', originalKey: '', etag: '', bytes: null, uploadedAt: new Date(0).toISOString() };
+      // What the pipeline leaves of a deleted image: its own tombstone.
+      return deletedDocument(owner, id, base.sequencer);
     }
     if (status === 'FAILED') return { ...base, failureReason: pick(['not an image', 'image too large', 'corrupt image data']) };
     if (status === 'PROCESSING') return base;

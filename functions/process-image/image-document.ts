@@ -16,6 +16,16 @@ export interface UploadFacts {
   uploadedAt: string;
 }
 
+/** Where each analysed thumbnail is stored: its name under `prefix` (a key prefix, or '' for local files). */
+export function storedThumbnails(thumbnails: ImageAnalysis['thumbnails'], prefix: string): StoredThumbnail[] {
+  return thumbnails.map(({ size, square, width, height, format, name }) => ({ size, square, width, height, format, key: `${prefix}${name}` }));
+}
+
+/** An upload's document before anything is derived from its bytes: every derived field empty. */
+export function uploadedDocument(upload: UploadFacts, status: ImageDocument['status']): ImageDocument {
+  return { ...baseDocument(upload), status };
+}
+
 function baseDocument(upload: UploadFacts): Omit<ImageDocument, 'status'> {
   return {
     id: upload.imageId,

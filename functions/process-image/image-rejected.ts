@@ -22,3 +22,8 @@ export class ImageRejected extends Error {
     super(reason);
   }
 }
+
+/** The rejection of a file over the upload limit, worded the same wherever it is found. */
+export function tooLarge(bytes: number, max: number): ImageRejected {
+  return new ImageRejected('TOO_LARGE', `The file is ${bytes} bytes; the limit is ${max} bytes`);
+}

@@ -1,8 +1,8 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
   NoSuchKey,
+  paginateListObjectsV2,
   PutObjectCommand,
   S3ServiceException,
   type S3Client,
@@ -12,9 +12,9 @@ import type { ImageDocument, StoredThumbnail } from '../../resolvers/lib/imageDo
 import type { ProcessingConfig } from '../shared/config.ts';
 import { metaKey, parseKey, thumbnailPrefix } from '../shared/storage-keys.ts';
 import type { ImageAnalysis } from './analysis/analyze-image.ts';
-import { failedDocument, processedDocument, type UploadFacts } from './image-document.ts';
+import { failedDocument, processedDocument, storedThumbnails, type UploadFacts } from './image-document.ts';
 import type { ImageIndex } from './image-index.ts';
-import { ImageRejected, type RejectionCode } from './image-rejected.ts';
+import { ImageRejected, tooLarge, type RejectionCode } from './image-rejected.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { compareSequencers, type ObjectEvent } from './s3-events.ts';
 import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
@@ -82,6 +82,7 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
   try {
     const original = await deps.step('download', () => download(deps, upload));
     if (!original) return { result: 'skipped', imageId: upload.imageId, why: 'the object is gone or was replaced' };
+    upload.bytes = original.bytes.length;
     upload.contentType = original.contentType;
     const analysis = await deps.step('analyze', () => deps.analyze(original.bytes));
     const thumbnails = await deps.step('storeThumbnails', () => storeThumbnails(deps, upload, analysis));
@@ -175,17 +176,12 @@ async function download(deps: PipelineDeps, upload: UploadFacts): Promise<{ byte
     }
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     if (bytes.length > config.maxUploadBytes) throw tooLarge(bytes.length, config.maxUploadBytes);
-    upload.bytes = bytes.length;
     return { bytes, contentType: object.ContentType ?? '' };
   } catch (error) {
     if (error instanceof NoSuchKey) return null;
     if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return null;
     throw error;
   }
-}
-
-function tooLarge(bytes: number, max: number): ImageRejected {
-  return new ImageRejected('TOO_LARGE', `The file is ${bytes} bytes; the limit is ${max} bytes`);
 }
 
 async function storeThumbnails(deps: PipelineDeps, upload: UploadFacts, analysis: ImageAnalysis): Promise<StoredThumbnail[]> {
@@ -204,27 +200,15 @@ async function storeThumbnails(deps: PipelineDeps, upload: UploadFacts, analysis
     ...analysis.thumbnails.map((thumbnail) => put(thumbnail.name, thumbnail.body, thumbnail.contentType)),
     ...(analysis.visionRendition ? [put(VISION_RENDITION, analysis.visionRendition, 'image/jpeg')] : []),
   ]);
-  return analysis.thumbnails.map(({ size, square, width, height, format, name }) => ({
-    size,
-    square,
-    width,
-    height,
-    format,
-    key: `${prefix}${name}`,
-  }));
+  return storedThumbnails(analysis.thumbnails, prefix);
 }
 
 /** Thumbnails, vision rendition and sidecar: everything derived from the deleted original. */
 async function deleteDerived(s3: S3Client, bucket: string, upload: UploadFacts): Promise<void> {
   const keys = [metaKey(upload.ownerSub, upload.imageId)];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: thumbnailPrefix(upload.ownerSub, upload.imageId), ContinuationToken: token }),
-    );
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: thumbnailPrefix(upload.ownerSub, upload.imageId) })) {
     keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   const result = await s3.send(
     new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
   );

@@ -30,7 +30,8 @@ export function metaKey(ownerSub: string, imageId: string): string {
 
 /** The owner and image of any key in the layout, or null for keys outside it. */
 export function parseKey(key: string): { area: keyof typeof PREFIX; ownerSub: string; imageId: string } | null {
-  const [area, ownerSub, rest] = splitFirstTwo(key);
+  const [area, ownerSub, ...restSegments] = key.split('/');
+  const rest = restSegments.join('/');
   if (!ownerSub || !rest) return null;
   if (area === 'uploads' || area === 'thumbnails') {
     const imageId = rest.split('/')[0];
@@ -40,12 +41,4 @@ export function parseKey(key: string): { area: keyof typeof PREFIX; ownerSub: st
     return { area, ownerSub, imageId: rest.slice(0, -'.json'.length) };
   }
   return null;
-}
-
-function splitFirstTwo(key: string): [string, string | undefined, string | undefined] {
-  const first = key.indexOf('/');
-  if (first < 0) return [key, undefined, undefined];
-  const second = key.indexOf('/', first + 1);
-  if (second < 0) return [key.slice(0, first), undefined, undefined];
-  return [key.slice(0, first), key.slice(first + 1, second), key.slice(second + 1)];
 }

@@ -1,9 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../shared/config.ts';
 import { newImageId } from '../shared/image-id.ts';
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
-import { type LocalS3, startLocalS3 } from '../shared/testing/local-s3.ts';
+import { startHandler, stopHandler } from '../shared/testing/handler-under-test.ts';
+import type { LocalS3 } from '../shared/testing/local-s3.ts';
 import type { handler as Handler } from './index.ts';
 
 const USER = { sub: 'a1a1a1a1-0000-4000-8000-000000000001' };
@@ -15,17 +16,9 @@ describe('sign-urls handler', () => {
   let handler: typeof Handler;
 
   beforeAll(async () => {
-    local = await startLocalS3();
-    // The handler reads its configuration once, when its module loads.
-    for (const [name, value] of Object.entries(local.env)) vi.stubEnv(name, value);
-    vi.stubEnv(ENV.downloadUrlTtlSeconds, '45');
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    ({ handler } = await import('./index.ts'));
+    ({ local, handler } = await startHandler(() => import('./index.ts'), { [ENV.downloadUrlTtlSeconds]: '45' }));
   });
-  afterAll(async () => {
-    vi.unstubAllEnvs();
-    await local.close();
-  });
+  afterAll(() => stopHandler(local));
 
   it('answers a BatchInvoke with one result per element, in order', async () => {
     const own = `thumbnails/${USER.sub}/${newImageId()}/128.webp`;

@@ -16,7 +16,8 @@ const MAX_BODY_BYTES = 100 * 1024 * 1024;
 /** Accepted everywhere and without effect on a single node that is always refreshed. */
 const HARMLESS = ['pretty', 'human', 'error_trace', 'timeout', 'master_timeout', 'cluster_manager_timeout', 'wait_for_active_shards'];
 const WRITE = ['refresh', 'version', 'version_type', 'if_seq_no', 'if_primary_term', 'op_type', 'routing', 'require_alias'];
-const SOURCE = ['_source', '_source_includes', '_source_excludes'];
+/** The parameters of a get (GET/HEAD /{index}/_doc/{id} and /_source/{id}). */
+const GET = ['_source', '_source_includes', '_source_excludes', 'realtime', 'refresh', 'preference'];
 
 function rootInfo(): Json {
   return {
@@ -147,7 +148,7 @@ function route(engine: Engine, request: Request): Reply {
         return engine.index(index, undefined, jsonBody(request, true), writeParams(request.params));
       }
       if (is('GET', 'HEAD')) {
-        checkParams(request, [...SOURCE, 'realtime', 'refresh', 'preference']);
+        checkParams(request, GET);
         const p = request.params;
         const split = (v: string | null) => (v === null ? undefined : v.split(','));
         const source = p.get('_source');
@@ -168,7 +169,7 @@ function route(engine: Engine, request: Request): Reply {
       return methodNotAllowed(request, ['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
     case '_source': {
       if (!is('GET', 'HEAD') || id === undefined) methodNotAllowed(request, ['GET', 'HEAD']);
-      checkParams(request, [...SOURCE, 'realtime', 'refresh', 'preference']);
+      checkParams(request, GET);
       const found = engine.get(index, id);
       if (found.status === 404) {
         throw new OpenSearchError(404, 'resource_not_found_exception', `Document not found [${index}]/[${id}]`);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
 import type { ProcessingConfig } from '../../../functions/shared/config.ts';
 import { analyzeImage } from '../../../functions/process-image/analysis/analyze-image.ts';
-import { failedDocument, processedDocument, type UploadFacts } from '../../../functions/process-image/image-document.ts';
-import { ImageRejected } from '../../../functions/process-image/image-rejected.ts';
+import { failedDocument, processedDocument, storedThumbnails, type UploadFacts } from '../../../functions/process-image/image-document.ts';
+import { ImageRejected, tooLarge } from '../../../functions/process-image/image-rejected.ts';
 import type { VisionFindings } from '../../../functions/process-image/image-vision.ts';
 import type { Progress } from '../progress.ts';
 
@@ -48,12 +48,11 @@ export async function processFiles(
     let document: ImageDocument;
     try {
       if (info.size > options.maxUploadBytes) {
-        throw new ImageRejected('TOO_LARGE', `The file is ${info.size} bytes; the limit is ${options.maxUploadBytes} bytes`);
+        throw tooLarge(info.size, options.maxUploadBytes);
       }
       const bytes = await readFile(file);
       const analysis = await analyzeImage(bytes, { maxInputPixels: options.maxInputPixels, thumbnails: options.thumbnails });
-      const thumbnails = analysis.thumbnails.map(({ size, square, width, height, format, name }) => ({ size, square, width, height, format, key: name }));
-      document = processedDocument(upload, analysis, thumbnails, await vision(bytes), null);
+      document = processedDocument(upload, analysis, storedThumbnails(analysis.thumbnails, ''), await vision(bytes), null);
     } catch (error) {
       if (!(error instanceof ImageRejected)) throw error;
       document = failedDocument(upload, error.reason);

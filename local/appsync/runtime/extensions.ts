@@ -1,16 +1,13 @@
 // The extensions object, as documented in "Extensions". Each call is recorded on the current
 // evaluation for the caller of evaluate() (a test, or the local AppSync server) to act on.
 import type { Extensions } from '@aws-appsync/utils';
+import { isMap } from './is-map.ts';
 import { currentEvaluation } from './state.ts';
 import { validateSubscriptionFilter } from './subscription-filter.ts';
 
 // "You can only use at most five unique extensions.invalidateSubscriptions() method calls in any
 // single request." One evaluation is part of a request, so more than five in it is already too many.
 const MAX_UNIQUE_INVALIDATIONS = 5;
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export const extensions: Extensions = {
   evictFromApiCache(typeName, fieldName, keyValuePair) {

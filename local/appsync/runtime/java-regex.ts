@@ -37,8 +37,24 @@ const FLAGS = new Map([
 
 class PatternError extends Error {}
 
+// Resolvers pass the same few literal patterns on every request, so each is translated once. The
+// RegExps have no `g` or `y` flag, so test() keeps no state between callers. Bounded so patterns
+// built from request data cannot grow it without limit.
+const TRANSLATED = new Map<string, RegExp>();
+const MAX_TRANSLATED = 256;
+
 /** A RegExp that matches an input exactly when Java's Pattern.matches(pattern, input) would. */
 export function javaFullMatch(pattern: string): RegExp {
+  let regExp = TRANSLATED.get(pattern);
+  if (regExp === undefined) {
+    regExp = translate(pattern);
+    if (TRANSLATED.size >= MAX_TRANSLATED) TRANSLATED.clear();
+    TRANSLATED.set(pattern, regExp);
+  }
+  return regExp;
+}
+
+function translate(pattern: string): RegExp {
   try {
     const { flags, body } = leadingFlags(pattern);
     return new RegExp(`^(?:${new Translator(body).translate()})$`, `${flags}u`);

@@ -2,19 +2,26 @@
 // AppSync's docs pin eq (term), ne (bool.must_not of a term), range (gte/lte) and wildcard, and how
 // clauses nest: a field's operators, and a map's entries, are combined with bool.must, a single
 // clause standing alone. The other operators use the OpenSearch query of the same name.
+import { isMap } from './is-map.ts';
 
 type Clause = Record<string, unknown>;
 
 const UTILITY = 'util.transform.toElasticsearchQueryDSL';
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** AND of clauses. An empty AND matches every document, as OpenSearch reads bool.must: []. */
 function allOf(clauses: Clause[]): Clause {
   return clauses.length === 1 && clauses[0] !== undefined ? clauses[0] : { bool: { must: clauses } };
 }
+
+/** The operators that become the OpenSearch query of the same name, in its snake_case spelling. */
+const SAME_NAME_QUERIES = new Map([
+  ['match', 'match'],
+  ['matchPhrase', 'match_phrase'],
+  ['matchPhrasePrefix', 'match_phrase_prefix'],
+  ['multiMatch', 'multi_match'],
+  ['wildcard', 'wildcard'],
+  ['regexp', 'regexp'],
+]);
 
 function fieldClause(field: string, operator: string, value: unknown): Clause {
   switch (operator) {
@@ -37,20 +44,11 @@ function fieldClause(field: string, operator: string, value: unknown): Clause {
         throw new TypeError(`${UTILITY}: "exists" on "${field}" needs true or false, got ${JSON.stringify(value)}`);
       }
       return value ? { exists: { field } } : { bool: { must_not: { exists: { field } } } };
-    case 'match':
-      return { match: { [field]: value } };
-    case 'matchPhrase':
-      return { match_phrase: { [field]: value } };
-    case 'matchPhrasePrefix':
-      return { match_phrase_prefix: { [field]: value } };
-    case 'multiMatch':
-      return { multi_match: { [field]: value } };
-    case 'wildcard':
-      return { wildcard: { [field]: value } };
-    case 'regexp':
-      return { regexp: { [field]: value } };
-    default:
-      throw new TypeError(`${UTILITY}: unknown operator "${operator}" on "${field}"`);
+    default: {
+      const queryName = SAME_NAME_QUERIES.get(operator);
+      if (queryName === undefined) throw new TypeError(`${UTILITY}: unknown operator "${operator}" on "${field}"`);
+      return { [queryName]: { [field]: value } };
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 import type { EvaluationOptions, ResolverError } from './evaluation.ts';
 
 /** What ended an evaluation early: util.error / util.unauthorized, or runtime.earlyReturn. */
-export type Stop = { kind: 'error'; error: ResolverError } | { kind: 'earlyReturn'; value: unknown };
+type Stop = { kind: 'error'; error: ResolverError } | { kind: 'earlyReturn'; value: unknown };
 
 export interface EvaluationState {
   readonly options: EvaluationOptions;

@@ -3,6 +3,7 @@
 // setSubscriptionInvalidationFilter accept, and validateSubscriptionFilter applies the restrictions
 // AppSync's docs list for that JSON ("Extensions", Exceptions section).
 import type { SubscriptionFilter } from '@aws-appsync/utils';
+import { isMap } from './is-map.ts';
 
 interface Filter {
   fieldName: string;
@@ -11,10 +12,6 @@ interface Filter {
 }
 /** Filters that must all hold (AND); a filter JSON's groups are alternatives (OR). */
 type Group = Filter[];
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function requireMap(value: unknown, what: string): Record<string, unknown> {
   if (!isMap(value)) {

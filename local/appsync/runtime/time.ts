@@ -28,8 +28,19 @@ function attempt<T>(utility: string, operation: () => T): T {
   }
 }
 
+// DateTimeFormatter is immutable, so each pattern is compiled once. Bounded so patterns built from
+// request data cannot grow it without limit.
+const FORMATTERS = new Map<string, DateTimeFormatter>();
+const MAX_FORMATTERS = 256;
+
 function formatter(pattern: string): DateTimeFormatter {
-  return DateTimeFormatter.ofPattern(pattern).withLocale(Locale.US);
+  let compiled = FORMATTERS.get(pattern);
+  if (compiled === undefined) {
+    compiled = DateTimeFormatter.ofPattern(pattern).withLocale(Locale.US);
+    if (FORMATTERS.size >= MAX_FORMATTERS) FORMATTERS.clear();
+    FORMATTERS.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 function instantOf(utility: string, milliseconds: number): Instant {

@@ -145,6 +145,26 @@ function roundDate(date: Date, unit: string, roundUp: boolean): Date {
   return new Date(roundUp ? nextUnit(floor, unit) - 1 : floor);
 }
 
+/** A Java DateTimeFormatter-style pattern as tokens: quoted literals, and runs of one character. */
+function* patternTokens(format: string): Generator<{ quoted: string } | { ch: string; run: number }> {
+  let i = 0;
+  while (i < format.length) {
+    const ch = format[i] ?? '';
+    if (ch === "'") {
+      const end = format.indexOf("'", i + 1);
+      yield { quoted: format.slice(i + 1, end < 0 ? undefined : end) };
+      i = end < 0 ? format.length : end + 1;
+      continue;
+    }
+    let run = 1;
+    while (format[i + run] === ch) run++;
+    i += run;
+    yield { ch, run };
+  }
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Formats epoch millis with a Java DateTimeFormatter-style pattern (the common letters only). */
 export function formatDate(millis: number, format: string | undefined): string {
   const d = new Date(millis);
@@ -154,18 +174,12 @@ export function formatDate(millis: number, format: string | undefined): string {
   if (format === 'epoch_millis') return show(millis);
   const pad = (n: number, width: number) => show(n).padStart(width, '0');
   let out = '';
-  let i = 0;
-  while (i < format.length) {
-    const ch = format[i] ?? '';
-    if (ch === "'") {
-      const end = format.indexOf("'", i + 1);
-      out += format.slice(i + 1, end < 0 ? undefined : end);
-      i = end < 0 ? format.length : end + 1;
+  for (const token of patternTokens(format)) {
+    if ('quoted' in token) {
+      out += token.quoted;
       continue;
     }
-    let run = 1;
-    while (format[i + run] === ch) run++;
-    i += run;
+    const { ch, run } = token;
     switch (ch) {
       case 'y': case 'u': out += run === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), run); break;
       case 'M': out += pad(d.getUTCMonth() + 1, run); break;
@@ -199,18 +213,12 @@ const DATE_FORMAT_NAMES = new Set(['strict_date_optional_time', 'date_optional_t
 function parsePattern(value: string, format: string): number | undefined {
   const groups: string[] = [];
   let regex = '';
-  let i = 0;
-  while (i < format.length) {
-    const ch = format[i] ?? '';
-    if (ch === "'") {
-      const end = format.indexOf("'", i + 1);
-      regex += format.slice(i + 1, end < 0 ? undefined : end).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      i = end < 0 ? format.length : end + 1;
+  for (const token of patternTokens(format)) {
+    if ('quoted' in token) {
+      regex += escapeRegex(token.quoted);
       continue;
     }
-    let run = 1;
-    while (format[i + run] === ch) run++;
-    i += run;
+    const { ch, run } = token;
     const field = PATTERN_FIELDS[ch];
     if (field) {
       groups.push(field);
@@ -218,7 +226,7 @@ function parsePattern(value: string, format: string): number | undefined {
     } else if (/[A-Za-z]/.test(ch)) {
       throw new OpenSearchError(400, 'illegal_argument_exception', `Unsupported date format [${format}]`);
     } else {
-      regex += ch.repeat(run).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      regex += escapeRegex(ch.repeat(run));
     }
   }
   const m = new RegExp(`^${regex}$`).exec(value);

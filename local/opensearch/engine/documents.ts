@@ -1,4 +1,4 @@
-import { OpenSearchError, versionConflict } from './errors.ts';
+import { validationFailed, versionConflict } from './errors.ts';
 
 /**
  * Versioning rules of a write (index, create, delete) against the stored document: optimistic
@@ -21,22 +21,20 @@ export interface WriteConditions {
   ifPrimaryTerm?: number | undefined;
 }
 
-const validation = (reason: string) => new OpenSearchError(400, 'action_request_validation_exception', `Validation Failed: 1: ${reason};`);
-
-export function validateConditions(c: WriteConditions): void {
+function validateConditions(c: WriteConditions): void {
   const versionType = c.versionType ?? 'internal';
   if ((c.ifSeqNo === undefined) !== (c.ifPrimaryTerm === undefined)) {
-    throw validation(c.ifSeqNo !== undefined ? `ifSeqNo is set, but primary term is [0]` : 'ifPrimaryTerm is set, but seqNo is [-2]');
+    throw validationFailed(c.ifSeqNo !== undefined ? `ifSeqNo is set, but primary term is [0]` : 'ifPrimaryTerm is set, but seqNo is [-2]');
   }
   if (c.ifSeqNo !== undefined && (c.version !== undefined || versionType !== 'internal')) {
-    throw validation('compare and write operations can not use versioning');
+    throw validationFailed('compare and write operations can not use versioning');
   }
   if (versionType === 'internal' && c.version !== undefined) {
-    throw validation('internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead');
+    throw validationFailed('internal versioning can not be used for optimistic concurrency control. Please use `if_seq_no` and `if_primary_term` instead');
   }
-  if (versionType !== 'internal' && c.version === undefined) throw validation('an external version must be provided');
-  if (c.opType === 'create' && versionType !== 'internal') throw validation('create operations only support internal versioning. use index instead');
-  if (c.opType === 'create' && c.ifSeqNo !== undefined) throw validation('create operations do not support compare and set. use index instead');
+  if (versionType !== 'internal' && c.version === undefined) throw validationFailed('an external version must be provided');
+  if (c.opType === 'create' && versionType !== 'internal') throw validationFailed('create operations only support internal versioning. use index instead');
+  if (c.opType === 'create' && c.ifSeqNo !== undefined) throw validationFailed('create operations do not support compare and set. use index instead');
 }
 
 /** The version the write stores; throws version_conflict_engine_exception (409) when it must not happen. */

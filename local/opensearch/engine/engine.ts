@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { analyzerOf, buildAnalyzers, type AnalyzerRegistry } from './analysis.ts';
 import { parseBulk, type BulkAction } from './bulk.ts';
 import { nextVersion, type WriteConditions } from './documents.ts';
-import { OpenSearchError, illegalArgument, indexNotFound, parsingError, show } from './errors.ts';
+import { OpenSearchError, illegalArgument, indexNotFound, parsingError, show, validationFailed } from './errors.ts';
 import { IndexData, type DocMeta, type Postings } from './index-data.ts';
 import { parseDocument, parseMapping, type Mapping, type ParsedDocument } from './mapping.ts';
 import type { ExpansionCache, QueryContext } from './query/types.ts';
@@ -75,9 +75,7 @@ export class Engine {
     for (const stored of storage.indices()) {
       const settings = JSON.parse(stored.settings) as Json;
       const state = this.newState(stored.name, stored.uuid, stored.createdAt, settings, JSON.parse(stored.mappings), stored.nextSeqNo);
-      for (const doc of storage.docs(stored.name)) {
-        state.data.add(doc, parseDocument(state.mapping, JSON.parse(doc.source) as Json, doc.id).fields);
-      }
+      this.loadDocs(state, state.data);
       this.indices.set(stored.name, state);
     }
   }
@@ -88,8 +86,15 @@ export class Engine {
     for (const field of mapping.fields.values()) {
       if (field.type === 'text') analyzerOf(analyzers, field.analyzer);
     }
-    const data = new IndexData((field) => analyzerOf(analyzers, field.analyzer));
-    return { name, uuid, createdAt, settings, mapping, analyzers, data, nextSeqNo, cache: new LrulessCache() };
+    return { name, uuid, createdAt, settings, mapping, analyzers, data: emptyData(analyzers), nextSeqNo, cache: new LrulessCache() };
+  }
+
+  /** Adds the index's stored docs to an empty `data`, in seq_no (= doc number) order. */
+  private loadDocs(state: IndexState, data: IndexData): IndexData {
+    for (const doc of this.storage.docs(state.name)) {
+      data.add(doc, parseDocument(state.mapping, JSON.parse(doc.source) as Json, doc.id).fields);
+    }
+    return data;
   }
 
   private state(name: string): IndexState {
@@ -129,6 +134,7 @@ export class Engine {
   getIndex(name: string): Reply {
     const state = this.state(name);
     const replicas = replicaCount(state.settings);
+    const analysis = analysisSettings(state.settings);
     return {
       status: 200,
       body: {
@@ -138,7 +144,7 @@ export class Engine {
           settings: {
             index: {
               ...((state.settings.index ?? {}) as Json),
-              ...(analysisSettings(state.settings) ? { analysis: analysisSettings(state.settings) } : {}),
+              ...(analysis ? { analysis } : {}),
               number_of_shards: '1',
               number_of_replicas: show(replicas),
               uuid: state.uuid,
@@ -169,7 +175,6 @@ export class Engine {
     const doc = state.data.byId.get(id);
     const meta = doc === undefined ? undefined : state.data.meta(doc);
     if (!meta) return { status: 404, body: { _index: name, _id: id, found: false } };
-    const source = this.storage.source(name, id) ?? '{}';
     const filter = parseSourceFilter(
       sourceParams.includes !== undefined || sourceParams.excludes !== undefined
         ? { includes: sourceParams.includes ?? [], excludes: sourceParams.excludes ?? [] }
@@ -184,7 +189,7 @@ export class Engine {
         _seq_no: meta.seqNo,
         _primary_term: meta.primaryTerm,
         found: true,
-        ...(filter.enabled ? { _source: filterSource(JSON.parse(source) as Json, filter) } : {}),
+        ...(filter.enabled ? { _source: filterSource(JSON.parse(this.storage.source(name, id) ?? '{}') as Json, filter) } : {}),
       },
     };
   }
@@ -197,8 +202,7 @@ export class Engine {
   }
 
   update(name: string, id: string, body: Json, params: WriteParams): Reply {
-    const state = body.upsert !== undefined || body.doc_as_upsert === true ? this.autoCreate(name) : this.state(name);
-    const write = this.prepareUpdate(state, id, body, params, new Map());
+    const write = this.prepareUpdate(this.updateTarget(name, body), id, body, params, new Map());
     if (write.result !== 'noop') this.commit([write]);
     return { status: write.result === 'created' ? 201 : 200, body: writeBody(write, params.refresh) };
   }
@@ -212,19 +216,15 @@ export class Engine {
     for (const action of actions) {
       const name = action.index ?? defaultIndex;
       if (name === undefined) {
-        outcomes.push({ action, index: '', id: action.id, error: new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: index is missing;') });
+        outcomes.push({ action, index: '', id: action.id, error: validationFailed('index is missing') });
         continue;
       }
       try {
         const conditions = { version: action.version, versionType: action.versionType, ifSeqNo: action.ifSeqNo, ifPrimaryTerm: action.ifPrimaryTerm };
-        if (action.action === 'delete') {
-          if (action.id === undefined) throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: id is missing;');
-          outcomes.push(this.prepareDelete(this.state(name), action.id, { ...conditions, opType: 'delete' }, pending));
-        } else if (action.action === 'update') {
-          if (action.id === undefined) throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: id is missing;');
-          const body = action.body ?? {};
-          const state = body.upsert !== undefined || body.doc_as_upsert === true ? this.autoCreate(name) : this.state(name);
-          outcomes.push(this.prepareUpdate(state, action.id, body, conditions, pending));
+        if (action.action === 'delete' || action.action === 'update') {
+          if (action.id === undefined) throw validationFailed('id is missing');
+          if (action.action === 'delete') outcomes.push(this.prepareDelete(this.state(name), action.id, { ...conditions, opType: 'delete' }, pending));
+          else outcomes.push(this.prepareUpdate(this.updateTarget(name, action.body ?? {}), action.id, action.body ?? {}, conditions, pending));
         } else {
           outcomes.push(this.prepareIndex(this.autoCreate(name), action.id, action.body, { ...conditions, opType: action.action }, pending, action.text));
         }
@@ -257,7 +257,7 @@ export class Engine {
     const started = Date.now();
     const state = this.state(name);
     for (const key of Object.keys(body)) if (key !== 'query') throw parsingError(`[delete_by_query] does not support [${key}]`);
-    if (body.query === undefined) throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: query is missing;');
+    if (body.query === undefined) throw validationFailed('query is missing');
     const { docs } = matchingDocs(this.context(state), body.query, false);
     const pending = new Map<string, StoredDoc | null>();
     const writes = Array.from(docs, (doc) => this.prepareDelete(state, state.data.ids[doc] ?? '', { opType: 'delete' }, pending));
@@ -291,9 +291,14 @@ export class Engine {
     return this.state(name);
   }
 
+  /** An update that may upsert creates a missing index; one that may not fails on it. */
+  private updateTarget(name: string, body: Json): IndexState {
+    return body.upsert !== undefined || body.doc_as_upsert === true ? this.autoCreate(name) : this.state(name);
+  }
+
   /** The stored version of a doc, as seen by a bulk that may already have written it. */
   private current(state: IndexState, id: string, pending: Map<string, StoredDoc | null>): StoredDoc | DocMeta | undefined {
-    const key = `${state.name}\u0000${id}`;
+    const key = pendingKey(state, id);
     if (pending.has(key)) return pending.get(key) ?? undefined;
     const doc = state.data.byId.get(id);
     return doc === undefined ? undefined : state.data.meta(doc);
@@ -311,7 +316,7 @@ export class Engine {
     const parsed = parseDocument(state.mapping, source as Json, docId);
     const seqNo = state.nextSeqNo++;
     const doc: StoredDoc = { id: docId, source: text ?? JSON.stringify(source), version, seqNo, primaryTerm: PRIMARY_TERM };
-    pending.set(`${state.name}\u0000${docId}`, doc);
+    pending.set(pendingKey(state, docId), doc);
     return { state, id: docId, doc, parsed, result: stored ? 'updated' : 'created', seqNo, version };
   }
 
@@ -319,7 +324,7 @@ export class Engine {
     const stored = this.current(state, id, pending);
     const version = nextVersion(stored, conditions, id, state.name);
     const seqNo = state.nextSeqNo++;
-    pending.set(`${state.name}\u0000${id}`, null);
+    pending.set(pendingKey(state, id), null);
     return { state, id, doc: null, parsed: null, result: stored ? 'deleted' : 'not_found', seqNo, version };
   }
 
@@ -328,7 +333,7 @@ export class Engine {
       if (key === 'script') throw illegalArgument('scripted updates are not supported by the local engine');
       if (!['doc', 'upsert', 'doc_as_upsert', 'detect_noop', '_source'].includes(key)) throw parsingError(`[UpdateRequest] unknown field [${key}]`);
     }
-    if (body.doc === undefined) throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
+    if (body.doc === undefined) throw validationFailed('script or doc is missing');
     const stored = this.current(state, id, pending);
     if (!stored) {
       if (conditions.ifSeqNo !== undefined) nextVersion(undefined, { ...conditions, opType: 'index' }, id, state.name);
@@ -394,12 +399,8 @@ export class Engine {
   private compactIfNeeded(state: IndexState): void {
     const data = state.data;
     if (data.deadCount < 1000 || data.deadCount < data.liveCount) return;
-    const rebuilt = new IndexData((field) => analyzerOf(state.analyzers, field.analyzer));
-    // Committed by now, so storage holds exactly the live docs, in seq_no (= doc number) order.
-    for (const doc of this.storage.docs(state.name)) {
-      rebuilt.add(doc, parseDocument(state.mapping, JSON.parse(doc.source) as Json, doc.id).fields);
-    }
-    state.data = rebuilt;
+    // Committed by now, so storage holds exactly the live docs.
+    state.data = this.loadDocs(state, emptyData(state.analyzers));
     state.cache = new LrulessCache();
   }
 
@@ -408,6 +409,14 @@ export class Engine {
   }
 }
 
+/** The key of a doc in a bulk's map of pending writes (which may span indices). */
+function pendingKey(state: IndexState, id: string): string {
+  return `${state.name}\u0000${id}`;
+}
+
+function emptyData(analyzers: AnalyzerRegistry): IndexData {
+  return new IndexData((field) => analyzerOf(analyzers, field.analyzer));
+}
 
 function writeBody(w: PreparedWrite, refresh: string | undefined): Json {
   const replicas = replicaCount(w.state.settings);
@@ -435,11 +444,12 @@ function analysisSettings(settings: Json): unknown {
   return settings.analysis ?? (settings.index as Json | undefined)?.analysis;
 }
 
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function deepMerge(target: Json, patch: Json): Json {
   const out: Json = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     const existing = out[key];
-    const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
     out[key] = isObject(existing) && isObject(value) ? deepMerge(existing, value) : value;
   }
   return out;
@@ -455,7 +465,7 @@ function validateIndexName(name: string): void {
 
 function validateId(id: string): void {
   if (Buffer.byteLength(id) > 512) {
-    throw new OpenSearchError(400, 'action_request_validation_exception', `Validation Failed: 1: id [${id}] is too long, must be no longer than 512 bytes but was: ${Buffer.byteLength(id)};`);
+    throw validationFailed(`id [${id}] is too long, must be no longer than 512 bytes but was: ${Buffer.byteLength(id)}`);
   }
-  if (id === '') throw new OpenSearchError(400, 'action_request_validation_exception', 'Validation Failed: 1: if _id is specified it must not be empty;');
+  if (id === '') throw validationFailed('if _id is specified it must not be empty');
 }

@@ -41,6 +41,10 @@ export const parsingError = (reason: string): OpenSearchError =>
 export const illegalArgument = (reason: string): OpenSearchError =>
   new OpenSearchError(400, 'illegal_argument_exception', reason);
 
+/** A request that fails OpenSearch's validation before it runs (one reason, as OpenSearch lists them). */
+export const validationFailed = (reason: string): OpenSearchError =>
+  new OpenSearchError(400, 'action_request_validation_exception', `Validation Failed: 1: ${reason};`);
+
 export const mapperParsing = (reason: string): OpenSearchError => new OpenSearchError(400, 'mapper_parsing_exception', reason);
 
 export const versionConflict = (id: string, detail: string, index: string): OpenSearchError =>

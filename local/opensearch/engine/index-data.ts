@@ -46,7 +46,7 @@ export class Postings {
 const FIRST_BLOCK = 4;
 
 /** Terms of one length, with their charMask. */
-export interface LengthBucket {
+interface LengthBucket {
   ords: number[];
   masks: number[];
 }

@@ -19,7 +19,7 @@ const MAX_RESULT_WINDOW = 10_000;
 const LONG_MAX = 9223372036854775807;
 
 type Json = Record<string, unknown>;
-export type SortValue = string | number | null;
+type SortValue = string | number | null;
 interface Keyed {
   doc: number;
   keys: SortValue[];
@@ -34,13 +34,7 @@ interface SortSpec {
   missing: number | 'first' | 'last';
 }
 
-export interface SearchHitsInput {
-  body: Json;
-  /** Deterministic clock for date math; the engine passes Date.now(). */
-  now: number;
-}
-
-export function checkSearchBody(body: Json): void {
+function checkSearchBody(body: Json): void {
   for (const key of Object.keys(body)) {
     if (!SEARCH_KEYS.has(key)) {
       const kind = typeof body[key] === 'object' && body[key] !== null ? (Array.isArray(body[key]) ? 'START_ARRAY' : 'START_OBJECT') : 'VALUE';

@@ -7,7 +7,8 @@ export interface SourceFilter {
   excludes: RegExp[];
 }
 
-const toRegex = (pattern: string): RegExp =>
+/** A `*` wildcard pattern (source filters, multi_match field names) as an anchored regex. */
+export const wildcardRegex = (pattern: string): RegExp =>
   new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 
 const patterns = (value: unknown): string[] =>
@@ -16,7 +17,7 @@ const patterns = (value: unknown): string[] =>
 export function parseSourceFilter(value: unknown): SourceFilter {
   if (value === undefined || value === true || value === 'true') return { enabled: true, includes: [], excludes: [] };
   if (value === false || value === 'false') return { enabled: false, includes: [], excludes: [] };
-  if (typeof value === 'string' || Array.isArray(value)) return { enabled: true, includes: patterns(value).map(toRegex), excludes: [] };
+  if (typeof value === 'string' || Array.isArray(value)) return { enabled: true, includes: patterns(value).map(wildcardRegex), excludes: [] };
   if (typeof value === 'object' && value !== null) {
     const spec = value as Record<string, unknown>;
     for (const key of Object.keys(spec)) {
@@ -24,8 +25,8 @@ export function parseSourceFilter(value: unknown): SourceFilter {
     }
     return {
       enabled: true,
-      includes: patterns(spec.includes ?? spec.include).map(toRegex),
-      excludes: patterns(spec.excludes ?? spec.exclude).map(toRegex),
+      includes: patterns(spec.includes ?? spec.include).map(wildcardRegex),
+      excludes: patterns(spec.excludes ?? spec.exclude).map(wildcardRegex),
     };
   }
   throw parsingError('[_source] must be a boolean, a string, an array or an object');

@@ -3,6 +3,7 @@ import { OpenSearchError, parsingError, show } from '../errors.ts';
 import { NumericField, TermField } from '../index-data.ts';
 import type { LeafField } from '../mapping.ts';
 import { bm25, idf } from '../scoring.ts';
+import { wildcardRegex } from '../source-filter.ts';
 import { expand, maxEdits, type Expansion } from './fuzzy.ts';
 import { indexedValue } from './term-level.ts';
 import {
@@ -151,7 +152,7 @@ function resolveFields(ctx: QueryContext, patterns: unknown): { field: LeafField
       const field = ctx.mapping.fields.get(name);
       return field ? [{ field, boost }] : [];
     }
-    const regex = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const regex = wildcardRegex(name);
     return [...ctx.mapping.fields.values()].filter((f) => regex.test(f.path)).map((field) => ({ field, boost }));
   });
 }

@@ -11,14 +11,14 @@ const UNITS: Record<string, number> = {
 /** Lucene's mean Earth radius, in metres. */
 const EARTH_RADIUS = 6_371_008.7714;
 
-export function parseDistance(value: unknown): number {
+function parseDistance(value: unknown): number {
   const m = /^\s*([\d.]+(?:e\d+)?)\s*([a-zA-Z]*)\s*$/.exec(show(value));
   const factor = m ? UNITS[m[2] || 'm'] : undefined;
   if (!m || factor === undefined) throw parsingError(`failed to parse [geo_distance] distance [${show(value)}]`);
   return Number(m[1]) * factor;
 }
 
-export function haversine(a: GeoPoint, b: GeoPoint): number {
+function haversine(a: GeoPoint, b: GeoPoint): number {
   const rad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * rad;
   const dLon = (b.lon - a.lon) * rad;

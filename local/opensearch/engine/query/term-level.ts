@@ -84,8 +84,9 @@ export function termQuery(ctx: QueryContext, spec: unknown, scoring: boolean): M
 }
 
 export function termsQuery(ctx: QueryContext, spec: unknown): Matcher {
-  const [name, raw] = fieldEntry(asObject(spec, 'terms'), 'terms', ['boost', '_name']);
-  const boost = numberOption(asObject(spec, 'terms').boost, 1);
+  const query = asObject(spec, 'terms');
+  const [name, raw] = fieldEntry(query, 'terms', ['boost', '_name']);
+  const boost = numberOption(query.boost, 1);
   if (!Array.isArray(raw)) throw parsingError(`[terms] query does not support [${name}]: expected an array of values (terms lookup is not supported)`);
   const field = leafField(ctx, name);
   if (!field || !field.indexed) return NO_MATCH;
