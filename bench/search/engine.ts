@@ -2,13 +2,15 @@
  * The local search engine as a child process of its own, so that its memory is measured alone.
  * engine-child.ts and local/opensearch/start.ts are bundled with esbuild (ESM, packages external,
  * into node_modules/.cache so native packages such as better-sqlite3 resolve) and run with plain
- * node: no tsx loader in the measured process.
+ * node: no tsx loader in the measured process. It gets the engine's node flags, as the local cloud
+ * gives them to its engine process.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoPath } from '../../infra/paths.ts';
+import { SEARCH_ENGINE_NODE_FLAGS } from '../../local/opensearch/start.ts';
 import { type Bundle, bundleModule } from '../bundle.ts';
 import type { EngineChildMessage } from './engine-child.ts';
 
@@ -53,7 +55,7 @@ export async function startEngineProcess(): Promise<EngineProcess> {
     );
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
-    const started = fork(bundle.file, [dataDir], { execArgv: [], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const started = fork(bundle.file, [dataDir], { execArgv: [...SEARCH_ENGINE_NODE_FLAGS], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = started;
     const url = await new Promise<string>((resolve, reject) => {
       started.once('message', (message: EngineChildMessage) => resolve(message.url));
