@@ -1,27 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ChildService, startChildService } from '../child-service.ts';
+import { SEARCH_ENGINE_NODE_FLAGS } from './start.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'opensearch-durability-'));
-const children: ChildProcess[] = [];
+const children: ChildService[] = [];
 
-/** Starts the CLI in its own process and resolves with the URL it prints. */
-function startProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.stdout?.once('data', (chunk: Buffer) => resolve({ child, url: chunk.toString().trim() }));
-    child.once('exit', (code) => reject(new Error(`engine exited early with ${String(code)}`)));
+/** Starts the CLI in its own process, as the local cloud does. */
+async function startProcess(): Promise<ChildService> {
+  const child = await startChildService({
+    name: 'search engine',
+    main: MAIN,
+    args: ['--data-dir', dataDir, '--port', '0'],
+    nodeFlags: SEARCH_ENGINE_NODE_FLAGS,
   });
+  children.push(child);
+  return child;
 }
 
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+afterAll(async () => {
+  await Promise.all(children.map((child) => child.stop(0)));
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -31,8 +35,8 @@ describe('durability', () => {
     const client = new Client({ node: first.url });
     await client.index({ index: 'durable', id: 'doc1', body: { title: 'kept' }, refresh: false });
     await client.bulk({ body: [{ index: { _index: 'durable', _id: 'doc2' } }, { title: 'bulk kept' }] });
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    process.kill(first.pid, 'SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
     await client.close();
 
     const second = await startProcess();
@@ -42,6 +46,33 @@ describe('durability', () => {
     const found = await again.search({ index: 'durable', body: { query: { match: { title: 'kept' } } } });
     expect(found.body.hits.hits.map((h) => h._id).sort()).toEqual(['doc1', 'doc2']);
     await again.close();
-    second.child.kill('SIGKILL');
+  });
+
+  it('the engine process exits when the process that started it is killed', async () => {
+    const launcher = fileURLToPath(new URL('../child-service.ts', import.meta.url));
+    const script = [
+      `import { startChildService } from ${JSON.stringify(launcher)};`,
+      `const child = await startChildService({ name: 'engine', main: ${JSON.stringify(MAIN)}, args: ['--data-dir', ${JSON.stringify(dataDir)}, '--port', '0'] });`,
+      'console.log(child.pid);',
+    ].join('\n');
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const enginePid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      parent.once('exit', (code) => reject(new Error(`launcher exited early (${String(code)})`)));
+    });
+    expect(isAlive(enginePid)).toBe(true);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (isAlive(enginePid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(enginePid)).toBe(false);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

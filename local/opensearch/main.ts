@@ -1,6 +1,6 @@
 /**
  * `npm run local:opensearch [-- --data-dir DIR] [--port N]`: the local OpenSearch stand-in on
- * 127.0.0.1. Prints the URL on stdout once it listens (the durability test waits for that line).
+ * 127.0.0.1. Prints the URL on stdout once it listens (local/child-service.ts waits for that line).
  */
 import { parseArgs } from 'node:util';
 import { startSearchEngine } from './start.ts';
@@ -15,3 +15,5 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
+process.on('disconnect', stop);
