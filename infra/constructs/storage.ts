@@ -1,11 +1,20 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CorsRule, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface StorageProps {
   /** Browser origins allowed by CORS; see ImageGraphSettings.corsOrigins for why "*" is fine. */
   corsOrigins: string[];
 }
+
+/** The image bucket's CORS rule, but for its origins (a setting); local/s3 enforces the same rule. */
+export const IMAGES_CORS_RULE: Readonly<Omit<CorsRule, 'allowedOrigins'>> = {
+  // POST for presigned uploads, PUT for presigned PUTs, GET for presigned downloads.
+  allowedMethods: [HttpMethods.POST, HttpMethods.PUT, HttpMethods.GET],
+  allowedHeaders: ['*'],
+  exposedHeaders: ['ETag'],
+  maxAge: 3000,
+};
 
 /** The image bucket (originals, thumbnails, metadata sidecars) and its access-log bucket. */
 export class Storage extends Construct {
@@ -36,16 +45,7 @@ export class Storage extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'images/',
-      cors: [
-        {
-          // POST for presigned uploads, PUT for presigned PUTs, GET for presigned downloads.
-          allowedMethods: [HttpMethods.POST, HttpMethods.PUT, HttpMethods.GET],
-          allowedOrigins: props.corsOrigins,
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
+      cors: [{ ...IMAGES_CORS_RULE, allowedOrigins: props.corsOrigins }],
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       // Not versioned on purpose: deleteImage must really delete a user's photo.
       removalPolicy: RemovalPolicy.RETAIN,

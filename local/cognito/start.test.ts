@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { latestCode } from './outbox.ts';
+import { type LocalCognito, startLocalCognito } from './start.ts';
+
+const PASSWORD = 'Correct-Horse-9-Battery';
+
+describe('local Cognito', () => {
+  let dataDir: string;
+  let cognito: LocalCognito;
+  let sdk: CognitoIdentityProviderClient;
+  const logged: string[] = [];
+
+  const start = async () => {
+    cognito = await startLocalCognito({ dataDir, log: (line) => logged.push(line) });
+    sdk = new CognitoIdentityProviderClient({
+      endpoint: cognito.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  };
+  const stop = async () => {
+    sdk.destroy();
+    await cognito.close();
+  };
+  const signIn = (email: string, password = PASSWORD, clientId = cognito.clientId) =>
+    sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }));
+  const signUp = async (email: string) => {
+    const result = await sdk.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+    return result;
+  };
+  const confirm = (email: string) =>
+    sdk.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: latestCode(cognito.outboxFile, email) }));
+  const verifier = (tokenUse: 'id' | 'access', clientId = cognito.clientId) => {
+    const created = CognitoJwtVerifier.create({ userPoolId: cognito.userPoolId, tokenUse, clientId });
+    created.cacheJwks(cognito.jwks);
+    return created;
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-cognito-'));
+    await start();
+  });
+  afterEach(() => vi.useRealTimers());
+  afterAll(async () => {
+    await stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('seeds a pool and client shaped like AWS', () => {
+    expect(cognito.userPoolId).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(cognito.issuer).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${cognito.userPoolId}`);
+    expect(cognito.clientId).toMatch(/^[a-z0-9]+$/);
+    expect(cognito.jwks.keys[0]).toMatchObject({ kid: 'CognitoLocal', alg: 'RS256', kty: 'RSA' });
+  });
+
+  it('signs up, confirms with the emailed code, and issues tokens the production verifier accepts', async () => {
+    const email = 'alice@example.com';
+    const signedUp = await signUp(email);
+    expect(signedUp.UserConfirmed).toBe(false);
+    expect(signedUp.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+    await expect(signIn(email)).rejects.toMatchObject({ name: 'UserNotConfirmedException' });
+
+    const code = latestCode(cognito.outboxFile, email);
+    expect(code).toMatch(/^\d{6}$/);
+    expect(logged).toContain(`Cognito (local): code ${code} for ${email}`);
+    await expect(
+      sdk.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code === '000000' ? '111111' : '000000' })),
+    ).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    await confirm(email);
+
+    const { AuthenticationResult: tokens } = await signIn(email);
+    if (!tokens?.IdToken || !tokens.AccessToken) throw new Error('no tokens');
+    const idClaims = await verifier('id').verify(tokens.IdToken);
+    expect(idClaims).toMatchObject({ email, token_use: 'id', aud: cognito.clientId, iss: cognito.issuer });
+    const accessClaims = await verifier('access').verify(tokens.AccessToken);
+    expect(accessClaims).toMatchObject({ sub: idClaims.sub, client_id: cognito.clientId, token_use: 'access' });
+
+    await expect(verifier('id', 'someotherclient').verify(tokens.IdToken)).rejects.toThrow(/Client ID \("audience"\) not allowed/);
+    await expect(verifier('access', 'someotherclient').verify(tokens.AccessToken)).rejects.toThrow(/Client ID not allowed/);
+    await expect(verifier('access').verify(tokens.IdToken)).rejects.toThrow(/Token use not allowed/);
+    // Cognito answers NotAuthorizedException here; cognito-local answers InvalidPasswordException.
+    await expect(signIn(email, 'Wrong-Password-123')).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses passwords the deployed policy refuses', async () => {
+    const attempt = (password: string) =>
+      sdk.send(new SignUpCommand({ ClientId: cognito.clientId, Username: 'weak@example.com', Password: password, UserAttributes: [{ Name: 'email', Value: 'weak@example.com' }] }));
+    await expect(attempt('Sh0rt!')).rejects.toMatchObject({ name: 'InvalidPasswordException', message: 'Password did not conform with policy: Password not long enough' });
+    await expect(attempt('no-uppercase-123')).rejects.toMatchObject({ message: 'Password did not conform with policy: Password must have uppercase characters' });
+    await expect(attempt('NoSymbolsHere123')).rejects.toMatchObject({ message: 'Password did not conform with policy: Password must have symbol characters' });
+  });
+
+  it('refuses expired tokens and refreshes them', async () => {
+    const email = 'bob@example.com';
+    await signUp(email);
+    await confirm(email);
+    const { AuthenticationResult: tokens } = await signIn(email);
+    if (!tokens?.IdToken || !tokens.RefreshToken) throw new Error('no tokens');
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 2 * 3600 * 1000);
+    await expect(verifier('id').verify(tokens.IdToken)).rejects.toThrow(/expired/i);
+    vi.useRealTimers();
+
+    const refreshed = await sdk.send(
+      new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } }),
+    );
+    const fresh = refreshed.AuthenticationResult?.IdToken;
+    if (!fresh) throw new Error('no refreshed token');
+    await expect(verifier('id').verify(fresh)).resolves.toMatchObject({ email });
+  });
+
+  it('keeps the pool, client and users across restarts', async () => {
+    const before = { userPoolId: cognito.userPoolId, clientId: cognito.clientId };
+    await stop();
+    await start();
+    expect({ userPoolId: cognito.userPoolId, clientId: cognito.clientId }).toEqual(before);
+    const { AuthenticationResult: tokens } = await signIn('alice@example.com');
+    await expect(verifier('id').verify(tokens?.IdToken ?? '')).resolves.toMatchObject({ email: 'alice@example.com' });
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * The HTTP edge of the local S3: authenticates every request as S3 would (SigV4 headers,
+ * presigned URLs, presigned POST policies), applies the bucket's CORS rules, and forwards what S3
+ * would accept to the s3rver child, which stores it. Refusals carry S3's XML error bodies.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import Busboy from 'busboy';
+import { type CorsRule, corsHeaders, preflight } from './cors.ts';
+import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
+import { errors, escapeXml, S3Error } from './s3-error.ts';
+import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, QUERY_AUTH_PARAMS } from './sigv4.ts';
+import { spool, type Spooled } from './spool.ts';
+import { EVENT_NAME_HEADER, MULTI_DELETE } from './store-protocol.ts';
+
+export interface FrontOptions {
+  /** The s3rver child, e.g. http://127.0.0.1:40123. */
+  upstream: { host: string; port: number };
+  bucket: string;
+  auth: AuthConfig;
+  cors: readonly CorsRule[];
+  /** Where bodies wait while they are checked. */
+  spoolDir: string;
+}
+
+/** Form fields that become headers of the stored object. */
+const STORED_FIELDS = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'expires'];
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+export function createS3Front(options: FrontOptions): Server {
+  return createServer((request, response) => {
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    response.setHeader('x-amz-request-id', requestId);
+    const origin = request.headers.origin;
+    if (request.method !== 'OPTIONS') {
+      for (const [name, value] of Object.entries(corsHeaders(options.cors, { origin, method: request.method ?? '' }))) response.setHeader(name, value);
+    }
+    handle(options, request, response).catch((error: unknown) => {
+      const s3Error = error instanceof S3Error ? error : new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+      if (!(error instanceof S3Error)) console.error('local S3:', error);
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      // Read what the client is still sending, so it sees the error rather than a reset.
+      request.resume();
+      response.writeHead(s3Error.status, { 'content-type': 'application/xml' }).end(s3Error.toXml(requestId));
+    });
+  });
+}
+
+async function handle(options: FrontOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const method = request.method ?? 'GET';
+  const url = request.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const incoming: IncomingRequest = {
+    method,
+    path: queryAt < 0 ? url : url.slice(0, queryAt),
+    query: queryAt < 0 ? '' : url.slice(queryAt + 1),
+    headers: request.headers,
+  };
+  if (method === 'OPTIONS') {
+    const headers = preflight(options.cors, {
+      origin: request.headers.origin,
+      method: request.headers['access-control-request-method'],
+      headers: request.headers['access-control-request-headers'],
+    });
+    response.writeHead(200, headers).end();
+    return;
+  }
+  if (method === 'POST' && isBucketPath(incoming.path) && /^multipart\/form-data/i.test(request.headers['content-type'] ?? '')) {
+    await postUpload(options, request, response);
+    return;
+  }
+  const authentication = await authenticate(incoming, options.auth);
+  if (authentication.kind === 'anonymous') throw errors.accessDenied();
+  const query = parseQuery(incoming.query);
+  const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : method === 'POST' && 'delete' in query ? MULTI_DELETE : undefined;
+  const headers = forwardedHeaders(request.headers, eventName);
+  const path = `${incoming.path}${strippedQuery(incoming.query)}`;
+  if (authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request)) {
+    // The signature covers the payload's hash: check the body before the store keeps it.
+    const body = await spool(request, options.spoolDir);
+    try {
+      if (body.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body.sha256);
+      await forward(options, { method, path, headers: { ...headers, 'content-length': String(body.size) } }, createReadStream(body.path), response);
+    } finally {
+      await body.discard();
+    }
+    return;
+  }
+  await forward(options, { method, path, headers }, request, response);
+}
+
+/** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
+async function postUpload(options: FrontOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { upload, file } = await readPostForm(request, options);
+  try {
+    if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
+    if (file.size < upload.minBytes) throw errors.tooSmall(file.size, upload.minBytes);
+    const headers: OutgoingHttpHeaders = {
+      host: request.headers.host,
+      'content-length': String(file.size),
+      'content-type': upload.fields.get('content-type') ?? 'binary/octet-stream',
+      [EVENT_NAME_HEADER]: 'ObjectCreated:Post',
+    };
+    for (const [name, value] of upload.fields) {
+      if (STORED_FIELDS.includes(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
+    }
+    const objectPath = `/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
+    const stored = await send(options, { method: 'PUT', path: objectPath, headers }, createReadStream(file.path));
+    stored.resume();
+    if (stored.statusCode !== 200) throw new Error(`the store answered ${stored.statusCode} to a POST upload`);
+    respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location: `http://${request.headers.host}${objectPath}` });
+  } finally {
+    await file.discard();
+  }
+}
+
+/**
+ * Parses the form up to the file, verifies the policy against the fields before it (S3 ignores
+ * fields after the file), and spools the file within the policy's size range.
+ */
+async function readPostForm(
+  request: IncomingMessage,
+  options: FrontOptions,
+): Promise<{ upload: PostUpload; file: Spooled }> {
+  let form: ReturnType<typeof Busboy>;
+  try {
+    form = Busboy({ headers: request.headers, limits: { files: 1, fieldSize: 20 * 1024 } });
+  } catch {
+    throw errors.malformedPost('The body of your POST request is not well-formed multipart/form-data.');
+  }
+  const fields: Array<[string, string]> = [];
+  let result: Promise<{ upload: PostUpload; file: Spooled }> | undefined;
+  form.on('field', (name, value) => {
+    if (!result) fields.push([name, value]);
+  });
+  form.on('file', (name, stream: Readable, info) => {
+    if (result || name.toLowerCase() !== 'file') {
+      stream.resume();
+      return;
+    }
+    const before = [...fields];
+    result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth }).then(
+      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, upload.maxBytes) }),
+      (error: unknown) => {
+        stream.resume();
+        throw error;
+      },
+    );
+    // Settled below, once the whole form has been read.
+    result.catch(() => undefined);
+  });
+  const closed = once(form, 'close');
+  request.pipe(form);
+  try {
+    await closed;
+  } catch {
+    throw errors.malformedPost('The body of your POST request is not well-formed multipart/form-data.');
+  }
+  if (!result) {
+    if (!fields.some(([name]) => name.toLowerCase() === 'key')) {
+      // S3 names the first missing requirement; the key comes before the file.
+      await verifyPostPolicy(fields, { bucket: options.bucket, fileName: '', config: options.auth });
+    }
+    throw errors.invalidArgument('POST requires exactly one file upload per request.', { ArgumentName: 'file', ArgumentValue: '0' });
+  }
+  return result;
+}
+
+function respondToPost(response: ServerResponse, upload: PostUpload, stored: { bucket: string; etag: string; location: string }): void {
+  const redirect = upload.fields.get('success_action_redirect') ?? upload.fields.get('redirect');
+  if (redirect) {
+    const target = new URL(redirect);
+    target.searchParams.set('bucket', stored.bucket);
+    target.searchParams.set('key', upload.key);
+    target.searchParams.set('etag', stored.etag);
+    response.writeHead(303, { location: target.toString(), etag: stored.etag }).end();
+    return;
+  }
+  const status = upload.fields.get('success_action_status');
+  const headers = { etag: stored.etag, location: stored.location };
+  if (status === '201') {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(stored.location)}</Location><Bucket>${escapeXml(stored.bucket)}</Bucket><Key>${escapeXml(upload.key)}</Key><ETag>${escapeXml(stored.etag)}</ETag></PostResponse>`;
+    response.writeHead(201, { ...headers, 'content-type': 'application/xml' }).end(xml);
+    return;
+  }
+  response.writeHead(status === '200' ? 200 : 204, headers).end();
+}
+
+interface Forwarded {
+  method: string;
+  path: string;
+  headers: OutgoingHttpHeaders;
+}
+
+/** Sends the request to the store and relays its answer. */
+async function forward(options: FrontOptions, forwarded: Forwarded, body: Readable, response: ServerResponse): Promise<void> {
+  const answer = await send(options, forwarded, body);
+  const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id'));
+  response.writeHead(answer.statusCode ?? 502, headers);
+  answer.pipe(response);
+  await once(answer, 'end');
+}
+
+function send(options: FrontOptions, forwarded: Forwarded, body: Readable): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ ...options.upstream, method: forwarded.method, path: forwarded.path, headers: forwarded.headers }, resolve);
+    outgoing.once('error', reject);
+    body.once('error', reject);
+    body.pipe(outgoing);
+  });
+}
+
+/** The client's headers minus its authentication, plus the event name for the store. */
+function forwardedHeaders(headers: IncomingMessage['headers'], eventName: string | undefined): OutgoingHttpHeaders {
+  const forwarded: OutgoingHttpHeaders = { ...headers };
+  delete forwarded.authorization;
+  delete forwarded[EVENT_NAME_HEADER];
+  if (eventName) forwarded[EVENT_NAME_HEADER] = eventName;
+  return forwarded;
+}
+
+/** The query without SigV4 parameters (s3rver would check them its own, weaker way). */
+function strippedQuery(query: string): string {
+  const kept = query.split('&').filter((pair) => {
+    if (!pair) return false;
+    const name = pair.split('=')[0] ?? '';
+    return !QUERY_AUTH_PARAMS.includes(safeDecode(name));
+  });
+  return kept.length > 0 ? `?${kept.join('&')}` : '';
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function isBucketPath(path: string): boolean {
+  return /^\/[^/]+\/?$/.test(path);
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  return request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined;
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * An error as S3 reports it: an HTTP status and an XML body with Code, Message and, for some
+ * codes, extra elements (ProposedSize, Expires, ...), always followed by RequestId and HostId.
+ */
+export class S3Error extends Error {
+  override name = 'S3Error';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
+
+  toXml(requestId: string): string {
+    const elements = { Code: this.code, Message: this.message, ...this.details, RequestId: requestId, HostId: randomBytes(48).toString('base64') };
+    const body = Object.entries(elements)
+      .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
+      .join('');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${body}</Error>`;
+  }
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** The errors the front raises, with S3's codes, statuses and messages. */
+export const errors = {
+  accessDenied: (message = 'Access Denied') => new S3Error(403, 'AccessDenied', message),
+  invalidAccessKeyId: (accessKeyId: string) =>
+    new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: accessKeyId }),
+  signatureDoesNotMatch: (accessKeyId: string) =>
+    new S3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      { AWSAccessKeyId: accessKeyId },
+    ),
+  expired: (expires: Date, now: Date, expiresSeconds?: string) =>
+    new S3Error(403, 'AccessDenied', 'Request has expired', {
+      ...(expiresSeconds === undefined ? {} : { 'X-Amz-Expires': expiresSeconds }),
+      Expires: isoSeconds(expires),
+      ServerTime: isoSeconds(now),
+    }),
+  tooSkewed: (requestTime: Date, now: Date) =>
+    new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
+      RequestTime: requestTime.toISOString(),
+      ServerTime: now.toISOString(),
+      MaxAllowedSkewMilliseconds: 900_000,
+    }),
+  headerMalformed: (message: string) => new S3Error(400, 'AuthorizationHeaderMalformed', message),
+  queryMalformed: (message: string) => new S3Error(400, 'AuthorizationQueryParametersError', message),
+  invalidArgument: (message: string, details: Record<string, string> = {}) => new S3Error(400, 'InvalidArgument', message, details),
+  invalidRequest: (message: string) => new S3Error(400, 'InvalidRequest', message),
+  contentSha256Mismatch: (client: string, computed: string) =>
+    new S3Error(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
+      ClientComputedContentSHA256: client,
+      S3ComputedContentSHA256: computed,
+    }),
+  invalidPolicyDocument: (message: string) => new S3Error(400, 'InvalidPolicyDocument', message),
+  policyViolation: (reason: string) => new S3Error(403, 'AccessDenied', `Invalid according to Policy: ${reason}`),
+  tooLarge: (size: number, max: number) =>
+    new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { ProposedSize: size, MaxSizeAllowed: max }),
+  tooSmall: (size: number, min: number) =>
+    new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: size, MinSizeAllowed: min }),
+  malformedPost: (message: string) => new S3Error(400, 'MalformedPOSTRequest', message),
+  corsForbidden: (method: string) =>
+    new S3Error(
+      403,
+      'AccessForbidden',
+      "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+      { Method: method, ResourceType: 'OBJECT' },
+    ),
+  corsBadRequest: (message: string) => new S3Error(400, 'BadRequest', message),
+};
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { S3EventRecord } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createS3Client } from '../../functions/shared/s3-client.ts';
+import { requestUpload } from '../../functions/request-upload/upload-ticket.ts';
+import { signDownloadUrl } from '../../functions/sign-urls/download-urls.ts';
+import type { UploadTicket } from '../../schema/generated/graphql.ts';
+import { type LocalS3Service, startLocalS3Service } from './start.ts';
+
+const BUCKET = 'imagegraph-local';
+const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'AKIALOCAL0000000TEST', secretAccessKey: 'local-secret-for-tests' };
+const USER = { sub: '7d2e4c1a-0b9f-4e55-9a57-3f1c2b8d6e90' };
+const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
+const MAX_BYTES = 1000;
+
+describe('local S3 service', () => {
+  let dataDir: string;
+  let service: LocalS3Service;
+  let s3: S3Client;
+  let events: S3EventRecord[];
+
+  const start = async () => {
+    service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (record) => events.push(record) });
+    s3 = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, CREDENTIALS);
+  };
+  const stop = async () => {
+    s3.destroy();
+    await service.close();
+  };
+  const config = () => ({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint, maxUploadBytes: MAX_BYTES, uploadUrlTtlSeconds: 60, downloadUrlTtlSeconds: 60 });
+  const ticket = (contentType = 'image/gif', fileName = 'cat.gif') =>
+    requestUpload({ s3, config: config() }, USER, { fileName, contentType, bytes: GIF.length });
+  const post = (upload: UploadTicket['upload'], body: Buffer = GIF, edit: (fields: Map<string, string>) => void = () => {}) => {
+    const fields = new Map(upload.fields.map(({ name, value }) => [name, value]));
+    edit(fields);
+    const form = new FormData();
+    for (const [name, value] of fields) form.append(name, value);
+    form.append('file', new Blob([new Uint8Array(body)], { type: fields.get('Content-Type') ?? 'image/gif' }), 'cat.gif');
+    return fetch(upload.url, { method: 'POST', body: form });
+  };
+  const errorOf = async (response: Response) => ({ status: response.status, body: await response.text() });
+  const exists = async (key: string) => {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NotFound') return false;
+      throw error;
+    }
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-local-s3-'));
+    events = [];
+    await start();
+  });
+  afterEach(() => vi.useRealTimers());
+  afterAll(async () => {
+    await stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  describe('SDK requests (SigV4 in the Authorization header)', () => {
+    it('are served when signed with the local credentials', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'thumbnails/u/i/a b.webp', Body: 'thumb', ContentType: 'image/webp' }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'thumbnails/u/i/a b.webp' }));
+      expect(await got.Body?.transformToString()).toBe('thumb');
+      expect(got.ContentType).toBe('image/webp');
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'thumbnails/' }));
+      expect(listed.Contents?.map((object) => object.Key)).toEqual(['thumbnails/u/i/a b.webp']);
+    });
+
+    it('are refused with a wrong secret, an unknown key id, or no signature', async () => {
+      const wrongSecret = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, { ...CREDENTIALS, secretAccessKey: 'guess' });
+      await expect(wrongSecret.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'thumbnails/u/i/a b.webp' }))).rejects.toMatchObject({
+        name: 'SignatureDoesNotMatch',
+        $metadata: { httpStatusCode: 403 },
+      });
+      const unknownKey = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, { ...CREDENTIALS, accessKeyId: 'AKIAUNKNOWN' });
+      await expect(unknownKey.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
+      const wrongRegion = createS3Client({ bucket: BUCKET, region: 'eu-west-1', s3Endpoint: service.endpoint }, CREDENTIALS);
+      await expect(wrongRegion.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'AuthorizationHeaderMalformed' });
+      for (const client of [wrongSecret, unknownKey, wrongRegion]) client.destroy();
+
+      const anonymous = await fetch(`${service.endpoint}/${BUCKET}/thumbnails/u/i/a%20b.webp`);
+      expect(await errorOf(anonymous)).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessDenied</Code>') });
+    });
+
+    it('are refused when the body does not match the signed payload hash, and nothing is stored', async () => {
+      const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 's3', sha256: Sha256, uriEscapePath: false });
+      const host = new URL(service.endpoint).host;
+      const path = `/${BUCKET}/thumbnails/u/i/tampered.txt`;
+      const signed = await signer.sign({
+        method: 'PUT',
+        protocol: 'http:',
+        hostname: host.split(':')[0] ?? '',
+        path,
+        query: {},
+        headers: { host, 'x-amz-content-sha256': createHash('sha256').update('hello').digest('hex') },
+      });
+      const response = await fetch(`${service.endpoint}${path}`, { method: 'PUT', headers: signed.headers, body: 'HELLO' });
+      expect(await errorOf(response)).toMatchObject({ status: 400, body: expect.stringContaining('<Code>XAmzContentSHA256Mismatch</Code>') });
+      expect(await exists('thumbnails/u/i/tampered.txt')).toBe(false);
+    });
+  });
+
+  describe('presigned POST uploads (functions/request-upload)', () => {
+    it('store a valid upload with its content type and notify ObjectCreated:Post', async () => {
+      const { key, upload } = await ticket();
+      const response = await post(upload);
+      expect(response.status).toBe(204);
+      expect(response.headers.get('etag')).toBe(`"${createHash('md5').update(GIF).digest('hex')}"`);
+      const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      expect(stored.ContentType).toBe('image/gif');
+      expect(Buffer.from((await stored.Body?.transformToByteArray()) ?? [])).toEqual(GIF);
+      await vi.waitFor(() => expect(events.map((event) => event.s3.object.key)).toContain(key));
+      expect(events.find((event) => event.s3.object.key === key)).toMatchObject({
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: REGION,
+        eventName: 'ObjectCreated:Post',
+        s3: { bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` }, object: { key, size: GIF.length, eTag: createHash('md5').update(GIF).digest('hex') } },
+      });
+    });
+
+    it('refuse a tampered signature', async () => {
+      const { key, upload } = await ticket();
+      const response = await post(upload, GIF, (fields) => fields.set('X-Amz-Signature', '0'.repeat(64)));
+      expect(await errorOf(response)).toMatchObject({ status: 403, body: expect.stringContaining('<Code>SignatureDoesNotMatch</Code>') });
+      expect(await exists(key)).toBe(false);
+    });
+
+    it('refuse a changed key', async () => {
+      const { key, upload } = await ticket();
+      const other = key.replace(USER.sub, 'someone-else');
+      const response = await post(upload, GIF, (fields) => fields.set('key', other));
+      const error = await errorOf(response);
+      expect(error.status).toBe(403);
+      expect(error.body).toContain('<Code>AccessDenied</Code>');
+      expect(error.body).toContain(`Invalid according to Policy: Policy Condition failed: [&#34;eq&#34;, &#34;$key&#34;, &#34;${key}&#34;]`);
+      expect(await exists(other)).toBe(false);
+    });
+
+    it('refuse a different Content-Type', async () => {
+      const { key, upload } = await ticket();
+      const error = await errorOf(await post(upload, GIF, (fields) => fields.set('Content-Type', 'text/html')));
+      expect(error.status).toBe(403);
+      expect(error.body).toContain('Policy Condition failed: [&#34;eq&#34;, &#34;$Content-Type&#34;, &#34;image/gif&#34;]');
+      expect(await exists(key)).toBe(false);
+    });
+
+    it('refuse fields the policy does not cover', async () => {
+      const { upload } = await ticket();
+      const error = await errorOf(await post(upload, GIF, (fields) => fields.set('x-amz-meta-owner', 'mallory')));
+      expect(error).toMatchObject({ status: 403, body: expect.stringContaining('Invalid according to Policy: Extra input fields: x-amz-meta-owner') });
+    });
+
+    it('refuse files over and under the content-length-range', async () => {
+      const { key, upload } = await ticket();
+      const large = await errorOf(await post(upload, Buffer.alloc(MAX_BYTES + 1)));
+      expect(large.status).toBe(400);
+      expect(large.body).toContain('<Code>EntityTooLarge</Code>');
+      expect(large.body).toContain(`<ProposedSize>${MAX_BYTES + 1}</ProposedSize><MaxSizeAllowed>${MAX_BYTES}</MaxSizeAllowed>`);
+      const empty = await errorOf(await post(upload, Buffer.alloc(0)));
+      expect(empty).toMatchObject({ status: 400, body: expect.stringContaining('<Code>EntityTooSmall</Code>') });
+      expect(await exists(key)).toBe(false);
+      expect(await post(upload, Buffer.alloc(MAX_BYTES, 1))).toMatchObject({ status: 204 });
+    });
+
+    it('refuse an expired policy', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - 120_000);
+      const { key, upload } = await ticket();
+      vi.useRealTimers();
+      const error = await errorOf(await post(upload));
+      expect(error).toMatchObject({ status: 403, body: expect.stringContaining('Invalid according to Policy: Policy expired.') });
+      expect(await exists(key)).toBe(false);
+    });
+
+    it('refuse a form without a file or without a policy', async () => {
+      const { upload } = await ticket();
+      const form = new FormData();
+      for (const { name, value } of upload.fields) form.append(name, value);
+      const noFile = await errorOf(await fetch(upload.url, { method: 'POST', body: form }));
+      expect(noFile).toMatchObject({ status: 400, body: expect.stringContaining('POST requires exactly one file upload per request.') });
+      const anonymous = await errorOf(await post(upload, GIF, (fields) => fields.delete('Policy')));
+      expect(anonymous).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessDenied</Code>') });
+    });
+  });
+
+  describe('presigned GET URLs (functions/sign-urls)', () => {
+    const key = `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VW/photo.gif`;
+    const sign = () => signDownloadUrl({ s3, config: config() }, { identity: USER, key });
+
+    beforeAll(async () => {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: GIF, ContentType: 'image/gif' }));
+    });
+
+    it('serve the object', async () => {
+      const response = await fetch((await sign()) ?? '');
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer())).toEqual(GIF);
+    });
+
+    it('refuse a tampered signature or a changed key', async () => {
+      const url = new URL((await sign()) ?? '');
+      const signature = url.searchParams.get('X-Amz-Signature') ?? '';
+      url.searchParams.set('X-Amz-Signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+      expect(await errorOf(await fetch(url))).toMatchObject({ status: 403, body: expect.stringContaining('<Code>SignatureDoesNotMatch</Code>') });
+      const otherKey = new URL((await sign()) ?? '');
+      otherKey.pathname = otherKey.pathname.replace('photo.gif', 'other.gif');
+      expect(await errorOf(await fetch(otherKey))).toMatchObject({ status: 403, body: expect.stringContaining('<Code>SignatureDoesNotMatch</Code>') });
+    });
+
+    it('refuse an expired URL', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - 120_000);
+      const url = (await sign()) ?? '';
+      vi.useRealTimers();
+      const error = await errorOf(await fetch(url));
+      expect(error).toMatchObject({ status: 403, body: expect.stringContaining('<Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>') });
+    });
+  });
+
+  describe('CORS as deployed', () => {
+    const origin = 'http://localhost:5173';
+    const preflight = (method: string, headers = 'content-type') =>
+      fetch(`${service.endpoint}/${BUCKET}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
+      });
+
+    it('allows preflights for POST, PUT and GET from any origin', async () => {
+      const response = await preflight('POST', 'Content-Type, X-Requested-With');
+      expect(response.status).toBe(200);
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => (headers[name] = value));
+      expect(headers).toMatchObject({
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'POST, PUT, GET',
+        'access-control-allow-headers': 'content-type, x-requested-with',
+        'access-control-expose-headers': 'ETag',
+        'access-control-max-age': '3000',
+      });
+      expect((await preflight('GET')).status).toBe(200);
+    });
+
+    it('refuses other methods and preflights without an origin', async () => {
+      expect(await errorOf(await preflight('DELETE'))).toMatchObject({ status: 403, body: expect.stringContaining('CORSResponse: This CORS request is not allowed') });
+      const noOrigin = await fetch(`${service.endpoint}/${BUCKET}`, { method: 'OPTIONS', headers: { 'access-control-request-method': 'POST' } });
+      expect(await errorOf(noOrigin)).toMatchObject({ status: 400, body: expect.stringContaining('Origin request header needed') });
+    });
+
+    it('adds the headers to actual responses, refusals included', async () => {
+      const { upload } = await ticket();
+      const ok = await fetch(upload.url, { method: 'POST', headers: { origin }, body: formOf(upload) });
+      expect(ok.status).toBe(204);
+      expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+      expect(ok.headers.get('access-control-expose-headers')).toBe('ETag');
+      const refused = await fetch(`${service.endpoint}/${BUCKET}/x`, { headers: { origin } });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    });
+  });
+
+  describe('event notifications', () => {
+    it('are sent only for uploads/, with keys encoded as S3 encodes them and growing sequencers', async () => {
+      events.length = 0;
+      const key = `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VX/my photo (1)+é.jpg`;
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'thumbnails/x/y/z.webp', Body: 'x' }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'jpeg' }));
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+      await vi.waitFor(() => expect(events).toHaveLength(2));
+      expect(events.map((event) => [event.eventName, event.s3.object.key])).toEqual([
+        ['ObjectCreated:Put', `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VX/my+photo+%281%29%2B%C3%A9.jpg`],
+        ['ObjectRemoved:Delete', `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VX/my+photo+%281%29%2B%C3%A9.jpg`],
+      ]);
+      expect(events[1]?.s3.object).not.toHaveProperty('size');
+      const [first, second] = events.map((event) => event.s3.object.sequencer);
+      expect(first! < second!).toBe(true);
+    });
+
+    it('name multipart completions and report each key of a multi-object delete', async () => {
+      events.length = 0;
+      const key = `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VY/big.jpg`;
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+      const { ETag } = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: 'part' }));
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+      await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: 'thumbnails/x/y/z.webp' }] } }));
+      await vi.waitFor(() => expect(events).toHaveLength(2));
+      expect(events.map((event) => event.eventName)).toEqual(['ObjectCreated:CompleteMultipartUpload', 'ObjectRemoved:Delete']);
+      expect(await exists('thumbnails/x/y/z.webp')).toBe(false);
+    });
+  });
+
+  it('keeps objects across restarts', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'meta/u/kept.json', Body: '{}' }));
+    await stop();
+    await start();
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta/u/kept.json' }));
+    expect(await got.Body?.transformToString()).toBe('{}');
+  });
+});
+
+function formOf(upload: UploadTicket['upload']): FormData {
+  const form = new FormData();
+  for (const { name, value } of upload.fields) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(GIF)], { type: 'image/gif' }), 'cat.gif');
+  return form;
+}

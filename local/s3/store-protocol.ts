@@ -1,0 +1,13 @@
+/** What the store child (store-process.ts) and the front say to each other. */
+import type { ObjectChange } from './events.ts';
+
+/**
+ * Set by the front on requests it forwards, naming the event S3 would report for them where
+ * s3rver cannot tell (a POST upload arrives at s3rver as a PUT; multipart completion and
+ * multi-object deletes). Stripped from client requests.
+ */
+export const EVENT_NAME_HEADER = 'x-imagegraph-event-name';
+/** The EVENT_NAME_HEADER value of a DeleteObjects request: each deleted key is a removal. */
+export const MULTI_DELETE = 'ObjectRemoved:Delete';
+
+export type StoreMessage = { type: 'listening'; port: number } | { type: 'change'; change: ObjectChange };
