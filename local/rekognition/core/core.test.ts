@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { ObjectDetection } from './detections.ts';
+import { RekognitionError } from './errors.ts';
+import { facesResponse } from './faces.ts';
+import { labelsResponse, objectConfidence } from './labels.ts';
+import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './limits.ts';
+import { moderationResponse } from './moderation.ts';
+import { type LabelOptions, parseRequest } from './requests.ts';
+import { DETECTOR_CLASSES, taxonomyOf } from './taxonomy.ts';
+import { textResponse } from './text.ts';
+import { imageProperties, imagePropertiesResponse } from './colors.ts';
+
+const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
+const labelOptions = (overrides: Partial<LabelOptions> = {}): LabelOptions => ({
+  ...(parseRequest('DetectLabels', { Image: { Bytes: 'AA==' } }).options as LabelOptions),
+  ...overrides,
+});
+
+function rejects(run: () => unknown, type: string, message?: RegExp): void {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RekognitionError);
+    expect((error as RekognitionError).type).toBe(type);
+    if (message) expect((error as RekognitionError).message).toMatch(message);
+    return;
+  }
+  throw new Error(`expected ${type}`);
+}
+
+describe('taxonomy', () => {
+  it('maps every COCO class to a named label with a category', () => {
+    expect(DETECTOR_CLASSES).toHaveLength(80);
+    for (const cocoClass of DETECTOR_CLASSES) {
+      const entry = taxonomyOf(cocoClass);
+      expect(entry?.name).toMatch(/^[A-Z]/);
+      expect(entry?.category).toMatch(/^[A-Z]/);
+    }
+    expect(taxonomyOf('truck')).toMatchObject({ name: 'Truck', parents: ['Vehicle', 'Transportation'], category: 'Vehicles and Automotive' });
+    expect(taxonomyOf('cup')).toMatchObject({ name: 'Cup', category: 'Food and Beverage' });
+    expect(taxonomyOf('unicorn')).toBeUndefined();
+  });
+});
+
+describe('DetectLabels response', () => {
+  const objects: ObjectDetection[] = [
+    { className: 'truck', score: 0.6, box },
+    { className: 'truck', score: 0.4, box: { ...box, left: 0.5 } },
+    { className: 'person', score: 0.25, box },
+    { className: 'unicorn', score: 0.9, box },
+  ];
+
+  it('calibrates detector scores monotonically onto 0-100', () => {
+    expect(objectConfidence(0.2)).toBeCloseTo(55);
+    expect(objectConfidence(0.3)).toBeCloseTo(70);
+    expect(objectConfidence(0.45)).toBeGreaterThan(objectConfidence(0.3));
+    expect(objectConfidence(1)).toBeLessThanOrEqual(100);
+  });
+
+  it('groups instances per label, adds ancestors as labels, sorts by confidence', () => {
+    const { Labels = [], LabelModelVersion } = labelsResponse(objects, undefined, labelOptions());
+    expect(LabelModelVersion).toBe('3.0');
+    expect(Labels.map((l) => l.Name)).toEqual(['Truck', 'Vehicle', 'Transportation', 'Person']);
+    const truck = Labels[0];
+    expect(truck?.Instances).toHaveLength(2);
+    expect(truck?.Parents).toEqual([{ Name: 'Vehicle' }, { Name: 'Transportation' }]);
+    expect(truck?.Categories).toEqual([{ Name: 'Vehicles and Automotive' }]);
+    expect(truck?.Aliases).toEqual([{ Name: 'Lorry' }]);
+    expect(Labels[1]).toMatchObject({ Name: 'Vehicle', Parents: [{ Name: 'Transportation' }], Instances: [] });
+    expect(truck?.Instances?.[0]?.BoundingBox).toEqual({ Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 });
+  });
+
+  it('honours MinConfidence, MaxLabels and the inclusion and exclusion filters', () => {
+    const names = (options: Partial<LabelOptions>) => (labelsResponse(objects, undefined, labelOptions(options)).Labels ?? []).map((l) => l.Name);
+    expect(names({ minConfidence: 70 })).toEqual(['Truck', 'Vehicle', 'Transportation']);
+    expect(labelsResponse(objects, undefined, labelOptions({ minConfidence: 80 })).Labels?.[0]?.Instances).toHaveLength(1);
+    expect(names({ maxLabels: 1 })).toEqual(['Truck']);
+    const filters = labelOptions().filters;
+    expect(names({ filters: { ...filters, includeLabels: ['Person'] } })).toEqual(['Person']);
+    expect(names({ filters: { ...filters, excludeCategories: ['Vehicles and Automotive'] } })).toEqual(['Person']);
+  });
+
+  it('adds ImageProperties only when asked, and labels only with GENERAL_LABELS', () => {
+    const properties = { brightness: 50, sharpness: 10, contrast: 20, dominantColors: [{ red: 255, green: 0, blue: 0, pixelPercent: 100 }] };
+    expect(labelsResponse(objects, properties, labelOptions()).ImageProperties).toBeUndefined();
+    const both = labelsResponse(objects, properties, labelOptions({ imageProperties: true }));
+    expect(both.ImageProperties?.DominantColors?.[0]).toMatchObject({ HexCode: '#ff0000', CSSColor: 'red', SimplifiedColor: 'red' });
+    const only = parseRequest('DetectLabels', { Image: { Bytes: 'AA==' }, Features: ['IMAGE_PROPERTIES'] }).options as LabelOptions;
+    expect(labelsResponse(objects, properties, only).Labels).toBeUndefined();
+  });
+});
+
+describe('image properties', () => {
+  it('finds the dominant colours and their shares', () => {
+    // 3 red pixels, 1 blue.
+    const pixels = Uint8Array.from([250, 10, 10, 250, 10, 10, 250, 10, 10, 10, 10, 250]);
+    const properties = imageProperties(pixels, 2, 2);
+    expect(properties.dominantColors.map((c) => [c.red, c.blue, c.pixelPercent])).toEqual([
+      [250, 10, 75],
+      [10, 250, 25],
+    ]);
+    const response = imagePropertiesResponse(properties, 1);
+    expect(response.DominantColors).toHaveLength(1);
+    expect(response.Quality?.Brightness).toBeGreaterThan(0);
+  });
+});
+
+describe('DetectModerationLabels response', () => {
+  it('maps nsfwjs classes onto the moderation taxonomy above MinConfidence', () => {
+    const scores = { Porn: 0.8, Sexy: 0.15, Neutral: 0.05, Drawing: 0, Hentai: 0 };
+    expect(moderationResponse(scores, { minConfidence: 50 })).toEqual({
+      ModerationLabels: [
+        { Name: 'Explicit', ParentName: '', Confidence: 80, TaxonomyLevel: 1 },
+        { Name: 'Explicit Nudity', ParentName: 'Explicit', Confidence: 80, TaxonomyLevel: 2 },
+      ],
+      ModerationModelVersion: '7.0',
+    });
+    expect(moderationResponse(scores, { minConfidence: 10 }).ModerationLabels?.map((l) => l.Name)).toContain('Swimwear or Underwear');
+    expect(moderationResponse({ Neutral: 1 }, { minConfidence: 0 }).ModerationLabels).toEqual([]);
+  });
+});
+
+describe('DetectText response', () => {
+  const word = (text: string, confidence: number, left: number) => ({ text, confidence, box: { left, top: 0.1, width: 0.1, height: 0.05 } });
+  const lines = [
+    { ...word('hello world', 90, 0.1), words: [word('hello', 95, 0.1), word('world', 40, 0.3)] },
+    { ...word('bye', 80, 0.7), words: [word('bye', 80, 0.7)] },
+  ];
+
+  it('lists LINEs then WORDs with ParentId and polygons', () => {
+    const { TextDetections = [] } = textResponse(lines, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [] });
+    expect(TextDetections.map((d) => [d.Type, d.Id, d.ParentId, d.DetectedText])).toEqual([
+      ['LINE', 0, undefined, 'hello world'],
+      ['LINE', 1, undefined, 'bye'],
+      ['WORD', 2, 0, 'hello'],
+      ['WORD', 3, 0, 'world'],
+      ['WORD', 4, 1, 'bye'],
+    ]);
+    expect(TextDetections[0]?.Geometry?.Polygon).toHaveLength(4);
+  });
+
+  it('applies WordFilter and RegionsOfInterest to words', () => {
+    const confident = textResponse(lines, { minConfidence: 50, minBoxHeight: 0, minBoxWidth: 0, regions: [] });
+    expect(confident.TextDetections?.filter((d) => d.Type === 'LINE').map((d) => d.DetectedText)).toEqual(['hello', 'bye']);
+    const region = textResponse(lines, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [{ left: 0.6, top: 0, width: 0.4, height: 1 }] });
+    expect(region.TextDetections?.map((d) => d.DetectedText)).toEqual(['bye', 'bye']);
+  });
+});
+
+describe('DetectFaces response', () => {
+  const face = { score: 0.9, box, emotions: [{ emotion: 'happy', score: 0.7 }, { emotion: 'neutral', score: 0.3 }] };
+  it('reports emotions only when asked for, as Rekognition types', () => {
+    expect(facesResponse([face], { emotions: false }).FaceDetails?.[0]).toEqual({ BoundingBox: { Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 }, Confidence: 90 });
+    const emotions = facesResponse([face], { emotions: true }).FaceDetails?.[0]?.Emotions ?? [];
+    expect(emotions.slice(0, 2)).toEqual([
+      { Type: 'HAPPY', Confidence: 70 },
+      { Type: 'CALM', Confidence: 30 },
+    ]);
+    expect(emotions).toHaveLength(7);
+  });
+});
+
+describe('requests', () => {
+  it('reads Bytes and S3Object images and the defaults', () => {
+    const parsed = parseRequest('DetectLabels', { Image: { S3Object: { Bucket: 'photos', Name: 'a.jpg' } } });
+    expect(parsed).toMatchObject({ image: { s3: { bucket: 'photos', name: 'a.jpg' } }, options: { minConfidence: 55, generalLabels: true, imageProperties: false } });
+    const moderation = parseRequest('DetectModerationLabels', { Image: { Bytes: 'AQID' } });
+    expect(moderation.options).toEqual({ minConfidence: 50 });
+    expect('bytes' in moderation.image && [...moderation.image.bytes]).toEqual([1, 2, 3]);
+    expect(parseRequest('DetectFaces', { Image: { Bytes: 'AA==' }, Attributes: ['ALL'] }).options).toEqual({ emotions: true });
+  });
+
+  it('refuses malformed requests with InvalidParameterException', () => {
+    rejects(() => parseRequest('DetectLabels', {}), 'InvalidParameterException');
+    rejects(() => parseRequest('DetectLabels', { Image: { Bytes: 'AA==', S3Object: { Bucket: 'abc', Name: 'x' } } }), 'InvalidParameterException', /either contain bytes or s3 object/);
+    rejects(() => parseRequest('DetectLabels', { Image: { Bytes: 'AA==' }, MinConfidence: 101 }), 'InvalidParameterException', /MinConfidence/);
+    rejects(() => parseRequest('DetectLabels', { Image: { Bytes: 'AA==' }, MaxLabels: -1 }), 'InvalidParameterException', /MaxLabels/);
+    rejects(() => parseRequest('DetectLabels', { Image: { Bytes: 'AA==' }, Features: ['COLORS'] }), 'InvalidParameterException', /COLORS/);
+    rejects(() => parseRequest('DetectLabels', { Image: { Bytes: 'AA==' }, Settings: { ImageProperties: { MaxDominantColors: 21 } } }), 'InvalidParameterException');
+    rejects(() => parseRequest('DetectLabels', { Image: { S3Object: { Bucket: 'ab', Name: 'x' } } }), 'InvalidParameterException', /Bucket/);
+    rejects(() => parseRequest('DetectText', { Image: { Bytes: 'AA==' }, Filters: { RegionsOfInterest: [{ Polygon: [] }] } }), 'InvalidParameterException', /Polygon/);
+    rejects(() => parseRequest('DetectFaces', { Image: { Bytes: 'AA==' }, Attributes: ['AURA'] }), 'InvalidParameterException', /AURA/);
+    rejects(() => parseRequest('DetectModerationLabels', { Image: { Bytes: 'AA==' }, HumanLoopConfig: {} }), 'InvalidParameterException', /HumanLoopConfig/);
+  });
+});
+
+describe('image limits', () => {
+  it('accepts JPEG and PNG only', () => {
+    expect(imageFormat(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
+    expect(imageFormat(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe('png');
+    rejects(() => imageFormat(Buffer.from('GIF89a')), 'InvalidImageFormatException');
+  });
+
+  it('enforces 5 MB for Bytes, 15 MB for S3 objects and 80 pixels per side', () => {
+    expect(MAX_BYTES_IMAGE).toBe(5_242_880);
+    checkImageSize(MAX_BYTES_IMAGE, 'Bytes');
+    rejects(() => checkImageSize(MAX_BYTES_IMAGE + 1, 'Bytes'), 'ImageTooLargeException');
+    checkImageSize(MAX_S3_IMAGE, 'S3Object');
+    rejects(() => checkImageSize(MAX_S3_IMAGE + 1, 'S3Object'), 'ImageTooLargeException');
+    checkDimensions(80, 80);
+    rejects(() => checkDimensions(79, 500), 'InvalidParameterException');
+  });
+});

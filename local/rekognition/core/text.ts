@@ -1,0 +1,59 @@
+/**
+ * DetectText's answer: LINE detections first, then their WORDs (ParentId = the line's Id), as
+ * Rekognition orders them, with WordFilter and bounding-box RegionsOfInterest applied to words
+ * and Rekognition's cap of 100 words.
+ */
+import type { DetectTextResponse, TextDetection } from '@aws-sdk/client-rekognition';
+import type { Box, TextLine, TextWord } from './detections.ts';
+import type { TextOptions } from './requests.ts';
+
+export const TEXT_MODEL_VERSION = '3.0';
+const MAX_WORDS = 100;
+
+export function textResponse(lines: TextLine[], options: TextOptions): DetectTextResponse {
+  let budget = MAX_WORDS;
+  const kept = lines.flatMap((line) => {
+    const words = line.words.filter((word) => word.text.trim() !== '' && keepWord(word, options)).slice(0, budget);
+    budget -= words.length;
+    return words.length ? [{ line, words }] : [];
+  });
+  const lineDetections: TextDetection[] = kept.map(({ line, words }, id) => ({
+    ...detection(line, 'LINE', id),
+    // A filtered line reads as the words that passed, as Rekognition's lines do.
+    DetectedText: words.map((word) => word.text).join(' '),
+  }));
+  let nextId = kept.length;
+  const wordDetections = kept.flatMap(({ words }, lineId) => words.map((word) => ({ ...detection(word, 'WORD', nextId++), ParentId: lineId })));
+  return { TextDetections: [...lineDetections, ...wordDetections], TextModelVersion: TEXT_MODEL_VERSION };
+}
+
+function keepWord(word: TextWord, options: TextOptions): boolean {
+  if (word.confidence < options.minConfidence || word.box.height < options.minBoxHeight || word.box.width < options.minBoxWidth) return false;
+  // Rekognition keeps text at least half inside a region of interest.
+  return options.regions.length === 0 || options.regions.some((region) => overlap(word.box, region) >= 0.5 * word.box.width * word.box.height);
+}
+
+function overlap(a: Box, b: Box): number {
+  const width = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
+  const height = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
+  return Math.max(0, width) * Math.max(0, height);
+}
+
+function detection(item: TextWord, type: 'LINE' | 'WORD', id: number): TextDetection {
+  const { left, top, width, height } = item.box;
+  return {
+    DetectedText: item.text,
+    Type: type,
+    Id: id,
+    Confidence: item.confidence,
+    Geometry: {
+      BoundingBox: { Width: width, Height: height, Left: left, Top: top },
+      Polygon: [
+        { X: left, Y: top },
+        { X: left + width, Y: top },
+        { X: left + width, Y: top + height },
+        { X: left, Y: top + height },
+      ],
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The HTTP edge: Rekognition's AWS JSON 1.1 protocol (POST /, X-Amz-Target:
+ * RekognitionService.<Operation>) onto the service. Errors are sent as the SDK parses them: the
+ * x-amzn-ErrorType header and a {"__type", "Code", "Message"} body. Signatures are not checked.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { RekognitionError, toErrorData } from './core/errors.ts';
+import { MAX_BYTES_IMAGE } from './core/limits.ts';
+import { RekognitionService } from './service.ts';
+
+const TARGET_PREFIX = 'RekognitionService.';
+/** Room for a maximal base64 image (4/3 of 5 MB) and the rest of the request. */
+const MAX_BODY_BYTES = Math.ceil((MAX_BYTES_IMAGE * 4) / 3) + 64 * 1024;
+
+/**
+ * Longer than the SDK's idle sockets live: with Node's default of 5 s, a client reusing a socket
+ * just as the server closes it gets "socket hang up" (as AWS's own endpoints, keep 60 s and more).
+ */
+const KEEP_ALIVE_MS = 65_000;
+
+export function createRekognitionServer(service: RekognitionService): Server {
+  const server = createServer((request, response) => {
+    handle(service, request)
+      .then((body) => send(response, 200, body))
+      .catch((error: unknown) => {
+        const { type, message } = toErrorData(error);
+        const status = error instanceof RekognitionError ? error.status : 500;
+        send(response, status, { __type: type, Code: type, Message: message }, type);
+      });
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  return server;
+}
+
+async function handle(service: RekognitionService, request: IncomingMessage): Promise<unknown> {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+  if (request.method !== 'POST' || !RekognitionService.isOperation(operation)) {
+    request.resume();
+    throw new RekognitionError('UnknownOperationException', `Operation ${target || '(no X-Amz-Target)'} is not supported by the local Rekognition`);
+  }
+  const text = await readBody(request);
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new RekognitionError('SerializationException', 'Request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RekognitionError('SerializationException', 'Request body must be a JSON object');
+  return service.call(operation, body as Record<string, unknown>);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
+  response.end(text);
+}

@@ -1,0 +1,73 @@
+/**
+ * One Rekognition call, protocol aside: parse and check the request, get the image (Bytes, or
+ * S3Object from the configured S3 endpoint), check its size and format, wait for warm models
+ * and run the analysis. Every failure is a RekognitionError named as Rekognition names it.
+ */
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { RekognitionError } from './core/errors.ts';
+import { checkImageSize, imageFormat, MAX_S3_IMAGE } from './core/limits.ts';
+import { type ImageSource, type Operation, OPERATIONS, parseRequest } from './core/requests.ts';
+import type { Analyzer } from './pool.ts';
+
+export interface S3Options {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle?: boolean;
+}
+
+export class RekognitionService {
+  private readonly s3: S3Client | undefined;
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    s3: S3Options | undefined,
+  ) {
+    this.s3 = s3 && new S3Client({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials, forcePathStyle: s3.forcePathStyle ?? true });
+  }
+
+  static isOperation(name: string): name is Operation {
+    return (OPERATIONS as readonly string[]).includes(name);
+  }
+
+  async call(operation: Operation, body: Record<string, unknown>): Promise<unknown> {
+    const request = parseRequest(operation, body);
+    const bytes = await this.imageBytes(request.image);
+    imageFormat(bytes);
+    // During warm-up the request waits in the analyzer's queue (bounded, like any other time).
+    const { image: _, ...analysis } = request;
+    return this.analyzer.run(analysis, bytes);
+  }
+
+  close(): void {
+    this.s3?.destroy();
+  }
+
+  private async imageBytes(image: ImageSource): Promise<Uint8Array> {
+    if ('bytes' in image) {
+      checkImageSize(image.bytes.byteLength, 'Bytes');
+      return image.bytes;
+    }
+    if (!this.s3) throw new RekognitionError('InvalidS3ObjectException', 'S3Object images need an S3 endpoint: start the local service with its s3 option');
+    const { bucket, name, version } = image.s3;
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: name, ...(version ? { VersionId: version } : {}) }));
+      if ((object.ContentLength ?? 0) > MAX_S3_IMAGE) {
+        object.Body?.transformToWebStream().cancel().catch(() => undefined);
+        checkImageSize(object.ContentLength ?? 0, 'S3Object');
+      }
+      const bytes = await object.Body?.transformToByteArray();
+      if (!bytes) throw new Error('empty body');
+      checkImageSize(bytes.byteLength, 'S3Object');
+      return bytes;
+    } catch (error) {
+      if (error instanceof RekognitionError) throw error;
+      // S3's own refusals (no such key or bucket, access denied) are the caller's; S3 being
+      // unreachable is transient, and a 500 lets the SDK retry it.
+      if (error instanceof S3ServiceException && error.$fault === 'client') {
+        throw new RekognitionError('InvalidS3ObjectException', `Unable to get object metadata from S3. Check object key, region and/or access permissions. (${error.name})`);
+      }
+      throw new RekognitionError('InternalServerError', `Could not read the image from S3: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { liteAnalyzer } from './lite.ts';
+import { type Analyzer, WorkerPool } from './pool.ts';
+import { createRekognitionServer } from './server.ts';
+import { RekognitionService, type S3Options } from './service.ts';
+
+/** 'models' runs the offline models in workers; 'lite' answers from image colours only. */
+export type VisionMode = 'models' | 'lite';
+
+/** The environment flag that selects lite mode when no mode option is given. */
+export const VISION_MODE_ENV = 'IMAGEGRAPH_VISION';
+
+export interface LocalRekognitionOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Where Image.S3Object is read from; without it only Image.Bytes works. */
+  s3?: S3Options;
+  /** Inference workers; default one per core. */
+  workers?: number;
+  /** Waiting requests beyond this many are throttled; default 32 per worker. */
+  maxQueue?: number;
+  /** Default: 'lite' when IMAGEGRAPH_VISION=lite, else 'models'. */
+  mode?: VisionMode;
+}
+
+export interface LocalRekognition {
+  url: string;
+  mode: VisionMode;
+  /** Resolves when the models are loaded and warm (at once in lite mode). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Listens at once; requests that arrive while the models warm up wait for them. */
+export async function startLocalRekognition(options: LocalRekognitionOptions = {}): Promise<LocalRekognition> {
+  const host = options.host ?? '127.0.0.1';
+  const mode = options.mode ?? (process.env[VISION_MODE_ENV] === 'lite' ? 'lite' : 'models');
+  const analyzer: Analyzer =
+    mode === 'lite' ? liteAnalyzer() : new WorkerPool({ ...(options.workers ? { workers: options.workers } : {}), ...(options.maxQueue ? { maxQueue: options.maxQueue } : {}) });
+  const service = new RekognitionService(analyzer, options.s3);
+  const server = createRekognitionServer(service);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    mode,
+    ready: analyzer.ready,
+    close: async () => {
+      server.closeAllConnections();
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), analyzer.close()]);
+      service.close();
+    },
+  };
+}
