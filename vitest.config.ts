@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['**/*.test.ts'],
+    include: ['**/*.test.ts', 'client/web/**/*.test.tsx'],
     exclude: ['node_modules/**', 'cdk.out/**', 'dist/**'],
     testTimeout: 60_000,
   },

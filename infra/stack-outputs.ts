@@ -19,6 +19,17 @@ export const OUTPUT_KEYS = {
   alarmTopicArn: 'AlarmTopicArn',
 } as const;
 
+/**
+ * Outputs only the local cloud writes: endpoints that on AWS follow from the region. Clients use
+ * them when present (Cognito, and S3/SQS for the operations CLI).
+ */
+export const LOCAL_OUTPUT_KEYS = {
+  cognitoEndpoint: 'CognitoEndpoint',
+  s3Endpoint: 'S3Endpoint',
+  sqsEndpoint: 'SqsEndpoint',
+  visionEndpoint: 'VisionEndpoint',
+} as const;
+
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
 
 /** Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms. */

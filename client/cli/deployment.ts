@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseStackOutputs, type StackOutputs } from '../../infra/stack-outputs.ts';
+import { clientConfigFromOutputs, outputsRecord, type ClientConfig } from '../src/api/config.ts';
 
 /**
- * Where the CLI finds a deployment: the local cloud's `.imagegraph/outputs.json`, or the file
- * `cdk deploy --outputs-file cdk-outputs.json` wrote (one entry per stack). One format for both.
+ * Where the CLI (and the web app's dev server) find a deployment: the local cloud's
+ * `.imagegraph/outputs.json`, or the file `cdk deploy --outputs-file cdk-outputs.json` wrote (one
+ * entry per stack). One format for both.
  */
 export const DEFAULT_OUTPUTS_FILES = ['.imagegraph/outputs.json', 'cdk-outputs.json'] as const;
 
@@ -11,7 +13,17 @@ export class DeploymentNotFound extends Error {
   override name = 'DeploymentNotFound';
 }
 
+/** The operations commands' view: every stack output. */
 export function loadDeployment(file?: string): StackOutputs {
+  return readOutputs(file, (parsed) => parseStackOutputs(outputsRecord(parsed)));
+}
+
+/** The user commands' and web app's view: what a GraphQL client needs. */
+export function loadClientConfig(file?: string): ClientConfig {
+  return readOutputs(file, clientConfigFromOutputs);
+}
+
+function readOutputs<T>(file: string | undefined, parse: (parsed: unknown) => T): T {
   const path = file ?? DEFAULT_OUTPUTS_FILES.find((candidate) => existsSync(candidate));
   if (!path) {
     throw new DeploymentNotFound(
@@ -26,16 +38,8 @@ export function loadDeployment(file?: string): StackOutputs {
     throw new DeploymentNotFound(`${path}: ${(error as Error).message}`);
   }
   try {
-    return parseStackOutputs(stackEntry(parsed));
+    return parse(parsed);
   } catch (error) {
     throw new DeploymentNotFound(`${path}: ${(error as Error).message}`);
   }
-}
-
-/** A CDK outputs file nests the outputs under the stack name; the local file does not. */
-function stackEntry(parsed: unknown): unknown {
-  if (typeof parsed !== 'object' || parsed === null) return parsed;
-  const values = Object.values(parsed);
-  const nested = values.length === 1 && typeof values[0] === 'object' && values[0] !== null;
-  return nested ? values[0] : parsed;
 }

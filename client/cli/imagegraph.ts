@@ -5,10 +5,11 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, Option } from 'commander';
-import { DEFAULTS, ENV, thumbnailSpecs } from '../../functions/shared/config.ts';
+import { DEFAULTS, thumbnailSpecs } from '../../functions/shared/config.ts';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { ImageIndex, createSearchClient } from '../../functions/process-image/image-index.ts';
-import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
+import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
+import { LOCAL_CREDENTIALS } from '../../local/config.ts';
 import { loadDeployment } from './deployment.ts';
 import { sqsQueue } from './operations/message-queue.ts';
 import { processFiles } from './operations/process-files.ts';
@@ -16,6 +17,12 @@ import { reconcile } from './operations/reconcile.ts';
 import { redrive } from './operations/redrive.ts';
 import { reindex } from './operations/reindex.ts';
 import { terminalProgress } from './progress.ts';
+import { connect } from './user/connect.ts';
+import { eventLine, imageLine } from './user/format.ts';
+import { ask } from './user/prompt.ts';
+import { listImageFiles, uploadFiles } from './user/upload-files.ts';
+import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
+import { ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
 
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
@@ -25,10 +32,19 @@ const program = new Command('imagegraph')
 function deployment() {
   const outputs = loadDeployment(program.opts<{ outputs?: string }>().outputs);
   const region = outputs[OUTPUT_KEYS.region];
-  // Endpoints are unset on AWS; the local cloud sets them (same variables the functions read).
-  const s3 = createS3Client({ bucket: outputs[OUTPUT_KEYS.bucketName], region, s3Endpoint: process.env[ENV.s3Endpoint] || undefined });
-  const sqs = new SQSClient({ region, ...(process.env.SQS_ENDPOINT ? { endpoint: process.env.SQS_ENDPOINT } : {}) });
+  // The local cloud's outputs carry its endpoints and it accepts only its own key pair; on AWS the
+  // endpoints follow from the region and credentials come from the usual chain.
+  const local = localEndpoints(outputs);
+  const credentials = local.s3Endpoint || local.sqsEndpoint ? LOCAL_CREDENTIALS : undefined;
+  const s3 = createS3Client({ bucket: outputs[OUTPUT_KEYS.bucketName], region, s3Endpoint: local.s3Endpoint }, credentials);
+  const sqs = new SQSClient({ region, ...(local.sqsEndpoint ? { endpoint: local.sqsEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   return { outputs, region, s3, sqs, bucket: outputs[OUTPUT_KEYS.bucketName] };
+}
+
+function localEndpoints(outputs: object): { s3Endpoint: string | undefined; sqsEndpoint: string | undefined } {
+  const record = outputs as Record<string, unknown>;
+  const value = (key: string) => (typeof record[key] === 'string' ? record[key] : undefined);
+  return { s3Endpoint: value(LOCAL_OUTPUT_KEYS.s3Endpoint), sqsEndpoint: value(LOCAL_OUTPUT_KEYS.sqsEndpoint) };
 }
 
 function print(json: boolean, value: unknown, lines: string[]): void {
@@ -110,6 +126,165 @@ program
     );
     print(Boolean(options.json), summary, [`${summary.moved} messages moved back to the processing queue`]);
   });
+
+// User commands: they act as a signed-in user through the GraphQL API, as the web app does.
+
+function api() {
+  return connect(program.opts<{ outputs?: string }>().outputs, () => console.error('imagegraph: connection lost, resubscribing'));
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+program
+  .command('signup')
+  .description('Create an account; Cognito sends a confirmation code to the email address.')
+  .option('--email <email>', 'your email address (asked when omitted)')
+  .addHelpText('after', '\nThe password is read from $IMAGEGRAPH_PASSWORD, or asked without echo.')
+  .action(async (options: { email?: string }) => {
+    const { session } = api();
+    const email = options.email ?? (await ask('Email: '));
+    const password = process.env.IMAGEGRAPH_PASSWORD ?? (await ask('Password: ', { secret: true }));
+    const { confirmed } = await session.signUp(email, password);
+    console.log(confirmed ? 'Account created and confirmed: run `imagegraph login`.' : `Account created: run \`imagegraph confirm --email ${email}\` with the code sent to you.`);
+  });
+
+program
+  .command('confirm')
+  .description('Confirm a new account with the code from the confirmation email.')
+  .option('--email <email>', 'your email address (asked when omitted)')
+  .option('--code <code>', 'the confirmation code (asked when omitted)')
+  .option('--resend', 'send a new code instead')
+  .action(async (options: { email?: string; code?: string; resend?: boolean }) => {
+    const { session } = api();
+    const email = options.email ?? (await ask('Email: '));
+    if (options.resend) {
+      await session.resendCode(email);
+      console.log('A new code is on its way.');
+      return;
+    }
+    await session.confirmSignUp(email, options.code ?? (await ask('Code: ')));
+    console.log('Account confirmed: run `imagegraph login`.');
+  });
+
+program
+  .command('login')
+  .description('Sign in; the tokens are kept in .imagegraph/session.json (readable only by you) and refreshed as needed.')
+  .option('--email <email>', 'your email address (asked when omitted)')
+  .addHelpText('after', '\nThe password is read from $IMAGEGRAPH_PASSWORD, or asked without echo.')
+  .action(async (options: { email?: string }) => {
+    const { session } = api();
+    const email = options.email ?? (await ask('Email: '));
+    const password = process.env.IMAGEGRAPH_PASSWORD ?? (await ask('Password: ', { secret: true }));
+    const tokens = await session.signIn(email, password);
+    console.log(`Signed in as ${tokens.email || email}.`);
+  });
+
+program
+  .command('logout')
+  .description('Sign out: revokes the refresh token and forgets the stored tokens.')
+  .action(async () => {
+    await api().session.signOut();
+    console.log('Signed out.');
+  });
+
+program
+  .command('upload')
+  .description('Upload images; directories are walked recursively. Files whose contents you already have (same sha256) are skipped.')
+  .argument('<paths...>', 'image files and directories')
+  .option('-c, --concurrency <n>', 'uploads at a time', (value) => Number.parseInt(value, 10), 4)
+  .option('--json', 'print one result per file as JSON')
+  .action(async (paths: string[], options: { concurrency: number; json?: boolean }) => {
+    const { session, client } = api();
+    await session.idToken(); // fails early when signed out, and refreshes
+    const sub = session.current?.sub ?? '';
+    const files = await listImageFiles(paths);
+    if (files.length === 0) throw new Error(`no image files in ${paths.join(', ')}`);
+    const uploaded = await UploadedImages.load(client, fileUploadRecord(sub));
+    const outcomes = await uploadFiles({ client, files, uploaded, concurrency: options.concurrency, progress: terminalProgress() });
+    const count = (status: string) => outcomes.filter((outcome) => outcome.status === status).length;
+    print(Boolean(options.json), outcomes, [
+      ...outcomes
+        .filter((outcome) => outcome.status !== 'uploaded')
+        .map((outcome) => `  ${outcome.status} ${outcome.path}${outcome.reason ? `: ${outcome.reason}` : ''}`),
+      `${count('uploaded')} uploaded, ${count('skipped')} skipped (already uploaded), ${count('failed')} failed` +
+        (count('uploaded') > 0 ? '. Processing has started: `imagegraph watch` shows it finish.' : ''),
+    ]);
+    if (count('failed') > 0) process.exitCode = 1;
+  });
+
+program
+  .command('search')
+  .description('Search your images by what is in them, their text, file name and camera.')
+  .argument('[query]', 'words to look for (omit to list everything matching the filters)')
+  .option('-l, --label <label>', 'only images with this label (repeatable: all must match)', collect)
+  .option('--since <date>', 'only images taken on or after this date (YYYY-MM-DD or ISO 8601)')
+  .option('--camera <model>', 'only images from this camera model')
+  .option('--sort <order>', 'RELEVANCE, NEWEST, OLDEST or TAKEN')
+  .option('-n, --first <n>', 'how many results (1-100)', (value) => Number.parseInt(value, 10), 24)
+  .option('--json', 'print the results as JSON')
+  .action(async (query: string | undefined, options: { label?: string[]; since?: string; camera?: string; sort?: string; first: number; json?: boolean }) => {
+    const filter: ImageFilter = {
+      ...(options.label ? { labels: options.label } : {}),
+      ...(options.since ? { takenAfter: isoInstant(options.since) } : {}),
+      ...(options.camera ? { camera: options.camera } : {}),
+    };
+    const sort = options.sort?.toUpperCase();
+    if (sort && !['RELEVANCE', 'NEWEST', 'OLDEST', 'TAKEN'].includes(sort)) throw new Error(`--sort must be RELEVANCE, NEWEST, OLDEST or TAKEN, not ${options.sort}`);
+    const { client } = api();
+    const { data } = await client.query({
+      query: SearchImagesDocument,
+      variables: { query: query ?? null, filter, first: options.first, ...(sort ? { sort: sort as 'NEWEST' } : {}) },
+      fetchPolicy: 'no-cache',
+    });
+    if (!data) throw new Error('searchImages returned no data');
+    const { items, totalCount } = data.searchImages;
+    print(Boolean(options.json), data.searchImages, [...items.map(imageLine), `${items.length} of ${totalCount} images`]);
+  });
+
+program
+  .command('watch')
+  .description('Stream processing outcomes of your images as they happen (Ctrl-C to stop).')
+  .option('--image <id>', 'only this image')
+  .option('--json', 'print each event as one JSON line')
+  .action(async (options: { image?: string; json?: boolean }) => {
+    const { client } = api();
+    await new Promise<void>((resolve, reject) => {
+      const subscription = client.subscribe({ query: OnImageProcessedDocument, variables: { imageId: options.image ?? null } }).subscribe({
+        next: ({ data, error }) => {
+          if (error) return reject(new Error(error.message));
+          const event = data?.onImageProcessed;
+          if (event) console.log(options.json ? JSON.stringify(event) : eventLine(event));
+        },
+        error: reject,
+        complete: resolve,
+      });
+      process.once('SIGINT', () => {
+        subscription.unsubscribe();
+        resolve();
+      });
+      console.error('Watching for processing outcomes (Ctrl-C to stop)...');
+    });
+    process.exit(process.exitCode ?? 0);
+  });
+
+program
+  .command('stats')
+  .description('How many of your images are processing, processed and failed.')
+  .option('--json', 'print the counts as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { client } = api();
+    const { data } = await client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
+    if (!data) throw new Error('imageStats returned no data');
+    const { total, processing, processed, failed } = data.imageStats;
+    print(Boolean(options.json), data.imageStats, [`${total} images: ${processed} processed, ${processing} processing, ${failed} failed`]);
+  });
+
+/** A date or instant as AWSDateTime; a bare date is its start in UTC. */
+function isoInstant(value: string): string {
+  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(instant.getTime())) throw new Error(`--since: not a date: ${value}`);
+  return instant.toISOString();
+}
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`imagegraph: ${(error as Error).message}`);

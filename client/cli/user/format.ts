@@ -1,0 +1,25 @@
+import type { OnImageProcessedSubscription, SearchImagesQuery } from '../../src/generated/graphql.ts';
+
+type Image = SearchImagesQuery['searchImages']['items'][number];
+type ImageEvent = NonNullable<OnImageProcessedSubscription['onImageProcessed']>;
+
+/** One search result on one line: id, status, name, date, top labels. */
+export function imageLine(image: Image): string {
+  const labels = image.labels
+    .slice(0, 5)
+    .map((label) => `${label.name} ${Math.round(label.confidence)}%`)
+    .join(', ');
+  const date = (image.takenAt ?? image.uploadedAt).slice(0, 10);
+  const failure = image.failureReason ? ` (${image.failureReason})` : '';
+  return `${image.id}  ${image.status.padEnd(10)} ${date}  ${image.fileName}${failure}${labels ? `  [${labels}]` : ''}`;
+}
+
+export function eventLine(event: ImageEvent, at = new Date()): string {
+  const detail =
+    event.status === 'FAILED'
+      ? `: ${event.reason ?? 'no reason given'}`
+      : event.image
+        ? `: ${event.image.fileName}${event.image.labels.length ? ` [${event.image.labels.slice(0, 5).map((l) => l.name).join(', ')}]` : ''}`
+        : '';
+  return `${at.toISOString()}  ${event.status.padEnd(10)} ${event.imageId}${detail}`;
+}

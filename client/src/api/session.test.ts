@@ -1,0 +1,124 @@
+import {
+  CognitoIdentityProviderServiceException,
+  InitiateAuthCommand,
+  type RevokeTokenCommand,
+  type SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { describe, expect, it, vi } from 'vitest';
+import type { ClientConfig } from './config.ts';
+import { AuthError, CognitoSession, memoryTokenStore, REFRESH_MARGIN_MS, type SessionTokens } from './session.ts';
+
+const config: ClientConfig = {
+  graphqlUrl: 'http://127.0.0.1:1/graphql',
+  realtimeUrl: 'ws://127.0.0.1:1/graphql/realtime',
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_TEST',
+  userPoolClientId: 'client-1',
+};
+
+const jwt = (claims: Record<string, unknown>) =>
+  `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+
+function cognitoError(name: string, message: string) {
+  return new CognitoIdentityProviderServiceException({ name, message, $fault: 'client', $metadata: {} });
+}
+
+function session(send: (command: unknown) => Promise<unknown>, now = () => 1_000_000_000_000, tokens: SessionTokens | null = null) {
+  const store = memoryTokenStore(tokens);
+  const cognito = { send: vi.fn(send) };
+  return { session: new CognitoSession({ config, store, cognito, now }), cognito, store };
+}
+
+const T0 = 1_000_000_000_000;
+const signedIn = (expiresAt: number): SessionTokens => ({
+  idToken: 'old-id',
+  accessToken: 'old-access',
+  refreshToken: 'refresh-1',
+  expiresAt,
+  sub: 'user-1',
+  email: 'ada@example.com',
+});
+
+describe('CognitoSession', () => {
+  it('signs in with USER_PASSWORD_AUTH and keeps the tokens with their expiry and subject', async () => {
+    const idToken = jwt({ sub: 'user-1', email: 'ada@example.com', exp: T0 / 1000 + 3600 });
+    const { session: s, cognito } = session(() =>
+      Promise.resolve({ AuthenticationResult: { IdToken: idToken, AccessToken: 'a', RefreshToken: 'r' } }),
+    );
+    const listener = vi.fn();
+    s.onChange(listener);
+    const tokens = await s.signIn('ada@example.com', 'Secret-password-1');
+    expect(tokens).toMatchObject({ sub: 'user-1', email: 'ada@example.com', expiresAt: T0 + 3_600_000, refreshToken: 'r' });
+    const command = cognito.send.mock.calls[0]![0] as InitiateAuthCommand;
+    expect(command).toBeInstanceOf(InitiateAuthCommand);
+    expect(command.input).toMatchObject({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'client-1', AuthParameters: { USERNAME: 'ada@example.com' } });
+    expect(listener).toHaveBeenCalledWith(tokens);
+    expect(await s.idToken()).toBe(idToken);
+  });
+
+  it('refreshes the ID token once, for concurrent callers, when it is about to expire', async () => {
+    const fresh = jwt({ sub: 'user-1', email: 'ada@example.com', exp: T0 / 1000 + 3600 });
+    const { session: s, cognito, store } = session(
+      () => Promise.resolve({ AuthenticationResult: { IdToken: fresh, AccessToken: 'a2' } }),
+      () => T0,
+      signedIn(T0 + REFRESH_MARGIN_MS - 1),
+    );
+    const [first, second] = await Promise.all([s.idToken(), s.idToken()]);
+    expect([first, second]).toEqual([fresh, fresh]);
+    expect(cognito.send).toHaveBeenCalledTimes(1);
+    expect((cognito.send.mock.calls[0]![0] as InitiateAuthCommand).input).toMatchObject({
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: 'refresh-1' },
+    });
+    // Cognito does not rotate the refresh token here: the old one is kept.
+    expect(store.load()?.refreshToken).toBe('refresh-1');
+  });
+
+  it('uses the stored token without calling Cognito while it is fresh', async () => {
+    const { session: s, cognito } = session(() => Promise.reject(new Error('unexpected')), () => T0, signedIn(T0 + REFRESH_MARGIN_MS + 1));
+    expect(await s.idToken()).toBe('old-id');
+    expect(cognito.send).not.toHaveBeenCalled();
+  });
+
+  it('ends the session when the refresh token is refused', async () => {
+    const { session: s, store } = session(
+      () => Promise.reject(cognitoError('NotAuthorizedException', 'Refresh Token has been revoked')),
+      () => T0,
+      signedIn(T0),
+    );
+    await expect(s.idToken()).rejects.toMatchObject({ code: 'SessionExpired', message: 'Your session has expired. Sign in again.' });
+    expect(store.load()).toBeNull();
+  });
+
+  it('says what to do for Cognito errors and names network failures', async () => {
+    const { session: s } = session(() => Promise.reject(cognitoError('UsernameExistsException', 'User already exists')));
+    await expect(s.signUp('ada@example.com', 'Secret-password-1')).rejects.toEqual(
+      new AuthError('UsernameExistsException', 'An account with this email already exists. Sign in instead.'),
+    );
+    const offline = session(() => Promise.reject(new TypeError('fetch failed'))).session;
+    await expect(offline.signIn('ada@example.com', 'x')).rejects.toMatchObject({
+      code: 'NetworkError',
+      message: 'Could not reach the sign-in service: fetch failed',
+    });
+    await expect(offline.idToken()).rejects.toMatchObject({ code: 'NotSignedIn' });
+  });
+
+  it('words a refused password at sign-in as a wrong password', async () => {
+    const { session: s } = session(() => Promise.reject(cognitoError('InvalidPasswordException', 'Invalid password')));
+    await expect(s.signIn('ada@example.com', 'nope')).rejects.toEqual(new AuthError('NotAuthorizedException', 'Incorrect email or password.'));
+  });
+
+  it('signs up with the email as user name and attribute', async () => {
+    const { session: s, cognito } = session(() => Promise.resolve({ UserConfirmed: false, UserSub: 'user-1' }));
+    expect(await s.signUp('ada@example.com', 'Secret-password-1')).toEqual({ confirmed: false });
+    const command = cognito.send.mock.calls[0]![0] as SignUpCommand;
+    expect(command.input).toMatchObject({ Username: 'ada@example.com', UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }] });
+  });
+
+  it('signs out locally even when revoking the refresh token fails', async () => {
+    const { session: s, cognito, store } = session(() => Promise.reject(new TypeError('fetch failed')), () => T0, signedIn(T0 + 3_600_000));
+    await s.signOut();
+    expect(store.load()).toBeNull();
+    expect((cognito.send.mock.calls[0]![0] as RevokeTokenCommand).input).toEqual({ ClientId: 'client-1', Token: 'refresh-1' });
+  });
+});

@@ -1,0 +1,244 @@
+import {
+  CognitoIdentityProviderClient,
+  CognitoIdentityProviderServiceException,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
+  type AuthenticationResultType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { ClientConfig } from './config.ts';
+
+/** A signed-in user's tokens; `expiresAt` (epoch ms) is the ID token's expiry. */
+export interface SessionTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  sub: string;
+  email: string;
+}
+
+/** Where tokens live between runs: localStorage in the browser, a 0600 file for the CLI. */
+export interface TokenStore {
+  load(): SessionTokens | null;
+  save(tokens: SessionTokens | null): void;
+}
+
+export function memoryTokenStore(initial: SessionTokens | null = null): TokenStore {
+  let tokens = initial;
+  return { load: () => tokens, save: (next) => void (tokens = next) };
+}
+
+/** A failure the user can act on, with Cognito's exception name as `code`. */
+export class AuthError extends Error {
+  override name = 'AuthError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Refresh this long before the ID token expires, so no request goes out with a stale one. */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+// Cognito's messages are terse ("Incorrect username or password."); these say what to do next.
+const MESSAGES: Record<string, string> = {
+  UsernameExistsException: 'An account with this email already exists. Sign in instead.',
+  InvalidPasswordException:
+    'The password does not meet the rules: at least 12 characters with upper and lower case letters, a digit and a symbol.',
+  InvalidParameterException: 'Check the email address and password.',
+  CodeMismatchException: 'That confirmation code is not right. Check the email and try again.',
+  ExpiredCodeException: 'That confirmation code has expired. Ask for a new one.',
+  NotAuthorizedException: 'Incorrect email or password.',
+  UserNotConfirmedException: 'This account is not confirmed yet. Enter the code from the confirmation email.',
+  UserNotFoundException: 'Incorrect email or password.',
+  PasswordResetRequiredException: 'A password reset is required for this account.',
+  TooManyRequestsException: 'Too many attempts. Wait a minute and try again.',
+  LimitExceededException: 'Too many attempts. Wait a minute and try again.',
+  TooManyFailedAttemptsException: 'Too many failed attempts. Wait a few minutes and try again.',
+};
+
+export function authError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof CognitoIdentityProviderServiceException) {
+    return new AuthError(error.name, MESSAGES[error.name] ?? error.message);
+  }
+  const cause = error as Error;
+  return new AuthError('NetworkError', `Could not reach the sign-in service: ${cause.message}`);
+}
+
+export interface SessionOptions {
+  config: ClientConfig;
+  store: TokenStore;
+  /** For tests; defaults to a real client pointed at the deployment's Cognito. */
+  cognito?: Pick<CognitoIdentityProviderClient, 'send'>;
+  now?: () => number;
+}
+
+/**
+ * A Cognito user pool session: sign up, confirm, sign in with USER_PASSWORD_AUTH, an ID token
+ * refreshed with REFRESH_TOKEN_AUTH before it expires, sign out. Every failure is an AuthError.
+ */
+export class CognitoSession {
+  private readonly cognito: Pick<CognitoIdentityProviderClient, 'send'>;
+  private readonly clientId: string;
+  private readonly store: TokenStore;
+  private readonly now: () => number;
+  private refreshing: Promise<SessionTokens> | null = null;
+  private readonly listeners = new Set<(tokens: SessionTokens | null) => void>();
+
+  constructor({ config, store, cognito, now = Date.now }: SessionOptions) {
+    this.cognito = cognito ?? createCognitoClient(config);
+    this.clientId = config.userPoolClientId;
+    this.store = store;
+    this.now = now;
+  }
+
+  /** The stored session, possibly expired (it is refreshed on use). */
+  get current(): SessionTokens | null {
+    return this.store.load();
+  }
+
+  /** Calls `listener` on sign-in, refresh and sign-out; returns the unsubscribe function. */
+  onChange(listener: (tokens: SessionTokens | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async signUp(email: string, password: string): Promise<{ confirmed: boolean }> {
+    const result = await this.call(() =>
+      this.cognito.send(new SignUpCommand({ ClientId: this.clientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] })),
+    );
+    return { confirmed: Boolean(result.UserConfirmed) };
+  }
+
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    await this.call(() => this.cognito.send(new ConfirmSignUpCommand({ ClientId: this.clientId, Username: email, ConfirmationCode: code.trim() })));
+  }
+
+  async resendCode(email: string): Promise<void> {
+    await this.call(() => this.cognito.send(new ResendConfirmationCodeCommand({ ClientId: this.clientId, Username: email })));
+  }
+
+  async signIn(email: string, password: string): Promise<SessionTokens> {
+    const result = await this.call(
+      () =>
+        this.cognito.send(
+          new InitiateAuthCommand({
+            ClientId: this.clientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: email, PASSWORD: password },
+          }),
+        ),
+      // Signing in judges no password rules: a refused password is a wrong one (cognito-local
+      // answers a wrong password with InvalidPasswordException where AWS says NotAuthorized).
+      { InvalidPasswordException: 'NotAuthorizedException' },
+    );
+    if (result.ChallengeName) {
+      throw new AuthError(result.ChallengeName, `Sign-in needs a step this app does not support yet (${result.ChallengeName}).`);
+    }
+    return this.save(tokensFrom(result.AuthenticationResult, undefined));
+  }
+
+  /** A valid ID token, refreshed first when it expires within REFRESH_MARGIN_MS. */
+  async idToken(): Promise<string> {
+    const tokens = this.store.load();
+    if (!tokens) throw new AuthError('NotSignedIn', 'Not signed in. Sign in first.');
+    if (tokens.expiresAt - this.now() > REFRESH_MARGIN_MS) return tokens.idToken;
+    return (await this.refresh()).idToken;
+  }
+
+  /** Trades the refresh token for new ID and access tokens; concurrent callers share one call. */
+  refresh(): Promise<SessionTokens> {
+    this.refreshing ??= this.refreshOnce().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /** Revokes the refresh token (best effort: the local session ends either way). */
+  async signOut(): Promise<void> {
+    const tokens = this.store.load();
+    this.save(null);
+    if (!tokens) return;
+    await this.cognito.send(new RevokeTokenCommand({ ClientId: this.clientId, Token: tokens.refreshToken })).catch(() => undefined);
+  }
+
+  private async refreshOnce(): Promise<SessionTokens> {
+    const tokens = this.store.load();
+    if (!tokens) throw new AuthError('NotSignedIn', 'Not signed in. Sign in first.');
+    try {
+      const result = await this.call(() =>
+        this.cognito.send(
+          new InitiateAuthCommand({
+            ClientId: this.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
+          }),
+        ),
+      );
+      return this.save(tokensFrom(result.AuthenticationResult, tokens.refreshToken));
+    } catch (error) {
+      // A revoked or expired refresh token cannot recover: end the session so the UI asks again.
+      if (error instanceof AuthError && error.code === 'NotAuthorizedException') {
+        this.save(null);
+        throw new AuthError('SessionExpired', 'Your session has expired. Sign in again.');
+      }
+      throw error;
+    }
+  }
+
+  private save(tokens: SessionTokens | null): SessionTokens {
+    this.store.save(tokens);
+    for (const listener of this.listeners) listener(tokens);
+    return tokens as SessionTokens;
+  }
+
+  /** Runs a Cognito call, turning failures into AuthErrors; `as` renames exceptions first. */
+  private async call<Output>(send: () => Promise<Output>, as: Record<string, string> = {}): Promise<Output> {
+    try {
+      return await send();
+    } catch (error) {
+      const failure = authError(error);
+      const renamed = as[failure.code];
+      throw renamed ? new AuthError(renamed, MESSAGES[renamed] ?? failure.message) : failure;
+    }
+  }
+}
+
+export function createCognitoClient(config: ClientConfig): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    region: config.region,
+    // The user pool calls used here are unsigned (the SDK's noAuth scheme): no AWS credentials.
+    ...(config.cognitoEndpoint ? { endpoint: config.cognitoEndpoint } : {}),
+  });
+}
+
+function tokensFrom(result: AuthenticationResultType | undefined, previousRefreshToken: string | undefined): SessionTokens {
+  const refreshToken = result?.RefreshToken ?? previousRefreshToken;
+  if (!result?.IdToken || !result.AccessToken || !refreshToken) {
+    throw new AuthError('InvalidResponse', 'The sign-in service answered without tokens.');
+  }
+  const claims = jwtClaims(result.IdToken);
+  return {
+    idToken: result.IdToken,
+    accessToken: result.AccessToken,
+    refreshToken,
+    expiresAt: Number(claims.exp) * 1000,
+    sub: String(claims.sub),
+    email: typeof claims.email === 'string' ? claims.email : '',
+  };
+}
+
+/** The payload of a JWT, unverified: the client only reads its own token's expiry and subject. */
+export function jwtClaims(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (!payload) throw new AuthError('InvalidResponse', 'The sign-in service returned a malformed token.');
+  const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+  const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
+  return JSON.parse(json) as Record<string, unknown>;
+}

@@ -1,0 +1,79 @@
+// @vitest-environment happy-dom
+import { cleanup, screen } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderWithApi, type Answer } from '../testing/render.tsx';
+import { ImageDetail } from './ImageDetail.tsx';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const bbox = (left: number) => ({ __typename: 'BoundingBox', left, top: 0.2, width: 0.3, height: 0.4 });
+
+const image = {
+  __typename: 'Image',
+  id: 'img-1',
+  fileName: 'dog.jpg',
+  contentType: 'image/jpeg',
+  bytes: 2 * 1024 ** 2,
+  width: 4000,
+  height: 3000,
+  format: 'JPEG',
+  orientation: 1,
+  takenAt: null,
+  uploadedAt: '2026-01-01T00:00:00Z',
+  camera: { __typename: 'Camera', make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 16, aperture: 2.8, exposureTime: 0.004, iso: 200 },
+  location: { __typename: 'GeoPoint', lat: 45.76, lon: 4.84, altitude: null },
+  labels: [
+    { __typename: 'Label', name: 'Dog', confidence: 97.52, parents: ['Animal'], categories: [], instances: [{ __typename: 'LabelInstance', confidence: 97, boundingBox: bbox(0.1) }] },
+    { __typename: 'Label', name: 'Grass', confidence: 81, parents: [], categories: [], instances: [] },
+  ],
+  detectedText: ['GOOD BOY'],
+  faces: { __typename: 'Faces', count: 1, details: [{ __typename: 'Face', confidence: 99, boundingBox: bbox(0.6), emotions: [] }] },
+  moderationLabels: [],
+  dominantColors: [],
+  sha256: 'ab',
+  perceptualHash: '00',
+  duplicateOf: 'img-0',
+  thumbnails: [{ __typename: 'Thumbnail', size: 1280, width: 1280, height: 960, format: 'WEBP', square: false, url: 'http://s3.test/1280.webp' }],
+  originalUrl: 'http://s3.test/original.jpg',
+  status: 'PROCESSED',
+  failureReason: null,
+};
+
+const answer: Answer = (name) => (name === 'Image' ? { image } : name === 'DeleteImage' ? { deleteImage: 'img-1' } : { searchImages: null });
+
+describe('ImageDetail', () => {
+  it('draws a box per object and face, and lists labels, text, EXIF, place and duplicate', async () => {
+    const { container } = renderWithApi(<ImageDetail id="img-1" />, { answer });
+    expect(await screen.findByRole('heading', { name: 'dog.jpg' })).toBeTruthy();
+    expect(screen.getByRole('img', { name: '2 detected objects and faces' })).toBeTruthy();
+    expect([...container.querySelectorAll('rect')].map((rect) => [rect.getAttribute('class'), rect.textContent])).toEqual([
+      ['object', 'Dog 97%'],
+      ['face', 'Face 99%'],
+    ]);
+    expect(screen.getByText('97.5%')).toBeTruthy();
+    expect(screen.getByText('GOOD BOY')).toBeTruthy();
+    expect(screen.getByRole('row', { name: 'Exposure 1/250 s' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: /Show the place on a map/ }).getAttribute('href')).toContain('mlat=45.76');
+    expect(screen.getByRole('link', { name: 'an earlier upload' }).getAttribute('href')).toBe('#/image/img-0');
+    await userEvent.click(screen.getByLabelText(/Show boxes/));
+    expect(container.querySelectorAll('rect')).toHaveLength(0);
+  });
+
+  it('deletes after confirmation', async () => {
+    const confirm = vi.fn(() => true);
+    vi.stubGlobal('confirm', confirm);
+    const { operations } = renderWithApi(<ImageDetail id="img-1" />, { answer });
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    await vi.waitFor(() => expect(operations.find((operation) => operation.name === 'DeleteImage')?.variables).toEqual({ id: 'img-1' }));
+    expect(confirm).toHaveBeenCalledWith('Delete dog.jpg? This cannot be undone.');
+  });
+
+  it('says so when the image does not exist', async () => {
+    renderWithApi(<ImageDetail id="nope" />, { answer: () => ({ image: null }) });
+    expect((await screen.findByRole('alert')).textContent).toBe('This image does not exist or was deleted.');
+  });
+});

@@ -1,0 +1,60 @@
+// @vitest-environment happy-dom
+import { cleanup, screen } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderWithApi, type Answer } from '../testing/render.tsx';
+import { SearchPage } from './SearchPage.tsx';
+
+afterEach(cleanup);
+
+const item = (n: number) => ({
+  __typename: 'Image',
+  id: `img-${n}`,
+  fileName: `photo-${n}.jpg`,
+  width: 10,
+  height: 10,
+  format: 'JPEG',
+  takenAt: null,
+  uploadedAt: '2026-01-01T00:00:00Z',
+  status: 'PROCESSED',
+  failureReason: null,
+  labels: [{ __typename: 'Label', name: 'Dog', confidence: 90 }],
+  thumbnails: [{ __typename: 'Thumbnail', size: 160, width: 160, height: 160, format: 'WEBP', square: true, url: `http://s3.test/${n}.webp` }],
+});
+
+const facet = (value: string, count: number) => ({ __typename: 'FacetCount', value, count });
+
+// Two pages of results; the second page follows cursor "c1".
+const answer: Answer = (_name, variables) => ({
+  searchImages: {
+    __typename: 'ImageConnection',
+    items: variables.after === 'c1' ? [item(3)] : [item(1), item(2)],
+    totalCount: 3,
+    pageInfo: { __typename: 'PageInfo', hasNextPage: variables.after !== 'c1', endCursor: variables.after === 'c1' ? 'c2' : 'c1' },
+    facets: { __typename: 'ImageFacets', labels: [facet('Dog', 3), facet('Beach', 1)], formats: [], cameras: [facet('NEX-3N', 2)], years: [] },
+  },
+});
+
+describe('SearchPage', () => {
+  it('shows the count and results, suggests labels, and pages on by cursor', async () => {
+    const { operations } = renderWithApi(<SearchPage />, { answer });
+    expect(await screen.findByText('3 photos')).toBeTruthy();
+    expect(screen.getAllByTestId('result')).toHaveLength(2);
+    expect(screen.getByRole('img', { name: 'photo-1.jpg: Dog' }).getAttribute('src')).toBe('http://s3.test/1.webp');
+    expect([...document.querySelectorAll('#label-suggestions option')].map((option) => option.getAttribute('value'))).toEqual(['Dog', 'Beach']);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show more (2 of 3)' }));
+    await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));
+    expect(operations.at(-1)?.variables).toMatchObject({ after: 'c1' });
+    expect(screen.queryByRole('button', { name: /Show more/ })).toBeNull();
+  });
+
+  it('filters by a label facet and by camera', async () => {
+    const { operations } = renderWithApi(<SearchPage />, { answer });
+    await userEvent.click(await screen.findByRole('button', { name: 'Beach 1' }));
+    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'] } }));
+    expect(screen.getByRole('button', { name: 'Beach 1' }).getAttribute('aria-pressed')).toBe('true');
+    await userEvent.selectOptions(screen.getByLabelText('Camera'), 'NEX-3N');
+    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'], camera: 'NEX-3N' } }));
+  });
+});

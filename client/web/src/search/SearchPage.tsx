@@ -1,0 +1,108 @@
+import { useQuery } from '@apollo/client/react';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { SearchImagesDocument } from '../../../src/generated/graphql.ts';
+import { thumbnailUrl } from '../upload/use-uploads.ts';
+import { imageHref } from '../use-hash-route.ts';
+import { Filters } from './Filters.tsx';
+import { EMPTY_FORM, searchVariables, toggleLabel, type SearchForm } from './search-state.ts';
+
+/** Search box, filters and an infinitely scrolling result grid. */
+export function SearchPage() {
+  const [form, setForm] = useState<SearchForm>(EMPTY_FORM);
+  const deferred = useDeferredValue(form);
+  const variables = searchVariables(deferred);
+  const { data, error, loading, fetchMore } = useQuery(SearchImagesDocument, { variables, notifyOnNetworkStatusChange: true });
+  const result = data?.searchImages;
+  const sentinel = useRef<HTMLDivElement>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  const loadMore = () => {
+    if (!result?.pageInfo.hasNextPage || loadingMore) return;
+    setLoadingMore(true);
+    void fetchMore({
+      variables: { after: result.pageInfo.endCursor },
+      updateQuery: (previous, { fetchMoreResult }) => ({
+        searchImages: { ...fetchMoreResult.searchImages, items: [...previous.searchImages.items, ...fetchMoreResult.searchImages.items] },
+      }),
+    }).finally(() => setLoadingMore(false));
+  };
+
+  // Infinite scroll: the next page loads when the end of the grid comes into view.
+  useEffect(() => {
+    const target = sentinel.current;
+    if (!target || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) loadMore();
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  });
+
+  const labelFacets = result?.facets.labels ?? [];
+  return (
+    <section className="card search" aria-labelledby="search-title">
+      <h2 id="search-title">Your photos</h2>
+      <form role="search" onSubmit={(event) => event.preventDefault()}>
+        <label className="search-box">
+          <span className="visually-hidden">Search photos</span>
+          <input
+            type="search"
+            placeholder="Search: dog, beach 2019, text in photos…"
+            list="label-suggestions"
+            value={form.query}
+            onChange={(event) => setForm({ ...form, query: event.target.value })}
+          />
+        </label>
+        <datalist id="label-suggestions">
+          {labelFacets.map((facet) => (
+            <option key={facet.value} value={facet.value} />
+          ))}
+        </datalist>
+        <Filters form={form} onChange={setForm} facets={result?.facets} />
+      </form>
+      {labelFacets.length > 0 && (
+        <div className="facets" role="group" aria-label="Filter by label">
+          {labelFacets.slice(0, 12).map((facet) => (
+            <button
+              type="button"
+              key={facet.value}
+              className={`chip${form.labels.includes(facet.value) ? ' selected' : ''}`}
+              aria-pressed={form.labels.includes(facet.value)}
+              onClick={() => setForm(toggleLabel(form, facet.value))}
+            >
+              {facet.value} <span className="count">{facet.count}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          Search failed: {error.message}
+        </p>
+      )}
+      <p role="status" aria-live="polite" className="summary">
+        {result ? `${result.totalCount} ${result.totalCount === 1 ? 'photo' : 'photos'}` : loading ? 'Searching…' : ''}
+      </p>
+      <ul className="grid">
+        {result?.items.map((image) => {
+          const url = thumbnailUrl(image.thumbnails);
+          const labels = image.labels.slice(0, 3).map((label) => label.name);
+          return (
+            <li key={image.id} data-testid="result">
+              <a href={imageHref(image.id)} className="tile">
+                {url ? <img src={url} alt={labels.length ? `${image.fileName}: ${labels.join(', ')}` : image.fileName} loading="lazy" /> : <span className="placeholder">{image.status === 'FAILED' ? 'Failed' : 'Processing…'}</span>}
+                <span className="caption">{image.fileName}</span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      <div ref={sentinel} />
+      {result?.pageInfo.hasNextPage && (
+        <button type="button" onClick={loadMore} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : `Show more (${result.items.length} of ${result.totalCount})`}
+        </button>
+      )}
+    </section>
+  );
+}

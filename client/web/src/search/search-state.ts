@@ -1,0 +1,68 @@
+import type { ImageFilter, ImageSort, SearchImagesQueryVariables } from '../../../src/generated/graphql.ts';
+
+/** The search form as the user filled it in; strings as the inputs hold them. */
+export interface SearchForm {
+  query: string;
+  labels: string[];
+  takenFrom: string;
+  takenTo: string;
+  camera: string;
+  faces: '' | 'with' | 'without';
+  nearLat: string;
+  nearLon: string;
+  nearKm: string;
+  sort: '' | ImageSort;
+}
+
+export const EMPTY_FORM: SearchForm = {
+  query: '',
+  labels: [],
+  takenFrom: '',
+  takenTo: '',
+  camera: '',
+  faces: '',
+  nearLat: '',
+  nearLon: '',
+  nearKm: '10',
+  sort: '',
+};
+
+export const PAGE_SIZE = 24;
+
+/** The form as searchImages variables; empty inputs set nothing, dates cover whole days (UTC). */
+export function searchVariables(form: SearchForm): SearchImagesQueryVariables {
+  const filter: ImageFilter = {};
+  if (form.labels.length > 0) filter.labels = form.labels;
+  if (form.takenFrom) filter.takenAfter = `${form.takenFrom}T00:00:00.000Z`;
+  if (form.takenTo) filter.takenBefore = `${form.takenTo}T23:59:59.999Z`;
+  if (form.camera) filter.camera = form.camera;
+  if (form.faces) filter.hasFaces = form.faces === 'with';
+  const near = nearFilter(form);
+  if (near) filter.near = near;
+  return {
+    query: form.query.trim() || null,
+    filter,
+    first: PAGE_SIZE,
+    ...(form.sort ? { sort: form.sort } : {}),
+  };
+}
+
+function nearFilter({ nearLat, nearLon, nearKm }: SearchForm): ImageFilter['near'] {
+  if (nearLat.trim() === '' || nearLon.trim() === '') return undefined;
+  const lat = Number(nearLat);
+  const lon = Number(nearLon);
+  const radiusKm = Number(nearKm || '10');
+  const valid = Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && radiusKm > 0 && radiusKm <= 20_000;
+  return [lat, lon, radiusKm].every(Number.isFinite) && valid ? { lat, lon, radiusKm } : undefined;
+}
+
+/** Why the place filter is ignored, for the form to say so. */
+export function nearProblem(form: SearchForm): string | null {
+  if (form.nearLat.trim() === '' && form.nearLon.trim() === '') return null;
+  return nearFilter(form) ? null : 'Enter a latitude (-90 to 90), a longitude (-180 to 180) and a radius up to 20000 km.';
+}
+
+export function toggleLabel(form: SearchForm, label: string): SearchForm {
+  const labels = form.labels.includes(label) ? form.labels.filter((existing) => existing !== label) : [...form.labels, label];
+  return { ...form, labels };
+}

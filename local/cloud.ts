@@ -1,0 +1,205 @@
+/**
+ * The whole pipeline on this machine: each local stand-in started, wired to the others as the CDK
+ * stack wires the AWS services, and the functions' real handlers run in this process with only
+ * their endpoints pointing here. local/start.ts is the command-line edge around it.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { PROCESSING_BATCH_SIZE } from '../infra/constructs/processing.ts';
+import type { ApiFunctionName } from '../infra/resolver-wiring.ts';
+import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
+import { DEFAULT_SETTINGS } from '../infra/stack-props.ts';
+import { ENV } from '../functions/shared/config.ts';
+import { ImageIndex, createSearchClient } from '../functions/process-image/image-index.ts';
+import type { LambdaHandler } from './appsync/data-sources/lambda.ts';
+import { startLocalAppSync } from './appsync/start.ts';
+import { startChildService } from './child-service.ts';
+import { startLocalCognito } from './cognito/start.ts';
+import {
+  LOCAL_BUCKET,
+  LOCAL_CREDENTIALS,
+  LOCAL_HOST,
+  LOCAL_QUEUES,
+  LOCAL_REGION,
+  type LocalCloudSettings,
+  outputsFile,
+  serviceDataDir,
+  servicePort,
+} from './config.ts';
+import { SEARCH_ENGINE_NODE_FLAGS } from './opensearch/start.ts';
+import { startLocalRekognition } from './rekognition/start.ts';
+import { startLocalS3Service } from './s3/start.ts';
+import { pollQueue } from './sqs/event-source.ts';
+import { queueUrl as localQueueUrl } from './sqs/server.ts';
+import type { LocalQueueDeclaration } from './sqs/start.ts';
+
+export interface LocalCloud {
+  /** What was written to outputs.json. */
+  outputs: Record<string, string>;
+  outputsFile: string;
+  /** Resolves when the vision models are warm (at once in lite mode). */
+  visionReady: Promise<void>;
+  close(): Promise<void>;
+}
+
+const SEARCH_MAIN = fileURLToPath(new URL('./opensearch/main.ts', import.meta.url));
+const SQS_MAIN = fileURLToPath(new URL('./sqs/main.ts', import.meta.url));
+
+export async function startLocalCloud(settings: LocalCloudSettings, log: (line: string) => void = console.log): Promise<LocalCloud> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    // Reverse start order: consumers stop before what they consume.
+    for (const closeOne of closers.reverse()) await closeOne().catch((error: unknown) => log(`stopping: ${String(error)}`));
+  };
+  try {
+    const search = await startChildService({
+      name: 'search',
+      main: SEARCH_MAIN,
+      args: ['--data-dir', serviceDataDir(settings, 'search'), '--port', String(servicePort(settings, 'search'))],
+      nodeFlags: SEARCH_ENGINE_NODE_FLAGS,
+    });
+    closers.push(() => search.stop());
+    // The processing function creates the index with its first image; creating it now lets a new
+    // user search (and see nothing) before uploading anything.
+    const index = createSearchClient({ searchEndpoint: search.url, region: LOCAL_REGION });
+    await new ImageIndex(index).ensureIndex();
+    await index.close();
+
+    // Its own process: every acknowledged send waits for an fsync, which would stall the event
+    // loop that serves the API and runs the processing function.
+    const queues: LocalQueueDeclaration[] = [
+      { name: LOCAL_QUEUES.deadLetter },
+      {
+        name: LOCAL_QUEUES.processing,
+        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+        redrive: { deadLetterQueueName: LOCAL_QUEUES.deadLetter, maxReceiveCount: settings.maxReceiveCount },
+      },
+    ];
+    const sqs = await startChildService({
+      name: 'sqs',
+      main: SQS_MAIN,
+      args: ['--data-dir', serviceDataDir(settings, 'sqs'), '--port', String(servicePort(settings, 'sqs')), '--queues', JSON.stringify(queues)],
+    });
+    closers.push(() => sqs.stop());
+    const queueUrl = localQueueUrl(sqs.url, LOCAL_QUEUES.processing);
+    const sqsClient = new SQSClient({ endpoint: sqs.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+    // S3 -> SQS notifications, as the stack configures them. An event lost here (the process
+    // stopped between storing and sending) is what `imagegraph reconcile` finds, as on AWS.
+    const s3 = await startLocalS3Service({
+      dataDir: serviceDataDir(settings, 's3'),
+      port: servicePort(settings, 's3'),
+      host: LOCAL_HOST,
+      bucket: LOCAL_BUCKET,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      onEvent: (record) => {
+        sqsClient
+          .send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }))
+          .catch((error: unknown) => log(`S3 notification for ${record.s3.object.key} not queued: ${String(error)}`));
+      },
+    });
+    closers.push(() => s3.close());
+
+    const cognito = await startLocalCognito({
+      dataDir: serviceDataDir(settings, 'cognito'),
+      port: servicePort(settings, 'cognito'),
+      host: LOCAL_HOST,
+      region: LOCAL_REGION,
+      log,
+    });
+    closers.push(() => cognito.close());
+
+    const vision = await startLocalRekognition({
+      port: servicePort(settings, 'vision'),
+      host: LOCAL_HOST,
+      mode: settings.vision,
+      ...(settings.visionWorkers ? { workers: settings.visionWorkers } : {}),
+      s3: { endpoint: s3.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true },
+    });
+    closers.push(() => vision.close());
+
+    // The functions read their configuration from the environment at cold start, as on Lambda.
+    Object.assign(process.env, {
+      [ENV.bucket]: LOCAL_BUCKET,
+      [ENV.region]: LOCAL_REGION,
+      [ENV.s3Endpoint]: s3.endpoint,
+      [ENV.searchEndpoint]: search.url,
+      [ENV.rekognitionEndpoint]: vision.url,
+      // Local vision costs nothing per call, so faces are on (AWS bills each extra call: off there).
+      [ENV.detectFaces]: 'true',
+      [ENV.detectModeration]: String(DEFAULT_SETTINGS.detectModeration),
+      [ENV.detectText]: String(DEFAULT_SETTINGS.detectText),
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      // Lambda sends these to CloudWatch; a terminal wants warnings only.
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    const appsync = await startLocalAppSync({
+      port: servicePort(settings, 'graphql'),
+      host: LOCAL_HOST,
+      region: LOCAL_REGION,
+      searchEndpoint: search.url,
+      lambdas: await apiHandlers(),
+      cognito: { userPoolId: cognito.userPoolId, clientIds: [cognito.clientId], jwks: cognito.jwks },
+      iam: LOCAL_CREDENTIALS,
+      explorer: true,
+      explorerSignIn: { cognitoEndpoint: cognito.endpoint, userPoolClientId: cognito.clientId },
+    });
+    closers.push(() => appsync.close());
+
+    process.env[ENV.graphqlUrl] = appsync.url;
+    const { handler: processImage } = await import('../functions/process-image/index.ts');
+    const poller = pollQueue({
+      sqs: sqsClient,
+      queueUrl,
+      handler: (event: SQSEvent, context: Context) => processImage(event, context),
+      batchSize: PROCESSING_BATCH_SIZE,
+      maxConcurrency: settings.processingConcurrency,
+      functionName: 'process-image',
+      region: LOCAL_REGION,
+      onError: (error) => log(`processing: ${String(error)}`),
+    });
+    closers.push(() => poller.stop());
+
+    const outputs: Record<string, string> = {
+      [OUTPUT_KEYS.graphqlUrl]: appsync.url,
+      [OUTPUT_KEYS.realtimeUrl]: appsync.realtimeUrl,
+      [OUTPUT_KEYS.region]: LOCAL_REGION,
+      [OUTPUT_KEYS.userPoolId]: cognito.userPoolId,
+      [OUTPUT_KEYS.userPoolClientId]: cognito.clientId,
+      [OUTPUT_KEYS.bucketName]: LOCAL_BUCKET,
+      [OUTPUT_KEYS.queueUrl]: queueUrl,
+      [OUTPUT_KEYS.deadLetterQueueUrl]: localQueueUrl(sqs.url, LOCAL_QUEUES.deadLetter),
+      [OUTPUT_KEYS.searchEndpoint]: search.url,
+      [LOCAL_OUTPUT_KEYS.cognitoEndpoint]: cognito.endpoint,
+      [LOCAL_OUTPUT_KEYS.s3Endpoint]: s3.endpoint,
+      [LOCAL_OUTPUT_KEYS.sqsEndpoint]: sqs.url,
+      [LOCAL_OUTPUT_KEYS.visionEndpoint]: vision.url,
+    };
+    const file = outputsFile(settings);
+    await mkdir(settings.dataDir, { recursive: true });
+    await writeFile(file, `${JSON.stringify(outputs, null, 2)}\n`);
+    return { outputs, outputsFile: file, visionReady: vision.ready, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The API's Lambda handlers, imported once the environment they read is set. The local AppSync
+ * builds their events as AppSync does, which the handlers trust as they do on AWS.
+ */
+async function apiHandlers(): Promise<Record<ApiFunctionName, LambdaHandler>> {
+  const [requestUpload, deleteImage, signUrls] = await Promise.all([
+    import('../functions/request-upload/index.ts'),
+    import('../functions/delete-image/index.ts'),
+    import('../functions/sign-urls/index.ts'),
+  ]);
+  const handlers = { 'request-upload': requestUpload.handler, 'delete-image': deleteImage.handler, 'sign-urls': signUrls.handler };
+  return handlers as Record<ApiFunctionName, LambdaHandler>;
+}

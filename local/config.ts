@@ -1,0 +1,74 @@
+/**
+ * The local cloud's settings, typed and defaulted in one place; local/start.ts reads them once from
+ * its command line. Deployment settings that also exist on AWS (retries before the dead-letter
+ * queue, thumbnail sizes, upload limits ...) come from the stack's own defaults, so local and AWS
+ * behave alike.
+ */
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS } from '../infra/stack-props.ts';
+import type { VisionMode } from './rekognition/start.ts';
+
+/** Every local service listens here only. */
+export const LOCAL_HOST = '127.0.0.1';
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_BUCKET = 'imagegraph-local';
+
+/**
+ * The one key pair the local services accept in SigV4 signatures (S3, SQS, AppSync's IAM mode).
+ * Local only, and public on purpose: nothing local is reachable from other machines.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALIMAGEGRAPH', secretAccessKey: 'local-imagegraph-secret' } as const;
+
+export const LOCAL_QUEUES = { processing: 'imagegraph-processing', deadLetter: 'imagegraph-processing-dlq' } as const;
+
+/** Each service's port is the base plus its offset, so one flag moves them all. */
+export const SERVICE_PORT_OFFSETS = { graphql: 0, s3: 1, cognito: 2, search: 3, vision: 4, sqs: 5, web: 6 } as const;
+export type LocalServiceName = keyof typeof SERVICE_PORT_OFFSETS;
+export const DEFAULT_PORT_BASE = 4710;
+
+export interface LocalCloudSettings {
+  /** Everything the local cloud keeps, one folder per service, and outputs.json. */
+  dataDir: string;
+  /** First port of the block; 0 lets every service pick a free port (tests). */
+  portBase: number;
+  /** `models` runs the offline vision models; `lite` answers from colours only (fast, for tests). */
+  vision: VisionMode;
+  /** Vision inference workers; one per core by default. */
+  visionWorkers: number | undefined;
+  /**
+   * How long a message being processed stays invisible. AWS uses six times the Lambda timeout
+   * (12 minutes); locally a failed image is retried after this, so it is short.
+   */
+  visibilityTimeoutSeconds: number;
+  /** Deliveries of one message before it moves to the dead-letter queue (as deployed). */
+  maxReceiveCount: number;
+  /** Processing batches handled at once. */
+  processingConcurrency: number;
+  /** Messages per processing batch (as deployed). */
+  processingBatchSize: number;
+}
+
+export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'>> = Object.freeze({
+  portBase: DEFAULT_PORT_BASE,
+  vision: 'models',
+  visionWorkers: undefined,
+  visibilityTimeoutSeconds: 30,
+  maxReceiveCount: DEFAULT_SETTINGS.maxReceiveCount,
+  // Two batches at once keep both cores busy; Lambda would run up to processingConcurrency.
+  processingConcurrency: 2,
+  processingBatchSize: 10,
+});
+
+export function servicePort(settings: Pick<LocalCloudSettings, 'portBase'>, service: LocalServiceName): number {
+  return settings.portBase === 0 ? 0 : settings.portBase + SERVICE_PORT_OFFSETS[service];
+}
+
+/** Where each service keeps its data under the data directory. */
+export function serviceDataDir(settings: Pick<LocalCloudSettings, 'dataDir'>, service: 'search' | 's3' | 'cognito' | 'sqs'): string {
+  return join(settings.dataDir, service);
+}
+
+/** The local cloud's outputs, in the stack outputs' format, for the client and CLI. */
+export function outputsFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
+  return join(settings.dataDir, 'outputs.json');
+}

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type ClientConfig, clientConfigFromOutputs } from '../../client/src/api/config.ts';
+
+const START = fileURLToPath(new URL('../start.ts', import.meta.url));
+
+/**
+ * `npm start` as a user runs it, in a process of its own on free ports: the end-to-end tests drive
+ * it only from outside, through the outputs file it writes and the real SDKs and protocols.
+ */
+export interface CloudProcess {
+  outputs: Record<string, string>;
+  config: ClientConfig;
+  dataDir: string;
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  log: string[];
+  /** Ctrl-C, and waits for a clean exit. */
+  stop(): Promise<number | null>;
+  /** kill -9, and waits until it is gone. */
+  kill(): Promise<void>;
+}
+
+export async function startCloudProcess(dataDir: string, args: readonly string[] = []): Promise<CloudProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', START, '--data-dir', dataDir, '--port-base', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, IMAGEGRAPH_VISION: undefined },
+  });
+  const log: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => log.push(line));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local cloud did not start within 60 s:\n${log.join('\n')}`)), 60_000);
+    const poll = setInterval(() => {
+      if (log.some((line) => line.startsWith('ImageGraph is running'))) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`the local cloud exited (${String(code)}) before it was ready:\n${log.join('\n')}`));
+    });
+  });
+  const outputs = JSON.parse(readFileSync(join(dataDir, 'outputs.json'), 'utf8')) as Record<string, string>;
+  return {
+    outputs,
+    config: clientConfigFromOutputs(outputs),
+    dataDir,
+    child,
+    log,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The product as a user uses it: `npm start` in its own process, two users signed up through
+ * Cognito, the web app's and CLI's own client (Apollo with AWS's AppSync links over a real
+ * WebSocket), uploads straight to the presigned POST, and the real vision models.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DeleteImageDocument,
+  ImageDocument,
+  OnImageProcessedDocument,
+  type OnImageProcessedSubscription,
+  RequestUploadDocument,
+  SearchImagesDocument,
+} from '../../client/src/generated/graphql.ts';
+import { DEFAULTS } from '../../functions/shared/config.ts';
+import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
+import { IMAGES_INDEX } from '../../resolvers/lib/imageDocument.ts';
+import { LOCAL_CREDENTIALS } from '../config.ts';
+import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
+import { signUpUser, type TestUser } from './users.ts';
+
+/** A cup of coffee, as a camera would write it: JPEG with the camera in its EXIF. */
+const PHOTO = await sharp(readFileSync(new URL('./fixtures/coffee.png', import.meta.url)))
+  .jpeg({ quality: 90 })
+  .withExif({ IFD0: { Make: 'SONY', Model: 'NEX-3N' } })
+  .toBuffer();
+/** Just over the largest upload the presigned POST allows. */
+const TOO_LARGE = Buffer.alloc(DEFAULTS.maxUploadBytes + 1, 0xff);
+type ImageEvent = NonNullable<OnImageProcessedSubscription['onImageProcessed']>;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-e2e-'));
+let cloud: CloudProcess;
+let alice: TestUser;
+let bob: TestUser;
+const events: Record<'alice' | 'bob', ImageEvent[]> = { alice: [], bob: [] };
+const subscriptions: { unsubscribe(): void }[] = [];
+
+function subscribe(user: TestUser, into: ImageEvent[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const subscription = user.client.subscribe({ query: OnImageProcessedDocument }).subscribe({
+      next: (result) => {
+        const event = result.data?.onImageProcessed;
+        if (event) into.push(event);
+      },
+      error: reject,
+    });
+    subscriptions.push(subscription);
+    // The link acknowledges the start asynchronously; a short settle keeps the first event.
+    setTimeout(resolve, 1_500);
+  });
+}
+
+async function eventFor(into: ImageEvent[], imageId: string, status: string, timeoutMs = 60_000): Promise<ImageEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = into.find((event) => event.imageId === imageId && event.status === status);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${status} event for ${imageId}; got ${JSON.stringify(into.map((e) => [e.imageId, e.status]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** requestUpload, then the multipart POST a browser would send, with `change` applied to the form. */
+async function upload(user: TestUser, file: { name: string; type: string; bytes: Buffer; declaredBytes?: number }, change?: (fields: Map<string, string>) => void) {
+  const { data } = await user.client.mutate({
+    mutation: RequestUploadDocument,
+    variables: { input: { fileName: file.name, contentType: file.type, bytes: file.declaredBytes ?? file.bytes.length } },
+  });
+  const ticket = data!.requestUpload;
+  const fields = new Map(ticket.upload.fields.map(({ name, value }) => [name, value]));
+  change?.(fields);
+  const form = new FormData();
+  for (const [name, value] of fields) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(file.bytes)], { type: fields.get('Content-Type') ?? file.type }), file.name);
+  const response = await fetch(ticket.upload.url, { method: 'POST', body: form });
+  return { ticket, status: response.status, body: await response.text() };
+}
+
+async function search(user: TestUser, variables: Record<string, unknown>) {
+  const { data } = await user.client.query({ query: SearchImagesDocument, variables, fetchPolicy: 'no-cache' });
+  return data!.searchImages;
+}
+
+async function queueDrained(): Promise<void> {
+  const sqs = new SQSClient({ endpoint: cloud.outputs.SqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  for (;;) {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: cloud.outputs[OUTPUT_KEYS.queueUrl],
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    if (Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function indexedDocuments(imageId: string): Promise<{ count: number; source: Record<string, unknown> | undefined }> {
+  const endpoint = cloud.outputs[OUTPUT_KEYS.searchEndpoint];
+  const body = JSON.stringify({ query: { ids: { values: [imageId] } } });
+  const response = await fetch(`${endpoint}/${IMAGES_INDEX}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const result = (await response.json()) as { hits: { total: { value: number }; hits: { _source: Record<string, unknown> }[] } };
+  return { count: result.hits.total.value, source: result.hits.hits[0]?._source };
+}
+
+beforeAll(async () => {
+  cloud = await startCloudProcess(dataDir, ['--vision', 'models']);
+  [alice, bob] = await Promise.all([signUpUser(cloud.config, dataDir, 'alice'), signUpUser(cloud.config, dataDir, 'bob')]);
+  await Promise.all([subscribe(alice, events.alice), subscribe(bob, events.bob)]);
+}, 120_000);
+
+afterAll(async () => {
+  for (const subscription of subscriptions) subscription.unsubscribe();
+  alice?.client.stop();
+  bob?.client.stop();
+  if (cloud) expect(await cloud.stop()).toBe(0);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the pipeline, end to end', () => {
+  let imageId: string;
+  let thumbnailUrl: string;
+
+  it('an upload is processed, announced live with labels and thumbnails, and found by label and camera', async () => {
+    const sent = await upload(alice, { name: 'cups.jpg', type: 'image/jpeg', bytes: PHOTO });
+    expect(sent.status).toBe(204);
+    imageId = sent.ticket.imageId;
+
+    const event = await eventFor(events.alice, imageId, 'PROCESSED');
+    expect(event.ownerSub).toBe(alice.sub);
+    expect(event.image?.labels.map((label) => label.name)).toContain('Cup');
+    expect(event.image?.thumbnails.length).toBeGreaterThanOrEqual(3);
+
+    const byLabel = await search(alice, { query: 'cup' });
+    expect(byLabel.items.map((item) => item.id)).toContain(imageId);
+    const camera = byLabel.facets.cameras[0]?.value;
+    expect(camera).toMatch(/NEX-3N/);
+    const byCamera = await search(alice, { filter: { camera } });
+    expect(byCamera.items.map((item) => item.id)).toEqual([imageId]);
+
+    thumbnailUrl = byLabel.items.find((item) => item.id === imageId)?.thumbnails[0]?.url ?? '';
+    expect(thumbnailUrl).toMatch(/^http/);
+    const thumbnail = await fetch(thumbnailUrl);
+    expect(thumbnail.status).toBe(200);
+    expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+
+  it("another user sees nothing of it: not in search, not by id, not live, and cannot delete it", async () => {
+    expect((await search(bob, {})).totalCount).toBe(0);
+    const { data } = await bob.client.query({ query: ImageDocument, variables: { id: imageId }, fetchPolicy: 'no-cache' });
+    expect(data?.image).toBeNull();
+    expect(events.bob).toEqual([]);
+    await expect(bob.client.mutate({ mutation: DeleteImageDocument, variables: { id: imageId } })).rejects.toThrow(/no image|not found/i);
+    expect((await search(alice, { query: 'cup' })).items.map((item) => item.id)).toContain(imageId);
+  });
+
+  it('the same S3 event delivered twice leaves one document', async () => {
+    const before = await indexedDocuments(imageId);
+    const source = before.source as { originalKey: string; etag: string; sequencer: string; bytes: number };
+    const record = {
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: 'us-east-1',
+      eventName: 'ObjectCreated:Post',
+      s3: { bucket: { name: cloud.outputs[OUTPUT_KEYS.bucketName] }, object: { key: source.originalKey, size: PHOTO.length, eTag: source.etag, sequencer: source.sequencer } },
+    };
+    const sqs = new SQSClient({ endpoint: cloud.outputs.SqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    await sqs.send(new SendMessageCommand({ QueueUrl: cloud.outputs[OUTPUT_KEYS.queueUrl], MessageBody: JSON.stringify({ Records: [record] }) }));
+    await queueDrained();
+    const after = await indexedDocuments(imageId);
+    expect(after.count).toBe(1);
+    expect(after.source).toEqual(before.source);
+    expect(events.alice.filter((event) => event.imageId === imageId && event.status === 'PROCESSED')).toHaveLength(1);
+  });
+
+  it('a file that is not an image ends FAILED with a reason', async () => {
+    const sent = await upload(alice, { name: 'notes.jpg', type: 'image/jpeg', bytes: Buffer.from('these are not the pixels you are looking for') });
+    expect(sent.status).toBe(204);
+    const failed = await eventFor(events.alice, sent.ticket.imageId, 'FAILED');
+    expect(failed.reason).toMatch(/not a supported image|unsupported|not an image/i);
+  });
+
+  it('storage refuses an upload over the size limit, and one with another content type', async () => {
+    const oversize = await upload(alice, { name: 'big.jpg', type: 'image/jpeg', bytes: TOO_LARGE, declaredBytes: PHOTO.length });
+    expect(oversize.status).toBe(400);
+    expect(oversize.body).toContain('EntityTooLarge');
+    const retyped = await upload(alice, { name: 'cups.jpg', type: 'image/jpeg', bytes: PHOTO }, (fields) => fields.set('Content-Type', 'text/html'));
+    expect(retyped.status).toBe(403);
+    expect(retyped.body).toContain('AccessDenied');
+  });
+
+  it('deleting removes it from search and deletes its thumbnails', async () => {
+    const { data } = await alice.client.mutate({ mutation: DeleteImageDocument, variables: { id: imageId } });
+    expect(data?.deleteImage).toBe(imageId);
+    await eventFor(events.alice, imageId, 'DELETED');
+    expect((await search(alice, { query: 'cup' })).items.map((item) => item.id)).not.toContain(imageId);
+    expect((await fetch(thumbnailUrl)).status).toBe(404);
+  });
+});
