@@ -135,6 +135,13 @@ function api() {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The email from --email or asked; the password from $IMAGEGRAPH_PASSWORD or asked without echo. */
+async function emailAndPassword(options: { email?: string }): Promise<{ email: string; password: string }> {
+  const email = options.email ?? (await ask('Email: '));
+  const password = process.env.IMAGEGRAPH_PASSWORD ?? (await ask('Password: ', { secret: true }));
+  return { email, password };
+}
+
 program
   .command('signup')
   .description('Create an account; Cognito sends a confirmation code to the email address.')
@@ -142,8 +149,7 @@ program
   .addHelpText('after', '\nThe password is read from $IMAGEGRAPH_PASSWORD, or asked without echo.')
   .action(async (options: { email?: string }) => {
     const { session } = api();
-    const email = options.email ?? (await ask('Email: '));
-    const password = process.env.IMAGEGRAPH_PASSWORD ?? (await ask('Password: ', { secret: true }));
+    const { email, password } = await emailAndPassword(options);
     const { confirmed } = await session.signUp(email, password);
     console.log(confirmed ? 'Account created and confirmed: run `imagegraph login`.' : `Account created: run \`imagegraph confirm --email ${email}\` with the code sent to you.`);
   });
@@ -173,8 +179,7 @@ program
   .addHelpText('after', '\nThe password is read from $IMAGEGRAPH_PASSWORD, or asked without echo.')
   .action(async (options: { email?: string }) => {
     const { session } = api();
-    const email = options.email ?? (await ask('Email: '));
-    const password = process.env.IMAGEGRAPH_PASSWORD ?? (await ask('Password: ', { secret: true }));
+    const { email, password } = await emailAndPassword(options);
     const tokens = await session.signIn(email, password);
     console.log(`Signed in as ${tokens.email || email}.`);
   });

@@ -101,9 +101,8 @@ export class Executor {
     return { document, operation, variables: body.variables ?? {} };
   }
 
-  /** Runs a query or mutation for `caller`. */
-  async run(prepared: PreparedOperation, caller: Caller, headers: Record<string, string | undefined>): Promise<{ response: GraphQLResponse; publications: Publication[] }> {
-    const state = this.state(caller, headers, false);
+  /** Executes the operation with the resolvers, as AppSync's response (data and errors). */
+  private async execute(prepared: PreparedOperation, state: ReturnType<typeof this.state>): Promise<GraphQLResponse> {
     const result = await execute({
       schema: this.options.schema,
       document: prepared.document,
@@ -112,22 +111,20 @@ export class Executor {
       contextValue: state,
       fieldResolver: this.fieldResolver,
     });
-    const response = this.response(result.data ?? null, result.errors, state);
+    return this.response(result.data ?? null, result.errors, state);
+  }
+
+  /** Runs a query or mutation for `caller`. */
+  async run(prepared: PreparedOperation, caller: Caller, headers: Record<string, string | undefined>): Promise<{ response: GraphQLResponse; publications: Publication[] }> {
+    const state = this.state(caller, headers, false);
+    const response = await this.execute(prepared, state);
     return { response, publications: prepared.operation.operation === OperationTypeNode.MUTATION ? this.publications(prepared, response) : [] };
   }
 
   /** Runs a subscription's resolver at start: its errors, or the filter it set. */
   async startSubscription(prepared: PreparedOperation, caller: Caller, headers: Record<string, string | undefined>): Promise<{ errors: AppSyncGraphQLError[] } | { filter: unknown; field: string; args: Record<string, unknown> }> {
     const state = this.state(caller, headers, false);
-    const result = await execute({
-      schema: this.options.schema,
-      document: prepared.document,
-      operationName: prepared.operation.name?.value,
-      variableValues: prepared.variables,
-      contextValue: state,
-      fieldResolver: this.fieldResolver,
-    });
-    const response = this.response(result.data ?? null, result.errors, state);
+    const response = await this.execute(prepared, state);
     if (response.errors) return { errors: response.errors };
     const root = prepared.operation.selectionSet.selections[0] as FieldNode;
     return { filter: state.subscriptionFilter, field: root.name.value, args: argumentValues(root, prepared.variables) };

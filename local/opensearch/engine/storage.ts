@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../../sqlite.ts';
 
 /**
  * Durable state in SQLite (WAL, synchronous=FULL): an acknowledged write is committed, so it
@@ -29,14 +28,7 @@ export class Storage {
 
   /** `dataDir` ':memory:' keeps everything in memory (tests). */
   constructor(dataDir: string) {
-    if (dataDir === ':memory:') {
-      this.db = new Database(':memory:');
-    } else {
-      mkdirSync(dataDir, { recursive: true });
-      this.db = new Database(join(dataDir, 'opensearch.sqlite'));
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-    }
+    this.db = openDurableDatabase(dataDir, 'opensearch.sqlite');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS indices (
         name TEXT PRIMARY KEY, uuid TEXT NOT NULL, created_at INTEGER NOT NULL,

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../../sqlite.ts';
 import type { QueueSettings } from './queue-attributes.ts';
 
 /**
@@ -66,14 +65,7 @@ export class Storage {
 
   /** `dataDir` ':memory:' keeps everything in memory (tests). */
   constructor(dataDir: string) {
-    if (dataDir === ':memory:') {
-      this.db = new Database(':memory:');
-    } else {
-      mkdirSync(dataDir, { recursive: true });
-      this.db = new Database(join(dataDir, 'sqs.sqlite'));
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-    }
+    this.db = openDurableDatabase(dataDir, 'sqs.sqlite');
     // seq keeps send order, so receives hand out the oldest visible messages first.
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS queues (
