@@ -14,8 +14,9 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_BUCKET = 'imagegraph-local';
 
 /**
- * The one key pair the local services accept in SigV4 signatures (S3, SQS, AppSync's IAM mode).
- * Local only, and public on purpose: nothing local is reachable from other machines.
+ * The one key pair the local cloud signs with. S3 and AppSync's IAM mode verify SigV4 against it;
+ * the local SQS and vision accept any signature (see their READMEs). Local only, and public on
+ * purpose: nothing local is reachable from other machines.
  */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALIMAGEGRAPH', secretAccessKey: 'local-imagegraph-secret' } as const;
 
@@ -66,6 +67,14 @@ export function servicePort(settings: Pick<LocalCloudSettings, 'portBase'>, serv
 /** Where each service keeps its data under the data directory. */
 export function serviceDataDir(settings: Pick<LocalCloudSettings, 'dataDir'>, service: 'search' | 's3' | 'cognito' | 'sqs'): string {
   return join(settings.dataDir, service);
+}
+
+/**
+ * The local cloud's process ids (its own and its child services'), rewritten whenever a child is
+ * restarted: what a person or a test needs to stop or signal one service of a running cloud.
+ */
+export function processesFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
+  return join(settings.dataDir, 'processes.json');
 }
 
 /** The local cloud's outputs, in the stack outputs' format, for the client and CLI. */
