@@ -23,12 +23,14 @@ describe('AuthScreen', () => {
     const { session } = renderWithApi(<AuthScreen />, { cognito: () => Promise.resolve({ UserConfirmed: false }) });
     await userEvent.click(screen.getByRole('button', { name: 'Create an account' }));
     expect(screen.getByText(/At least 12 characters/)).toBeTruthy();
+    // The switch button is gone: the focus goes on to the first field, not back to the page.
+    expect(document.activeElement).toBe(screen.getByLabelText('Email'));
     await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
     await userEvent.type(screen.getByLabelText('Password'), 'Secret-password-1');
     await userEvent.click(screen.getAllByRole('button', { name: 'Create an account' })[0]!);
     expect(await screen.findByRole('heading', { name: 'Confirm your account' })).toBeTruthy();
     expect(screen.getByRole('status').textContent).toBe('We sent a confirmation code to ada@example.com.');
-    expect(screen.getByLabelText('Confirmation code')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText('Confirmation code'));
     expect(session.current).toBeNull();
   });
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSession } from '../session-context.ts';
 
 type Mode = 'signIn' | 'signUp' | 'confirm';
@@ -15,6 +15,17 @@ export function AuthScreen() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const shownMode = useRef(mode);
+
+  // The button that switched modes (or the field just submitted) is gone: keyboard and screen reader
+  // users continue at the first field left to fill, not at the top of the page.
+  useEffect(() => {
+    if (shownMode.current === mode) return;
+    shownMode.current = mode;
+    const fields = [...(form.current?.querySelectorAll('input') ?? [])];
+    (fields.find((field) => !field.value) ?? fields[0])?.focus();
+  }, [mode]);
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -58,7 +69,7 @@ export function AuthScreen() {
   return (
     <main className="centered">
       <h1>ImageGraph</h1>
-      <form className="card auth" onSubmit={submit} aria-labelledby="auth-title">
+      <form ref={form} className="card auth" onSubmit={submit} aria-labelledby="auth-title">
         <h2 id="auth-title">{TITLES[mode]}</h2>
         <label>
           Email

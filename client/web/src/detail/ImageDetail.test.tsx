@@ -3,6 +3,7 @@ import { cleanup, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithApi, type Answer } from '../testing/render.tsx';
+import { SearchPage } from '../search/SearchPage.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
 
 afterEach(() => {
@@ -43,6 +44,23 @@ const image = {
   failureReason: null,
 };
 
+const summary = (id: string, fileName: string) => ({
+  ...image,
+  id,
+  fileName,
+  labels: [],
+  thumbnails: [{ __typename: 'Thumbnail', size: 160, width: 160, height: 160, format: 'WEBP', square: true, url: `http://s3.test/${id}.webp` }],
+});
+const results = {
+  searchImages: {
+    __typename: 'ImageConnection',
+    items: [summary('img-1', 'dog.jpg'), summary('img-2', 'cat.jpg')],
+    totalCount: 2,
+    pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+    facets: { __typename: 'ImageFacets', labels: [], formats: [], cameras: [], years: [] },
+  },
+};
+
 const answer: Answer = (name) => (name === 'Image' ? { image } : name === 'DeleteImage' ? { deleteImage: 'img-1' } : { searchImages: null });
 
 describe('ImageDetail', () => {
@@ -66,10 +84,21 @@ describe('ImageDetail', () => {
   it('deletes after confirmation', async () => {
     const confirm = vi.fn(() => true);
     vi.stubGlobal('confirm', confirm);
-    const { operations } = renderWithApi(<ImageDetail id="img-1" />, { answer });
+    const { operations } = renderWithApi(
+      <>
+        <SearchPage />
+        <ImageDetail id="img-1" />
+      </>,
+      { answer: (name, variables) => (name === 'SearchImages' ? results : answer(name, variables)) },
+    );
+    expect(await screen.findByText('2 photos')).toBeTruthy();
     await userEvent.click(await screen.findByRole('button', { name: 'Delete' }));
     await vi.waitFor(() => expect(operations.find((operation) => operation.name === 'DeleteImage')?.variables).toEqual({ id: 'img-1' }));
     expect(confirm).toHaveBeenCalledWith('Delete dog.jpg? This cannot be undone.');
+    // Gone from the results at once, without asking the index, which drops it only after processing.
+    expect(await screen.findByText('1 photo')).toBeTruthy();
+    expect(screen.getAllByTestId('result').map((result) => result.textContent)).toEqual(['cat.jpg']);
+    expect(operations.filter((operation) => operation.name === 'SearchImages')).toHaveLength(1);
   });
 
   it('says so when the image does not exist', async () => {

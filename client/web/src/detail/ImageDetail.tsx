@@ -1,3 +1,4 @@
+import type { ApolloCache, Reference } from '@apollo/client';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import { DeleteImageDocument, ImageDocument } from '../../../src/generated/graphql.ts';
@@ -7,7 +8,13 @@ import { detectionBoxes, exifRows, mapUrl } from './boxes.ts';
 /** One image: boxes over what was detected, labels, text, EXIF, place, duplicates, delete. */
 export function ImageDetail({ id }: { id: string }) {
   const { data, loading, error } = useQuery(ImageDocument, { variables: { id }, fetchPolicy: 'cache-and-network' });
-  const [deleteImage, deletion] = useMutation(DeleteImageDocument, { refetchQueries: ['SearchImages', 'ImageStats'] });
+  // The search index drops the image only when processing has seen S3's removal (the DELETED event
+  // makes the app refetch then); a refetch now would still find it, so the cached results drop it.
+  const [deleteImage, deletion] = useMutation(DeleteImageDocument, {
+    update: (cache, { data: deleted }) => {
+      if (deleted?.deleteImage) removeFromSearchResults(cache, deleted.deleteImage);
+    },
+  });
   const [showBoxes, setShowBoxes] = useState(true);
   const dialog = useRef<HTMLDialogElement>(null);
 
@@ -28,7 +35,8 @@ export function ImageDetail({ id }: { id: string }) {
 
   return (
     <dialog ref={dialog} className="detail" aria-labelledby="detail-title" onClose={closeImage} onCancel={closeImage}>
-      <button type="button" className="close" onClick={closeImage} aria-label="Close">
+      {/* Closing the dialog itself (its close event clears the route) gives the focus back. */}
+      <button type="button" className="close" onClick={() => dialog.current?.close()} aria-label="Close">
         ×
       </button>
       {loading && !image && <p role="status">Loading…</p>}
@@ -123,4 +131,18 @@ export function ImageDetail({ id }: { id: string }) {
       )}
     </dialog>
   );
+}
+
+/** Every cached page of search results without image `id`, counted one less. */
+function removeFromSearchResults(cache: ApolloCache, id: string): void {
+  cache.modify<{ searchImages: { items: Reference[]; totalCount: number } }>({
+    fields: {
+      searchImages: (existing, { readField }) => {
+        if (!existing || typeof existing !== 'object' || !('items' in existing)) return existing;
+        const items = existing.items.filter((item) => readField('id', item) !== id);
+        if (items.length === existing.items.length) return existing;
+        return { ...existing, items, totalCount: Math.max(0, existing.totalCount - 1) };
+      },
+    },
+  });
 }

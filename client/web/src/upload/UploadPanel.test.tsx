@@ -82,6 +82,10 @@ describe('UploadPanel', () => {
     await vi.waitFor(() => expect(container.querySelector('.thumb img')?.getAttribute('src')).toBe('http://s3.test/thumb.webp'));
     expect(screen.getByRole('link', { name: 'beach.jpg' }).getAttribute('href')).toBe('#/image/img-1');
     expect(screen.getByRole('status').textContent).toBe('1 done, 1 failed');
+
+    publish({ onImageProcessed: { __typename: 'ImageEvent', imageId: 'img-1', ownerSub: 'u', status: 'DELETED', reason: null, image: null } });
+    await vi.waitFor(() => expect(screen.queryByRole('link', { name: 'beach.jpg' })).toBeNull());
+    expect(screen.getByRole('status').textContent).toBe('1 failed');
   });
 
   it("shows storage's refusal with a retry button", async () => {

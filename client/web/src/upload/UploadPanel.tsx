@@ -47,6 +47,8 @@ export function UploadPanel() {
           multiple
           accept={ACCEPTED_CONTENT_TYPES.join(',')}
           className="visually-hidden"
+          // The button opens it; as a tab stop of its own it would take an invisible focus.
+          tabIndex={-1}
           aria-label="Choose photos to upload"
           onChange={(event) => {
             if (event.target.files) add(event.target.files);

@@ -28,6 +28,7 @@ describe('uploadsReducer', () => {
     expect(items[0]).toMatchObject({ status: 'processed', thumbnailUrl: 'http://t/1.webp' });
     expect(uploadSummary(items)).toBe('1 done, 1 failed');
     expect(uploadsReducer(items, { type: 'cleared' })).toEqual([]);
+    expect(uploadsReducer(items, { type: 'deleted', imageId: 'img-1' }).map((item) => item.key)).toEqual(['b']);
   });
 
   it('shows why processing failed, and ignores events for other images', () => {

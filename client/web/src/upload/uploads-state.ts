@@ -21,6 +21,7 @@ export type UploadAction =
   | { type: 'processed'; imageId: string; thumbnailUrl?: string }
   | { type: 'processingFailed'; imageId: string; reason: string }
   | { type: 'thumbnail'; imageId: string; url: string }
+  | { type: 'deleted'; imageId: string }
   | { type: 'cleared' };
 
 export function uploadsReducer(items: UploadItem[], action: UploadAction): UploadItem[] {
@@ -55,6 +56,9 @@ export function uploadsReducer(items: UploadItem[], action: UploadAction): Uploa
       return update(byImage(action.imageId), { status: 'failed', reason: action.reason });
     case 'thumbnail':
       return update(byImage(action.imageId), { thumbnailUrl: action.url });
+    case 'deleted':
+      // Its link would lead nowhere.
+      return items.filter((item) => item.imageId !== action.imageId);
     case 'cleared':
       return items.filter((item) => item.status !== 'processed' && item.status !== 'failed');
   }

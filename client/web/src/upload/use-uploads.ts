@@ -42,10 +42,13 @@ export function useUploads() {
             if (signed) dispatch({ type: 'thumbnail', imageId: event.imageId, url: signed });
           });
         }
+      } else if (event.status === 'DELETED') {
+        dispatch({ type: 'deleted', imageId: event.imageId });
       } else {
         return;
       }
-      void client.refetchQueries({ include: ['SearchImages', 'ImageStats'] });
+      // The index has changed only now (a deletion, too, is applied by processing after S3's event).
+      void client.refetchQueries({ include: ['SearchImages'] });
     },
   });
 
