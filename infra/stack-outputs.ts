@@ -37,13 +37,14 @@ export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn] as const;
 type AwsOnlyOutputKey = (typeof AWS_ONLY_OUTPUT_KEYS)[number];
 
 /** One deployment's outputs, from `cdk deploy --outputs-file` or the local cloud. */
+type LocalOutputKey = (typeof LOCAL_OUTPUT_KEYS)[keyof typeof LOCAL_OUTPUT_KEYS];
 export type StackOutputs = { readonly [K in Exclude<OutputKey, AwsOnlyOutputKey>]: string } & {
-  readonly [K in AwsOnlyOutputKey]?: string;
+  readonly [K in AwsOnlyOutputKey | LocalOutputKey]?: string;
 };
 
 /**
  * Validates a parsed outputs record, e.g. one stack's entry of `cdk deploy --outputs-file`, and
- * names every missing key; extra keys are ignored.
+ * names every missing key; the local cloud's endpoint keys are kept, other keys are ignored.
  */
 export function parseStackOutputs(record: unknown): StackOutputs {
   if (typeof record !== 'object' || record === null) throw new Error('stack outputs must be an object');
@@ -54,7 +55,7 @@ export function parseStackOutputs(record: unknown): StackOutputs {
   );
   if (missing.length > 0) throw new Error(`stack outputs lack ${missing.join(', ')}`);
   const outputs: Record<string, string> = {};
-  for (const key of Object.values(OUTPUT_KEYS)) {
+  for (const key of [...Object.values(OUTPUT_KEYS), ...Object.values(LOCAL_OUTPUT_KEYS)]) {
     const value = values[key];
     if (typeof value === 'string' && value !== '') outputs[key] = value;
   }

@@ -3,7 +3,7 @@
  * stack wires the AWS services, and the functions' real handlers run in this process with only
  * their endpoints pointing here. local/start.ts is the command-line edge around it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -13,9 +13,10 @@ import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
 import { DEFAULT_SETTINGS } from '../infra/stack-props.ts';
 import { ENV } from '../functions/shared/config.ts';
 import { ImageIndex, createSearchClient } from '../functions/process-image/image-index.ts';
+import type { handler as processImageHandler } from '../functions/process-image/index.ts';
 import type { LambdaHandler } from './appsync/data-sources/lambda.ts';
 import { startLocalAppSync } from './appsync/start.ts';
-import { startChildService } from './child-service.ts';
+import { type ChildService, startChildService } from './child-service.ts';
 import { startLocalCognito } from './cognito/start.ts';
 import {
   LOCAL_BUCKET,
@@ -25,6 +26,7 @@ import {
   LOCAL_REGION,
   type LocalCloudSettings,
   outputsFile,
+  processesFile,
   serviceDataDir,
   servicePort,
 } from './config.ts';
@@ -41,6 +43,11 @@ export interface LocalCloud {
   outputsFile: string;
   /** Resolves when the vision models are warm (at once in lite mode). */
   visionReady: Promise<void>;
+  /**
+   * Starts the search engine again on the same port (stopping it first if it still runs), as an
+   * operator restarts a crashed node; data persists. local/start.ts does this on SIGUSR2.
+   */
+  restartSearchEngine(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,17 +56,29 @@ const SQS_MAIN = fileURLToPath(new URL('./sqs/main.ts', import.meta.url));
 
 export async function startLocalCloud(settings: LocalCloudSettings, log: (line: string) => void = console.log): Promise<LocalCloud> {
   const closers: (() => Promise<void>)[] = [];
+  let closing = false;
   const close = async () => {
+    closing = true;
     // Reverse start order: consumers stop before what they consume.
     for (const closeOne of closers.reverse()) await closeOne().catch((error: unknown) => log(`stopping: ${String(error)}`));
   };
   try {
-    const search = await startChildService({
-      name: 'search',
-      main: SEARCH_MAIN,
-      args: ['--data-dir', serviceDataDir(settings, 'search'), '--port', String(servicePort(settings, 'search'))],
-      nodeFlags: SEARCH_ENGINE_NODE_FLAGS,
-    });
+    // Replaced by restartSearchEngine; an exit is news unless the cloud stopped it on purpose.
+    let search: ChildService;
+    let stoppingSearch = false;
+    const startSearch = async (port: number) => {
+      const child = await startChildService({
+        name: 'search',
+        main: SEARCH_MAIN,
+        args: ['--data-dir', serviceDataDir(settings, 'search'), '--port', String(port)],
+        nodeFlags: SEARCH_ENGINE_NODE_FLAGS,
+      });
+      void child.exited.then((code) => {
+        if (!closing && !stoppingSearch && child === search) log(`The search engine exited (${code}); searches and processing fail until it is restarted (SIGUSR2 to process ${process.pid}).`);
+      });
+      return child;
+    };
+    search = await startSearch(servicePort(settings, 'search'));
     closers.push(() => search.stop());
     // The processing function creates the index with its first image; creating it now lets a new
     // user search (and see nothing) before uploading anything.
@@ -152,7 +171,25 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
     closers.push(() => appsync.close());
 
     process.env[ENV.graphqlUrl] = appsync.url;
-    const { handler: processImage } = await import('../functions/process-image/index.ts');
+    // Lambda runs one invocation at a time per container, and the handler keeps per-invocation
+    // state at module level (Powertools' BatchProcessor): concurrent invocations sharing one module
+    // mix their batches' results up, and a failed record can then be deleted as if it succeeded.
+    // So each concurrent invocation gets a module instance of its own, as on Lambda.
+    const containers = await Promise.all(
+      Array.from({ length: settings.processingConcurrency }, async (_, i) => {
+        const instance = (await import(/* @vite-ignore */ `../functions/process-image/index.ts?container=${i}`)) as { handler: typeof processImageHandler };
+        return instance.handler;
+      }),
+    );
+    const processImage = async (event: SQSEvent, context: Context) => {
+      const container = containers.pop();
+      if (!container) throw new Error('process-image: more concurrent invocations than containers');
+      try {
+        return await container(event, context);
+      } finally {
+        containers.push(container);
+      }
+    };
     const poller = pollQueue({
       sqs: sqsClient,
       queueUrl,
@@ -183,7 +220,24 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
     const file = outputsFile(settings);
     await mkdir(settings.dataDir, { recursive: true });
     await writeFile(file, `${JSON.stringify(outputs, null, 2)}\n`);
-    return { outputs, outputsFile: file, visionReady: vision.ready, close };
+    const writeProcesses = () => writeFile(processesFile(settings), `${JSON.stringify({ cloud: process.pid, search: search.pid, sqs: sqs.pid }, null, 2)}\n`);
+    await writeProcesses();
+    closers.unshift(() => rm(processesFile(settings), { force: true }));
+
+    // One restart at a time; the engine listens on the port every client already has.
+    let restarting = Promise.resolve();
+    const restartSearchEngine = () => {
+      const restart = restarting.then(async () => {
+        stoppingSearch = true;
+        await search.stop();
+        stoppingSearch = false;
+        search = await startSearch(Number(new URL(search.url).port));
+        await writeProcesses();
+      });
+      restarting = restart.catch(() => undefined);
+      return restart;
+    };
+    return { outputs, outputsFile: file, visionReady: vision.ready, restartSearchEngine, close };
   } catch (error) {
     await close();
     throw error;

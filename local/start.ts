@@ -92,3 +92,12 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// `kill -USR2 <pid>`: the search engine again, e.g. after it crashed (outputs stay valid: same port).
+process.on('SIGUSR2', () => {
+  if (stopping) return;
+  console.log('Restarting the search engine...');
+  cloud.restartSearchEngine().then(
+    () => console.log('Search engine restarted.'),
+    (error: unknown) => console.error(`The search engine could not restart: ${String(error)}`),
+  );
+});

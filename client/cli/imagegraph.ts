@@ -34,17 +34,11 @@ function deployment() {
   const region = outputs[OUTPUT_KEYS.region];
   // The local cloud's outputs carry its endpoints and it accepts only its own key pair; on AWS the
   // endpoints follow from the region and credentials come from the usual chain.
-  const local = localEndpoints(outputs);
+  const local = { s3Endpoint: outputs[LOCAL_OUTPUT_KEYS.s3Endpoint], sqsEndpoint: outputs[LOCAL_OUTPUT_KEYS.sqsEndpoint] };
   const credentials = local.s3Endpoint || local.sqsEndpoint ? LOCAL_CREDENTIALS : undefined;
   const s3 = createS3Client({ bucket: outputs[OUTPUT_KEYS.bucketName], region, s3Endpoint: local.s3Endpoint }, credentials);
   const sqs = new SQSClient({ region, ...(local.sqsEndpoint ? { endpoint: local.sqsEndpoint } : {}), ...(credentials ? { credentials } : {}) });
   return { outputs, region, s3, sqs, bucket: outputs[OUTPUT_KEYS.bucketName] };
-}
-
-function localEndpoints(outputs: object): { s3Endpoint: string | undefined; sqsEndpoint: string | undefined } {
-  const record = outputs as Record<string, unknown>;
-  const value = (key: string) => (typeof record[key] === 'string' ? record[key] : undefined);
-  return { s3Endpoint: value(LOCAL_OUTPUT_KEYS.s3Endpoint), sqsEndpoint: value(LOCAL_OUTPUT_KEYS.sqsEndpoint) };
 }
 
 function print(json: boolean, value: unknown, lines: string[]): void {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type ClientConfig, clientConfigFromOutputs } from '../../client/src/api/config.ts';
+import { outputsFile } from '../config.ts';
 
 const START = fileURLToPath(new URL('../start.ts', import.meta.url));
 
@@ -15,9 +15,13 @@ export interface CloudProcess {
   outputs: Record<string, string>;
   config: ClientConfig;
   dataDir: string;
+  /** Where it wrote its outputs (for the CLI's --outputs). */
+  outputsFile: string;
   child: ChildProcess;
   /** Everything it printed so far. */
   log: string[];
+  /** Resolves with the first line (printed so far or later) that matches. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Ctrl-C, and waits for a clean exit. */
   stop(): Promise<number | null>;
   /** kill -9, and waits until it is gone. */
@@ -47,13 +51,24 @@ export async function startCloudProcess(dataDir: string, args: readonly string[]
       reject(new Error(`the local cloud exited (${String(code)}) before it was ready:\n${log.join('\n')}`));
     });
   });
-  const outputs = JSON.parse(readFileSync(join(dataDir, 'outputs.json'), 'utf8')) as Record<string, string>;
+  const outputs = JSON.parse(readFileSync(outputsFile({ dataDir }), 'utf8')) as Record<string, string>;
   return {
     outputs,
     config: clientConfigFromOutputs(outputs),
     dataDir,
+    outputsFile: outputsFile({ dataDir }),
     child,
     log,
+    waitForLine: async (pattern, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = log.find((candidate) => pattern.test(candidate));
+        if (line !== undefined) return line;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the local cloud exited before printing ${String(pattern)}`);
+        if (Date.now() > deadline) throw new Error(`the local cloud did not print ${String(pattern)} within ${timeoutMs} ms:\n${log.slice(-20).join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
       return exited;

@@ -6,22 +6,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DeleteImageDocument,
-  ImageDocument,
-  OnImageProcessedDocument,
-  type OnImageProcessedSubscription,
-  RequestUploadDocument,
-  SearchImagesDocument,
-} from '../../client/src/generated/graphql.ts';
+import { DeleteImageDocument, ImageDocument, SearchImagesDocument } from '../../client/src/generated/graphql.ts';
 import { DEFAULTS } from '../../functions/shared/config.ts';
 import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
-import { IMAGES_INDEX } from '../../resolvers/lib/imageDocument.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
 import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
+import { indexedDocuments, queueDepths, waitFor } from './probes.ts';
+import { type ImageEvent, subscribeToEvents, upload } from './uploads.ts';
 import { signUpUser, type TestUser } from './users.ts';
 
 /** A cup of coffee, as a camera would write it: JPEG with the camera in its EXIF. */
@@ -31,7 +25,6 @@ const PHOTO = await sharp(readFileSync(new URL('./fixtures/coffee.png', import.m
   .toBuffer();
 /** Just over the largest upload the presigned POST allows. */
 const TOO_LARGE = Buffer.alloc(DEFAULTS.maxUploadBytes + 1, 0xff);
-type ImageEvent = NonNullable<OnImageProcessedSubscription['onImageProcessed']>;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-e2e-'));
 let cloud: CloudProcess;
@@ -40,19 +33,8 @@ let bob: TestUser;
 const events: Record<'alice' | 'bob', ImageEvent[]> = { alice: [], bob: [] };
 const subscriptions: { unsubscribe(): void }[] = [];
 
-function subscribe(user: TestUser, into: ImageEvent[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const subscription = user.client.subscribe({ query: OnImageProcessedDocument }).subscribe({
-      next: (result) => {
-        const event = result.data?.onImageProcessed;
-        if (event) into.push(event);
-      },
-      error: reject,
-    });
-    subscriptions.push(subscription);
-    // The link acknowledges the start asynchronously; a short settle keeps the first event.
-    setTimeout(resolve, 1_500);
-  });
+async function subscribe(user: TestUser, into: ImageEvent[]): Promise<void> {
+  subscriptions.push(await subscribeToEvents(user, (event) => into.push(event)));
 }
 
 async function eventFor(into: ImageEvent[], imageId: string, status: string, timeoutMs = 60_000): Promise<ImageEvent> {
@@ -65,47 +47,16 @@ async function eventFor(into: ImageEvent[], imageId: string, status: string, tim
   }
 }
 
-/** requestUpload, then the multipart POST a browser would send, with `change` applied to the form. */
-async function upload(user: TestUser, file: { name: string; type: string; bytes: Buffer; declaredBytes?: number }, change?: (fields: Map<string, string>) => void) {
-  const { data } = await user.client.mutate({
-    mutation: RequestUploadDocument,
-    variables: { input: { fileName: file.name, contentType: file.type, bytes: file.declaredBytes ?? file.bytes.length } },
-  });
-  const ticket = data!.requestUpload;
-  const fields = new Map(ticket.upload.fields.map(({ name, value }) => [name, value]));
-  change?.(fields);
-  const form = new FormData();
-  for (const [name, value] of fields) form.append(name, value);
-  form.append('file', new Blob([new Uint8Array(file.bytes)], { type: fields.get('Content-Type') ?? file.type }), file.name);
-  const response = await fetch(ticket.upload.url, { method: 'POST', body: form });
-  return { ticket, status: response.status, body: await response.text() };
-}
-
 async function search(user: TestUser, variables: Record<string, unknown>) {
   const { data } = await user.client.query({ query: SearchImagesDocument, variables, fetchPolicy: 'no-cache' });
   return data!.searchImages;
 }
 
 async function queueDrained(): Promise<void> {
-  const sqs = new SQSClient({ endpoint: cloud.outputs.SqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  for (;;) {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: cloud.outputs[OUTPUT_KEYS.queueUrl],
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    if (Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0') return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function indexedDocuments(imageId: string): Promise<{ count: number; source: Record<string, unknown> | undefined }> {
-  const endpoint = cloud.outputs[OUTPUT_KEYS.searchEndpoint];
-  const body = JSON.stringify({ query: { ids: { values: [imageId] } } });
-  const response = await fetch(`${endpoint}/${IMAGES_INDEX}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const result = (await response.json()) as { hits: { total: { value: number }; hits: { _source: Record<string, unknown> }[] } };
-  return { count: result.hits.total.value, source: result.hits.hits[0]?._source };
+  await waitFor('the processing queue to drain', async () => {
+    const depths = await queueDepths(cloud.outputs);
+    return depths.waiting + depths.inFlight === 0;
+  }, 30_000);
 }
 
 beforeAll(async () => {
@@ -160,7 +111,7 @@ describe('the pipeline, end to end', () => {
   });
 
   it('the same S3 event delivered twice leaves one document', async () => {
-    const before = await indexedDocuments(imageId);
+    const before = await indexedDocuments(cloud.outputs, imageId);
     const source = before.source as { originalKey: string; etag: string; sequencer: string; bytes: number };
     const record = {
       eventVersion: '2.1',
@@ -172,7 +123,7 @@ describe('the pipeline, end to end', () => {
     const sqs = new SQSClient({ endpoint: cloud.outputs.SqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
     await sqs.send(new SendMessageCommand({ QueueUrl: cloud.outputs[OUTPUT_KEYS.queueUrl], MessageBody: JSON.stringify({ Records: [record] }) }));
     await queueDrained();
-    const after = await indexedDocuments(imageId);
+    const after = await indexedDocuments(cloud.outputs, imageId);
     expect(after.count).toBe(1);
     expect(after.source).toEqual(before.source);
     expect(events.alice.filter((event) => event.imageId === imageId && event.status === 'PROCESSED')).toHaveLength(1);

@@ -1,0 +1,82 @@
+/**
+ * Reliability: the search engine down for a while. Images uploaded meanwhile fail to index, are
+ * retried by SQS after the visibility timeout, and land in the dead-letter queue after
+ * maxReceiveCount receives; once the engine is back, `imagegraph redrive` finishes every one.
+ * The engine is killed by its pid (from processes.json) and started again as an operator would:
+ * SIGUSR2 to `npm start`, which restarts it on the same port and data directory.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { runImagegraph } from './cli.ts';
+import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
+import { notProcessedOnce, queueDepths, readProcessIds, waitFor, waitUntilGone } from './probes.ts';
+import { generatedJpegs, upload } from './uploads.ts';
+import { signUpUser } from './users.ts';
+
+const UPLOADS = 6;
+const MAX_RECEIVE_COUNT = 2;
+const CLOUD_ARGS = ['--vision', 'lite', '--visibility-timeout', '1', '--max-receive-count', String(MAX_RECEIVE_COUNT)];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-outage-'));
+let cloud: CloudProcess | undefined;
+
+afterAll(async () => {
+  await cloud?.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('search engine down: messages retry, go to the DLQ, and `imagegraph redrive` finishes them once it is back', async () => {
+  cloud = await startCloudProcess(dataDir, CLOUD_ARGS);
+  const { outputs } = cloud;
+  const user = await signUpUser(cloud.config, dataDir, 'outage');
+  const [warmUp, ...photos] = await generatedJpegs(UPLOADS + 1);
+  // One image while all is well: the pipeline is warm, so the outage hits the indexing step itself.
+  const first = await upload(user, { name: 'before.jpg', type: 'image/jpeg', bytes: warmUp! });
+  await waitFor('the first image to be indexed', async () => (await notProcessedOnce(outputs, [first.ticket.imageId])).length === 0, 30_000);
+
+  const engine = readProcessIds(dataDir).search;
+  process.kill(engine, 'SIGKILL');
+  await waitUntilGone([engine]);
+  await cloud.waitForLine(/The search engine exited/);
+
+  const sent = await Promise.all(photos.map((bytes, i) => upload(user, { name: `during-${i}.jpg`, type: 'image/jpeg', bytes })));
+  user.client.stop();
+  expect(sent.map((result) => result.status)).toEqual(photos.map(() => 204));
+  const ids = sent.map((result) => result.ticket.imageId);
+
+  let depths = await queueDepths(outputs);
+  await waitFor(
+    `all ${ids.length} messages in the dead-letter queue`,
+    async () => {
+      depths = await queueDepths(outputs);
+      return depths.deadLetters === ids.length && depths.waiting + depths.inFlight === 0;
+    },
+    60_000,
+    () => ({ depths, failedAttempts: cloud?.log.filter((line) => line.includes('SQS will retry')).length }),
+  );
+  // SQS moved them only after maxReceiveCount receives; the failed invocations are in the log (a
+  // container's per-image failures name the key; a cold container fails earlier, creating the index).
+  const failures = cloud.log.filter((line) => line.includes('SQS will retry') || line.includes('All records failed processing'));
+  expect(failures.length).toBeGreaterThanOrEqual(MAX_RECEIVE_COUNT);
+
+  process.kill(readProcessIds(dataDir).cloud, 'SIGUSR2');
+  await cloud.waitForLine(/Search engine restarted/, 30_000);
+  expect(readProcessIds(dataDir).search).not.toBe(engine);
+  // Same port, same data: what was indexed before the outage is still there.
+  expect(await notProcessedOnce(outputs, [first.ticket.imageId])).toEqual([]);
+
+  const redriven = await runImagegraph<{ moved: number }>(cloud.outputsFile, 'redrive');
+  expect(redriven.moved).toBe(ids.length);
+  await waitFor(
+    'every redriven image indexed once as PROCESSED and the queues empty',
+    async () => {
+      const depths = await queueDepths(outputs);
+      return depths.waiting + depths.inFlight + depths.deadLetters === 0 && (await notProcessedOnce(outputs, ids)).length === 0;
+    },
+    30_000,
+  );
+  expect(await notProcessedOnce(outputs, [first.ticket.imageId, ...ids])).toEqual([]);
+  expect(await cloud.stop()).toBe(0);
+}, 90_000);
