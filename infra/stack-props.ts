@@ -5,6 +5,13 @@ import type { StackProps } from 'aws-cdk-lib';
 import { FieldLogLevel } from 'aws-cdk-lib/aws-appsync';
 import { ConfigError, DEFAULTS, thumbnailSpecs } from '../functions/shared/config.ts';
 
+/**
+ * Messages per processing invocation: the most an SQS event source takes without a batching
+ * window. Here rather than in the processing construct so that the local cloud reads it without
+ * loading the CDK constructs (~0.6 s of start-up).
+ */
+export const PROCESSING_BATCH_SIZE = 10;
+
 export interface ImageGraphSettings {
   /**
    * Origins allowed to upload to and download from the bucket from a browser. The default "*" is

@@ -45,8 +45,6 @@ export interface LocalCloudSettings {
   maxReceiveCount: number;
   /** Processing batches handled at once. */
   processingConcurrency: number;
-  /** Messages per processing batch (as deployed). */
-  processingBatchSize: number;
 }
 
 export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'>> = Object.freeze({
@@ -57,7 +55,6 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'
   maxReceiveCount: DEFAULT_SETTINGS.maxReceiveCount,
   // Two batches at once keep both cores busy; Lambda would run up to processingConcurrency.
   processingConcurrency: 2,
-  processingBatchSize: 10,
 });
 
 export function servicePort(settings: Pick<LocalCloudSettings, 'portBase'>, service: LocalServiceName): number {

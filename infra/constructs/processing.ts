@@ -9,7 +9,7 @@ import { ENV } from '../../functions/shared/config.ts';
 import { PREFIX } from '../../functions/shared/storage-keys.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { formatMiB, LAMBDA_UNZIPPED_CODE_LIMIT_BYTES, verifySharpBundle } from '../sharp-bundle.ts';
-import type { ImageGraphSettings } from '../stack-props.ts';
+import { type ImageGraphSettings, PROCESSING_BATCH_SIZE } from '../stack-props.ts';
 import type { Api } from './api.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Search } from './search.ts';
@@ -77,8 +77,6 @@ export const PROCESSING_TIMEOUT = Duration.minutes(2);
 /** AWS's guidance for Lambda event sources: at least six times the function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(PROCESSING_TIMEOUT.toSeconds() * 6);
 
-/** Messages per invocation: the most an SQS event source takes without a batching window. */
-export const PROCESSING_BATCH_SIZE = 10;
 
 /**
  * The pipeline: S3 events for uploads/ go to a queue, the processing function consumes it,

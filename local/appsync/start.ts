@@ -3,7 +3,6 @@
  * them, over HTTP (POST /graphql) and AppSync's real-time WebSocket protocol (/graphql/realtime).
  */
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
-import type { AddressInfo } from 'node:net';
 import type { ApiFunctionName } from '../../infra/resolver-wiring.ts';
 import { authenticator } from './auth/authenticate.ts';
 import { cognitoVerifier, type CognitoConfig } from './auth/cognito.ts';
@@ -17,6 +16,7 @@ import { RealtimeHub } from './realtime/hub.ts';
 import { DEFAULT_HANDLER_BUDGET_MS, loadResolvers } from './resolvers.ts';
 import { loadProjectSchema } from './schema.ts';
 import { GRAPHQL_PATH, REALTIME_PATH, createAppSyncServer, type ServerLimits } from './server.ts';
+import { closeServer, listen } from '../http-server.ts';
 
 export interface LocalAppSyncOptions {
   /** 0 (the default) picks a free port. */
@@ -88,19 +88,13 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     ...(options.explorer === false ? {} : { explorer }),
     onPublishError: (error) => console.error('local AppSync: publishing to subscribers failed:', error),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listen(server, options.port ?? 0, host);
   return {
-    url: `http://${host}:${port}${GRAPHQL_PATH}`,
-    realtimeUrl: `ws://${host}:${port}${REALTIME_PATH}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        closeRealtime();
-        server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
-      }),
+    url: `${origin}${GRAPHQL_PATH}`,
+    realtimeUrl: `${origin.replace(/^http/, 'ws')}${REALTIME_PATH}`,
+    close: () => {
+      closeRealtime();
+      return closeServer(server);
+    },
   };
 }

@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Engine } from './engine/engine.ts';
 import { Storage } from './engine/storage.ts';
 import { createSearchServer } from './server.ts';
+import { closeServer, listen } from '../http-server.ts';
 
 /**
  * V8 flags for a process that runs the engine; they only take effect at process start, so the
@@ -33,23 +33,17 @@ export async function startSearchEngine(options: SearchEngineOptions): Promise<S
   const engine = new Engine(new Storage(options.dataDir));
   const compaction = heapCompaction();
   const server = createSearchServer(engine, { afterRequest: compaction.afterRequest });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, options.port ?? 0, host);
   return {
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        compaction.stop();
-        server.closeAllConnections();
-        server.close((error) => {
-          engine.close();
-          if (error) reject(error);
-          else resolve();
-        });
-      }),
+    url,
+    close: async () => {
+      compaction.stop();
+      try {
+        await closeServer(server);
+      } finally {
+        engine.close();
+      }
+    },
   };
 }
 

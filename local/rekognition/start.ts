@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { liteAnalyzer } from './lite.ts';
 import { type Analyzer, WorkerPool } from './pool.ts';
 import { createRekognitionServer } from './server.ts';
 import { RekognitionService, type S3Options } from './service.ts';
+import { closeServer, listen } from '../http-server.ts';
 
 /** 'models' runs the offline models in workers; 'lite' answers from image colours only. */
 export type VisionMode = 'models' | 'lite';
@@ -40,18 +40,13 @@ export async function startLocalRekognition(options: LocalRekognitionOptions = {
     mode === 'lite' ? liteAnalyzer() : new WorkerPool({ ...(options.workers ? { workers: options.workers } : {}), ...(options.maxQueue ? { maxQueue: options.maxQueue } : {}) });
   const service = new RekognitionService(analyzer, options.s3);
   const server = createRekognitionServer(service);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, options.port ?? 0, host);
   return {
-    url: `http://${host}:${port}`,
+    url,
     mode,
     ready: analyzer.ready,
     close: async () => {
-      server.closeAllConnections();
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), analyzer.close()]);
+      await Promise.all([closeServer(server), analyzer.close()]);
       service.close();
     },
   };

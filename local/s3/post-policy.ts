@@ -5,7 +5,8 @@
  * that came before the file and the file's name, and enforces the size range while streaming.
  */
 import { errors } from './s3-error.ts';
-import { type AuthConfig, checkCredential, parseAmzDate, sameHex, signer } from './sigv4.ts';
+import { parseAmzDate, sameHex } from '../sigv4.ts';
+import { type AuthConfig, checkCredential, signer } from './sigv4.ts';
 
 export interface PostUpload {
   /** The object key, with `${filename}` replaced. */

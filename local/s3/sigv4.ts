@@ -3,10 +3,10 @@
  * The canonical request and signature are recomputed by @smithy/signature-v4, the signer the SDK
  * itself uses, from exactly what arrived: the raw path, the decoded query, the signed headers.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
+import { parseAmzDate, sameHex } from '../sigv4.ts';
 import { errors } from './s3-error.ts';
 
 export interface Credentials {
@@ -210,19 +210,6 @@ function signedHeaderNames(list: string): string[] {
 function header(request: IncomingRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-/** `yyyymmddThhmmssZ` as a Date, or null. */
-export function parseAmzDate(value: string): Date | null {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!match) return null;
-  const [year = 0, month = 0, day, hour, minute, second] = match.slice(1).map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-export function sameHex(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 function unsupportedMechanism(): Error {

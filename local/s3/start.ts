@@ -2,7 +2,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
@@ -12,6 +11,7 @@ import { eventRecord, notificationFor, sequencerSource } from './events.ts';
 import { createS3Front } from './front.ts';
 import type { Credentials } from './sigv4.ts';
 import type { StoreMessage } from './store-protocol.ts';
+import { closeServer, listen } from '../http-server.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -66,21 +66,17 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
     cors: bucketCorsRules(options.corsOrigins ?? DEFAULT_SETTINGS.corsOrigins),
     spoolDir,
   });
+  let endpoint: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      front.once('error', reject);
-      front.listen(options.port ?? 0, host, () => resolve());
-    });
+    endpoint = await listen(front, options.port ?? 0, host);
   } catch (error) {
     store.kill();
     throw error;
   }
-  const { port } = front.address() as AddressInfo;
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     async close() {
-      front.closeAllConnections();
-      await new Promise<void>((resolve) => front.close(() => resolve()));
+      await closeServer(front);
       const exited = once(store, 'exit');
       store.kill();
       await exited;

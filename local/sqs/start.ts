@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { LongPolls } from './core/long-poll.ts';
 import { DEFAULT_SETTINGS, type QueueSettings } from './core/queue-attributes.ts';
 import { Queues } from './core/queues.ts';
 import { Storage } from './core/storage.ts';
 import { createSqsServer, queueUrl } from './server.ts';
+import { closeServer, listen } from '../http-server.ts';
 
 export interface LocalQueueDeclaration {
   name: string;
@@ -58,28 +58,21 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   let endpoint = '';
   let closing = false;
   const server = createSqsServer({ queues, polls, origin: () => endpoint, closing: () => closing });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  endpoint = await listen(server, options.port ?? 0, host);
   return {
     endpoint,
     region,
     queueUrl: (name) => queueUrl(endpoint, name),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        closing = true;
-        // Long polls answer (empty) before the connections go, so no receive takes messages late.
-        polls.notifyAll();
-        setImmediate(() => {
-          server.closeAllConnections();
-          server.close((error) => {
-            storage.close();
-            if (error) reject(error);
-            else resolve();
-          });
-        });
-      }),
+    close: async () => {
+      closing = true;
+      // Long polls answer (empty) before the connections go, so no receive takes messages late.
+      polls.notifyAll();
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        await closeServer(server);
+      } finally {
+        storage.close();
+      }
+    },
   };
 }

@@ -4,7 +4,8 @@
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { parseAmzDate, sameHex } from '../../sigv4.ts';
 import { RequestRefused } from '../errors.ts';
 import type { AuthHeaders, IamIdentity } from './identity.ts';
 
@@ -58,7 +59,7 @@ export function iamVerifier(config: IamConfig, region: string, now: () => number
     }
     const amzDate = request.headers['x-amz-date'] ?? '';
     const signedAt = parseAmzDate(amzDate);
-    if (signedAt === undefined || !amzDate.startsWith(day ?? '')) throw invalidSignature('X-Amz-Date is missing or does not match the credential scope.');
+    if (signedAt === null || !amzDate.startsWith(day ?? '')) throw invalidSignature('X-Amz-Date is missing or does not match the credential scope.');
     if (Math.abs(now() - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) {
       throw invalidSignature(`Signature expired: ${amzDate} is more than 5 minutes from the server time.`);
     }
@@ -76,7 +77,7 @@ export function iamVerifier(config: IamConfig, region: string, now: () => number
       { signingDate: signedAt, signableHeaders: new Set(signedNames) },
     );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization ?? ''))?.[1] ?? '';
-    if (expected.length !== 64 || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature ?? ''))) {
+    if (expected.length !== 64 || !sameHex(expected, signature ?? '')) {
       throw invalidSignature(
         'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
       );
@@ -92,10 +93,4 @@ export function iamVerifier(config: IamConfig, region: string, now: () => number
       cognitoIdentityAuthProvider: null,
     };
   };
-}
-
-function parseAmzDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
 }
