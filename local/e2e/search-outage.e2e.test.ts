@@ -51,7 +51,9 @@ it('search engine down: messages retry, go to the DLQ, and `imagegraph redrive` 
     `all ${ids.length} messages in the dead-letter queue`,
     async () => {
       depths = await queueDepths(outputs);
-      return depths.deadLetters === ids.length && depths.waiting + depths.inFlight === 0;
+      // At least: on a busy machine the warm-up image can outlive its 1 s visibility timeout, be
+      // received again while the engine is down and be dead-lettered too (legitimate SQS behaviour).
+      return depths.deadLetters >= ids.length && depths.waiting + depths.inFlight === 0;
     },
     60_000,
     () => ({ depths, failedAttempts: cloud?.log.filter((line) => line.includes('SQS will retry')).length }),
@@ -67,8 +69,10 @@ it('search engine down: messages retry, go to the DLQ, and `imagegraph redrive` 
   // Same port, same data: what was indexed before the outage is still there.
   expect(await notProcessedOnce(outputs, [first.ticket.imageId])).toEqual([]);
 
+  // With the engine down nothing could be indexed, so the queue emptied into the DLQ: every upload is there.
+  expect(await notProcessedOnce(outputs, ids)).toEqual(ids);
   const redriven = await runImagegraph<{ moved: number }>(cloud.outputsFile, 'redrive');
-  expect(redriven.moved).toBe(ids.length);
+  expect(redriven.moved).toBe(depths.deadLetters);
   await waitFor(
     'every redriven image indexed once as PROCESSED and the queues empty',
     async () => {
