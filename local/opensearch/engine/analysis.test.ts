@@ -83,6 +83,7 @@ describe('standard tokenizer in windows', () => {
  * segments) over Intl.Segmenter calls. One call over a whole 200 KB text costs ~10^10.
  */
 function segmentationCost(run: () => void): number {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its receiver below
   const original = Intl.Segmenter.prototype.segment;
   let cost = 0;
   vi.spyOn(Intl.Segmenter.prototype, 'segment').mockImplementation(function (this: Intl.Segmenter, input: string) {

@@ -25,7 +25,7 @@ function failure(fn: () => unknown): { status: number; body: Json } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof OpenSearchError) return { status: e.status, body: e.toBody() as Json };
+    if (e instanceof OpenSearchError) return { status: e.status, body: e.toBody() };
     throw e;
   }
   throw new Error('expected an OpenSearchError');
@@ -266,6 +266,7 @@ describe('a 1 MB text field', () => {
     expect(large.segmented).toBe(large.length);
     expect(large.calls / small.calls).toBeGreaterThan(7.5);
     expect(large.calls / small.calls).toBeLessThan(8.5);
-    expect(engine.search('t', { query: { match: { title: 'needlelarge' } } }).body.hits.hits.map((h: Json) => h._id)).toEqual(['large']);
+    const found = engine.search('t', { query: { match: { title: 'needlelarge' } } }).body.hits as Json;
+    expect((found.hits as { _id: string }[]).map((h) => h._id)).toEqual(['large']);
   });
 });
