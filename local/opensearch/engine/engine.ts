@@ -4,7 +4,7 @@ import { parseBulk, type BulkAction } from './bulk.ts';
 import { checkTermLengths, nextVersion, type WriteConditions } from './documents.ts';
 import { OpenSearchError, illegalArgument, indexNotFound, parsingError, show, validationFailed } from './errors.ts';
 import { IndexData, type DocMeta, type Postings } from './index-data.ts';
-import { indexLimits, type IndexLimits } from './limits.ts';
+import { indexLimits, nestingTooDeep, type IndexLimits } from './limits.ts';
 import { parseDocument, parseMapping, type Mapping, type ParsedDocument } from './mapping.ts';
 import { ClauseBudget } from './query/clauses.ts';
 import type { ExpansionCache, QueryContext } from './query/types.ts';
@@ -86,7 +86,7 @@ export class Engine {
   private newState(name: string, uuid: string, createdAt: number, settings: Json, mappings: unknown, nextSeqNo: number): IndexState {
     const limits = indexLimits(settings);
     const analyzers = buildAnalyzers(analysisSettings(settings));
-    const mapping = parseMapping(mappings);
+    const mapping = parseMapping(mappings, { index: name, totalFields: limits.totalFields, depth: limits.mappingDepth });
     for (const field of mapping.fields.values()) {
       if (field.type === 'text') analyzerOf(analyzers, field.analyzer);
     }
@@ -315,6 +315,9 @@ export class Engine {
       throw new OpenSearchError(400, 'mapper_parsing_exception', 'failed to parse, document is empty');
     }
     if (id !== undefined) validateId(id);
+    // OpenSearch's document parser wraps what the JSON parser refuses: "failed to parse".
+    const tooDeep = nestingTooDeep(source);
+    if (tooDeep) throw new OpenSearchError(400, 'mapper_parsing_exception', 'failed to parse', {}, tooDeep);
     const docId = id ?? randomUUID().replaceAll('-', '').slice(0, 20);
     const stored = this.current(state, docId, pending);
     const version = nextVersion(stored, conditions, docId, state.name);

@@ -21,11 +21,17 @@ function engineWith(index: Json, docs: Json[] = []): Engine {
   return engine;
 }
 
+/** The body of a served search. */
+const served = (engine: Engine, body: Json): Json => engine.search('t', body).body;
+
 function failure(fn: () => unknown): { status: number; body: Json } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof OpenSearchError) return { status: e.status, body: e.toBody() };
+    if (e instanceof OpenSearchError) {
+      const body: Json = e.toBody();
+      return { status: e.status, body };
+    }
     throw e;
   }
   throw new Error('expected an OpenSearchError');
@@ -131,7 +137,7 @@ describe('index.max_terms_count', () => {
       root_cause: [{ type: 'query_shard_exception', reason: `failed to create query: ${reason}` }],
       failed_shards: [{ reason: { caused_by: { type: 'illegal_argument_exception', reason } } }],
     });
-    expect(engine.search('t', { query: { terms: { tag: ['a', 'b', 'c'] } } }).body.hits.total.value).toBe(1);
+    expect(served(engine, { query: { terms: { tag: ['a', 'b', 'c'] } } }).hits.total.value).toBe(1);
     // An unmapped field is rewritten to match_none before the count is checked.
     expect(engine.search('t', { query: { terms: { nothing: ['a', 'b', 'c', 'd'] } } }).status).toBe(200);
   });
@@ -163,7 +169,7 @@ describe('index.max_result_window', () => {
 
   it('a search_after page is bounded by its size', () => {
     expect(failure(() => engine.search('t', { size: 6, sort: [{ n: 'asc' }], search_after: [1] })).status).toBe(400);
-    expect(engine.search('t', { size: 5, sort: [{ n: 'asc' }], search_after: [1] }).body.hits.hits).toHaveLength(1);
+    expect(served(engine, { size: 5, sort: [{ n: 'asc' }], search_after: [1] }).hits.hits).toHaveLength(1);
   });
 
   it('a setting that is not a positive whole number is refused at index creation', () => {
@@ -206,16 +212,16 @@ describe('search.max_buckets', () => {
     ]).flat();
     const engine = engineWith(TEXT, docs);
     const aggs = (tags: number) => ({ tags: { terms: { field: 'tag', size: tags }, aggs: { days: { date_histogram: { field: 'at', fixed_interval: '1d' } } } } });
-    const served = engine.search('t', { size: 0, aggs: aggs(100) }).body.aggregations.tags.buckets;
-    expect(served).toHaveLength(100);
-    expect(served[0].days.buckets).toHaveLength(500);
+    const tags = served(engine, { size: 0, aggs: aggs(100) }).aggregations.tags.buckets;
+    expect(tags).toHaveLength(100);
+    expect(tags[0].days.buckets).toHaveLength(500);
     tooMany(failure(() => engine.search('t', { size: 0, aggs: aggs(150) })).body);
   });
 
   it('terms buckets count: more than 65535 distinct values asked for', () => {
     const engine = engineWith(TEXT, Array.from({ length: 65_536 }, (_, i) => ({ tag: `v${i}` })));
     expect(failure(() => engine.search('t', { size: 0, aggs: { all: { terms: { field: 'tag', size: 70_000 } } } })).status).toBe(503);
-    expect(engine.search('t', { size: 0, aggs: { all: { terms: { field: 'tag', size: 65_535 } } } }).body.aggregations.all.buckets).toHaveLength(65_535);
+    expect(served(engine, { size: 0, aggs: { all: { terms: { field: 'tag', size: 65_535 } } } }).aggregations.all.buckets).toHaveLength(65_535);
   });
 });
 
@@ -241,7 +247,7 @@ describe('immense terms (Lucene IndexWriter.MAX_TERM_LENGTH, 32766 bytes)', () =
 
   it('a text field whose analyzer keeps the whole value is refused too, and in a bulk only that item fails', () => {
     const lines = [{ index: { _id: 'ok' } }, { whole: 'fine' }, { index: { _id: 'bad' } }, { whole: 'x'.repeat(40_000) }].map((l) => JSON.stringify(l));
-    const { body } = engine.bulk('t', lines.join('\n') + '\n');
+    const body: Json = engine.bulk('t', lines.join('\n') + '\n').body;
     expect(body.errors).toBe(true);
     expect(body.items[0].index.status).toBe(201);
     expect(body.items[1].index).toMatchObject({ status: 400, error: { type: 'illegal_argument_exception', caused_by: { type: 'max_bytes_length_exceeded_exception' } } });
@@ -268,5 +274,51 @@ describe('a 1 MB text field', () => {
     expect(large.calls / small.calls).toBeLessThan(8.5);
     const found = engine.search('t', { query: { match: { title: 'needlelarge' } } }).body.hits as Json;
     expect((found.hits as { _id: string }[]).map((h) => h._id)).toEqual(['large']);
+  });
+});
+
+describe('index.mapping.total_fields.limit and index.mapping.depth.limit', () => {
+  it('dynamic mapping stops at the total fields limit (objects and multi-fields count): 400 illegal_argument_exception', () => {
+    const engine = engineWith({ settings: { index: { mapping: { total_fields: { limit: 5 } } } } });
+    // A dynamic string is a text field with a keyword multi-field: two fields each.
+    expect(engine.index('t', 'ok', { a: 'x', b: { c: 'y' } }, {}).status).toBe(201);
+    const { status, body } = failure(() => engine.index('t', 'more', { d: 'z' }, {}));
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ type: 'illegal_argument_exception', reason: 'Limit of total fields [5] in index [t] has been exceeded' });
+  });
+
+  it('a document of 100,000 new fields fails at the default limit of 1000', () => {
+    const engine = engineWith({});
+    const source = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`f${i}`, i]));
+    expect(failure(() => engine.index('t', 'wide', source, {})).body.error.reason).toBe('Limit of total fields [1000] in index [t] has been exceeded');
+  });
+
+  it('objects nest at most 20 deep (the root is depth 1), in documents and in explicit mappings', () => {
+    const nest = (depth: number, leaf: Json): Json => (depth === 0 ? leaf : { o: nest(depth - 1, leaf) });
+    const engine = engineWith({});
+    expect(engine.index('t', 'deep', nest(19, { v: 1 }), {}).status).toBe(201);
+    const { body } = failure(() => engine.index('t', 'deeper', nest(20, { v: 1 }), {}));
+    expect(body.error.reason).toBe(`Limit of mapping depth [20] in index [t] has been exceeded due to object field [${Array<string>(20).fill('o').join('.')}]`);
+    const mapping = (depth: number): Json => (depth === 0 ? { v: { type: 'long' } } : { o: { properties: mapping(depth - 1) } });
+    expect(failure(() => new Engine(new Storage(':memory:')).createIndex('m', { mappings: { properties: mapping(20) } })).status).toBe(400);
+  });
+
+  it('arrays of arrays of values are flattened up to the JSON nesting limit of 1000; deeper documents fail to parse', () => {
+    const nested = (depth: number) => {
+      let value: unknown = 'deep';
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    const engine = engineWith(TEXT);
+    // The document object is depth 1.
+    expect(engine.index('t', 'arrays', { title: nested(999) }, {}).status).toBe(201);
+    expect(served(engine, { query: { match: { title: 'deep' } } }).hits.total.value).toBe(1);
+    const { status, body } = failure(() => engine.index('t', 'deeper', { title: nested(100_000) }, {}));
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({
+      type: 'mapper_parsing_exception',
+      reason: 'failed to parse',
+      caused_by: { type: 'stream_constraints_exception', reason: 'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)' },
+    });
   });
 });

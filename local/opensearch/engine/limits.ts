@@ -1,4 +1,4 @@
-import { illegalArgument, show } from './errors.ts';
+import { OpenSearchError, illegalArgument, show } from './errors.ts';
 
 /**
  * The request limits the engine enforces, as OpenSearch 2.x does, with their setting names and
@@ -14,7 +14,30 @@ export const LIMITS = {
   maxTermBytes: 32766,
   /** max_token_length of the standard, whitespace and letter tokenizers (Lucene's default). */
   maxTokenLength: 255,
+  /** opensearch.xcontent.depth.max (JVM property): Jackson's StreamReadConstraints maxNestingDepth. */
+  maxNestingDepth: 1000,
 } as const;
+
+/**
+ * A parsed JSON value nesting objects and arrays deeper than Jackson allows OpenSearch (2.12 and
+ * later) to parse: stream_constraints_exception. Walked without recursion, however deep it is.
+ */
+export function nestingTooDeep(value: unknown): OpenSearchError | undefined {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > LIMITS.maxNestingDepth) {
+      return new OpenSearchError(
+        500,
+        'stream_constraints_exception',
+        `Document nesting depth (${depth}) exceeds the maximum allowed (${LIMITS.maxNestingDepth}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+      );
+    }
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return undefined;
+}
 
 /** Index settings (index.*) that bound a request, with OpenSearch's defaults. */
 export interface IndexLimits {
