@@ -137,3 +137,25 @@ describe("the resolvers' request bodies", () => {
     expect(run(imageStatsQuery.response, ctx).result).toEqual({ total: 4, processing: 0, processed: 3, failed: 1 });
   });
 });
+
+describe('JSON nesting depth (Jackson StreamReadConstraints maxNestingDepth, 1000, opensearch.xcontent.depth.max)', () => {
+  const send = async (method: string, path: string, text: string) => {
+    const response = await fetch(`${engine.url.replace(/\/$/, '')}${path}`, { method, headers: { 'content-type': 'application/json' }, body: text });
+    return { status: response.status, body: (await response.json()) as { error: { type: string; caused_by?: { type: string } } } };
+  };
+  const nestedBools = (levels: number) => `${'{"bool":{"must":['.repeat(levels)}{"match_all":{}}${']}}'.repeat(levels)}`;
+
+  it('a search body nested deeper than 1000 fails with the parser exception, 500; 333 bools (999 levels) are served', async () => {
+    await client.indices.create({ index: 'depth' });
+    const deep = await send('POST', '/depth/_search', `{"query":${nestedBools(400)}}`);
+    expect(deep.status).toBe(500);
+    expect(deep.body.error.type).toBe('stream_constraints_exception');
+    expect((await send('POST', '/depth/_search', `{"query":${nestedBools(332)}}`)).status).toBe(200);
+  });
+
+  it('a document nested deeper fails to parse: 400 mapper_parsing_exception caused by stream_constraints_exception', async () => {
+    const deep = await send('PUT', '/depth/_doc/1', `{"a":${'['.repeat(5000)}1${']'.repeat(5000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body.error).toMatchObject({ type: 'mapper_parsing_exception', caused_by: { type: 'stream_constraints_exception' } });
+  });
+});

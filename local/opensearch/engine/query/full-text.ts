@@ -53,31 +53,50 @@ function operatorOf(value: unknown): 'or' | 'and' {
  * terms (the token, or its fuzzy expansions). Expansions are scored as Lucene's blended rewrite
  * does, approximately: each matching expansion adds BM25 with the group's largest df, times its
  * edit-distance boost.
+ *
+ * Clauses are counted as Lucene counts them: one BooleanQuery clause per token (so analysis stops
+ * one token past the limit), and after rewrite one leaf per distinct token, or per expansion of a
+ * fuzzy one (BooleanQuery.rewrite merges equal SHOULD clauses unless minimum_should_match > 1, and
+ * equal MUST clauses).
  */
 function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, options: TextOptions, scoring: boolean): Matcher {
-  if (!field.indexed) return NO_MATCH;
+  if (!field.indexed) return countedNoMatch(ctx);
   const data = ctx.data.fieldData(field);
   if (data instanceof NumericField) {
     let value: number;
     try {
       value = indexedValue(field, text) as number;
     } catch (error) {
-      if (options.lenient) return NO_MATCH;
+      if (options.lenient) return countedNoMatch(ctx);
       throw error;
     }
+    ctx.clauses.add(1);
     return scanMatcher(ctx, (doc) => data.each(doc, (v) => v === value), options.boost);
   }
   if (!(data instanceof TermField)) {
-    if (options.lenient) return NO_MATCH;
+    if (options.lenient) return countedNoMatch(ctx);
     throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: field [${field.path}] of type [geo_point] does not support match queries`);
   }
   const analyzer = field.type === 'text' ? analyzerOf(ctx.analyzers, field.searchAnalyzer ?? field.analyzer) : undefined;
-  const tokens = analyzer ? analyzer(show(text)) : [show(text)];
-  if (tokens.length === 0) return NO_MATCH;
-  const groups: { expansions: Expansion[]; idf: number }[] = tokens.map((token) => {
-    const expansions = expand(ctx, data, token, maxEdits(options.fuzziness, token));
+  const tokens = analyzer ? analyzer.tokens(show(text), ctx.clauses.max + 1) : [show(text)];
+  if (tokens.length === 0) return countedNoMatch(ctx);
+  if (tokens.length > 1) ctx.clauses.checkBuilder(tokens.length);
+  const merged = options.operator === 'and' || minimumShouldMatch(options.minimumShouldMatch, tokens.length, 1) <= 1;
+  const seen = new Map<string, { expansions: Expansion[]; idf: number }>();
+  const groups = tokens.map((token) => {
+    const known = seen.get(token);
+    if (known) {
+      if (!merged) ctx.clauses.add(Math.max(1, known.expansions.length));
+      return known;
+    }
+    // Once the query is sure to fail, expanding more terms is wasted work.
+    const expansions = ctx.clauses.exhausted ? [] : expand(ctx, data, token, maxEdits(options.fuzziness, token));
     const df = expansions.reduce((max, e) => Math.max(max, e.postings.df), 0);
-    return { expansions, idf: idf(data.docCount, df) };
+    const group = { expansions, idf: idf(data.docCount, df) };
+    seen.set(token, group);
+    // A fuzzy term without expansions rewrites to an empty BooleanQuery, then MatchNoDocsQuery: one leaf.
+    ctx.clauses.add(Math.max(1, expansions.length));
+    return group;
   });
   const required =
     options.operator === 'and' ? groups.length : minimumShouldMatch(options.minimumShouldMatch, groups.length, 1);
@@ -114,6 +133,12 @@ function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, option
   };
 }
 
+/** What OpenSearch builds when nothing can match (an unmapped field, no tokens): MatchNoDocsQuery, one leaf. */
+function countedNoMatch(ctx: QueryContext): Matcher {
+  ctx.clauses.add(1);
+  return NO_MATCH;
+}
+
 const MATCH_KEYS = ['query', 'operator', 'fuzziness', 'minimum_should_match', 'boost', 'lenient', 'prefix_length', 'max_expansions', 'fuzzy_transpositions', '_name'];
 
 export function matchQuery(ctx: QueryContext, spec: unknown, scoring: boolean): Matcher {
@@ -123,7 +148,7 @@ export function matchQuery(ctx: QueryContext, spec: unknown, scoring: boolean): 
   checkFuzzyDefaults(options, 'match');
   if (options.query === undefined) throw parsingError(`[match] requires query value`);
   const field = ctx.mapping.fields.get(name);
-  if (!field) return NO_MATCH;
+  if (!field) return countedNoMatch(ctx);
   return fieldMatcher(ctx, field, options.query, textOptions(options), scoring);
 }
 
@@ -168,9 +193,13 @@ export function multiMatchQuery(ctx: QueryContext, spec: unknown, scoring: boole
   if (options.query === undefined) throw parsingError('No text specified for multi_match query');
   const base = textOptions(options);
   const tieBreaker = type === 'most_fields' ? 1 : numberOption(options.tie_breaker, 0);
-  const perField = resolveFields(ctx, options.fields)
+  const fields = resolveFields(ctx, options.fields);
+  if (fields.length === 0) return countedNoMatch(ctx);
+  const perField = fields
     .map(({ field, boost }) => fieldMatcher(ctx, field, options.query, { ...base, boost: base.boost * boost }, scoring))
     .filter((m) => m !== NO_MATCH);
+  // best_fields combines the fields in a dis_max, most_fields in a BooleanQuery, which has the clause limit.
+  if (type === 'most_fields' && fields.length > 1) ctx.clauses.checkBuilder(fields.length);
   if (perField.length === 0) return NO_MATCH;
   if (perField.length === 1 && perField[0]) return perField[0];
   // best_fields is a dis_max: the best field's score plus tie_breaker times the others'.
