@@ -1,4 +1,6 @@
 import type { Context } from '@aws-appsync/utils';
+import { buildSchema, type GraphQLInputObjectType, type GraphQLObjectType } from 'graphql';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as deleteImage from '../Mutation.deleteImage.ts';
 import * as publish from '../Mutation.publishImageProcessed.ts';
@@ -297,5 +299,34 @@ describe('id shapes, as the server makes them', () => {
     for (const sub of ['0a1b2c3d11114111-8111-aaaaaaaaaaaa-', '0a1b2c3d-1111-4111-8111-aaaaaaaaaaag', '0a1b2c3d-1111-4111-8111_aaaaaaaaaaaa', '']) {
       expect(userIdProblem('sub', sub), sub).not.toBeNull();
     }
+  });
+});
+
+describe('the schema states each limit where clients read it', () => {
+  const read = (file: string) => readFileSync(new URL(`../../schema/${file}`, import.meta.url), 'utf8');
+  const schema = buildSchema(`${read('appsync-directives.graphql')}\n${read('schema.graphql')}`);
+  const argument = (type: GraphQLObjectType | null | undefined, field: string, name: string) =>
+    type?.getFields()[field]?.args.find((arg) => arg.name === name)?.description ?? '';
+  const inputField = (type: string, field: string) =>
+    (schema.getType(type) as GraphQLInputObjectType | undefined)?.getFields()[field]?.description ?? '';
+  const { query, cursor, labels, formats, statuses, camera, fileName, contentType, reason } = INPUT_LIMITS;
+  const thousands = (n: number) => n.toLocaleString('en-US');
+
+  it.each([
+    ['searchImages(query)', () => argument(schema.getQueryType(), 'searchImages', 'query'), [`${query.maxLength} characters`, `${query.maxWords} words`, `up to ${query.maxFuzzyWords} words`]],
+    ['searchImages(after)', () => argument(schema.getQueryType(), 'searchImages', 'after'), [`${cursor.maxLength} characters`]],
+    ['image(id)', () => argument(schema.getQueryType(), 'image', 'id'), ['26 characters']],
+    ['deleteImage(id)', () => argument(schema.getMutationType(), 'deleteImage', 'id'), ['26 characters']],
+    ['onImageProcessed(imageId)', () => argument(schema.getSubscriptionType(), 'onImageProcessed', 'imageId'), ['26 characters']],
+    ['ImageFilter.labels', () => inputField('ImageFilter', 'labels'), [`${labels.maxCount} labels`, `${labels.maxLength} characters`]],
+    ['ImageFilter.formats', () => inputField('ImageFilter', 'formats'), [`${formats.maxCount} entries`]],
+    ['ImageFilter.statuses', () => inputField('ImageFilter', 'statuses'), [`${statuses.maxCount} entries`]],
+    ['ImageFilter.camera', () => inputField('ImageFilter', 'camera'), [`${camera.maxLength} characters`]],
+    ['RequestUploadInput.fileName', () => inputField('RequestUploadInput', 'fileName'), [`${fileName.maxLength} characters`]],
+    ['RequestUploadInput.contentType', () => inputField('RequestUploadInput', 'contentType'), [`${contentType.maxLength} characters`]],
+    ['ImageEventInput.image', () => inputField('ImageEventInput', 'image'), [`${thousands(INPUT_LIMITS.imageJson.maxLength)} characters`]],
+    ['ImageEventInput.reason', () => inputField('ImageEventInput', 'reason'), [`${thousands(reason.maxLength)} characters`]],
+  ])('%s', (_name, description, phrases) => {
+    for (const phrase of phrases) expect(description()).toContain(phrase);
   });
 });
