@@ -2,6 +2,8 @@ import { util } from '@aws-appsync/utils';
 import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
 import { decodeCursor } from './cursor.ts';
 import { FIELD } from './imageDocument.ts';
+import { countWords, refuse, searchTextProblem } from './inputChecks.ts';
+import { INPUT_LIMITS, countProblem, lengthProblem } from './inputLimits.ts';
 
 /**
  * Builds OpenSearch query DSL from `searchImages` arguments. Only constructs the local search
@@ -9,9 +11,7 @@ import { FIELD } from './imageDocument.ts';
  */
 type Clause = Record<string, unknown>;
 
-export const PAGE_SIZE = { default: 24, max: 100 } as const;
 const FACET_SIZE = { labels: 20, formats: 10, cameras: 20 } as const;
-const MAX_RADIUS_KM = 20000;
 
 /** Full-text fields and their boosts: a label match outranks a word in the file name. */
 const TEXT_FIELDS = [`${FIELD.labelText}^3`, `${FIELD.detectedText}^2`, `${FIELD.fileName}^2`, FIELD.cameraText];
@@ -34,6 +34,7 @@ export interface SearchPlan {
 }
 
 export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): SearchPlan {
+  checkLimits(args);
   const first = pageSize(args.first);
   const text = args.query ? args.query.trim() : '';
   const sort: ImageSort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
@@ -58,18 +59,40 @@ export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): Searc
   return { body, page: { first, sort } };
 }
 
-function pageSize(first: number | null | undefined): number {
-  if (first === null || first === undefined) {
-    return PAGE_SIZE.default;
+/**
+ * Every string and list argument within INPUT_LIMITS, before any of it is looked at further, so
+ * that no request makes OpenSearch (or this resolver) work in proportion to what a client sends.
+ */
+function checkLimits(args: QuerySearchImagesArgs): void {
+  if (args.query) {
+    refuse(searchTextProblem('query', args.query));
   }
-  if (first < 1 || first > PAGE_SIZE.max) {
-    util.error(`first must be between 1 and ${PAGE_SIZE.max}, got ${first}`, 'BadRequest');
+  const filter = args.filter ?? {};
+  const labels = filter.labels ?? [];
+  refuse(countProblem('filter.labels', labels, INPUT_LIMITS.labels.maxCount));
+  labels.forEach((label, i) => refuse(lengthProblem(`filter.labels[${i}]`, label, INPUT_LIMITS.labels.maxLength)));
+  refuse(countProblem('filter.formats', filter.formats ?? [], INPUT_LIMITS.formats.maxCount));
+  refuse(countProblem('filter.statuses', filter.statuses ?? [], INPUT_LIMITS.statuses.maxCount));
+  if (filter.camera) {
+    refuse(lengthProblem('filter.camera', filter.camera, INPUT_LIMITS.camera.maxLength));
+  }
+}
+
+function pageSize(first: number | null | undefined): number {
+  const { default: byDefault, max } = INPUT_LIMITS.first;
+  if (first === null || first === undefined) {
+    return byDefault;
+  }
+  if (first < 1 || first > max) {
+    util.error(`first must be between 1 and ${max}, got ${first}`, 'BadRequest');
   }
   return first;
 }
 
+/** Typo tolerance only for short queries: see INPUT_LIMITS.query for the clause budget. */
 function textQuery(text: string): Clause {
-  return { multi_match: { query: text, type: 'best_fields', fields: TEXT_FIELDS, fuzziness: 'AUTO' } };
+  const fuzzy = countWords(text) <= INPUT_LIMITS.query.maxFuzzyWords;
+  return { multi_match: { query: text, type: 'best_fields', fields: TEXT_FIELDS, ...(fuzzy ? { fuzziness: 'AUTO' } : {}) } };
 }
 
 function filterClauses(filter: ImageFilter): Clause[] {
@@ -111,8 +134,9 @@ function filterClauses(filter: ImageFilter): Clause[] {
     if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
       util.error('near: lat must be within -90..90 and lon within -180..180', 'BadRequest');
     }
-    if (!(radiusKm > 0) || radiusKm > MAX_RADIUS_KM) {
-      util.error(`near: radiusKm must be greater than 0 and at most ${MAX_RADIUS_KM}`, 'BadRequest');
+    const { maxRadiusKm } = INPUT_LIMITS.near;
+    if (!(radiusKm > 0) || radiusKm > maxRadiusKm) {
+      util.error(`near: radiusKm must be greater than 0 and at most ${maxRadiusKm}`, 'BadRequest');
     }
     clauses.push({ geo_distance: { distance: `${radiusKm}km`, [FIELD.location]: { lat, lon } } });
   }
