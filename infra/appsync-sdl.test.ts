@@ -14,11 +14,14 @@ function descriptions(sdl: string): Record<string, string | null | undefined> {
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__') || type.name.startsWith('AWS')) continue;
     entries.push([type.name, type.description]);
-    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+    if (isObjectType(type) || isInterfaceType(type)) {
       for (const field of Object.values(type.getFields())) {
         entries.push([`${type.name}.${field.name}`, field.description]);
-        for (const arg of 'args' in field ? field.args : []) entries.push([`${type.name}.${field.name}(${arg.name})`, arg.description]);
+        for (const arg of field.args) entries.push([`${type.name}.${field.name}(${arg.name})`, arg.description]);
       }
+    }
+    if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) entries.push([`${type.name}.${field.name}`, field.description]);
     }
     if (isEnumType(type)) for (const value of type.getValues()) entries.push([`${type.name}.${value.name}`, value.description]);
   }

@@ -223,10 +223,9 @@ export function processingLimits(settings: Pick<ImageGraphSettings, 'rekognition
 /** Fills defaults from the preset and rejects values AWS would refuse only at deploy time. */
 export function resolveSettings(props: Partial<ImageGraphSettings> & { preset?: PresetName } = {}): ImageGraphSettings {
   const preset = PRESETS[presetNamed(props.preset)];
-  const overrides = Object.fromEntries(
-    Object.keys(preset)
-      .map((key) => [key, (props as Record<string, unknown>)[key]])
-      .filter(([, value]) => value !== undefined),
+  const given = props as Record<string, unknown>;
+  const overrides: Record<string, unknown> = Object.fromEntries(
+    Object.keys(preset).flatMap((key) => (given[key] === undefined ? [] : [[key, given[key]]])),
   );
   const settings: ImageGraphSettings = { ...preset, ...overrides };
   const problems: string[] = [];
