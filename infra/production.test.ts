@@ -6,7 +6,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../functions/shared/storage-keys.ts';
-import { MANAGED_RULE_GROUPS } from './constructs/firewall.ts';
+import { COUNTED_RULES, MANAGED_RULE_GROUPS } from './constructs/firewall.ts';
 import { API_RESOLVER_ERRORS_THRESHOLD, isBurstable } from './constructs/monitoring.ts';
 import { bundleResolvers } from './resolver-bundles.ts';
 import { OUTPUT_KEYS } from './stack-outputs.ts';
@@ -185,7 +185,7 @@ describe('processing limits', () => {
 });
 
 describe('API firewall', () => {
-  it('rate-limits each IP (but not SigV4-signed backend calls) before the managed rule groups', () => {
+  it('rate-limits each IP, then applies the managed rule groups, to every request but SigV4-signed backend calls', () => {
     const [, acl] = only(dev, 'AWS::WAFv2::WebACL');
     expect(acl.Properties).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
     const rules = acl.Properties.Rules as { Name: string; Priority: number; Statement: Record<string, unknown>; Action?: unknown; OverrideAction?: unknown }[];
@@ -214,12 +214,19 @@ describe('API firewall', () => {
         },
       },
     });
+    const notSigned = (rules[0]!.Statement.RateBasedStatement as { ScopeDownStatement: unknown }).ScopeDownStatement;
     for (const rule of rules.slice(1)) {
       expect(rule).toMatchObject({
         OverrideAction: { None: {} },
-        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: rule.Name } },
+        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: rule.Name, ScopeDownStatement: notSigned } },
       });
     }
+    // The real-time handshake's query string carries a JWT: its 2 KB limit only counts.
+    const common = rules.find((r) => r.Name === 'AWSManagedRulesCommonRuleSet')!;
+    expect(common.Statement).toMatchObject({
+      ManagedRuleGroupStatement: { RuleActionOverrides: COUNTED_RULES.map((Name) => ({ Name, ActionToUse: { Count: {} } })) },
+    });
+    expect(COUNTED_RULES).toEqual(['SizeRestrictions_QUERYSTRING']);
     expect(MANAGED_RULE_GROUPS).toEqual(
       expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']),
     );

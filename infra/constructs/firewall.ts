@@ -26,6 +26,33 @@ export const MANAGED_RULE_GROUPS = [
 const RATE_WINDOW_SECONDS = 300;
 
 /**
+ * Rules of the common rule set that count instead of block. AppSync's real-time handshake carries
+ * the base64-encoded authorization header, a Cognito JWT, in the query string, which can pass the
+ * rule's 2 KB query-string limit.
+ */
+export const COUNTED_RULES = ['SizeRestrictions_QUERYSTRING'] as const;
+
+/**
+ * Every rule applies only to requests that are not SigV4-signed. The signed ones come from the
+ * processing backend: it publishes one event per image from Lambda's few shared egress addresses,
+ * which a per-IP limit would block during a burst of uploads, and its events carry text read from
+ * the photos (labels, EXIF, detected text) that injection rules could mistake for an attack. A
+ * forged signature gains nothing: AppSync rejects it before any resolver runs.
+ */
+const NOT_SIGV4_SIGNED: CfnWebACL.StatementProperty = {
+  notStatement: {
+    statement: {
+      byteMatchStatement: {
+        fieldToMatch: { singleHeader: { Name: 'authorization' } },
+        positionalConstraint: 'STARTS_WITH',
+        searchString: 'AWS4-HMAC-SHA256',
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    },
+  },
+};
+
+/**
  * An AWS WAF web ACL on the GraphQL API: a per-IP rate limit, then AWS's managed rule groups.
  * WAF runs before AppSync's own authorization, so floods and known exploits never reach resolvers.
  */
@@ -54,21 +81,7 @@ export class ApiFirewall extends Construct {
               limit: props.rateLimitPer5Minutes,
               evaluationWindowSec: RATE_WINDOW_SECONDS,
               aggregateKeyType: 'IP',
-              // Not the SigV4-signed requests: the processing backend publishes one event per image
-              // from Lambda's few shared egress addresses, and a burst of uploads would block it. A
-              // forged signature gains nothing: AppSync rejects it before any resolver runs.
-              scopeDownStatement: {
-                notStatement: {
-                  statement: {
-                    byteMatchStatement: {
-                      fieldToMatch: { singleHeader: { Name: 'authorization' } },
-                      positionalConstraint: 'STARTS_WITH',
-                      searchString: 'AWS4-HMAC-SHA256',
-                      textTransformations: [{ priority: 0, type: 'NONE' }],
-                    },
-                  },
-                },
-              },
+              scopeDownStatement: NOT_SIGV4_SIGNED,
             },
           },
           visibilityConfig: visibility('RateLimitPerIp'),
@@ -77,7 +90,17 @@ export class ApiFirewall extends Construct {
           name,
           priority: index + 1,
           overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name,
+              scopeDownStatement: NOT_SIGV4_SIGNED,
+              ruleActionOverrides:
+                name === 'AWSManagedRulesCommonRuleSet'
+                  ? COUNTED_RULES.map((rule) => ({ name: rule, actionToUse: { count: {} } }))
+                  : undefined,
+            },
+          },
           visibilityConfig: visibility(name),
         })),
       ],
