@@ -14,13 +14,12 @@ export const PROCESSING_BATCH_SIZE = 10;
 
 export interface ImageGraphSettings {
   /**
-   * Origins allowed to upload to and download from the bucket from a browser. The default "*" is
-   * deliberate: every request is already authorized by a short-lived presigned URL or POST, and
-   * CORS only stops browsers from reading responses, not anyone from sending requests, so it
-   * protects nothing here. It lets the web client run from any host, localhost included.
-   * Production deployments with a known web origin may still narrow it.
+   * Origins allowed to upload to and download from the images bucket from a browser. Unset (the
+   * default): the hosted web app's CloudFront origin and the Vite dev server on localhost
+   * (DEV_SERVER_ORIGINS). Every request is authorized by a short-lived presigned URL or POST
+   * either way; CORS only decides which pages may read the answers.
    */
-  corsOrigins: string[];
+  corsOrigins: string[] | undefined;
   /** Largest upload the presigned POST accepts, in bytes. */
   maxUploadBytes: number;
   /** Lifetime of a presigned upload, in seconds. */
@@ -68,7 +67,7 @@ export interface ImageGraphSettings {
 export interface ImageGraphStackProps extends StackProps, Partial<ImageGraphSettings> {}
 
 export const DEFAULT_SETTINGS: Readonly<ImageGraphSettings> = Object.freeze({
-  corsOrigins: ['*'],
+  corsOrigins: undefined,
   maxUploadBytes: DEFAULTS.maxUploadBytes,
   uploadUrlTtlSeconds: DEFAULTS.uploadUrlTtlSeconds,
   downloadUrlTtlSeconds: DEFAULTS.downloadUrlTtlSeconds,
@@ -127,7 +126,7 @@ export function resolveSettings(props: Partial<ImageGraphSettings> = {}): ImageG
   }
   intIn('searchInstanceCount', 1, 80);
   intIn('searchVolumeSizeGiB', 10, 16384);
-  if (settings.corsOrigins.length === 0) problems.push('corsOrigins must list at least one origin');
+  if (settings.corsOrigins?.length === 0) problems.push('corsOrigins must list at least one origin');
   if (!settings.searchInstanceType.endsWith('.search')) {
     problems.push(
       `searchInstanceType must be an OpenSearch instance type (*.search), got ${settings.searchInstanceType}`,
