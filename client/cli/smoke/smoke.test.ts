@@ -17,8 +17,8 @@ import { LOCAL_CREDENTIALS } from '../../../local/config.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
 import { readProcessIds, waitUntilGone } from '../../../local/e2e/probes.ts';
 import { CognitoSession, memoryTokenStore } from '../../src/api/session.ts';
-import type { SmokeReport } from './smoke.ts';
-import { adminUsers, throwawayCredentials } from './throwaway-users.ts';
+import { runSmoke, type SmokeReport } from './smoke.ts';
+import { adminUsers, type ThrowawayUsers, throwawayCredentials } from './throwaway-users.ts';
 
 const BIN = new URL('../bin.mjs', import.meta.url).pathname;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'imagegraph-smoke-'));
@@ -128,6 +128,27 @@ describe('imagegraph smoke against the local cloud', () => {
     await users.remove(user, null);
     expect(await userExists(user.email)).toBe(false);
     await expect(session.signIn(user.email, user.password)).rejects.toThrow('Incorrect email or password.');
+  });
+
+  it('removes a user whose creation failed part-way, and skips removal when none was made', async () => {
+    const admin = adminUsers(adminCognito(), cloud.outputs[OUTPUT_KEYS.userPoolId]!);
+    const run = (create: ThrowawayUsers['create']) =>
+      runSmoke({
+        config: cloud.config,
+        session: new CognitoSession({ config: cloud.config, store: memoryTokenStore() }),
+        users: { ...admin, create },
+        timeoutMs: 5_000,
+        minLabels: 0,
+      });
+    // AdminCreateUser succeeds, then AdminSetUserPassword refuses the password: the user exists.
+    const partial = await run((user) => admin.create({ ...user, password: 'weak' }));
+    expect(partial.failure?.step).toBe('create user');
+    expect(partial.results.find((r) => r.name === 'remove user')).toMatchObject({ status: 'ok' });
+    expect(await userExists(partial.email)).toBe(false);
+    // Nothing was created: removal finds no user and says so without failing.
+    const none = await run(() => Promise.reject(new Error('no network')));
+    expect(none.failure).toEqual({ step: 'create user', message: 'no network' });
+    expect(none.results.find((r) => r.name === 'remove user')).toMatchObject({ status: 'skipped' });
   });
 
   // Last: it takes the search engine down for good.

@@ -58,8 +58,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const client = createImageGraphClient({ config: options.config, jwtToken: () => session.idToken() });
   const inbox = new EventInbox();
   options.signal?.addEventListener('abort', () => inbox.fail(new Error('interrupted')), { once: true });
-  const state: { created: boolean; subscription?: { unsubscribe(): void }; imageId?: string; deleted: boolean; labels: string[] } = {
-    created: false,
+  // 'attempted': creation failed part-way (the user may or may not exist), so removal is tried.
+  const state: { user: 'none' | 'attempted' | 'created'; subscription?: { unsubscribe(): void }; imageId?: string; deleted: boolean; labels: string[] } = {
+    user: 'none',
     deleted: false,
     labels: [],
   };
@@ -72,8 +73,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     {
       name: 'create user',
       run: async () => {
+        state.user = 'attempted';
         await users.create(user);
-        state.created = true;
+        state.user = 'created';
         return `${user.email} (${users.method})`;
       },
     },
@@ -178,8 +180,13 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     {
       name: 'remove user',
       run: async () => {
-        if (!state.created) return null;
-        await users.remove(user, session.current);
+        if (state.user === 'none') return null;
+        try {
+          await users.remove(user, session.current);
+        } catch (error) {
+          if (state.user === 'attempted' && (error as Error).name === 'UserNotFoundException') return null;
+          throw error;
+        }
         return `${user.email} deleted`;
       },
     },
