@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { checkAppSyncSdl, toAppSyncSdl } from './appsync-sdl.ts';
 import { API_LATENCY_P90_THRESHOLD_MS } from './constructs/monitoring.ts';
 import { PROCESSING_TIMEOUT } from './constructs/processing.ts';
+import { DEV_SERVER_ORIGINS } from './constructs/web-hosting.ts';
 import type { ImageGraphStack } from './image-graph-stack.ts';
 import { bundleResolvers } from './resolver-bundles.ts';
 import { RESOLVER_WIRING, SIGN_URLS_MAX_BATCH_SIZE, type WiredField } from './resolver-wiring.ts';
@@ -122,7 +123,8 @@ describe('storage', () => {
         CorsRules: [
           Match.objectLike({
             AllowedMethods: Match.arrayEquals(['POST', 'PUT', 'GET']),
-            AllowedOrigins: DEFAULT_SETTINGS.corsOrigins,
+            // The hosted web app's origin first; web-hosting.test.ts checks it.
+            AllowedOrigins: [Match.anyValue(), ...DEV_SERVER_ORIGINS],
           }),
         ],
       },

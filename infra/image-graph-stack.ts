@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/config.ts';
 import { Api } from './constructs/api.ts';
@@ -9,6 +9,8 @@ import { Operations } from './constructs/operations.ts';
 import { Processing } from './constructs/processing.ts';
 import { Search } from './constructs/search.ts';
 import { Storage } from './constructs/storage.ts';
+import { DEV_SERVER_ORIGINS, imagesBucketName, WebHosting, webAssetsDir } from './constructs/web-hosting.ts';
+import { clientConfigFromOutputs } from '../client/src/api/config.ts';
 import { acknowledge } from './nag.ts';
 import type { ResolverBundle } from './resolver-bundles.ts';
 import { OUTPUT_KEYS, type OutputKey } from './stack-outputs.ts';
@@ -17,6 +19,8 @@ import { type ImageGraphSettings, type ImageGraphStackProps, processingLimits, r
 export interface ImageGraphStackOptions extends ImageGraphStackProps {
   /** Pre-bundled resolver code (tests); bundled from resolvers/ when omitted. */
   resolvers?: ResolverBundle[];
+  /** The built web app to host; `dist/web` (npm run web:build), or a placeholder page without it. */
+  webAssetsDir?: string;
 }
 
 /**
@@ -33,6 +37,7 @@ export class ImageGraphStack extends Stack {
   readonly operations: Operations;
   readonly firewall: ApiFirewall | undefined;
   readonly monitoring: Monitoring;
+  readonly web: WebHosting;
 
   constructor(scope: Construct, id: string, props: ImageGraphStackOptions = {}) {
     super(scope, id, props);
@@ -40,9 +45,12 @@ export class ImageGraphStack extends Stack {
     this.settings = settings;
 
     this.auth = new Auth(this, 'Auth', { threatProtection: settings.threatProtection });
+    // The hosted web app's origin is known only once the distribution exists (below).
+    const webOrigin = Lazy.string({ produce: () => this.web.url });
     this.storage = new Storage(this, 'Storage', {
-      corsOrigins: settings.corsOrigins,
+      corsOrigins: settings.corsOrigins ?? [webOrigin, ...DEV_SERVER_ORIGINS],
       deletedObjectRetentionDays: settings.deletedObjectRetentionDays,
+      bucketName: imagesBucketName(this),
     });
     this.search = new Search(this, 'Search', {
       instanceType: settings.searchInstanceType,
@@ -101,7 +109,7 @@ export class ImageGraphStack extends Stack {
 
     this.acknowledgeBucketNotificationsHandler();
 
-    const outputs: Record<OutputKey, { value: string; description: string }> = {
+    const outputs: Record<Exclude<OutputKey, typeof OUTPUT_KEYS.webUrl>, { value: string; description: string }> = {
       [OUTPUT_KEYS.graphqlUrl]: { value: this.api.graphqlUrl, description: 'AppSync GraphQL endpoint' },
       [OUTPUT_KEYS.realtimeUrl]: {
         value: this.api.realtimeUrl,
@@ -132,7 +140,18 @@ export class ImageGraphStack extends Stack {
         description: 'Assume it to run imagegraph reindex, reconcile and redrive',
       },
     };
-    for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);
+    this.web = new WebHosting(this, 'Web', {
+      assetsDir: props.webAssetsDir ?? webAssetsDir(this),
+      // The web app's /config.json, from these outputs by the function the dev server uses.
+      clientConfig: clientConfigFromOutputs(Object.fromEntries(Object.entries(outputs).map(([key, { value }]) => [key, value]))),
+      imagesBucketName: imagesBucketName(this),
+      accessLogsBucket: this.storage.accessLogsBucket,
+    });
+    const allOutputs: Record<OutputKey, { value: string; description: string }> = {
+      ...outputs,
+      [OUTPUT_KEYS.webUrl]: { value: this.web.url, description: 'The web app (CloudFront)' },
+    };
+    for (const [key, output] of Object.entries(allOutputs)) new CfnOutput(this, key, output);
   }
 
   /**

@@ -19,6 +19,8 @@ export const OUTPUT_KEYS = {
   alarmTopicArn: 'AlarmTopicArn',
   /** The role the operations commands (reindex, reconcile, redrive) assume on AWS. */
   operationsRoleArn: 'OperationsRoleArn',
+  /** The hosted web app's https URL (CloudFront). */
+  webUrl: 'WebUrl',
 } as const;
 
 /**
@@ -34,8 +36,11 @@ export const LOCAL_OUTPUT_KEYS = {
 
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
 
-/** Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms and has no IAM. */
-export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn, OUTPUT_KEYS.operationsRoleArn] as const;
+/**
+ * Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms and has no IAM,
+ * and its web app is the Vite dev server (`npm run web`).
+ */
+export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn, OUTPUT_KEYS.operationsRoleArn, OUTPUT_KEYS.webUrl] as const;
 type AwsOnlyOutputKey = (typeof AWS_ONLY_OUTPUT_KEYS)[number];
 
 /** One deployment's outputs, from `cdk deploy --outputs-file` or the local cloud. */

@@ -37,13 +37,12 @@ const SQS_MAX_MAXIMUM_CONCURRENCY = 1000;
 
 export interface ImageGraphSettings {
   /**
-   * Origins allowed to upload to and download from the bucket from a browser. The default "*" is
-   * deliberate: every request is already authorized by a short-lived presigned URL or POST, and
-   * CORS only stops browsers from reading responses, not anyone from sending requests, so it
-   * protects nothing here. It lets the web client run from any host, localhost included.
-   * Production deployments with a known web origin may still narrow it.
+   * Origins allowed to upload to and download from the images bucket from a browser. Unset (the
+   * default): the hosted web app's CloudFront origin and the Vite dev server on localhost
+   * (DEV_SERVER_ORIGINS). Every request is authorized by a short-lived presigned URL or POST
+   * either way; CORS only decides which pages may read the answers.
    */
-  corsOrigins: string[];
+  corsOrigins: string[] | undefined;
   /** Largest upload the presigned POST accepts, in bytes; at most GRAPHQL_INT_MAX (the API reports it as an Int). */
   maxUploadBytes: number;
   /** Lifetime of a presigned upload, in seconds (at most MAX_PRESIGNED_URL_TTL_SECONDS). */
@@ -127,7 +126,7 @@ export interface ImageGraphStackProps extends StackProps, Partial<ImageGraphSett
 }
 
 const DEV: Readonly<ImageGraphSettings> = Object.freeze({
-  corsOrigins: ['*'],
+  corsOrigins: undefined,
   maxUploadBytes: DEFAULTS.maxUploadBytes,
   uploadUrlTtlSeconds: DEFAULTS.uploadUrlTtlSeconds,
   downloadUrlTtlSeconds: DEFAULTS.downloadUrlTtlSeconds,
@@ -272,7 +271,7 @@ export function resolveSettings(props: Partial<ImageGraphSettings> & { preset?: 
   }
   intIn('searchVolumeSizeGiB', 10, 16384);
   intIn('apiRateLimitPer5Minutes', 100, 2_000_000_000);
-  if (settings.corsOrigins.length === 0) problems.push('corsOrigins must list at least one origin');
+  if (settings.corsOrigins?.length === 0) problems.push('corsOrigins must list at least one origin');
   for (const name of ['searchInstanceType', 'searchDedicatedMasterType'] as const) {
     if (!settings[name].endsWith('.search')) {
       problems.push(`${name} must be an OpenSearch instance type (*.search), got ${settings[name]}`);

@@ -23,7 +23,8 @@ export function loadClientConfig(file?: string): ClientConfig {
   return readOutputs(file, clientConfigFromOutputs);
 }
 
-function readOutputs<T>(file: string | undefined, parse: (parsed: unknown) => T): T {
+/** The outputs file a command uses: `file` when given, else the first default that exists. */
+export function findOutputsFile(file?: string): string {
   const path = file ?? DEFAULT_OUTPUTS_FILES.find((candidate) => existsSync(candidate));
   if (!path) {
     throw new DeploymentNotFound(
@@ -31,6 +32,11 @@ function readOutputs<T>(file: string | undefined, parse: (parsed: unknown) => T)
         'or `npx cdk deploy --outputs-file cdk-outputs.json`, or pass --outputs <file>.',
     );
   }
+  return path;
+}
+
+function readOutputs<T>(file: string | undefined, parse: (parsed: unknown) => T): T {
+  const path = findOutputsFile(file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));

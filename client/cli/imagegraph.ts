@@ -4,24 +4,29 @@
  * to stdout (as JSON with --json).
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, thumbnailSpecs } from '../../functions/shared/config.ts';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { ImageIndex, createSearchClient } from '../../functions/process-image/image-index.ts';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
 import { LOCAL_CREDENTIALS } from '../../local/config.ts';
-import { loadDeployment } from './deployment.ts';
+import { findOutputsFile, loadClientConfig, loadDeployment } from './deployment.ts';
 import { sqsQueue } from './operations/message-queue.ts';
 import { processFiles } from './operations/process-files.ts';
 import { reconcile } from './operations/reconcile.ts';
 import { redrive } from './operations/redrive.ts';
 import { reindex } from './operations/reindex.ts';
 import { terminalProgress } from './progress.ts';
+import { runSmoke } from './smoke/smoke.ts';
+import { formatHeader, formatRow, formatVerdict } from './smoke/steps.ts';
+import { throwawayUsersFor } from './smoke/throwaway-users.ts';
 import { connect } from './user/connect.ts';
 import { eventLine, imageLine } from './user/format.ts';
 import { ask } from './user/prompt.ts';
 import { listImageFiles, uploadFiles } from './user/upload-files.ts';
 import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
+import { installWebSocket } from '../src/api/node-websocket.ts';
+import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
 import { ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
 
 const program = new Command('imagegraph')
@@ -277,6 +282,64 @@ program
     const { total, processing, processed, failed } = data.imageStats;
     print(Boolean(options.json), data.imageStats, [`${total} images: ${processed} processed, ${processing} processing, ${failed} failed`]);
   });
+
+program
+  .command('smoke')
+  .description(
+    'Post-deploy smoke test: a throwaway user uploads a photo, waits for PROCESSED with thumbnails (and labels) through the subscription, ' +
+      'fetches the thumbnails, finds it by search, deletes it, and is removed. Prints each step with its time; exits 1 when a step fails.',
+  )
+  .option('--timeout <seconds>', 'how long each waiting step may take', (value) => positiveNumber('--timeout', value), 120)
+  .option('--min-labels <n>', 'labels the photo must get (default: 1 on AWS; 0 locally, where lite vision finds none)', (value) => wholeNumber('--min-labels', value))
+  .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    '\nOn AWS the user is made with the Cognito admin API and your AWS credentials (default provider chain): allow\n' +
+      'cognito-idp:AdminCreateUser, AdminSetUserPassword and AdminDeleteUser on the pool. Locally it signs up with the outbox code.',
+  )
+  .action(async (options: { timeout: number; minLabels?: number; json?: boolean }) => {
+    const outputsFile = findOutputsFile(program.opts<{ outputs?: string }>().outputs);
+    const config = loadClientConfig(outputsFile);
+    installWebSocket();
+    const session = new CognitoSession({ config, store: memoryTokenStore() });
+    const interrupt = new AbortController();
+    process.once('SIGINT', () => {
+      console.error('imagegraph: interrupted, cleaning up (Ctrl-C again to quit at once)');
+      interrupt.abort();
+    });
+    if (!options.json) console.log(formatHeader());
+    const report = await runSmoke({
+      config,
+      session,
+      users: throwawayUsersFor(config, outputsFile, session),
+      timeoutMs: options.timeout * 1000,
+      minLabels: options.minLabels ?? (config.cognitoEndpoint ? 0 : 1),
+      signal: interrupt.signal,
+      onResult: (result) => {
+        if (!options.json) console.log(formatRow(result));
+      },
+    });
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    if (report.ok) {
+      if (!options.json) console.log(formatVerdict(report));
+    } else {
+      console.error(`imagegraph: ${formatVerdict(report)}`);
+    }
+    // The WebSocket and HTTP agents would keep the process alive.
+    process.exit(report.ok ? 0 : 1);
+  });
+
+function positiveNumber(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`${name} must be a positive number.`);
+  return number;
+}
+
+function wholeNumber(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number.`);
+  return number;
+}
 
 /** A date or instant as AWSDateTime; a bare date is its start in UTC. */
 function isoInstant(value: string): string {

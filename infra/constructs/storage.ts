@@ -3,10 +3,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CorsRule, HttpMethods
 import { Construct } from 'constructs';
 
 export interface StorageProps {
-  /** Browser origins allowed by CORS; see ImageGraphSettings.corsOrigins for why "*" is fine. */
+  /** Browser origins allowed by CORS (ImageGraphSettings.corsOrigins). */
   corsOrigins: string[];
   /** Days an overwritten or deleted object stays recoverable before S3 deletes it for good. */
   deletedObjectRetentionDays: number;
+  /** A fixed bucket name (see imagesBucketName in web-hosting.ts); generated when omitted. */
+  bucketName?: string;
 }
 
 /** The image bucket's CORS rule, but for its origins (a setting); local/s3 enforces the same rule. */
@@ -40,6 +42,7 @@ export class Storage extends Construct {
     // acknowledgement (logging it would log every log delivery, recursively).
 
     this.bucket = new Bucket(this, 'Images', {
+      bucketName: props.bucketName,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,

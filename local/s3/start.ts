@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
-import { DEFAULT_SETTINGS } from '../../infra/stack-props.ts';
 import { bucketCorsRules } from './cors.ts';
 import { eventRecord, notificationFor, sequencerSource } from './events.ts';
 import { createS3Front } from './front.ts';
@@ -27,9 +26,15 @@ export interface LocalS3ServiceOptions {
   credentials: Credentials;
   /** Each notification S3 would send for the deployed configuration, in order. */
   onEvent: (record: S3EventRecord) => void;
-  /** Browser origins the bucket's CORS rule allows; the deployed default otherwise. */
+  /** Browser origins the bucket's CORS rule allows; any origin by default. */
   corsOrigins?: readonly string[];
 }
+
+/**
+ * The deployed bucket allows the hosted web app and the Vite dev server on its default port;
+ * locally the web app runs on any port (browser tests pick free ones), so any origin is allowed.
+ */
+const ANY_ORIGIN = ['*'];
 
 export interface LocalS3Service {
   endpoint: string;
@@ -63,7 +68,7 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
     upstream: { host: '127.0.0.1', port: storePort },
     bucket: options.bucket,
     auth: { credentials: options.credentials, region: options.region },
-    cors: bucketCorsRules(options.corsOrigins ?? DEFAULT_SETTINGS.corsOrigins),
+    cors: bucketCorsRules(options.corsOrigins ?? ANY_ORIGIN),
     spoolDir,
   });
   let endpoint: string;
