@@ -82,7 +82,10 @@ async function authorize(request: IncomingMessage, scope: SigV4Scope, isPublic: 
       throw error instanceof SigV4Refused ? new CognitoRefusal(400, JSON_PROTOCOL_ERROR[error.problem], error.message) : error;
     }
   }
-  if (!/^application\/x-amz-json-1\.1/i.test(request.headers['content-type'] ?? '')) return undefined;
+  // cognito-local would run the action on an empty input (and fail with a 500).
+  if (!/^application\/x-amz-json-1\.1/i.test(request.headers['content-type'] ?? '')) {
+    throw new CognitoRefusal(400, 'SerializationException', 'The request must be sent with Content-Type: application/x-amz-json-1.1.');
+  }
   try {
     return raw.length === 0 ? {} : (JSON.parse(raw.toString('utf8')) as unknown);
   } catch {
