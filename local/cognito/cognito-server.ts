@@ -55,8 +55,8 @@ export async function createCognitoServer(options: CognitoServerOptions): Promis
     triggers,
   };
   // Without `services`, cognito-local attaches no OAuth2 routes.
-  const { application } = createServer(enforcingPasswordPolicy(Router(services)), logger, { development: false, https: false });
-  return { application: application as RequestListener, cognito };
+  const application = createServer(enforcingPasswordPolicy(Router(services)), logger, { development: false, https: false }).application as RequestListener;
+  return { application, cognito };
 }
 
 /** The router, refusing passwords the deployed policy refuses before cognito-local sees them. */

@@ -11,6 +11,7 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
+import { readBody } from '../http-server.ts';
 import { guardRefusal } from '../request-guard.ts';
 import { FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 
@@ -71,7 +72,7 @@ class CognitoRefusal extends Error {
 
 /** Reads the body, checks the signature an IAM-only action needs, and returns the parsed input. */
 async function authorize(request: IncomingMessage, scope: SigV4Scope, isPublic: (action: string) => boolean): Promise<unknown> {
-  const raw = await readBody(request);
+  const raw = await readBody(request, MAX_BODY_BYTES, () => new CognitoRefusal(400, 'InvalidParameterException', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
   const target = request.headers['x-amz-target'];
   const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
   if (!isPublic(action)) {
@@ -91,21 +92,6 @@ async function authorize(request: IncomingMessage, scope: SigV4Scope, isPublic: 
   } catch {
     throw new CognitoRefusal(400, 'SerializationException', 'The request body is not valid JSON.');
   }
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () =>
-      size > MAX_BODY_BYTES ? reject(new CognitoRefusal(400, 'InvalidParameterException', `The request body is larger than ${MAX_BODY_BYTES} bytes.`)) : resolve(Buffer.concat(chunks)),
-    );
-    request.on('error', reject);
-  });
 }
 
 /** Cognito's JSON error shape, as cognito-local sends its own. */

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Engine, Reply, WriteParams } from './engine/engine.ts';
 import { OpenSearchError, illegalArgument, show } from './engine/errors.ts';
 import type { VersionType } from './engine/documents.ts';
+import { readBody } from '../http-server.ts';
 import { guardRefusal } from '../request-guard.ts';
 import { FIVE_MINUTES_MS, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 
@@ -224,19 +225,6 @@ function route(engine: Engine, request: Request): Reply {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new OpenSearchError(413, 'content_too_long_exception', 'request body is too large');
-    chunks.push(buffer);
-  }
-  // A body of one chunk is used without a copy.
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-}
-
 function send(res: ServerResponse, method: string, reply: Reply): void {
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
@@ -278,7 +266,7 @@ export function createSearchServer(engine: Engine, options: SearchServerOptions)
       accessDenied(res, method, refused.message);
       return;
     }
-    readBody(req)
+    readBody(req, MAX_BODY_BYTES, () => new OpenSearchError(413, 'content_too_long_exception', 'request body is too large'))
       .then(async (body) => {
         await verifyIncomingRequest(req, body, scope);
         const text = body.toString('utf8');

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from '../http-server.ts';
 import { guardRefusal } from '../request-guard.ts';
 import { FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 import { RekognitionError, toErrorData } from './core/errors.ts';
@@ -44,7 +45,7 @@ export function createRekognitionServer(service: RekognitionService, auth: { cre
 }
 
 async function handle(service: RekognitionService, scope: SigV4Scope, request: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(request);
+  const raw = await readBody(request, MAX_BODY_BYTES, () => new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
   try {
     await verifyIncomingRequest(request, raw, scope);
   } catch (error) {
@@ -64,23 +65,6 @@ async function handle(service: RekognitionService, scope: SigV4Scope, request: I
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RekognitionError('SerializationException', 'Request body must be a JSON object');
   return service.call(operation, body as Record<string, unknown>);
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
