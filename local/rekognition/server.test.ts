@@ -19,7 +19,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../functions/shared/testing/local-s3.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
-import { REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
+import { JSON_PROTOCOL_REFUSALS, REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './core/limits.ts';
 import { type LocalRekognition, startLocalRekognition } from './start.ts';
 
@@ -122,14 +122,9 @@ function call(target: string, body: string) {
 describe('authentication, as Rekognition does it', () => {
   // What the attacker sent: DetectLabels on another user's image, with no signature.
   const detectOthersImage = () => call('RekognitionService.DetectLabels', JSON.stringify({ Image: S3Object('coffee.png') }));
-  /** AWS's JSON-protocol errors: 400 and the type; a foreign Host or Origin is refused with 403. */
-  const refusals: Record<RefusalCase, [number, string]> = {
-    unsigned: [400, 'MissingAuthenticationTokenException'],
-    'unknown key': [400, 'UnrecognizedClientException'],
-    'wrong secret': [400, 'InvalidSignatureException'],
-    'skewed date': [400, 'InvalidSignatureException'],
-    'wrong service': [400, 'InvalidSignatureException'],
-    'wrong region': [400, 'InvalidSignatureException'],
+  /** AWS's JSON-protocol errors; a foreign Host or Origin is refused with 403. */
+  const refusals: Record<RefusalCase, readonly [number, string]> = {
+    ...JSON_PROTOCOL_REFUSALS,
     'foreign Host': [403, 'AccessDeniedException'],
     'foreign Origin': [403, 'AccessDeniedException'],
   };

@@ -27,6 +27,16 @@ export interface RawReply {
   body: string;
 }
 
+/** How AWS's JSON-protocol services (Rekognition, Cognito) refuse signatures: 400 and these types. */
+export const JSON_PROTOCOL_REFUSALS = {
+  unsigned: [400, 'MissingAuthenticationTokenException'],
+  'unknown key': [400, 'UnrecognizedClientException'],
+  'wrong secret': [400, 'InvalidSignatureException'],
+  'skewed date': [400, 'InvalidSignatureException'],
+  'wrong service': [400, 'InvalidSignatureException'],
+  'wrong region': [400, 'InvalidSignatureException'],
+} as const satisfies Partial<Record<RefusalCase, readonly [number, string]>>;
+
 export const FOREIGN_ORIGIN = 'http://attacker.example';
 const FOREIGN_HOST = 'attacker.example';
 /** Beyond the 15 minutes SQS allows, and so the 5 minutes of the others. */
