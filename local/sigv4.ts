@@ -115,14 +115,26 @@ export async function verifySigV4(request: SignedHttpRequest, scope: SigV4Scope,
   }
   const headers: Record<string, string> = {};
   for (const name of signedNames) headers[name] = request.headers[name] ?? '';
-  const signer = new SignatureV4({ service: scope.service, region: scope.region, credentials: scope.credentials, sha256: NodeSha256, applyChecksum: false });
-  const recomputed = await signer.sign(
+  const recomputed = await verifierSigner(scope).sign(
     { method: request.method, protocol: 'http:', hostname: headers.host ?? '', path: request.path, query: request.query, headers, body: request.body },
     { signingDate: signedAt, signableHeaders: new Set(signedNames) },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization ?? ''))?.[1] ?? '';
   if (expected.length !== 64 || !sameHex(expected, parts.signature ?? '')) throw new SigV4Refused('mismatch', MISMATCH_MESSAGE);
   return { accessKeyId };
+}
+
+/** One signer per scope: it keeps the day's derived signing key instead of four HMACs a request. */
+const signers = new WeakMap<SigV4Scope, SignatureV4>();
+
+function verifierSigner(scope: SigV4Scope): SignatureV4 {
+  let signer = signers.get(scope);
+  if (!signer) {
+    // Only what the client signed is signed again: no checksum header is added.
+    signer = new SignatureV4({ service: scope.service, region: scope.region, credentials: scope.credentials, sha256: NodeSha256, applyChecksum: false });
+    signers.set(scope, signer);
+  }
+  return signer;
 }
 
 interface AuthorizationParts {
