@@ -11,8 +11,9 @@
  *     search cost can be read as a ratio to the HTTP + client overhead alone.
  * Goals (absolute, set by the issue for this machine): p95 <= 20 ms, >= 300 queries/s, RSS <= 300 MB.
  */
-import { Client } from '@opensearch-project/opensearch';
 import { IMAGE_INDEX_MAPPING } from '../functions/process-image/image-index-mapping.ts';
+import { createSearchClient } from '../functions/process-image/image-index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/config.ts';
 import { IMAGES_INDEX, type ImageDocument } from '../resolvers/lib/imageDocument.ts';
 import type { QuerySearchImagesArgs } from '../schema/generated/graphql.ts';
 import { ImageGenerator, type Owner, owners, random } from './search/corpus.ts';
@@ -55,7 +56,7 @@ try {
 }
 
 async function run(engine: EngineProcess, plan: PlanSearch): Promise<void> {
-  const client = new Client({ node: engine.url, requestTimeout: 120_000 });
+  const client = createSearchClient({ searchEndpoint: engine.url, region: LOCAL_REGION }, LOCAL_CREDENTIALS, { requestTimeout: 120_000 });
   const rssIdle = engine.rssMb();
   const index = IMAGES_INDEX;
   await client.indices.create({ index, body: IMAGE_INDEX_MAPPING });

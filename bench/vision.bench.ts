@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, DetectTextCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/config.ts';
 import { median, percentile } from './process/stats.ts';
 import { printReport, round } from './report.ts';
 import { startServiceProcess } from './vision/service.ts';
@@ -60,8 +61,8 @@ for (const workers of WORKERS) {
   // Standard retries as the pipeline's client, but no 15 s timeout: requests queue by design here.
   const client = new RekognitionClient({
     endpoint: service.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
     retryMode: 'standard',
     maxAttempts: 3,
   });

@@ -32,6 +32,7 @@ import {
 import { SEARCH_ENGINE_NODE_FLAGS } from './opensearch/start.ts';
 import { startLocalRekognition } from './rekognition/start.ts';
 import { startLocalS3Service } from './s3/start.ts';
+import { keyPairEnv } from './sigv4.ts';
 import { pollQueue } from './sqs/event-source.ts';
 import { queueUrl as localQueueUrl } from './sqs/server.ts';
 import type { LocalQueueDeclaration } from './sqs/start.ts';
@@ -61,6 +62,8 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
     // Reverse start order: consumers stop before what they consume.
     for (const closeOne of closers.reverse()) await closeOne().catch((error: unknown) => log(`stopping: ${String(error)}`));
   };
+  // The child services accept the local key pair; it reaches them in their environment.
+  const childEnv = { ...process.env, ...keyPairEnv(LOCAL_CREDENTIALS) };
   try {
     // Replaced by restartSearchEngine; an exit is news unless the cloud stopped it on purpose.
     let search: ChildService;
@@ -69,8 +72,9 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       const child = await startChildService({
         name: 'search',
         main: SEARCH_MAIN,
-        args: ['--data-dir', serviceDataDir(settings, 'search'), '--port', String(port)],
+        args: ['--data-dir', serviceDataDir(settings, 'search'), '--port', String(port), '--region', LOCAL_REGION],
         nodeFlags: SEARCH_ENGINE_NODE_FLAGS,
+        env: childEnv,
       });
       void child.exited.then((code) => {
         if (!closing && !stoppingSearch && child === search) log(`The search engine exited (${code}); searches and processing fail until it is restarted (SIGUSR2 to process ${process.pid}).`);
@@ -81,7 +85,7 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
     closers.push(() => search.stop());
     // The processing function creates the index with its first image; creating it now lets a new
     // user search (and see nothing) before uploading anything.
-    const index = createSearchClient({ searchEndpoint: search.url, region: LOCAL_REGION });
+    const index = createSearchClient({ searchEndpoint: search.url, region: LOCAL_REGION }, LOCAL_CREDENTIALS);
     await new ImageIndex(index).ensureIndex();
     await index.close();
 
@@ -98,7 +102,8 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
     const sqs = await startChildService({
       name: 'sqs',
       main: SQS_MAIN,
-      args: ['--data-dir', serviceDataDir(settings, 'sqs'), '--port', String(servicePort(settings, 'sqs')), '--queues', JSON.stringify(queues)],
+      args: ['--data-dir', serviceDataDir(settings, 'sqs'), '--port', String(servicePort(settings, 'sqs')), '--region', LOCAL_REGION, '--queues', JSON.stringify(queues)],
+      env: childEnv,
     });
     closers.push(() => sqs.stop());
     const queueUrl = localQueueUrl(sqs.url, LOCAL_QUEUES.processing);
@@ -126,6 +131,7 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       port: servicePort(settings, 'cognito'),
       host: LOCAL_HOST,
       region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
       log,
     });
     closers.push(() => cognito.close());
@@ -134,6 +140,7 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       port: servicePort(settings, 'vision'),
       host: LOCAL_HOST,
       mode: settings.vision,
+      auth: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION },
       ...(settings.visionWorkers ? { workers: settings.visionWorkers } : {}),
       s3: { endpoint: s3.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true },
     });
@@ -161,6 +168,7 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       host: LOCAL_HOST,
       region: LOCAL_REGION,
       searchEndpoint: search.url,
+      searchCredentials: LOCAL_CREDENTIALS,
       lambdas: await apiHandlers(),
       cognito: { userPoolId: cognito.userPoolId, clientIds: [cognito.clientId], jwks: cognito.jwks },
       iam: LOCAL_CREDENTIALS,

@@ -14,9 +14,12 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_BUCKET = 'imagegraph-local';
 
 /**
- * The one key pair the local cloud signs with. S3 and AppSync's IAM mode verify SigV4 against it;
- * the local SQS and vision accept any signature (see their READMEs). Local only, and public on
- * purpose: nothing local is reachable from other machines.
+ * The one key pair the local cloud signs with, as the functions and resolvers sign with IAM on AWS.
+ * Every local service verifies SigV4 against it: S3, AppSync's IAM mode, SQS, vision, the search
+ * engine and Cognito's IAM-only actions (local/sigv4.ts). The child processes get it in their
+ * environment (KEY_PAIR_ENV), the functions as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY. Local
+ * only, and public on purpose: it stops web pages and unsigned or forged requests; nothing local
+ * is reachable from other machines.
  */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALIMAGEGRAPH', secretAccessKey: 'local-imagegraph-secret' } as const;
 

@@ -10,7 +10,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoPath } from '../../infra/paths.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.ts';
 import { SEARCH_ENGINE_NODE_FLAGS } from '../../local/opensearch/start.ts';
+import { keyPairEnv } from '../../local/sigv4.ts';
 import { type Bundle, bundleModule } from '../bundle.ts';
 import type { EngineChildMessage } from './engine-child.ts';
 
@@ -53,9 +55,9 @@ export async function startEngineProcess(): Promise<EngineProcess> {
         'await runEngineChild(startSearchEngine);',
       ].join('\n'),
     );
-    const env = { ...process.env };
+    const env = { ...process.env, ...keyPairEnv(LOCAL_CREDENTIALS) };
     delete env.NODE_OPTIONS;
-    const started = fork(bundle.file, [dataDir], { execArgv: [...SEARCH_ENGINE_NODE_FLAGS], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const started = fork(bundle.file, [dataDir, LOCAL_REGION], { execArgv: [...SEARCH_ENGINE_NODE_FLAGS], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = started;
     const url = await new Promise<string>((resolve, reject) => {
       started.once('message', (message: EngineChildMessage) => resolve(message.url));

@@ -43,7 +43,7 @@ function deployment() {
   const credentials = local.s3Endpoint || local.sqsEndpoint ? LOCAL_CREDENTIALS : undefined;
   const s3 = createS3Client({ bucket: outputs[OUTPUT_KEYS.bucketName], region, s3Endpoint: local.s3Endpoint }, credentials);
   const sqs = new SQSClient({ region, ...(local.sqsEndpoint ? { endpoint: local.sqsEndpoint } : {}), ...(credentials ? { credentials } : {}) });
-  return { outputs, region, s3, sqs, bucket: outputs[OUTPUT_KEYS.bucketName] };
+  return { outputs, region, s3, sqs, credentials, bucket: outputs[OUTPUT_KEYS.bucketName] };
 }
 
 function print(json: boolean, value: unknown, lines: string[]): void {
@@ -84,8 +84,8 @@ program
   .description('Rebuild the search index from the metadata sidecars in the bucket (no Rekognition calls).')
   .option('--json', 'print the summary as JSON')
   .action(async (options: { json?: boolean }) => {
-    const { outputs, region, s3, bucket } = deployment();
-    const index = new ImageIndex(createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint], region }));
+    const { outputs, region, s3, credentials, bucket } = deployment();
+    const index = new ImageIndex(createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint], region }, credentials));
     const summary = await reindex({ s3, bucket, index, progress: terminalProgress() });
     print(Boolean(options.json), summary, [
       `${summary.sidecars} sidecars read, ${summary.written} documents written, ${summary.failed.length} refused by the index, ${summary.unreadable.length} unreadable`,

@@ -14,6 +14,7 @@ import { type HttpFake, startHttpFake } from './testing/http-fake.ts';
 import { recomputeAuthorization } from './testing/sigv4.ts';
 
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
+const LOCAL_KEY = { accessKeyId: 'LOCALKEY', secretAccessKey: 'local-secret' };
 const properties: Record<string, FieldMapping> = IMAGE_INDEX_MAPPING.mappings.properties;
 
 function imageDoc(id: string, sequencer: string, overrides: Partial<ImageDocument> = {}): ImageDocument {
@@ -57,7 +58,7 @@ let index: ImageIndex;
 
 beforeAll(async () => {
   fake = await startHttpFake((request) => search.handle(request));
-  client = createSearchClient({ searchEndpoint: fake.url, region: 'eu-west-1' });
+  client = createSearchClient({ searchEndpoint: fake.url, region: 'eu-west-1' }, LOCAL_KEY);
 });
 
 beforeEach(async () => {
@@ -206,7 +207,7 @@ describe('ImageIndex.put', () => {
   });
 
   it('propagates connection failures', async () => {
-    const unreachable = createSearchClient({ searchEndpoint: 'http://127.0.0.1:9', region: 'eu-west-1' });
+    const unreachable = createSearchClient({ searchEndpoint: 'http://127.0.0.1:9', region: 'eu-west-1' }, LOCAL_KEY);
     await expect(new ImageIndex(unreachable).put(imageDoc('img1', '01'))).rejects.toMatchObject({ name: 'ConnectionError' });
     await unreachable.close();
   });
@@ -415,8 +416,10 @@ describe('createSearchClient', () => {
     await signed.close();
   });
 
-  it('sends plain requests to an http endpoint (the local engine)', async () => {
+  it('signs requests to an http endpoint (the local engine) too, with the credentials it is given', async () => {
     await index.get('img1');
-    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+    const [request] = fake.requests;
+    expect(request?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=LOCALKEY\/\d{8}\/eu-west-1\/es\/aws4_request, /);
+    expect(await recomputeAuthorization(request!, { service: 'es', region: 'eu-west-1', credentials: LOCAL_KEY })).toBe(request?.headers.authorization);
   });
 });

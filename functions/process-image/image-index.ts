@@ -1,5 +1,6 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { Client } from '@opensearch-project/opensearch';
+import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { deletedDocument } from './image-document.ts';
@@ -20,21 +21,23 @@ const SHA256_FIELD = 'sha256' satisfies keyof ImageDocument;
 export type WriteResult = 'written' | 'stale';
 
 /**
- * OpenSearch Service (https) needs SigV4 for service `es`, with the function role's credentials
- * from the default provider chain, refreshed before they expire; the local engine (http) takes
- * plain requests.
+ * Requests are signed with SigV4 for service `es`, as OpenSearch Service with IAM access requires,
+ * and as the local engine requires too. Credentials are `credentials` when given (tools, tests),
+ * else the default provider chain's, refreshed before they expire: the function role's on Lambda,
+ * the local key pair the local cloud puts in the functions' environment.
  */
-export function createSearchClient(config: { searchEndpoint: string; region: string }): Client {
-  if (new URL(config.searchEndpoint).protocol !== 'https:') {
-    return new Client({ node: config.searchEndpoint });
-  }
-  const credentials = defaultProvider();
+export function createSearchClient(
+  config: { searchEndpoint: string; region: string },
+  credentials?: AwsCredentialIdentity,
+  options: Pick<ClientOptions, 'requestTimeout'> = {},
+): Client {
+  const provider = credentials ? () => Promise.resolve(credentials) : defaultProvider();
   return new Client({
-    ...AwsSigv4Signer({ region: config.region, service: 'es', getCredentials: () => credentials() }),
+    ...AwsSigv4Signer({ region: config.region, service: 'es', getCredentials: () => provider() }),
     node: config.searchEndpoint,
+    ...options,
   });
 }
-
 
 /** The image a duplicate is looked up for. */
 export interface UploadedImage {

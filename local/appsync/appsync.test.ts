@@ -7,6 +7,7 @@ import { gql, type ApolloClient } from '@apollo/client';
 import { createImageGraphClient } from '../../client/src/api/apollo.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { FOREIGN_ORIGIN, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall } from '../testing/sigv4-refusals.ts';
 import { ALICE, BOB, CLIENT_ID, IAM, REGION, USER_POOL_ID, iamHeaders, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
 
 // aws-appsync-subscription-link opens its socket with the global WebSocket (Node 20 has none).
@@ -291,6 +292,56 @@ describe('real-time protocol, raw', () => {
     await c.opened;
     c.ws.send(JSON.stringify({ type: 'connection_init' }));
     expect(await c.next('connection_error')).toMatchObject({ payload: { errors: [{ errorType: 'UnauthorizedException', errorCode: 401 }] } });
+  });
+});
+
+describe('who may call: signatures, Host and Origin', () => {
+  const publish = () => ({
+    url: cloud.appsync.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event(ALICE, 'img-a1', 'forged')),
+    service: 'appsync',
+    region: REGION,
+    credentials: IAM,
+  });
+  /** AppSync's answers: no credentials at all is 401; a bad signature 403 with the JSON-protocol type. */
+  const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, [number, string]> = {
+    unsigned: [401, 'UnauthorizedException'],
+    'unknown key': [403, 'UnrecognizedClientException'],
+    'wrong secret': [403, 'InvalidSignatureException'],
+    'skewed date': [403, 'InvalidSignatureException'],
+    'wrong service': [403, 'InvalidSignatureException'],
+    'wrong region': [403, 'InvalidSignatureException'],
+    'foreign Host': [403, 'AccessDeniedException'],
+  };
+
+  it.each(REFUSAL_CASES.filter((wrong): wrong is Exclude<RefusalCase, 'foreign Origin'> => wrong !== 'foreign Origin'))('refuses publishImageProcessed with %s', async (wrong) => {
+    const [status, errorType] = refusals[wrong];
+    const reply = await sendCall(publish(), wrong);
+    expect(reply.status, reply.body).toBe(status);
+    expect(JSON.parse(reply.body)).toMatchObject({ errors: [{ errorType }] });
+  });
+
+  it('serves any browser origin, as AppSync does (callers need a token or a signature a page cannot make)', async () => {
+    const reply = await sendCall({ ...publish(), headers: { ...publish().headers, origin: FOREIGN_ORIGIN } });
+    expect(reply.status, reply.body).toBe(200);
+    expect(reply.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('refuses the explorer and the real-time endpoint under a foreign Host (DNS rebinding)', async () => {
+    const url = new URL('/', cloud.appsync.url);
+    const page = await rawRequest(url, { method: 'GET', headers: { host: `attacker.example:${url.port}` }, body: '' });
+    expect(page.status).toBe(403);
+    expect(page.body).not.toContain('EXPLORER_CONFIG');
+    expect((await rawRequest(url, { method: 'GET', headers: { host: `localhost:${url.port}` }, body: '' })).status).toBe(200);
+    const refused = new WebSocket(cloud.appsync.realtimeUrl, ['graphql-ws'], { headers: { host: `attacker.example:${url.port}` } });
+    const status = await new Promise<number | undefined>((resolve) => {
+      refused.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+      refused.once('open', () => resolve(101));
+      refused.once('error', () => resolve(undefined));
+    });
+    expect(status).toBe(403);
   });
 });
 

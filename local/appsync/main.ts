@@ -16,7 +16,7 @@ const options = new Command('local:appsync')
   .requiredOption('--user-pool-id <id>', 'Cognito user pool id (us-east-1_XXXX)')
   .requiredOption('--client-id <ids...>', 'allowed app client ids')
   .requiredOption('--jwks <file>', "the pool's JSON Web Key Set, as a file")
-  .requiredOption('--access-key-id <key>', 'IAM access key id accepted for SigV4')
+  .requiredOption('--access-key-id <key>', 'IAM access key id accepted for SigV4, and what the OPENSEARCH data source signs with')
   .requiredOption('--secret-access-key <secret>', 'its secret')
   .option('--region <region>', 'AWS region', process.env.AWS_REGION ?? 'us-east-1')
   .option('--port <port>', 'port', '4000')
@@ -35,6 +35,7 @@ const lambdas: Record<ApiFunctionName, LambdaHandler> = {
   'delete-image': del.handler as LambdaHandler,
   'sign-urls': sign.handler as LambdaHandler,
 };
+const keyPair = { accessKeyId: String(options.accessKeyId), secretAccessKey: String(options.secretAccessKey) };
 const api = await startLocalAppSync({
   port: Number(options.port),
   host: String(options.host),
@@ -42,7 +43,8 @@ const api = await startLocalAppSync({
   searchEndpoint: String(options.searchEndpoint),
   lambdas,
   cognito: { userPoolId: String(options.userPoolId), clientIds: [options.clientId ?? []].flat(), jwks: JSON.parse(readFileSync(String(options.jwks), 'utf8')) as Jwks },
-  iam: { accessKeyId: String(options.accessKeyId), secretAccessKey: String(options.secretAccessKey) },
+  iam: keyPair,
+  searchCredentials: keyPair,
   ...(options.cognitoEndpoint ? { explorerSignIn: { cognitoEndpoint: String(options.cognitoEndpoint) } } : {}),
 });
 console.log(`local AppSync: ${api.url} (real-time ${api.realtimeUrl}; explorer ${new URL('/', api.url).href})`);

@@ -5,6 +5,7 @@
 import { OperationTypeNode } from 'graphql';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { type BrowserOrigins, guardRefusal } from '../request-guard.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import type { ExplorerAssets } from './explorer/build.ts';
 import { lowerCaseHeaders } from './auth/identity.ts';
@@ -42,6 +43,12 @@ const CORS = {
   'access-control-allow-headers': 'authorization, content-type, x-amz-date, x-amz-security-token, x-amz-user-agent, x-amz-content-sha256, x-api-key',
   'access-control-allow-methods': 'POST, GET, OPTIONS',
 };
+
+/**
+ * AppSync answers CORS for any origin, and so does the local one: browsers call it with a token
+ * or a signature a page cannot forge. Only the Host is checked (DNS rebinding).
+ */
+const BROWSER_ORIGINS: BrowserOrigins = { kind: 'any' };
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...CORS });
@@ -102,6 +109,11 @@ export function createAppSyncServer(parts: ServerParts): AppSyncServer {
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const refused = guardRefusal(req, BROWSER_ORIGINS);
+    if (refused) {
+      req.resume();
+      return reply(res, 403, { errors: [{ errorType: 'AccessDeniedException', message: refused.message }] });
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS);
       return res.end();
@@ -138,6 +150,10 @@ export function createAppSyncServer(parts: ServerParts): AppSyncServer {
   });
 
   server.on('upgrade', (req, socket, head) => {
+    if (guardRefusal(req, BROWSER_ORIGINS)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
     if (url.pathname !== REALTIME_PATH || !protocols.includes(SUBPROTOCOL)) {

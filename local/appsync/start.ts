@@ -23,10 +23,10 @@ export interface LocalAppSyncOptions {
   port?: number;
   host?: string;
   region: string;
-  /** The OPENSEARCH data source: the local engine (http) or a domain (https, SigV4 signed). */
+  /** The OPENSEARCH data source: the local engine or a domain; requests are SigV4-signed for `es`. */
   searchEndpoint: string;
-  /** Credentials for an https search domain. */
-  searchCredentials?: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
+  /** What the OPENSEARCH data source signs with (its role's credentials on AWS). */
+  searchCredentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
   /** The API's Lambda handlers, invoked in process. */
   lambdas: Record<ApiFunctionName, LambdaHandler>;
   cognito: CognitoConfig;

@@ -1,14 +1,16 @@
 /**
  * cognito-local's server, composed the way its `createDefaultServer` composes it, but rooted at an
  * absolute data directory instead of `./.cognito` under the working directory, delivering codes
- * to an outbox instead of the console, and with no Lambda triggers (none are deployed).
+ * to an outbox instead of the console, with no Lambda triggers and no OAuth2 routes (none are
+ * deployed; AWS serves those on a hosted domain, not on the API endpoint). front.ts serves it.
  */
+import type { RequestListener } from 'node:http';
 import type { Lambda as LambdaClient } from 'aws-sdk';
 import { pino } from 'pino';
 import { DefaultConfig } from 'cognito-local/lib/server/config.js';
 import { CognitoError } from 'cognito-local/lib/errors.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
-import { createServer, type Server } from 'cognito-local/lib/server/server.js';
+import { createServer } from 'cognito-local/lib/server/server.js';
 import { CognitoServiceFactoryImpl, type CognitoService } from 'cognito-local/lib/services/cognitoService.js';
 import { CryptoService } from 'cognito-local/lib/services/crypto.js';
 import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js';
@@ -25,15 +27,13 @@ export interface CognitoServerOptions {
   /** Holds one StormDB JSON file per user pool plus clients.json. Must exist. */
   dbDir: string;
   outboxFile: string;
-  host: string;
-  port: number;
   /** Tokens' `iss` is `${issuerDomain}/${poolId}`. */
   issuerDomain: string;
   log: (line: string) => void;
 }
 
-/** The HTTP server (not yet listening) and the pool store, for seeding. */
-export async function createCognitoServer(options: CognitoServerOptions): Promise<{ server: Server; cognito: CognitoService }> {
+/** The express application (for front.ts to serve) and the pool store, for seeding. */
+export async function createCognitoServer(options: CognitoServerOptions): Promise<{ application: RequestListener; cognito: CognitoService }> {
   // cognito-local logs through pino; its request logs would drown `npm start`'s output.
   const logger = pino({ level: 'silent' });
   const ctx = { logger };
@@ -54,8 +54,9 @@ export async function createCognitoServer(options: CognitoServerOptions): Promis
     tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
     triggers,
   };
-  const serverOptions = { port: options.port, hostname: options.host, development: false, https: false as const };
-  return { server: createServer(enforcingPasswordPolicy(Router(services)), logger, serverOptions, services), cognito };
+  // Without `services`, cognito-local attaches no OAuth2 routes.
+  const application = createServer(enforcingPasswordPolicy(Router(services)), logger, { development: false, https: false }).application as RequestListener;
+  return { application, cognito };
 }
 
 /** The router, refusing passwords the deployed policy refuses before cognito-local sees them. */

@@ -5,10 +5,13 @@ import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
+  ListUsersCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../config.ts';
+import { FOREIGN_ORIGIN, JSON_PROTOCOL_REFUSALS, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { latestCode } from './outbox.ts';
 import { type LocalCognito, startLocalCognito } from './start.ts';
 
@@ -21,12 +24,9 @@ describe('local Cognito', () => {
   const logged: string[] = [];
 
   const start = async () => {
-    cognito = await startLocalCognito({ dataDir, log: (line) => logged.push(line) });
-    sdk = new CognitoIdentityProviderClient({
-      endpoint: cognito.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    cognito = await startLocalCognito({ dataDir, credentials: LOCAL_CREDENTIALS, log: (line) => logged.push(line) });
+    // The SDK sends the public actions unsigned (its noAuth scheme) and signs the IAM-only ones.
+    sdk = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   };
   const stop = async () => {
     sdk.destroy();
@@ -127,5 +127,71 @@ describe('local Cognito', () => {
     expect({ userPoolId: cognito.userPoolId, clientId: cognito.clientId }).toEqual(before);
     const { AuthenticationResult: tokens } = await signIn('alice@example.com');
     await expect(verifier('id').verify(tokens?.IdToken ?? '')).resolves.toMatchObject({ email: 'alice@example.com' });
+  });
+
+  describe('IAM-only actions need SigV4 with the local key pair; the public ones stay open, as on AWS', () => {
+    const call = (action: string, input: object) => ({
+      url: cognito.endpoint,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${action}` },
+      body: JSON.stringify(input),
+      service: 'cognito-idp',
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    /** AWS's JSON-protocol errors; 403 for a foreign Host. Any Origin is allowed, as by Cognito's CORS. */
+    const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, readonly [number, string]> = { ...JSON_PROTOCOL_REFUSALS, 'foreign Host': [403, 'ForbiddenException'] };
+    const refused = REFUSAL_CASES.filter((wrong): wrong is Exclude<RefusalCase, 'foreign Origin'> => wrong !== 'foreign Origin');
+
+    it.each(refused)('refuses ListUsers with %s', async (wrong) => {
+      const [status, type] = refusals[wrong];
+      const reply = await sendCall(call('ListUsers', { UserPoolId: cognito.userPoolId }), wrong);
+      expect(reply.status, reply.body).toBe(status);
+      expect(JSON.parse(reply.body)).toEqual({ __type: type, message: expect.any(String) as string });
+      expect(reply.body).not.toContain('alice@example.com');
+    });
+
+    it('lists users for a correctly signed request, from any origin', async () => {
+      const listUsers = call('ListUsers', { UserPoolId: cognito.userPoolId });
+      const reply = await sendCall({ ...listUsers, headers: { ...listUsers.headers, origin: FOREIGN_ORIGIN } });
+      expect(reply.status, reply.body).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ Users: expect.any(Array) as unknown[] });
+      const { Users = [] } = await sdk.send(new ListUsersCommand({ UserPoolId: cognito.userPoolId }));
+      expect(Users.map((user) => user.Attributes?.find((attribute) => attribute.Name === 'email')?.Value)).toContain('alice@example.com');
+    });
+
+    it.each(Object.entries(wrongClientConfigs(LOCAL_CREDENTIALS)))('refuses the real SDK client with %s', async (wrong, config) => {
+      const client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: 'us-east-1', ...config });
+      try {
+        await expect(client.send(new ListUsersCommand({ UserPoolId: cognito.userPoolId }))).rejects.toMatchObject({
+          name: refusals[wrong as Exclude<RefusalCase, 'foreign Origin'>][1],
+          $metadata: { httpStatusCode: 400 },
+        });
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("a web page cannot set another user's password and sign in as them", async () => {
+      const email = 'carol@example.com';
+      await signUp(email);
+      await confirm(email);
+      const takeover = call('AdminSetUserPassword', { UserPoolId: cognito.userPoolId, Username: email, Password: 'Attacker-Chosen-42!', Permanent: true });
+      for (const contentType of ['application/x-amz-json-1.1', 'text/plain']) {
+        const reply = await rawRequest(new URL(takeover.url), { method: 'POST', headers: { ...takeover.headers, 'content-type': contentType, origin: FOREIGN_ORIGIN }, body: takeover.body });
+        expect(reply.status, reply.body).toBe(400);
+        expect(JSON.parse(reply.body)).toMatchObject({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+      }
+      await expect(signIn(email, 'Attacker-Chosen-42!')).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+      await expect(signIn(email)).resolves.toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) as string } });
+    });
+
+    it('serves public actions unsigned, to any browser origin', async () => {
+      const signInCall = call('InitiateAuth', { ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice@example.com', PASSWORD } });
+      const reply = await rawRequest(new URL(signInCall.url), { method: 'POST', headers: { ...signInCall.headers, origin: FOREIGN_ORIGIN }, body: signInCall.body });
+      expect(reply.status, reply.body).toBe(200);
+      expect(reply.headers['access-control-allow-origin']).toBe('*');
+      expect(JSON.parse(reply.body)).toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) as string } });
+    });
   });
 });

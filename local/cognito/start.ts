@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import publicKey from 'cognito-local/lib/keys/cognitoLocal.public.json' with { type: 'json' };
+import { closeServer, listen } from '../http-server.ts';
+import type { KeyPair } from '../sigv4.ts';
 import { createCognitoServer } from './cognito-server.ts';
+import { createCognitoFront } from './front.ts';
 import { ensureClient, ensurePool } from './seed.ts';
 
 export interface LocalCognitoOptions {
@@ -14,6 +16,8 @@ export interface LocalCognitoOptions {
   port?: number;
   host?: string;
   region?: string;
+  /** The key pair IAM-only actions (Admin*, List*, ...) must be signed with (SigV4, `cognito-idp`). */
+  credentials: KeyPair;
   /** Where confirmation codes are announced; console.log by default. */
   log?: (line: string) => void;
 }
@@ -39,18 +43,17 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
   const dbDir = join(options.dataDir, 'db');
   mkdirSync(dbDir, { recursive: true });
   const outboxFile = join(options.dataDir, 'outbox.jsonl');
-  const { server, cognito } = await createCognitoServer({
+  const { application, cognito } = await createCognitoServer({
     dbDir,
     outboxFile,
-    host,
-    port: options.port ?? 0,
     issuerDomain: `https://cognito-idp.${region}.amazonaws.com`,
     log: options.log ?? console.log,
   });
   const userPoolId = await ensurePool(cognito, region);
-  const httpServer = await server.start();
-  const endpoint = `http://${host}:${(httpServer.address() as AddressInfo).port}`;
-  const sdk = new CognitoIdentityProviderClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const httpServer = createCognitoFront(application, { credentials: options.credentials, region });
+  const endpoint = await listen(httpServer, options.port ?? 0, host);
+  // Seeding uses IAM-only actions (ListUserPoolClients, CreateUserPoolClient): signed.
+  const sdk = new CognitoIdentityProviderClient({ endpoint, region, credentials: options.credentials });
   try {
     const clientId = await ensureClient(sdk, userPoolId);
     return {
@@ -61,14 +64,10 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
       // The public half of the key cognito-local signs every token with.
       jwks: { keys: [publicKey.jwk] },
       outboxFile,
-      close: () =>
-        new Promise<void>((resolve, reject) => {
-          httpServer.closeAllConnections();
-          httpServer.close((error) => (error ? reject(error) : resolve()));
-        }),
+      close: () => closeServer(httpServer),
     };
   } catch (error) {
-    httpServer.close();
+    await closeServer(httpServer);
     throw error;
   } finally {
     sdk.destroy();

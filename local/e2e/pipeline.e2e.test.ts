@@ -11,8 +11,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteImageDocument, ImageDocument, SearchImagesDocument } from '../../client/src/generated/graphql.ts';
 import { DEFAULTS } from '../../functions/shared/config.ts';
-import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
+import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
+import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
 import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
 import { indexedDocuments, queueDepths, waitFor } from './probes.ts';
 import { type ImageEvent, subscribeToEvents, upload } from './uploads.ts';
@@ -127,6 +128,41 @@ describe('the pipeline, end to end', () => {
     expect(after.count).toBe(1);
     expect(after.source).toEqual(before.source);
     expect(events.alice.filter((event) => event.imageId === imageId && event.status === 'PROCESSED')).toHaveLength(1);
+  });
+
+  it('refuses what an attacker sent: unsigned calls to the queue, vision, search and Cognito admin, a web page, anonymous storage', async () => {
+    const { originalKey } = (await indexedDocuments(cloud.outputs, imageId)).source as { originalKey: string };
+    const post = (url: string | undefined, headers: Record<string, string>, body: unknown) =>
+      rawRequest(new URL(url ?? ''), { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const removal = { Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: cloud.outputs[OUTPUT_KEYS.bucketName] }, object: { key: originalKey, sequencer: 'FFFFFFFFFFFFFFFF' } } }] };
+    const forgedRemoval = await post(
+      cloud.outputs[LOCAL_OUTPUT_KEYS.sqsEndpoint],
+      { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      { QueueUrl: cloud.outputs[OUTPUT_KEYS.queueUrl], MessageBody: JSON.stringify(removal) },
+    );
+    expect(forgedRemoval.status, forgedRemoval.body).toBe(403);
+    const vision = await post(
+      cloud.outputs[LOCAL_OUTPUT_KEYS.visionEndpoint],
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectLabels' },
+      { Image: { S3Object: { Bucket: cloud.outputs[OUTPUT_KEYS.bucketName], Name: originalKey } } },
+    );
+    expect(vision.status, vision.body).toBe(400);
+    expect(JSON.parse(vision.body)).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
+    const searchEndpoint = cloud.outputs[OUTPUT_KEYS.searchEndpoint];
+    expect((await post(`${searchEndpoint}/images/_search`, { 'content-type': 'application/json' }, { query: { match_all: {} } })).status).toBe(403);
+    const fromPage = await post(`${searchEndpoint}/images/_delete_by_query`, { 'content-type': 'text/plain', origin: FOREIGN_ORIGIN }, { query: { match_all: {} } });
+    expect(fromPage.status, fromPage.body).toBe(403);
+    const listUsers = await post(
+      cloud.outputs[LOCAL_OUTPUT_KEYS.cognitoEndpoint],
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.ListUsers' },
+      { UserPoolId: cloud.outputs[OUTPUT_KEYS.userPoolId] },
+    );
+    expect(JSON.parse(listUsers.body)).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    const listing = await rawRequest(new URL(`${cloud.outputs[LOCAL_OUTPUT_KEYS.s3Endpoint]}/${cloud.outputs[OUTPUT_KEYS.bucketName]}`), { method: 'GET', headers: {}, body: '' });
+    expect(listing.status).toBe(403);
+    await queueDrained();
+    expect((await indexedDocuments(cloud.outputs, imageId)).source).toMatchObject({ status: 'PROCESSED' });
+    expect((await search(alice, { query: 'cup' })).items.map((item) => item.id)).toContain(imageId);
   });
 
   it('a file that is not an image ends FAILED with a reason', async () => {

@@ -1,11 +1,13 @@
 /**
  * What the end-to-end tests and bench:e2e check from outside a running local cloud: the search
- * index (through its REST endpoint), the queues (through the real SQS client), its process ids.
+ * index (through its REST endpoint, signed as the local engine requires), the queues (through the
+ * real SQS client), its process ids.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
+import { createSearchClient } from '../../functions/process-image/image-index.ts';
 import { IMAGES_INDEX } from '../../resolvers/lib/imageDocument.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, processesFile } from '../config.ts';
 
@@ -14,14 +16,13 @@ interface SearchResult {
   hits: { total: { value: number }; hits: { _id: string; _source: Record<string, unknown> }[] };
 }
 
-async function searchIndex(outputs: Outputs, body: unknown): Promise<SearchResult> {
-  const response = await fetch(`${outputs[OUTPUT_KEYS.searchEndpoint]}/${IMAGES_INDEX}/_search`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`search engine: HTTP ${response.status}: ${await response.text()}`);
-  return (await response.json()) as SearchResult;
+async function searchIndex(outputs: Outputs, body: Record<string, unknown>): Promise<SearchResult> {
+  const client = createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint] ?? '', region: LOCAL_REGION }, LOCAL_CREDENTIALS);
+  try {
+    return (await client.search({ index: IMAGES_INDEX, body })).body as unknown as SearchResult;
+  } finally {
+    await client.close();
+  }
 }
 
 export async function indexedDocuments(outputs: Outputs, imageId: string): Promise<{ count: number; source: Record<string, unknown> | undefined }> {

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@opensearch-project/opensearch';
+import { createSearchClient } from '../../functions/process-image/image-index.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ChildService, startChildService } from '../child-service.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../config.ts';
 import { SEARCH_ENGINE_NODE_FLAGS } from './start.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -32,7 +33,8 @@ afterAll(async () => {
 describe('durability', () => {
   it('an acknowledged write survives kill -9 and a restart', async () => {
     const first = await startProcess();
-    const client = new Client({ node: first.url });
+    // main.ts accepts the local cloud's key pair when its environment names none.
+    const client = createSearchClient({ searchEndpoint: first.url, region: LOCAL_REGION }, LOCAL_CREDENTIALS);
     await client.index({ index: 'durable', id: 'doc1', body: { title: 'kept' }, refresh: false });
     await client.bulk({ body: [{ index: { _index: 'durable', _id: 'doc2' } }, { title: 'bulk kept' }] });
     process.kill(first.pid, 'SIGKILL');
@@ -40,7 +42,7 @@ describe('durability', () => {
     await client.close();
 
     const second = await startProcess();
-    const again = new Client({ node: second.url });
+    const again = createSearchClient({ searchEndpoint: second.url, region: LOCAL_REGION }, LOCAL_CREDENTIALS);
     const { body } = await again.get({ index: 'durable', id: 'doc1' });
     expect(body._source).toEqual({ title: 'kept' });
     const found = await again.search({ index: 'durable', body: { query: { match: { title: 'kept' } } } });

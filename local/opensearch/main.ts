@@ -1,14 +1,27 @@
 /**
- * `npm run local:opensearch [-- --data-dir DIR] [--port N]`: the local OpenSearch stand-in on
- * 127.0.0.1. Prints the URL on stdout once it listens (local/child-service.ts waits for that line).
+ * `npm run local:opensearch [-- --data-dir DIR] [--port N] [--region R]`: the local OpenSearch
+ * stand-in on 127.0.0.1. Requests must be signed (SigV4, service `es`) with the key pair in
+ * IMAGEGRAPH_LOCAL_ACCESS_KEY_ID / IMAGEGRAPH_LOCAL_SECRET_ACCESS_KEY (the local cloud sets them),
+ * or else the local cloud's LOCAL_CREDENTIALS. Prints the URL on stdout once it listens
+ * (local/child-service.ts waits for that line).
  */
 import { parseArgs } from 'node:util';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../config.ts';
+import { keyPairFromEnv } from '../sigv4.ts';
 import { startSearchEngine } from './start.ts';
 
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string', default: '.imagegraph/opensearch' }, port: { type: 'string', default: '9200' } },
+  options: {
+    'data-dir': { type: 'string', default: '.imagegraph/opensearch' },
+    port: { type: 'string', default: '9200' },
+    region: { type: 'string', default: LOCAL_REGION },
+  },
 });
-const engine = await startSearchEngine({ dataDir: values['data-dir'], port: Number(values.port) });
+const engine = await startSearchEngine({
+  dataDir: values['data-dir'],
+  port: Number(values.port),
+  auth: { credentials: keyPairFromEnv(process.env) ?? LOCAL_CREDENTIALS, region: values.region },
+});
 console.log(engine.url);
 const stop = () => {
   void engine.close().then(() => process.exit(0));

@@ -1,23 +1,27 @@
-import { Client } from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deletedDocument } from '../../functions/process-image/image-document.ts';
 import { IMAGE_INDEX_MAPPING } from '../../functions/process-image/image-index-mapping.ts';
-import { ImageIndex } from '../../functions/process-image/image-index.ts';
+import { ImageIndex, createSearchClient } from '../../functions/process-image/image-index.ts';
 import * as imageQuery from '../../resolvers/Query.image.ts';
 import * as imageStatsQuery from '../../resolvers/Query.imageStats.ts';
 import { ALICE, BOB, cognitoIdentity, context, run } from '../../resolvers/__tests__/context.ts';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { searchPlan } from '../../resolvers/lib/imageSearch.ts';
+import { LOCAL_CREDENTIALS } from '../config.ts';
+import { MISMATCH_MESSAGE } from '../sigv4.ts';
+import { REFUSAL_CASES, type RefusalCase, sendCall } from '../testing/sigv4-refusals.ts';
 import { startSearchEngine, type SearchEngine } from './start.ts';
 
 /** Image ids are ULIDs, as requestUpload makes them (the API refuses anything else). */
 const A1 = '01J0SERVERTEST0000000000A1';
+const REGION = 'us-east-1';
 let engine: SearchEngine;
 let client: Client;
 
 beforeAll(async () => {
-  engine = await startSearchEngine({ dataDir: ':memory:', port: 0 });
-  client = new Client({ node: engine.url });
+  engine = await startSearchEngine({ dataDir: ':memory:', port: 0, auth: { credentials: LOCAL_CREDENTIALS, region: REGION } });
+  client = createSearchClient({ searchEndpoint: engine.url, region: REGION }, LOCAL_CREDENTIALS);
 });
 afterAll(async () => {
   await client.close();
@@ -82,15 +86,66 @@ describe('the REST API through the real client', () => {
   });
 
   it('errors come back in the OpenSearch envelope', async () => {
-    const response = await fetch(`${engine.url}/bulk-test/_search`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: { fuzzy_foo: {} } }),
-    });
+    const response = await sendCall(signedCall('/bulk-test/_search', { query: { fuzzy_foo: {} } }));
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { root_cause: [{ type: 'parsing_exception', reason: 'unknown query [fuzzy_foo]' }], type: 'parsing_exception' }, status: 400 });
+    expect(JSON.parse(response.body)).toMatchObject({ error: { root_cause: [{ type: 'parsing_exception', reason: 'unknown query [fuzzy_foo]' }], type: 'parsing_exception' }, status: 400 });
     const missing = await client.get({ index: 'no-such-index', id: '1' }, { ignore: [404] });
     expect((missing.body as unknown as { error: { type: string } }).error.type).toBe('index_not_found_exception');
+  });
+});
+
+/** A request to the engine, for sendCall to sign (or not) with the key pair it accepts. */
+function signedCall(path: string, body: unknown) {
+  const text = JSON.stringify(body);
+  return { url: `${engine.url}${path}`, method: 'POST', headers: { 'content-type': 'application/json' }, body: text, service: 'es', region: REGION, credentials: LOCAL_CREDENTIALS };
+}
+
+describe('authentication, as Amazon OpenSearch Service with IAM access does it', () => {
+  const INDEX = 'auth-test';
+  const count = async () => (await client.count({ index: INDEX })).body.count;
+  // What the attacker sent: delete every owner's documents.
+  const deleteEverything = () => signedCall(`/${INDEX}/_delete_by_query`, { query: { match_all: {} } });
+  const messages: Record<RefusalCase, string | RegExp> = {
+    unsigned: 'User: anonymous is not authorized to perform: es:ESHttpPost because no resource-based policy allows the es:ESHttpPost action',
+    'unknown key': 'The security token included in the request is invalid.',
+    'wrong secret': MISMATCH_MESSAGE,
+    'skewed date': /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
+    'wrong service': "Credential should be scoped to correct service: 'es'. ",
+    'wrong region': "Credential should be scoped to a valid region, not 'eu-west-3'. ",
+    'foreign Host': /^Host 'attacker\.example:\d+' is not this local service's address/,
+    'foreign Origin': "The local search engine is not called from browsers: requests from origin 'http://attacker.example' are refused.",
+  };
+
+  beforeAll(async () => {
+    await client.bulk({ refresh: true, body: [{ index: { _index: INDEX, _id: 'alice-1' } }, { ownerSub: ALICE }, { index: { _index: INDEX, _id: 'bob-1' } }, { ownerSub: BOB }] });
+  });
+
+  it.each(REFUSAL_CASES)('refuses a _delete_by_query with %s (403 and a bare message), and deletes nothing', async (wrong) => {
+    const reply = await sendCall(deleteEverything(), wrong);
+    expect(reply.status, reply.body).toBe(403);
+    const body = JSON.parse(reply.body) as { message: string };
+    expect(Object.keys(body)).toEqual(['message']);
+    expect(body.message).toMatch(messages[wrong]);
+    expect(await count()).toBe(2);
+  });
+
+  it('refuses the real client signing with another key, another secret or another region', async () => {
+    const wrongClients = [
+      createSearchClient({ searchEndpoint: engine.url, region: REGION }, { ...LOCAL_CREDENTIALS, accessKeyId: 'AKIAOTHERUSER0000000' }),
+      createSearchClient({ searchEndpoint: engine.url, region: REGION }, { ...LOCAL_CREDENTIALS, secretAccessKey: 'not-the-secret' }),
+      createSearchClient({ searchEndpoint: engine.url, region: 'eu-west-3' }, LOCAL_CREDENTIALS),
+    ];
+    for (const wrong of wrongClients) {
+      await expect(wrong.search({ index: INDEX, body: { query: { match_all: {} } } })).rejects.toMatchObject({ meta: { statusCode: 403 } });
+      await wrong.close();
+    }
+  });
+
+  it('serves the same request correctly signed', async () => {
+    const reply = await sendCall(deleteEverything());
+    expect(reply.status, reply.body).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ deleted: 2 });
+    expect(await count()).toBe(0);
   });
 });
 

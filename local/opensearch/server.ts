@@ -1,9 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Engine, Reply, WriteParams } from './engine/engine.ts';
 import { OpenSearchError, illegalArgument, show } from './engine/errors.ts';
 import { nestingTooDeep } from './engine/limits.ts';
 import type { VersionType } from './engine/documents.ts';
+import { readBody } from '../http-server.ts';
+import { guardRefusal } from '../request-guard.ts';
+import { FIVE_MINUTES_MS, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 
 /**
  * The HTTP adapter: OpenSearch's REST routes onto the engine. Parameters the engine does not
@@ -231,19 +234,6 @@ function route(engine: Engine, request: Request): Reply {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new OpenSearchError(413, 'content_too_long_exception', 'request body is too large');
-    chunks.push(buffer);
-  }
-  // A body of one chunk is decoded without a copy.
-  return (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8');
-}
-
 function send(res: ServerResponse, method: string, reply: Reply): void {
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
@@ -252,6 +242,8 @@ function send(res: ServerResponse, method: string, reply: Reply): void {
 }
 
 export interface SearchServerOptions {
+  /** The key pair and region requests must be signed with (SigV4, service `es`), as a domain with IAM access requires. */
+  auth: { credentials: KeyPair; region: string };
   /**
    * Called after each reply with the size of the request body (in UTF-16 units) and whether the
    * request only reads (search, count, get, refresh), e.g. to pace heap compaction.
@@ -259,18 +251,44 @@ export interface SearchServerOptions {
   afterRequest?: (bodyLength: number, read: boolean) => void;
 }
 
-export function createSearchServer(engine: Engine, options: SearchServerOptions = {}): Server {
+/**
+ * Amazon OpenSearch Service answers what IAM refuses with 403 and a bare `{"message"}` body; an
+ * unsigned request is the anonymous user, denied the es:ESHttp<Method> action.
+ */
+function accessDenied(res: ServerResponse, method: string, message: string): void {
+  send(res, method, { status: 403, body: { message } });
+}
+
+function anonymousMessage(method: string): string {
+  const action = `es:ESHttp${method.charAt(0)}${method.slice(1).toLowerCase()}`;
+  return `User: anonymous is not authorized to perform: ${action} because no resource-based policy allows the ${action} action`;
+}
+
+export function createSearchServer(engine: Engine, options: SearchServerOptions): Server {
+  const scope: SigV4Scope = { service: 'es', region: options.auth.region, credentials: options.auth.credentials, maxSkewMs: FIVE_MINUTES_MS };
   return createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
-    readBody(req)
-      .then((text) => {
+    const refused = guardRefusal(req, { kind: 'none', service: 'search engine' });
+    if (refused) {
+      req.resume();
+      accessDenied(res, method, refused.message);
+      return;
+    }
+    readBody(req, MAX_BODY_BYTES, () => new OpenSearchError(413, 'content_too_long_exception', 'request body is too large'))
+      .then(async (body) => {
+        await verifyIncomingRequest(req, body, scope);
+        const text = body.toString('utf8');
         const segments = url.pathname.split('/').filter((s) => s !== '');
         send(res, method, route(engine, { method, path: url.pathname, segments, params: url.searchParams, text }));
         const read = method === 'GET' || method === 'HEAD' || segments.some((s) => s === '_search' || s === '_count' || s === '_refresh');
         options.afterRequest?.(text.length, read);
       })
       .catch((error: unknown) => {
+        if (error instanceof SigV4Refused) {
+          accessDenied(res, method, error.problem === 'missing' ? anonymousMessage(method) : error.message);
+          return;
+        }
         if (error instanceof OpenSearchError) {
           const plain = (error as OpenSearchError & { plain?: boolean }).plain === true;
           send(res, method, { status: error.status, body: plain ? { error: error.reason, status: error.status } : error.toBody() });

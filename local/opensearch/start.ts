@@ -4,6 +4,7 @@ import { Engine } from './engine/engine.ts';
 import { Storage } from './engine/storage.ts';
 import { createSearchServer } from './server.ts';
 import { closeServer, listen } from '../http-server.ts';
+import type { KeyPair } from '../sigv4.ts';
 
 /**
  * V8 flags for a process that runs the engine; they only take effect at process start, so the
@@ -20,6 +21,8 @@ export interface SearchEngineOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /** Every request must be signed (SigV4, service `es`) with this key pair for this region. */
+  auth: { credentials: KeyPair; region: string };
 }
 
 export interface SearchEngine {
@@ -32,7 +35,7 @@ export async function startSearchEngine(options: SearchEngineOptions): Promise<S
   const host = options.host ?? '127.0.0.1';
   const engine = new Engine(new Storage(options.dataDir));
   const compaction = heapCompaction();
-  const server = createSearchServer(engine, { afterRequest: compaction.afterRequest });
+  const server = createSearchServer(engine, { auth: options.auth, afterRequest: compaction.afterRequest });
   const url = await listen(server, options.port ?? 0, host);
   return {
     url,

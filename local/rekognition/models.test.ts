@@ -12,6 +12,7 @@ import { ImageRejected } from '../../functions/process-image/image-rejected.ts';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../functions/shared/testing/local-s3.ts';
 import { EXPECTED_LABELS, scoreLabels } from './fixtures/expected.ts';
 import { type LocalRekognition, startLocalRekognition } from './start.ts';
+import { LOCAL_CREDENTIALS } from '../config.ts';
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));
 const bucket = 'imagegraph-test';
@@ -30,11 +31,12 @@ beforeAll(async () => {
   startedAt = performance.now();
   rekognition = await startLocalRekognition({
     mode: 'models',
+    auth: { credentials: LOCAL_CREDENTIALS, region: 'us-east-1' },
     workers: 1,
     maxQueue: 2,
     s3: { endpoint: s3.config.s3Endpoint, region: s3.config.region, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true },
   });
-  client = createRekognitionClient({ region: 'us-east-1', rekognitionEndpoint: rekognition.url }, { accessKeyId: 'local', secretAccessKey: 'local' });
+  client = createRekognitionClient({ region: 'us-east-1', rekognitionEndpoint: rekognition.url }, LOCAL_CREDENTIALS);
 }, 60_000);
 
 afterAll(async () => {

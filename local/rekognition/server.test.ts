@@ -18,11 +18,14 @@ import {
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../functions/shared/testing/local-s3.ts';
+import { LOCAL_CREDENTIALS } from '../config.ts';
+import { JSON_PROTOCOL_REFUSALS, REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './core/limits.ts';
 import { type LocalRekognition, startLocalRekognition } from './start.ts';
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));
 
+const REGION = 'us-east-1';
 let s3: LocalS3;
 let rekognition: LocalRekognition;
 let client: RekognitionClient;
@@ -32,9 +35,10 @@ beforeAll(async () => {
   s3 = await startLocalS3(bucket);
   rekognition = await startLocalRekognition({
     mode: 'lite',
+    auth: { credentials: LOCAL_CREDENTIALS, region: REGION },
     s3: { endpoint: s3.config.s3Endpoint, region: s3.config.region, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true },
   });
-  client = new RekognitionClient({ endpoint: rekognition.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  client = new RekognitionClient({ endpoint: rekognition.url, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   await s3.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'coffee.png', Body: await fixture('coffee.png') }));
 });
 
@@ -90,15 +94,72 @@ describe('local Rekognition (lite mode)', () => {
   });
 
   it('sends errors as AWS JSON 1.1 bodies with x-amzn-ErrorType, and refuses unknown operations', async () => {
-    const post = (target: string, body: string) =>
-      fetch(rekognition.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, body });
+    const post = (target: string, body: string) => sendCall(call(target, body));
     const invalid = await post('RekognitionService.DetectLabels', '{"Image":{}}');
     expect(invalid.status).toBe(400);
-    expect(invalid.headers.get('x-amzn-errortype')).toBe('InvalidParameterException');
-    expect(await invalid.json()).toEqual({ __type: 'InvalidParameterException', Code: 'InvalidParameterException', Message: 'Requested image should either contain bytes or s3 object.' });
+    expect(invalid.headers['x-amzn-errortype']).toBe('InvalidParameterException');
+    expect(JSON.parse(invalid.body)).toEqual({ __type: 'InvalidParameterException', Code: 'InvalidParameterException', Message: 'Requested image should either contain bytes or s3 object.' });
     const unknown = await post('RekognitionService.IndexFaces', '{}');
-    expect(unknown.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(unknown.headers['x-amzn-errortype']).toBe('UnknownOperationException');
     const malformed = await post('RekognitionService.DetectText', '{not json');
-    expect((await malformed.json()) as object).toMatchObject({ __type: 'SerializationException' });
+    expect(JSON.parse(malformed.body)).toMatchObject({ __type: 'SerializationException' });
+  });
+});
+
+/** A raw Rekognition call, for sendCall to sign (or not) with the key pair the service accepts. */
+function call(target: string, body: string) {
+  return {
+    url: rekognition.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    body,
+    service: 'rekognition',
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+  };
+}
+
+describe('authentication, as Rekognition does it', () => {
+  // What the attacker sent: DetectLabels on another user's image, with no signature.
+  const detectOthersImage = () => call('RekognitionService.DetectLabels', JSON.stringify({ Image: S3Object('coffee.png') }));
+  /** AWS's JSON-protocol errors; a foreign Host or Origin is refused with 403. */
+  const refusals: Record<RefusalCase, readonly [number, string]> = {
+    ...JSON_PROTOCOL_REFUSALS,
+    'foreign Host': [403, 'AccessDeniedException'],
+    'foreign Origin': [403, 'AccessDeniedException'],
+  };
+
+  it.each(REFUSAL_CASES)('refuses DetectLabels with %s', async (wrong) => {
+    const [status, type] = refusals[wrong];
+    const reply = await sendCall(detectOthersImage(), wrong);
+    expect(reply.status, reply.body).toBe(status);
+    expect(reply.headers['x-amzn-errortype']).toBe(type);
+    expect(JSON.parse(reply.body)).toMatchObject({ __type: type, Code: type, Message: expect.any(String) as string });
+  });
+
+  it('says why, in AWS words', async () => {
+    const message = async (wrong: RefusalCase) => (JSON.parse((await sendCall(detectOthersImage(), wrong)).body) as { Message: string }).Message;
+    expect(await message('unsigned')).toBe('Missing Authentication Token');
+    expect(await message('unknown key')).toBe('The security token included in the request is invalid.');
+    expect(await message('skewed date')).toMatch(/^Signature expired: .* - 5 min\.\)$/);
+    expect(await message('wrong service')).toBe("Credential should be scoped to correct service: 'rekognition'. ");
+  });
+
+  it('serves the same request correctly signed', async () => {
+    const reply = await sendCall(detectOthersImage());
+    expect(reply.status, reply.body).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ LabelModelVersion: '3.0' });
+  });
+
+  it.each(Object.entries(wrongClientConfigs(LOCAL_CREDENTIALS)))('refuses the real SDK client with %s', async (wrong, config) => {
+    const wrongClient = new RekognitionClient({ endpoint: rekognition.url, region: REGION, ...config });
+    try {
+      await expect(wrongClient.send(new DetectLabelsCommand({ Image: S3Object('coffee.png') }))).rejects.toMatchObject({
+        name: refusals[wrong as RefusalCase][1],
+        $metadata: { httpStatusCode: 400 },
+      });
+    } finally {
+      wrongClient.destroy();
+    }
   });
 });

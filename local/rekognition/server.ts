@@ -1,10 +1,14 @@
 /**
  * The HTTP edge: Rekognition's AWS JSON 1.1 protocol (POST /, X-Amz-Target:
  * RekognitionService.<Operation>) onto the service. Errors are sent as the SDK parses them: the
- * x-amzn-ErrorType header and a {"__type", "Code", "Message"} body. Signatures are not checked.
+ * x-amzn-ErrorType header and a {"__type", "Code", "Message"} body. Every request must be signed
+ * (SigV4, service `rekognition`) with the configured key pair.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from '../http-server.ts';
+import { guardRefusal } from '../request-guard.ts';
+import { FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 import { RekognitionError, toErrorData } from './core/errors.ts';
 import { MAX_BYTES_IMAGE } from './core/limits.ts';
 import { RekognitionService } from './service.ts';
@@ -19,9 +23,15 @@ const MAX_BODY_BYTES = Math.ceil((MAX_BYTES_IMAGE * 4) / 3) + 64 * 1024;
  */
 const KEEP_ALIVE_MS = 65_000;
 
-export function createRekognitionServer(service: RekognitionService): Server {
+export function createRekognitionServer(service: RekognitionService, auth: { credentials: KeyPair; region: string }): Server {
+  const scope: SigV4Scope = { service: 'rekognition', region: auth.region, credentials: auth.credentials, maxSkewMs: FIVE_MINUTES_MS };
   const server = createServer((request, response) => {
-    handle(service, request)
+    const refused = guardRefusal(request, { kind: 'none', service: 'vision service' });
+    if (refused) request.resume();
+    const work = refused
+      ? Promise.reject(new RekognitionError('AccessDeniedException', refused.message, 403))
+      : handle(service, scope, request);
+    work
       .then((body) => send(response, 200, body))
       .catch((error: unknown) => {
         const { type, message } = toErrorData(error);
@@ -34,14 +44,19 @@ export function createRekognitionServer(service: RekognitionService): Server {
   return server;
 }
 
-async function handle(service: RekognitionService, request: IncomingMessage): Promise<unknown> {
+async function handle(service: RekognitionService, scope: SigV4Scope, request: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(request, MAX_BODY_BYTES, () => new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
+  try {
+    await verifyIncomingRequest(request, raw, scope);
+  } catch (error) {
+    throw error instanceof SigV4Refused ? new RekognitionError(JSON_PROTOCOL_ERROR[error.problem], error.message) : error;
+  }
   const target = String(request.headers['x-amz-target'] ?? '');
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
   if (request.method !== 'POST' || !RekognitionService.isOperation(operation)) {
-    request.resume();
     throw new RekognitionError('UnknownOperationException', `Operation ${target || '(no X-Amz-Target)'} is not supported by the local Rekognition`);
   }
-  const text = await readBody(request);
+  const text = raw.toString('utf8');
   let body: unknown;
   try {
     body = text === '' ? {} : JSON.parse(text);
@@ -50,23 +65,6 @@ async function handle(service: RekognitionService, request: IncomingMessage): Pr
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RekognitionError('SerializationException', 'Request body must be a JSON object');
   return service.call(operation, body as Record<string, unknown>);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown, errorType?: string): void {

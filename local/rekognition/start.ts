@@ -3,6 +3,7 @@ import { type Analyzer, WorkerPool } from './pool.ts';
 import { createRekognitionServer } from './server.ts';
 import { RekognitionService, type S3Options } from './service.ts';
 import { closeServer, listen } from '../http-server.ts';
+import type { KeyPair } from '../sigv4.ts';
 
 /** 'models' runs the offline models in workers; 'lite' answers from image colours only. */
 export type VisionMode = 'models' | 'lite';
@@ -14,6 +15,8 @@ export interface LocalRekognitionOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /** Every request must be signed (SigV4, service `rekognition`) with this key pair for this region. */
+  auth: { credentials: KeyPair; region: string };
   /** Where Image.S3Object is read from; without it only Image.Bytes works. */
   s3?: S3Options;
   /** Inference workers; default one per core. */
@@ -33,13 +36,13 @@ export interface LocalRekognition {
 }
 
 /** Listens at once; requests that arrive while the models warm up wait for them. */
-export async function startLocalRekognition(options: LocalRekognitionOptions = {}): Promise<LocalRekognition> {
+export async function startLocalRekognition(options: LocalRekognitionOptions): Promise<LocalRekognition> {
   const host = options.host ?? '127.0.0.1';
   const mode = options.mode ?? (process.env[VISION_MODE_ENV] === 'lite' ? 'lite' : 'models');
   const analyzer: Analyzer =
     mode === 'lite' ? liteAnalyzer() : new WorkerPool({ ...(options.workers ? { workers: options.workers } : {}), ...(options.maxQueue ? { maxQueue: options.maxQueue } : {}) });
   const service = new RekognitionService(analyzer, options.s3);
-  const server = createRekognitionServer(service);
+  const server = createRekognitionServer(service, options.auth);
   const url = await listen(server, options.port ?? 0, host);
   return {
     url,

@@ -60,6 +60,11 @@ export function corsHeaders(rules: readonly CorsRule[], request: { origin: strin
   return { ...ruleHeaders(rule, origin), vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method' };
 }
 
+/** Whether a browser request from `origin` with `method` matches a rule (its preflight would pass). */
+export function allowsRequest(rules: readonly CorsRule[], origin: string, method: string): boolean {
+  return rules.some((rule) => allows(rule, origin, method));
+}
+
 function allows(rule: CorsRule, origin: string, method: string): boolean {
   return rule.allowedOrigins.some((pattern) => wildcard(pattern, origin)) && rule.allowedMethods.includes(method);
 }

@@ -9,7 +9,8 @@ import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest,
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import Busboy from 'busboy';
-import { type CorsRule, corsHeaders, preflight } from './cors.ts';
+import { guardRefusal } from '../request-guard.ts';
+import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
 import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, QUERY_AUTH_PARAMS } from './sigv4.ts';
@@ -17,8 +18,8 @@ import { spool, type Spooled } from './spool.ts';
 import { EVENT_NAME_HEADER, MULTI_DELETE } from './store-protocol.ts';
 
 export interface FrontOptions {
-  /** The s3rver child, e.g. http://127.0.0.1:40123. */
-  upstream: { host: string; port: number };
+  /** The s3rver child's Unix socket. */
+  upstream: { socketPath: string };
   bucket: string;
   auth: AuthConfig;
   cors: readonly CorsRule[];
@@ -54,6 +55,11 @@ export function createS3Front(options: FrontOptions): Server {
 
 async function handle(options: FrontOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const method = request.method ?? 'GET';
+  // Stricter than S3, which runs a cross-origin request and only withholds the CORS headers: a
+  // web page must not be able to fire requests at the local bucket with the developer's browser.
+  const refused = guardRefusal(request, { kind: 'rules', allows: (origin, requestMethod) => allowsRequest(options.cors, origin, requestMethod) });
+  if (refused?.reason === 'host') throw errors.accessDenied(refused.message);
+  if (refused) throw errors.corsForbidden(method);
   const url = request.url ?? '/';
   const queryAt = url.indexOf('?');
   const incoming: IncomingRequest = {

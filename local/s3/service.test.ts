@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,6 +24,7 @@ import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { requestUpload } from '../../functions/request-upload/upload-ticket.ts';
 import { signDownloadUrl } from '../../functions/sign-urls/download-urls.ts';
 import type { UploadTicket } from '../../schema/generated/graphql.ts';
+import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -248,13 +251,13 @@ describe('local S3 service', () => {
         headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
       });
 
-    it('allows preflights for POST, PUT and GET from any origin', async () => {
+    it('allows preflights for POST, PUT and GET from a page on this machine', async () => {
       const response = await preflight('POST', 'Content-Type, X-Requested-With');
       expect(response.status).toBe(200);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
       expect(headers).toMatchObject({
-        'access-control-allow-origin': '*',
+        'access-control-allow-origin': origin,
         'access-control-allow-methods': 'POST, PUT, GET',
         'access-control-allow-headers': 'content-type, x-requested-with',
         'access-control-expose-headers': 'ETag',
@@ -273,11 +276,92 @@ describe('local S3 service', () => {
       const { upload } = await ticket();
       const ok = await fetch(upload.url, { method: 'POST', headers: { origin }, body: formOf(upload) });
       expect(ok.status).toBe(204);
-      expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+      expect(ok.headers.get('access-control-allow-origin')).toBe(origin);
       expect(ok.headers.get('access-control-expose-headers')).toBe('ETag');
       const refused = await fetch(`${service.endpoint}/${BUCKET}/x`, { headers: { origin } });
       expect(refused.status).toBe(403);
-      expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+      expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    });
+  });
+
+  describe('reachable only through the front, from loopback names and allowed origins', () => {
+    /** A script that lists the bucket straight from the store's socket and prints the status or the error code. */
+    const anonymousListing = () =>
+      `require('node:http').get({ socketPath: ${JSON.stringify(join(dataDir, 'store', 's3rver.sock'))}, path: '/${BUCKET}' }, (r) => console.log(r.statusCode)).on('error', (e) => console.log(e.code))`;
+
+    it('the store (s3rver, which checks nothing) listens on no TCP port, only on a socket only its owner can reach', async () => {
+      const listening = listeningTcpInodes();
+      const [store, ...others] = descendants(process.pid).filter((pid) => commandLine(pid).includes('store-process.ts'));
+      expect(store, 'the store child process').toBeDefined();
+      expect(others).toEqual([]);
+      expect(socketInodes(store!).filter((inode) => listening.has(inode))).toEqual([]);
+      // The same check sees the front's port, in this process.
+      expect(socketInodes(process.pid).some((inode) => listening.has(inode))).toBe(true);
+      expect((await stat(join(dataDir, 'store'))).mode & 0o777).toBe(0o700);
+    });
+
+    it.skipIf(process.getuid?.() !== 0)('refuses another user an anonymous listing straight from the store (run as root: tried as nobody)', async () => {
+      // Only the store's own directory may stand in the way: the data directory is opened up.
+      await chmod(dataDir, 0o755);
+      const asNobody = spawn(process.execPath, ['-e', anonymousListing()], { uid: 65534, gid: 65534, cwd: '/', env: {} });
+      const output: string[] = [];
+      for (const stream of [asNobody.stdout, asNobody.stderr]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      await new Promise((resolve) => asNobody.once('exit', resolve));
+      expect(output.join('').trim()).toBe('EACCES');
+      // The owner still reaches it: the refusal is the directory's, not a broken socket.
+      const asOwner = spawn(process.execPath, ['-e', anonymousListing()], { cwd: '/', env: {} });
+      const owned: string[] = [];
+      asOwner.stdout.on('data', (chunk: Buffer) => owned.push(chunk.toString()));
+      await new Promise((resolve) => asOwner.once('exit', resolve));
+      expect(owned.join('').trim()).toBe('200');
+    });
+
+    it('refuses a presigned URL sent with a foreign Host (DNS rebinding)', async () => {
+      const key = `thumbnails/${USER.sub}/i/host.webp`;
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' }));
+      const url = new URL((await signDownloadUrl({ s3, config: config() }, { identity: USER, key })) ?? '');
+      const reply = await rawRequest(url, { method: 'GET', headers: { host: `attacker.example:${url.port}` }, body: '' });
+      expect(reply.status).toBe(403);
+      expect(reply.body).toContain('<Code>AccessDenied</Code>');
+      expect(reply.body).toContain('is not this local service&#39;s address');
+      expect((await rawRequest(url, { method: 'GET', headers: { host: `localhost:${url.port}` }, body: '' })).status).toBe(403);
+      expect((await rawRequest(url, { method: 'GET', headers: {}, body: '' })).status).toBe(200);
+    });
+
+    it('refuses browser requests the CORS rules do not allow, even when signed', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'thumbnails/u/i/cors.webp', Body: 'x' }));
+      const signed = async (method: string, origin: string) => {
+        const url = new URL(`${service.endpoint}/${BUCKET}/thumbnails/u/i/cors.webp`);
+        const signer = new SignatureV4({ service: 's3', region: REGION, credentials: CREDENTIALS, sha256: Sha256, uriEscapePath: false });
+        const request = await signer.sign({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, origin, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+        return rawRequest(url, { method, headers: request.headers, body: '' });
+      };
+      // Locally the rule allows GET, PUT and POST from pages on this machine (any port), not DELETE.
+      const local = 'http://127.0.0.1:5173';
+      const deleted = await signed('DELETE', local);
+      expect(deleted.status).toBe(403);
+      expect(deleted.body).toContain('<Code>AccessForbidden</Code>');
+      expect(await exists('thumbnails/u/i/cors.webp')).toBe(true);
+      const foreign = await signed('GET', FOREIGN_ORIGIN);
+      expect(foreign.status).toBe(403);
+      expect(foreign.body).toContain('<Code>AccessForbidden</Code>');
+      expect((await signed('GET', local)).status).toBe(200);
+    });
+
+    it('with origins narrowed, refuses an upload from any other origin', async () => {
+      const narrowDir = await mkdtemp(join(tmpdir(), 'imagegraph-local-s3-cors-'));
+      const narrowed = await startLocalS3Service({ dataDir: narrowDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: () => undefined, corsOrigins: ['http://localhost:5173'] });
+      const client = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: narrowed.endpoint }, CREDENTIALS);
+      try {
+        const { upload } = await requestUpload({ s3: client, config: { ...config(), s3Endpoint: narrowed.endpoint } }, USER, { fileName: 'cat.gif', contentType: 'image/gif', bytes: GIF.length });
+        const refused = await fetch(upload.url, { method: 'POST', headers: { origin: FOREIGN_ORIGIN }, body: formOf(upload) });
+        expect(await errorOf(refused)).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessForbidden</Code>') });
+        expect((await fetch(upload.url, { method: 'POST', headers: { origin: 'http://localhost:5173' }, body: formOf(upload) })).status).toBe(204);
+      } finally {
+        client.destroy();
+        await narrowed.close();
+        await rm(narrowDir, { recursive: true, force: true });
+      }
     });
   });
 
@@ -325,4 +409,61 @@ function formOf(upload: UploadTicket['upload']): FormData {
   for (const { name, value } of upload.fields) form.append(name, value);
   form.append('file', new Blob([new Uint8Array(GIF)], { type: 'image/gif' }), 'cat.gif');
   return form;
+}
+
+/** Process ids under `root` (children, grandchildren, ...), from /proc. */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [pid, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(pid);
+        visit(pid);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** The inodes of the sockets a process holds open. */
+function socketInodes(pid: number): string[] {
+  return readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+    try {
+      return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.slice(1) ?? [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The inodes of every listening TCP socket (state 0A) on the machine. */
+function listeningTcpInodes(): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A' && fields[9]) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
 }

@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
 import { bucketCorsRules } from './cors.ts';
@@ -32,25 +32,38 @@ export interface LocalS3ServiceOptions {
 
 /**
  * The deployed bucket allows the hosted web app and the Vite dev server on its default port;
- * locally the web app runs on any port (browser tests pick free ones), so any origin is allowed.
+ * locally the web app runs on any port of this machine (browser tests pick free ones), so any
+ * loopback origin is allowed, and a page from anywhere else is refused (S3's CORS wildcards).
  */
-const ANY_ORIGIN = ['*'];
+const LOOPBACK_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
 
 export interface LocalS3Service {
   endpoint: string;
   close(): Promise<void>;
 }
 
+/** Unix socket paths longer than this do not fit in sockaddr_un on every platform (104 on macOS). */
+const MAX_SOCKET_PATH = 103;
+
 /** Starts the store child (s3rver) and the enforcing front in front of it. */
 export async function startLocalS3Service(options: LocalS3ServiceOptions): Promise<LocalS3Service> {
   const host = options.host ?? '127.0.0.1';
   const objectsDir = join(options.dataDir, 'objects');
   const spoolDir = join(options.dataDir, 'incoming');
+  // The store listens on a Unix socket in a directory only this user can enter: other users and
+  // web pages cannot reach s3rver (which checks nothing) except through the front.
+  const socketDir = resolve(options.dataDir, 'store');
+  const socketPath = join(socketDir, 's3rver.sock');
+  if (socketPath.length > MAX_SOCKET_PATH) {
+    throw new Error(`The local S3 store's socket path is too long for the system (${socketPath.length} > ${MAX_SOCKET_PATH} characters): use a shorter data directory.`);
+  }
   // Bodies still being checked when the last run stopped were never stored: S3 would not have them.
-  await rm(spoolDir, { recursive: true, force: true });
-  await Promise.all([mkdir(objectsDir, { recursive: true }), mkdir(spoolDir, { recursive: true })]);
+  await Promise.all([rm(spoolDir, { recursive: true, force: true }), rm(socketPath, { force: true })]);
+  await Promise.all([mkdir(objectsDir, { recursive: true }), mkdir(spoolDir, { recursive: true }), mkdir(socketDir, { recursive: true, mode: 0o700 })]);
+  // mkdir's mode does not apply to a directory that already exists.
+  await chmod(socketDir, 0o700);
 
-  const store = fork(fileURLToPath(new URL('./store-process.ts', import.meta.url)), [objectsDir, options.bucket], {
+  const store = fork(fileURLToPath(new URL('./store-process.ts', import.meta.url)), [objectsDir, options.bucket, socketPath], {
     // tsx by path: a bare --import resolves from the working directory, which may be anywhere.
     execArgv: ['--openssl-legacy-provider', '--import', pathToFileURL(require.resolve('tsx')).href],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -62,13 +75,13 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
     if (!configurationId) return;
     options.onEvent(eventRecord(message.change, { region: options.region, configurationId, sequencer: nextSequencer() }));
   });
-  const storePort = await listeningPort(store);
+  await storeListening(store);
 
   const front = createS3Front({
-    upstream: { host: '127.0.0.1', port: storePort },
+    upstream: { socketPath },
     bucket: options.bucket,
     auth: { credentials: options.credentials, region: options.region },
-    cors: bucketCorsRules(options.corsOrigins ?? ANY_ORIGIN),
+    cors: bucketCorsRules(options.corsOrigins ?? LOOPBACK_ORIGINS),
     spoolDir,
   });
   let endpoint: string;
@@ -89,12 +102,12 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
   };
 }
 
-function listeningPort(store: ChildProcess): Promise<number> {
+function storeListening(store: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: StoreMessage) => {
       if (message.type !== 'listening') return;
       store.off('message', onMessage);
-      resolve(message.port);
+      resolve();
     };
     store.on('message', onMessage);
     store.once('exit', (code) => reject(new Error(`the local S3 store exited with code ${String(code)} before listening`)));

@@ -1,21 +1,22 @@
 /**
- * Entry point of the store child process: s3rver on 127.0.0.1 and a free port, serving
- * `directory` with `bucket` created, reporting each stored or removed object to its parent over
- * IPC. Only the front talks to it; the front has already authenticated every request.
+ * Entry point of the store child process: s3rver serving `directory` with `bucket` created, on the
+ * Unix socket `socketPath`, reporting each stored or removed object to its parent over IPC. s3rver
+ * checks no signature, so nothing but the front may reach it: no TCP port at all, and the socket
+ * sits in a directory only its owner can enter (start.ts). The front has already authenticated
+ * every request it forwards.
  *
  * It runs in its own process because s3rver's continuation tokens use DES, which Node's OpenSSL 3
  * offers only with the legacy provider (see functions/shared/testing/local-s3.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
 import type { ObjectChange } from './events.ts';
 import { EVENT_NAME_HEADER, MULTI_DELETE, type StoreMessage } from './store-protocol.ts';
 
-const [directory, bucket] = process.argv.slice(2);
+const [directory, bucket, socketPath] = process.argv.slice(2);
 const send = process.send?.bind(process);
-if (!directory || !bucket || !send) throw new Error('usage: fork(store-process.ts, [directory, bucket])');
+if (!directory || !bucket || !socketPath || !send) throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath])');
 const tell = (message: StoreMessage) => send(message);
 
 /** The front's event name for the request being handled, if it gave one. */
@@ -34,7 +35,8 @@ interface S3rverRecord {
 (s3rver as unknown as NodeJS.EventEmitter).on('event', ({ Records: [record] }: { Records: [S3rverRecord] }) => {
   const { key, size, eTag } = record.s3.object;
   const eventName = eventNameOfRequest.getStore() ?? record.eventName;
-  tell({ type: 'change', change: { eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress } });
+  // Over the socket s3rver sees no client address; every client is on this machine.
+  tell({ type: 'change', change: { eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' } });
 });
 
 // s3rver reports no event for DeleteObjects; S3 reports each deleted key.
@@ -52,4 +54,4 @@ const server = createServer((request, response) => {
   const eventName = request.headers[EVENT_NAME_HEADER];
   eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response));
 });
-server.listen(0, '127.0.0.1', () => tell({ type: 'listening', port: (server.address() as AddressInfo).port }));
+server.listen(socketPath, () => tell({ type: 'listening' }));

@@ -10,4 +10,4 @@ export const EVENT_NAME_HEADER = 'x-imagegraph-event-name';
 /** The EVENT_NAME_HEADER value of a DeleteObjects request: each deleted key is a removal. */
 export const MULTI_DELETE = 'ObjectRemoved:Delete';
 
-export type StoreMessage = { type: 'listening'; port: number } | { type: 'change'; change: ObjectChange };
+export type StoreMessage = { type: 'listening' } | { type: 'change'; change: ObjectChange };

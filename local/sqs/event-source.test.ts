@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../config.ts';
 import { localSqsClient } from './client.ts';
 import { failedIds, pollQueue } from './event-source.ts';
 import { startLocalSqs, type LocalSqs } from './start.ts';
@@ -13,6 +14,7 @@ let sqs: SQSClient;
 beforeAll(async () => {
   local = await startLocalSqs({
     dataDir: ':memory:',
+    credentials: LOCAL_CREDENTIALS,
     queues: [
       { name: 'dlq' },
       { name: 'work', visibilityTimeoutSeconds: 1, redrive: { deadLetterQueueName: 'dlq', maxReceiveCount: 2 } },
@@ -80,7 +82,7 @@ describe('pollQueue', () => {
       attributes: {
         ApproximateReceiveCount: '1',
         SentTimestamp: expect.stringMatching(/^\d{13}$/) as string,
-        SenderId: 'LOCAL',
+        SenderId: LOCAL_CREDENTIALS.accessKeyId,
         ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d{13}$/) as string,
       },
       messageAttributes: { kind: { dataType: 'String', stringValue: 'test', stringListValues: [], binaryListValues: [] } },

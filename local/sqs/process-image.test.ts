@@ -1,12 +1,13 @@
 import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { Client } from '@opensearch-project/opensearch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IMAGES_INDEX } from '../../resolvers/lib/imageDocument.ts';
 import { ENV } from '../../functions/shared/config.ts';
-import { startLocalS3, type LocalS3 } from '../../functions/shared/testing/local-s3.ts';
+import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../functions/shared/testing/local-s3.ts';
+import { createSearchClient } from '../../functions/process-image/image-index.ts';
+import { LOCAL_CREDENTIALS } from '../config.ts';
 import { startHttpFake, type HttpFake } from '../../functions/process-image/testing/http-fake.ts';
 import { startSearchEngine, type SearchEngine } from '../opensearch/start.ts';
 import { localSqsClient } from './client.ts';
@@ -17,6 +18,8 @@ import { startLocalSqs, type LocalSqs } from './start.ts';
 // mapping: S3 is s3rver, the index is the local search engine; Rekognition and AppSync are
 // wire-level fakes until the local cloud provides them.
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
+const REGION = 'us-east-1';
+const searchClient = () => createSearchClient({ searchEndpoint: search.url, region: REGION }, LOCAL_S3_CREDENTIALS);
 let s3: LocalS3;
 let search: SearchEngine;
 let appSync: HttpFake;
@@ -28,11 +31,13 @@ let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 beforeAll(async () => {
   [s3, search, appSync, rekognition, local] = await Promise.all([
     startLocalS3(),
-    startSearchEngine({ dataDir: ':memory:' }),
+    // The function signs with the key pair in its environment: here s3rver's.
+    startSearchEngine({ dataDir: ':memory:', auth: { credentials: LOCAL_S3_CREDENTIALS, region: REGION } }),
     startHttpFake(() => ({ body: { data: { publishImageProcessed: { imageId: 'x' } } } })),
     startHttpFake(() => ({ body: { Labels: [{ Name: 'Cup', Confidence: 96.5, Parents: [], Categories: [], Instances: [], Aliases: [] }] } })),
     startLocalSqs({
       dataDir: ':memory:',
+      credentials: LOCAL_CREDENTIALS,
       queues: [{ name: 'images-dlq' }, { name: 'images', visibilityTimeoutSeconds: 2, redrive: { deadLetterQueueName: 'images-dlq', maxReceiveCount: 2 } }],
     }),
   ]);
@@ -103,7 +108,7 @@ describe('process-image behind the local event source mapping', () => {
         return response;
       },
     });
-    const client = new Client({ node: search.url });
+    const client = searchClient();
     try {
       const deadline = Date.now() + 20_000;
       for (;;) {
@@ -122,7 +127,7 @@ describe('process-image behind the local event source mapping', () => {
     // so each image is announced at least once and indexed exactly once.
     const announced = appSync.requests.map((r) => (JSON.parse(r.body) as { variables: { input: { imageId: string } } }).variables.input.imageId);
     expect([...new Set(announced)].sort()).toEqual(ids);
-    const counter = new Client({ node: search.url });
+    const counter = searchClient();
     const { body } = await counter.count({ index: IMAGES_INDEX });
     await counter.close();
     expect(body.count).toBe(3);

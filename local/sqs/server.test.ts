@@ -14,12 +14,14 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
   TooManyEntriesInBatchRequest,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsQueue } from '../../client/cli/operations/message-queue.ts';
 import { redrive } from '../../client/cli/operations/redrive.ts';
 import { silentProgress } from '../../client/cli/progress.ts';
+import { LOCAL_CREDENTIALS } from '../config.ts';
+import { REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { localSqsClient } from './client.ts';
 import { startLocalSqs, type LocalSqs } from './start.ts';
 
@@ -31,6 +33,7 @@ let count = 0;
 beforeAll(async () => {
   local = await startLocalSqs({
     dataDir: ':memory:',
+    credentials: LOCAL_CREDENTIALS,
     queues: [
       { name: 'dead-letters' },
       { name: 'images', visibilityTimeoutSeconds: 30, redrive: { deadLetterQueueName: 'dead-letters', maxReceiveCount: 2 } },
@@ -94,7 +97,7 @@ describe('SQS semantics over the wire', () => {
     expect(second?.Attributes?.ApproximateReceiveCount).toBe('2');
     expect(second?.Attributes?.ApproximateFirstReceiveTimestamp).toBe(first?.Attributes?.ApproximateFirstReceiveTimestamp);
     expect(Number(second?.Attributes?.SentTimestamp)).toBeLessThanOrEqual(Number(first?.Attributes?.ApproximateFirstReceiveTimestamp));
-    expect(second?.Attributes?.SenderId).toBe('LOCAL');
+    expect(second?.Attributes?.SenderId).toBe(LOCAL_CREDENTIALS.accessKeyId);
 
     // The older handle: DeleteMessage succeeds but the newer receiver keeps the message, and
     // ChangeMessageVisibility is refused, as SQS refuses it.
@@ -251,5 +254,69 @@ describe('errors as the SDK parses them', () => {
       name: 'QueueNameExists',
     });
     await expect(sqs.send(new CreateQueueCommand({ QueueName: 'bad name' }))).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+});
+
+describe('authentication, as SQS does it', () => {
+  // What an attacker sent: an S3 removal event for someone else's image, to make the pipeline delete it.
+  const forged = JSON.stringify({ Records: [{ eventName: 'ObjectRemoved:Delete', s3: { object: { key: 'uploads/someone-else/image/photo.jpg' } } }] });
+  let queueUrl = '';
+  const depth = async () => Number((await approximate(queueUrl)).ApproximateNumberOfMessages);
+  const call = () => ({
+    url: local.endpoint,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+    body: JSON.stringify({ QueueUrl: queueUrl, MessageBody: forged }),
+    service: 'sqs',
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+  });
+  /** SQS's common errors: status and query code (the SDK's error name). */
+  const refusals: Record<RefusalCase, [number, string]> = {
+    unsigned: [403, 'MissingAuthenticationToken'],
+    'unknown key': [403, 'InvalidClientTokenId'],
+    'wrong secret': [403, 'SignatureDoesNotMatch'],
+    'skewed date': [403, 'SignatureDoesNotMatch'],
+    'wrong service': [403, 'SignatureDoesNotMatch'],
+    'wrong region': [403, 'SignatureDoesNotMatch'],
+    'foreign Host': [403, 'AccessDenied'],
+    'foreign Origin': [403, 'AccessDenied'],
+  };
+
+  beforeAll(async () => {
+    queueUrl = await freshQueue();
+  });
+
+  it.each(REFUSAL_CASES)('refuses a SendMessage with %s, and queues nothing', async (wrong) => {
+    const [status, code] = refusals[wrong];
+    const reply = await sendCall(call(), wrong);
+    expect(reply.status, reply.body).toBe(status);
+    expect(reply.headers['x-amzn-query-error']).toBe(`${code};Sender`);
+    expect(JSON.parse(reply.body)).toMatchObject({ __type: `com.amazonaws.sqs#${code}`, message: expect.any(String) as string });
+    expect(await depth()).toBe(0);
+  });
+
+  it('says why, in SQS words', async () => {
+    expect(JSON.parse((await sendCall(call(), 'skewed date')).body).message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+    expect(JSON.parse((await sendCall(call(), 'wrong region')).body).message).toBe("Credential should be scoped to a valid region, not 'eu-west-3'. ");
+    expect(JSON.parse((await sendCall(call(), 'foreign Host')).body).message).toMatch(/^Host 'attacker\.example:\d+' is not this local service's address/);
+  });
+
+  it('serves the same request correctly signed, and records the signer as SenderId', async () => {
+    const reply = await sendCall(call());
+    expect(reply.status, reply.body).toBe(200);
+    expect(await depth()).toBe(1);
+    const [message] = await receive(queueUrl);
+    expect(message?.Attributes?.SenderId).toBe(LOCAL_CREDENTIALS.accessKeyId);
+  });
+
+  it.each(Object.entries(wrongClientConfigs(LOCAL_CREDENTIALS)))('refuses the real SDK client with %s', async (wrong, config) => {
+    const client = new SQSClient({ endpoint: local.endpoint, region: 'us-east-1', ...config });
+    try {
+      const error = await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: forged })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: refusals[wrong as RefusalCase][1], $metadata: { httpStatusCode: 403 } });
+    } finally {
+      client.destroy();
+    }
   });
 });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   SqsError,
+  accessDenied,
+  authenticationFailed,
   batchEntryIdsNotDistinct,
   batchRequestTooLong,
   emptyBatchRequest,
@@ -17,11 +19,13 @@ import type { LongPolls } from './core/long-poll.ts';
 import { md5OfMessageAttributes, selectMessageAttributes } from './core/message-attributes.ts';
 import { ACCOUNT_ID } from './core/queue-attributes.ts';
 import type { Queues, ReceivedMessage } from './core/queues.ts';
+import { guardRefusal } from '../request-guard.ts';
+import { FIFTEEN_MINUTES_MS, type KeyPair, SigV4Refused, verifyIncomingRequest } from '../sigv4.ts';
 
 /**
  * The HTTP edge: SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Action>`, awsQueryCompatible
- * errors) onto the queues. Signatures are not verified (see README.md). Parameters the local queue
- * does not implement are refused, not ignored.
+ * errors) onto the queues. Every request must be signed (SigV4, service `sqs`) with the configured
+ * key pair. Parameters the local queue does not implement are refused, not ignored.
  */
 type Json = Record<string, unknown>;
 
@@ -39,6 +43,8 @@ export interface SqsServerOptions {
   origin: () => string;
   /** True once closing: long polls answer at once, with nothing. */
   closing: () => boolean;
+  /** The key pair and region requests must be signed with. */
+  auth: { credentials: KeyPair; region: string };
 }
 
 export const queueUrl = (origin: string, name: string) => `${origin}/${ACCOUNT_ID}/${name}`;
@@ -133,11 +139,6 @@ function messageReply(message: ReceivedMessage, systemNames: string[], attribute
   };
 }
 
-/** The caller's access key id from the SigV4 Authorization header: the SenderId of what it sends. */
-function senderId(request: IncomingMessage): string {
-  return /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? ACCOUNT_ID;
-}
-
 export function createSqsServer(options: SqsServerOptions): Server {
   const { queues, polls } = options;
   const commits = new GroupCommit((work) => queues.transaction(work));
@@ -166,7 +167,18 @@ export function createSqsServer(options: SqsServerOptions): Server {
     }
   }
 
-  const actions: Record<string, (input: Json, request: IncomingMessage, signal: AbortSignal) => Json | Promise<Json>> = {
+  const scope = { service: 'sqs', region: options.auth.region, credentials: options.auth.credentials, maxSkewMs: FIFTEEN_MINUTES_MS };
+
+  /** The caller's access key id, once its signature is verified: the SenderId of what it sends. */
+  async function authenticate(request: IncomingMessage, body: Buffer): Promise<string> {
+    try {
+      return (await verifyIncomingRequest(request, body, scope)).accessKeyId;
+    } catch (error) {
+      throw error instanceof SigV4Refused ? authenticationFailed(error.problem, error.message) : error;
+    }
+  }
+
+  const actions: Record<string, (input: Json, sender: string, signal: AbortSignal) => Json | Promise<Json>> = {
     CreateQueue: (input) => {
       if (typeof input.QueueName !== 'string') throw missingParameter('QueueName');
       refuseUnsupported(input, ['tags']);
@@ -189,13 +201,13 @@ export function createSqsServer(options: SqsServerOptions): Server {
       queues.setAttributes(queueName(input), stringMap(input, 'Attributes'));
       return {};
     },
-    SendMessage: (input, request) => {
+    SendMessage: (input, sender) => {
       const name = queueName(input);
       refuseUnsupported(input, ['MessageSystemAttributes', 'MessageGroupId', 'MessageDeduplicationId']);
       const entry = { body: input.MessageBody, delaySeconds: input.DelaySeconds, messageAttributes: input.MessageAttributes };
-      return write(() => sentReply(only(queues.send(name, [entry], senderId(request)))));
+      return write(() => sentReply(only(queues.send(name, [entry], sender))));
     },
-    SendMessageBatch: (input, request) => {
+    SendMessageBatch: (input, sender) => {
       const name = queueName(input);
       const entries = batchEntries(input, 'SendMessageBatch');
       for (const entry of entries) refuseUnsupported(entry, ['MessageSystemAttributes', 'MessageGroupId', 'MessageDeduplicationId']);
@@ -205,7 +217,7 @@ export function createSqsServer(options: SqsServerOptions): Server {
       );
       if (payload > MAX_BATCH_BYTES) throw batchRequestTooLong(MAX_BATCH_BYTES);
       const messages = entries.map((entry) => ({ body: entry.MessageBody, delaySeconds: entry.DelaySeconds, messageAttributes: entry.MessageAttributes }));
-      return write(() => batchReply(entries, queues.send(name, messages, senderId(request)), sentReply));
+      return write(() => batchReply(entries, queues.send(name, messages, sender), sentReply));
     },
     ReceiveMessage: (input, _request, signal) => receive(input, signal),
     DeleteMessage: (input) => {
@@ -239,7 +251,9 @@ export function createSqsServer(options: SqsServerOptions): Server {
     },
   };
 
-  async function handle(request: IncomingMessage, text: string, signal: AbortSignal): Promise<Json> {
+  async function handle(request: IncomingMessage, body: Buffer, signal: AbortSignal): Promise<Json> {
+    const sender = await authenticate(request, body);
+    const text = body.toString('utf8');
     const target = request.headers['x-amz-target'];
     if (request.method !== 'POST' || typeof target !== 'string' || !target.startsWith('AmazonSQS.')) {
       throw unsupportedOperation('The local SQS speaks only the JSON protocol: POST with X-Amz-Target: AmazonSQS.<Action> and Content-Type: application/x-amz-json-1.0.');
@@ -253,7 +267,7 @@ export function createSqsServer(options: SqsServerOptions): Server {
       throw invalidParameterValue('The request body is not valid JSON.');
     }
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParameterValue('The request body must be a JSON object.');
-    return action(input as Json, request, signal);
+    return action(input as Json, sender, signal);
   }
 
   function reply(response: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
@@ -268,7 +282,24 @@ export function createSqsServer(options: SqsServerOptions): Server {
     response.end(text);
   }
 
+  function replyError(response: ServerResponse, error: unknown): void {
+    const known = error instanceof SqsError ? error : undefined;
+    if (!known) console.error('local SQS: internal error', error);
+    reply(
+      response,
+      known?.status ?? 500,
+      { __type: `com.amazonaws.sqs#${known?.type ?? 'InternalError'}`, message: known?.message ?? 'We encountered an internal error. Please try again.' },
+      { 'x-amzn-query-error': `${known?.code ?? 'InternalError'};${known && known.senderFault ? 'Sender' : 'Receiver'}` },
+    );
+  }
+
   return createServer((request, response) => {
+    const refused = guardRefusal(request, { kind: 'none', service: 'queue' });
+    if (refused) {
+      request.resume();
+      replyError(response, accessDenied(refused.message));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const gone = new AbortController();
@@ -283,19 +314,10 @@ export function createSqsServer(options: SqsServerOptions): Server {
       const work =
         size > MAX_REQUEST_BYTES
           ? Promise.reject(invalidParameterValue(`The request is larger than ${MAX_REQUEST_BYTES} bytes.`))
-          : handle(request, Buffer.concat(chunks).toString('utf8'), gone.signal);
+          : handle(request, Buffer.concat(chunks), gone.signal);
       work.then(
         (body) => reply(response, 200, body),
-        (error: unknown) => {
-          const known = error instanceof SqsError ? error : undefined;
-          if (!known) console.error('local SQS: internal error', error);
-          reply(
-            response,
-            known?.status ?? 500,
-            { __type: `com.amazonaws.sqs#${known?.type ?? 'InternalError'}`, message: known?.message ?? 'We encountered an internal error. Please try again.' },
-            { 'x-amzn-query-error': `${known?.code ?? 'InternalError'};${known && known.senderFault ? 'Sender' : 'Receiver'}` },
-          );
-        },
+        (error: unknown) => replyError(response, error),
       );
     });
   });

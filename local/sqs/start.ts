@@ -4,6 +4,7 @@ import { Queues } from './core/queues.ts';
 import { Storage } from './core/storage.ts';
 import { createSqsServer, queueUrl } from './server.ts';
 import { closeServer, listen } from '../http-server.ts';
+import type { KeyPair } from '../sigv4.ts';
 
 export interface LocalQueueDeclaration {
   name: string;
@@ -20,6 +21,8 @@ export interface LocalSqsOptions {
   port?: number;
   host?: string;
   region?: string;
+  /** Every request must be signed (SigV4, service `sqs`, `region`) with this key pair. */
+  credentials: KeyPair;
   /** Created, or reconfigured to these settings, at start; clients may create more with CreateQueue. */
   queues?: LocalQueueDeclaration[];
 }
@@ -57,7 +60,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   }
   let endpoint = '';
   let closing = false;
-  const server = createSqsServer({ queues, polls, origin: () => endpoint, closing: () => closing });
+  const server = createSqsServer({ queues, polls, origin: () => endpoint, closing: () => closing, auth: { credentials: options.credentials, region } });
   endpoint = await listen(server, options.port ?? 0, host);
   return {
     endpoint,

@@ -14,7 +14,7 @@ import { ImageIndex, createSearchClient } from '../../../functions/process-image
 import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
-import { DEFAULT_LOCAL_SETTINGS } from '../../../local/config.ts';
+import { DEFAULT_LOCAL_SETTINGS, LOCAL_CREDENTIALS } from '../../../local/config.ts';
 
 const BIN = new URL('../bin.mjs', import.meta.url).pathname;
 const workdir = mkdtempSync(path.join(tmpdir(), 'imagegraph-user-'));
@@ -40,7 +40,7 @@ beforeAll(async () => {
   cloud = await startLocalCloud({ ...DEFAULT_LOCAL_SETTINGS, dataDir, portBase: 0, vision: 'lite' }, () => undefined);
   // A fresh deployment has no search index until the first image is processed, and searchImages
   // then fails with index_not_found (reported to the lead); create it as processing would.
-  await new ImageIndex(createSearchClient({ searchEndpoint: cloud.outputs[OUTPUT_KEYS.searchEndpoint]!, region: 'us-east-1' })).ensureIndex();
+  await new ImageIndex(createSearchClient({ searchEndpoint: cloud.outputs[OUTPUT_KEYS.searchEndpoint]!, region: 'us-east-1' }, LOCAL_CREDENTIALS)).ensureIndex();
   const photos = path.join(workdir, 'photos');
   mkdirSync(path.join(photos, 'more'), { recursive: true });
   await sharp({ create: { width: 320, height: 200, channels: 3, background: '#3366cc' } }).jpeg().toFile(path.join(photos, 'blue.jpg'));

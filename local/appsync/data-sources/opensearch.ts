@@ -1,11 +1,11 @@
 /**
  * The OPENSEARCH data source: the request object ({ operation, path, params: { headers,
  * queryString, body } }) becomes one HTTP request to the domain, and the parsed response body is
- * `ctx.result`. Real domains (https) get SigV4 for service `es`; the local engine (http) is called as is.
+ * `ctx.result`. Every request is signed with SigV4 for service `es`, as AppSync signs with its data
+ * source role: a domain with IAM access requires it, and so does the local engine.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+import { signedHeaders } from '../../sigv4.ts';
 import type { DataSourceOutcome } from './types.ts';
 
 export interface OpenSearchRequestObject {
@@ -17,8 +17,8 @@ export interface OpenSearchRequestObject {
 export interface OpenSearchDataSourceOptions {
   endpoint: string;
   region: string;
-  /** For https domains; required there. */
-  credentials?: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
+  /** What requests are signed with (AppSync's data source role on AWS). */
+  credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
   fetch?: typeof fetch;
 }
 
@@ -27,15 +27,7 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'HEAD', 'DELETE']);
 export function openSearchDataSource(options: OpenSearchDataSourceOptions): (request: unknown) => Promise<DataSourceOutcome> {
   const base = new URL(options.endpoint);
   const doFetch = options.fetch ?? fetch;
-  const signer =
-    base.protocol === 'https:'
-      ? new SignatureV4({
-          service: 'es',
-          region: options.region,
-          sha256: Sha256,
-          credentials: options.credentials ?? (() => Promise.reject(new Error('OPENSEARCH data source: https endpoint needs credentials'))),
-        })
-      : undefined;
+  const signing = { service: 'es', region: options.region, credentials: options.credentials };
   return async (raw) => {
     const request = raw as OpenSearchRequestObject;
     if (!request || typeof request.path !== 'string' || !METHODS.has(String(request.operation))) {
@@ -45,12 +37,7 @@ export function openSearchDataSource(options: OpenSearchDataSourceOptions): (req
     const url = new URL(request.path.startsWith('/') ? request.path : `/${request.path}`, base);
     for (const [key, value] of Object.entries(params.queryString ?? {})) url.searchParams.set(key, String(value));
     const body = params.body === undefined ? undefined : JSON.stringify(params.body);
-    let headers: Record<string, string> = { 'content-type': 'application/json', ...(params.headers ?? {}), host: url.host };
-    if (signer) {
-      const query = Object.fromEntries(url.searchParams);
-      const signed = await signer.sign({ method: request.operation, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers, body });
-      headers = signed.headers;
-    }
+    const headers = await signedHeaders(url, { method: request.operation, headers: { 'content-type': 'application/json', ...(params.headers ?? {}) }, body }, signing);
     let response: Response;
     try {
       response = await doFetch(url, { method: request.operation, headers, body });

@@ -3,11 +3,10 @@
  * and token minting (the server gets its JWKS), SigV4 signing as IAM callers do it, and a server
  * started against the local search engine with the API's real Lambda handlers.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { startSearchEngine } from '../../opensearch/start.ts';
+import { signedHeaders } from '../../sigv4.ts';
 import { IMAGE_INDEX_MAPPING } from '../../../functions/process-image/image-index-mapping.ts';
 import { IMAGES_INDEX, type ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
 import { startLocalAppSync, type LocalAppSync, type LocalAppSyncOptions } from '../start.ts';
@@ -70,20 +69,8 @@ export function mintToken(options: TokenOptions = {}): string {
 }
 
 /** SigV4 (service appsync) headers for a POST of `body` to `url`, as IAM callers sign it. */
-export async function iamHeaders(url: string, body: string, credentials = IAM): Promise<Record<string, string>> {
-  const target = new URL(url);
-  const signer = new SignatureV4({ service: 'appsync', region: REGION, credentials, sha256: Sha256 });
-  const { headers } = await signer.sign({
-    method: 'POST',
-    protocol: target.protocol,
-    hostname: target.hostname,
-    port: Number(target.port),
-    path: target.pathname,
-    query: {},
-    headers: { host: target.host, 'content-type': 'application/json' },
-    body,
-  });
-  return headers;
+export function iamHeaders(url: string, body: string, credentials = IAM): Promise<Record<string, string>> {
+  return signedHeaders(new URL(url), { method: 'POST', headers: { 'content-type': 'application/json' }, body }, { service: 'appsync', region: REGION, credentials });
 }
 
 /** POST a GraphQL body to `url` signed with SigV4 (service appsync), as the backend does. */
@@ -177,9 +164,13 @@ export async function startTestCloud(
   documents: ImageDocument[] = [],
   overrides: Partial<LocalAppSyncOptions> & { lambdaOverrides?: Partial<Record<ApiFunctionName, LambdaHandler>> } = {},
 ): Promise<TestCloud> {
-  const search = await startSearchEngine({ dataDir: ':memory:' });
+  // The engine takes requests signed with the same key pair as AppSync's IAM callers.
+  const search = await startSearchEngine({ dataDir: ':memory:', auth: { credentials: IAM, region: REGION } });
   const put = async (path: string, body: unknown) => {
-    const response = await fetch(`${search.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const url = new URL(path, search.url);
+    const text = JSON.stringify(body);
+    const headers = await signedHeaders(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: text }, { service: 'es', region: REGION, credentials: IAM });
+    const response = await fetch(url, { method: 'PUT', headers, body: text });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   };
   await put(`/${IMAGES_INDEX}`, IMAGE_INDEX_MAPPING);
@@ -191,6 +182,7 @@ export async function startTestCloud(
     lambdas: await apiHandlers(lambdaOverrides),
     cognito: { userPoolId: USER_POOL_ID, clientIds: [CLIENT_ID], jwks: JWKS },
     iam: IAM,
+    searchCredentials: IAM,
     ...options,
   });
   return {

@@ -2,7 +2,8 @@
  * Where the conformance suite runs: a real OpenSearch when OPENSEARCH_URL is set, otherwise the
  * local engine (local/opensearch/start.ts), started on a temporary data directory for each test
  * file. Requests go through the real @opensearch-project/opensearch client; `raw` is plain fetch,
- * for checking the exact shape of error responses.
+ * for checking the exact shape of error responses. The local engine takes only SigV4-signed
+ * requests (service `es`), as a domain with IAM access does, so both sign for it.
  *
  * Against a real cluster every index name carries a per-run prefix and is deleted afterwards, so
  * the suite can share a cluster with other data.
@@ -13,13 +14,16 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { createSearchClient } from '../../../functions/process-image/image-index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../config.ts';
+import { type KeyPair, signedHeaders } from '../../sigv4.ts';
 
 /** The contract of local/opensearch/start.ts. */
 export interface SearchEngine {
   url: string;
   close(): Promise<void>;
 }
-type StartSearchEngine = (options: { dataDir: string; port: number }) => Promise<SearchEngine>;
+type StartSearchEngine = (options: { dataDir: string; port: number; auth: { credentials: KeyPair; region: string } }) => Promise<SearchEngine>;
 
 export const ENGINE_START = fileURLToPath(new URL('../start.ts', import.meta.url));
 
@@ -42,6 +46,8 @@ export interface Target {
   kind: 'opensearch' | 'local';
   url: string;
   client: Client;
+  /** The headers of a raw request: signed for the local engine, as given for a cluster reached by URL. */
+  authorize(method: string, url: URL, headers: Record<string, string>, body: string | undefined): Promise<Record<string, string>>;
   /** A unique index name for this run; created indexes are deleted when the file ends. */
   indexName: (name: string) => string;
   close(): Promise<void>;
@@ -63,6 +69,7 @@ export async function openTarget(): Promise<Target> {
       kind: 'opensearch',
       url: remote.replace(/\/$/, ''),
       client,
+      authorize: (_method, _url, headers) => Promise.resolve(headers),
       indexName,
       async close() {
         for (const name of names) {
@@ -74,12 +81,13 @@ export async function openTarget(): Promise<Target> {
   }
   const startSearchEngine = await loadStartSearchEngine();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'opensearch-conformance-'));
-  const engine = await startSearchEngine({ dataDir, port: 0 });
-  const client = new Client({ node: engine.url });
+  const engine = await startSearchEngine({ dataDir, port: 0, auth: { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION } });
+  const client = createSearchClient({ searchEndpoint: engine.url, region: LOCAL_REGION }, LOCAL_CREDENTIALS);
   return {
     kind: 'local',
     url: engine.url.replace(/\/$/, ''),
     client,
+    authorize: (method, url, headers, body) => signedHeaders(url, { method, headers, body }, { service: 'es', region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
     indexName,
     async close() {
       await client.close();
@@ -154,11 +162,10 @@ export interface RawResponse {
 
 /** A plain HTTP request, to see the response exactly as it is sent. */
 export async function raw(target: Target, method: string, pathname: string, body?: unknown): Promise<RawResponse> {
-  const response = await fetch(`${target.url}${pathname}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const url = new URL(`${target.url}${pathname}`);
+  const sent = body === undefined ? undefined : JSON.stringify(body);
+  const headers = await target.authorize(method, url, body === undefined ? {} : { 'content-type': 'application/json' }, sent);
+  const response = await fetch(url, { method, headers, body: sent });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Json) : {} };
 }

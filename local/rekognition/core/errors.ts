@@ -12,7 +12,11 @@ export type RekognitionErrorType =
   | 'AccessDeniedException'
   | 'InternalServerError'
   | 'UnknownOperationException'
-  | 'SerializationException';
+  | 'SerializationException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException';
 
 const STATUS: Record<RekognitionErrorType, number> = {
   InvalidImageFormatException: 400,
@@ -22,6 +26,11 @@ const STATUS: Record<RekognitionErrorType, number> = {
   AccessDeniedException: 400,
   UnknownOperationException: 400,
   SerializationException: 400,
+  // SigV4 refusals: AWS's JSON-protocol services answer them with 400 (local/sigv4.ts).
+  MissingAuthenticationTokenException: 400,
+  IncompleteSignatureException: 400,
+  UnrecognizedClientException: 400,
+  InvalidSignatureException: 400,
   ThrottlingException: 500,
   InternalServerError: 500,
 };
@@ -33,9 +42,11 @@ export class RekognitionError extends Error {
   constructor(
     readonly type: RekognitionErrorType,
     message: string,
+    /** Rekognition's documented status unless given (a foreign Host or Origin is refused with 403). */
+    status?: number,
   ) {
     super(message);
-    this.status = STATUS[type];
+    this.status = status ?? STATUS[type];
   }
 }
 

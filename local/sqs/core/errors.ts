@@ -1,3 +1,5 @@
+import type { SigV4Problem } from '../../sigv4.ts';
+
 /**
  * SQS errors as the JSON protocol carries them: the Smithy shape name in `__type`, and the
  * older query-protocol code in the `x-amzn-query-error` header, which the SDK (awsQueryCompatible)
@@ -78,3 +80,25 @@ export const purgeQueueInProgress = (name: string) =>
     403,
     `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`,
   );
+
+/**
+ * How SQS refuses a request it cannot authenticate (its API reference's common errors, and what
+ * it answers to a stale signature: `SignatureDoesNotMatch`, "Signature expired: … - 15 min.").
+ * Not modelled in SQS's Smithy model, so the shape name is the query code itself.
+ */
+const AUTH_ERRORS: Record<SigV4Problem, { code: string; status: number }> = {
+  missing: { code: 'MissingAuthenticationToken', status: 403 },
+  incomplete: { code: 'IncompleteSignature', status: 400 },
+  unknownKey: { code: 'InvalidClientTokenId', status: 403 },
+  scope: { code: 'SignatureDoesNotMatch', status: 403 },
+  expired: { code: 'SignatureDoesNotMatch', status: 403 },
+  mismatch: { code: 'SignatureDoesNotMatch', status: 403 },
+};
+
+export const authenticationFailed = (problem: SigV4Problem, message: string) => {
+  const { code, status } = AUTH_ERRORS[problem];
+  return new SqsError(code, code, status, message);
+};
+
+/** SQS's answer when access is denied (here: a foreign Host or a browser's Origin). */
+export const accessDenied = (message: string) => new SqsError('AccessDenied', 'AccessDenied', 403, message);
