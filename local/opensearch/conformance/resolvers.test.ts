@@ -135,7 +135,7 @@ describe('searchImages: owner isolation, defaults and facets', () => {
   });
 });
 
-describe('searchImages: text query (multi_match best_fields, boosts, fuzziness AUTO)', () => {
+describe('searchImages: text query (content above file names, boosts, stemming, synonyms, fuzziness AUTO)', () => {
   const cases: [string, QuerySearchImagesArgs, string[]][] = [
     // Same label and file-name match, equal scores: uploadedAt desc breaks the tie; a06 is moderated.
     ['label and file name, ties newest first', { query: 'beach' }, ['a05', 'a01']],
@@ -146,6 +146,12 @@ describe('searchImages: text query (multi_match best_fields, boosts, fuzziness A
     ['camera name, equal scores newest first', { query: 'iphone' }, ['a03', 'a02']],
     // labelNames^3 (a02, 2 labels) scores ~1.52, fileName^2 (a10, 3 tokens) ~1.33.
     ['a label match outranks a file-name match', { query: 'dog' }, ['a02', 'a10']],
+    ['a plural finds the singular label (english stemmer)', { query: 'dogs' }, ['a02', 'a10']],
+    ['a listed synonym finds the label', { query: 'puppy' }, ['a02']],
+    ['"people" finds Person (synonym; a06 is moderated)', { query: 'people' }, ['a05', 'a03']],
+    ['a stemmed word of detected text', { query: 'totals' }, ['a04']],
+    // a10's file name holds both words, a02's labels only one: content still ranks first.
+    ['a file name alone ranks below any content match', { query: 'dog walk' }, ['a02', 'a10']],
     ['with a filter', { query: 'beach', filter: { hasFaces: true } }, ['a05']],
     ['an explicit sort replaces relevance', { query: 'beach', sort: 'OLDEST' }, ['a01', 'a05']],
     ['nothing matches', { query: 'zebra' }, []],

@@ -1,3 +1,4 @@
+import { customAnalyzer } from './custom-analysis.ts';
 import { illegalArgument, mapperParsing, show } from './errors.ts';
 
 /** Text to tokens, as an OpenSearch analyzer does (positions and offsets are not needed here). */
@@ -8,15 +9,18 @@ export type Analyzer = (text: string) => string[];
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 const MAX_TOKEN_LENGTH = 255;
 
-export const standardAnalyzer: Analyzer = (text) => {
+/** The standard tokenizer: word boundaries, case kept (custom analyzers lowercase as a filter). */
+export const standardTokenizer = (text: string): string[] => {
   const tokens: string[] = [];
   for (const { segment, isWordLike } of segmenter.segment(text)) {
     if (!isWordLike) continue;
     // Lucene splits over-long tokens at max_token_length; they never occur in practice, so cut.
-    tokens.push(segment.toLowerCase().slice(0, MAX_TOKEN_LENGTH));
+    tokens.push(segment.slice(0, MAX_TOKEN_LENGTH));
   }
   return tokens;
 };
+
+export const standardAnalyzer: Analyzer = (text) => standardTokenizer(text).map((token) => token.toLowerCase());
 
 const keywordAnalyzer: Analyzer = (text) => [text];
 const whitespaceAnalyzer: Analyzer = (text) => text.split(/\s+/u).filter((t) => t.length > 0);
@@ -50,10 +54,12 @@ export type AnalyzerRegistry = ReadonlyMap<string, Analyzer>;
 
 export function buildAnalyzers(analysisSettings: unknown): AnalyzerRegistry {
   const registry = new Map(Object.entries(BUILT_IN));
-  const definitions = (analysisSettings as { analyzer?: Record<string, unknown> } | undefined)?.analyzer ?? {};
-  for (const [name, raw] of Object.entries(definitions)) {
-    const def = raw as { type?: string; pattern?: string; lowercase?: boolean | string };
-    if (def.type === 'pattern') {
+  const settings = analysisSettings as { analyzer?: Record<string, unknown>; filter?: Record<string, Record<string, unknown>> } | undefined;
+  for (const [name, raw] of Object.entries(settings?.analyzer ?? {})) {
+    const def = raw as { type?: string; pattern?: string; lowercase?: boolean | string; tokenizer?: unknown };
+    if (def.type === 'custom' || (def.type === undefined && def.tokenizer !== undefined)) {
+      registry.set(name, customAnalyzer(name, def, settings?.filter ?? {}));
+    } else if (def.type === 'pattern') {
       registry.set(name, patternAnalyzer(def.pattern ?? '\\W+', def.lowercase !== false && def.lowercase !== 'false'));
     } else if (def.type === 'standard') {
       registry.set(name, standardAnalyzer);

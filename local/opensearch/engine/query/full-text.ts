@@ -1,4 +1,5 @@
 import { analyzerOf } from '../analysis.ts';
+import { termsByPosition } from '../custom-analysis.ts';
 import { OpenSearchError, parsingError, show } from '../errors.ts';
 import { NumericField, TermField } from '../index-data.ts';
 import type { LeafField } from '../mapping.ts';
@@ -72,10 +73,11 @@ function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, option
     throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: field [${field.path}] of type [geo_point] does not support match queries`);
   }
   const analyzer = field.type === 'text' ? analyzerOf(ctx.analyzers, field.searchAnalyzer ?? field.analyzer) : undefined;
-  const tokens = analyzer ? analyzer(show(text)) : [show(text)];
-  if (tokens.length === 0) return NO_MATCH;
-  const groups: { expansions: Expansion[]; idf: number }[] = tokens.map((token) => {
-    const expansions = expand(ctx, data, token, maxEdits(options.fuzziness, token));
+  // Terms at one position (synonyms) form one group, scored as one term, as Lucene's SynonymQuery.
+  const positions = analyzer ? termsByPosition(analyzer, show(text)) : [[show(text)]];
+  if (positions.length === 0) return NO_MATCH;
+  const groups: { expansions: Expansion[]; idf: number }[] = positions.map((terms) => {
+    const expansions = distinct(terms.flatMap((term) => expand(ctx, data, term, maxEdits(options.fuzziness, term))));
     const df = expansions.reduce((max, e) => Math.max(max, e.postings.df), 0);
     return { expansions, idf: idf(data.docCount, df) };
   });
@@ -112,6 +114,13 @@ function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, option
       return total;
     },
   };
+}
+
+/** One expansion per term: synonyms' fuzzy expansions may reach the same term. */
+function distinct(expansions: Expansion[]): Expansion[] {
+  const best = new Map<string, Expansion>();
+  for (const e of expansions) if ((best.get(e.postings.term)?.boost ?? -1) < e.boost) best.set(e.postings.term, e);
+  return [...best.values()];
 }
 
 const MATCH_KEYS = ['query', 'operator', 'fuzziness', 'minimum_should_match', 'boost', 'lenient', 'prefix_length', 'max_expansions', 'fuzzy_transpositions', '_name'];
