@@ -68,7 +68,7 @@ export class WorkerPool implements Analyzer {
       return Promise.reject(new RekognitionError('ThrottlingException', 'Rate exceeded: the local vision queue is full'));
     }
     return new Promise<Detections[K]>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, kind, bytes, resolve: resolve as (result: unknown) => void, reject });
+      this.queue.push({ id: this.nextId++, kind, bytes, resolve: resolve, reject });
       this.dispatch();
     });
   }
