@@ -55,7 +55,7 @@ try {
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   for (let i = 0; i < EVENTS; i++) {
     const owner = users[Math.floor(random() * USERS)]!;
-    const imageId = `img-${i}`;
+    const imageId = `01JD${String(i).padStart(22, "0")}`;
     ownerOf.set(imageId, owner);
     sentAt.set(imageId, performance.now());
     const target = delivered + PER_USER;

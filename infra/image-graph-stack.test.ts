@@ -8,13 +8,16 @@ import {
   thumbnailSpecs,
 } from '../functions/shared/config.ts';
 import { PREFIX } from '../functions/shared/storage-keys.ts';
+import { readFileSync } from 'node:fs';
+import { checkAppSyncSdl, toAppSyncSdl } from './appsync-sdl.ts';
 import { API_LATENCY_P90_THRESHOLD_MS } from './constructs/monitoring.ts';
 import { PROCESSING_TIMEOUT } from './constructs/processing.ts';
 import type { ImageGraphStack } from './image-graph-stack.ts';
 import { bundleResolvers } from './resolver-bundles.ts';
 import { RESOLVER_WIRING, SIGN_URLS_MAX_BATCH_SIZE, type WiredField } from './resolver-wiring.ts';
+import { repoPath } from './paths.ts';
 import { OUTPUT_KEYS } from './stack-outputs.ts';
-import { DEFAULT_SETTINGS, resolveSettings } from './stack-props.ts';
+import { DEFAULT_SETTINGS, processingLimits, resolveSettings } from './stack-props.ts';
 import { createTestStack } from './testing.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -113,7 +116,7 @@ describe('storage', () => {
     });
   });
 
-  it('allows browser uploads by CORS and aborts incomplete multipart uploads', () => {
+  it('allows browser uploads by CORS, aborts incomplete multipart uploads and expires deleted versions', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: {
         CorsRules: [
@@ -123,8 +126,16 @@ describe('storage', () => {
           }),
         ],
       },
+      VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })],
+        Rules: [
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+          Match.objectLike({
+            NoncurrentVersionExpiration: { NoncurrentDays: DEFAULT_SETTINGS.deletedObjectRetentionDays },
+            ExpiredObjectDeleteMarker: true,
+            Status: 'Enabled',
+          }),
+        ],
       },
     });
   });
@@ -171,7 +182,7 @@ describe('processing pipeline', () => {
     });
   });
 
-  it('consumes the queue in batches of 10, reporting item failures, with bounded concurrency', () => {
+  it('consumes the queue in batches of 10, reporting item failures, with concurrency bounded by the Rekognition quota', () => {
     const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -179,8 +190,10 @@ describe('processing pipeline', () => {
       FunctionName: { Ref: functionByEntry(/^Makes thumbnails/) },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: DEFAULT_SETTINGS.processingConcurrency },
+      ScalingConfig: { MaximumConcurrency: processingLimits(DEFAULT_SETTINGS).maxConcurrency },
     });
+    // "dev" reserves none: new accounts (concurrency quota 10) could not deploy it.
+    expect(resources[functionByEntry(/^Makes thumbnails/)]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('grants the processing role reads of uploads/ and read, write and delete of thumbnails/ and meta/ only', () => {
@@ -347,9 +360,10 @@ describe('functions', () => {
 });
 
 describe('search domain', () => {
-  it('encrypts at rest and in transit, requires HTTPS with TLS 1.2, logs to CloudWatch and is retained', () => {
+  it('encrypts at rest and in transit, requires HTTPS with TLS 1.2, logs to CloudWatch and is deleted with the stack', () => {
     const [[, domain]] = ofType('AWS::OpenSearchService::Domain') as [[string, Resource]];
-    expect(domain.DeletionPolicy).toBe('Retain');
+    // Derived data, rebuilt from the retained sidecars by imagegraph reindex.
+    expect(domain.DeletionPolicy).toBe('Delete');
     expect(domain.Properties).toMatchObject({
       EngineVersion: expect.stringMatching(/^OpenSearch_/),
       EncryptionAtRestOptions: { Enabled: true },
@@ -364,18 +378,26 @@ describe('search domain', () => {
     });
   });
 
-  it('grants access only to the processing role and the AppSync data source role', () => {
+  it('grants access to the processing, AppSync data source and operations roles, and denies every other principal', () => {
     const [[, domain]] = ofType('AWS::OpenSearchService::Domain') as [[string, Resource]];
-    const statements = (domain.Properties.AccessPolicies as { Statement: Statement[] }).Statement;
-    const principals = statements.flatMap((s) => [s.Principal?.AWS].flat()).map(targetOf);
+    const statements = (domain.Properties.AccessPolicies as { Statement: (Statement & { Sid?: string })[] }).Statement;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    const principals = allows.flatMap((s) => [s.Principal?.AWS].flat()).map(targetOf);
     const [, dataSource] = ofType('AWS::AppSync::DataSource').find(
       ([, r]) => r.Properties.Type === 'AMAZON_OPENSEARCH_SERVICE',
     )!;
     const dataSourceRole = targetOf(dataSource.Properties.ServiceRoleArn);
-    expect(principals.sort()).toEqual([roleOfFunction(functionByEntry(/^Makes thumbnails/)), dataSourceRole].sort());
-    expect(statements.every((s) => s.Effect === 'Allow' && actionsOf(s).every((a) => a.startsWith('es:ESHttp')))).toBe(
-      true,
-    );
+    const operationsRole = logicalIdOf('AWS::IAM::Role', (r) => String(r.Properties.Description).startsWith('Runs the imagegraph'));
+    const named = [roleOfFunction(functionByEntry(/^Makes thumbnails/)), dataSourceRole, operationsRole].sort();
+    expect(principals.sort()).toEqual(named);
+    expect(allows.every((s) => actionsOf(s).every((a) => a.startsWith('es:ESHttp')))).toBe(true);
+    // Same-account identity policies would otherwise suffice: the deny names everyone else.
+    const denies = statements.filter((s) => s.Effect === 'Deny');
+    expect(denies).toEqual([
+      expect.objectContaining({ Principal: { AWS: '*' }, Action: 'es:ESHttp*', Resource: allows[0]!.Resource }),
+    ]);
+    const exempt = (denies[0]!.Condition as { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } }).ArnNotEquals['aws:PrincipalArn'];
+    expect(exempt.map(targetOf).sort()).toEqual(named);
   });
 });
 
@@ -390,11 +412,13 @@ describe('GraphQL API', () => {
     });
   });
 
-  it('deploys schema.graphql without redeclaring AppSync scalars or directives', () => {
+  it("deploys schema.graphql in the SDL AppSync's parser accepts, without redeclaring its scalars or directives", () => {
     const [[, schema]] = ofType('AWS::AppSync::GraphQLSchema') as [[string, Resource]];
     const sdl = schema.Properties.Definition as string;
     expect(sdl).toContain('type Query');
     expect(sdl).not.toMatch(/scalar AWS|directive @aws_/);
+    expect(checkAppSyncSdl(sdl)).toEqual([]);
+    expect(sdl).toBe(toAppSyncSdl(readFileSync(repoPath('schema/schema.graphql'), 'utf8')));
   });
 
   it('wires every resolver to its data source as an APPSYNC_JS unit resolver with the bundled code', () => {
@@ -540,10 +564,12 @@ describe('settings', () => {
     const custom = createTestStack(
       {
         corsOrigins: ['https://photos.example.com'],
-        processingConcurrency: 25,
+        rekognitionTps: 50,
+        reserveProcessingConcurrency: true,
         maxReceiveCount: 3,
         searchInstanceType: 'm7g.large.search',
         searchInstanceCount: 2,
+        searchAvailabilityZones: 2,
         maxUploadBytes: 1024,
         processingMemoryMiB: 2048,
         thumbnailSizes: '64s,256',
@@ -560,6 +586,7 @@ describe('settings', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://photos.example.com'] })] },
     });
+    // 50 TPS × 0.5 s per image at the least.
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 25 } });
     t.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
     t.hasResourceProperties('AWS::OpenSearchService::Domain', {
@@ -575,6 +602,7 @@ describe('settings', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Makes thumbnails'),
       MemorySize: 2048,
+      ReservedConcurrentExecutions: 25,
     });
     expect(processingConfigOf(t)).toMatchObject({
       maxUploadBytes: 1024,
@@ -592,10 +620,10 @@ describe('settings', () => {
   });
 
   it('reject values the services would refuse at deploy time', () => {
-    expect(() => resolveSettings({ processingConcurrency: 1, maxReceiveCount: 0, corsOrigins: [] })).toThrow(
-      /processingConcurrency must be a whole number from 2 to 1000[\s\S]*maxReceiveCount[\s\S]*corsOrigins/,
+    expect(() => resolveSettings({ rekognitionTps: 1, maxReceiveCount: 0, corsOrigins: [] })).toThrow(
+      /rekognitionTps must be a whole number from 4 to 100000 \(the SQS event source runs at least 2 instances[\s\S]*maxReceiveCount[\s\S]*corsOrigins/,
     );
-    expect(resolveSettings({ processingConcurrency: undefined })).toEqual(DEFAULT_SETTINGS);
+    expect(resolveSettings({ rekognitionTps: undefined })).toEqual(DEFAULT_SETTINGS);
   });
 
   it('reject processing settings the function would refuse at run time', () => {

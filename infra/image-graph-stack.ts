@@ -3,14 +3,16 @@ import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/config.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { ApiFirewall } from './constructs/firewall.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { Operations } from './constructs/operations.ts';
 import { Processing } from './constructs/processing.ts';
 import { Search } from './constructs/search.ts';
 import { Storage } from './constructs/storage.ts';
 import { acknowledge } from './nag.ts';
 import type { ResolverBundle } from './resolver-bundles.ts';
 import { OUTPUT_KEYS, type OutputKey } from './stack-outputs.ts';
-import { type ImageGraphSettings, type ImageGraphStackProps, resolveSettings } from './stack-props.ts';
+import { type ImageGraphSettings, type ImageGraphStackProps, processingLimits, resolveSettings } from './stack-props.ts';
 
 export interface ImageGraphStackOptions extends ImageGraphStackProps {
   /** Pre-bundled resolver code (tests); bundled from resolvers/ when omitted. */
@@ -28,6 +30,8 @@ export class ImageGraphStack extends Stack {
   readonly search: Search;
   readonly api: Api;
   readonly processing: Processing;
+  readonly operations: Operations;
+  readonly firewall: ApiFirewall | undefined;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ImageGraphStackOptions = {}) {
@@ -36,10 +40,16 @@ export class ImageGraphStack extends Stack {
     this.settings = settings;
 
     this.auth = new Auth(this, 'Auth', { threatProtection: settings.threatProtection });
-    this.storage = new Storage(this, 'Storage', { corsOrigins: settings.corsOrigins });
+    this.storage = new Storage(this, 'Storage', {
+      corsOrigins: settings.corsOrigins,
+      deletedObjectRetentionDays: settings.deletedObjectRetentionDays,
+    });
     this.search = new Search(this, 'Search', {
       instanceType: settings.searchInstanceType,
       instanceCount: settings.searchInstanceCount,
+      availabilityZones: settings.searchAvailabilityZones,
+      dedicatedMasterCount: settings.searchDedicatedMasterCount,
+      dedicatedMasterType: settings.searchDedicatedMasterType,
       volumeSizeGiB: settings.searchVolumeSizeGiB,
     });
 
@@ -60,15 +70,28 @@ export class ImageGraphStack extends Stack {
       fieldLogLevel: settings.apiFieldLogLevel,
       resolvers: props.resolvers,
     });
+    this.firewall = settings.apiFirewall
+      ? new ApiFirewall(this, 'ApiFirewall', {
+          api: this.api.api,
+          rateLimitPer5Minutes: settings.apiRateLimitPer5Minutes,
+        })
+      : undefined;
+    const limits = processingLimits(settings);
     this.processing = new Processing(this, 'Processing', {
       bucket: this.storage.bucket,
       search: this.search,
       api: this.api,
       environment,
       maxReceiveCount: settings.maxReceiveCount,
-      maxConcurrency: settings.processingConcurrency,
+      maxConcurrency: limits.maxConcurrency,
+      reservedConcurrency: limits.reservedConcurrency,
       memorySize: settings.processingMemoryMiB,
       pipeline: settings,
+    });
+    this.operations = new Operations(this, 'Operations', {
+      bucket: this.storage.bucket,
+      processing: this.processing,
+      search: this.search,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       processing: this.processing,
@@ -103,6 +126,10 @@ export class ImageGraphStack extends Stack {
       [OUTPUT_KEYS.alarmTopicArn]: {
         value: this.monitoring.topic.topicArn,
         description: 'Subscribe to receive alarms',
+      },
+      [OUTPUT_KEYS.operationsRoleArn]: {
+        value: this.operations.role.roleArn,
+        description: 'Assume it to run imagegraph reindex, reconcile and redrive',
       },
     };
     for (const [key, output] of Object.entries(outputs)) new CfnOutput(this, key, output);

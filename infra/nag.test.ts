@@ -102,8 +102,11 @@ describe('cdk-nag AwsSolutions', () => {
 
   it.each([
     ['Cognito threat protection on', { threatProtection: true }, 'AwsSolutions-COG8'],
-    ['two zone-aware search nodes', { searchInstanceCount: 2 }, 'AwsSolutions-OS7'],
-  ])('stays clean with %s, without the acknowledgement that setting makes moot', (_name, props, id) => {
+    ['two zone-aware search nodes', { searchInstanceCount: 2, searchAvailabilityZones: 2 }, 'AwsSolutions-OS7'],
+    ['dedicated search masters', { searchDedicatedMasterCount: 3 }, 'AwsSolutions-OS4'],
+    ['the production preset (zones)', { preset: 'production' }, 'AwsSolutions-OS7'],
+    ['the production preset (masters)', { preset: 'production' }, 'AwsSolutions-OS4'],
+  ] as const)('stays clean with %s, without the acknowledgement that setting makes moot', (_name, props, id) => {
     const variant = build(props).stack;
     expect(unacknowledged(variant)).toEqual([]);
     expect(acknowledgements(variant).map((ack) => ack.id)).not.toContain(id);

@@ -17,6 +17,8 @@ export const OUTPUT_KEYS = {
   /** The search endpoint URL (https on AWS, http locally). */
   searchEndpoint: 'SearchEndpoint',
   alarmTopicArn: 'AlarmTopicArn',
+  /** The role the operations commands (reindex, reconcile, redrive) assume on AWS. */
+  operationsRoleArn: 'OperationsRoleArn',
 } as const;
 
 /**
@@ -32,8 +34,8 @@ export const LOCAL_OUTPUT_KEYS = {
 
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
 
-/** Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms. */
-export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn] as const;
+/** Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms and has no IAM. */
+export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn, OUTPUT_KEYS.operationsRoleArn] as const;
 type AwsOnlyOutputKey = (typeof AWS_ONLY_OUTPUT_KEYS)[number];
 
 /** One deployment's outputs, from `cdk deploy --outputs-file` or the local cloud. */

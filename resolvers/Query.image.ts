@@ -2,6 +2,7 @@ import type { Context, OpenSearchRequest } from '@aws-appsync/utils';
 import type { QueryImageArgs } from '../schema/generated/graphql.ts';
 import { callerSub } from './lib/identity.ts';
 import { FIELD, IMAGES_INDEX, toImage } from './lib/imageDocument.ts';
+import { checkImageId } from './lib/inputChecks.ts';
 import { searchResult } from './lib/searchResponse.ts';
 
 /**
@@ -9,11 +10,13 @@ import { searchResult } from './lib/searchResponse.ts';
  * user's image is indistinguishable from a missing one, and the id never becomes part of a path.
  */
 export function request(ctx: Context<QueryImageArgs>): OpenSearchRequest {
+  const owner = callerSub(ctx.identity);
+  checkImageId('id', ctx.args.id);
   const body = {
     size: 1,
     query: {
       bool: {
-        filter: [{ ids: { values: [ctx.args.id] } }, { term: { [FIELD.owner]: callerSub(ctx.identity) } }],
+        filter: [{ ids: { values: [ctx.args.id] } }, { term: { [FIELD.owner]: owner } }],
         must_not: [{ term: { [FIELD.status]: 'DELETED' } }],
       },
     },

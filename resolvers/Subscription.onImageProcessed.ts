@@ -2,10 +2,12 @@ import { extensions, util } from '@aws-appsync/utils';
 import type { Context, NONERequest } from '@aws-appsync/utils';
 import type { SubscriptionOnImageProcessedArgs } from '../schema/generated/graphql.ts';
 import { callerSub } from './lib/identity.ts';
+import { checkImageId } from './lib/inputChecks.ts';
 
-/** Refuses callers without a user identity before the subscription is registered. */
+/** Refuses callers without a user identity, and malformed ids, before the subscription is registered. */
 export function request(ctx: Context<SubscriptionOnImageProcessedArgs>): NONERequest {
   callerSub(ctx.identity);
+  checkImageId('imageId', ctx.args.imageId);
   return { payload: null };
 }
 

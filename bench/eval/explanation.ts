@@ -23,7 +23,7 @@ export interface Content {
 /** Does any query word (or its synonyms) match a word of `values` as field `field` analyzes it? */
 function matches(field: 'labelNames' | 'detectedText' | 'cameraName', query: string, values: string[]): boolean {
   const mapping = properties[field] as { analyzer?: string; search_analyzer?: string };
-  const indexed = new Set(values.flatMap((value) => analyzerOf(analyzers, mapping.analyzer)(value)));
+  const indexed = new Set(values.flatMap((value) => analyzerOf(analyzers, mapping.analyzer).tokens(value)));
   return termsByPosition(analyzerOf(analyzers, mapping.search_analyzer ?? mapping.analyzer), query).some((terms) =>
     terms.some((term) => {
       const edits = maxEdits('AUTO', term);

@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { type CallerIdentity, requireUser, UserError } from '../shared/appsync-lambda.ts';
+import { imageIdProblem } from '../../resolvers/lib/inputLimits.ts';
+import { type CallerIdentity, refuse, requireUser, UserError } from '../shared/appsync-lambda.ts';
 import type { StorageConfig } from '../shared/config.ts';
-import { isImageId } from '../shared/image-id.ts';
 import { uploadPrefix } from '../shared/storage-keys.ts';
 
 export interface DeleteImageDeps {
@@ -16,7 +16,8 @@ export interface DeleteImageDeps {
  */
 export async function deleteImage({ s3, config }: DeleteImageDeps, identity: CallerIdentity, id: string): Promise<string> {
   const ownerSub = requireUser(identity);
-  if (!isImageId(id)) throw new UserError('BadRequest', `"${id}" is not an image id`);
+  // Exactly an id of ours: anything else could widen the listed prefix.
+  refuse(imageIdProblem('id', id));
 
   let deleted = 0;
   // A page holds at most 1000 keys, as many as one DeleteObjects takes. Deleting listed keys does

@@ -34,7 +34,7 @@ describe('delete-image handler', () => {
       error: { type: 'NotFound', message: `No image ${id}` },
     });
     await expect(handler({ identity: USER, arguments: { id: 'nope' } }, context)).resolves.toEqual({
-      error: { type: 'BadRequest', message: '"nope" is not an image id' },
+      error: { type: 'BadRequest', message: 'id is not an image id: 26 characters, as requestUpload returns it' },
     });
     await expect(handler({ identity: { sub: null }, arguments: { id } }, context)).resolves.toEqual({
       error: { type: 'Unauthorized', message: 'Only signed-in users can do this' },

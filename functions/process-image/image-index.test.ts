@@ -373,7 +373,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
     const bodies = [
       ...(['RELEVANCE', 'NEWEST', 'OLDEST', 'TAKEN'] as const).map((sort) => searchPlan(OWNER, { query: 'dog', filter, sort }).body),
       searchPlan(OWNER, { filter: { hasFaces: true, statuses: ['FAILED'] } }).body,
-      (run(imageQuery.request, context({ args: { id: 'img1' } })).result as { params: { body: unknown } }).params.body,
+      (run(imageQuery.request, context({ args: { id: '01J0MAGE1NDEXTEST000000MG1' } })).result as { params: { body: unknown } }).params.body,
       (run(imageStatsQuery.request, context()).result as { params: { body: unknown } }).params.body,
       JSON.parse(fake.requests[0]?.body ?? '{}') as unknown,
     ];

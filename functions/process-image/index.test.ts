@@ -139,6 +139,22 @@ describe('process-image handler', () => {
     expect(rekognition.requests.length).toBe(analysesBefore);
   });
 
+  it('reports a batch whose only message failed as a batch item failure instead of throwing', async () => {
+    // At low traffic a batch is one message: a thrown FullBatchFailureError would be a Lambda error
+    // (and an alarm) for one transient failure that SQS retries anyway.
+    const only = await uploadMessage('only', '01JD0000000000000000000105', await jpeg(5));
+    unavailableFor = '01JD0000000000000000000105';
+    const response = await handler({ Records: [only] }, lambdaContext('process-image')).finally(() => {
+      unavailableFor = null;
+    });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'only' }]);
+    const everyMessageFails = [message('bad-1', 'not json'), message('bad-2', '{}')];
+    expect((await handler({ Records: everyMessageFails }, lambdaContext('process-image'))).batchItemFailures).toEqual([
+      { itemIdentifier: 'bad-1' },
+      { itemIdentifier: 'bad-2' },
+    ]);
+  });
+
   it('handles the same event delivered three times in one batch once', async () => {
     const event = await uploadMessage('dup-1', '01JD0000000000000000000104', await jpeg(4));
     const batch = [event, { ...event, messageId: 'dup-2' }, { ...event, messageId: 'dup-3' }];

@@ -66,7 +66,14 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   try {
     // In order, not in parallel: a duplicate delivery in the same batch then finds the first one's
     // sidecar instead of racing it, and sharp is CPU-bound on a Lambda's fraction of a core anyway.
-    return await processPartialResponse(event, processMessage, processor, { context, processInParallel: false });
+    // A batch whose every message failed is still a partial response, not a thrown
+    // FullBatchFailureError: at low traffic a batch is one message, and one Rekognition throttle
+    // would otherwise count as a Lambda error and page someone. SQS retries the messages either way.
+    return await processPartialResponse(event, processMessage, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -3,7 +3,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../shared/appsync-lambda.ts';
 import type { UploadConfig } from '../shared/config.ts';
-import { isImageId } from '../shared/image-id.ts';
+import { imageIdProblem } from '../../resolvers/lib/inputLimits.ts';
 import { createS3Client } from '../shared/s3-client.ts';
 import { type LocalS3, startLocalS3 } from '../shared/testing/local-s3.ts';
 import type { UploadTicket } from '../../schema/generated/graphql.ts';
@@ -116,8 +116,8 @@ describe('requestUpload', () => {
       requestUpload({ s3, config }, USER, jpeg),
       requestUpload({ s3, config }, USER, jpeg),
     ]);
-    expect(isImageId(first.imageId)).toBe(true);
-    expect(isImageId(second.imageId)).toBe(true);
+    expect(imageIdProblem('imageId', first.imageId)).toBeNull();
+    expect(imageIdProblem('imageId', second.imageId)).toBeNull();
     expect(first.imageId).not.toBe(second.imageId);
     expect(first.key).toBe(`uploads/${USER.sub}/${first.imageId}/cat-photo.jpg`);
   });
@@ -144,12 +144,34 @@ describe('requestUpload', () => {
     ['negative bytes', USER, { ...jpeg, bytes: -1 }, 'BadRequest', 'bytes must be a whole number of at least 1, got -1'],
     ['fractional bytes', USER, { ...jpeg, bytes: 1.5 }, 'BadRequest', 'bytes must be a whole number of at least 1, got 1.5'],
     ['NaN bytes', USER, { ...jpeg, bytes: Number.NaN }, 'BadRequest', 'bytes must be a whole number of at least 1, got NaN'],
+    ['a 256-character file name', USER, { ...jpeg, fileName: `${'a'.repeat(252)}.jpg` }, 'BadRequest', 'input.fileName is longer than 255 characters'],
+    ['a 200 KB file name', USER, { ...jpeg, fileName: 'dog '.repeat(51200) }, 'BadRequest', 'input.fileName is longer than 255 characters'],
+    [
+      'a 256-character content type, without quoting it',
+      USER,
+      { ...jpeg, contentType: `image/${'x'.repeat(250)}` },
+      'BadRequest',
+      'input.contentType is longer than 255 characters',
+    ],
   ])('refuses %s', async (_case, identity, input, type, message) => {
     const newImageId = vi.fn(() => IMAGE_ID);
     const failure = requestUpload({ ...deps, newImageId }, identity, input);
     await expect(failure).rejects.toBeInstanceOf(UserError);
     await expect(failure).rejects.toMatchObject({ type, message });
     expect(newImageId).not.toHaveBeenCalled();
+  });
+
+  it('accepts a 255-character file name, stored shortened', async () => {
+    const ticket = await requestUpload(deps, USER, { ...jpeg, fileName: `${'a'.repeat(251)}.jpg` });
+    expect(ticket.key).toBe(`uploads/${USER.sub}/${IMAGE_ID}/${'a'.repeat(124)}.jpg`);
+  });
+
+  it('judges a 255-character content type by its value, not its length', async () => {
+    const contentType = `image/${'x'.repeat(249)}`;
+    await expect(requestUpload(deps, USER, { ...jpeg, contentType })).rejects.toMatchObject({
+      type: 'UnsupportedMediaType',
+      message: expect.stringContaining(`"${contentType}" is not accepted`),
+    });
   });
 
   it('states a fractional limit in MB', async () => {

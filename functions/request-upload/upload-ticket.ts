@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { type CallerIdentity, requireUser, UserError } from '../shared/appsync-lambda.ts';
+import { uploadInputProblem } from '../../resolvers/lib/inputLimits.ts';
+import { type CallerIdentity, refuse, requireUser, UserError } from '../shared/appsync-lambda.ts';
 import type { UploadConfig } from '../shared/config.ts';
 import { newImageId } from '../shared/image-id.ts';
 import { isUploadContentType, UPLOAD_CONTENT_TYPES, type UploadContentType } from '../shared/image-types.ts';
@@ -24,6 +25,8 @@ export async function requestUpload(
   input: RequestUploadInput,
 ): Promise<UploadTicket> {
   const ownerSub = requireUser(identity);
+  // Before anything reads the strings (and before a refusal quotes the content type).
+  refuse(uploadInputProblem(input));
   const contentType = uploadContentType(input.contentType);
   checkSize(input.bytes, config.maxUploadBytes);
 

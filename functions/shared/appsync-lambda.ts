@@ -42,6 +42,11 @@ export async function toLambdaResult<T>(operation: () => Promise<T>): Promise<La
   }
 }
 
+/** Throws a BadRequest when one of resolvers/lib/inputLimits.ts's checks found a problem. */
+export function refuse(problem: string | null): void {
+  if (problem) throw new UserError('BadRequest', problem);
+}
+
 /** The calling user's `sub`; IAM callers have none and may not act for a user. */
 export function requireUser(identity: CallerIdentity): string {
   if (!identity.sub) throw new UserError('Unauthorized', 'Only signed-in users can do this');

@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   type BaseDataSource,
   type CfnGraphQLApi,
   Code,
+  DataSourceLevelMetricsBehavior,
   Definition,
   type FieldLogLevel,
   FunctionRuntime,
@@ -11,7 +12,10 @@ import {
   LambdaDataSource,
   NoneDataSource,
   OpenSearchDataSource,
+  OperationLevelMetricsConfig,
   Resolver,
+  ResolverLevelMetricsBehavior,
+  SchemaFile,
 } from 'aws-cdk-lib/aws-appsync';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -19,6 +23,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PREFIX } from '../../functions/shared/storage-keys.ts';
+import { toAppSyncSdl } from '../appsync-sdl.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { repoPath } from '../paths.ts';
 import { bundleResolvers, checkResolverWiring, type ResolverBundle } from '../resolver-bundles.ts';
@@ -64,10 +69,15 @@ export class Api extends Construct {
 
     this.functions = this.createFunctions(props);
 
+    // The SDL alone (AppSync defines its own scalars and directives and rejects redeclarations),
+    // rewritten into the SDL AppSync's parser accepts: a construct it refuses would fail the whole
+    // deploy with "Failed to parse schema document", so synth fails first, naming it.
+    const schema = SchemaFile.fromAsset(repoPath('schema/schema.graphql'));
+    schema.definition = toAppSyncSdl(schema.definition);
+
     this.api = new GraphqlApi(this, 'GraphqlApi', {
       name: Stack.of(this).stackName,
-      // The SDL alone: AppSync defines its own scalars and directives and rejects redeclarations.
-      definition: Definition.fromFile(repoPath('schema/schema.graphql')),
+      definition: Definition.fromSchema(schema),
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: AuthorizationType.USER_POOL,
@@ -78,7 +88,21 @@ export class Api extends Construct {
         additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
       },
       xrayEnabled: true,
+      // Field errors come back as HTTP 200 with `errors`, which the 5XXError metric never counts:
+      // per-resolver GraphQLError and per-data-source Errors metrics make them visible. Operation
+      // metrics stay off: operation names are chosen by clients, so their number is unbounded.
+      enhancedMetricsConfig: {
+        resolverLevelMetricsBehavior: ResolverLevelMetricsBehavior.FULL_REQUEST_RESOLVER_METRICS,
+        dataSourceLevelMetricsBehavior: DataSourceLevelMetricsBehavior.FULL_REQUEST_DATA_SOURCE_METRICS,
+        operationLevelMetricsConfig: OperationLevelMetricsConfig.DISABLED,
+      },
     });
+    for (const level of ['Resolver', 'DataSource']) {
+      Annotations.of(this.api).acknowledgeWarning(
+        `@aws-cdk/aws-appsync:fullRequest${level}Metrics`,
+        'Every resolver and data source on purpose: the error alarms sum them all (monitoring.ts).',
+      );
+    }
     const cfnApi = this.api.node.defaultChild as CfnGraphQLApi;
     this.realtimeUrl = cfnApi.attrRealtimeUrl;
 
@@ -89,10 +113,12 @@ export class Api extends Construct {
       logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
       retention: RetentionDays.ONE_MONTH,
     });
-    const logRole = new Role(this, 'LogRole', {
-      assumedBy: new ServicePrincipal('appsync.amazonaws.com'),
-      description: 'Lets AppSync write request and resolver logs to its own log group',
-    });
+    // The API needs this role to exist first, so the role can name the account's APIs, not this one.
+    const logRole = this.appSyncRole(
+      'LogRole',
+      'Lets AppSync write request and resolver logs to its own log group',
+      Stack.of(this).formatArn({ service: 'appsync', resource: 'apis', resourceName: '*' }),
+    );
     this.logGroup.grantWrite(logRole);
     cfnApi.logConfig = {
       cloudWatchLogsRoleArn: logRole.roleArn,
@@ -173,12 +199,23 @@ export class Api extends Construct {
     return functions;
   }
 
+  /**
+   * A role only AppSync may assume, and only on behalf of `sourceArn` in this account, so that no
+   * other account's API can be made to act with it (confused deputy).
+   */
+  private appSyncRole(id: string, description: string, sourceArn: string): Role {
+    return new Role(this, id, {
+      assumedBy: new ServicePrincipal('appsync.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        ArnLike: { 'aws:SourceArn': sourceArn },
+      }),
+      description,
+    });
+  }
+
   private createDataSources(props: ApiProps): Record<ApiFunctionName | 'OPENSEARCH' | 'NONE', BaseDataSource> {
     // An explicit role, so the domain's access policy can name it.
-    const searchRole = new Role(this, 'SearchDataSourceRole', {
-      assumedBy: new ServicePrincipal('appsync.amazonaws.com'),
-      description: 'Lets AppSync query the image search domain',
-    });
+    const searchRole = this.appSyncRole('SearchDataSourceRole', 'Lets AppSync query the image search domain', this.api.arn);
     const search = new OpenSearchDataSource(this, 'SearchDataSource', {
       api: this.api,
       name: 'OpenSearch',
@@ -189,14 +226,20 @@ export class Api extends Construct {
 
     const lambda = (name: ApiFunctionName, dataSourceName: string) => {
       const { fn } = this.functions[name];
+      const serviceRole = this.appSyncRole(
+        `${dataSourceName}DataSourceRole`,
+        `Lets AppSync invoke the ${name} function`,
+        this.api.arn,
+      );
       const dataSource = new LambdaDataSource(this, `${dataSourceName}DataSource`, {
         api: this.api,
         name: dataSourceName,
         lambdaFunction: fn,
+        serviceRole,
       });
       acknowledge(
-        dataSource,
-        wildcardResourceFinding(dataSource, `${fn.functionArn}:*`),
+        serviceRole,
+        wildcardResourceFinding(serviceRole, `${fn.functionArn}:*`),
         `CDK grants lambda:InvokeFunction on the ${name} function and its versions and aliases (ARN:*); it covers that one function only.`,
       );
       return dataSource;

@@ -14,6 +14,8 @@ export interface NodeFunctionProps {
   description: string;
   timeout?: Duration;
   memorySize?: number;
+  /** Concurrency reserved for (and the most allowed to) this function; unreserved when omitted. */
+  reservedConcurrentExecutions?: number;
   environment?: Record<string, string>;
   /**
    * Packages npm installs into the bundle's node_modules instead of esbuild inlining them: native
@@ -79,6 +81,7 @@ export class NodeFunction extends Construct {
       tracing: Tracing.ACTIVE,
       timeout: props.timeout ?? Duration.seconds(10),
       memorySize: props.memorySize ?? 512,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },

@@ -21,7 +21,10 @@ export interface ProcessingProps {
   /** Settings every function reads (bucket, limits, TTLs), by ENV name. */
   environment: Record<string, string>;
   maxReceiveCount: number;
+  /** Most instances the SQS event source runs at once. */
   maxConcurrency: number;
+  /** Concurrency reserved for the function (at least maxConcurrency), or none. */
+  reservedConcurrency: number | undefined;
   /** Memory of the processing function, in MB. */
   memorySize: number;
   /** What the pipeline makes of every image and asks Rekognition about it. */
@@ -77,6 +80,9 @@ export const PROCESSING_TIMEOUT = Duration.minutes(2);
 /** AWS's guidance for Lambda event sources: at least six times the function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(PROCESSING_TIMEOUT.toSeconds() * 6);
 
+/** How long failed images wait in the dead-letter queue for a redrive: SQS's maximum. */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+
 
 /**
  * The pipeline: S3 events for uploads/ go to a queue, the processing function consumes it,
@@ -94,7 +100,7 @@ export class Processing extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: DEAD_LETTER_RETENTION,
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -115,6 +121,7 @@ export class Processing extends Construct {
       description: 'Makes thumbnails, reads EXIF, detects labels, indexes and announces each uploaded image',
       timeout: PROCESSING_TIMEOUT,
       memorySize: props.memorySize,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         ...props.environment,
         ...processingEnvironment(props.pipeline, {
@@ -141,6 +148,7 @@ export class Processing extends Construct {
         batchSize: PROCESSING_BATCH_SIZE,
         // Failed images are retried alone; the rest of the batch is not processed again.
         reportBatchItemFailures: true,
+        // Derived from the Rekognition quota (processingLimits in stack-props.ts).
         maxConcurrency: props.maxConcurrency,
       }),
     );

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 export interface StorageProps {
   /** Browser origins allowed by CORS; see ImageGraphSettings.corsOrigins for why "*" is fine. */
   corsOrigins: string[];
+  /** Days an overwritten or deleted object stays recoverable before S3 deletes it for good. */
+  deletedObjectRetentionDays: number;
 }
 
 /** The image bucket's CORS rule, but for its origins (a setting); local/s3 enforces the same rule. */
@@ -46,8 +48,20 @@ export class Storage extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'images/',
       cors: [{ ...IMAGES_CORS_RULE, allowedOrigins: props.corsOrigins }],
-      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      // Not versioned on purpose: deleteImage must really delete a user's photo.
+      // Versioned, so that a bug or a mistaken deletion (of originals, or of the sidecars that are
+      // the index's source of truth) can be undone for deletedObjectRetentionDays. After that S3
+      // deletes the noncurrent versions, so deleteImage still removes a photo for good, later.
+      versioned: true,
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-deleted-objects',
+          noncurrentVersionExpiration: Duration.days(props.deletedObjectRetentionDays),
+          // A delete marker whose versions have all expired is deleted too.
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      // The images, thumbnails and sidecars outlive the stack: `cdk destroy` must never delete photos.
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

@@ -16,7 +16,7 @@ let cloud: TestCloud;
 const deleted: unknown[] = [];
 
 beforeAll(async () => {
-  cloud = await startTestCloud([imageDocument(ALICE, 'img-a1'), imageDocument(BOB, 'img-b1')], {
+  cloud = await startTestCloud([imageDocument(ALICE, '01JD00000000000000000000A1'), imageDocument(BOB, '01JD00000000000000000000B1')], {
     lambdaOverrides: {
       // delete-image talks to S3; its event is what this test checks.
       'delete-image': (event) => {
@@ -43,9 +43,9 @@ function apollo(token: string): ApolloClient {
 
 describe('HTTP', () => {
   it('answers queries with the caller’s data only', async () => {
-    const query = { query: '{ image(id: "img-a1") { id status thumbnails { size url } } }' };
+    const query = { query: '{ image(id: "01JD00000000000000000000A1") { id status thumbnails { size url } } }' };
     const alice = await (await userPost(cloud.appsync.url, query, mintToken())).json();
-    expect(alice.data.image.id).toBe('img-a1');
+    expect(alice.data.image.id).toBe('01JD00000000000000000000A1');
     expect(alice.data.image.thumbnails[0].url).toContain('/thumbnails/');
     const bob = await (await userPost(cloud.appsync.url, query, mintToken({ sub: BOB }))).json();
     expect(bob).toEqual({ data: { image: null } });
@@ -57,9 +57,9 @@ describe('HTTP', () => {
   });
 
   it('sends Invoke payloads to the function and raises its typed failures with their errorType', async () => {
-    const body = await (await userPost(cloud.appsync.url, { query: 'mutation { deleteImage(id: "img-a1") }' }, mintToken())).json();
-    expect(body).toEqual({ data: { deleteImage: 'img-a1' } });
-    expect(deleted.at(-1)).toEqual({ identity: { sub: ALICE }, arguments: { id: 'img-a1' } });
+    const body = await (await userPost(cloud.appsync.url, { query: 'mutation { deleteImage(id: "01JD00000000000000000000A1") }' }, mintToken())).json();
+    expect(body).toEqual({ data: { deleteImage: '01JD00000000000000000000A1' } });
+    expect(deleted.at(-1)).toEqual({ identity: { sub: ALICE }, arguments: { id: '01JD00000000000000000000A1' } });
     const refused = await (await userPost(cloud.appsync.url, { query: 'mutation { requestUpload(input: { fileName: "a.svg", contentType: "image/svg+xml", bytes: 10 }) { imageId } }' }, mintToken())).json();
     expect(refused.data).toBeNull();
     expect(refused.errors[0]).toMatchObject({ path: ['requestUpload'], errorType: 'UnsupportedMediaType', data: null, errorInfo: null });
@@ -67,7 +67,7 @@ describe('HTTP', () => {
   });
 
   it('reports resolver errors with partial data', async () => {
-    const body = await (await iamPost(cloud.appsync.url, { query: PUBLISH, variables: { input: { imageId: 'x', ownerSub: ALICE, status: 'PROCESSING' } } })).json();
+    const body = await (await iamPost(cloud.appsync.url, { query: PUBLISH, variables: { input: { imageId: '01JD00000000000000000000XX', ownerSub: ALICE, status: 'PROCESSING' } } })).json();
     expect(body.data).toEqual({ publishImageProcessed: null });
     expect(body.errors[0]).toMatchObject({ errorType: 'BadRequest', message: expect.stringContaining('PROCESSING') });
   });
@@ -84,11 +84,11 @@ describe('HTTP', () => {
 describe('auth matrix', () => {
   const OPERATIONS: Record<string, { body: unknown; iamAllowed: boolean; userAllowed: boolean }> = {
     searchImages: { body: { query: '{ searchImages { totalCount } }' }, iamAllowed: false, userAllowed: true },
-    image: { body: { query: '{ image(id: "img-a1") { id } }' }, iamAllowed: false, userAllowed: true },
+    image: { body: { query: '{ image(id: "01JD00000000000000000000A1") { id } }' }, iamAllowed: false, userAllowed: true },
     imageStats: { body: { query: '{ imageStats { total } }' }, iamAllowed: false, userAllowed: true },
     requestUpload: { body: { query: 'mutation { requestUpload(input: { fileName: "a.jpg", contentType: "image/jpeg", bytes: 10 }) { imageId } }' }, iamAllowed: false, userAllowed: true },
-    deleteImage: { body: { query: 'mutation { deleteImage(id: "img-a1") }' }, iamAllowed: false, userAllowed: true },
-    publishImageProcessed: { body: event(ALICE, 'img-a1'), iamAllowed: true, userAllowed: false },
+    deleteImage: { body: { query: 'mutation { deleteImage(id: "01JD00000000000000000000A1") }' }, iamAllowed: false, userAllowed: true },
+    publishImageProcessed: { body: event(ALICE, '01JD00000000000000000000A1'), iamAllowed: true, userAllowed: false },
   };
   const refusedTokens: Record<string, [string | undefined, number, string]> = {
     'no token': [undefined, 401, 'You are not authorized to make this call.'],
@@ -118,20 +118,20 @@ describe('auth matrix', () => {
   }
 
   it('IAM with the wrong secret is refused with InvalidSignatureException', async () => {
-    const response = await iamPost(cloud.appsync.url, event(ALICE, 'img-a1'), { ...IAM, secretAccessKey: 'wrong' });
+    const response = await iamPost(cloud.appsync.url, event(ALICE, '01JD00000000000000000000A1'), { ...IAM, secretAccessKey: 'wrong' });
     expect(response.status).toBe(403);
     expect((await response.json()).errors[0].errorType).toBe('InvalidSignatureException');
   });
 
   it('IAM with an unknown key is refused', async () => {
-    const response = await iamPost(cloud.appsync.url, event(ALICE, 'img-a1'), { ...IAM, accessKeyId: 'AKIAUNKNOWN000000000' });
+    const response = await iamPost(cloud.appsync.url, event(ALICE, '01JD00000000000000000000A1'), { ...IAM, accessKeyId: 'AKIAUNKNOWN000000000' });
     expect(response.status).toBe(403);
     expect((await response.json()).errors[0].errorType).toBe('UnrecognizedClientException');
   });
 
   it('the other user never sees another user’s image', async () => {
     const body = await (await userPost(cloud.appsync.url, { query: '{ searchImages { totalCount items { id } } }' }, mintToken({ sub: BOB }))).json();
-    expect((body.data.searchImages.items as { id: string }[]).map((i) => i.id)).toEqual(['img-b1']);
+    expect((body.data.searchImages.items as { id: string }[]).map((i) => i.id)).toEqual(['01JD00000000000000000000B1']);
   });
 });
 
@@ -167,19 +167,19 @@ describe('the project client (Apollo Client 4 + aws-appsync-auth-link + aws-apps
 
   it('delivers a published event to its owner only, with the subscription’s selection', async () => {
     const alice = collect(apollo(mintToken()));
-    const aliceOne = collect(apollo(mintToken()), { imageId: 'img-a2' });
+    const aliceOne = collect(apollo(mintToken()), { imageId: '01JD00000000000000000000A2' });
     const bob = collect(apollo(mintToken({ sub: BOB })));
     await Promise.all([alice.started, aliceOne.started, bob.started]);
     expect([alice.errors, aliceOne.errors, bob.errors]).toEqual([[], [], []]);
 
     // The publisher selects no `image` and no `reason`: subscribers get null for those.
-    const published = await (await iamPost(cloud.appsync.url, { query: 'mutation P($input: ImageEventInput!) { publishImageProcessed(input: $input) { imageId ownerSub status } }', variables: { input: { imageId: 'img-a1', ownerSub: ALICE, status: 'FAILED', reason: 'corrupt' } } })).json();
+    const published = await (await iamPost(cloud.appsync.url, { query: 'mutation P($input: ImageEventInput!) { publishImageProcessed(input: $input) { imageId ownerSub status } }', variables: { input: { imageId: '01JD00000000000000000000A1', ownerSub: ALICE, status: 'FAILED', reason: 'corrupt' } } })).json();
     expect(published.errors).toBeUndefined();
-    await (await iamPost(cloud.appsync.url, event(ALICE, 'img-a2', 'too large'))).json();
+    await (await iamPost(cloud.appsync.url, event(ALICE, '01JD00000000000000000000A2', 'too large'))).json();
     await until(() => alice.received.length === 2 && aliceOne.received.length === 1);
     await new Promise((r) => setTimeout(r, 100));
-    expect(alice.received[0]).toEqual({ onImageProcessed: { imageId: 'img-a1', ownerSub: ALICE, status: 'FAILED', reason: null, image: null, __typename: 'ImageEvent' } });
-    expect(aliceOne.received).toEqual([{ onImageProcessed: expect.objectContaining({ imageId: 'img-a2', reason: 'too large' }) }]);
+    expect(alice.received[0]).toEqual({ onImageProcessed: { imageId: '01JD00000000000000000000A1', ownerSub: ALICE, status: 'FAILED', reason: null, image: null, __typename: 'ImageEvent' } });
+    expect(aliceOne.received).toEqual([{ onImageProcessed: expect.objectContaining({ imageId: '01JD00000000000000000000A2', reason: 'too large' }) }]);
     expect(bob.received).toEqual([]);
     alice.stop();
     aliceOne.stop();
@@ -224,8 +224,8 @@ describe('real-time protocol, raw', () => {
     const data = JSON.stringify({ query: 'subscription { onImageProcessed { imageId } }', variables: {} });
     c.ws.send(JSON.stringify({ id: 's1', type: 'start', payload: { data, extensions: { authorization: { host: host(), Authorization: token } } } }));
     expect(await c.next('start_ack')).toEqual({ type: 'start_ack', id: 's1' });
-    await iamPost(cloud.appsync.url, event(ALICE, 'img-raw'));
-    expect(await c.next('data')).toEqual({ type: 'data', id: 's1', payload: { data: { onImageProcessed: { imageId: 'img-raw' } } } });
+    await iamPost(cloud.appsync.url, event(ALICE, '01JD0000000000000000000RAW'));
+    expect(await c.next('data')).toEqual({ type: 'data', id: 's1', payload: { data: { onImageProcessed: { imageId: '01JD0000000000000000000RAW' } } } });
     c.ws.send(JSON.stringify({ id: 's1', type: 'stop' }));
     expect(await c.next('complete')).toEqual({ type: 'complete', id: 's1' });
     c.ws.close();

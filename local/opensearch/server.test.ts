@@ -10,6 +10,8 @@ import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { searchPlan } from '../../resolvers/lib/imageSearch.ts';
 import { startSearchEngine, type SearchEngine } from './start.ts';
 
+/** Image ids are ULIDs, as requestUpload makes them (the API refuses anything else). */
+const A1 = '01J0SERVERTEST0000000000A1';
 let engine: SearchEngine;
 let client: Client;
 
@@ -97,7 +99,7 @@ describe("the resolvers' request bodies", () => {
   beforeAll(async () => {
     await client.indices.create({ index: INDEX, body: IMAGE_INDEX_MAPPING });
     const docs = [
-      image('a1', ALICE, { labelNames: ['Beach', 'Sea'], format: 'JPEG', takenAt: '2021-07-01T10:00:00.000Z', uploadedAt: '2024-03-01T00:00:00.000Z' }),
+      image(A1, ALICE, { labelNames: ['Beach', 'Sea'], format: 'JPEG', takenAt: '2021-07-01T10:00:00.000Z', uploadedAt: '2024-03-01T00:00:00.000Z' }),
       image('a2', ALICE, { labelNames: ['Mountain'], fileName: 'beach-sunset.png', format: 'PNG', takenAt: '2023-01-01T00:00:00.000Z', uploadedAt: '2024-02-01T00:00:00.000Z' }),
       image('a3', ALICE, { labelNames: ['Beach'], moderated: true, uploadedAt: '2024-01-01T00:00:00.000Z' }),
       image('a4', ALICE, { status: 'FAILED', uploadedAt: '2024-04-01T00:00:00.000Z' }),
@@ -110,7 +112,7 @@ describe("the resolvers' request bodies", () => {
     const plan = searchPlan(ALICE, { query: 'beahc' });
     const { body } = await client.search({ index: INDEX, body: plan.body });
     // "beach" is rare in file names (high idf) but a file-name-only match still ranks below a label.
-    expect(body.hits.hits.map((h) => h._id)).toEqual(['a1', 'a2']);
+    expect(body.hits.hits.map((h) => h._id)).toEqual([A1, 'a2']);
     expect(body.hits.total).toEqual({ value: 2, relation: 'eq' });
     const aggs = body.aggregations as Record<string, { buckets: { key: string; key_as_string?: string; doc_count: number }[] }>;
     expect(aggs.labels?.buckets).toEqual([{ key: 'Beach', doc_count: 1 }, { key: 'Mountain', doc_count: 1 }, { key: 'Sea', doc_count: 1 }]);
@@ -119,14 +121,14 @@ describe("the resolvers' request bodies", () => {
 
   it('searchImages: newest first, then the next page by search_after', async () => {
     const page1 = await client.search({ index: INDEX, body: { ...searchPlan(ALICE, { first: 2 }).body, size: 2 } });
-    expect(page1.body.hits.hits.map((h) => h._id)).toEqual(['a4', 'a1']);
+    expect(page1.body.hits.hits.map((h) => h._id)).toEqual(['a4', A1]);
     const after = page1.body.hits.hits[1]?.sort;
     const page2 = await client.search({ index: INDEX, body: { ...searchPlan(ALICE, { first: 2 }).body, size: 2, search_after: after } });
     expect(page2.body.hits.hits.map((h) => h._id)).toEqual(['a2']);
   });
 
   it('Query.image and Query.imageStats', async () => {
-    const imageRequest = run(imageQuery.request, context({ args: { id: 'a1' }, identity: cognitoIdentity(BOB) })).result;
+    const imageRequest = run(imageQuery.request, context({ args: { id: A1 }, identity: cognitoIdentity(BOB) })).result;
     if (!imageRequest) throw new Error('Query.image built no request');
     const asBob = await client.transport.request({ method: imageRequest.operation, path: imageRequest.path, body: imageRequest.params?.body as Record<string, unknown> });
     expect((asBob.body as { hits: { hits: unknown[] } }).hits.hits).toEqual([]);
@@ -135,5 +137,27 @@ describe("the resolvers' request bodies", () => {
     const stats = await client.transport.request({ method: statsRequest.operation, path: statsRequest.path, body: statsRequest.params?.body as Record<string, unknown> });
     const ctx = context({ result: stats.body });
     expect(run(imageStatsQuery.response, ctx).result).toEqual({ total: 4, processing: 0, processed: 3, failed: 1 });
+  });
+});
+
+describe('JSON nesting depth (Jackson StreamReadConstraints maxNestingDepth, 1000, opensearch.xcontent.depth.max)', () => {
+  const send = async (method: string, path: string, text: string) => {
+    const response = await fetch(`${engine.url.replace(/\/$/, '')}${path}`, { method, headers: { 'content-type': 'application/json' }, body: text });
+    return { status: response.status, body: (await response.json()) as { error: { type: string; caused_by?: { type: string } } } };
+  };
+  const nestedBools = (levels: number) => `${'{"bool":{"must":['.repeat(levels)}{"match_all":{}}${']}}'.repeat(levels)}`;
+
+  it('a search body nested deeper than 1000 fails with the parser exception, 500; 333 bools (999 levels) are served', async () => {
+    await client.indices.create({ index: 'depth' });
+    const deep = await send('POST', '/depth/_search', `{"query":${nestedBools(400)}}`);
+    expect(deep.status).toBe(500);
+    expect(deep.body.error.type).toBe('stream_constraints_exception');
+    expect((await send('POST', '/depth/_search', `{"query":${nestedBools(332)}}`)).status).toBe(200);
+  });
+
+  it('a document nested deeper fails to parse: 400 mapper_parsing_exception caused by stream_constraints_exception', async () => {
+    const deep = await send('PUT', '/depth/_doc/1', `{"a":${'['.repeat(5000)}1${']'.repeat(5000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body.error).toMatchObject({ type: 'mapper_parsing_exception', caused_by: { type: 'stream_constraints_exception' } });
   });
 });

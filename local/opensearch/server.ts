@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { Engine, Reply, WriteParams } from './engine/engine.ts';
 import { OpenSearchError, illegalArgument, show } from './engine/errors.ts';
+import { nestingTooDeep } from './engine/limits.ts';
 import type { VersionType } from './engine/documents.ts';
 
 /**
@@ -12,6 +13,7 @@ type Json = Record<string, unknown>;
 type Params = URLSearchParams;
 
 const CLUSTER_UUID = randomUUID();
+/** http.max_content_length's default. */
 const MAX_BODY_BYTES = 100 * 1024 * 1024;
 /** Accepted everywhere and without effect on a single node that is always refreshed. */
 const HARMLESS = ['pretty', 'human', 'error_trace', 'timeout', 'master_timeout', 'cluster_manager_timeout', 'wait_for_active_shards'];
@@ -55,7 +57,12 @@ function checkParams(request: Request, allowed: string[]): void {
   }
 }
 
-function jsonBody(request: Request, required: boolean): Json {
+/**
+ * The request body as a JSON object. A body nested deeper than the JSON parser allows fails as it
+ * fails in OpenSearch's REST layer, with the parser's exception (not a JsonParseException, so 500);
+ * documents are left to the engine, whose document parser reports it as mapper_parsing_exception.
+ */
+function jsonBody(request: Request, required: boolean, document = false): Json {
   if (request.text.trim() === '') {
     if (required) throw new OpenSearchError(400, 'parse_exception', 'request body is required');
     return {};
@@ -69,6 +76,8 @@ function jsonBody(request: Request, required: boolean): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new OpenSearchError(400, 'parse_exception', 'request body must be a JSON object');
   }
+  const tooDeep = document ? undefined : nestingTooDeep(value);
+  if (tooDeep) throw tooDeep;
   return value as Json;
 }
 
@@ -145,7 +154,7 @@ function route(engine: Engine, request: Request): Reply {
       if (id === undefined) {
         if (!is('POST')) methodNotAllowed(request, ['POST']);
         checkParams(request, WRITE);
-        return engine.index(index, undefined, jsonBody(request, true), writeParams(request.params));
+        return engine.index(index, undefined, jsonBody(request, true, true), writeParams(request.params));
       }
       if (is('GET', 'HEAD')) {
         checkParams(request, GET);
@@ -160,7 +169,7 @@ function route(engine: Engine, request: Request): Reply {
       }
       if (is('PUT', 'POST')) {
         checkParams(request, WRITE);
-        return engine.index(index, id, jsonBody(request, true), writeParams(request.params));
+        return engine.index(index, id, jsonBody(request, true, true), writeParams(request.params));
       }
       if (is('DELETE')) {
         checkParams(request, WRITE.filter((p) => p !== 'op_type'));
@@ -179,11 +188,11 @@ function route(engine: Engine, request: Request): Reply {
     case '_create':
       if (!is('PUT', 'POST') || id === undefined) methodNotAllowed(request, ['PUT', 'POST']);
       checkParams(request, WRITE);
-      return engine.index(index, id, jsonBody(request, true), { ...writeParams(request.params), opType: 'create' });
+      return engine.index(index, id, jsonBody(request, true, true), { ...writeParams(request.params), opType: 'create' });
     case '_update':
       if (!is('POST') || id === undefined) methodNotAllowed(request, ['POST']);
       checkParams(request, ['refresh', 'if_seq_no', 'if_primary_term', 'retry_on_conflict', 'routing']);
-      return engine.update(index, id, jsonBody(request, true), writeParams(request.params));
+      return engine.update(index, id, jsonBody(request, true, true), writeParams(request.params));
     case '_bulk':
       if (!is('POST', 'PUT')) methodNotAllowed(request, ['POST', 'PUT']);
       checkParams(request, ['refresh']);

@@ -162,10 +162,12 @@ describe('Query.searchImages request', () => {
 });
 
 describe('Query.searchImages response and cursors', () => {
+  // Image ids as requestUpload makes them (ULIDs): cursors carry the last one.
+  const [A, B, C] = ['01JD000000000000000000000A', '01JD000000000000000000000B', '01JD000000000000000000000C'] as const;
   const hits = [
-    { _id: 'A', _source: doc('A', { location: { lat: 1, lon: 2 }, altitude: 30 }), sort: [1700000000300, 'A'] },
-    { _id: 'B', _source: doc('B'), sort: [1700000000200, 'B'] },
-    { _id: 'C', _source: doc('C'), sort: [1700000000100, 'C'] },
+    { _id: A, _source: doc(A, { location: { lat: 1, lon: 2 }, altitude: 30 }), sort: [1700000000300, A] },
+    { _id: B, _source: doc(B), sort: [1700000000200, B] },
+    { _id: C, _source: doc(C), sort: [1700000000100, C] },
   ];
   const result = {
     hits: { total: { value: 7, relation: 'eq' }, hits },
@@ -184,7 +186,7 @@ describe('Query.searchImages response and cursors', () => {
   it('cuts the page, reports the next one and maps documents and facets', () => {
     const { result: connection, error } = respond({ page: { first: 2, sort: 'NEWEST' } });
     expect(error).toBeUndefined();
-    expect(connection?.items.map((image) => image.id)).toEqual(['A', 'B']);
+    expect(connection?.items.map((image) => image.id)).toEqual([A, B]);
     expect(connection?.items[0]?.location).toEqual({ lat: 1, lon: 2, altitude: 30 });
     expect(connection?.totalCount).toBe(7);
     expect(connection?.pageInfo.hasNextPage).toBe(true);
@@ -201,15 +203,15 @@ describe('Query.searchImages response and cursors', () => {
     expect(cursor).toEqual(expect.any(String));
     const next = request({ after: cursor });
     expect(next.error).toBeUndefined();
-    expect((next.result?.params?.body as Record<string, unknown>).search_after).toEqual([1700000000200, 'B']);
+    expect((next.result?.params?.body as Record<string, unknown>).search_after).toEqual([1700000000200, B]);
   });
 
   it('round-trips relevance cursors with fractional scores', () => {
-    const scored = { hits: { total: { value: 1, relation: 'eq' }, hits: [{ ...hits[0], sort: [2.7182817, 1700000000300, 'A'] }] } };
+    const scored = { hits: { total: { value: 1, relation: 'eq' }, hits: [{ ...hits[0], sort: [2.7182817, 1700000000300, A] }] } };
     const cursor = respond({ page: { first: 5, sort: 'RELEVANCE' } }, scored).result?.pageInfo;
     expect(cursor?.hasNextPage).toBe(false);
     const next = request({ query: 'dog', after: cursor?.endCursor });
-    expect((next.result?.params?.body as Record<string, unknown>).search_after).toEqual([2.7182817, 1700000000300, 'A']);
+    expect((next.result?.params?.body as Record<string, unknown>).search_after).toEqual([2.7182817, 1700000000300, A]);
   });
 
   it('gives no cursor for an empty page', () => {
@@ -222,9 +224,9 @@ describe('Query.searchImages response and cursors', () => {
   it.each([
     ['not base64 at all!', 'garbage'],
     [Buffer.from('NEWEST|123').toString('base64'), 'too few values'],
-    [Buffer.from('NEWEST|abc|B').toString('base64'), 'a non-number where a number belongs'],
-    [Buffer.from('NEWEST|1|B"}').toString('base64'), 'an id with forbidden characters'],
-    [Buffer.from('OLDEST|1|B').toString('base64'), 'a cursor of another sort'],
+    [Buffer.from('NEWEST|abc|01JD000000000000000000000B').toString('base64'), 'a non-number where a number belongs'],
+    [Buffer.from('NEWEST|1|01JD000000000000000000000B"}').toString('base64'), 'an id with forbidden characters'],
+    [Buffer.from('OLDEST|1|01JD000000000000000000000B').toString('base64'), 'a cursor of another sort'],
   ])('refuses %s (%s)', (after) => {
     const { error, result } = request({ after });
     expect(result).toBeUndefined();

@@ -2,6 +2,8 @@ import { util } from '@aws-appsync/utils';
 import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
 import { decodeCursor } from './cursor.ts';
 import { FIELD } from './imageDocument.ts';
+import { countWords, refuse, searchTextProblem } from './inputChecks.ts';
+import { INPUT_LIMITS, countProblem, lengthProblem } from './inputLimits.ts';
 
 /**
  * Builds OpenSearch query DSL from `searchImages` arguments. Only constructs the local search
@@ -9,9 +11,7 @@ import { FIELD } from './imageDocument.ts';
  */
 type Clause = Record<string, unknown>;
 
-export const PAGE_SIZE = { default: 24, max: 100 } as const;
 const FACET_SIZE = { labels: 20, formats: 10, cameras: 20 } as const;
-const MAX_RADIUS_KM = 20000;
 
 /** What is in the photo (labels, text read from it) and its camera, with their boosts. */
 const CONTENT_FIELDS = [`${FIELD.labelText}^3`, `${FIELD.detectedText}^2`, FIELD.cameraText];
@@ -40,6 +40,7 @@ export interface SearchPlan {
 }
 
 export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): SearchPlan {
+  checkLimits(args);
   const first = pageSize(args.first);
   const text = args.query ? args.query.trim() : '';
   const sort: ImageSort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
@@ -64,12 +65,32 @@ export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): Searc
   return { body, page: { first, sort } };
 }
 
-function pageSize(first: number | null | undefined): number {
-  if (first === null || first === undefined) {
-    return PAGE_SIZE.default;
+/**
+ * Every string and list argument within INPUT_LIMITS, before any of it is looked at further, so
+ * that no request makes OpenSearch (or this resolver) work in proportion to what a client sends.
+ */
+function checkLimits(args: QuerySearchImagesArgs): void {
+  if (args.query) {
+    refuse(searchTextProblem('query', args.query));
   }
-  if (first < 1 || first > PAGE_SIZE.max) {
-    util.error(`first must be between 1 and ${PAGE_SIZE.max}, got ${first}`, 'BadRequest');
+  const filter = args.filter ?? {};
+  const labels = filter.labels ?? [];
+  refuse(countProblem('filter.labels', labels, INPUT_LIMITS.labels.maxCount));
+  labels.forEach((label, i) => refuse(lengthProblem(`filter.labels[${i}]`, label, INPUT_LIMITS.labels.maxLength)));
+  refuse(countProblem('filter.formats', filter.formats ?? [], INPUT_LIMITS.formats.maxCount));
+  refuse(countProblem('filter.statuses', filter.statuses ?? [], INPUT_LIMITS.statuses.maxCount));
+  if (filter.camera) {
+    refuse(lengthProblem('filter.camera', filter.camera, INPUT_LIMITS.camera.maxLength));
+  }
+}
+
+function pageSize(first: number | null | undefined): number {
+  const { default: byDefault, max } = INPUT_LIMITS.first;
+  if (first === null || first === undefined) {
+    return byDefault;
+  }
+  if (first < 1 || first > max) {
+    util.error(`first must be between 1 and ${max}, got ${first}`, 'BadRequest');
   }
   return first;
 }
@@ -78,11 +99,13 @@ function pageSize(first: number | null | undefined): number {
  * Content ranks above file names: a photo whose labels or text match comes first, ordered by how
  * well they match; a photo found only by its file name follows (constant_score: its BM25, high
  * for a rare word, must not lift it above a label match). Stemming and synonyms happen in the
- * index's analyzers (functions/process-image/image-index-mapping.ts).
+ * index's analyzers (functions/process-image/image-index-mapping.ts). Typo tolerance only for
+ * short queries: see INPUT_LIMITS.query for the clause budget.
  */
 function textQuery(text: string): Clause {
-  const content = { multi_match: { query: text, type: 'best_fields', fields: CONTENT_FIELDS, fuzziness: 'AUTO' } };
-  const fileName = { match: { [FIELD.fileName]: { query: text, fuzziness: 'AUTO' } } };
+  const fuzziness = countWords(text) <= INPUT_LIMITS.query.maxFuzzyWords ? { fuzziness: 'AUTO' } : {};
+  const content = { multi_match: { query: text, type: 'best_fields', fields: CONTENT_FIELDS, ...fuzziness } };
+  const fileName = { match: { [FIELD.fileName]: { query: text, ...fuzziness } } };
   return {
     bool: {
       should: [{ constant_score: { filter: content, boost: CONTENT_TIER } }, content, { constant_score: { filter: fileName, boost: FILE_NAME_ONLY } }],
@@ -130,8 +153,9 @@ function filterClauses(filter: ImageFilter): Clause[] {
     if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
       util.error('near: lat must be within -90..90 and lon within -180..180', 'BadRequest');
     }
-    if (!(radiusKm > 0) || radiusKm > MAX_RADIUS_KM) {
-      util.error(`near: radiusKm must be greater than 0 and at most ${MAX_RADIUS_KM}`, 'BadRequest');
+    const { maxRadiusKm } = INPUT_LIMITS.near;
+    if (!(radiusKm > 0) || radiusKm > maxRadiusKm) {
+      util.error(`near: radiusKm must be greater than 0 and at most ${maxRadiusKm}`, 'BadRequest');
     }
     clauses.push({ geo_distance: { distance: `${radiusKm}km`, [FIELD.location]: { lat, lon } } });
   }

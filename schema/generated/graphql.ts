@@ -216,13 +216,13 @@ export type ImageEvent = {
 
 /** What happened to one image, as the backend reports it. */
 export type ImageEventInput = {
-  /** The processed image as a JSON object shaped like `Image`, when PROCESSED. */
+  /** The processed image as a JSON object shaped like `Image`, when PROCESSED. At most 200,000 characters as JSON, which keeps the event under AppSync's 240 KB subscription payload limit. */
   image?: InputMaybe<Scalars['AWSJSON']['input']>;
-  /** The image the event is about. */
+  /** The image the event is about: an id as `requestUpload` returns it (26 characters). */
   imageId: Scalars['ID']['input'];
-  /** The owner's user id (Cognito `sub`). */
+  /** The owner's user id (Cognito `sub`, a lower-case UUID). */
   ownerSub: Scalars['ID']['input'];
-  /** Why processing failed, when FAILED. */
+  /** Why processing failed, when FAILED. At most 1,000 characters. */
   reason?: InputMaybe<Scalars['String']['input']>;
   /** PROCESSED, FAILED or DELETED. */
   status: ImageStatus;
@@ -243,15 +243,15 @@ export type ImageFacets = {
 
 /** Conditions for `searchImages`; all given conditions must hold. */
 export type ImageFilter = {
-  /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). */
+  /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). At most 256 characters. */
   camera?: InputMaybe<Scalars['String']['input']>;
-  /** Only images in one of these formats. */
+  /** Only images in one of these formats. At most 6 entries, one per format. */
   formats?: InputMaybe<Array<ImageFormat>>;
   /** True: only images with at least one face. False: only images without faces. */
   hasFaces?: InputMaybe<Scalars['Boolean']['input']>;
   /** Also return images flagged by content moderation. Default false. */
   includeModerated?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Only images that have every one of these labels (exact label names, e.g. "Dog", "Car"). */
+  /** Only images that have every one of these labels (exact label names, e.g. "Dog", "Car"). At most 10 labels of at most 100 characters each. */
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only images at least this many pixels high. */
   minHeight?: InputMaybe<Scalars['Int']['input']>;
@@ -259,7 +259,7 @@ export type ImageFilter = {
   minWidth?: InputMaybe<Scalars['Int']['input']>;
   /** Only images taken within a radius of a point (needs GPS in EXIF). */
   near?: InputMaybe<GeoRadiusInput>;
-  /** Only images in these processing states. Defaults to every state but DELETED. */
+  /** Only images in these processing states. Defaults to every state but DELETED. At most 4 entries, one per state. */
   statuses?: InputMaybe<Array<ImageStatus>>;
   /** Only images taken at or after this instant (EXIF DateTimeOriginal). */
   takenAfter?: InputMaybe<Scalars['AWSDateTime']['input']>;
@@ -367,7 +367,8 @@ export type Mutation = {
   /**
    * Announces that an image finished processing, failed, or was deleted. Called by the processing backend with IAM
    * credentials only; users cannot call it. Subscribers receive only the fields selected here, so the
-   * backend selects every field of `ImageEvent`.
+   * backend selects every field of `ImageEvent`. An input over a limit of `ImageEventInput` fails
+   * with BadRequest.
    */
   publishImageProcessed?: Maybe<ImageEvent>;
   /**
@@ -431,7 +432,8 @@ export type Query = {
   /**
    * Full-text search over the caller's images: labels, detected text, file name and camera.
    * Without `query`, every image matching `filter` is returned. Moderated images are hidden unless
-   * `filter.includeModerated` is true.
+   * `filter.includeModerated` is true. Arguments over a stated limit fail with a BadRequest error
+   * that names the argument and the limit.
    */
   searchImages: ImageConnection;
 };
@@ -458,13 +460,13 @@ export type QuerySearchImagesArgs = {
   sort?: InputMaybe<ImageSort>;
 };
 
-/** What the client is about to upload. */
+/** What the client is about to upload. Strings over their limit fail with BadRequest. */
 export type RequestUploadInput = {
   /** The file's size in bytes, checked against the upload limit before any bytes are sent. */
   bytes: Scalars['Int']['input'];
-  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif or image/tiff. */
+  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif or image/tiff. At most 255 characters. */
   contentType: Scalars['String']['input'];
-  /** The file's name on the user's device; it is sanitized and kept for display and search. */
+  /** The file's name on the user's device, at most 255 characters (as file systems allow); it is sanitized, shortened to 128 characters and kept for display and search. */
   fileName: Scalars['String']['input'];
 };
 

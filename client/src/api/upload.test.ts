@@ -33,6 +33,8 @@ describe('uploadProblem', () => {
     expect(uploadProblem({ name: 'a.jpg', type: '', size: 0 })).toBe('a.jpg: the file is empty');
     expect(uploadProblem({ name: 'a.png', type: 'image/png', size: 30 * 1024 ** 2 })).toBe('a.png: 30.0 MB is over the 25.0 MB limit');
     expect(uploadProblem({ name: 'a.JPG', type: '', size: 10 })).toBeNull();
+    expect(uploadProblem({ name: `${'n'.repeat(251)}.jpg`, type: '', size: 10 })).toBeNull();
+    expect(uploadProblem({ name: `${'n'.repeat(252)}.jpg`, type: '', size: 10 })).toBe(`${'n'.repeat(40)}…: the file name is longer than 255 characters`);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ApolloClient } from '@apollo/client';
 import { DEFAULTS } from '../../../functions/shared/config.ts';
+import { INPUT_LIMITS } from '../../../resolvers/lib/inputLimits.ts';
 import { isUploadContentType, UPLOAD_CONTENT_TYPES } from '../../../functions/shared/image-types.ts';
 import { RequestUploadDocument, type RequestUploadMutation } from '../generated/graphql.ts';
 
@@ -41,6 +42,8 @@ export function uploadProblem(file: UploadCandidate, maxBytes = DEFAULT_MAX_UPLO
   }
   if (file.size < 1) return `${file.name}: the file is empty`;
   if (file.size > maxBytes) return `${file.name}: ${megabytes(file.size)} MB is over the ${megabytes(maxBytes)} MB limit`;
+  const { maxLength } = INPUT_LIMITS.fileName;
+  if (file.name.length > maxLength) return `${file.name.slice(0, 40)}…: the file name is longer than ${maxLength} characters`;
   return null;
 }
 

@@ -16,15 +16,15 @@ export type GeoRadiusInput = {
 
 /** Conditions for `searchImages`; all given conditions must hold. */
 export type ImageFilter = {
-  /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). */
+  /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). At most 256 characters. */
   camera?: string | null | undefined;
-  /** Only images in one of these formats. */
+  /** Only images in one of these formats. At most 6 entries, one per format. */
   formats?: Array<ImageFormat> | null | undefined;
   /** True: only images with at least one face. False: only images without faces. */
   hasFaces?: boolean | null | undefined;
   /** Also return images flagged by content moderation. Default false. */
   includeModerated?: boolean | null | undefined;
-  /** Only images that have every one of these labels (exact label names, e.g. "Dog", "Car"). */
+  /** Only images that have every one of these labels (exact label names, e.g. "Dog", "Car"). At most 10 labels of at most 100 characters each. */
   labels?: Array<string> | null | undefined;
   /** Only images at least this many pixels high. */
   minHeight?: number | null | undefined;
@@ -32,7 +32,7 @@ export type ImageFilter = {
   minWidth?: number | null | undefined;
   /** Only images taken within a radius of a point (needs GPS in EXIF). */
   near?: GeoRadiusInput | null | undefined;
-  /** Only images in these processing states. Defaults to every state but DELETED. */
+  /** Only images in these processing states. Defaults to every state but DELETED. At most 4 entries, one per state. */
   statuses?: Array<ImageStatus> | null | undefined;
   /** Only images taken at or after this instant (EXIF DateTimeOriginal). */
   takenAfter?: string | null | undefined;
@@ -81,13 +81,13 @@ export type ImageStatus =
   /** Uploaded; thumbnails, metadata and labels are being made. */
   | 'PROCESSING';
 
-/** What the client is about to upload. */
+/** What the client is about to upload. Strings over their limit fail with BadRequest. */
 export type RequestUploadInput = {
   /** The file's size in bytes, checked against the upload limit before any bytes are sent. */
   bytes: number;
-  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif or image/tiff. */
+  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif or image/tiff. At most 255 characters. */
   contentType: string;
-  /** The file's name on the user's device; it is sanitized and kept for display and search. */
+  /** The file's name on the user's device, at most 255 characters (as file systems allow); it is sanitized, shortened to 128 characters and kept for display and search. */
   fileName: string;
 };
 

@@ -6,13 +6,13 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** What happened to one image, as the backend reports it. */
 export type ImageEventInput = {
-  /** The processed image as a JSON object shaped like `Image`, when PROCESSED. */
+  /** The processed image as a JSON object shaped like `Image`, when PROCESSED. At most 200,000 characters as JSON, which keeps the event under AppSync's 240 KB subscription payload limit. */
   image?: string | null | undefined;
-  /** The image the event is about. */
+  /** The image the event is about: an id as `requestUpload` returns it (26 characters). */
   imageId: string;
-  /** The owner's user id (Cognito `sub`). */
+  /** The owner's user id (Cognito `sub`, a lower-case UUID). */
   ownerSub: string;
-  /** Why processing failed, when FAILED. */
+  /** Why processing failed, when FAILED. At most 1,000 characters. */
   reason?: string | null | undefined;
   /** PROCESSED, FAILED or DELETED. */
   status: ImageStatus;

@@ -60,7 +60,7 @@ function camera(make: string, model: string): Pick<ImageDocument, 'camera' | 'ca
 }
 
 export const IMAGES: ImageDocument[] = [
-  image('a01', ALICE, {
+  image('00000000000000000000000A01', ALICE, {
     fileName: 'beach-sunset.jpg',
     labelNames: ['Beach', 'Sunset', 'Sea'],
     format: 'JPEG',
@@ -72,7 +72,7 @@ export const IMAGES: ImageDocument[] = [
     location: MARSEILLE,
     altitude: 12,
   }),
-  image('a02', ALICE, {
+  image('00000000000000000000000A02', ALICE, {
     fileName: 'IMG_0002.png',
     contentType: 'image/png',
     labelNames: ['Dog', 'Grass'],
@@ -85,7 +85,7 @@ export const IMAGES: ImageDocument[] = [
     location: LYON,
     ...faces(2),
   }),
-  image('a03', ALICE, {
+  image('00000000000000000000000A03', ALICE, {
     fileName: 'family-dinner.jpg',
     labelNames: ['Person', 'Food', 'Table'],
     format: 'JPEG',
@@ -96,7 +96,7 @@ export const IMAGES: ImageDocument[] = [
     ...camera('Apple', 'iPhone 13'),
     ...faces(4),
   }),
-  image('a04', ALICE, {
+  image('00000000000000000000000A04', ALICE, {
     fileName: 'scan.webp',
     contentType: 'image/webp',
     labelNames: ['Text', 'Document'],
@@ -106,7 +106,7 @@ export const IMAGES: ImageDocument[] = [
     uploadedAt: '2024-01-13T10:00:00.000Z',
     detectedText: ['INVOICE 42', 'Total due'],
   }),
-  image('a05', ALICE, {
+  image('00000000000000000000000A05', ALICE, {
     fileName: 'beach-volley.jpg',
     labelNames: ['Beach', 'Person', 'Ball'],
     format: 'JPEG',
@@ -118,7 +118,7 @@ export const IMAGES: ImageDocument[] = [
     location: CASSIS,
     ...faces(3),
   }),
-  image('a06', ALICE, {
+  image('00000000000000000000000A06', ALICE, {
     fileName: 'party.jpg',
     labelNames: ['Person', 'Beach'],
     format: 'JPEG',
@@ -129,9 +129,9 @@ export const IMAGES: ImageDocument[] = [
     moderationLabels: [{ name: 'Suggestive', parentName: '', confidence: 91 }],
     moderated: true,
   }),
-  deletedDocument(ALICE, 'a07', '00a07'),
+  deletedDocument(ALICE, '00000000000000000000000A07', '00a07'),
   {
-    ...image('a08', ALICE, { fileName: 'upload.heic', uploadedAt: '2024-01-17T10:00:00.000Z' }),
+    ...image('00000000000000000000000A08', ALICE, { fileName: 'upload.heic', uploadedAt: '2024-01-17T10:00:00.000Z' }),
     status: 'PROCESSING',
     thumbnails: [],
     dominantColors: [],
@@ -140,7 +140,7 @@ export const IMAGES: ImageDocument[] = [
   failedDocument(
     {
       ownerSub: ALICE,
-      imageId: 'a09',
+      imageId: '00000000000000000000000A09',
       key: `uploads/${ALICE}/a09/notes.txt`,
       fileName: 'notes.txt',
       contentType: 'text/plain',
@@ -151,7 +151,7 @@ export const IMAGES: ImageDocument[] = [
     },
     'not an image',
   ),
-  image('a10', ALICE, {
+  image('00000000000000000000000A10', ALICE, {
     fileName: 'dog-walk.jpg',
     labelNames: ['Park', 'Tree', 'Sky'],
     format: 'JPEG',
@@ -161,7 +161,7 @@ export const IMAGES: ImageDocument[] = [
     uploadedAt: '2024-01-09T10:00:00.000Z',
     ...camera('SONY', 'ILCE-7M3'),
   }),
-  image('b01', BOB, {
+  image('00000000000000000000000B01', BOB, {
     fileName: 'beach.jpg',
     labelNames: ['Beach', 'Dog'],
     format: 'JPEG',
@@ -172,7 +172,7 @@ export const IMAGES: ImageDocument[] = [
     ...camera('Canon', 'EOS R5'),
     location: MARSEILLE,
   }),
-  image('b02', BOB, {
+  image('00000000000000000000000B02', BOB, {
     fileName: 'dog-park.png',
     contentType: 'image/png',
     labelNames: ['Dog'],
@@ -184,4 +184,4 @@ export const IMAGES: ImageDocument[] = [
 ];
 
 /** Alice's images that searchImages shows by default (not deleted, not moderated), newest first. */
-export const ALICE_VISIBLE_NEWEST = ['a09', 'a08', 'a05', 'a04', 'a03', 'a02', 'a01', 'a10'];
+export const ALICE_VISIBLE_NEWEST = ['00000000000000000000000A09', '00000000000000000000000A08', '00000000000000000000000A05', '00000000000000000000000A04', '00000000000000000000000A03', '00000000000000000000000A02', '00000000000000000000000A01', '00000000000000000000000A10'];

@@ -122,9 +122,9 @@ describe('searchImages: owner isolation, defaults and facets', () => {
   });
 
   it('Bob sees only his own', async () => {
-    expect(idsOf(await searchImages(BOB, {}))).toEqual(['b02', 'b01']);
-    expect(idsOf(await searchImages(BOB, { query: 'beach' }))).toEqual(['b01']);
-    expect([...idsOf(await searchImages(BOB, { query: 'dog' }))].sort()).toEqual(['b01', 'b02']);
+    expect(idsOf(await searchImages(BOB, {}))).toEqual(['00000000000000000000000B02', '00000000000000000000000B01']);
+    expect(idsOf(await searchImages(BOB, { query: 'beach' }))).toEqual(['00000000000000000000000B01']);
+    expect([...idsOf(await searchImages(BOB, { query: 'dog' }))].sort()).toEqual(['00000000000000000000000B01', '00000000000000000000000B02']);
   });
 
   it('facets count every match, not just the page', async () => {
@@ -138,22 +138,22 @@ describe('searchImages: owner isolation, defaults and facets', () => {
 describe('searchImages: text query (content above file names, boosts, stemming, synonyms, fuzziness AUTO)', () => {
   const cases: [string, QuerySearchImagesArgs, string[]][] = [
     // Same label and file-name match, equal scores: uploadedAt desc breaks the tie; a06 is moderated.
-    ['label and file name, ties newest first', { query: 'beach' }, ['a05', 'a01']],
-    ['the query is analyzed (case)', { query: 'BEACH' }, ['a05', 'a01']],
-    ['a word inside a file name (file_name pattern analyzer)', { query: 'volley' }, ['a05']],
-    ['a label and a file-name word', { query: 'sunset' }, ['a01']],
-    ['detected text', { query: 'invoice' }, ['a04']],
-    ['camera name, equal scores newest first', { query: 'iphone' }, ['a03', 'a02']],
+    ['label and file name, ties newest first', { query: 'beach' }, ['00000000000000000000000A05', '00000000000000000000000A01']],
+    ['the query is analyzed (case)', { query: 'BEACH' }, ['00000000000000000000000A05', '00000000000000000000000A01']],
+    ['a word inside a file name (file_name pattern analyzer)', { query: 'volley' }, ['00000000000000000000000A05']],
+    ['a label and a file-name word', { query: 'sunset' }, ['00000000000000000000000A01']],
+    ['detected text', { query: 'invoice' }, ['00000000000000000000000A04']],
+    ['camera name, equal scores newest first', { query: 'iphone' }, ['00000000000000000000000A03', '00000000000000000000000A02']],
     // labelNames^3 (a02, 2 labels) scores ~1.52, fileName^2 (a10, 3 tokens) ~1.33.
-    ['a label match outranks a file-name match', { query: 'dog' }, ['a02', 'a10']],
-    ['a plural finds the singular label (english stemmer)', { query: 'dogs' }, ['a02', 'a10']],
-    ['a listed synonym finds the label', { query: 'puppy' }, ['a02']],
-    ['"people" finds Person (synonym; a06 is moderated)', { query: 'people' }, ['a05', 'a03']],
-    ['a stemmed word of detected text', { query: 'totals' }, ['a04']],
+    ['a label match outranks a file-name match', { query: 'dog' }, ['00000000000000000000000A02', '00000000000000000000000A10']],
+    ['a plural finds the singular label (english stemmer)', { query: 'dogs' }, ['00000000000000000000000A02', '00000000000000000000000A10']],
+    ['a listed synonym finds the label', { query: 'puppy' }, ['00000000000000000000000A02']],
+    ['"people" finds Person (synonym; a06 is moderated)', { query: 'people' }, ['00000000000000000000000A05', '00000000000000000000000A03']],
+    ['a stemmed word of detected text', { query: 'totals' }, ['00000000000000000000000A04']],
     // a10's file name holds both words, a02's labels only one: content still ranks first.
-    ['a file name alone ranks below any content match', { query: 'dog walk' }, ['a02', 'a10']],
-    ['with a filter', { query: 'beach', filter: { hasFaces: true } }, ['a05']],
-    ['an explicit sort replaces relevance', { query: 'beach', sort: 'OLDEST' }, ['a01', 'a05']],
+    ['a file name alone ranks below any content match', { query: 'dog walk' }, ['00000000000000000000000A02', '00000000000000000000000A10']],
+    ['with a filter', { query: 'beach', filter: { hasFaces: true } }, ['00000000000000000000000A05']],
+    ['an explicit sort replaces relevance', { query: 'beach', sort: 'OLDEST' }, ['00000000000000000000000A01', '00000000000000000000000A05']],
     ['nothing matches', { query: 'zebra' }, []],
   ];
   for (const [name, args, expected] of cases) {
@@ -163,36 +163,36 @@ describe('searchImages: text query (content above file names, boosts, stemming, 
   }
 
   it('fuzziness AUTO forgives one typo in a 5-letter word', async () => {
-    expect([...idsOf(await searchImages(ALICE, { query: 'beech' }))].sort()).toEqual(['a01', 'a05']);
+    expect([...idsOf(await searchImages(ALICE, { query: 'beech' }))].sort()).toEqual(['00000000000000000000000A01', '00000000000000000000000A05']);
   });
 });
 
 describe('searchImages: every filter (newest first)', () => {
   const cases: [string, QuerySearchImagesArgs['filter'], string[]][] = [
-    ['labels: one', { labels: ['Beach'] }, ['a05', 'a01']],
-    ['labels: all of them', { labels: ['Beach', 'Person'] }, ['a05']],
+    ['labels: one', { labels: ['Beach'] }, ['00000000000000000000000A05', '00000000000000000000000A01']],
+    ['labels: all of them', { labels: ['Beach', 'Person'] }, ['00000000000000000000000A05']],
     ['labels: exact keyword, case matters', { labels: ['beach'] }, []],
-    ['takenAfter (inclusive)', { takenAfter: '2023-07-14T18:00:00.000Z' }, ['a03', 'a01']],
-    ['takenBefore', { takenBefore: '2022-12-31T23:59:59.999Z' }, ['a05', 'a02', 'a10']],
-    ['takenAfter and takenBefore', { takenAfter: '2022-01-01T00:00:00.000Z', takenBefore: '2023-08-01T00:00:00.000Z' }, ['a02', 'a01']],
-    ['uploadedAfter (inclusive)', { uploadedAfter: '2024-01-12T10:00:00.000Z' }, ['a09', 'a08', 'a05', 'a04', 'a03']],
-    ['uploadedBefore (inclusive)', { uploadedBefore: '2024-01-11T10:00:00.000Z' }, ['a02', 'a01', 'a10']],
-    ['formats', { formats: ['PNG', 'WEBP'] }, ['a04', 'a02']],
-    ['minWidth (inclusive)', { minWidth: 2000 }, ['a05', 'a03', 'a01']],
-    ['minHeight (inclusive)', { minHeight: 3000 }, ['a03', 'a01']],
-    ['hasFaces: true', { hasFaces: true }, ['a05', 'a03', 'a02']],
-    ['hasFaces: false', { hasFaces: false }, ['a09', 'a08', 'a04', 'a01', 'a10']],
-    ['camera', { camera: 'Apple iPhone 13' }, ['a03', 'a02']],
+    ['takenAfter (inclusive)', { takenAfter: '2023-07-14T18:00:00.000Z' }, ['00000000000000000000000A03', '00000000000000000000000A01']],
+    ['takenBefore', { takenBefore: '2022-12-31T23:59:59.999Z' }, ['00000000000000000000000A05', '00000000000000000000000A02', '00000000000000000000000A10']],
+    ['takenAfter and takenBefore', { takenAfter: '2022-01-01T00:00:00.000Z', takenBefore: '2023-08-01T00:00:00.000Z' }, ['00000000000000000000000A02', '00000000000000000000000A01']],
+    ['uploadedAfter (inclusive)', { uploadedAfter: '2024-01-12T10:00:00.000Z' }, ['00000000000000000000000A09', '00000000000000000000000A08', '00000000000000000000000A05', '00000000000000000000000A04', '00000000000000000000000A03']],
+    ['uploadedBefore (inclusive)', { uploadedBefore: '2024-01-11T10:00:00.000Z' }, ['00000000000000000000000A02', '00000000000000000000000A01', '00000000000000000000000A10']],
+    ['formats', { formats: ['PNG', 'WEBP'] }, ['00000000000000000000000A04', '00000000000000000000000A02']],
+    ['minWidth (inclusive)', { minWidth: 2000 }, ['00000000000000000000000A05', '00000000000000000000000A03', '00000000000000000000000A01']],
+    ['minHeight (inclusive)', { minHeight: 3000 }, ['00000000000000000000000A03', '00000000000000000000000A01']],
+    ['hasFaces: true', { hasFaces: true }, ['00000000000000000000000A05', '00000000000000000000000A03', '00000000000000000000000A02']],
+    ['hasFaces: false', { hasFaces: false }, ['00000000000000000000000A09', '00000000000000000000000A08', '00000000000000000000000A04', '00000000000000000000000A01', '00000000000000000000000A10']],
+    ['camera', { camera: 'Apple iPhone 13' }, ['00000000000000000000000A03', '00000000000000000000000A02']],
     ['camera: exact keyword', { camera: 'apple iphone 13' }, []],
-    ['statuses: DELETED only when asked for', { statuses: ['DELETED'] }, ['a07']],
-    ['statuses: several', { statuses: ['FAILED', 'PROCESSING'] }, ['a09', 'a08']],
-    ['statuses: PROCESSED', { statuses: ['PROCESSED'] }, ['a05', 'a04', 'a03', 'a02', 'a01', 'a10']],
-    ['includeModerated', { includeModerated: true, labels: ['Beach'] }, ['a06', 'a05', 'a01']],
-    ['near: 20 km around Marseille', { near: { lat: MARSEILLE.lat, lon: MARSEILLE.lon, radiusKm: 20 } }, ['a05', 'a01']],
-    ['near: 10 km around Marseille', { near: { lat: MARSEILLE.lat, lon: MARSEILLE.lon, radiusKm: 10 } }, ['a01']],
-    ['near: 5 km around Cassis', { near: { lat: CASSIS.lat, lon: CASSIS.lon, radiusKm: 5 } }, ['a05']],
-    ['near: 50 km around Lyon', { near: { lat: LYON.lat, lon: LYON.lon, radiusKm: 50 } }, ['a02']],
-    ['several filters at once', { formats: ['JPEG'], hasFaces: true, camera: 'Canon EOS R5' }, ['a05']],
+    ['statuses: DELETED only when asked for', { statuses: ['DELETED'] }, ['00000000000000000000000A07']],
+    ['statuses: several', { statuses: ['FAILED', 'PROCESSING'] }, ['00000000000000000000000A09', '00000000000000000000000A08']],
+    ['statuses: PROCESSED', { statuses: ['PROCESSED'] }, ['00000000000000000000000A05', '00000000000000000000000A04', '00000000000000000000000A03', '00000000000000000000000A02', '00000000000000000000000A01', '00000000000000000000000A10']],
+    ['includeModerated', { includeModerated: true, labels: ['Beach'] }, ['00000000000000000000000A06', '00000000000000000000000A05', '00000000000000000000000A01']],
+    ['near: 20 km around Marseille', { near: { lat: MARSEILLE.lat, lon: MARSEILLE.lon, radiusKm: 20 } }, ['00000000000000000000000A05', '00000000000000000000000A01']],
+    ['near: 10 km around Marseille', { near: { lat: MARSEILLE.lat, lon: MARSEILLE.lon, radiusKm: 10 } }, ['00000000000000000000000A01']],
+    ['near: 5 km around Cassis', { near: { lat: CASSIS.lat, lon: CASSIS.lon, radiusKm: 5 } }, ['00000000000000000000000A05']],
+    ['near: 50 km around Lyon', { near: { lat: LYON.lat, lon: LYON.lon, radiusKm: 50 } }, ['00000000000000000000000A02']],
+    ['several filters at once', { formats: ['JPEG'], hasFaces: true, camera: 'Canon EOS R5' }, ['00000000000000000000000A05']],
   ];
   for (const [name, filter, expected] of cases) {
     it(`${name}: ${JSON.stringify(filter)}`, async () => {
@@ -213,7 +213,7 @@ describe('searchImages: each sort', () => {
   });
 
   it('TAKEN: most recently taken first; no date (missing: 0) last, by id', async () => {
-    expect(idsOf(await searchImages(ALICE, { sort: 'TAKEN' }))).toEqual(['a03', 'a01', 'a02', 'a05', 'a10', 'a04', 'a08', 'a09']);
+    expect(idsOf(await searchImages(ALICE, { sort: 'TAKEN' }))).toEqual(['00000000000000000000000A03', '00000000000000000000000A01', '00000000000000000000000A02', '00000000000000000000000A05', '00000000000000000000000A10', '00000000000000000000000A04', '00000000000000000000000A08', '00000000000000000000000A09']);
   });
 
   it('RELEVANCE without a query: every score equal, so newest first', async () => {
@@ -237,35 +237,35 @@ describe('searchImages: cursor pages (search_after)', () => {
 
   it('NEWEST, 3 per page: every image once, in order', async () => {
     expect(await allPages({ first: 3 })).toEqual([
-      ['a09', 'a08', 'a05'],
-      ['a04', 'a03', 'a02'],
-      ['a01', 'a10'],
+      ['00000000000000000000000A09', '00000000000000000000000A08', '00000000000000000000000A05'],
+      ['00000000000000000000000A04', '00000000000000000000000A03', '00000000000000000000000A02'],
+      ['00000000000000000000000A01', '00000000000000000000000A10'],
     ]);
   });
 
   it('OLDEST, 5 per page', async () => {
     expect(await allPages({ first: 5, sort: 'OLDEST' })).toEqual([
-      ['a10', 'a01', 'a02', 'a03', 'a04'],
-      ['a05', 'a08', 'a09'],
+      ['00000000000000000000000A10', '00000000000000000000000A01', '00000000000000000000000A02', '00000000000000000000000A03', '00000000000000000000000A04'],
+      ['00000000000000000000000A05', '00000000000000000000000A08', '00000000000000000000000A09'],
     ]);
   });
 
   it('TAKEN, 4 per page, across the images without a date', async () => {
     expect(await allPages({ first: 4, sort: 'TAKEN' })).toEqual([
-      ['a03', 'a01', 'a02', 'a05'],
-      ['a10', 'a04', 'a08', 'a09'],
+      ['00000000000000000000000A03', '00000000000000000000000A01', '00000000000000000000000A02', '00000000000000000000000A05'],
+      ['00000000000000000000000A10', '00000000000000000000000A04', '00000000000000000000000A08', '00000000000000000000000A09'],
     ]);
   });
 
   it('RELEVANCE, 1 per page: search_after on _score, uploadedAt and id', async () => {
-    expect(await allPages({ query: 'beach', first: 1 })).toEqual([['a05'], ['a01']]);
+    expect(await allPages({ query: 'beach', first: 1 })).toEqual([['00000000000000000000000A05'], ['00000000000000000000000A01']]);
   });
 
   it('a cursor page sends search_after with the previous page’s last sort values', async () => {
     const first = await searchImages(ALICE, { first: 2 });
     const built = plan(ALICE, { first: 2, after: first.pageInfo.endCursor });
-    expect(built.body.search_after).toEqual([Date.parse('2024-01-17T10:00:00.000Z'), 'a08']);
-    expect(idsOf(await searchImages(ALICE, { first: 2, after: first.pageInfo.endCursor }))).toEqual(['a05', 'a04']);
+    expect(built.body.search_after).toEqual([Date.parse('2024-01-17T10:00:00.000Z'), '00000000000000000000000A08']);
+    expect(idsOf(await searchImages(ALICE, { first: 2, after: first.pageInfo.endCursor }))).toEqual(['00000000000000000000000A05', '00000000000000000000000A04']);
   });
 });
 
@@ -301,10 +301,10 @@ describe('Query.image', () => {
   }
 
   it('returns the caller’s image', async () => {
-    const { result, error } = await image('a01', ALICE);
+    const { result, error } = await image('00000000000000000000000A01', ALICE);
     expect(error).toBeUndefined();
     expect(result).toMatchObject({
-      id: 'a01',
+      id: '00000000000000000000000A01',
       ownerSub: ALICE,
       fileName: 'beach-sunset.jpg',
       location: { ...MARSEILLE, altitude: 12 },
@@ -315,18 +315,18 @@ describe('Query.image', () => {
   });
 
   it('another owner’s image is null, like a missing one', async () => {
-    expect((await image('b01', ALICE)).result).toBeNull();
-    expect((await image('a01', BOB)).result).toBeNull();
-    expect((await image('nope', ALICE)).result).toBeNull();
+    expect((await image('00000000000000000000000B01', ALICE)).result).toBeNull();
+    expect((await image('00000000000000000000000A01', BOB)).result).toBeNull();
+    expect((await image('00000000000000000000000Z99', ALICE)).result).toBeNull();
   });
 
   it('a deleted image is null', async () => {
-    expect((await image('a07', ALICE)).result).toBeNull();
+    expect((await image('00000000000000000000000A07', ALICE)).result).toBeNull();
   });
 
   it('a moderated or failed image is still the owner’s to see', async () => {
-    expect((await image('a06', ALICE)).result).toMatchObject({ id: 'a06', moderated: true });
-    expect((await image('a09', ALICE)).result).toMatchObject({ id: 'a09', status: 'FAILED', failureReason: 'not an image' });
+    expect((await image('00000000000000000000000A06', ALICE)).result).toMatchObject({ id: '00000000000000000000000A06', moderated: true });
+    expect((await image('00000000000000000000000A09', ALICE)).result).toMatchObject({ id: '00000000000000000000000A09', status: 'FAILED', failureReason: 'not an image' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { floorToUnit, formatDate, nextUnit, parseDate } from './date-math.ts';
-import { OpenSearchError, parsingError, show } from './errors.ts';
+import { OpenSearchError, parsingError, reduceFailure, show } from './errors.ts';
 import { NumericField, TermField } from './index-data.ts';
+import { LIMITS } from './limits.ts';
 import type { LeafField } from './mapping.ts';
 import type { QueryContext } from './query/types.ts';
 
@@ -10,7 +11,34 @@ import type { QueryContext } from './query/types.ts';
  */
 type Json = Record<string, unknown>;
 
+/**
+ * search.max_buckets: the buckets of every multi-bucket aggregation of a response, sub-aggregations
+ * included. OpenSearch 2.x counts them while the coordinating node reduces the shards' results
+ * (MultiBucketConsumer), so the failure is the fetch phase's: search_phase_execution_exception with
+ * no root cause, caused by too_many_buckets_exception, HTTP 503 (its status in 2.x). Counting as
+ * buckets are made stops the work at the limit.
+ */
+class BucketCount {
+  private count = 0;
+  add(n: number): void {
+    this.count += n;
+    if (n !== 0 && this.count > LIMITS.maxBuckets) {
+      const cause = new OpenSearchError(
+        503,
+        'too_many_buckets_exception',
+        `Trying to create too many buckets. Must be less than or equal to: [${LIMITS.maxBuckets}] but was [${this.count}]. This limit can be set by changing the [search.max_buckets] cluster level setting.`,
+        { max_buckets: LIMITS.maxBuckets },
+      );
+      throw reduceFailure(cause);
+    }
+  }
+}
+
 export function aggregate(ctx: QueryContext, specs: unknown, docs: ArrayLike<number>): Json {
+  return aggregateInto(ctx, specs, docs, new BucketCount());
+}
+
+function aggregateInto(ctx: QueryContext, specs: unknown, docs: ArrayLike<number>, buckets: BucketCount): Json {
   if (typeof specs !== 'object' || specs === null || Array.isArray(specs)) throw parsingError('[aggregations] must be an object');
   const out: Json = {};
   for (const [name, raw] of Object.entries(specs as Json)) {
@@ -20,19 +48,19 @@ export function aggregate(ctx: QueryContext, specs: unknown, docs: ArrayLike<num
     const type = types[0];
     if (types.length !== 1 || type === undefined) throw parsingError(`Expected exactly one aggregation type in [${name}], found ${JSON.stringify(types)}`);
     const sub = aggs ?? aggregations;
-    const result = run(ctx, type, name, rest[type], docs, sub);
+    const result = run(ctx, type, name, rest[type], docs, sub, buckets);
     out[name] = meta === undefined ? result : { meta, ...result };
   }
   return out;
 }
 
-function run(ctx: QueryContext, type: string, name: string, spec: unknown, docs: ArrayLike<number>, sub: unknown): Json {
+function run(ctx: QueryContext, type: string, name: string, spec: unknown, docs: ArrayLike<number>, sub: unknown, buckets: BucketCount): Json {
   const options = (spec ?? {}) as Json;
   switch (type) {
     case 'terms':
-      return terms(ctx, name, options, docs, sub);
+      return terms(ctx, name, options, docs, sub, buckets);
     case 'date_histogram':
-      return dateHistogram(ctx, name, options, docs, sub);
+      return dateHistogram(ctx, name, options, docs, sub, buckets);
     case 'min':
     case 'max':
     case 'sum':
@@ -68,15 +96,18 @@ function fieldOf(ctx: QueryContext, options: Json, name: string): LeafField | un
 interface Bucket {
   key: string | number;
   count: number;
+  /** A keyword bucket's term ordinal. */
+  ord?: number;
   /** The bucket's docs, for sub-aggregations. */
   docs: () => ArrayLike<number>;
 }
 
-function subAggregate(ctx: QueryContext, bucket: Bucket, sub: unknown): Json {
-  return sub === undefined ? {} : aggregate(ctx, sub, bucket.docs());
+/** The bucket's sub-aggregations, whose buckets count too. */
+function subAggregations(ctx: QueryContext, bucket: Bucket, sub: unknown, buckets: BucketCount): Json {
+  return sub === undefined ? {} : aggregateInto(ctx, sub, bucket.docs(), buckets);
 }
 
-function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<number>, sub: unknown): Json {
+function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<number>, sub: unknown, buckets: BucketCount): Json {
   checkOptions(options, ['field', 'size', 'order', 'min_doc_count', 'shard_size'], 'terms');
   const size = Number(options.size ?? 10);
   const minDocCount = Number(options.min_doc_count ?? 1);
@@ -84,7 +115,7 @@ function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<n
   const data = field && field.indexed ? ctx.data.fieldData(field) : undefined;
   let all: Bucket[] = [];
   if (data instanceof TermField) {
-    // Counts by ordinal; a bucket's docs are gathered only when a sub-aggregation asks for them.
+    // Counts by ordinal; the docs of the buckets kept are gathered only for sub-aggregations.
     const counts = new Int32Array(data.termCount);
     const seen: number[] = [];
     for (let i = 0; i < docs.length; i++) {
@@ -97,33 +128,30 @@ function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<n
         counts[ord] = count + 1;
       }
     }
-    const bucketDocs = (ord: number) => {
-      const out: number[] = [];
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i] ?? 0;
-        const n = data.valueCount(doc);
-        for (let j = 0; j < n; j++) if (data.valueOrd(doc, j) === ord) out.push(doc);
-      }
-      return out;
+    let bucketDocs: Map<number, number[]> | undefined;
+    // One pass over the docs for all kept buckets, on the first bucket that asks.
+    const docsOf = (ord: number): number[] => {
+      bucketDocs ??= termBucketDocs(data, docs, new Set(top.map((b) => b.ord ?? -1)));
+      return bucketDocs.get(ord) ?? [];
     };
-    all = seen.map((ord) => ({ key: data.termAt(ord), count: counts[ord] ?? 0, docs: () => bucketDocs(ord) }));
+    all = seen.map((ord) => ({ key: data.termAt(ord), count: counts[ord] ?? 0, ord, docs: () => docsOf(ord) }));
   } else if (data instanceof NumericField) {
-    const buckets = new Map<number, number[]>();
+    const byValue = new Map<number, number[]>();
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i] ?? 0;
       // A doc counts once per distinct value.
       const seen = data.multi.has(doc) ? new Set<number>() : undefined;
       data.each(doc, (v) => {
         if (!seen || !seen.has(v)) {
-          const list = buckets.get(v);
+          const list = byValue.get(v);
           if (list) list.push(doc);
-          else buckets.set(v, [doc]);
+          else byValue.set(v, [doc]);
         }
         seen?.add(v);
         return false;
       });
     }
-    all = [...buckets.entries()].map(([key, list]) => ({ key, count: list.length, docs: () => list }));
+    all = [...byValue.entries()].map(([key, list]) => ({ key, count: list.length, docs: () => list }));
   }
   const order = parseOrder(options.order, [{ key: '_count', desc: true }]);
   all = all.filter((b) => b.count >= minDocCount);
@@ -133,8 +161,28 @@ function terms(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<n
   return {
     doc_count_error_upper_bound: 0,
     sum_other_doc_count: other,
-    buckets: top.map((b) => ({ ...termKey(field, b.key), doc_count: b.count, ...subAggregate(ctx, b, sub) })),
+    buckets: top.map((b) => {
+      buckets.add(1);
+      return { ...termKey(field, b.key), doc_count: b.count, ...subAggregations(ctx, b, sub, buckets) };
+    }),
   };
+}
+
+/** The docs of each of `ords`' buckets, in one pass over the matching docs. */
+function termBucketDocs(data: TermField, docs: ArrayLike<number>, ords: Set<number>): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i] ?? 0;
+    const n = data.valueCount(doc);
+    for (let j = 0; j < n; j++) {
+      const ord = data.valueOrd(doc, j);
+      if (!ords.has(ord)) continue;
+      const list = out.get(ord);
+      if (list) list.push(doc);
+      else out.set(ord, [doc]);
+    }
+  }
+  return out;
 }
 
 function termKey(field: LeafField | undefined, key: string | number): Json {
@@ -175,9 +223,10 @@ const CALENDAR: Record<string, string> = {
   year: 'y', '1y': 'y', quarter: 'q', '1q': 'q', month: 'M', '1M': 'M', week: 'w', '1w': 'w',
   day: 'd', '1d': 'd', hour: 'h', '1h': 'h', minute: 'm', '1m': 'm', second: 's', '1s': 's',
 };
+const EMPTY_BUCKETS_REPORTED_EVERY = 10_000;
 const FIXED: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-function dateHistogram(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<number>, sub: unknown): Json {
+function dateHistogram(ctx: QueryContext, name: string, options: Json, docs: ArrayLike<number>, sub: unknown, buckets: BucketCount): Json {
   checkOptions(options, ['field', 'calendar_interval', 'fixed_interval', 'format', 'min_doc_count', 'order', 'time_zone'], 'date_histogram');
   if (options.time_zone !== undefined && !['UTC', 'Z', '+00:00'].includes(show(options.time_zone))) {
     throw parsingError(`[date_histogram] time_zone [${show(options.time_zone)}] is not supported (UTC only)`);
@@ -201,39 +250,49 @@ function dateHistogram(ctx: QueryContext, name: string, options: Json, docs: Arr
   }
   const format = options.format === undefined ? undefined : show(options.format);
   const minDocCount = Number(options.min_doc_count ?? 0);
-  const buckets = new Map<number, number[]>();
+  const byKey = new Map<number, number[]>();
   const data = field && field.indexed ? ctx.data.fieldData(field) : undefined;
   if (data instanceof NumericField) {
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i] ?? 0;
       data.each(doc, (v) => {
         const key = floor(v);
-        const list = buckets.get(key);
-        if (!list) buckets.set(key, [doc]);
+        const list = byKey.get(key);
+        if (!list) byKey.set(key, [doc]);
         else if (list[list.length - 1] !== doc) list.push(doc);
         return false;
       });
     }
   }
-  const keys = [...buckets.keys()].sort((a, b) => a - b);
+  const keys = [...byKey.keys()].sort((a, b) => a - b);
   const all: Bucket[] = [];
-  // min_doc_count 0 fills the empty buckets between the first and the last one.
+  // min_doc_count 0 fills the empty buckets between the first and the last one. OpenSearch counts
+  // the buckets with documents, then the empty ones every 10,000 (InternalDateHistogram
+  // addEmptyBuckets), so a huge range of empty buckets fails before it is built.
   if (minDocCount === 0 && keys.length > 0) {
+    buckets.add(keys.length);
     const last = keys[keys.length - 1] ?? 0;
+    let empty = 0;
     for (let t = keys[0] ?? 0; t <= last; t = next(t)) {
-      const list = buckets.get(t) ?? [];
-      all.push({ key: t, count: list.length, docs: () => list });
+      const list = byKey.get(t);
+      if (!list && ++empty >= EMPTY_BUCKETS_REPORTED_EVERY) {
+        buckets.add(empty);
+        empty = 0;
+      }
+      all.push({ key: t, count: list?.length ?? 0, docs: () => list ?? [] });
     }
+    buckets.add(empty);
   } else {
     for (const key of keys) {
-      const list = buckets.get(key) ?? [];
+      const list = byKey.get(key) ?? [];
       if (list.length >= minDocCount) all.push({ key, count: list.length, docs: () => list });
     }
+    buckets.add(all.length);
   }
   const order = parseOrder(options.order, [{ key: '_key', desc: false }]);
   if (options.order !== undefined) all.sort((a, b) => compareBuckets(a, b, order));
   return {
-    buckets: all.map((b) => ({ key_as_string: formatDate(b.key as number, format), key: b.key, doc_count: b.count, ...subAggregate(ctx, b, sub) })),
+    buckets: all.map((b) => ({ key_as_string: formatDate(b.key as number, format), key: b.key, doc_count: b.count, ...subAggregations(ctx, b, sub, buckets) })),
   };
 }
 

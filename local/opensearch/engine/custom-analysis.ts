@@ -8,7 +8,7 @@
  * Tokens are kept by position: a synonym filter stacks its words on the position of the word they
  * replace, so that a match query treats them as one term (Lucene's SynonymQuery).
  */
-import { type Analyzer, standardTokenizer } from './analysis.ts';
+import { type Analyzer, TOKENIZERS } from './analysis.ts';
 import { illegalArgument, show } from './errors.ts';
 import { porterStem } from './porter-stemmer.ts';
 
@@ -17,26 +17,15 @@ type Positions = string[][];
 type Filter = (positions: Positions) => Positions;
 
 /** An analyzer that also tells which terms share a position (full-text queries group those). */
-export type PositionalAnalyzer = Analyzer & { positions(text: string): Positions };
+export type PositionalAnalyzer = Analyzer & {
+  /** Terms by position; with `limit`, at most that many positions, the text past them never analyzed. */
+  positions(text: string, limit?: number): Positions;
+};
 
-/** The terms of `text` grouped by position: from the analyzer when it knows, else one term each. */
-export function termsByPosition(analyzer: Analyzer, text: string): Positions {
-  const positional = (analyzer as Partial<PositionalAnalyzer>).positions;
-  return positional ? positional(text) : analyzer(text).map((term) => [term]);
-}
-
-/** By name; a function rather than a table, since analysis.ts (which imports this module) defines standard. */
-function tokenizerOf(name: string): ((text: string) => string[]) | undefined {
-  switch (name) {
-    case 'standard':
-      return standardTokenizer;
-    case 'whitespace':
-      return (text) => text.split(/\s+/u).filter((t) => t.length > 0);
-    case 'keyword':
-      return (text) => [text];
-    default:
-      return undefined;
-  }
+/** The terms of `text` grouped by position (at most `limit`): from the analyzer when it knows, else one term each. */
+export function termsByPosition(analyzer: Analyzer, text: string, limit?: number): Positions {
+  const positional = analyzer as Partial<PositionalAnalyzer>;
+  return positional.positions ? positional.positions(text, limit) : analyzer.tokens(text, limit).map((term) => [term]);
 }
 
 const eachTerm =
@@ -57,15 +46,23 @@ type Json = Record<string, unknown>;
 
 export function customAnalyzer(name: string, def: Json, filterDefs: Record<string, Json>): PositionalAnalyzer {
   const tokenizerName = show(def.tokenizer ?? '');
-  const tokenize = tokenizerOf(tokenizerName);
-  if (!tokenize) throw illegalArgument(`analyzer [${name}]: tokenizer [${tokenizerName}] is not supported by the local engine (standard, whitespace and keyword are)`);
+  const tokenizer = TOKENIZERS.get(tokenizerName);
+  if (!tokenizer) throw illegalArgument(`analyzer [${name}]: tokenizer [${tokenizerName}] is not supported by the local engine (standard, whitespace and keyword are)`);
   const filterNames = def.filter === undefined ? [] : Array.isArray(def.filter) ? def.filter.map(show) : [show(def.filter)];
   const filters: Filter[] = [];
   // Each filter is built with the chain before it: synonym rules are analyzed by that chain.
-  const chain = (text: string) => filters.reduce<Positions>((positions, filter) => filter(positions), tokenize(text).map((t) => [t]));
+  // Filters map each position to terms (none to drop it), so a limit on the tokenizer limits them all.
+  const chain = (text: string, limit?: number) =>
+    filters.reduce<Positions>((positions, filter) => filter(positions), tokenizer.tokens(text, limit).map((t) => [t]));
   for (const filterName of filterNames) filters.push(buildFilter(name, filterName, filterDefs, chain));
-  const positions = (text: string) => chain(text).filter((terms) => terms.length > 0);
-  return Object.assign((text: string) => positions(text).flat(), { positions });
+  const positions = (text: string, limit?: number) => chain(text, limit).filter((terms) => terms.length > 0);
+  return {
+    positions,
+    tokens: (text, limit) => positions(text, limit).flat().slice(0, limit),
+    // Stemming shortens a term and synonyms come out of the same chain, but JavaScript's
+    // lowercasing can lengthen one (İ becomes i plus a combining dot): at most twice as long.
+    maxTokenLength: tokenizer.maxTokenLength === undefined ? undefined : 2 * tokenizer.maxTokenLength,
+  };
 }
 
 function buildFilter(analyzer: string, filterName: string, filterDefs: Record<string, Json>, before: (text: string) => Positions): Filter {

@@ -1,4 +1,7 @@
-import { validationFailed, versionConflict } from './errors.ts';
+import type { Analyzer } from './analysis.ts';
+import { OpenSearchError, validationFailed, versionConflict } from './errors.ts';
+import { LIMITS } from './limits.ts';
+import type { FieldValues, LeafField } from './mapping.ts';
 
 /**
  * Versioning rules of a write (index, create, delete) against the stored document: optimistic
@@ -67,4 +70,44 @@ export function nextVersion(stored: StoredVersion | undefined, c: WriteCondition
     return wanted;
   }
   return stored ? stored.version + 1 : 1;
+}
+
+/** A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4). */
+const MAX_BYTES_PER_UNIT = 3;
+
+/**
+ * Lucene refuses a document holding a term longer than 32766 UTF-8 bytes (IndexingChain, "immense
+ * term"): a keyword value, or a token of an analyzer without a token length limit (keyword,
+ * pattern); the standard analyzer's tokens (255 characters at most) never are. Only values long
+ * enough to hold one are analyzed here.
+ */
+export function checkTermLengths(fields: readonly FieldValues[], analyzerFor: (field: LeafField) => Analyzer): void {
+  const max = LIMITS.maxTermBytes;
+  for (const { field, values } of fields) {
+    if (!field.indexed || (field.type !== 'keyword' && field.type !== 'text')) continue;
+    const analyzer = field.type === 'text' ? analyzerFor(field) : undefined;
+    if (analyzer?.maxTokenLength !== undefined && analyzer.maxTokenLength * MAX_BYTES_PER_UNIT <= max) continue;
+    for (const value of values as string[]) {
+      if (value.length * MAX_BYTES_PER_UNIT <= max) continue;
+      for (const term of analyzer ? analyzer.tokens(value) : [value]) {
+        if (term.length * MAX_BYTES_PER_UNIT <= max) continue;
+        const bytes = Buffer.from(term, 'utf8');
+        if (bytes.length > max) throw immenseTerm(field.path, bytes);
+      }
+    }
+  }
+}
+
+function immenseTerm(field: string, bytes: Buffer): OpenSearchError {
+  const max = LIMITS.maxTermBytes;
+  // Arrays.toString of a Java byte[]: signed bytes.
+  const prefix = Array.from(bytes.subarray(0, 30), (b) => (b << 24) >> 24).join(', ');
+  const original = `bytes can be at most ${max} in length; got ${bytes.length}`;
+  return new OpenSearchError(
+    400,
+    'illegal_argument_exception',
+    `Document contains at least one immense term in field="${field}" (whose UTF8 encoding is longer than the max length ${max}), all of which were skipped.  Please correct the analyzer to not produce such terms.  The prefix of the first immense term is: '[${prefix}]...', original message: ${original}`,
+    {},
+    new OpenSearchError(400, 'max_bytes_length_exceeded_exception', original),
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IMAGE_INDEX_MAPPING } from '../../../functions/process-image/image-index-mapping.ts';
-import { buildAnalyzers, standardAnalyzer } from './analysis.ts';
+import { buildAnalyzers, standardAnalyzerTokens } from './analysis.ts';
 import { formatDate, parseDateMath } from './date-math.ts';
 import { nextVersion } from './documents.ts';
 import { Engine } from './engine.ts';
@@ -37,11 +37,11 @@ function error(fn: () => unknown): OpenSearchError {
 
 describe('analysis', () => {
   it('standard: lowercase Unicode word tokens, punctuation dropped', () => {
-    expect(standardAnalyzer("Beach-Sunset.JPG l'Été Ünïcode 3.14")).toEqual(['beach', 'sunset.jpg', "l'été", 'ünïcode', '3.14']);
+    expect(standardAnalyzerTokens("Beach-Sunset.JPG l'Été Ünïcode 3.14")).toEqual(['beach', 'sunset.jpg', "l'été", 'ünïcode', '3.14']);
   });
   it("the project's file_name pattern analyzer splits at every non letter/digit", () => {
     const analyzer = buildAnalyzers(IMAGE_INDEX_MAPPING.settings.analysis).get('file_name');
-    expect(analyzer?.('Beach-sunset_2024.JPG')).toEqual(['beach', 'sunset', '2024', 'jpg']);
+    expect(analyzer?.tokens('Beach-sunset_2024.JPG')).toEqual(['beach', 'sunset', '2024', 'jpg']);
   });
   it('an unsupported analyzer type is refused', () => {
     expect(() => buildAnalyzers({ analyzer: { x: { type: 'custom', tokenizer: 'ngram' } } })).toThrow(/not supported/);

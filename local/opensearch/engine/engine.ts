@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { analyzerOf, buildAnalyzers, type AnalyzerRegistry } from './analysis.ts';
 import { parseBulk, type BulkAction } from './bulk.ts';
-import { nextVersion, type WriteConditions } from './documents.ts';
+import { checkTermLengths, nextVersion, type WriteConditions } from './documents.ts';
 import { OpenSearchError, illegalArgument, indexNotFound, parsingError, show, validationFailed } from './errors.ts';
 import { IndexData, type DocMeta, type Postings } from './index-data.ts';
+import { indexLimits, nestingTooDeep, type IndexLimits } from './limits.ts';
 import { parseDocument, parseMapping, type Mapping, type ParsedDocument } from './mapping.ts';
+import { ClauseBudget } from './query/clauses.ts';
 import type { ExpansionCache, QueryContext } from './query/types.ts';
 import { count, matchingDocs, search } from './search.ts';
 import { filterSource, parseSourceFilter } from './source-filter.ts';
@@ -23,6 +25,7 @@ interface IndexState {
   uuid: string;
   createdAt: number;
   settings: Json;
+  limits: IndexLimits;
   mapping: Mapping;
   analyzers: AnalyzerRegistry;
   data: IndexData;
@@ -81,12 +84,13 @@ export class Engine {
   }
 
   private newState(name: string, uuid: string, createdAt: number, settings: Json, mappings: unknown, nextSeqNo: number): IndexState {
+    const limits = indexLimits(settings);
     const analyzers = buildAnalyzers(analysisSettings(settings));
-    const mapping = parseMapping(mappings);
+    const mapping = parseMapping(mappings, { index: name, totalFields: limits.totalFields, depth: limits.mappingDepth });
     for (const field of mapping.fields.values()) {
       if (field.type === 'text') analyzerOf(analyzers, field.analyzer);
     }
-    return { name, uuid, createdAt, settings, mapping, analyzers, data: emptyData(analyzers), nextSeqNo, cache: new LrulessCache() };
+    return { name, uuid, createdAt, settings, limits, mapping, analyzers, data: emptyData(analyzers), nextSeqNo, cache: new LrulessCache() };
   }
 
   /** Adds the index's stored docs to an empty `data`, in seq_no (= doc number) order. */
@@ -281,7 +285,8 @@ export class Engine {
 
   private context(state: IndexState): QueryContext {
     return {
-      index: state.name, data: state.data, mapping: state.mapping, analyzers: state.analyzers, now: Date.now(), cache: state.cache,
+      index: state.name, uuid: state.uuid, limits: state.limits, clauses: new ClauseBudget({ name: state.name, uuid: state.uuid }),
+      data: state.data, mapping: state.mapping, analyzers: state.analyzers, now: Date.now(), cache: state.cache,
       sources: (ids) => this.storage.sources(state.name, ids),
     };
   }
@@ -310,10 +315,14 @@ export class Engine {
       throw new OpenSearchError(400, 'mapper_parsing_exception', 'failed to parse, document is empty');
     }
     if (id !== undefined) validateId(id);
+    // OpenSearch's document parser wraps what the JSON parser refuses: "failed to parse".
+    const tooDeep = nestingTooDeep(source);
+    if (tooDeep) throw new OpenSearchError(400, 'mapper_parsing_exception', 'failed to parse', {}, tooDeep);
     const docId = id ?? randomUUID().replaceAll('-', '').slice(0, 20);
     const stored = this.current(state, docId, pending);
     const version = nextVersion(stored, conditions, docId, state.name);
     const parsed = parseDocument(state.mapping, source as Json, docId);
+    checkTermLengths(parsed.fields, (field) => analyzerOf(state.analyzers, field.analyzer));
     const seqNo = state.nextSeqNo++;
     const doc: StoredDoc = { id: docId, source: text ?? JSON.stringify(source), version, seqNo, primaryTerm: PRIMARY_TERM };
     pending.set(pendingKey(state, docId), doc);

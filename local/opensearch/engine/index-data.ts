@@ -280,7 +280,7 @@ export class TermField {
   }
 
   add(doc: number, values: string[]): void {
-    const tokens = this.analyzer ? values.flatMap((v) => this.analyzer!(v)) : values;
+    const tokens = this.analyzer ? values.flatMap((v) => this.analyzer!.tokens(v)) : values;
     if (tokens.length === 0 && this.analyzer) return;
     const counts = new Map<number, number>();
     for (const t of tokens) {
@@ -309,7 +309,7 @@ export class TermField {
   }
 
   remove(doc: number, values: string[]): void {
-    const tokens = this.analyzer ? values.flatMap((v) => this.analyzer!(v)) : values;
+    const tokens = this.analyzer ? values.flatMap((v) => this.analyzer!.tokens(v)) : values;
     if (tokens.length === 0 && this.analyzer) return;
     for (const term of new Set(tokens)) {
       const ord = this.dict.get(term);

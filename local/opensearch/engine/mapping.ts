@@ -1,4 +1,4 @@
-import { OpenSearchError, mapperParsing, show } from './errors.ts';
+import { OpenSearchError, illegalArgument, mapperParsing, show } from './errors.ts';
 import { tryParseDate } from './date-math.ts';
 
 /** The field types the engine indexes; the numeric family shares one implementation (doubles). */
@@ -33,15 +33,43 @@ export interface ObjectField {
   properties: Map<string, LeafField | ObjectField>;
 }
 
+/** index.mapping.total_fields.limit and index.mapping.depth.limit, and the index they are named with. */
+export interface MappingLimits {
+  index: string;
+  totalFields: number;
+  depth: number;
+}
+
 /** A parsed mapping: the raw JSON (returned by GET and persisted) and the tree the engine walks. */
 export interface Mapping {
   raw: { dynamic?: Dynamic; properties: Record<string, unknown> };
   root: ObjectField;
   /** Every searchable leaf by full path, subfields (`name.keyword`) included. */
   fields: Map<string, LeafField>;
+  limits: MappingLimits;
 }
 
-export function parseMapping(raw: unknown): Mapping {
+/**
+ * The mapping's limits, checked as OpenSearch's MapperService checks them, on explicit mappings and
+ * on every dynamic addition: object fields nest at most `depth` deep (the root object is depth 1),
+ * and objects plus leaves (multi-fields included) number at most `totalFields`.
+ */
+function checkDepth(path: string, limits: MappingLimits): void {
+  const depth = path.split('.').length + 1;
+  if (depth > limits.depth) {
+    throw illegalArgument(`Limit of mapping depth [${limits.depth}] in index [${limits.index}] has been exceeded due to object field [${path}]`);
+  }
+}
+
+function checkTotalFields(mapping: Mapping): void {
+  const objects = (object: ObjectField): number =>
+    [...object.properties.values()].reduce((n, field) => (field.kind === 'object' ? n + 1 + objects(field) : n), 0);
+  if (mapping.fields.size + objects(mapping.root) > mapping.limits.totalFields) {
+    throw illegalArgument(`Limit of total fields [${mapping.limits.totalFields}] in index [${mapping.limits.index}] has been exceeded`);
+  }
+}
+
+export function parseMapping(raw: unknown, limits: MappingLimits): Mapping {
   const body = (raw ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(body)) {
     if (key !== 'properties' && key !== 'dynamic' && key !== '_source' && key !== 'date_detection') {
@@ -49,8 +77,10 @@ export function parseMapping(raw: unknown): Mapping {
     }
   }
   const fields = new Map<string, LeafField>();
-  const root = parseObject('', { properties: body.properties ?? {}, dynamic: body.dynamic ?? true }, fields);
-  return { raw: { ...(body.dynamic === undefined ? {} : { dynamic: body.dynamic as Dynamic }), properties: (body.properties ?? {}) as Record<string, unknown> }, root, fields };
+  const root = parseObject('', { properties: body.properties ?? {}, dynamic: body.dynamic ?? true }, fields, limits);
+  const mapping = { raw: { ...(body.dynamic === undefined ? {} : { dynamic: body.dynamic as Dynamic }), properties: (body.properties ?? {}) as Record<string, unknown> }, root, fields, limits };
+  checkTotalFields(mapping);
+  return mapping;
 }
 
 function parseDynamic(value: unknown, path: string): Dynamic | undefined {
@@ -61,21 +91,22 @@ function parseDynamic(value: unknown, path: string): Dynamic | undefined {
   throw mapperParsing(`Could not convert [${path || '_doc'}.dynamic] to boolean`);
 }
 
-function parseObject(path: string, def: Record<string, unknown>, fields: Map<string, LeafField>): ObjectField {
+function parseObject(path: string, def: Record<string, unknown>, fields: Map<string, LeafField>, limits: MappingLimits): ObjectField {
+  if (path !== '') checkDepth(path, limits);
   for (const key of Object.keys(def)) {
     if (!OBJECT_PARAMS.has(key)) throw mapperParsing(`unknown parameter [${key}] on mapper [${path}] of type [object]`);
   }
   const properties = new Map<string, LeafField | ObjectField>();
   for (const [name, child] of Object.entries((def.properties ?? {}) as Record<string, Record<string, unknown>>)) {
     const childPath = path ? `${path}.${name}` : name;
-    properties.set(name, parseField(childPath, child, fields));
+    properties.set(name, parseField(childPath, child, fields, limits));
   }
   return { kind: 'object', path, enabled: def.enabled !== false, dynamic: parseDynamic(def.dynamic, path), properties };
 }
 
-function parseField(path: string, def: Record<string, unknown>, fields: Map<string, LeafField>): LeafField | ObjectField {
+function parseField(path: string, def: Record<string, unknown>, fields: Map<string, LeafField>, limits: MappingLimits): LeafField | ObjectField {
   const type = def.type ?? (def.properties ? 'object' : undefined);
-  if (type === 'object') return parseObject(path, def, fields);
+  if (type === 'object') return parseObject(path, def, fields, limits);
   if (typeof type !== 'string') throw mapperParsing(`No type specified for field [${path}]`);
   if (type === 'nested') throw mapperParsing(`field [${path}]: type [nested] is not supported by the local engine`);
   const leafType: LeafType | undefined = NUMERIC.has(type)
@@ -102,7 +133,7 @@ function parseField(path: string, def: Record<string, unknown>, fields: Map<stri
   };
   fields.set(path, leaf);
   for (const [name, sub] of Object.entries((def.fields ?? {}) as Record<string, Record<string, unknown>>)) {
-    const subfield = parseField(`${path}.${name}`, sub, fields);
+    const subfield = parseField(`${path}.${name}`, sub, fields, limits);
     if (subfield.kind !== 'leaf') throw mapperParsing(`Type [object] cannot be used in multi field [${path}.${name}]`);
     leaf.subfields.push(subfield);
   }
@@ -173,8 +204,9 @@ function walkObject(
       if (!inferred) continue;
       const rawProps = ((rawObject.properties ??= {}) as Record<string, unknown>);
       rawProps[name] = inferred;
-      field = parseField(path, inferred, mapping.fields);
+      field = parseField(path, inferred, mapping.fields, mapping.limits);
       object.properties.set(name, field);
+      checkTotalFields(mapping);
       state.dynamicUpdate = true;
     }
     const rawChild = (rawObject.properties as Record<string, Record<string, unknown>>)[name] ?? {};
@@ -229,7 +261,7 @@ function convertLeaf(field: LeafField, value: unknown, id: string): (string | nu
     }
     return [toGeoPoint(field, value, id)];
   }
-  if (Array.isArray(value)) return value.flatMap((v) => convertLeaf(field, v, id));
+  if (Array.isArray(value)) return flatten(value).flatMap((v) => convertLeaf(field, v, id));
   switch (field.type) {
     case 'text':
       if (typeof value === 'object') throw failedToParse(field, id, value);
@@ -254,6 +286,18 @@ function convertLeaf(field: LeafField, value: unknown, id: string): (string | nu
       if (value === false || value === 'false' || value === '') return [false];
       throw failedToParse(field, id, value);
   }
+}
+
+/** Arrays of arrays of values are values: flattened without recursion, however deep they nest. */
+function flatten(values: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  const stack: unknown[] = [...values].reverse();
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
+    else out.push(value);
+  }
+  return out;
 }
 
 function toGeoPoint(field: LeafField, value: unknown, id: string): GeoPoint {

@@ -1,7 +1,8 @@
 import { aggregate } from './aggregations.ts';
 import { parseDateMath } from './date-math.ts';
-import { OpenSearchError, parsingError, show } from './errors.ts';
+import { OpenSearchError, illegalArgument, parsingError, shardFailure, show } from './errors.ts';
 import { NumericField, TermField } from './index-data.ts';
+import { settingName } from './limits.ts';
 import type { LeafField } from './mapping.ts';
 import { compileQuery } from './query/compile.ts';
 import type { Matcher, QueryContext } from './query/types.ts';
@@ -13,8 +14,6 @@ const SEARCH_KEYS = new Set([
   'track_scores', 'timeout', 'seq_no_primary_term', 'version',
 ]);
 const DEFAULT_TRACK_TOTAL = 10_000;
-/** index.max_result_window's default: from + size beyond it is refused. */
-const MAX_RESULT_WINDOW = 10_000;
 /** The sort value OpenSearch reports for a missing number: Long.MAX_VALUE / MIN_VALUE. */
 const LONG_MAX = 9223372036854775807;
 
@@ -43,10 +42,26 @@ function checkSearchBody(body: Json): void {
   }
 }
 
-/** The matching docs of the body's query (match_all without one). */
+/** The matching docs of the body's query (match_all without one), once its clause count passed. */
 export function matchingDocs(ctx: QueryContext, query: unknown, scoring: boolean): { matcher: Matcher; docs: ArrayLike<number> } {
   const matcher = compileQuery(ctx, query ?? { match_all: {} }, scoring);
+  ctx.clauses.check();
   return { matcher, docs: matcher.docs() };
+}
+
+/**
+ * index.max_result_window, checked where OpenSearch checks it (DefaultSearchContext.preProcess,
+ * after the query was built and before it is rewritten): the shard fails with an
+ * IllegalArgumentException, 400. search_after pages are bounded by size alone (from must be 0).
+ */
+function checkResultWindow(ctx: QueryContext, from: number, size: number): void {
+  const max = ctx.limits.maxResultWindow;
+  if (from + size > max) {
+    const cause = illegalArgument(
+      `Result window is too large, from + size must be less than or equal to: [${max}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [${settingName('maxResultWindow')}] index level setting.`,
+    );
+    throw shardFailure(ctx.index, cause);
+  }
 }
 
 function intOption(value: unknown, name: string, fallback: number): number {
@@ -61,18 +76,13 @@ export function search(ctx: QueryContext, body: Json): Json {
   checkSearchBody(body);
   const size = intOption(body.size, 'size', 10);
   const from = intOption(body.from, 'from', 0);
-  if (from + size > MAX_RESULT_WINDOW) {
-    const cause = new OpenSearchError(
-      400,
-      'illegal_argument_exception',
-      `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.`,
-    );
-    throw new OpenSearchError(400, 'search_phase_execution_exception', 'all shards failed', { phase: 'query', grouped: true }, cause);
-  }
   const sorts = parseSort(ctx, body.sort);
   const scoring = sorts.some((s) => s.kind === 'score') || body.track_scores === true;
   const sourceFilter = parseSourceFilter(body._source);
-  const { matcher, docs } = matchingDocs(ctx, body.query, scoring);
+  const matcher = compileQuery(ctx, body.query ?? { match_all: {} }, scoring);
+  checkResultWindow(ctx, from, size);
+  ctx.clauses.check();
+  const docs = matcher.docs();
   const after = parseSearchAfter(body.search_after, sorts, from);
 
   // Keys are computed once per matching doc, into a scratch array that is kept only by a doc that

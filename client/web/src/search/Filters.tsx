@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from '../../../../resolvers/lib/inputLimits.ts';
 import type { SearchImagesQuery } from '../../../src/generated/graphql.ts';
 import { nearProblem, type SearchForm } from './search-state.ts';
 
@@ -67,7 +68,7 @@ export function Filters({ form, onChange, facets }: FiltersProps) {
           </label>
           <label>
             Within km
-            <input type="number" min="1" max="20000" value={form.nearKm} onChange={(event) => set({ nearKm: event.target.value })} />
+            <input type="number" min="1" max={INPUT_LIMITS.near.maxRadiusKm} value={form.nearKm} onChange={(event) => set({ nearKm: event.target.value })} />
           </label>
           {'geolocation' in navigator && (
             <button type="button" onClick={locate}>

@@ -42,6 +42,7 @@ describe('SearchPage', () => {
     expect(screen.getAllByTestId('result')).toHaveLength(2);
     expect(screen.getByRole('img', { name: 'photo-1.jpg: Dog' }).getAttribute('src')).toBe('http://s3.test/1.webp');
     expect([...document.querySelectorAll('#label-suggestions option')].map((option) => option.getAttribute('value'))).toEqual(['Dog', 'Beach']);
+    expect(screen.getByLabelText('Search photos').getAttribute('maxlength')).toBe('200');
 
     await userEvent.click(screen.getByRole('button', { name: 'Show more (2 of 3)' }));
     await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));

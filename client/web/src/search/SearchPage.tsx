@@ -1,10 +1,11 @@
 import { useQuery } from '@apollo/client/react';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
+import { INPUT_LIMITS } from '../../../../resolvers/lib/inputLimits.ts';
 import { SearchImagesDocument } from '../../../src/generated/graphql.ts';
 import { thumbnailUrl } from '../upload/use-uploads.ts';
 import { imageHref } from '../use-hash-route.ts';
 import { Filters } from './Filters.tsx';
-import { EMPTY_FORM, searchVariables, toggleLabel, type SearchForm } from './search-state.ts';
+import { EMPTY_FORM, labelsFull, searchVariables, toggleLabel, type SearchForm } from './search-state.ts';
 
 /** Search box, filters and an infinitely scrolling result grid. */
 export function SearchPage() {
@@ -48,6 +49,7 @@ export function SearchPage() {
           <input
             type="search"
             placeholder="Search: dog, beach 2019, text in photos…"
+            maxLength={INPUT_LIMITS.query.maxLength}
             list="label-suggestions"
             value={form.query}
             onChange={(event) => setForm({ ...form, query: event.target.value })}
@@ -68,6 +70,7 @@ export function SearchPage() {
               key={facet.value}
               className={`chip${form.labels.includes(facet.value) ? ' selected' : ''}`}
               aria-pressed={form.labels.includes(facet.value)}
+              disabled={!form.labels.includes(facet.value) && labelsFull(form)}
               onClick={() => setForm(toggleLabel(form, facet.value))}
             >
               {facet.value} <span className="count">{facet.count}</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FORM, nearProblem, searchVariables, toggleLabel } from './search-state.ts';
+import { EMPTY_FORM, labelsFull, nearProblem, searchVariables, toggleLabel } from './search-state.ts';
 
 describe('searchVariables', () => {
   it('sends nothing for an empty form but the page size', () => {
@@ -43,5 +43,11 @@ describe('searchVariables', () => {
 
   it('toggles labels off again', () => {
     expect(toggleLabel(toggleLabel(EMPTY_FORM, 'Dog'), 'Dog').labels).toEqual([]);
+  });
+
+  it('is full at the 10 labels the API takes', () => {
+    const nine = { ...EMPTY_FORM, labels: Array.from({ length: 9 }, (_, i) => `L${i}`) };
+    expect(labelsFull(nine)).toBe(false);
+    expect(labelsFull(toggleLabel(nine, 'Dog'))).toBe(true);
   });
 });

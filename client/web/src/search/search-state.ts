@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from '../../../../resolvers/lib/inputLimits.ts';
 import type { ImageFilter, ImageSort, SearchImagesQueryVariables } from '../../../src/generated/graphql.ts';
 
 /** The search form as the user filled it in; strings as the inputs hold them. */
@@ -52,14 +53,21 @@ function nearFilter({ nearLat, nearLon, nearKm }: SearchForm): ImageFilter['near
   const lat = Number(nearLat);
   const lon = Number(nearLon);
   const radiusKm = Number(nearKm || '10');
-  const valid = Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && radiusKm > 0 && radiusKm <= 20_000;
+  const valid = Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && radiusKm > 0 && radiusKm <= INPUT_LIMITS.near.maxRadiusKm;
   return [lat, lon, radiusKm].every(Number.isFinite) && valid ? { lat, lon, radiusKm } : undefined;
 }
 
 /** Why the place filter is ignored, for the form to say so. */
 export function nearProblem(form: SearchForm): string | null {
   if (form.nearLat.trim() === '' && form.nearLon.trim() === '') return null;
-  return nearFilter(form) ? null : 'Enter a latitude (-90 to 90), a longitude (-180 to 180) and a radius up to 20000 km.';
+  return nearFilter(form)
+    ? null
+    : `Enter a latitude (-90 to 90), a longitude (-180 to 180) and a radius up to ${INPUT_LIMITS.near.maxRadiusKm} km.`;
+}
+
+/** True when no further label may be added: the API takes at most INPUT_LIMITS.labels.maxCount. */
+export function labelsFull(form: SearchForm): boolean {
+  return form.labels.length >= INPUT_LIMITS.labels.maxCount;
 }
 
 export function toggleLabel(form: SearchForm, label: string): SearchForm {

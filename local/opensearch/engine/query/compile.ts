@@ -14,7 +14,16 @@ import {
   type QueryContext,
 } from './types.ts';
 
-/** Compiles query DSL; anything outside the supported subset is a 400 naming it. */
+/** A query Lucene runs as one leaf (a term, a term set, a range, match all...): one clause. */
+function leaf(ctx: QueryContext, matcher: Matcher): Matcher {
+  ctx.clauses.add(1);
+  return matcher;
+}
+
+/**
+ * Compiles query DSL; anything outside the supported subset is a 400 naming it. Counts Lucene's
+ * clauses in ctx.clauses as it goes (the caller checks the total once the whole query compiled).
+ */
 export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean): Matcher {
   const spec = asObject(query, 'query');
   const names = Object.keys(spec);
@@ -25,9 +34,9 @@ export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean
   const body = spec[name];
   switch (name) {
     case 'match_all':
-      return allDocs(ctx, numberOption(asObject(body, name).boost, 1));
+      return leaf(ctx, allDocs(ctx, numberOption(asObject(body, name).boost, 1)));
     case 'match_none':
-      return NO_MATCH;
+      return leaf(ctx, NO_MATCH);
     case 'bool':
       return boolQuery(ctx, asObject(body, name), scoring);
     case 'constant_score': {
@@ -38,23 +47,23 @@ export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean
       return { ...bind(inner), score: () => boost };
     }
     case 'term':
-      return termQuery(ctx, body, scoring);
+      return leaf(ctx, termQuery(ctx, body, scoring));
     case 'terms':
-      return termsQuery(ctx, body);
+      return leaf(ctx, termsQuery(ctx, body));
     case 'range':
-      return rangeQuery(ctx, body);
+      return leaf(ctx, rangeQuery(ctx, body));
     case 'exists':
-      return existsQuery(ctx, body);
+      return leaf(ctx, existsQuery(ctx, body));
     case 'prefix':
-      return prefixQuery(ctx, body);
+      return leaf(ctx, prefixQuery(ctx, body));
     case 'ids':
-      return idsQuery(ctx, body);
+      return leaf(ctx, idsQuery(ctx, body));
     case 'match':
       return matchQuery(ctx, body, scoring);
     case 'multi_match':
       return multiMatchQuery(ctx, body, scoring);
     case 'geo_distance':
-      return geoDistanceQuery(ctx, body);
+      return leaf(ctx, geoDistanceQuery(ctx, body));
     default:
       throw parsingError(`unknown query [${name}]`);
   }
@@ -76,10 +85,22 @@ const clauses = (value: unknown): unknown[] => (value === undefined ? [] : Array
  */
 function boolQuery(ctx: QueryContext, spec: Json, scoring: boolean): Matcher {
   checkKeys(spec, ['must', 'filter', 'should', 'must_not', 'minimum_should_match', 'boost', '_name', 'adjust_pure_negative'], 'bool');
+  // Compiled in the order OpenSearch adds them to the BooleanQuery (must, must_not, should,
+  // filter), which decides whose error is reported first; the clause count is checked after them,
+  // so that a malformed clause anywhere is reported as OpenSearch's parser reports it, first.
   const must = clauses(spec.must).map((q) => compileQuery(ctx, q, scoring));
-  const filter = clauses(spec.filter).map((q) => compileQuery(ctx, q, false));
-  const should = clauses(spec.should).map((q) => compileQuery(ctx, q, scoring));
   const mustNot = clauses(spec.must_not).map((q) => compileQuery(ctx, q, false));
+  const should = clauses(spec.should).map((q) => compileQuery(ctx, q, scoring));
+  const filter = clauses(spec.filter).map((q) => compileQuery(ctx, q, false));
+  const total = must.length + mustNot.length + should.length + filter.length;
+  if (total === 0) {
+    ctx.clauses.add(1);
+    return allDocs(ctx, numberOption(spec.boost, 1));
+  }
+  // A pure negative bool gets a match_all filter (Queries.fixNegativeQueryIfNeeded), through the builder too.
+  const pureNegative = mustNot.length === total && spec.adjust_pure_negative !== false;
+  ctx.clauses.checkBuilder(total + (pureNegative ? 1 : 0));
+  if (pureNegative) ctx.clauses.add(1);
   const boost = numberOption(spec.boost, 1);
   const requiredShould = minimumShouldMatch(spec.minimum_should_match, should.length, must.length + filter.length > 0 ? 0 : should.length > 0 ? 1 : 0);
   const required = [...must, ...filter];

@@ -50,36 +50,59 @@ function operatorOf(value: unknown): 'or' | 'and' {
 }
 
 /**
- * One field's match: the query analyzed with the field's search analyzer, each token a group of
- * terms (the token, or its fuzzy expansions). Expansions are scored as Lucene's blended rewrite
- * does, approximately: each matching expansion adds BM25 with the group's largest df, times its
- * edit-distance boost.
+ * One field's match: the query analyzed with the field's search analyzer, each position a group of
+ * terms (its token, or the synonyms stacked there, or their fuzzy expansions). Expansions are
+ * scored as Lucene's blended rewrite does, approximately: each matching expansion adds BM25 with
+ * the group's largest df, times its edit-distance boost.
+ *
+ * Clauses are counted as Lucene counts them: one BooleanQuery clause per position (so analysis
+ * stops one position past the limit), and after rewrite one leaf per distinct position: a
+ * SynonymQuery for synonyms, else its token, or each expansion of a fuzzy one
+ * (BooleanQuery.rewrite merges equal SHOULD clauses unless minimum_should_match > 1, and equal
+ * MUST clauses).
  */
 function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, options: TextOptions, scoring: boolean): Matcher {
-  if (!field.indexed) return NO_MATCH;
+  if (!field.indexed) return countedNoMatch(ctx);
   const data = ctx.data.fieldData(field);
   if (data instanceof NumericField) {
     let value: number;
     try {
       value = indexedValue(field, text) as number;
     } catch (error) {
-      if (options.lenient) return NO_MATCH;
+      if (options.lenient) return countedNoMatch(ctx);
       throw error;
     }
+    ctx.clauses.add(1);
     return scanMatcher(ctx, (doc) => data.each(doc, (v) => v === value), options.boost);
   }
   if (!(data instanceof TermField)) {
-    if (options.lenient) return NO_MATCH;
+    if (options.lenient) return countedNoMatch(ctx);
     throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: field [${field.path}] of type [geo_point] does not support match queries`);
   }
   const analyzer = field.type === 'text' ? analyzerOf(ctx.analyzers, field.searchAnalyzer ?? field.analyzer) : undefined;
   // Terms at one position (synonyms) form one group, scored as one term, as Lucene's SynonymQuery.
-  const positions = analyzer ? termsByPosition(analyzer, show(text)) : [[show(text)]];
-  if (positions.length === 0) return NO_MATCH;
-  const groups: { expansions: Expansion[]; idf: number }[] = positions.map((terms) => {
-    const expansions = distinct(terms.flatMap((term) => expand(ctx, data, term, maxEdits(options.fuzziness, term))));
+  const positions = analyzer ? termsByPosition(analyzer, show(text), ctx.clauses.max + 1) : [[show(text)]];
+  if (positions.length === 0) return countedNoMatch(ctx);
+  if (positions.length > 1) ctx.clauses.checkBuilder(positions.length);
+  const merged = options.operator === 'and' || minimumShouldMatch(options.minimumShouldMatch, positions.length, 1) <= 1;
+  const seen = new Map<string, { expansions: Expansion[]; idf: number; leaves: number }>();
+  const groups = positions.map((terms) => {
+    const key = terms.join('\u0000');
+    const known = seen.get(key);
+    if (known) {
+      if (!merged) ctx.clauses.add(known.leaves);
+      return known;
+    }
+    // Once the query is sure to fail, expanding more terms is wasted work.
+    const expansions = ctx.clauses.exhausted ? [] : distinct(terms.flatMap((term) => expand(ctx, data, term, maxEdits(options.fuzziness, term))));
     const df = expansions.reduce((max, e) => Math.max(max, e.postings.df), 0);
-    return { expansions, idf: idf(data.docCount, df) };
+    // A SynonymQuery is one leaf (Lucene's clause visitor counts each consumeTerms call once); a
+    // fuzzy term without expansions rewrites to an empty BooleanQuery, then MatchNoDocsQuery: one leaf.
+    const leaves = terms.length > 1 ? 1 : Math.max(1, expansions.length);
+    const group = { expansions, idf: idf(data.docCount, df), leaves };
+    seen.set(key, group);
+    ctx.clauses.add(leaves);
+    return group;
   });
   const required =
     options.operator === 'and' ? groups.length : minimumShouldMatch(options.minimumShouldMatch, groups.length, 1);
@@ -123,6 +146,12 @@ function distinct(expansions: Expansion[]): Expansion[] {
   return [...best.values()];
 }
 
+/** What OpenSearch builds when nothing can match (an unmapped field, no tokens): MatchNoDocsQuery, one leaf. */
+function countedNoMatch(ctx: QueryContext): Matcher {
+  ctx.clauses.add(1);
+  return NO_MATCH;
+}
+
 const MATCH_KEYS = ['query', 'operator', 'fuzziness', 'minimum_should_match', 'boost', 'lenient', 'prefix_length', 'max_expansions', 'fuzzy_transpositions', '_name'];
 
 export function matchQuery(ctx: QueryContext, spec: unknown, scoring: boolean): Matcher {
@@ -132,7 +161,7 @@ export function matchQuery(ctx: QueryContext, spec: unknown, scoring: boolean): 
   checkFuzzyDefaults(options, 'match');
   if (options.query === undefined) throw parsingError(`[match] requires query value`);
   const field = ctx.mapping.fields.get(name);
-  if (!field) return NO_MATCH;
+  if (!field) return countedNoMatch(ctx);
   return fieldMatcher(ctx, field, options.query, textOptions(options), scoring);
 }
 
@@ -177,9 +206,13 @@ export function multiMatchQuery(ctx: QueryContext, spec: unknown, scoring: boole
   if (options.query === undefined) throw parsingError('No text specified for multi_match query');
   const base = textOptions(options);
   const tieBreaker = type === 'most_fields' ? 1 : numberOption(options.tie_breaker, 0);
-  const perField = resolveFields(ctx, options.fields)
+  const fields = resolveFields(ctx, options.fields);
+  if (fields.length === 0) return countedNoMatch(ctx);
+  const perField = fields
     .map(({ field, boost }) => fieldMatcher(ctx, field, options.query, { ...base, boost: base.boost * boost }, scoring))
     .filter((m) => m !== NO_MATCH);
+  // best_fields combines the fields in a dis_max, most_fields in a BooleanQuery, which has the clause limit.
+  if (type === 'most_fields' && fields.length > 1) ctx.clauses.checkBuilder(fields.length);
   if (perField.length === 0) return NO_MATCH;
   if (perField.length === 1 && perField[0]) return perField[0];
   // best_fields is a dis_max: the best field's score plus tie_breaker times the others'.

@@ -1,5 +1,6 @@
 import { parseDateMath, parseWithFormats } from '../date-math.ts';
-import { OpenSearchError, parsingError, show } from '../errors.ts';
+import { OpenSearchError, illegalArgument, parsingError, queryShardException, shardFailure, show } from '../errors.ts';
+import { settingName } from '../limits.ts';
 import { NumericField, TermField, type Postings } from '../index-data.ts';
 import type { LeafField } from '../mapping.ts';
 import { bm25, idf } from '../scoring.ts';
@@ -90,6 +91,14 @@ export function termsQuery(ctx: QueryContext, spec: unknown): Matcher {
   if (!Array.isArray(raw)) throw parsingError(`[terms] query does not support [${name}]: expected an array of values (terms lookup is not supported)`);
   const field = leafField(ctx, name);
   if (!field || !field.indexed) return NO_MATCH;
+  // TermsQueryBuilder.doToQuery, before any term is looked up; an unmapped field was rewritten to match_none before it.
+  const max = ctx.limits.maxTermsCount;
+  if (raw.length > max) {
+    const cause = illegalArgument(
+      `The number of terms [${raw.length}] used in the Terms Query request has exceeded the allowed maximum of [${max}]. This maximum can be set by changing the [${settingName('maxTermsCount')}] index level setting.`,
+    );
+    throw shardFailure(ctx.index, queryShardException({ name: ctx.index, uuid: ctx.uuid }, cause));
+  }
   const values = raw.map((v) => indexedValue(field, v));
   const data = ctx.data.fieldData(field);
   if (data instanceof TermField) {

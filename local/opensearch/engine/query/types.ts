@@ -1,7 +1,9 @@
 import type { AnalyzerRegistry } from '../analysis.ts';
 import { parsingError, show } from '../errors.ts';
 import type { IndexData, Postings } from '../index-data.ts';
+import type { IndexLimits } from '../limits.ts';
 import type { LeafField, Mapping } from '../mapping.ts';
+import type { ClauseBudget } from './clauses.ts';
 
 /**
  * A compiled query. Conjunctions lead with their cheapest clause's `docs()` and check the others
@@ -25,6 +27,11 @@ export interface ExpansionCache {
 
 export interface QueryContext {
   index: string;
+  /** The index's uuid, which query_shard_exception names. */
+  uuid: string;
+  limits: IndexLimits;
+  /** This request's count of Lucene clauses (indices.query.bool.max_clause_count). */
+  clauses: ClauseBudget;
   data: IndexData;
   mapping: Mapping;
   analyzers: AnalyzerRegistry;
