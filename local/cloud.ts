@@ -9,7 +9,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { ApiFunctionName } from '../infra/resolver-wiring.ts';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
-import { DEFAULT_SETTINGS, PROCESSING_BATCH_SIZE } from '../infra/stack-props.ts';
+import { PROCESSING_BATCH_SIZE } from '../infra/stack-props.ts';
 import { ENV } from '../functions/shared/config.ts';
 import { ImageIndex, createSearchClient } from '../functions/process-image/image-index.ts';
 import type { handler as processImageHandler } from '../functions/process-image/index.ts';
@@ -153,10 +153,10 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       [ENV.s3Endpoint]: s3.endpoint,
       [ENV.searchEndpoint]: search.url,
       [ENV.rekognitionEndpoint]: vision.url,
-      // Local vision costs nothing per call, so faces are on (AWS bills each extra call: off there).
-      [ENV.detectFaces]: 'true',
-      [ENV.detectModeration]: String(DEFAULT_SETTINGS.detectModeration),
-      [ENV.detectText]: String(DEFAULT_SETTINGS.detectText),
+      // Local vision costs nothing per call: what it looks for is `--detect` (settings.detect).
+      [ENV.detectFaces]: String(settings.detect.includes('faces')),
+      [ENV.detectModeration]: String(settings.detect.includes('moderation')),
+      [ENV.detectText]: String(settings.detect.includes('text')),
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       // Lambda sends these to CloudWatch; a terminal wants warnings only.

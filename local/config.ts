@@ -30,6 +30,21 @@ export const SERVICE_PORT_OFFSETS = { graphql: 0, s3: 1, cognito: 2, search: 3, 
 export type LocalServiceName = keyof typeof SERVICE_PORT_OFFSETS;
 export const DEFAULT_PORT_BASE = 4710;
 
+/** What the processing function asks vision for; DetectLabels always runs (the pipeline needs it). */
+export const DETECTIONS = ['labels', 'faces', 'text', 'moderation'] as const;
+export type Detection = (typeof DETECTIONS)[number];
+/** The environment variable that sets `--detect` when the flag is not given. */
+export const DETECT_ENV = 'IMAGEGRAPH_DETECT';
+
+/** Parses "labels,faces,text": known names only, labels required. */
+export function parseDetections(value: string): Detection[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(DETECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown detection ${unknown.join(', ')}: choose from ${DETECTIONS.join(', ')}`);
+  if (!names.includes('labels')) throw new Error('labels cannot be left out: every image is labelled');
+  return [...new Set(names as Detection[])];
+}
+
 export interface LocalCloudSettings {
   /** Everything the local cloud keeps, one folder per service, and outputs.json. */
   dataDir: string;
@@ -48,6 +63,8 @@ export interface LocalCloudSettings {
   maxReceiveCount: number;
   /** Processing batches handled at once. */
   processingConcurrency: number;
+  /** What vision looks for. Locally every call is free; on AWS each but labels is billed per image. */
+  detect: Detection[];
 }
 
 export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'>> = Object.freeze({
@@ -58,6 +75,8 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'
   maxReceiveCount: DEFAULT_SETTINGS.maxReceiveCount,
   // Two batches at once keep both cores busy; Lambda would run up to processingConcurrency.
   processingConcurrency: 2,
+  // Text on: words on signs and pages are what people search for. Moderation off, as deployed.
+  detect: ['labels', 'faces', 'text'] as Detection[],
 });
 
 export function servicePort(settings: Pick<LocalCloudSettings, 'portBase'>, service: LocalServiceName): number {

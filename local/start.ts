@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startLocalCloud } from './cloud.ts';
-import { DEFAULT_LOCAL_SETTINGS, type LocalCloudSettings } from './config.ts';
+import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, parseDetections } from './config.ts';
 import { OUTPUT_KEYS } from '../infra/stack-outputs.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
@@ -14,6 +14,14 @@ const positiveInt = (max: number) => (raw: string) => {
   if (!Number.isInteger(value) || value < 0 || value > max) throw new InvalidArgumentError(`a whole number from 0 to ${max}`);
   return value;
 };
+
+function detections(raw: string): Detection[] {
+  try {
+    return parseDetections(raw);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
 
 const program = new Command('npm start --')
   .description('Run ImageGraph locally: S3, Cognito, SQS, search, vision and AppSync on 127.0.0.1.')
@@ -24,7 +32,8 @@ const program = new Command('npm start --')
   .option('--vision-workers <n>', 'vision inference workers (default: one per core)', positiveInt(64))
   .option('--visibility-timeout <seconds>', 'seconds before a failed image is retried', positiveInt(43_200), DEFAULT_LOCAL_SETTINGS.visibilityTimeoutSeconds)
   .option('--max-receive-count <n>', 'deliveries before a message moves to the dead-letter queue', positiveInt(1000), DEFAULT_LOCAL_SETTINGS.maxReceiveCount)
-  .option('--processing-concurrency <n>', 'processing batches at once', positiveInt(64), DEFAULT_LOCAL_SETTINGS.processingConcurrency);
+  .option('--processing-concurrency <n>', 'processing batches at once', positiveInt(64), DEFAULT_LOCAL_SETTINGS.processingConcurrency)
+  .option(`--detect <list>`, `what vision looks for, of ${DETECTIONS.join(',')} (or ${DETECT_ENV})`, detections, detections(process.env[DETECT_ENV] ?? DEFAULT_LOCAL_SETTINGS.detect.join(',')));
 
 const options = program.parse().opts<{
   dataDir: string;
@@ -35,6 +44,7 @@ const options = program.parse().opts<{
   visibilityTimeout: number;
   maxReceiveCount: number;
   processingConcurrency: number;
+  detect: Detection[];
 }>();
 
 const settings: LocalCloudSettings = {
@@ -46,6 +56,7 @@ const settings: LocalCloudSettings = {
   visibilityTimeoutSeconds: options.visibilityTimeout,
   maxReceiveCount: options.maxReceiveCount,
   processingConcurrency: options.processingConcurrency,
+  detect: options.detect,
 };
 
 if (options.reset) await rm(settings.dataDir, { recursive: true, force: true });
@@ -65,7 +76,7 @@ console.log(
     `  Real-time     ${outputs[OUTPUT_KEYS.realtimeUrl]}`,
     `  Outputs       ${cloud.outputsFile}  (read by the web app and the imagegraph CLI)`,
     `  Data          ${settings.dataDir}  (npm start -- --reset wipes it)`,
-    `  Vision        ${settings.vision}${settings.vision === 'models' ? ' (warming up; the first images wait for it)' : ''}`,
+    `  Vision        ${settings.vision}${settings.vision === 'models' ? ' (warming up; the first images wait for it)' : ''}; detects ${settings.detect.join(', ')}`,
     'Ctrl-C stops it.',
   ].join('\n'),
 );

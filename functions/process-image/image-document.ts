@@ -71,7 +71,8 @@ export function processedDocument(
     orientation: analysis.orientation,
     takenAt: analysis.exif.takenAt,
     camera,
-    cameraName: camera ? [camera.make, camera.model].filter(Boolean).join(' ') || null : null,
+    // One value for display, facet and filter (Camera.name).
+    cameraName: camera?.name ?? null,
     location: analysis.exif.location,
     altitude: analysis.exif.altitude,
     labels: vision.labels,

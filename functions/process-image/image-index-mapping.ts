@@ -1,9 +1,11 @@
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { SEARCH_SYNONYMS } from './search-synonyms.ts';
 
 /** The subset of OpenSearch's field mapping syntax the index uses (and the local engine reads). */
 export interface FieldMapping {
   type: 'text' | 'keyword' | 'date' | 'geo_point' | 'integer' | 'long' | 'float' | 'boolean' | 'object';
   analyzer?: string;
+  search_analyzer?: string;
   fields?: Record<string, FieldMapping>;
   /** On `object`: false keeps the value in _source only, unparsed and unsearchable. */
   enabled?: boolean;
@@ -17,6 +19,8 @@ const textWithKeyword = (analyzer?: string): FieldMapping => ({
   ...(analyzer ? { analyzer } : {}),
   fields: { keyword: { type: 'keyword' } },
 });
+/** Words, in English: stemmed when indexed, stemmed and expanded by the synonym list when searched. */
+const englishText: Pick<FieldMapping, 'analyzer' | 'search_analyzer'> = { analyzer: 'english_words', search_analyzer: 'english_search' };
 const keyword: FieldMapping = { type: 'keyword' };
 /** Shown with the image, never searched: labelNames, cameraName and faceCount are their searchable flattening. */
 const storedOnly: FieldMapping = { type: 'object', enabled: false };
@@ -43,8 +47,8 @@ const properties: Record<keyof ImageDocument, FieldMapping> = {
   location: { type: 'geo_point' },
   altitude: { type: 'float' },
   labels: storedOnly,
-  labelNames: textWithKeyword(),
-  detectedText: { type: 'text' },
+  labelNames: { ...textWithKeyword(), ...englishText },
+  detectedText: { type: 'text', ...englishText },
   faces: storedOnly,
   faceCount: { type: 'integer' },
   moderationLabels: storedOnly,
@@ -60,6 +64,11 @@ const properties: Record<keyof ImageDocument, FieldMapping> = {
   // Shown to the owner; nothing queries it.
   failureReason: { type: 'text', index: false },
 };
+
+// Mutable arrays outside the `as const` body: the OpenSearch client's request types want string[].
+const ENGLISH_WORDS: string[] = ['lowercase', 'english_possessive', 'english_stemmer'];
+const ENGLISH_SEARCH: string[] = [...ENGLISH_WORDS, 'image_synonyms'];
+const SYNONYM_RULES: string[] = [...SEARCH_SYNONYMS];
 
 /**
  * The body of PUT /images. `dynamic: 'strict'` rather than false: the compiler already keeps the
@@ -77,7 +86,16 @@ export const IMAGE_INDEX_MAPPING = {
       auto_expand_replicas: '0-1',
     },
     analysis: {
+      filter: {
+        english_possessive: { type: 'stemmer', language: 'possessive_english' },
+        // Porter, as OpenSearch's `english`: "books" -> book, "cars" -> car.
+        english_stemmer: { type: 'stemmer', language: 'english' },
+        // After the stemmer: rules are analyzed by the filters before them, so they match stemmed words.
+        image_synonyms: { type: 'synonym', synonyms: SYNONYM_RULES },
+      },
       analyzer: {
+        english_words: { type: 'custom', tokenizer: 'standard', filter: ENGLISH_WORDS },
+        english_search: { type: 'custom', tokenizer: 'standard', filter: ENGLISH_SEARCH },
         // The standard analyzer keeps "beach-sunset.jpg" as "beach" + "sunset.jpg", so "sunset"
         // would not find it: file names are split at every character that is not a letter or digit.
         file_name: { type: 'pattern', pattern: '[^\\p{L}\\p{N}]+', lowercase: true },

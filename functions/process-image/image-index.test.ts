@@ -337,6 +337,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
         else if (key === 'range') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'range']));
         else if (key === 'geo_distance') uses.push(...Object.keys(clause).filter((f) => f !== 'distance').map((f): [string, string] => [f, 'geo']));
         else if (key === 'multi_match') uses.push(...(clause.fields as string[]).map((f): [string, string] => [f.replace(/\^.*$/, ''), 'text']));
+        else if (key === 'match') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'text']));
         else if (key === 'sort') uses.push(...(value as object[]).flatMap((s) => Object.keys(s)).filter((f) => f !== '_score').map((f): [string, string] => [f, 'sort']));
         else fieldUses(value, uses);
       }

@@ -2,13 +2,13 @@
  * Lite mode: no models, no workers. Answers come from sharp in this process (image properties;
  * empty labels, faces, moderation labels and text), with every request and image check intact.
  */
-import { type AnalysisRequest, analyze } from './analysis.ts';
+import { detect } from './analysis.ts';
 import type { Analyzer } from './pool.ts';
 
 export function liteAnalyzer(): Analyzer {
   return {
     ready: Promise.resolve(),
-    run: (request: AnalysisRequest, bytes: Uint8Array) => analyze(null, request, bytes),
+    run: (kind, bytes) => detect(null, kind, bytes),
     close: () => Promise.resolve(),
   };
 }

@@ -92,7 +92,7 @@ describe('local Rekognition with models', { timeout: 180_000 }, () => {
   it('reads the words printed on the page', async () => {
     const response = await client.send(new DetectTextCommand({ Image: S3Object('page.png') }));
     const words = (response.TextDetections ?? []).filter((d) => d.Type === 'WORD').map((d) => d.DetectedText?.toLowerCase());
-    expect(words).toEqual(expect.arrayContaining(['markers', 'coins', 'pixels', 'object', 'label']));
+    expect(words).toEqual(expect.arrayContaining(['markers', 'coins', 'pixels', 'object', 'segmentation']));
     expect(response.TextDetections?.[0]).toMatchObject({ Type: 'LINE', Id: 0 });
   });
 
@@ -101,5 +101,17 @@ describe('local Rekognition with models', { timeout: 180_000 }, () => {
     expect(findings.labels.map((label) => label.name)).toContain('Person');
     expect(findings.faces?.count).toBe(1);
     expect(findings.moderationLabels.filter((label) => label.name === 'Explicit')).toEqual([]);
+  });
+
+  it('finds no face where there are no people (the spoon, the cat, the fruit, the page)', async () => {
+    for (const name of ['coffee.png', 'chelsea.png', 'fruits.jpg', 'page.png']) {
+      const response = await client.send(new DetectFacesCommand({ Image: S3Object(name) }));
+      expect({ name, faces: response.FaceDetails }).toEqual({ name, faces: [] });
+    }
+  });
+
+  it('labels the printed page Text and Document, as Rekognition does', async () => {
+    const response = await client.send(new DetectLabelsCommand({ Image: S3Object('page.png'), MinConfidence: PIPELINE_MIN_CONFIDENCE }));
+    expect(response.Labels?.map((label) => label.Name)).toEqual(expect.arrayContaining(['Text', 'Document']));
   });
 });

@@ -1,10 +1,10 @@
 /** Messages between the pool (pool.ts) and its worker threads (worker.ts). */
-import type { AnalysisRequest } from './analysis.ts';
+import type { DetectionKind } from './analysis.ts';
 import type { ErrorData } from './core/errors.ts';
 
 export interface ToWorker {
   id: number;
-  request: AnalysisRequest;
+  kind: DetectionKind;
   bytes: Uint8Array;
 }
 

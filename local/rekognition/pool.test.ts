@@ -1,11 +1,9 @@
 /** The pool's queueing and failure handling, with a model-free stand-in for worker.ts. */
 import { describe, expect, it } from 'vitest';
-import type { AnalysisRequest } from './analysis.ts';
 import { RekognitionError } from './core/errors.ts';
 import { WorkerPool } from './pool.ts';
 
 const fake = (data: object) => ({ url: new URL('./testing/fake-worker.mjs', import.meta.url), data });
-const request = (operation: 'DetectLabels' | 'DetectText') => ({ operation, options: {} }) as AnalysisRequest;
 const bytes = new Uint8Array(3);
 
 async function errorType(promise: Promise<unknown>): Promise<string> {
@@ -21,12 +19,12 @@ describe('WorkerPool', () => {
   it('queues requests during warm-up and throttles beyond the bound', async () => {
     const pool = new WorkerPool({ workers: 1, maxQueue: 2, worker: fake({ readyMs: 200 }) });
     try {
-      const queued = [pool.run(request('DetectLabels'), bytes), pool.run(request('DetectLabels'), bytes)];
-      expect(await errorType(pool.run(request('DetectLabels'), bytes))).toBe('ThrottlingException');
+      const queued = [pool.run('objects', bytes), pool.run('objects', bytes)];
+      expect(await errorType(pool.run('objects', bytes))).toBe('ThrottlingException');
       await pool.ready;
       expect(await Promise.all(queued)).toEqual([
-        { operation: 'DetectLabels', size: 3 },
-        { operation: 'DetectLabels', size: 3 },
+        { kind: 'objects', size: 3 },
+        { kind: 'objects', size: 3 },
       ]);
     } finally {
       await pool.close();
@@ -37,8 +35,8 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool({ workers: 1, worker: fake({}) });
     try {
       await pool.ready;
-      expect(await errorType(pool.run(request('DetectText'), bytes))).toBe('InternalServerError');
-      expect(await pool.run(request('DetectLabels'), bytes)).toEqual({ operation: 'DetectLabels', size: 3 });
+      expect(await errorType(pool.run('text', bytes))).toBe('InternalServerError');
+      expect(await pool.run('objects', bytes)).toEqual({ kind: 'objects', size: 3 });
     } finally {
       await pool.close();
     }
@@ -47,10 +45,10 @@ describe('WorkerPool', () => {
   it('reports models that cannot load, on ready and on every request', async () => {
     const pool = new WorkerPool({ workers: 1, worker: fake({ fail: true }) });
     try {
-      const waiting = pool.run(request('DetectLabels'), bytes);
+      const waiting = pool.run('objects', bytes);
       await expect(pool.ready).rejects.toThrow('no models here');
       expect(await errorType(waiting)).toBe('InternalServerError');
-      expect(await errorType(pool.run(request('DetectLabels'), bytes))).toBe('InternalServerError');
+      expect(await errorType(pool.run('objects', bytes))).toBe('InternalServerError');
     } finally {
       await pool.close();
     }

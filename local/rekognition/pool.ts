@@ -5,14 +5,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AnalysisRequest } from './analysis.ts';
+import type { DetectionKind, Detections } from './analysis.ts';
 import { RekognitionError } from './core/errors.ts';
 import type { FromWorker, ToWorker } from './pool-protocol.ts';
 
 export interface Analyzer {
   /** Resolves once every worker's models are loaded and warm; rejects if a worker cannot load them. */
   ready: Promise<void>;
-  run(request: AnalysisRequest, bytes: Uint8Array): Promise<unknown>;
+  /** One model's detections on one image. */
+  run<K extends DetectionKind>(kind: K, bytes: Uint8Array): Promise<Detections[K]>;
   close(): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export interface PoolOptions {
 
 interface Task {
   id: number;
-  request: AnalysisRequest;
+  kind: DetectionKind;
   bytes: Uint8Array;
   resolve(result: unknown): void;
   reject(error: Error): void;
@@ -60,14 +61,14 @@ export class WorkerPool implements Analyzer {
     this.ready.catch(() => undefined);
   }
 
-  run(request: AnalysisRequest, bytes: Uint8Array): Promise<unknown> {
+  run<K extends DetectionKind>(kind: K, bytes: Uint8Array): Promise<Detections[K]> {
     if (this.failure) return Promise.reject(internal(`the vision models could not be loaded: ${this.failure.message}`));
     if (this.closed) return Promise.reject(internal('the vision service is shutting down'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new RekognitionError('ThrottlingException', 'Rate exceeded: the local vision queue is full'));
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, request, bytes, resolve, reject });
+    return new Promise<Detections[K]>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, kind, bytes, resolve: resolve, reject });
       this.dispatch();
     });
   }
@@ -125,7 +126,7 @@ export class WorkerPool implements Analyzer {
       const task = this.queue.shift();
       if (!task) return;
       slot.task = task;
-      const message: ToWorker = { id: task.id, request: task.request, bytes: task.bytes };
+      const message: ToWorker = { id: task.id, kind: task.kind, bytes: task.bytes };
       slot.worker.postMessage(message);
     }
   }

@@ -1,12 +1,19 @@
 /**
  * One Rekognition call, protocol aside: parse and check the request, get the image (Bytes, or
- * S3Object from the configured S3 endpoint), check its size and format, wait for warm models
- * and run the analysis. Every failure is a RekognitionError named as Rekognition names it.
+ * S3Object from the configured S3 endpoint), check its size, format and dimensions, run the
+ * models it needs (waiting for them to be warm; shared with the other calls for the same image)
+ * and shape the answer. Every failure is a RekognitionError named as Rekognition names it.
  */
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RekognitionError } from './core/errors.ts';
-import { checkImageSize, imageFormat, MAX_S3_IMAGE } from './core/limits.ts';
+import { dimensions } from './analysis.ts';
+import { facesResponse } from './core/faces.ts';
+import { labelsResponse } from './core/labels.ts';
+import { checkDimensions, checkImageSize, imageFormat, MAX_S3_IMAGE } from './core/limits.ts';
+import { moderationResponse } from './core/moderation.ts';
 import { type ImageSource, type Operation, OPERATIONS, parseRequest } from './core/requests.ts';
+import { textResponse } from './core/text.ts';
+import { DetectionCache } from './detection-cache.ts';
 import type { Analyzer } from './pool.ts';
 
 export interface S3Options {
@@ -18,11 +25,11 @@ export interface S3Options {
 
 export class RekognitionService {
   private readonly s3: S3Client | undefined;
+  private readonly detections: DetectionCache;
 
-  constructor(
-    private readonly analyzer: Analyzer,
-    s3: S3Options | undefined,
-  ) {
+  constructor(analyzer: Analyzer, s3: S3Options | undefined) {
+    // During warm-up a detection waits in the analyzer's queue (bounded, like any other time).
+    this.detections = new DetectionCache((kind, bytes) => analyzer.run(kind, bytes));
     this.s3 = s3 && new S3Client({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials, forcePathStyle: s3.forcePathStyle ?? true });
   }
 
@@ -34,9 +41,28 @@ export class RekognitionService {
     const request = parseRequest(operation, body);
     const bytes = await this.imageBytes(request.image);
     imageFormat(bytes);
-    // During warm-up the request waits in the analyzer's queue (bounded, like any other time).
-    const { image: _, ...analysis } = request;
-    return this.analyzer.run(analysis, bytes);
+    const { width, height } = await dimensions(bytes);
+    checkDimensions(width, height);
+    const detected = this.detections.of(bytes);
+    switch (request.operation) {
+      case 'DetectLabels': {
+        const { generalLabels, imageProperties } = request.options;
+        const [objects, lines, properties] = await Promise.all([
+          generalLabels ? detected('objects') : [],
+          generalLabels ? detected('text') : [],
+          imageProperties ? detected('properties') : undefined,
+        ]);
+        return labelsResponse(objects, lines, properties, request.options);
+      }
+      case 'DetectFaces': {
+        const [faces, objects] = await Promise.all([detected('faces'), detected('objects')]);
+        return facesResponse(faces, objects, request.options);
+      }
+      case 'DetectModerationLabels':
+        return moderationResponse(await detected('moderation'), request.options);
+      case 'DetectText':
+        return textResponse(await detected('text'), request.options);
+    }
   }
 
   close(): void {

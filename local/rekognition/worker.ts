@@ -3,7 +3,7 @@
  * at a time (the wasm backend uses one core; parallelism comes from more workers).
  */
 import { parentPort } from 'node:worker_threads';
-import { analyze } from './analysis.ts';
+import { detect } from './analysis.ts';
 import { toErrorData } from './core/errors.ts';
 import { loadModels } from './models/models.ts';
 import type { ToWorker, FromWorker } from './pool-protocol.ts';
@@ -15,7 +15,7 @@ const send = (message: FromWorker) => port.postMessage(message);
 try {
   const models = await loadModels();
   port.on('message', (task: ToWorker) => {
-    analyze(models, task.request, task.bytes).then(
+    detect(models, task.kind, task.bytes).then(
       (result) => send({ id: task.id, result }),
       (error: unknown) => send({ id: task.id, error: toErrorData(error) }),
     );

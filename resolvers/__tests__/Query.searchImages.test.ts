@@ -56,17 +56,20 @@ describe('Query.searchImages request', () => {
     expect(stash).toEqual({ page: { first: 24, sort: 'NEWEST' } });
   });
 
-  it('searches labels, text, file name and camera with boosts and typo tolerance, by relevance', () => {
+  it('searches labels, text and camera with boosts and typo tolerance, file names in a lower tier, by relevance', () => {
     const body = request({ query: '  red car ' }).result?.params?.body as Record<string, unknown>;
+    const content = { multi_match: { query: 'red car', type: 'best_fields', fields: ['labelNames^3', 'detectedText^2', 'cameraName'], fuzziness: 'AUTO' } };
     expect(body.query).toEqual({
       bool: {
         must: [
           {
-            multi_match: {
-              query: 'red car',
-              type: 'best_fields',
-              fields: ['labelNames^3', 'detectedText^2', 'fileName^2', 'cameraName'],
-              fuzziness: 'AUTO',
+            bool: {
+              should: [
+                { constant_score: { filter: content, boost: 2 } },
+                content,
+                { constant_score: { filter: { match: { fileName: { query: 'red car', fuzziness: 'AUTO' } } }, boost: 1 } },
+              ],
+              minimum_should_match: 1,
             },
           },
         ],

@@ -62,13 +62,20 @@ describe('searchImages(query)', () => {
     expectAccepted(search({ query: 'a-b-c-d-e-f-g-h-i-j' }));
   });
 
-  it('tolerates typos for up to 3 words and matches longer queries exactly', () => {
-    const multiMatch = (query: string) =>
-      ((search({ query }).result as { params: { body: { query: { bool: { must: { multi_match: Record<string, unknown> }[] } } } } }).params.body
-        .query.bool.must[0]?.multi_match);
-    expect(multiMatch('golden retreiver beach')).toEqual(expect.objectContaining({ fuzziness: 'AUTO' }));
-    expect(multiMatch('golden retreiver on beach')).not.toHaveProperty('fuzziness');
-    expect(multiMatch('golden retreiver on beach')).toEqual(expect.objectContaining({ query: 'golden retreiver on beach', type: 'best_fields' }));
+  it('tolerates typos for up to 2 words, in content and file name alike, and matches longer queries exactly', () => {
+    type Json = Record<string, unknown>;
+    type Tiers = [{ constant_score: { filter: { multi_match: Json } } }, { multi_match: Json }, { constant_score: { filter: { match: { fileName: Json } } } }];
+    /** The content tier's constant score, the scored content match and the file-name tier's match. */
+    const textQueries = (query: string): Json[] => {
+      const { body } = (search({ query }).result as { params: { body: { query: { bool: { must: [{ bool: { should: Tiers } }] } } } } }).params;
+      const [floor, content, fileName] = body.query.bool.must[0].bool.should;
+      return [floor.constant_score.filter.multi_match, content.multi_match, fileName.constant_score.filter.match.fileName];
+    };
+    for (const q of textQueries('golden retreiver')) expect(q).toEqual(expect.objectContaining({ query: 'golden retreiver', fuzziness: 'AUTO' }));
+    for (const q of textQueries('golden retreiver beach')) {
+      expect(q).toEqual(expect.objectContaining({ query: 'golden retreiver beach' }));
+      expect(q).not.toHaveProperty('fuzziness');
+    }
   });
 });
 

@@ -13,8 +13,14 @@ type Clause = Record<string, unknown>;
 
 const FACET_SIZE = { labels: 20, formats: 10, cameras: 20 } as const;
 
-/** Full-text fields and their boosts: a label match outranks a word in the file name. */
-const TEXT_FIELDS = [`${FIELD.labelText}^3`, `${FIELD.detectedText}^2`, `${FIELD.fileName}^2`, FIELD.cameraText];
+/** What is in the photo (labels, text read from it) and its camera, with their boosts. */
+const CONTENT_FIELDS = [`${FIELD.labelText}^3`, `${FIELD.detectedText}^2`, FIELD.cameraText];
+/**
+ * Scores of the two tiers: any content match scores at least CONTENT_TIER plus its relevance, a
+ * match in the file name alone exactly FILE_NAME_ONLY, so it always ranks below.
+ */
+const CONTENT_TIER = 2;
+const FILE_NAME_ONLY = 1;
 
 /** Orders, each ending with the id so that ties have a stable order for `search_after`. */
 const SORTS: Record<ImageSort, Clause[]> = {
@@ -89,10 +95,23 @@ function pageSize(first: number | null | undefined): number {
   return first;
 }
 
-/** Typo tolerance only for short queries: see INPUT_LIMITS.query for the clause budget. */
+/**
+ * Content ranks above file names: a photo whose labels or text match comes first, ordered by how
+ * well they match; a photo found only by its file name follows (constant_score: its BM25, high
+ * for a rare word, must not lift it above a label match). Stemming and synonyms happen in the
+ * index's analyzers (functions/process-image/image-index-mapping.ts). Typo tolerance only for
+ * short queries: see INPUT_LIMITS.query for the clause budget.
+ */
 function textQuery(text: string): Clause {
-  const fuzzy = countWords(text) <= INPUT_LIMITS.query.maxFuzzyWords;
-  return { multi_match: { query: text, type: 'best_fields', fields: TEXT_FIELDS, ...(fuzzy ? { fuzziness: 'AUTO' } : {}) } };
+  const fuzziness = countWords(text) <= INPUT_LIMITS.query.maxFuzzyWords ? { fuzziness: 'AUTO' } : {};
+  const content = { multi_match: { query: text, type: 'best_fields', fields: CONTENT_FIELDS, ...fuzziness } };
+  const fileName = { match: { [FIELD.fileName]: { query: text, ...fuzziness } } };
+  return {
+    bool: {
+      should: [{ constant_score: { filter: content, boost: CONTENT_TIER } }, content, { constant_score: { filter: fileName, boost: FILE_NAME_ONLY } }],
+      minimum_should_match: 1,
+    },
+  };
 }
 
 function filterClauses(filter: ImageFilter): Clause[] {

@@ -14,14 +14,16 @@ const STATUSES: Record<ImageStatus, true> = { PROCESSING: true, PROCESSED: true,
 
 export const INPUT_LIMITS = {
   /**
-   * searchImages(query). The resolver matches the text against 4 fields, and with fuzziness each
-   * word may expand to 50 index terms per field (Lucene's top-terms rewrite). OpenSearch refuses
-   * queries whose rewritten tree has more than 1024 leaf clauses (indices.query.bool.max_clause_count;
-   * since Lucene 9 it counts the whole rewritten query, fuzzy expansions included). So typos are
-   * tolerated for up to 3 words (3 x 4 x 50 = 600 clauses at worst) and longer queries match words
-   * exactly (10 x 4 = 40); with at most 22 filter clauses the total stays near 60% of the limit.
+   * searchImages(query). The resolver matches the text 7 times: against the 3 content fields twice
+   * (scored, and again as the content tier's constant score) and against the file name; with
+   * fuzziness each word may expand to 50 index terms per field (Lucene's top-terms rewrite).
+   * OpenSearch refuses queries whose rewritten tree has more than 1024 leaf clauses
+   * (indices.query.bool.max_clause_count; since Lucene 9 it counts the whole rewritten query, fuzzy
+   * expansions included). So typos are tolerated for up to 2 words (2 x 7 x 50 = 700 clauses at
+   * worst; 3 words would be 1050) and longer queries match words exactly (10 x 7 = 70); with at
+   * most 22 filter clauses the total stays near 70% of the limit.
    */
-  query: { maxLength: 200, maxWords: 10, maxFuzzyWords: 3 },
+  query: { maxLength: 200, maxWords: 10, maxFuzzyWords: 2 },
   /** searchImages(first). */
   first: { default: 24, max: 100 },
   /** searchImages(after): a cursor the server hands out is at most 120 characters. */
@@ -31,7 +33,7 @@ export const INPUT_LIMITS = {
   /** filter.formats and filter.statuses: more entries than values can only repeat one. */
   formats: { maxCount: Object.keys(FORMATS).length },
   statuses: { maxCount: Object.keys(STATUSES).length },
-  /** filter.camera: "Make Model" from EXIF, as `facets.cameras` lists it. */
+  /** filter.camera: a `Camera.name` from EXIF ("Olympus E-M1"), as `facets.cameras` lists it. */
   camera: { maxLength: 256 },
   /** filter.near: half the Earth's circumference covers every point from any centre. */
   near: { maxRadiusKm: 20000 },

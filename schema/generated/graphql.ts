@@ -45,10 +45,15 @@ export type Camera = {
   iso?: Maybe<Scalars['Int']['output']>;
   /** Lens model. */
   lens?: Maybe<Scalars['String']['output']>;
-  /** Manufacturer, e.g. SONY. */
+  /** Manufacturer as EXIF writes it, e.g. SONY. */
   make?: Maybe<Scalars['String']['output']>;
   /** Model, e.g. NEX-3N. */
   model?: Maybe<Scalars['String']['output']>;
+  /**
+   * The camera as shown, faceted and filtered on: the maker once, then the model, e.g.
+   * "Canon PowerShot S50", "Olympus E-M1". The value of `facets.cameras` and `filter.camera`.
+   */
+  name?: Maybe<Scalars['String']['output']>;
 };
 
 /** A main colour of an image. */
@@ -238,7 +243,7 @@ export type ImageFacets = {
 
 /** Conditions for `searchImages`; all given conditions must hold. */
 export type ImageFilter = {
-  /** Only images from this camera model (as in `facets.cameras`). At most 256 characters. */
+  /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). At most 256 characters. */
   camera?: InputMaybe<Scalars['String']['input']>;
   /** Only images in one of these formats. At most 6 entries, one per format. */
   formats?: InputMaybe<Array<ImageFormat>>;

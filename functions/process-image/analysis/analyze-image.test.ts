@@ -65,7 +65,7 @@ describe('analyzeImage on a real photo (SONY NEX-3N, EXIF with GPS)', () => {
   it('reads the EXIF facts', () => {
     expect(analysis.exif).toEqual({
       takenAt: '2014-04-29T14:25:26Z',
-      camera: { make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 28, aperture: 8, exposureTime: 0.0015625, iso: 400 },
+      camera: { name: 'Sony NEX-3N', make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 28, aperture: 8, exposureTime: 0.0015625, iso: 400 },
       location: { lat: 56.1559951, lon: 10.2082048 },
       altitude: null,
     });
@@ -117,7 +117,7 @@ describe('analyzeImage on a real photo without GPS or orientation tag (Olympus E
       metadata: { density: 72 },
       exif: {
         takenAt: '2015-09-06T18:46:57Z',
-        camera: { make: 'OLYMPUS IMAGING CORP.', model: 'E-M1', focalLength: 7, aperture: 4.5, exposureTime: 1 / 15, iso: 200 },
+        camera: { name: 'Olympus E-M1', make: 'OLYMPUS IMAGING CORP.', model: 'E-M1', focalLength: 7, aperture: 4.5, exposureTime: 1 / 15, iso: 200 },
         location: null,
         altitude: null,
       },

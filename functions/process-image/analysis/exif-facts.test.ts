@@ -26,7 +26,7 @@ describe('readExifFacts on the real photos (values checked against ImageMagick, 
   it('SONY NEX-3N: camera, exposure, date without offset, GPS without altitude', async () => {
     expect(readExifFacts(await exifOf(photo('cups')))).toEqual({
       takenAt: '2014-04-29T14:25:26Z',
-      camera: { make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 28, aperture: 8, exposureTime: 1 / 640, iso: 400 },
+      camera: { name: 'Sony NEX-3N', make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 28, aperture: 8, exposureTime: 1 / 640, iso: 400 },
       // 56° 9.359705' N, 10° 12.492287' E
       location: { lat: 56.1559951, lon: 10.2082048 },
       altitude: null,
@@ -36,7 +36,7 @@ describe('readExifFacts on the real photos (values checked against ImageMagick, 
   it('Olympus E-M1: space-padded make and model trimmed, no GPS', async () => {
     expect(readExifFacts(await exifOf(photo('path')))).toEqual({
       takenAt: '2015-09-06T18:46:57Z',
-      camera: { make: 'OLYMPUS IMAGING CORP.', model: 'E-M1', lens: null, focalLength: 7, aperture: 4.5, exposureTime: 1 / 15, iso: 200 },
+      camera: { name: 'Olympus E-M1', make: 'OLYMPUS IMAGING CORP.', model: 'E-M1', lens: null, focalLength: 7, aperture: 4.5, exposureTime: 1 / 15, iso: 200 },
       location: null,
       altitude: null,
     });
@@ -61,7 +61,7 @@ describe('readExifFacts on EXIF written byte by byte', () => {
       }),
     ).toEqual({
       takenAt: '2014-06-01T12:30:05+02:00',
-      camera: { make: 'Canon', model: 'Canon EOS R5', lens: 'RF24-105mm F4 L IS USM', focalLength: 105, aperture: 4, exposureTime: 0.004, iso: 800 },
+      camera: { name: 'Canon EOS R5', make: 'Canon', model: 'Canon EOS R5', lens: 'RF24-105mm F4 L IS USM', focalLength: 105, aperture: 4, exposureTime: 0.004, iso: 800 },
       // 33 + 52/60 + 12.34/3600 = 33.870094444..., to 7 decimals
       location: { lat: -33.8700944, lon: -70.5 },
       altitude: -423.5,
@@ -86,6 +86,7 @@ describe('readExifFacts on EXIF written byte by byte', () => {
   it('has no camera when no camera field is present, and keeps the ones that are', () => {
     expect(facts({ exif: { [TAG.DateTimeOriginal]: { ascii: '2021:12:31 23:59:59' } } }).camera).toBeNull();
     expect(facts({ ifd0: { [TAG.Model]: { ascii: 'iPhone 15' } } }).camera).toEqual({
+      name: 'iPhone 15',
       make: null,
       model: 'iPhone 15',
       lens: null,

@@ -1,5 +1,6 @@
 import exifReader from 'exif-reader';
 import type { Camera } from '../../../schema/generated/graphql.ts';
+import { cameraDisplayName } from './camera-name.ts';
 
 export interface ExifFacts {
   /** AWSDateTime: DateTimeOriginal, with OffsetTimeOriginal when present, e.g. "2014-06-01T12:30:05+02:00". */
@@ -54,9 +55,12 @@ function takenAt(photo: Tags): string | null {
 function camera(image: Tags, photo: Tags): Camera | null {
   const iso = Array.isArray(photo.ISOSpeedRatings) ? (photo.ISOSpeedRatings as unknown[])[0] : photo.ISOSpeedRatings;
   const isoSpeed = positive(iso);
+  const make = text(image.Make);
+  const model = text(image.Model);
   const found: Camera = {
-    make: text(image.Make),
-    model: text(image.Model),
+    name: cameraDisplayName(make, model),
+    make,
+    model,
     lens: text(photo.LensModel),
     focalLength: positive(photo.FocalLength),
     aperture: positive(photo.FNumber),

@@ -12,6 +12,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_INDEX_MAPPING } from '../../../functions/process-image/image-index-mapping.ts';
 import { searchPlan } from '../../../resolvers/lib/imageSearch.ts';
+import { INPUT_LIMITS } from '../../../resolvers/lib/inputLimits.ts';
 import { type Json, type RawResponse, createIndex, expectErrorShape, loadDocuments, raw, useTarget } from './harness.ts';
 import { ALICE } from './image-fixtures.ts';
 
@@ -180,15 +181,13 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
 
 /**
  * The body Query.searchImages would send for `text` if the API did not cap it (it refuses more
- * than 200 characters): the engine must stay safe against any client, not only ours.
+ * than 200 characters): the engine must stay safe against any client, not only ours. Long texts
+ * are matched without fuzziness, as the resolver does past a few words.
  */
 function uncappedSearchBody(text: string): Record<string, unknown> {
-  const body = structuredClone(searchPlan(ALICE, { query: 'dog' }).body) as { query: { bool: { must: { multi_match: Record<string, unknown> }[] } } };
-  const match = body.query.bool.must[0]!.multi_match;
-  match.query = text;
-  // Long texts are matched without fuzziness, as the resolver does past a few words.
-  delete match.fuzziness;
-  return body;
+  const longQuery = Array.from({ length: INPUT_LIMITS.query.maxFuzzyWords + 1 }, () => 'dog').join(' ');
+  const body = JSON.stringify(searchPlan(ALICE, { query: longQuery }).body);
+  return JSON.parse(body.replaceAll(JSON.stringify(longQuery), JSON.stringify(text))) as Record<string, unknown>;
 }
 
 describe('oversized input is answered in linear time', () => {

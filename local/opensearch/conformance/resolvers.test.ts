@@ -135,7 +135,7 @@ describe('searchImages: owner isolation, defaults and facets', () => {
   });
 });
 
-describe('searchImages: text query (multi_match best_fields, boosts, fuzziness AUTO)', () => {
+describe('searchImages: text query (content above file names, boosts, stemming, synonyms, fuzziness AUTO)', () => {
   const cases: [string, QuerySearchImagesArgs, string[]][] = [
     // Same label and file-name match, equal scores: uploadedAt desc breaks the tie; a06 is moderated.
     ['label and file name, ties newest first', { query: 'beach' }, ['00000000000000000000000A05', '00000000000000000000000A01']],
@@ -146,6 +146,12 @@ describe('searchImages: text query (multi_match best_fields, boosts, fuzziness A
     ['camera name, equal scores newest first', { query: 'iphone' }, ['00000000000000000000000A03', '00000000000000000000000A02']],
     // labelNames^3 (a02, 2 labels) scores ~1.52, fileName^2 (a10, 3 tokens) ~1.33.
     ['a label match outranks a file-name match', { query: 'dog' }, ['00000000000000000000000A02', '00000000000000000000000A10']],
+    ['a plural finds the singular label (english stemmer)', { query: 'dogs' }, ['00000000000000000000000A02', '00000000000000000000000A10']],
+    ['a listed synonym finds the label', { query: 'puppy' }, ['00000000000000000000000A02']],
+    ['"people" finds Person (synonym; a06 is moderated)', { query: 'people' }, ['00000000000000000000000A05', '00000000000000000000000A03']],
+    ['a stemmed word of detected text', { query: 'totals' }, ['00000000000000000000000A04']],
+    // a10's file name holds both words, a02's labels only one: content still ranks first.
+    ['a file name alone ranks below any content match', { query: 'dog walk' }, ['00000000000000000000000A02', '00000000000000000000000A10']],
     ['with a filter', { query: 'beach', filter: { hasFaces: true } }, ['00000000000000000000000A05']],
     ['an explicit sort replaces relevance', { query: 'beach', sort: 'OLDEST' }, ['00000000000000000000000A01', '00000000000000000000000A05']],
     ['nothing matches', { query: 'zebra' }, []],

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SEGMENT_WINDOW, buildAnalyzers, standardTokens } from './analysis.ts';
+import type { PositionalAnalyzer } from './custom-analysis.ts';
 import { OpenSearchError } from './errors.ts';
 
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
@@ -75,6 +76,28 @@ describe('standard tokenizer in windows', () => {
     expect(standardTokens('one two three four', 255, 2)).toEqual(['one', 'two']);
     expect(buildAnalyzers({}).get('simple')?.tokens('One two three', 2)).toEqual(['one', 'two']);
   });
+
+  it("a custom analyzer's standard tokenizer is the same windowed tokenizer with case kept, split at 255 too", () => {
+    const custom = buildAnalyzers({ analyzer: { c: { type: 'custom', tokenizer: 'standard' } } }).get('c');
+    const text = `Beach-Sunset.JPG l'Été ${'Z'.repeat(300)}`;
+    expect(custom?.tokens(text)).toEqual(['Beach', 'Sunset.JPG', "l'Été", 'Z'.repeat(255), 'Z'.repeat(45)]);
+    expect(custom?.tokens(text).map((t) => t.toLowerCase())).toEqual(standardTokens(text, 255));
+  });
+});
+
+const SYNONYMS = {
+  analyzer: { syn: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'porter_stem', 'syns'] } },
+  filter: { syns: { type: 'synonym', synonyms: ['puppy, dog'] } },
+};
+
+describe('custom analyzers with a limit', () => {
+  const analyzer = buildAnalyzers(SYNONYMS).get('syn') as PositionalAnalyzer;
+
+  it('give at most that many positions, synonyms stacked at theirs, and at most that many tokens', () => {
+    expect(analyzer.positions('Puppies runs home', 2)).toEqual([['puppi', 'dog'], ['run']]);
+    expect(analyzer.tokens('Puppies runs home')).toEqual(['puppi', 'dog', 'run', 'home']);
+    expect(analyzer.tokens('Puppies runs home', 2)).toEqual(['puppi', 'dog']);
+  });
 });
 
 /**
@@ -114,5 +137,12 @@ describe('segmentation work', () => {
     const text = 'dog '.repeat(51_200);
     const limited = segmentationCost(() => expect(standard?.tokens(text, 1025)).toHaveLength(1025));
     expect(limited).toBeLessThanOrEqual(SEGMENT_WINDOW * (1025 * 4 + SEGMENT_WINDOW));
+  });
+
+  it('a custom analyzer too: 1025 positions of a 200 KB text cost what its first 4 KB do', () => {
+    const custom = buildAnalyzers(SYNONYMS).get('syn') as PositionalAnalyzer;
+    const text = 'puppy '.repeat(34_200);
+    const limited = segmentationCost(() => expect(custom.positions(text, 1025)).toHaveLength(1025));
+    expect(limited).toBeLessThanOrEqual(SEGMENT_WINDOW * (1025 * 6 + SEGMENT_WINDOW));
   });
 });

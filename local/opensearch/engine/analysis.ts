@@ -1,7 +1,8 @@
+import { customAnalyzer } from './custom-analysis.ts';
 import { illegalArgument, mapperParsing, show } from './errors.ts';
 import { LIMITS } from './limits.ts';
 
-/** Text to tokens, as an OpenSearch analyzer does (positions and offsets are not needed here). */
+/** Text to tokens, as an OpenSearch analyzer does (custom analyzers also tell positions: custom-analysis.ts). */
 export interface Analyzer {
   /**
    * The tokens of `text`, in order. With `limit`, analysis stops after that many tokens: a caller
@@ -56,10 +57,11 @@ function pushPieces(out: string[], token: string, max: number, lowercase: boolea
 }
 
 /**
- * The standard tokenizer plus lowercase filter. `window` is the segmentation window (tests use a
- * small one to exercise the cuts); tokens equal those of segmenting the whole text at once.
+ * The standard tokenizer, plus the lowercase filter when `lowercase`. `segmentWindow` is the
+ * segmentation window (tests use a small one to exercise the cuts); tokens equal those of
+ * segmenting the whole text at once.
  */
-export function standardTokens(text: string, maxTokenLength: number, limit = Infinity, segmentWindow = SEGMENT_WINDOW): string[] {
+function segmentWords(text: string, maxTokenLength: number, lowercase: boolean, limit: number, segmentWindow: number): string[] {
   // A window holds at least one whole token (a larger max_token_length makes it larger).
   const window = Math.max(segmentWindow, maxTokenLength + LOOKAHEAD);
   const out: string[] = [];
@@ -96,12 +98,17 @@ export function standardTokens(text: string, maxTokenLength: number, limit = Inf
       }
     }
     for (const { segment, isWordLike } of segments) {
-      if (isWordLike) pushPieces(out, segment, maxTokenLength, true, limit);
+      if (isWordLike) pushPieces(out, segment, maxTokenLength, lowercase, limit);
       if (out.length >= limit) break;
     }
     start = next;
   }
   return out;
+}
+
+/** The standard tokenizer plus lowercase filter (the standard analyzer without stop words). */
+export function standardTokens(text: string, maxTokenLength: number, limit = Infinity, segmentWindow = SEGMENT_WINDOW): string[] {
+  return segmentWords(text, maxTokenLength, true, limit, segmentWindow);
 }
 
 function standardAnalyzer(maxTokenLength: number): Analyzer {
@@ -134,14 +141,30 @@ const standard = standardAnalyzer(LIMITS.maxTokenLength);
 /** The standard analyzer with the default max_token_length, for tests and callers outside an index. */
 export const standardAnalyzerTokens = (text: string): string[] => standard.tokens(text);
 
+const keyword: Analyzer = { tokens: (text) => [text], maxTokenLength: undefined };
+// The whitespace and letter tokenizers split tokens longer than 255 characters as well.
+const whitespace = splitting(/\s+/gu, false, LIMITS.maxTokenLength);
+
 const BUILT_IN: Record<string, Analyzer> = {
   standard,
   default: standard,
-  keyword: { tokens: (text) => [text], maxTokenLength: undefined },
-  // The whitespace and letter tokenizers split tokens longer than 255 characters as well.
-  whitespace: splitting(/\s+/gu, false, LIMITS.maxTokenLength),
+  keyword,
+  whitespace,
   simple: splitting(/[^\p{L}]+/gu, true, LIMITS.maxTokenLength),
 };
+
+/** The standard tokenizer without the lowercase filter: custom analyzers lowercase as a filter. */
+const standardTokenizer: Analyzer = {
+  tokens: (text, limit = Infinity) => segmentWords(text, LIMITS.maxTokenLength, false, limit, SEGMENT_WINDOW),
+  maxTokenLength: LIMITS.maxTokenLength,
+};
+
+/** The tokenizers a custom analyzer can name, each an Analyzer without filters. */
+export const TOKENIZERS: ReadonlyMap<string, Analyzer> = new Map([
+  ['standard', standardTokenizer],
+  ['whitespace', whitespace],
+  ['keyword', keyword],
+]);
 
 function patternAnalyzer(pattern: string, lowercase: boolean): Analyzer {
   try {
@@ -162,10 +185,12 @@ export type AnalyzerRegistry = ReadonlyMap<string, Analyzer>;
 
 export function buildAnalyzers(analysisSettings: unknown): AnalyzerRegistry {
   const registry = new Map(Object.entries(BUILT_IN));
-  const definitions = (analysisSettings as { analyzer?: Record<string, unknown> } | undefined)?.analyzer ?? {};
-  for (const [name, raw] of Object.entries(definitions)) {
-    const def = raw as { type?: string; pattern?: string; lowercase?: boolean | string; max_token_length?: unknown };
-    if (def.type === 'pattern') {
+  const settings = analysisSettings as { analyzer?: Record<string, unknown>; filter?: Record<string, Record<string, unknown>> } | undefined;
+  for (const [name, raw] of Object.entries(settings?.analyzer ?? {})) {
+    const def = raw as { type?: string; pattern?: string; lowercase?: boolean | string; max_token_length?: unknown; tokenizer?: unknown };
+    if (def.type === 'custom' || (def.type === undefined && def.tokenizer !== undefined)) {
+      registry.set(name, customAnalyzer(name, def, settings?.filter ?? {}));
+    } else if (def.type === 'pattern') {
       registry.set(name, patternAnalyzer(def.pattern ?? '\\W+', def.lowercase !== false && def.lowercase !== 'false'));
     } else if (def.type === 'standard') {
       const max = def.max_token_length === undefined ? LIMITS.maxTokenLength : Number(def.max_token_length);

@@ -38,6 +38,16 @@ function failure(fn: () => unknown): { status: number; body: Json } {
 }
 
 const TEXT = { mappings: { properties: { title: { type: 'text' }, tag: { type: 'keyword' }, at: { type: 'date' }, n: { type: 'integer' } } } };
+/** A text field whose analyzer stacks a synonym on each of w0..w599 (v0..v599). */
+const SYNONYM_TEXT = {
+  settings: {
+    analysis: {
+      analyzer: { syn: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'syns'] } },
+      filter: { syns: { type: 'synonym', synonyms: Array.from({ length: 600 }, (_, i) => `w${i}, v${i}`) } },
+    },
+  },
+  mappings: { properties: { body: { type: 'text', analyzer: 'syn' }, tag: { type: 'keyword' } } },
+};
 const terms = (count: number, prefix = 't') => Array.from({ length: count }, (_, i) => ({ term: { tag: `${prefix}${i}` } }));
 const words = (count: number) => Array.from({ length: count }, (_, i) => `w${i}`).join(' ');
 
@@ -84,6 +94,16 @@ describe('indices.query.bool.max_clause_count: building the query (too_many_clau
     segment.mockRestore();
     expect(segmented).toBeLessThan(8 * 1024);
   });
+
+  it('and through a custom analyzer (synonyms by position): refused the same way, one position past the limit', () => {
+    const synonyms = engineWith(SYNONYM_TEXT, [{ body: 'w1' }]);
+    const segment = vi.spyOn(Intl.Segmenter.prototype, 'segment');
+    const { status, body } = failure(() => synonyms.search('t', { query: { match: { body: 'w1 '.repeat(68_000) } } }));
+    const segmented = segment.mock.calls.reduce((n, [input]) => n + input.length, 0);
+    segment.mockRestore();
+    expect([status, body.error.failed_shards[0].reason.caused_by.type]).toEqual([400, 'too_many_clauses']);
+    expect(segmented).toBeLessThan(8 * 1024);
+  });
 });
 
 describe('indices.query.bool.max_clause_count: the rewritten query (too_many_nested_clauses)', () => {
@@ -117,6 +137,14 @@ describe('indices.query.bool.max_clause_count: the rewritten query (too_many_nes
     // ...but 3000 when the clauses cannot merge.
     const unmerged = failure(() => engine.search('t', { query: { match: { title: { query: repeated, fuzziness: 1, minimum_should_match: 2 } } } }));
     expect(unmerged.body.error.root_cause[0].type).toBe('too_many_nested_clauses');
+  });
+
+  it('the synonyms at one position are one leaf, a SynonymQuery (Lucene counts its terms once)', () => {
+    const synonyms = engineWith(SYNONYM_TEXT, [{ body: 'w1' }]);
+    // 600 positions of two terms each, plus filter clauses: 1025 leaves pass, 1026 fail.
+    const query = (filters: number) => ({ bool: { must: [{ match: { body: words(600) } }], filter: terms(filters, 'f') } });
+    expect(synonyms.search('t', { query: query(425) }).status).toBe(200);
+    expect(failure(() => synonyms.search('t', { query: query(426) })).body.error.root_cause[0].type).toBe('too_many_nested_clauses');
   });
 
   it('count and delete_by_query count clauses too', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectDetection } from './detections.ts';
 import { RekognitionError } from './errors.ts';
-import { facesResponse } from './faces.ts';
+import { FACE_GATES, facesResponse } from './faces.ts';
 import { labelsResponse, objectConfidence } from './labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './limits.ts';
 import { moderationResponse } from './moderation.ts';
@@ -57,8 +57,30 @@ describe('DetectLabels response', () => {
     expect(objectConfidence(1)).toBeLessThanOrEqual(100);
   });
 
+  it('asks more of animals, which the detector confuses with each other', () => {
+    expect(objectConfidence(0.47, 'dog')).toBeLessThan(70);
+    expect(objectConfidence(0.5, 'bird')).toBeCloseTo(70);
+    expect(objectConfidence(0.47, 'car')).toBeGreaterThan(70);
+  });
+
+  it('labels legible writing Text, and a page of it Document, without instances', () => {
+    const word = (text: string, confidence = 90) => ({ text, confidence, box });
+    const line = (...words: ReturnType<typeof word>[]) => ({ ...word(words.map((w) => w.text).join(' ')), words });
+    const names = (lines: ReturnType<typeof line>[]) => (labelsResponse([], lines, undefined, labelOptions()).Labels ?? []).map((l) => [l.Name, l.Instances?.length]);
+    expect(names([line(word('NOTICE', 80))])).toEqual([['Text', 0]]);
+    expect(names([line(word('No'), word('parking'))])).toEqual([['Text', 0]]);
+    // Texture read as symbols or at low confidence is no text.
+    expect(names([line(word('|'), word('=='), word('Ee', 40), word('SEPA', 55))])).toEqual([]);
+    const page = line(...Array.from({ length: 20 }, (_, i) => word(`word${i}`)));
+    expect(names([page])).toEqual([
+      ['Text', 0],
+      ['Document', 0],
+    ]);
+    expect(labelsResponse([], [page], undefined, labelOptions()).Labels?.[1]?.Parents).toEqual([{ Name: 'Text' }]);
+  });
+
   it('groups instances per label, adds ancestors as labels, sorts by confidence', () => {
-    const { Labels = [], LabelModelVersion } = labelsResponse(objects, undefined, labelOptions());
+    const { Labels = [], LabelModelVersion } = labelsResponse(objects, [], undefined, labelOptions());
     expect(LabelModelVersion).toBe('3.0');
     expect(Labels.map((l) => l.Name)).toEqual(['Truck', 'Vehicle', 'Transportation', 'Person']);
     const truck = Labels[0];
@@ -71,9 +93,9 @@ describe('DetectLabels response', () => {
   });
 
   it('honours MinConfidence, MaxLabels and the inclusion and exclusion filters', () => {
-    const names = (options: Partial<LabelOptions>) => (labelsResponse(objects, undefined, labelOptions(options)).Labels ?? []).map((l) => l.Name);
+    const names = (options: Partial<LabelOptions>) => (labelsResponse(objects, [], undefined, labelOptions(options)).Labels ?? []).map((l) => l.Name);
     expect(names({ minConfidence: 70 })).toEqual(['Truck', 'Vehicle', 'Transportation']);
-    expect(labelsResponse(objects, undefined, labelOptions({ minConfidence: 80 })).Labels?.[0]?.Instances).toHaveLength(1);
+    expect(labelsResponse(objects, [], undefined, labelOptions({ minConfidence: 80 })).Labels?.[0]?.Instances).toHaveLength(1);
     expect(names({ maxLabels: 1 })).toEqual(['Truck']);
     const filters = labelOptions().filters;
     expect(names({ filters: { ...filters, includeLabels: ['Person'] } })).toEqual(['Person']);
@@ -82,11 +104,11 @@ describe('DetectLabels response', () => {
 
   it('adds ImageProperties only when asked, and labels only with GENERAL_LABELS', () => {
     const properties = { brightness: 50, sharpness: 10, contrast: 20, dominantColors: [{ red: 255, green: 0, blue: 0, pixelPercent: 100 }] };
-    expect(labelsResponse(objects, properties, labelOptions()).ImageProperties).toBeUndefined();
-    const both = labelsResponse(objects, properties, labelOptions({ imageProperties: true }));
+    expect(labelsResponse(objects, [], properties, labelOptions()).ImageProperties).toBeUndefined();
+    const both = labelsResponse(objects, [], properties, labelOptions({ imageProperties: true }));
     expect(both.ImageProperties?.DominantColors?.[0]).toMatchObject({ HexCode: '#ff0000', CSSColor: 'red', SimplifiedColor: 'red' });
     const only = parseRequest('DetectLabels', { Image: { Bytes: 'AA==' }, Features: ['IMAGE_PROPERTIES'] }).options as LabelOptions;
-    expect(labelsResponse(objects, properties, only).Labels).toBeUndefined();
+    expect(labelsResponse(objects, [], properties, only).Labels).toBeUndefined();
   });
 });
 
@@ -123,7 +145,7 @@ describe('DetectModerationLabels response', () => {
 describe('DetectText response', () => {
   const word = (text: string, confidence: number, left: number) => ({ text, confidence, box: { left, top: 0.1, width: 0.1, height: 0.05 } });
   const lines = [
-    { ...word('hello world', 90, 0.1), words: [word('hello', 95, 0.1), word('world', 40, 0.3)] },
+    { ...word('hello world', 90, 0.1), words: [word('hello', 95, 0.1), word('world', 65, 0.3)] },
     { ...word('bye', 80, 0.7), words: [word('bye', 80, 0.7)] },
   ];
 
@@ -140,23 +162,41 @@ describe('DetectText response', () => {
   });
 
   it('applies WordFilter and RegionsOfInterest to words', () => {
-    const confident = textResponse(lines, { minConfidence: 50, minBoxHeight: 0, minBoxWidth: 0, regions: [] });
+    const confident = textResponse(lines, { minConfidence: 70, minBoxHeight: 0, minBoxWidth: 0, regions: [] });
     expect(confident.TextDetections?.filter((d) => d.Type === 'LINE').map((d) => d.DetectedText)).toEqual(['hello', 'bye']);
     const region = textResponse(lines, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [{ left: 0.6, top: 0, width: 0.4, height: 1 }] });
     expect(region.TextDetections?.map((d) => d.DetectedText)).toEqual(['bye', 'bye']);
   });
+
+  it("drops what is below the OCR model's noise floor: symbols, single characters, low confidence", () => {
+    const noisy = [{ ...word('| == a Ee x9', 90, 0.1), words: [word('|', 93, 0.1), word('==', 78, 0.2), word('a', 90, 0.3), word('Ee', 40, 0.4), word('x9', 61, 0.5)] }];
+    expect(textResponse(noisy, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [] }).TextDetections?.map((d) => d.DetectedText)).toEqual(['x9', 'x9']);
+  });
 });
 
 describe('DetectFaces response', () => {
-  const face = { score: 0.9, box, emotions: [{ emotion: 'happy', score: 0.7 }, { emotion: 'neutral', score: 0.3 }] };
+  const face = { score: 0.9, meshScore: 0.99, box, emotions: [{ emotion: 'happy', score: 0.7 }, { emotion: 'neutral', score: 0.3 }] };
+  const person: ObjectDetection = { className: 'person', score: 0.6, box: { left: 0, top: 0, width: 0.6, height: 1 } };
   it('reports emotions only when asked for, as Rekognition types', () => {
-    expect(facesResponse([face], { emotions: false }).FaceDetails?.[0]).toEqual({ BoundingBox: { Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 }, Confidence: 90 });
-    const emotions = facesResponse([face], { emotions: true }).FaceDetails?.[0]?.Emotions ?? [];
+    expect(facesResponse([face], [person], { emotions: false }).FaceDetails?.[0]).toEqual({ BoundingBox: { Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 }, Confidence: 90 });
+    const emotions = facesResponse([face], [person], { emotions: true }).FaceDetails?.[0]?.Emotions ?? [];
     expect(emotions.slice(0, 2)).toEqual([
       { Type: 'HAPPY', Confidence: 70 },
       { Type: 'CALM', Confidence: 30 },
     ]);
     expect(emotions).toHaveLength(7);
+  });
+
+  it('keeps only faces that pass every gate: detector, mesh, size and a person around them', () => {
+    const count = (faces: (typeof face)[], objects: ObjectDetection[] = [person]) => facesResponse(faces, objects, { emotions: false }).FaceDetails?.length;
+    expect(count([face])).toBe(1);
+    expect(count([{ ...face, score: FACE_GATES.minScore - 0.01 }])).toBe(0);
+    expect(count([{ ...face, meshScore: FACE_GATES.minMeshScore - 0.01 }])).toBe(0);
+    expect(count([{ ...face, box: { ...box, width: FACE_GATES.minSide / 2 } }])).toBe(0);
+    // The baboon: a confident face and mesh, but no person in the picture.
+    expect(count([face], [])).toBe(0);
+    expect(count([face], [{ ...person, box: { left: 0.7, top: 0, width: 0.3, height: 1 } }])).toBe(0);
+    expect(count([face], [{ ...person, className: 'dog' }])).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * What the models report, before it is shaped as Rekognition answers: plain data that crosses the
- * worker boundary and that the response builders (responses.ts) turn into API shapes.
+ * worker boundary and that the response builders (labels.ts, faces.ts ...) turn into API shapes.
  * Boxes are ratios of the image's width and height, as Rekognition's BoundingBox.
  */
 export interface Box {
@@ -17,9 +17,13 @@ export interface ObjectDetection {
   box: Box;
 }
 
-/** One face; emotions with scores 0-1, as the emotion model names them (e.g. "happy"). */
+/**
+ * One face: the detector's score, the face mesh model's score for the same crop (both 0-1), and
+ * emotions with scores 0-1, as the emotion model names them (e.g. "happy").
+ */
 export interface FaceDetection {
   score: number;
+  meshScore: number;
   box: Box;
   emotions: { emotion: string; score: number }[];
 }

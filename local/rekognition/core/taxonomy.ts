@@ -127,6 +127,14 @@ const TAXONOMY = new Map<string, TaxonomyEntry>(
   ROWS.map(([cocoClass, name, parents, category, aliases = []]) => [cocoClass, { name, parents, category, aliases }]),
 );
 
+/**
+ * Labels read from text rather than seen by the object detector, as Rekognition reports them for
+ * photos with writing (category "Text and Documents"): Text for any legible writing, Document for
+ * a page of it.
+ */
+export const TEXT_LABEL: TaxonomyEntry = { name: 'Text', parents: [], category: 'Text and Documents', aliases: [] };
+export const DOCUMENT_LABEL: TaxonomyEntry = { name: 'Document', parents: ['Text'], category: 'Text and Documents', aliases: [] };
+
 /** The Rekognition-style label of a detector class; undefined for a class the table lacks. */
 export function taxonomyOf(detectorClass: string): TaxonomyEntry | undefined {
   return TAXONOMY.get(detectorClass);

@@ -1,5 +1,6 @@
 /**
- * Objects (COCO-80 CenterNet) and faces with emotions (BlazeFace + emotion model), from
+ * Objects (COCO-80 CenterNet) and faces with emotions (BlazeFace, checked by the face mesh model,
+ * + emotion model), from
  * @vladmandic/human on the wasm backend, with the weights shipped inside its package.
  */
 import { createRequire } from 'node:module';
@@ -37,7 +38,9 @@ function humanConfig(): Partial<Config> {
     face: {
       enabled: true,
       detector: { modelPath: 'blazeface.json', rotation: false, maxDetected: MAX_DETECTED, minConfidence: MIN_FACE_SCORE, skipFrames: 0, return: false },
-      mesh: { enabled: false },
+      // The mesh model re-reads each candidate crop: its score is the second opinion that keeps
+      // BlazeFace's false faces (a spoon, a cat, a sunset) out; see core/faces.ts.
+      mesh: { enabled: true, modelPath: 'facemesh.json' },
       iris: { enabled: false },
       attention: { enabled: false },
       description: { enabled: false },
@@ -72,6 +75,7 @@ export class ObjectAndFaceModel {
     const result = await this.human.detect(image, { face: { enabled: true }, object: { enabled: false } });
     return result.face.map((f) => ({
       score: f.boxScore,
+      meshScore: f.faceScore,
       box: toBox(f.boxRaw),
       emotions: (f.emotion ?? []).map((e) => ({ emotion: e.emotion, score: e.score })),
     }));

@@ -1,13 +1,13 @@
 // A stand-in for worker.ts in pool tests: no models. workerData.fail makes warm-up fail;
-// DetectText makes it die mid-request; anything else is answered after workerData.delayMs.
+// text makes it die mid-request; anything else is answered after workerData.delayMs.
 import { parentPort, workerData } from 'node:worker_threads';
 
 if (workerData?.fail) {
   parentPort.postMessage({ type: 'failed', message: 'no models here' });
 } else {
   parentPort.on('message', (task) => {
-    if (task.request.operation === 'DetectText') process.exit(3);
-    setTimeout(() => parentPort.postMessage({ id: task.id, result: { operation: task.request.operation, size: task.bytes.length } }), workerData?.delayMs ?? 0);
+    if (task.kind === 'text') process.exit(3);
+    setTimeout(() => parentPort.postMessage({ id: task.id, result: { kind: task.kind, size: task.bytes.length } }), workerData?.delayMs ?? 0);
   });
   setTimeout(() => parentPort.postMessage({ type: 'ready' }), workerData?.readyMs ?? 0);
 }

@@ -28,10 +28,10 @@ describe('exifRows', () => {
       height: 3000,
       format: 'JPEG',
       bytes: 3 * 1024 ** 2,
-      camera: { make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 16, aperture: 2.8, exposureTime: 0.004, iso: 200 },
+      camera: { name: 'Sony NEX-3N', make: 'SONY', model: 'NEX-3N', lens: null, focalLength: 16, aperture: 2.8, exposureTime: 0.004, iso: 200 },
     });
     expect(rows).toEqual([
-      ['Camera', 'SONY NEX-3N'],
+      ['Camera', 'Sony NEX-3N'],
       ['Focal length', '16 mm'],
       ['Aperture', 'f/2.8'],
       ['Exposure', '1/250 s'],

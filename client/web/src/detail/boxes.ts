@@ -30,7 +30,7 @@ export function exifRows(image: Pick<ImageDetailFragment, 'camera' | 'takenAt' |
   const camera = image.camera;
   const rows: [string, string | null | undefined][] = [
     ['Taken', image.takenAt ? new Date(image.takenAt).toLocaleString() : null],
-    ['Camera', [camera?.make, camera?.model].filter(Boolean).join(' ') || null],
+    ['Camera', camera?.name ?? null],
     ['Lens', camera?.lens],
     ['Focal length', camera?.focalLength ? `${camera.focalLength} mm` : null],
     ['Aperture', camera?.aperture ? `f/${camera.aperture}` : null],

@@ -1,4 +1,5 @@
 import { analyzerOf } from '../analysis.ts';
+import { termsByPosition } from '../custom-analysis.ts';
 import { OpenSearchError, parsingError, show } from '../errors.ts';
 import { NumericField, TermField } from '../index-data.ts';
 import type { LeafField } from '../mapping.ts';
@@ -49,15 +50,16 @@ function operatorOf(value: unknown): 'or' | 'and' {
 }
 
 /**
- * One field's match: the query analyzed with the field's search analyzer, each token a group of
- * terms (the token, or its fuzzy expansions). Expansions are scored as Lucene's blended rewrite
- * does, approximately: each matching expansion adds BM25 with the group's largest df, times its
- * edit-distance boost.
+ * One field's match: the query analyzed with the field's search analyzer, each position a group of
+ * terms (its token, or the synonyms stacked there, or their fuzzy expansions). Expansions are
+ * scored as Lucene's blended rewrite does, approximately: each matching expansion adds BM25 with
+ * the group's largest df, times its edit-distance boost.
  *
- * Clauses are counted as Lucene counts them: one BooleanQuery clause per token (so analysis stops
- * one token past the limit), and after rewrite one leaf per distinct token, or per expansion of a
- * fuzzy one (BooleanQuery.rewrite merges equal SHOULD clauses unless minimum_should_match > 1, and
- * equal MUST clauses).
+ * Clauses are counted as Lucene counts them: one BooleanQuery clause per position (so analysis
+ * stops one position past the limit), and after rewrite one leaf per distinct position: a
+ * SynonymQuery for synonyms, else its token, or each expansion of a fuzzy one
+ * (BooleanQuery.rewrite merges equal SHOULD clauses unless minimum_should_match > 1, and equal
+ * MUST clauses).
  */
 function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, options: TextOptions, scoring: boolean): Matcher {
   if (!field.indexed) return countedNoMatch(ctx);
@@ -78,24 +80,28 @@ function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, option
     throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: field [${field.path}] of type [geo_point] does not support match queries`);
   }
   const analyzer = field.type === 'text' ? analyzerOf(ctx.analyzers, field.searchAnalyzer ?? field.analyzer) : undefined;
-  const tokens = analyzer ? analyzer.tokens(show(text), ctx.clauses.max + 1) : [show(text)];
-  if (tokens.length === 0) return countedNoMatch(ctx);
-  if (tokens.length > 1) ctx.clauses.checkBuilder(tokens.length);
-  const merged = options.operator === 'and' || minimumShouldMatch(options.minimumShouldMatch, tokens.length, 1) <= 1;
-  const seen = new Map<string, { expansions: Expansion[]; idf: number }>();
-  const groups = tokens.map((token) => {
-    const known = seen.get(token);
+  // Terms at one position (synonyms) form one group, scored as one term, as Lucene's SynonymQuery.
+  const positions = analyzer ? termsByPosition(analyzer, show(text), ctx.clauses.max + 1) : [[show(text)]];
+  if (positions.length === 0) return countedNoMatch(ctx);
+  if (positions.length > 1) ctx.clauses.checkBuilder(positions.length);
+  const merged = options.operator === 'and' || minimumShouldMatch(options.minimumShouldMatch, positions.length, 1) <= 1;
+  const seen = new Map<string, { expansions: Expansion[]; idf: number; leaves: number }>();
+  const groups = positions.map((terms) => {
+    const key = terms.join('\u0000');
+    const known = seen.get(key);
     if (known) {
-      if (!merged) ctx.clauses.add(Math.max(1, known.expansions.length));
+      if (!merged) ctx.clauses.add(known.leaves);
       return known;
     }
     // Once the query is sure to fail, expanding more terms is wasted work.
-    const expansions = ctx.clauses.exhausted ? [] : expand(ctx, data, token, maxEdits(options.fuzziness, token));
+    const expansions = ctx.clauses.exhausted ? [] : distinct(terms.flatMap((term) => expand(ctx, data, term, maxEdits(options.fuzziness, term))));
     const df = expansions.reduce((max, e) => Math.max(max, e.postings.df), 0);
-    const group = { expansions, idf: idf(data.docCount, df) };
-    seen.set(token, group);
-    // A fuzzy term without expansions rewrites to an empty BooleanQuery, then MatchNoDocsQuery: one leaf.
-    ctx.clauses.add(Math.max(1, expansions.length));
+    // A SynonymQuery is one leaf (Lucene's clause visitor counts each consumeTerms call once); a
+    // fuzzy term without expansions rewrites to an empty BooleanQuery, then MatchNoDocsQuery: one leaf.
+    const leaves = terms.length > 1 ? 1 : Math.max(1, expansions.length);
+    const group = { expansions, idf: idf(data.docCount, df), leaves };
+    seen.set(key, group);
+    ctx.clauses.add(leaves);
     return group;
   });
   const required =
@@ -131,6 +137,13 @@ function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, option
       return total;
     },
   };
+}
+
+/** One expansion per term: synonyms' fuzzy expansions may reach the same term. */
+function distinct(expansions: Expansion[]): Expansion[] {
+  const best = new Map<string, Expansion>();
+  for (const e of expansions) if ((best.get(e.postings.term)?.boost ?? -1) < e.boost) best.set(e.postings.term, e);
+  return [...best.values()];
 }
 
 /** What OpenSearch builds when nothing can match (an unmapped field, no tokens): MatchNoDocsQuery, one leaf. */

@@ -1,0 +1,43 @@
+/**
+ * The pipeline asks for labels, faces, text and moderation of one image at once, and labels need
+ * the text (Text/Document labels) while faces need the objects (the person gate): each model runs
+ * once per image, and every call for that image shares its result. Keyed by the bytes' SHA-1; a
+ * failed run is forgotten so that a retry runs again; the oldest images are dropped first.
+ */
+import { createHash } from 'node:crypto';
+import type { DetectionKind, Detections } from './analysis.ts';
+
+export type Detect = <K extends DetectionKind>(kind: K, bytes: Uint8Array) => Promise<Detections[K]>;
+
+/** Images whose results are kept: a few batches' worth of concurrent calls. */
+const DEFAULT_IMAGES = 32;
+
+export class DetectionCache {
+  private readonly images = new Map<string, Map<DetectionKind, Promise<unknown>>>();
+
+  constructor(
+    private readonly detect: Detect,
+    private readonly maxImages = DEFAULT_IMAGES,
+  ) {}
+
+  /** One image's detections, each run on first use. */
+  of(bytes: Uint8Array): <K extends DetectionKind>(kind: K) => Promise<Detections[K]> {
+    const key = createHash('sha1').update(bytes).digest('hex');
+    const runs = this.images.get(key) ?? new Map<DetectionKind, Promise<unknown>>();
+    // Re-inserted on every use: Map order is then least recently used first.
+    this.images.delete(key);
+    this.images.set(key, runs);
+    for (const oldest of this.images.keys()) {
+      if (this.images.size <= this.maxImages) break;
+      this.images.delete(oldest);
+    }
+    return <K extends DetectionKind>(kind: K) => {
+      const known = runs.get(kind) as Promise<Detections[K]> | undefined;
+      if (known) return known;
+      const run = this.detect(kind, bytes);
+      runs.set(kind, run);
+      run.catch(() => runs.get(kind) === run && runs.delete(kind));
+      return run;
+    };
+  }
+}
