@@ -197,8 +197,8 @@ describe("the resolvers' request bodies", () => {
 
 describe('JSON nesting depth (Jackson StreamReadConstraints maxNestingDepth, 1000, opensearch.xcontent.depth.max)', () => {
   const send = async (method: string, path: string, text: string) => {
-    const response = await fetch(`${engine.url.replace(/\/$/, '')}${path}`, { method, headers: { 'content-type': 'application/json' }, body: text });
-    return { status: response.status, body: (await response.json()) as { error: { type: string; caused_by?: { type: string } } } };
+    const reply = await sendCall({ ...signedCall(path, null), method, body: text });
+    return { status: reply.status, body: JSON.parse(reply.body) as { error: { type: string; caused_by?: { type: string } } } };
   };
   const nestedBools = (levels: number) => `${'{"bool":{"must":['.repeat(levels)}{"match_all":{}}${']}}'.repeat(levels)}`;
 
