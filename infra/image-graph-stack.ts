@@ -58,6 +58,7 @@ export class ImageGraphStack extends Stack {
       search: this.search,
       environment,
       fieldLogLevel: settings.apiFieldLogLevel,
+      queryLimits: settings,
       resolvers: props.resolvers,
     });
     this.processing = new Processing(this, 'Processing', {

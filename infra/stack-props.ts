@@ -63,7 +63,20 @@ export interface ImageGraphSettings {
   threatProtection: boolean;
   /** AppSync field-level logging; see DEFAULT_SETTINGS for why ERROR. */
   apiFieldLogLevel: FieldLogLevel;
+  /**
+   * AppSync's QueryDepthLimit (1 to 75): fields nested deeper (leaves count as a level) fail with
+   * QueryDepthLimitReached. The local AppSync enforces the same value.
+   */
+  apiQueryDepthLimit: number;
+  /**
+   * AppSync's ResolverCountLimit (1 to 10000): resolver runs in one request beyond it fail with
+   * ResolverExecutionLimitReached without running. The local AppSync enforces the same value.
+   */
+  apiResolverCountLimit: number;
 }
+
+/** The API's query cost limits, as the stack sets them and the local AppSync reads them. */
+export type ApiQueryLimits = Pick<ImageGraphSettings, 'apiQueryDepthLimit' | 'apiResolverCountLimit'>;
 
 export interface ImageGraphStackProps extends StackProps, Partial<ImageGraphSettings> {}
 
@@ -94,6 +107,14 @@ export const DEFAULT_SETTINGS: Readonly<ImageGraphSettings> = Object.freeze({
   // batched URL fields means every presigned URL (a bearer credential) and a CloudWatch bill that
   // grows with traffic. ERROR still logs the full request and response of each failing field.
   apiFieldLogLevel: FieldLogLevel.ERROR,
+  // The app's deepest operation is 5 levels (the schema has no cycles; its deepest path is 6), but
+  // schema discovery (GraphiQL, the AppSync console) sends the standard introspection query, 15
+  // levels deep: a lower limit would break it.
+  apiQueryDepthLimit: 15,
+  // The app's costliest operation is a search page: 1 + 100 images x 4 thumbnail URLs = 401
+  // resolver runs (AppSync counts each Thumbnail.url, batched or not). 1000 leaves room for more
+  // thumbnail sizes and originalUrl; AppSync's own default is 10000.
+  apiResolverCountLimit: 1000,
 });
 
 /** Fills defaults and rejects values AWS would refuse only at deploy time. */
@@ -125,6 +146,9 @@ export function resolveSettings(props: Partial<ImageGraphSettings> = {}): ImageG
     if (!(error instanceof ConfigError)) throw error;
     problems.push(`thumbnailSizes: ${error.message}`);
   }
+  // AppSync's bounds for QueryDepthLimit and ResolverCountLimit (0 would mean "no limit" there).
+  intIn('apiQueryDepthLimit', 1, 75);
+  intIn('apiResolverCountLimit', 1, 10000);
   intIn('searchInstanceCount', 1, 80);
   intIn('searchVolumeSizeGiB', 10, 16384);
   if (settings.corsOrigins.length === 0) problems.push('corsOrigins must list at least one origin');

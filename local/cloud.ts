@@ -164,6 +164,8 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       lambdas: await apiHandlers(),
       cognito: { userPoolId: cognito.userPoolId, clientIds: [cognito.clientId], jwks: cognito.jwks },
       iam: LOCAL_CREDENTIALS,
+      // The deployed API's query depth and resolver count limits.
+      queryLimits: DEFAULT_SETTINGS,
       explorer: true,
       explorerSignIn: { cognitoEndpoint: cognito.endpoint, userPoolClientId: cognito.clientId },
     });

@@ -22,6 +22,7 @@ import { PREFIX } from '../../functions/shared/storage-keys.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { repoPath } from '../paths.ts';
 import { bundleResolvers, checkResolverWiring, type ResolverBundle } from '../resolver-bundles.ts';
+import type { ApiQueryLimits } from '../stack-props.ts';
 import { API_FUNCTIONS, type ApiFunctionName, RESOLVER_WIRING, type WiredField } from '../resolver-wiring.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Search } from './search.ts';
@@ -34,6 +35,8 @@ export interface ApiProps {
   /** Settings every function reads (bucket, limits, TTLs), by ENV name. */
   environment: Record<string, string>;
   fieldLogLevel: FieldLogLevel;
+  /** QueryDepthLimit and ResolverCountLimit (infra/stack-props.ts). */
+  queryLimits: ApiQueryLimits;
   /** Resolver code; bundled from resolvers/ when omitted. */
   resolvers?: ResolverBundle[];
 }
@@ -78,6 +81,8 @@ export class Api extends Construct {
         additionalAuthorizationModes: [{ authorizationType: AuthorizationType.IAM }],
       },
       xrayEnabled: true,
+      queryDepthLimit: props.queryLimits.apiQueryDepthLimit,
+      resolverCountLimit: props.queryLimits.apiResolverCountLimit,
     });
     const cfnApi = this.api.node.defaultChild as CfnGraphQLApi;
     this.realtimeUrl = cfnApi.attrRealtimeUrl;
