@@ -326,6 +326,33 @@ describe('subscriptions never run without the server-set owner filter', () => {
     socket.ws.close();
   });
 
+  it('serves another user while one connection floods costly starts (frames are handled one per turn)', async () => {
+    const socket = await aliceSocket();
+    // About 14,000 tokens each: within the parse limits, but each takes a while to validate.
+    const costly = `subscription { onImageProcessed { ${Array.from({ length: 4600 }, (_, i) => `f${i}: imageId`).join(' ')} } }`;
+    const FLOOD = 60;
+    for (let i = 0; i < FLOOD; i++) socket.start(`c${i}`, { query: costly }, auth());
+    await socket.next('start_ack');
+    const bob = await (await userPost(cloud.appsync.url, IMAGE_STATS, mintToken({ sub: BOB }))).json();
+    const acksWhenBobWasAnswered = 1 + socket.messages.filter((m) => m.type === 'start_ack').length;
+    expect(bob).toEqual({ data: { imageStats: { total: 1 } } });
+    for (let i = 1; i < FLOOD; i++) await socket.next('start_ack');
+    expect(acksWhenBobWasAnswered).toBeLessThan(FLOOD / 2);
+    socket.ws.close();
+  });
+
+  it('refuses frames past what may wait on one connection with LimitExceededError, answering every frame', async () => {
+    const socket = await aliceSocket();
+    const FRAMES = 6000;
+    for (let i = 0; i < FRAMES; i++) socket.ws.send(JSON.stringify({ type: 'bogus', id: `b${i}` }));
+    const replies = await Promise.all(Array.from({ length: FRAMES }, () => socket.next('error')));
+    const types = replies.map((m) => (m.payload as { errors: { errorType: string }[] }).errors[0]!.errorType);
+    expect(types.filter((t) => t === 'LimitExceededError').length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['UnsupportedOperation', 'LimitExceededError']));
+    await stillServes();
+    socket.ws.close();
+  });
+
   it('answers a flood of starts with MaxSubscriptionsReachedError past 100, and everyone is still served', async () => {
     const socket = await aliceSocket();
     for (let i = 0; i < 150; i++) socket.start(`s${i}`, { query: 'subscription { onImageProcessed { imageId } }' }, auth());

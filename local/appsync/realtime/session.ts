@@ -1,8 +1,9 @@
 /**
  * One real-time connection: authorizes the connection from its header, acknowledges
  * connection_init with connectionTimeoutMs, keeps it alive with `ka`, starts subscriptions (each
- * authorized by its own extensions.authorization, then its resolver run) and stops them. Everything
- * it says goes through `send`; the socket itself belongs to the server.
+ * authorized by its own extensions.authorization, then its resolver run) and stops them. Frames are
+ * handled in order, one per turn of the event loop. Everything it says goes through `send`; the
+ * socket itself belongs to the server.
  */
 import { OperationTypeNode } from 'graphql';
 import type { AuthHeaders, Caller } from '../auth/identity.ts';
@@ -28,11 +29,20 @@ export interface SessionOptions {
   close: (code: number, reason: string) => void;
 }
 
+/**
+ * Bytes of frames waiting to be handled on one connection, each frame counted as at least 1 KiB;
+ * a frame past it is refused with LimitExceededError instead of waiting in memory.
+ */
+export const MAX_WAITING_FRAME_BYTES = 4 * 1024 * 1024;
+const MIN_FRAME_COST = 1024;
+
 export class RealtimeSession {
   private readonly connection: Promise<Caller | RequestRefused>;
   private readonly subscriptions = new Map<string, Registration<Subscriber> | 'starting'>();
   private keepAlive: NodeJS.Timeout | undefined;
   private closed = false;
+  private frames: Promise<void> = Promise.resolve();
+  private waitingBytes = 0;
 
   constructor(
     private readonly options: SessionOptions,
@@ -46,13 +56,29 @@ export class RealtimeSession {
       : Promise.resolve(new RequestRefused(401, 'UnauthorizedException', 'You are not authorized to make this call.'));
   }
 
-  /** Handles one client frame; whatever goes wrong is answered with an `error` message, the socket stays open. */
-  async receive(text: string, bytes: number): Promise<void> {
-    try {
-      await this.handle(text, bytes);
-    } catch (error) {
-      this.options.send({ type: 'error', payload: { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] } });
+  /**
+   * Queues one client frame. Frames are handled one at a time, each in its own turn of the event
+   * loop, so that a flood on one connection cannot keep the process from serving others; whatever
+   * goes wrong is answered with an `error` message, and the socket stays open.
+   */
+  receive(text: string, bytes: number): Promise<void> {
+    const cost = Math.max(bytes, MIN_FRAME_COST);
+    if (this.waitingBytes + cost > MAX_WAITING_FRAME_BYTES) {
+      this.options.send({ type: 'error', payload: { errors: [{ errorType: 'LimitExceededError', message: 'Too many messages are waiting on this connection' }] } });
+      return Promise.resolve();
     }
+    this.waitingBytes += cost;
+    this.frames = this.frames.then(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        await this.handle(text, bytes);
+      } catch (error) {
+        this.options.send({ type: 'error', payload: { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] } });
+      } finally {
+        this.waitingBytes -= cost;
+      }
+    });
+    return this.frames;
   }
 
   private async handle(text: string, bytes: number): Promise<void> {
