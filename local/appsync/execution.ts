@@ -35,7 +35,7 @@ import type { AuthorizationRules } from './authorization.ts';
 import { LambdaBatcher, invokeLambda, type LambdaHandler } from './data-sources/lambda.ts';
 import type { DataSourceOutcome } from './data-sources/types.ts';
 import { FieldError, appendedError, toAppSyncError, unauthorizedField, type AppSyncGraphQLError } from './field-error.ts';
-import { MAX_DOCUMENT_NESTING, PARSE_LIMITS, RequestBudget, nestsTooDeeply } from './request-budget.ts';
+import { FIELDS_PER_TURN, MAX_DOCUMENT_NESTING, MAX_INTROSPECTION_FIELDS, PARSE_LIMITS, RequestBudget, fieldCount, nestsTooDeeply } from './request-budget.ts';
 import type { LoadedResolver } from './resolvers.ts';
 import type { ResolverError } from './runtime/evaluation.ts';
 import type { HandlerOutcome } from './sandbox/resolver-sandbox.ts';
@@ -151,6 +151,10 @@ export class Executor {
     if (operation.operation === OperationTypeNode.SUBSCRIPTION && rootFields.size !== 1) {
       return { errors: [requestError('A subscription must select exactly one top level field')] };
     }
+    const introspects = [...rootFields.values()].some(([node]) => node?.name.value === '__schema' || node?.name.value === '__type');
+    if (introspects && fieldCount([operation.selectionSet], fragments, MAX_INTROSPECTION_FIELDS) > MAX_INTROSPECTION_FIELDS) {
+      return { errors: [requestError(`An introspection query may select at most ${MAX_INTROSPECTION_FIELDS} fields`)] };
+    }
     return { document, operation, variables: variables ?? {}, coercedVariables: coerced.coerced, rootFields };
   }
 
@@ -246,8 +250,9 @@ export class Executor {
     const field = type.getFields()[info.fieldName];
     if (!field || !this.options.rules.allows(state.caller, type, field)) throw unauthorizedField(info.fieldName, type.name);
     const resolver = state.delivering ? undefined : this.options.resolvers.get(`${type.name}.${info.fieldName}`);
-    if (!resolver) return defaultFieldResolver(source, args, state, info);
-    return this.resolve(resolver, source, args as Record<string, unknown>, state, info);
+    if (resolver) return this.resolve(resolver, source, args as Record<string, unknown>, state, info);
+    const value: unknown = defaultFieldResolver(source, args, state, info);
+    return Array.isArray(value) ? state.budget.paceList(value, () => fieldCount(info.fieldNodes.map((node) => node.selectionSet), info.fragments, FIELDS_PER_TURN)) : value;
   };
 
   private async resolve(resolver: LoadedResolver, source: unknown, args: Record<string, unknown>, state: RequestState, info: GraphQLResolveInfo): Promise<unknown> {
