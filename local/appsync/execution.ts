@@ -113,17 +113,8 @@ export class Executor {
     const { query, variables = null, operationName = null } = body;
     if (variables !== null && !isObject(variables)) return { errors: [requestError('variables must be a JSON object')] };
     if (operationName !== null && typeof operationName !== 'string') return { errors: [requestError('operationName must be a string')] };
-    const { schema } = this.options;
-    let document: DocumentNode;
-    try {
-      if (query.length <= PARSE_LIMITS.maxSourceLength && nestsTooDeeply(query)) {
-        return { errors: [requestError(`The document nests deeper than ${MAX_DOCUMENT_NESTING} levels`)] };
-      }
-      document = parse(query, PARSE_LIMITS);
-    } catch (error) {
-      if (error instanceof GraphQLError) return { errors: [toAppSyncError(error)] };
-      throw error;
-    }
+    const document = parseQuery(query);
+    if ('errors' in document) return document;
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) return { errors: [requestError('Unknown or ambiguous operation name')] };
     const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -134,15 +125,23 @@ export class Executor {
       const name = operation.name ? `Subscription "${operation.name.value}"` : 'Anonymous Subscription';
       return { errors: [requestError(`${name} must not use \`@skip\` or \`@include\` directives in the top level selection.`)] };
     }
+    const { schema } = this.options;
     const problems = validate(schema, document);
     if (problems.length > 0) return { errors: problems.map(toAppSyncError) };
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 25 });
     if (coerced.errors) return { errors: coerced.errors.map(toAppSyncError) };
-    const rootType = schema.getRootType(operation.operation);
+    const rootFields = this.rootFieldsOf(operation, fragments, coerced.coerced);
+    if ('errors' in rootFields) return rootFields;
+    return { document, operation, variables: variables ?? {}, coercedVariables: coerced.coerced, rootFields };
+  }
+
+  /** The operation's root fields, its fragments and @skip/@include applied, and what AppSync refuses of them. */
+  private rootFieldsOf(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, readonly FieldNode[]> | { errors: AppSyncGraphQLError[] } {
+    const rootType = this.options.schema.getRootType(operation.operation);
     if (!rootType) return { errors: [requestError(`The schema has no ${operation.operation} type`)] };
     let rootFields: Map<string, readonly FieldNode[]>;
     try {
-      rootFields = collectFields(schema, fragments, coerced.coerced, rootType, operation.selectionSet);
+      rootFields = collectFields(this.options.schema, fragments, variables, rootType, operation.selectionSet);
     } catch (error) {
       // A directive argument's variable without a value.
       if (error instanceof GraphQLError) return { errors: [toAppSyncError(error)] };
@@ -155,16 +154,17 @@ export class Executor {
     if (introspects && fieldCount([operation.selectionSet], fragments, MAX_INTROSPECTION_FIELDS) > MAX_INTROSPECTION_FIELDS) {
       return { errors: [requestError(`An introspection query may select at most ${MAX_INTROSPECTION_FIELDS} fields`)] };
     }
-    return { document, operation, variables: variables ?? {}, coercedVariables: coerced.coerced, rootFields };
+    return rootFields;
   }
 
-  /** Executes the operation with the resolvers, as AppSync's response (data and errors). */
-  private async execute(prepared: PreparedOperation, state: ReturnType<typeof this.state>): Promise<GraphQLResponse> {
+  /** Executes the operation (on `rootValue` when delivering), as AppSync's response (data and errors). */
+  private async execute(prepared: PreparedOperation, state: RequestState, rootValue?: Record<string, unknown>): Promise<GraphQLResponse> {
     const result = await execute({
       schema: this.options.schema,
       document: prepared.document,
       operationName: prepared.operation.name?.value,
       variableValues: prepared.variables,
+      rootValue,
       contextValue: state,
       fieldResolver: this.fieldResolver,
     });
@@ -204,18 +204,8 @@ export class Executor {
   }
 
   /** The subscriber's selection of a published payload, authorized for the subscriber. */
-  async deliver(prepared: PreparedOperation, caller: Caller, payload: unknown): Promise<GraphQLResponse> {
-    const state = this.state(caller, {}, true);
-    const result = await execute({
-      schema: this.options.schema,
-      document: prepared.document,
-      operationName: prepared.operation.name?.value,
-      variableValues: prepared.variables,
-      rootValue: { [subscriptionRoot(prepared).name.value]: payload },
-      contextValue: state,
-      fieldResolver: this.fieldResolver,
-    });
-    return this.response(result.data ?? null, result.errors, state);
+  deliver(prepared: PreparedOperation, caller: Caller, payload: unknown): Promise<GraphQLResponse> {
+    return this.execute(prepared, this.state(caller, {}, true), { [subscriptionRoot(prepared).name.value]: payload });
   }
 
   private state(caller: Caller, headers: Record<string, string | undefined>, delivering: boolean): RequestState {
@@ -363,6 +353,20 @@ function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; graphql: st
   const node = info.fieldNodes[0];
   walk(node?.selectionSet, '');
   return { list, graphql: node?.selectionSet ? print(node.selectionSet) : '' };
+}
+
+/** The parsed document, within PARSE_LIMITS and MAX_DOCUMENT_NESTING, or its syntax errors. */
+function parseQuery(query: string): DocumentNode | { errors: AppSyncGraphQLError[] } {
+  try {
+    // Nesting first: graphql-js parses recursively.
+    if (query.length <= PARSE_LIMITS.maxSourceLength && nestsTooDeeply(query)) {
+      return { errors: [requestError(`The document nests deeper than ${MAX_DOCUMENT_NESTING} levels`)] };
+    }
+    return parse(query, PARSE_LIMITS);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [toAppSyncError(error)] };
+    throw error;
+  }
 }
 
 /** Whether a root selection set, its fragments included, has a @skip or @include directive. */
