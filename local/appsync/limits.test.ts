@@ -193,6 +193,7 @@ describe('parse bounds and malformed requests: 400 with GraphQL errors, never 50
     ['a missing required variable', { query: 'query($id: ID!) { image(id: $id) { id } }' }, 'Variable "$id" of required type "ID!" was not provided.'],
     ['a variable of the wrong type', { query: 'query($first: Int) { searchImages(first: $first) { totalCount } }', variables: { first: 'many' } }, /Variable "\$first" got invalid value "many"/],
     ['a conditional field without its variable', { query: 'query($s: Boolean!) { imageStats @include(if: $s) { total } }' }, 'Variable "$s" of required type "Boolean!" was not provided.'],
+    ['a subscription with a conditional root, without its variable', { query: 'subscription($s: Boolean!) { onImageProcessed @include(if: $s) { imageId } }' }, 'Anonymous Subscription must not use `@skip` or `@include` directives in the top level selection.'],
     ['more tokens than graphql-java parses', { query: aliases(PARSE_LIMITS.maxLexicalTokens / 5, 'imageStats { total }') }, `Syntax Error: Document contains more that ${PARSE_LIMITS.maxLexicalTokens} tokens. Parsing aborted.`],
     ['a query text over 1 MiB', { query: `{ imageStats { total } }${' '.repeat(PARSE_LIMITS.maxSourceLength)}` }, `Syntax Error: Source contains more than ${PARSE_LIMITS.maxSourceLength} UTF-16 code units. Parsing aborted.`],
     // Deep enough to overflow a recursive parser's stack.

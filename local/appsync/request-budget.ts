@@ -5,10 +5,12 @@
  *   QueryDepthLimitReached, and a non-null field's error moves up to its first nullable parent;
  * - ResolverCountLimit: resolver runs past the limit fail with ResolverExecutionLimitReached and
  *   do not run, the earlier ones do.
- * The local server also shares its one process fairly: a request runs at most HANDLER_RUNS_PER_TURN
- * resolver handlers in a row, then waits for the next turn of the event loop so that other
- * requests are read, run and answered meanwhile, and it has at most
- * MAX_CONCURRENT_DATA_SOURCE_CALLS data-source calls in flight (the search engine is shared too).
+ * - the request's execution time, 30 s (AppSync's quota), past which it fails with ExecutionTimeout.
+ * The local server also shares its one process fairly: a request does a turn's worth of work
+ * (resolver handler runs and list items, FIELDS_PER_TURN) and then waits for the next turn of the
+ * event loop, so that other requests are read, run and answered meanwhile; it has at most
+ * MAX_CONCURRENT_DATA_SOURCE_CALLS data-source calls in flight (the search engine is shared too);
+ * and once answered, what it still has waiting never runs.
  */
 import { Kind, Lexer, Source, TokenKind, type FragmentDefinitionNode, type ResponsePath, type SelectionSetNode } from 'graphql';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -96,7 +98,7 @@ interface Waiting {
 
 export class RequestBudget {
   private resolverRuns = 0;
-  /** Work done in this turn, in field resolutions. */
+  /** Work done in this turn, in field resolutions (handler runs and list items by their estimates). */
   private work = 0;
   /** Waiting in order; `head` is the first still waiting. */
   private readonly waiting: Waiting[] = [];

@@ -71,7 +71,8 @@ export class RealtimeSession {
     this.frames = this.frames.then(async () => {
       await new Promise((resolve) => setImmediate(resolve));
       try {
-        await this.handle(text, bytes);
+        // A closed connection's waiting frames are dropped.
+        if (!this.closed) await this.handle(text, bytes);
       } catch (error) {
         this.options.send({ type: 'error', payload: { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] } });
       } finally {
