@@ -414,6 +414,13 @@ describe('GraphQL API', () => {
     });
   });
 
+  it('limits query depth and resolver runs per request to the settings the local AppSync enforces', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: DEFAULT_SETTINGS.apiQueryDepthLimit,
+      ResolverCountLimit: DEFAULT_SETTINGS.apiResolverCountLimit,
+    });
+  });
+
   it("deploys schema.graphql in the SDL AppSync's parser accepts, without redeclaring its scalars or directives", () => {
     const [[, schema]] = ofType('AWS::AppSync::GraphQLSchema') as [[string, Resource]];
     const sdl = schema.Properties.Definition as string;
@@ -581,6 +588,8 @@ describe('settings', () => {
         detectModeration: true,
         detectText: false,
         detectFaces: true,
+        apiQueryDepthLimit: 8,
+        apiResolverCountLimit: 500,
         resolvers: resolverBundles,
       },
     ).stack;
@@ -591,6 +600,7 @@ describe('settings', () => {
     // 50 TPS × 0.5 s per image at the least.
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 25 } });
     t.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
+    t.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: 8, ResolverCountLimit: 500 });
     t.hasResourceProperties('AWS::OpenSearchService::Domain', {
       ClusterConfig: Match.objectLike({
         InstanceType: 'm7g.large.search',
@@ -626,6 +636,11 @@ describe('settings', () => {
       /rekognitionTps must be a whole number from 4 to 100000 \(the SQS event source runs at least 2 instances[\s\S]*maxReceiveCount[\s\S]*corsOrigins/,
     );
     expect(resolveSettings({ rekognitionTps: undefined })).toEqual(DEFAULT_SETTINGS);
+    // AppSync's bounds: QueryDepthLimit 1..75, ResolverCountLimit 1..10000 (0 would mean no limit).
+    expect(() => resolveSettings({ apiQueryDepthLimit: 0, apiResolverCountLimit: 10_001 })).toThrow(
+      /apiQueryDepthLimit must be a whole number from 1 to 75, got 0[\s\S]*apiResolverCountLimit must be a whole number from 1 to 10000, got 10001/,
+    );
+    expect(() => resolveSettings({ apiQueryDepthLimit: 76 })).toThrow(/apiQueryDepthLimit/);
   });
 
   it('reject processing settings the function would refuse at run time', () => {

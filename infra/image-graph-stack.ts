@@ -76,6 +76,7 @@ export class ImageGraphStack extends Stack {
       search: this.search,
       environment,
       fieldLogLevel: settings.apiFieldLogLevel,
+      queryLimits: settings,
       resolvers: props.resolvers,
     });
     this.firewall = settings.apiFirewall

@@ -115,7 +115,20 @@ export interface ImageGraphSettings {
   apiFirewall: boolean;
   /** Requests one IP may make to the API in any 5 minutes before WAF blocks it (100 to 2,000,000,000). */
   apiRateLimitPer5Minutes: number;
+  /**
+   * AppSync's QueryDepthLimit (1 to 75): fields nested deeper (leaves count as a level) fail with
+   * QueryDepthLimitReached. The local AppSync enforces the same value.
+   */
+  apiQueryDepthLimit: number;
+  /**
+   * AppSync's ResolverCountLimit (1 to 10000): resolver runs in one request beyond it fail with
+   * ResolverExecutionLimitReached without running. The local AppSync enforces the same value.
+   */
+  apiResolverCountLimit: number;
 }
+
+/** The API's query cost limits, as the stack sets them and the local AppSync reads them. */
+export type ApiQueryLimits = Pick<ImageGraphSettings, 'apiQueryDepthLimit' | 'apiResolverCountLimit'>;
 
 export const PRESET_NAMES = ['dev', 'production'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -163,6 +176,14 @@ const DEV: Readonly<ImageGraphSettings> = Object.freeze({
   // About 5 requests a second from one IP, sustained: a person scrolling and searching makes far
   // fewer; an office behind one NAT address has room for dozens of them.
   apiRateLimitPer5Minutes: 1500,
+  // The app's deepest operation is 5 levels (the schema has no cycles; its deepest path is 6), but
+  // schema discovery (GraphiQL, the AppSync console) sends the standard introspection query, 15
+  // levels deep: a lower limit would break it.
+  apiQueryDepthLimit: 15,
+  // The app's costliest operation is a search page: 1 + 100 images x 4 thumbnail URLs = 401
+  // resolver runs (AppSync counts each Thumbnail.url, batched or not). 1000 leaves room for more
+  // thumbnail sizes and originalUrl; AppSync's own default is 10000.
+  apiResolverCountLimit: 1000,
 });
 
 /**
@@ -261,6 +282,9 @@ export function resolveSettings(props: Partial<ImageGraphSettings> & { preset?: 
     problems.push(`thumbnailSizes: ${error.message}`);
   }
   intIn('deletedObjectRetentionDays', 1, 3650);
+  // AppSync's bounds for QueryDepthLimit and ResolverCountLimit (0 would mean "no limit" there).
+  intIn('apiQueryDepthLimit', 1, 75);
+  intIn('apiResolverCountLimit', 1, 10000);
   intIn('searchInstanceCount', 1, 80);
   oneOf('searchAvailabilityZones', [1, 2, 3]);
   oneOf('searchDedicatedMasterCount', [0, 3, 5]);

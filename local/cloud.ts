@@ -9,7 +9,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { ApiFunctionName } from '../infra/resolver-wiring.ts';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
-import { PROCESSING_BATCH_SIZE } from '../infra/stack-props.ts';
+import { DEFAULT_SETTINGS, PROCESSING_BATCH_SIZE } from '../infra/stack-props.ts';
 import { ENV } from '../functions/shared/config.ts';
 import { ImageIndex, createSearchClient } from '../functions/process-image/image-index.ts';
 import type { handler as processImageHandler } from '../functions/process-image/index.ts';
@@ -172,6 +172,8 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       lambdas: await apiHandlers(),
       cognito: { userPoolId: cognito.userPoolId, clientIds: [cognito.clientId], jwks: cognito.jwks },
       iam: LOCAL_CREDENTIALS,
+      // The deployed API's query depth and resolver count limits.
+      queryLimits: DEFAULT_SETTINGS,
       explorer: true,
       explorerSignIn: { cognitoEndpoint: cognito.endpoint, userPoolClientId: cognito.clientId },
     });

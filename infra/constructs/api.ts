@@ -27,6 +27,7 @@ import { toAppSyncSdl } from '../appsync-sdl.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { repoPath } from '../paths.ts';
 import { bundleResolvers, checkResolverWiring, type ResolverBundle } from '../resolver-bundles.ts';
+import type { ApiQueryLimits } from '../stack-props.ts';
 import { API_FUNCTIONS, type ApiFunctionName, RESOLVER_WIRING, type WiredField } from '../resolver-wiring.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Search } from './search.ts';
@@ -39,6 +40,8 @@ export interface ApiProps {
   /** Settings every function reads (bucket, limits, TTLs), by ENV name. */
   environment: Record<string, string>;
   fieldLogLevel: FieldLogLevel;
+  /** QueryDepthLimit and ResolverCountLimit (infra/stack-props.ts). */
+  queryLimits: ApiQueryLimits;
   /** Resolver code; bundled from resolvers/ when omitted. */
   resolvers?: ResolverBundle[];
 }
@@ -96,6 +99,8 @@ export class Api extends Construct {
         dataSourceLevelMetricsBehavior: DataSourceLevelMetricsBehavior.FULL_REQUEST_DATA_SOURCE_METRICS,
         operationLevelMetricsConfig: OperationLevelMetricsConfig.DISABLED,
       },
+      queryDepthLimit: props.queryLimits.apiQueryDepthLimit,
+      resolverCountLimit: props.queryLimits.apiResolverCountLimit,
     });
     for (const level of ['Resolver', 'DataSource']) {
       Annotations.of(this.api).acknowledgeWarning(

@@ -8,6 +8,7 @@ import { createImageGraphClient } from '../../client/src/api/apollo.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FOREIGN_ORIGIN, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall } from '../testing/sigv4-refusals.ts';
+import { connectRealtime } from './testing/realtime-socket.ts';
 import { ALICE, BOB, CLIENT_ID, IAM, REGION, USER_POOL_ID, iamHeaders, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
 
 // aws-appsync-subscription-link opens its socket with the global WebSocket (Node 20 has none).
@@ -190,28 +191,7 @@ describe('the project client (Apollo Client 4 + aws-appsync-auth-link + aws-apps
 });
 
 describe('real-time protocol, raw', () => {
-  function connect(header: Record<string, string>, via: 'query' | 'subprotocol' = 'query') {
-    const encoded = Buffer.from(JSON.stringify(header)).toString(via === 'query' ? 'base64' : 'base64url');
-    const url = via === 'query' ? `${cloud.appsync.realtimeUrl}?header=${encodeURIComponent(encoded)}&payload=e30=` : cloud.appsync.realtimeUrl;
-    const protocols = via === 'query' ? ['graphql-ws'] : ['graphql-ws', `header-${encoded}`];
-    const ws = new WebSocket(url, protocols);
-    const messages: Record<string, unknown>[] = [];
-    ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
-    const opened = new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const next = async (type: string) => {
-      const end = Date.now() + 3000;
-      for (;;) {
-        const index = messages.findIndex((m) => m.type === type);
-        if (index >= 0) return messages.splice(index, 1)[0]!;
-        if (Date.now() > end) throw new Error(`no ${type}; got ${JSON.stringify(messages)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
-    return { ws, opened, next, messages };
-  }
+  const connect = (header: Record<string, string>, via: 'query' | 'subprotocol' = 'query') => connectRealtime(cloud.appsync.realtimeUrl, header, via);
   const host = () => new URL(cloud.appsync.url).host;
 
   it('acknowledges with connectionTimeoutMs, keeps alive, starts, stops and completes (query-string header)', async () => {

@@ -1,7 +1,8 @@
 /**
  * GraphQL execution as AppSync does it: graphql-js parses, validates and executes; every field is
  * authorized by the directive rules, and a field with a resolver runs it (request handler, data
- * source, response handler) in that resolver's sandbox. Errors and partial results follow
+ * source, response handler) in that resolver's sandbox, within the request's budget (depth,
+ * resolver count, fair share of the process: request-budget.ts). Errors and partial results follow
  * AppSync's response format. Mutations report what they published for subscriptions.
  */
 import {
@@ -10,34 +11,34 @@ import {
   OperationTypeNode,
   defaultFieldResolver,
   execute,
+  getArgumentValues,
   getLocation,
   getOperationAST,
+  getVariableValues,
   parse,
   print,
   validate,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { collectFields } from 'graphql/execution/collectFields.js';
 import type { ApiFunctionName, DataSourceRef } from '../../infra/resolver-wiring.ts';
+import type { ApiQueryLimits } from '../../infra/stack-props.ts';
 import type { Caller } from './auth/identity.ts';
 import type { AuthorizationRules } from './authorization.ts';
 import { LambdaBatcher, invokeLambda, type LambdaHandler } from './data-sources/lambda.ts';
 import type { DataSourceOutcome } from './data-sources/types.ts';
 import { FieldError, appendedError, toAppSyncError, unauthorizedField, type AppSyncGraphQLError } from './field-error.ts';
+import { FIELDS_PER_TURN, MAX_DOCUMENT_NESTING, MAX_INTROSPECTION_FIELDS, PARSE_LIMITS, RequestBudget, fieldCount, nestsTooDeeply } from './request-budget.ts';
 import type { LoadedResolver } from './resolvers.ts';
 import type { ResolverError } from './runtime/evaluation.ts';
 import type { HandlerOutcome } from './sandbox/resolver-sandbox.ts';
-
-export interface GraphQLRequestBody {
-  query: string;
-  variables?: Record<string, unknown> | null;
-  operationName?: string | null;
-}
 
 export interface GraphQLResponse {
   data: Record<string, unknown> | null;
@@ -55,6 +56,7 @@ export interface ExecutorOptions {
   resolvers: Map<string, LoadedResolver>;
   dataSources: DataSources;
   region: string;
+  queryLimits: ApiQueryLimits;
 }
 
 /** One mutation field's selected result, for the subscriptions that listen to it. */
@@ -63,11 +65,25 @@ export interface Publication {
   data: unknown;
 }
 
-/** A parsed, validated operation. */
+/** A parsed, validated operation with its variables coerced. */
 export interface PreparedOperation {
   document: DocumentNode;
   operation: OperationDefinitionNode;
+  /** As sent: graphql-js coerces them again when it executes. */
   variables: Record<string, unknown>;
+  coercedVariables: Record<string, unknown>;
+  /** Response key -> the root field's nodes, fragments and @skip/@include applied. */
+  rootFields: Map<string, readonly FieldNode[]>;
+}
+
+/** A subscription whose resolver has run: what the hub registers. */
+export interface StartedSubscription {
+  field: string;
+  args: Record<string, unknown>;
+  /** The filter the resolver set (undefined: none). */
+  filter: unknown;
+  /** Whether the field's resolver ran to completion (false for a field without one). */
+  resolverRan: boolean;
 }
 
 interface RequestState {
@@ -77,40 +93,83 @@ interface RequestState {
   delivering: boolean;
   appended: AppSyncGraphQLError[];
   batchers: Map<string, LambdaBatcher>;
+  budget: RequestBudget;
   subscriptionFilter: unknown;
+  subscriptionResolverRan: boolean;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const requestError = (message: string) => toAppSyncError(new GraphQLError(message));
 
 export class Executor {
   constructor(private readonly options: ExecutorOptions) {}
 
-  /** Parses and validates; GraphQL errors in AppSync's shape on failure. */
-  prepare(body: GraphQLRequestBody): PreparedOperation | { errors: AppSyncGraphQLError[] } {
-    if (typeof body?.query !== 'string') {
-      return { errors: [toAppSyncError(new GraphQLError('The request has no query'))] };
+  /**
+   * Parses (within PARSE_LIMITS), validates and coerces the variables of a request body, whatever
+   * was sent; GraphQL errors in AppSync's shape on failure.
+   */
+  prepare(body: unknown): PreparedOperation | { errors: AppSyncGraphQLError[] } {
+    if (!isObject(body) || typeof body.query !== 'string') return { errors: [requestError('The request has no query')] };
+    const { query, variables = null, operationName = null } = body;
+    if (variables !== null && !isObject(variables)) return { errors: [requestError('variables must be a JSON object')] };
+    if (operationName !== null && typeof operationName !== 'string') return { errors: [requestError('operationName must be a string')] };
+    const document = parseQuery(query);
+    if ('errors' in document) return document;
+    const operation = getOperationAST(document, operationName ?? undefined);
+    if (!operation) return { errors: [requestError('Unknown or ambiguous operation name')] };
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    if (operation.operation === OperationTypeNode.SUBSCRIPTION && hasConditionalRoot(operation.selectionSet, fragments)) {
+      // The GraphQL spec (draft, "Single Root Field") and graphql-js 17: a subscription's root field
+      // is unconditional, so that starting a subscription always runs its resolver.
+      const name = operation.name ? `Subscription "${operation.name.value}"` : 'Anonymous Subscription';
+      return { errors: [requestError(`${name} must not use \`@skip\` or \`@include\` directives in the top level selection.`)] };
     }
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return { errors: [toAppSyncError(error as GraphQLError)] };
-    }
-    const problems = validate(this.options.schema, document);
+    const { schema } = this.options;
+    const problems = validate(schema, document);
     if (problems.length > 0) return { errors: problems.map(toAppSyncError) };
-    const operation = getOperationAST(document, body.operationName ?? undefined);
-    if (!operation) return { errors: [toAppSyncError(new GraphQLError('Unknown or ambiguous operation name'))] };
-    return { document, operation, variables: body.variables ?? {} };
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 25 });
+    if (coerced.errors) return { errors: coerced.errors.map(toAppSyncError) };
+    const rootFields = this.rootFieldsOf(operation, fragments, coerced.coerced);
+    if ('errors' in rootFields) return rootFields;
+    return { document, operation, variables: variables ?? {}, coercedVariables: coerced.coerced, rootFields };
   }
 
-  /** Executes the operation with the resolvers, as AppSync's response (data and errors). */
-  private async execute(prepared: PreparedOperation, state: ReturnType<typeof this.state>): Promise<GraphQLResponse> {
+  /** The operation's root fields, its fragments and @skip/@include applied, and what AppSync refuses of them. */
+  private rootFieldsOf(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, readonly FieldNode[]> | { errors: AppSyncGraphQLError[] } {
+    const rootType = this.options.schema.getRootType(operation.operation);
+    if (!rootType) return { errors: [requestError(`The schema has no ${operation.operation} type`)] };
+    let rootFields: Map<string, readonly FieldNode[]>;
+    try {
+      rootFields = collectFields(this.options.schema, fragments, variables, rootType, operation.selectionSet);
+    } catch (error) {
+      // A directive argument's variable without a value.
+      if (error instanceof GraphQLError) return { errors: [toAppSyncError(error)] };
+      throw error;
+    }
+    if (operation.operation === OperationTypeNode.SUBSCRIPTION && rootFields.size !== 1) {
+      return { errors: [requestError('A subscription must select exactly one top level field')] };
+    }
+    const introspects = [...rootFields.values()].some(([node]) => node?.name.value === '__schema' || node?.name.value === '__type');
+    if (introspects && fieldCount([operation.selectionSet], fragments, MAX_INTROSPECTION_FIELDS) > MAX_INTROSPECTION_FIELDS) {
+      return { errors: [requestError(`An introspection query may select at most ${MAX_INTROSPECTION_FIELDS} fields`)] };
+    }
+    return rootFields;
+  }
+
+  /** Executes the operation (on `rootValue` when delivering), as AppSync's response (data and errors). */
+  private async execute(prepared: PreparedOperation, state: RequestState, rootValue?: Record<string, unknown>): Promise<GraphQLResponse> {
     const result = await execute({
       schema: this.options.schema,
       document: prepared.document,
       operationName: prepared.operation.name?.value,
       variableValues: prepared.variables,
+      rootValue,
       contextValue: state,
       fieldResolver: this.fieldResolver,
     });
+    // Answered: resolvers still pending (a non-null field's error nulled their parent) stop.
+    state.budget.cancel();
     return this.response(result.data ?? null, result.errors, state);
   }
 
@@ -121,33 +180,45 @@ export class Executor {
     return { response, publications: prepared.operation.operation === OperationTypeNode.MUTATION ? this.publications(prepared, response) : [] };
   }
 
-  /** Runs a subscription's resolver at start: its errors, or the filter it set. */
-  async startSubscription(prepared: PreparedOperation, caller: Caller, headers: Record<string, string | undefined>): Promise<{ errors: AppSyncGraphQLError[] } | { filter: unknown; field: string; args: Record<string, unknown> }> {
+  /** Whether `coordinate` (Type.field) has a resolver. */
+  hasResolver(coordinate: string): boolean {
+    return this.options.resolvers.has(coordinate);
+  }
+
+  /**
+   * Runs a subscription's resolver at start: its errors, or the subscription with the filter it
+   * set. A subscription whose field has a resolver that did not run is refused.
+   */
+  async startSubscription(prepared: PreparedOperation, caller: Caller, headers: Record<string, string | undefined>): Promise<{ errors: AppSyncGraphQLError[] } | StartedSubscription> {
+    const root = subscriptionRoot(prepared);
     const state = this.state(caller, headers, false);
     const response = await this.execute(prepared, state);
     if (response.errors) return { errors: response.errors };
-    const root = prepared.operation.selectionSet.selections[0] as FieldNode;
-    return { filter: state.subscriptionFilter, field: root.name.value, args: argumentValues(root, prepared.variables) };
+    const field = root.name.value;
+    if (this.hasResolver(`Subscription.${field}`) && !state.subscriptionResolverRan) {
+      return { errors: [requestError(`The resolver of Subscription.${field} did not run, so the subscription has no filter`)] };
+    }
+    const definition = this.options.schema.getSubscriptionType()?.getFields()[field];
+    if (!definition) return { errors: [requestError(`Subscription.${field} is not in the schema`)] };
+    return { field, args: getArgumentValues(definition, root, prepared.coercedVariables), filter: state.subscriptionFilter, resolverRan: state.subscriptionResolverRan };
   }
 
   /** The subscriber's selection of a published payload, authorized for the subscriber. */
-  async deliver(prepared: PreparedOperation, caller: Caller, payload: unknown): Promise<GraphQLResponse> {
-    const root = prepared.operation.selectionSet.selections[0] as FieldNode;
-    const state = this.state(caller, {}, true);
-    const result = await execute({
-      schema: this.options.schema,
-      document: prepared.document,
-      operationName: prepared.operation.name?.value,
-      variableValues: prepared.variables,
-      rootValue: { [root.name.value]: payload },
-      contextValue: state,
-      fieldResolver: this.fieldResolver,
-    });
-    return this.response(result.data ?? null, result.errors, state);
+  deliver(prepared: PreparedOperation, caller: Caller, payload: unknown): Promise<GraphQLResponse> {
+    return this.execute(prepared, this.state(caller, {}, true), { [subscriptionRoot(prepared).name.value]: payload });
   }
 
   private state(caller: Caller, headers: Record<string, string | undefined>, delivering: boolean): RequestState {
-    return { caller, headers, delivering, appended: [], batchers: new Map(), subscriptionFilter: undefined };
+    return {
+      caller,
+      headers,
+      delivering,
+      appended: [],
+      batchers: new Map(),
+      budget: new RequestBudget(this.options.queryLimits),
+      subscriptionFilter: undefined,
+      subscriptionResolverRan: false,
+    };
   }
 
   private response(data: Record<string, unknown> | null, errors: readonly GraphQLError[] | undefined, state: RequestState): GraphQLResponse {
@@ -157,24 +228,26 @@ export class Executor {
 
   private publications(prepared: PreparedOperation, response: GraphQLResponse): Publication[] {
     const failed = new Set((response.errors ?? []).map((e) => e.path?.[0]));
-    return prepared.operation.selectionSet.selections.flatMap((selection) => {
-      if (selection.kind !== Kind.FIELD) return [];
-      const key = selection.alias?.value ?? selection.name.value;
+    return [...prepared.rootFields].flatMap(([key, nodes]) => {
       const data = response.data?.[key];
-      return data === null || data === undefined || failed.has(key) ? [] : [{ mutationField: selection.name.value, data }];
+      return data === null || data === undefined || failed.has(key) ? [] : [{ mutationField: nodes[0]!.name.value, data }];
     });
   }
 
   private readonly fieldResolver: GraphQLFieldResolver<unknown, RequestState> = (source, args, state, info) => {
+    state.budget.checkDepth(info.path);
     const type = info.parentType;
     const field = type.getFields()[info.fieldName];
     if (!field || !this.options.rules.allows(state.caller, type, field)) throw unauthorizedField(info.fieldName, type.name);
     const resolver = state.delivering ? undefined : this.options.resolvers.get(`${type.name}.${info.fieldName}`);
-    if (!resolver) return defaultFieldResolver(source, args, state, info);
-    return this.resolve(resolver, source, args as Record<string, unknown>, state, info);
+    if (resolver) return this.resolve(resolver, source, args as Record<string, unknown>, state, info);
+    const value: unknown = defaultFieldResolver(source, args, state, info);
+    return Array.isArray(value) ? state.budget.paceList(value, () => fieldCount(info.fieldNodes.map((node) => node.selectionSet), info.fragments, FIELDS_PER_TURN)) : value;
   };
 
   private async resolve(resolver: LoadedResolver, source: unknown, args: Record<string, unknown>, state: RequestState, info: GraphQLResolveInfo): Promise<unknown> {
+    // Counted before anything runs, in the order graphql-js reaches the fields.
+    state.budget.countResolver();
     const selection = selectionSetOf(info);
     const ctx: Record<string, unknown> = {
       arguments: args,
@@ -192,13 +265,21 @@ export class Executor {
       request: { headers: state.headers, domainName: null },
     };
     const options = { authType: state.caller.mode, field: { parentTypeName: info.parentType.name, fieldName: info.fieldName } };
+    const isSubscription = info.parentType === this.options.schema.getSubscriptionType();
+    await state.budget.handlerTurn();
     const request = this.settle(resolver.sandbox.run('request', ctx, options), state, info);
-    if (request.evaluation.earlyReturn) return request.evaluation.result;
+    if (request.evaluation.earlyReturn) {
+      if (request.evaluation.subscriptionFilter) state.subscriptionFilter = request.evaluation.subscriptionFilter;
+      state.subscriptionResolverRan ||= isSubscription;
+      return request.evaluation.result;
+    }
     ctx.stash = request.stash;
     const outcome = await this.callDataSource(resolver.dataSource, request.evaluation.result, ctx, state, resolver.coordinate);
+    await state.budget.handlerTurn();
     const response = this.settle(resolver.sandbox.run('response', { ...ctx, ...outcome }, options), state, info);
     const filter = response.evaluation.subscriptionFilter ?? request.evaluation.subscriptionFilter;
     if (filter) state.subscriptionFilter = filter;
+    state.subscriptionResolverRan ||= isSubscription;
     return response.evaluation.result;
   }
 
@@ -225,16 +306,17 @@ export class Executor {
       case 'NONE':
         return { result: (request as { payload?: unknown } | null)?.payload ?? null };
       case 'OPENSEARCH':
-        return this.options.dataSources.opensearch(request);
+        return state.budget.dataSourceCall(() => this.options.dataSources.opensearch(request));
       case 'LAMBDA': {
         const handler = this.options.dataSources.lambdas[source.function];
+        const invoke = (event: unknown) => state.budget.dataSourceCall(() => invokeLambda(handler, source.function, this.options.region, event));
         const object = (request ?? {}) as { operation?: string; payload?: unknown };
         // Without a payload AppSync sends the whole context.
         const event = object.payload === undefined ? ctx : object.payload;
         if (object.operation === 'BatchInvoke') {
           let batcher = state.batchers.get(coordinate);
           if (!batcher) {
-            batcher = new LambdaBatcher(handler, source.function, this.options.region, source.maxBatchSize ?? 5);
+            batcher = new LambdaBatcher(invoke, source.function, source.maxBatchSize ?? 5);
             state.batchers.set(coordinate, batcher);
           }
           return batcher.add(event);
@@ -242,7 +324,7 @@ export class Executor {
         if (object.operation !== 'Invoke') {
           return { error: { type: 'BadRequest', message: `Lambda request operation must be Invoke or BatchInvoke, got ${String(object.operation)}` } };
         }
-        return invokeLambda(handler, source.function, this.options.region, event);
+        return invoke(event);
       }
     }
   }
@@ -273,13 +355,35 @@ function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; graphql: st
   return { list, graphql: node?.selectionSet ? print(node.selectionSet) : '' };
 }
 
-function argumentValues(field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
-  const args: Record<string, unknown> = {};
-  for (const arg of field.arguments ?? []) {
-    const value = arg.value;
-    if (value.kind === Kind.VARIABLE) args[arg.name.value] = variables[value.name.value];
-    else if (value.kind === Kind.NULL) args[arg.name.value] = null;
-    else if ('value' in value) args[arg.name.value] = value.value;
+/** The parsed document, within PARSE_LIMITS and MAX_DOCUMENT_NESTING, or its syntax errors. */
+function parseQuery(query: string): DocumentNode | { errors: AppSyncGraphQLError[] } {
+  try {
+    // Nesting first: graphql-js parses recursively.
+    if (query.length <= PARSE_LIMITS.maxSourceLength && nestsTooDeeply(query)) {
+      return { errors: [requestError(`The document nests deeper than ${MAX_DOCUMENT_NESTING} levels`)] };
+    }
+    return parse(query, PARSE_LIMITS);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [toAppSyncError(error)] };
+    throw error;
   }
-  return args;
+}
+
+/** Whether a root selection set, its fragments included, has a @skip or @include directive. */
+function hasConditionalRoot(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, visited = new Set<string>()): boolean {
+  return set.selections.some((selection) => {
+    if (selection.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) return true;
+    if (selection.kind === Kind.INLINE_FRAGMENT) return hasConditionalRoot(selection.selectionSet, fragments, visited);
+    if (selection.kind !== Kind.FRAGMENT_SPREAD || visited.has(selection.name.value)) return false;
+    visited.add(selection.name.value);
+    const fragment = fragments[selection.name.value];
+    return fragment ? hasConditionalRoot(fragment.selectionSet, fragments, visited) : false;
+  });
+}
+
+/** A subscription's one root field (prepare checked that there is exactly one). */
+function subscriptionRoot(prepared: PreparedOperation): FieldNode {
+  const [nodes] = prepared.rootFields.values();
+  if (!nodes?.[0]) throw new Error('A subscription operation without its root field');
+  return nodes[0];
 }

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { ApiFunctionName } from '../../infra/resolver-wiring.ts';
+import { DEFAULT_SETTINGS } from '../../infra/stack-props.ts';
 import type { LambdaHandler } from './data-sources/lambda.ts';
 import { startLocalAppSync } from './start.ts';
 
@@ -45,6 +46,7 @@ const api = await startLocalAppSync({
   cognito: { userPoolId: String(options.userPoolId), clientIds: [options.clientId ?? []].flat(), jwks: JSON.parse(readFileSync(String(options.jwks), 'utf8')) as Jwks },
   iam: keyPair,
   searchCredentials: keyPair,
+  queryLimits: DEFAULT_SETTINGS,
   ...(options.cognitoEndpoint ? { explorerSignIn: { cognitoEndpoint: String(options.cognitoEndpoint) } } : {}),
 });
 console.log(`local AppSync: ${api.url} (real-time ${api.realtimeUrl}; explorer ${new URL('/', api.url).href})`);

@@ -10,7 +10,7 @@ import type { Authenticator } from './auth/authenticate.ts';
 import type { ExplorerAssets } from './explorer/build.ts';
 import { lowerCaseHeaders } from './auth/identity.ts';
 import { RequestRefused } from './errors.ts';
-import type { Executor, GraphQLRequestBody } from './execution.ts';
+import type { Executor } from './execution.ts';
 import type { RealtimeHub } from './realtime/hub.ts';
 import { SUBPROTOCOL, connectionHeaders } from './realtime/protocol.ts';
 import { RealtimeSession } from './realtime/session.ts';
@@ -82,9 +82,9 @@ export function createAppSyncServer(parts: ServerParts): AppSyncServer {
   async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req, limits.maxRequestBytes);
     if (raw === undefined) return reply(res, 413, { errors: [{ errorType: 'PayloadTooLargeException', message: `Request body is over ${limits.maxRequestBytes} bytes.` }] });
-    let body: GraphQLRequestBody;
+    let body: unknown;
     try {
-      body = JSON.parse(raw) as GraphQLRequestBody;
+      body = JSON.parse(raw);
     } catch {
       return reply(res, 400, { errors: [{ errorType: 'MalformedHttpRequestException', message: 'Invalid JSON payload in POST request.' }] });
     }

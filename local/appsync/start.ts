@@ -4,6 +4,7 @@
  */
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import type { ApiFunctionName } from '../../infra/resolver-wiring.ts';
+import type { ApiQueryLimits } from '../../infra/stack-props.ts';
 import { authenticator } from './auth/authenticate.ts';
 import { cognitoVerifier, type CognitoConfig } from './auth/cognito.ts';
 import { iamVerifier, type IamConfig } from './auth/iam.ts';
@@ -37,6 +38,8 @@ export interface LocalAppSyncOptions {
   explorerSignIn?: { cognitoEndpoint?: string; userPoolClientId?: string };
   /** Time budget of one resolver handler call. */
   handlerBudgetMs?: number;
+  /** Query depth and resolver count limits: the stack's settings (DEFAULT_SETTINGS or a deployment's). */
+  queryLimits: ApiQueryLimits;
   limits?: Partial<ServerLimits>;
 }
 
@@ -69,6 +72,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
       lambdas: options.lambdas,
     },
     region: options.region,
+    queryLimits: options.queryLimits,
   });
   const hub = new RealtimeHub(schema, executor);
   const explorer = {

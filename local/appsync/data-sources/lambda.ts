@@ -44,10 +44,10 @@ export class LambdaBatcher {
   private pending: { event: unknown; resolve: (outcome: DataSourceOutcome) => void }[] = [];
   private scheduled = false;
 
+  /** `invoke` sends one batch (an array of events) to the function. */
   constructor(
-    private readonly handler: LambdaHandler,
+    private readonly invoke: (events: unknown[]) => Promise<DataSourceOutcome>,
     private readonly functionName: string,
-    private readonly region: string,
     private readonly maxBatchSize: number,
   ) {}
 
@@ -66,15 +66,18 @@ export class LambdaBatcher {
     const items = this.pending;
     this.pending = [];
     this.scheduled = false;
-    for (let start = 0; start < items.length; start += this.maxBatchSize) {
-      const batch = items.slice(start, start + this.maxBatchSize);
-      const outcome = await invokeLambda(this.handler, this.functionName, this.region, batch.map((item) => item.event));
-      batch.forEach((item, index) => {
-        if ('error' in outcome) item.resolve(outcome);
-        else if (!Array.isArray(outcome.result) || outcome.result.length !== batch.length) {
-          item.resolve({ error: { type: 'Lambda:Unhandled', message: `BatchInvoke: ${this.functionName} must return an array of ${batch.length} results` } });
-        } else item.resolve({ result: outcome.result[index] });
-      });
-    }
+    const batches: (typeof items)[] = [];
+    for (let start = 0; start < items.length; start += this.maxBatchSize) batches.push(items.slice(start, start + this.maxBatchSize));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const outcome = await this.invoke(batch.map((item) => item.event));
+        batch.forEach((item, index) => {
+          if ('error' in outcome) item.resolve(outcome);
+          else if (!Array.isArray(outcome.result) || outcome.result.length !== batch.length) {
+            item.resolve({ error: { type: 'Lambda:Unhandled', message: `BatchInvoke: ${this.functionName} must return an array of ${batch.length} results` } });
+          } else item.resolve({ result: outcome.result[index] });
+        });
+      }),
+    );
   }
 }

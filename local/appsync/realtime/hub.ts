@@ -6,7 +6,7 @@
  */
 import { Kind, type GraphQLSchema } from 'graphql';
 import type { Caller } from '../auth/identity.ts';
-import type { Executor, PreparedOperation, Publication } from '../execution.ts';
+import type { Executor, PreparedOperation, Publication, StartedSubscription } from '../execution.ts';
 import { filterGroupsOf, type FilterGroups, type FilterRule } from './filter.ts';
 import { SubscriptionRegistry, type Registration } from './registry.ts';
 
@@ -40,8 +40,13 @@ export class RealtimeHub {
   /**
    * Registers a started subscription. Its filter is the one its resolver set, ANDed with its
    * non-null arguments as equality on the payload's fields of the same names (basic filtering).
+   * A field with a resolver is only registered once that resolver has run: without it there would
+   * be no server-set filter, and no filter matches every event.
    */
-  subscribe(field: string, filter: unknown, args: Record<string, unknown>, subscriber: Subscriber): Registration<Subscriber> {
+  subscribe({ field, filter, args, resolverRan }: StartedSubscription, subscriber: Subscriber): Registration<Subscriber> {
+    if (this.executor.hasResolver(`Subscription.${field}`) && !resolverRan) {
+      throw new Error(`Subscription.${field} has a resolver that did not run: not registered`);
+    }
     const argumentRules: FilterRule[] = Object.entries(args)
       .filter(([, value]) => value !== null && value !== undefined)
       .map(([fieldName, value]) => ({ fieldName, operator: 'eq', value }));

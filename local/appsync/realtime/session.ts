@@ -1,14 +1,15 @@
 /**
  * One real-time connection: authorizes the connection from its header, acknowledges
  * connection_init with connectionTimeoutMs, keeps it alive with `ka`, starts subscriptions (each
- * authorized by its own extensions.authorization, then its resolver run) and stops them. Everything
- * it says goes through `send`; the socket itself belongs to the server.
+ * authorized by its own extensions.authorization, then its resolver run) and stops them. Frames are
+ * handled in order, one per turn of the event loop. Everything it says goes through `send`; the
+ * socket itself belongs to the server.
  */
 import { OperationTypeNode } from 'graphql';
 import type { AuthHeaders, Caller } from '../auth/identity.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import { RequestRefused } from '../errors.ts';
-import type { Executor } from '../execution.ts';
+import type { Executor, PreparedOperation, StartedSubscription } from '../execution.ts';
 import type { RealtimeHub, Subscriber } from './hub.ts';
 import { parseClientMessage, type ProtocolError, type ServerMessage } from './protocol.ts';
 import type { Registration } from './registry.ts';
@@ -28,11 +29,20 @@ export interface SessionOptions {
   close: (code: number, reason: string) => void;
 }
 
+/**
+ * Bytes of frames waiting to be handled on one connection, each frame counted as at least 1 KiB;
+ * a frame past it is refused with LimitExceededError instead of waiting in memory.
+ */
+export const MAX_WAITING_FRAME_BYTES = 4 * 1024 * 1024;
+const MIN_FRAME_COST = 1024;
+
 export class RealtimeSession {
   private readonly connection: Promise<Caller | RequestRefused>;
   private readonly subscriptions = new Map<string, Registration<Subscriber> | 'starting'>();
   private keepAlive: NodeJS.Timeout | undefined;
   private closed = false;
+  private frames: Promise<void> = Promise.resolve();
+  private waitingBytes = 0;
 
   constructor(
     private readonly options: SessionOptions,
@@ -46,7 +56,33 @@ export class RealtimeSession {
       : Promise.resolve(new RequestRefused(401, 'UnauthorizedException', 'You are not authorized to make this call.'));
   }
 
-  async receive(text: string, bytes: number): Promise<void> {
+  /**
+   * Queues one client frame. Frames are handled one at a time, each in its own turn of the event
+   * loop, so that a flood on one connection cannot keep the process from serving others; whatever
+   * goes wrong is answered with an `error` message, and the socket stays open.
+   */
+  receive(text: string, bytes: number): Promise<void> {
+    const cost = Math.max(bytes, MIN_FRAME_COST);
+    if (this.waitingBytes + cost > MAX_WAITING_FRAME_BYTES) {
+      this.options.send({ type: 'error', payload: { errors: [{ errorType: 'LimitExceededError', message: 'Too many messages are waiting on this connection' }] } });
+      return Promise.resolve();
+    }
+    this.waitingBytes += cost;
+    this.frames = this.frames.then(async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        // A closed connection's waiting frames are dropped.
+        if (!this.closed) await this.handle(text, bytes);
+      } catch (error) {
+        this.options.send({ type: 'error', payload: { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] } });
+      } finally {
+        this.waitingBytes -= cost;
+      }
+    });
+    return this.frames;
+  }
+
+  private async handle(text: string, bytes: number): Promise<void> {
     if (bytes > this.options.maxMessageBytes) {
       this.options.send({ type: 'error', payload: { errors: [{ errorType: 'LimitExceededError', message: `Message of ${bytes} bytes is over the limit of ${this.options.maxMessageBytes} bytes` }] } });
       return;
@@ -92,45 +128,53 @@ export class RealtimeSession {
       return this.fail(id, [{ errorType: 'MaxSubscriptionsReachedError', message: `At most ${this.options.maxSubscriptions} subscriptions per connection` }]);
     }
     this.subscriptions.set(id, 'starting');
+    let outcome: Awaited<ReturnType<typeof this.startResolver>>;
+    try {
+      outcome = await this.startResolver(data, authorization);
+    } catch (error) {
+      outcome = { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] };
+    }
+    // Stopped (or the socket closed) while starting: nothing to register or answer.
+    if (this.closed || this.subscriptions.get(id) !== 'starting') return;
+    let registration: Registration<Subscriber> | undefined;
+    if (!('errors' in outcome)) {
+      try {
+        registration = this.options.hub.subscribe(outcome.started, { id, caller: outcome.caller, prepared: outcome.prepared, deliver: (payload) => this.options.send({ type: 'data', id, payload }) });
+      } catch (error) {
+        outcome = { errors: [{ errorType: 'InternalFailure', message: (error as Error).message }] };
+      }
+    }
+    if (!registration) {
+      this.subscriptions.delete(id);
+      return this.fail(id, 'errors' in outcome ? outcome.errors : []);
+    }
+    this.subscriptions.set(id, registration);
+    this.options.send({ type: 'start_ack', id });
+  }
+
+  /** Authorizes a start, prepares its operation and runs its subscription resolver. */
+  private async startResolver(data: string, authorization: AuthHeaders): Promise<{ errors: unknown[] } | { caller: Caller; prepared: PreparedOperation; started: StartedSubscription }> {
     let caller: Caller;
     try {
       // A start's authorization is signed over POST {graphqlPath} with payload.data as the body.
       caller = await this.options.authenticator.authenticate({ method: 'POST', path: this.options.graphqlPath, headers: authorization, body: data }, this.options.sourceIp);
     } catch (error) {
-      this.subscriptions.delete(id);
       const refused = error instanceof RequestRefused ? error : new RequestRefused(500, 'InternalFailure', String(error));
-      return this.fail(id, [{ errorType: refused.errorType, message: refused.message }]);
+      return { errors: [{ errorType: refused.errorType, message: refused.message }] };
     }
     let body: unknown;
     try {
       body = JSON.parse(data);
     } catch {
-      this.subscriptions.delete(id);
-      return this.fail(id, [{ errorType: 'MalformedMessage', message: 'payload.data is not valid JSON' } satisfies ProtocolError]);
+      return { errors: [{ errorType: 'MalformedMessage', message: 'payload.data is not valid JSON' } satisfies ProtocolError] };
     }
-    const prepared = this.options.executor.prepare(body as { query: string });
-    if ('errors' in prepared) {
-      this.subscriptions.delete(id);
-      return this.fail(id, prepared.errors);
-    }
+    const prepared = this.options.executor.prepare(body);
+    if ('errors' in prepared) return prepared;
     if (prepared.operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-      this.subscriptions.delete(id);
-      return this.fail(id, [{ errorType: 'UnsupportedOperation', message: `${prepared.operation.operation} not supported through the realtime channel` }]);
+      return { errors: [{ errorType: 'UnsupportedOperation', message: `${prepared.operation.operation} not supported through the realtime channel` }] };
     }
     const started = await this.options.executor.startSubscription(prepared, caller, authorization);
-    if ('errors' in started) {
-      this.subscriptions.delete(id);
-      return this.fail(id, started.errors);
-    }
-    if (this.closed || this.subscriptions.get(id) !== 'starting') return;
-    const registration = this.options.hub.subscribe(started.field, started.filter, started.args, {
-      id,
-      caller,
-      prepared,
-      deliver: (payload) => this.options.send({ type: 'data', id, payload }),
-    });
-    this.subscriptions.set(id, registration);
-    this.options.send({ type: 'start_ack', id });
+    return 'errors' in started ? started : { caller, prepared, started };
   }
 
   private stop(id: string): void {

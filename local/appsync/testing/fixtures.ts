@@ -12,6 +12,7 @@ import { IMAGES_INDEX, type ImageDocument } from '../../../resolvers/lib/imageDo
 import { startLocalAppSync, type LocalAppSync, type LocalAppSyncOptions } from '../start.ts';
 import type { LambdaHandler } from '../data-sources/lambda.ts';
 import type { ApiFunctionName } from '../../../infra/resolver-wiring.ts';
+import { DEFAULT_SETTINGS } from '../../../infra/stack-props.ts';
 
 export const REGION = 'us-east-1';
 export const USER_POOL_ID = 'us-east-1_LocalTest';
@@ -183,6 +184,7 @@ export async function startTestCloud(
     cognito: { userPoolId: USER_POOL_ID, clientIds: [CLIENT_ID], jwks: JWKS },
     iam: IAM,
     searchCredentials: IAM,
+    queryLimits: DEFAULT_SETTINGS,
     ...options,
   });
   return {
