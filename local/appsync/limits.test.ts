@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageDocument, OnImageProcessedDocument, SearchImagesDocument } from '../../client/src/generated/graphql.ts';
 import { DEFAULT_SETTINGS } from '../../infra/stack-props.ts';
 import { listen } from '../http-server.ts';
+import { signedHeaders } from '../sigv4.ts';
 import { MAX_CONCURRENT_DATA_SOURCE_CALLS, MAX_DOCUMENT_NESTING, PARSE_LIMITS } from './request-budget.ts';
-import { ALICE, BOB, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
+import { ALICE, BOB, IAM, REGION, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
 import { connectRealtime, type RealtimeSocket } from './testing/realtime-socket.ts';
 
 /** Four renditions, as the processing function makes by default (160 px square in WebP and JPEG, 480, 1280). */
@@ -27,7 +28,7 @@ const fullImage = (ownerSub: string, id: string) =>
     labels: [{ name: 'Dog', confidence: 97, parents: ['Animal'], categories: [], instances: [{ confidence: 90, boundingBox: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] }],
   });
 /** A full search page: 100 of Alice's images. */
-const ALICE_IMAGES = Array.from({ length: 100 }, (_, i) => fullImage(ALICE, `img-a${String(i).padStart(3, '0')}`));
+const ALICE_IMAGES = Array.from({ length: 100 }, (_, i) => fullImage(ALICE, `01JA11000000000000000000${String(i).padStart(2, '0')}`));
 
 const IMAGE_STATS = { query: '{ imageStats { total } }' };
 const aliases = (count: number, selection: string) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(' ')} }`;
@@ -41,8 +42,12 @@ class CountingProxy {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${this.target}${req.url ?? '/'}`, { method: req.method, headers: { 'content-type': 'application/json' }, body })
+      const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
+      const url = new URL(`${this.target}${req.url ?? '/'}`);
+      const method = req.method ?? 'GET';
+      // Signed again for the engine's own address, as every caller of the engine must sign.
+      signedHeaders(url, { method, headers: { 'content-type': 'application/json' }, body }, { service: 'es', region: REGION, credentials: IAM })
+        .then((headers) => fetch(url, { method, headers, body }))
         .then(async (response) => {
           res.writeHead(response.status, { 'content-type': 'application/json' });
           res.end(Buffer.from(await response.arrayBuffer()));
@@ -57,7 +62,7 @@ let cloud: TestCloud;
 
 beforeAll(async () => {
   const url = await listen(proxy.server, 0, '127.0.0.1');
-  cloud = await startTestCloud([...ALICE_IMAGES, fullImage(BOB, 'img-b1')], { searchEndpoint: url });
+  cloud = await startTestCloud([...ALICE_IMAGES, fullImage(BOB, '01JB1100000000000000000B01')], { searchEndpoint: url });
   proxy.target = cloud.searchUrl;
 });
 afterAll(async () => {
@@ -82,7 +87,7 @@ describe('the deployed limits hold the app’s own operations', () => {
     expect(page.data.searchImages.items).toHaveLength(100);
     const urls = page.data.searchImages.items.flatMap((item) => item.thumbnails.map((t) => t.url));
     expect(urls).toEqual(Array(400).fill(expect.stringContaining('/thumbnails/')));
-    const image = await (await userPost(cloud.appsync.url, { query: print(ImageDocument), variables: { id: 'img-a000' } }, mintToken())).json();
+    const image = await (await userPost(cloud.appsync.url, { query: print(ImageDocument), variables: { id: '01JA1100000000000000000000' } }, mintToken())).json();
     expect(image.errors).toBeUndefined();
     expect(image.data.image.labels[0].instances[0].boundingBox.left).toBe(0.1);
     expect(image.data.image.originalUrl).toContain('/uploads/');
@@ -99,13 +104,13 @@ describe('resolver count limit (ResolverExecutionLimitReached)', () => {
   it('runs the first resolvers of an alias bomb up to the limit and fails the others without running them', async () => {
     const limit = DEFAULT_SETTINGS.apiResolverCountLimit;
     const before = proxy.count;
-    const response = await userPost(cloud.appsync.url, { query: aliases(limit + 200, 'image(id: "img-a000") { id }') }, mintToken());
+    const response = await userPost(cloud.appsync.url, { query: aliases(limit + 200, 'image(id: "01JA1100000000000000000000") { id }') }, mintToken());
     expect(response.status).toBe(200);
     const body = await response.json();
     // Only the resolvers within the limit reached the search engine.
     expect(proxy.count - before).toBe(limit);
-    expect(body.data.a0).toEqual({ id: 'img-a000' });
-    expect(body.data[`a${limit - 1}`]).toEqual({ id: 'img-a000' });
+    expect(body.data.a0).toEqual({ id: '01JA1100000000000000000000' });
+    expect(body.data[`a${limit - 1}`]).toEqual({ id: '01JA1100000000000000000000' });
     expect(body.data[`a${limit}`]).toBeNull();
     expect(body.data[`a${limit + 199}`]).toBeNull();
     expect(body.errors).toHaveLength(200);
@@ -138,7 +143,7 @@ describe('resolver count limit (ResolverExecutionLimitReached)', () => {
   it('serves another user while an expensive request runs', async () => {
     const limit = DEFAULT_SETTINGS.apiResolverCountLimit;
     const before = proxy.count;
-    const expensive = userPost(cloud.appsync.url, { query: aliases(limit, 'image(id: "img-a000") { id }') }, mintToken()).then((r) => r.json());
+    const expensive = userPost(cloud.appsync.url, { query: aliases(limit, 'image(id: "01JA1100000000000000000000") { id }') }, mintToken()).then((r) => r.json());
     // Once the expensive request is under way, Bob asks for his own stats.
     while (proxy.count === before) await new Promise((r) => setTimeout(r, 5));
     const bob = await (await userPost(cloud.appsync.url, IMAGE_STATS, mintToken({ sub: BOB }))).json();
@@ -236,9 +241,9 @@ describe('query depth limit (QueryDepthLimitReached)', () => {
   afterAll(() => shallow?.close());
 
   it('fails fields deeper than the limit (leaves count) and moves the error up to the first nullable parent', async () => {
-    const ok = await (await userPost(shallow.appsync.url, { query: '{ image(id: "img-a000") { labels { instances { confidence } } } }' }, mintToken())).json();
+    const ok = await (await userPost(shallow.appsync.url, { query: '{ image(id: "01JA1100000000000000000000") { labels { instances { confidence } } } }' }, mintToken())).json();
     expect(ok).toEqual({ data: { image: { labels: [{ instances: [{ confidence: 90 }] }] } } });
-    const query = '{ image(id: "img-a000") { id labels { instances { boundingBox { left } } } } imageStats { total } }';
+    const query = '{ image(id: "01JA1100000000000000000000") { id labels { instances { boundingBox { left } } } } imageStats { total } }';
     const deep = await (await userPost(shallow.appsync.url, { query }, mintToken())).json();
     // left, boundingBox, instances and labels are non-null: the error nulls `image`, the first nullable parent.
     expect(deep.data).toEqual({ image: null, imageStats: { total: 2 } });
@@ -255,8 +260,8 @@ describe('query depth limit (QueryDepthLimitReached)', () => {
   });
 
   it('counts resolvers as AppSync’s example does: with a limit of 2 the third does not run', async () => {
-    const body = await (await userPost(shallow.appsync.url, { query: aliases(3, 'image(id: "img-a000") { id }') }, mintToken())).json();
-    expect(body.data).toEqual({ a0: { id: 'img-a000' }, a1: { id: 'img-a000' }, a2: null });
+    const body = await (await userPost(shallow.appsync.url, { query: aliases(3, 'image(id: "01JA1100000000000000000000") { id }') }, mintToken())).json();
+    expect(body.data).toEqual({ a0: { id: '01JA1100000000000000000000' }, a1: { id: '01JA1100000000000000000000' }, a2: null });
     expect(body.errors).toMatchObject([{ path: ['a2'], errorType: 'ResolverExecutionLimitReached' }]);
   });
 
@@ -288,9 +293,9 @@ describe('subscriptions never run without the server-set owner filter', () => {
   }
   /** Publishes an event for Bob and one for Alice; the socket must get Alice's only. */
   async function expectOnlyAlicesEvents(socket: RealtimeSocket, id: string): Promise<void> {
-    await publish(BOB, 'img-bob');
-    await publish(ALICE, 'img-alice');
-    expect(await socket.next('data')).toEqual({ type: 'data', id, payload: { data: { onImageProcessed: { imageId: 'img-alice' } } } });
+    await publish(BOB, '01JB0B00000000000000000B0B');
+    await publish(ALICE, '01JA11CE000000000000000A1C');
+    expect(await socket.next('data')).toEqual({ type: 'data', id, payload: { data: { onImageProcessed: { imageId: '01JA11CE000000000000000A1C' } } } });
     await new Promise((r) => setTimeout(r, 100));
     expect(socket.messages.filter((m) => m.type === 'data')).toEqual([]);
   }
@@ -316,8 +321,8 @@ describe('subscriptions never run without the server-set owner filter', () => {
       expect(refused.id).toBe('bad');
       expect((refused.payload as { errors: unknown[] }).errors[0]).toMatchObject({ message });
       // Nothing was registered: no event reaches this socket.
-      await publish(BOB, 'img-bob');
-      await publish(ALICE, 'img-alice');
+      await publish(BOB, '01JB0B00000000000000000B0B');
+      await publish(ALICE, '01JA11CE000000000000000A1C');
       // The socket still serves: a proper start is acknowledged and filtered.
       socket.start('ok', { query: 'subscription { onImageProcessed { imageId } }' }, auth());
       expect(await socket.next('start_ack')).toEqual({ type: 'start_ack', id: 'ok' });
@@ -345,12 +350,12 @@ describe('subscriptions never run without the server-set owner filter', () => {
 
   it('applies variables to the root field’s arguments (basic filtering on top of the owner filter)', async () => {
     const socket = await aliceSocket();
-    socket.start('v', { query: print(OnImageProcessedDocument), variables: { imageId: 'img-alice' } }, auth());
+    socket.start('v', { query: print(OnImageProcessedDocument), variables: { imageId: '01JA11CE000000000000000A1C' } }, auth());
     expect(await socket.next('start_ack')).toEqual({ type: 'start_ack', id: 'v' });
-    await publish(ALICE, 'img-other');
-    await publish(BOB, 'img-alice');
-    await publish(ALICE, 'img-alice');
-    expect(await socket.next('data')).toMatchObject({ id: 'v', payload: { data: { onImageProcessed: { imageId: 'img-alice', ownerSub: ALICE } } } });
+    await publish(ALICE, '01J0THER000000000000000000');
+    await publish(BOB, '01JA11CE000000000000000A1C');
+    await publish(ALICE, '01JA11CE000000000000000A1C');
+    expect(await socket.next('data')).toMatchObject({ id: 'v', payload: { data: { onImageProcessed: { imageId: '01JA11CE000000000000000A1C', ownerSub: ALICE } } } });
     await new Promise((r) => setTimeout(r, 100));
     expect(socket.messages.filter((m) => m.type === 'data')).toEqual([]);
     socket.ws.close();
