@@ -1,0 +1,48 @@
+import createLibheif from 'libheif-js/libheif-wasm/libheif-bundle.js';
+import { type DecodedImage, corrupt } from './decode.ts';
+import { refuseTooManyPixels } from './image-metadata.ts';
+
+/**
+ * Decodes the primary image of an HEVC-coded HEIF (HEIC) with libheif compiled to WebAssembly:
+ * sharp's prebuilt libvips has libheif with an AV1 decoder only, and HEVC decoders are not
+ * redistributed with it. The .wasm is embedded in the module's .js, so nothing is fetched at run
+ * time and the Lambda bundle needs no extra file.
+ *
+ * Returns 8-bit interleaved RGB (RGBA with alpha), upright: libheif applies the container's
+ * transformations (irot, imir, clap), which is where HEIF keeps orientation. The EXIF Orientation
+ * tag in a HEIF is informative only (ISO/IEC 23008-12 makes irot/imir authoritative; iPhones write
+ * both, agreeing), so it is not applied again. Other images in the file (burst frames, depth maps,
+ * thumbnails, a Live Photo's other stills) are never decoded.
+ *
+ * Each call uses a fresh WebAssembly instance (about 20 ms): WebAssembly memory only grows, so one
+ * instance kept across images would hold the largest image's heap for the life of the Lambda
+ * environment. Throws ImageRejected TOO_MANY_PIXELS (checked on the primary image's header, before
+ * decoding) or CORRUPT.
+ */
+export function decodeHeifPrimary(bytes: Buffer, maxInputPixels: number): DecodedImage {
+  const libheif = createLibheif();
+  const context = libheif.heif_context_alloc();
+
+  const read = libheif.heif_context_read_from_memory(context, bytes);
+  if (read.code !== libheif.heif_error_code.heif_error_Ok) throw corrupt(read.message);
+  // The embind wrappers return the object, or a heif_error (with a code) when libheif fails.
+  const handle = libheif.heif_js_context_get_primary_image_handle(context);
+  if ('code' in handle) throw corrupt(handle.message);
+  refuseTooManyPixels(libheif.heif_image_handle_get_width(handle), libheif.heif_image_handle_get_height(handle), maxInputPixels);
+
+  const alpha = libheif.heif_image_handle_has_alpha_channel(handle) !== 0;
+  const chroma = alpha ? libheif.heif_chroma.heif_chroma_interleaved_RGBA : libheif.heif_chroma.heif_chroma_interleaved_RGB;
+  const image = libheif.heif_js_decode_image2(handle, libheif.heif_colorspace.heif_colorspace_RGB, chroma);
+  if ('code' in image) throw corrupt(image.message);
+  const plane = image.channels.find((channel) => channel.id === libheif.heif_channel.heif_channel_interleaved);
+  if (!plane) throw corrupt('libheif returned no interleaved RGB plane');
+
+  const channels = alpha ? 4 : 3;
+  const rowBytes = plane.width * channels;
+  const pixels = Buffer.allocUnsafe(rowBytes * plane.height);
+  // Rows may be padded to the decoder's alignment; sharp's raw input has none.
+  for (let row = 0; row < plane.height; row++) {
+    pixels.set(plane.data.subarray(row * plane.stride, row * plane.stride + rowBytes), row * rowBytes);
+  }
+  return { pixels, width: plane.width, height: plane.height, channels };
+}
