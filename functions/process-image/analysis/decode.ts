@@ -1,5 +1,5 @@
 import sharp, { type Channels, type Sharp } from 'sharp';
-import { ImageRejected } from '../image-rejected.ts';
+import { corrupt } from '../image-rejected.ts';
 import { decodeHeifPrimary } from './heif-decode.ts';
 import type { ImageHeader } from './image-metadata.ts';
 
@@ -80,14 +80,4 @@ export async function decodeUpright(
 /** A new pipeline over the decoded pixels. */
 export function fromDecoded(image: DecodedImage): Sharp {
   return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: image.channels } });
-}
-
-/** libvips' message without its loader prefixes, e.g. "premature end of JPEG image". */
-export function corrupt(error: unknown): ImageRejected {
-  const message = error instanceof Error ? error.message : String(error);
-  const detail = (message.split('\n')[0] ?? '')
-    .replace(/^Input buffer has corrupt header: /, '')
-    .replace(/^\w+: /, '')
-    .slice(0, 160);
-  return new ImageRejected('CORRUPT', `The image is damaged or incomplete (${detail}).`);
 }

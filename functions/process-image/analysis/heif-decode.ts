@@ -1,6 +1,6 @@
 import createLibheif from 'libheif-js/libheif-wasm/libheif-bundle.js';
-import { type DecodedImage, corrupt } from './decode.ts';
-import { refuseTooManyPixels } from './image-metadata.ts';
+import { corrupt, refuseTooManyPixels } from '../image-rejected.ts';
+import type { DecodedImage } from './decode.ts';
 
 /**
  * Decodes the primary image of an HEVC-coded HEIF (HEIC) with libheif compiled to WebAssembly:

@@ -1,6 +1,6 @@
 import type { Metadata } from 'sharp';
-import { ImageRejected } from '../image-rejected.ts';
-import { corrupt, openOriginal } from './decode.ts';
+import { corrupt, refuseTooManyPixels } from '../image-rejected.ts';
+import { openOriginal } from './decode.ts';
 
 /** How the original is stored, from its header. */
 export interface ImageMetadata {
@@ -76,19 +76,4 @@ export async function readImageHeader(bytes: Buffer, maxInputPixels: number): Pr
     page: meta.pagePrimary ?? 0,
     heifCompression: meta.compression,
   };
-}
-
-/** Throws ImageRejected TOO_MANY_PIXELS, saying how large the image claims to be. */
-export function refuseTooManyPixels(width: number, height: number, maxInputPixels: number): void {
-  const pixels = width * height;
-  if (pixels > maxInputPixels) {
-    throw new ImageRejected(
-      'TOO_MANY_PIXELS',
-      `The image is ${width} x ${height} pixels (${megapixels(pixels)} MP); the limit is ${megapixels(maxInputPixels)} MP.`,
-    );
-  }
-}
-
-function megapixels(pixels: number): string {
-  return (pixels / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
