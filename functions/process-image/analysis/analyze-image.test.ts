@@ -340,7 +340,7 @@ describe('analyzeImage on HEIC (HEVC-coded HEIF, as iPhones save photos)', () =>
     });
   });
 
-  it('makes upright thumbnails: the same picture as the upright JPEG of the photo', async () => {
+  it('makes upright thumbnails: the same picture as the upright JPEG of the photo', () => {
     expect(analysis.thumbnails.map((t) => [t.name, t.width, t.height])).toEqual(jpeg.thumbnails.map((t) => [t.name, t.width, t.height]));
     // Sideways pixels would share almost nothing with the upright dHash; lossy coding moves a few bits.
     const differing = [...(BigInt(`0x${analysis.perceptualHash}`) ^ BigInt(`0x${jpeg.perceptualHash}`)).toString(2)].filter((bit) => bit === '1');
