@@ -140,6 +140,12 @@ describe('analyzeImage refuses bad input with the right code', () => {
       /^The image is 20000 x 20000 pixels \(400 MP\); the limit is 100 MP\.$/,
       () => heicDeclaring(20_000, 20_000),
     ],
+    [
+      'a HEIC of 56 MP, under maxInputPixels but over what decoding HEVC in WebAssembly may take',
+      'TOO_MANY_PIXELS',
+      /^The image is 8000 x 7000 pixels \(56 MP\); the limit is 50 MP\.$/,
+      () => heicDeclaring(8000, 7000),
+    ],
     ['a truncated JPEG', 'CORRUPT', /^The image is damaged or incomplete \(premature end of JPEG image\)\.$/, truncatedJpeg],
     [
       'a JPEG signature followed by garbage',
