@@ -156,7 +156,7 @@ export type Image = {
   fileName: Scalars['String']['output'];
   /** The real format, decided from the bytes. */
   format?: Maybe<ImageFormat>;
-  /** Height in pixels, after EXIF orientation. */
+  /** Height in pixels, as displayed, like `width`. */
   height?: Maybe<Scalars['Int']['output']>;
   /** Unique id, chosen by the server at `requestUpload`. */
   id: Scalars['ID']['output'];
@@ -166,7 +166,7 @@ export type Image = {
   location?: Maybe<GeoPoint>;
   /** Content-moderation labels; an image with any is hidden from search by default. */
   moderationLabels: Array<ModerationLabel>;
-  /** EXIF orientation tag (1-8) of the original. */
+  /** EXIF orientation tag (1-8) of the original; null when absent, and for HEIC/HEIF, whose container rotation is authoritative. */
   orientation?: Maybe<Scalars['Int']['output']>;
   /** A short-lived URL to download the original. */
   originalUrl?: Maybe<Scalars['AWSURL']['output']>;
@@ -182,7 +182,7 @@ export type Image = {
   thumbnails: Array<Thumbnail>;
   /** When the upload completed. */
   uploadedAt: Scalars['AWSDateTime']['output'];
-  /** Width in pixels, after EXIF orientation. */
+  /** Width in pixels, as displayed: after EXIF orientation (HEIC/HEIF: after the container's rotation and mirroring). */
   width?: Maybe<Scalars['Int']['output']>;
 };
 
