@@ -3,6 +3,7 @@
 #   imagemagick   -> /usr/bin/identify, /usr/bin/convert (the seed workshop's tools, through gm)
 #   libvips-tools -> /usr/bin/vipsthumbnail (libvips' own CLI, the C reference for what sharp wraps)
 #   time          -> /usr/bin/time (GNU time: the peak RSS of those processes)
+#   libheif-examples -> /usr/bin/heif-enc (makes the 12 MP HEIC measured against the same photo as JPEG)
 # Quiet when all is present; on failure prints apt's output and exits non-zero.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ missing=()
 [[ -x /usr/bin/identify && -x /usr/bin/convert ]] || missing+=(imagemagick)
 [[ -x /usr/bin/vipsthumbnail ]] || missing+=(libvips-tools)
 [[ -x /usr/bin/time ]] || missing+=(time)
+[[ -x /usr/bin/heif-enc ]] || missing+=(libheif-examples)
 ((${#missing[@]} == 0)) && exit 0
 
 sudo=()

@@ -10,13 +10,15 @@
  *   (c) libvips' vipsthumbnail making that same set of outputs, one process per output (its CLI writes
  *       one file per input); compared net of its process start-up, measured in the same run.
  * Goals are ratios measured in the same run, never absolute times, plus the peak RSS of (a) on a
- * 24 MP JPEG made at run time.
+ * 24 MP JPEG made at run time. Also (a) alone on one 12 MP picture as HEIC and as JPEG, in interleaved
+ * rounds: HEIC is decoded by libheif in WebAssembly, JPEG by libvips.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { decodeHeifPrimary } from '../functions/process-image/analysis/heif-decode.ts';
 import { DEFAULTS, thumbnailSpecs } from '../functions/shared/config.ts';
 import { repoPath } from '../infra/paths.ts';
 import {
@@ -32,7 +34,7 @@ import {
   workshopCommands,
 } from './process/baselines.ts';
 import { LAMBDA_PRICING, WORKSHOP_ESTIMATE, cpuShare, usdPerMillion } from './process/lambda-cost.ts';
-import { type Photo, fixturePhotos, largePhoto } from './process/photos.ts';
+import { type Photo, fixturePhotos, largePhoto, phonePhotos } from './process/photos.ts';
 import { largestFitted } from './process/thumbnail-step.ts';
 import { type Summary, mean, median, summarize } from './process/stats.ts';
 import { type WorkerBundle, Worker, bundleWorker } from './process/workers.ts';
@@ -185,6 +187,52 @@ async function measurePhoto(photo: Photo, bundle: WorkerBundle, dir: string, sta
   }
 }
 
+interface CoreOnlyResult {
+  photo: Photo;
+  a: Summary;
+  cpuMs: number;
+  rssMb: number;
+}
+
+/** (a) alone on each photo, each in its own warm child, rounds interleaved across the photos. */
+async function measureCoreOnly(photos: Photo[], bundle: WorkerBundle): Promise<CoreOnlyResult[]> {
+  const workers: Worker[] = [];
+  try {
+    for (const photo of photos) workers.push(await Worker.start(bundle, 'analyze', photo.file));
+    for (const worker of workers) await worker.run();
+    const wall = photos.map((): number[] => []);
+    const cpu = photos.map((): number[] => []);
+    for (let round = 0; round < MIN_ROUNDS; round += 1) {
+      for (let i = 0; i < workers.length; i += 1) {
+        const index = (i + round) % workers.length;
+        const timing = await workers[index]!.run();
+        wall[index]!.push(timing.ms);
+        cpu[index]!.push(timing.cpuMs);
+      }
+    }
+    const results: CoreOnlyResult[] = [];
+    for (const [index, worker] of workers.entries()) {
+      const finished = await worker.finish();
+      results.push({ photo: photos[index]!, a: summarize(wall[index]!), cpuMs: median(cpu[index]!), rssMb: kb(finished.maxRssKb) });
+    }
+    return results;
+  } finally {
+    for (const worker of workers) worker.kill();
+  }
+}
+
+/** libheif's decode of the full-size primary image alone, in this process, median of MIN_ROUNDS. */
+function heifDecodeMs(photo: Photo): number {
+  const bytes = readFileSync(photo.file);
+  return median(
+    Array.from({ length: MIN_ROUNDS }, () => {
+      const started = performance.now();
+      decodeHeifPrimary(bytes, DEFAULTS.maxInputPixels);
+      return performance.now() - started;
+    }),
+  );
+}
+
 const began = Date.now();
 installBaselines();
 const fixtures = await fixturePhotos().catch((error: unknown) => {
@@ -194,6 +242,7 @@ const fixtures = await fixturePhotos().catch((error: unknown) => {
 const dir = mkdtempSync(path.join(tmpdir(), 'imagegraph-bench-process-'));
 let bundle: WorkerBundle | undefined;
 const results: PhotoResult[] = [];
+let phone: { jpeg: CoreOnlyResult; heic: CoreOnlyResult; decodeMs: number } | undefined;
 try {
   const large = await largePhoto(fixtures, dir);
   bundle = await bundleWorker();
@@ -202,6 +251,10 @@ try {
     process.stderr.write(`bench:process  ${photo.name}\n`);
     results.push(await measurePhoto(photo, bundle, dir, startup));
   }
+  const [jpeg, heic] = await phonePhotos(fixtures, dir);
+  process.stderr.write(`bench:process  ${jpeg.name} and ${heic.name}, (a) only\n`);
+  const [jpegResult, heicResult] = await measureCoreOnly([jpeg, heic], bundle);
+  phone = { jpeg: jpegResult!, heic: heicResult!, decodeMs: heifDecodeMs(heic) };
 } finally {
   bundle?.dispose();
   rmSync(dir, { recursive: true, force: true });
@@ -302,6 +355,11 @@ rows.push([
   median(cpuThumbsVsVips).toFixed(2),
 ]);
 
+for (const result of phone ? [phone.jpeg, phone.heic] : []) {
+  const filler = Array.from({ length: 16 }, () => '');
+  rows.push([result.photo.name, `${result.photo.width}x${result.photo.height}`, MIN_ROUNDS, '', fmt(result.a.median), fmt(result.a.p95), mb(result.rssMb), ...filler]);
+}
+
 const startupMs = median(results.map((result) => result.startupMs));
 const outputs = results[0]?.outputs ?? 0;
 const notes = [
@@ -324,6 +382,8 @@ const notes = [
   "  concurrently (Promise.all on libuv's threads), so their wall time uses this machine's second core, which a Lambda below 1769 MB",
   `  does not have. Medians over photos: a/b ${median(cpuCoreVsWorkshop).toFixed(3)}, t/c ${median(cpuThumbsVsVips).toFixed(2)}, t1/c1 ${median(cpuLargestVsVips).toFixed(2)}.`,
   `  The 24 MP JPEG is upscaled from a 4 MP photo (smooth detail, so it encodes faster than a real 24 MP photo); it is there for memory.`,
+  `  12MP rows: one picture (upscaled likewise) as JPEG q90 and as HEIC (heif-enc q50), (a) only, ${MIN_ROUNDS} interleaved rounds: HEIC/JPEG time`,
+  `  ${phone ? (phone.heic.a.median / phone.jpeg.a.median).toFixed(2) : 'n/a'}x, CPU ${phone ? (phone.heic.cpuMs / phone.jpeg.cpuMs).toFixed(2) : 'n/a'}x; libheif (WebAssembly, one thread) decoding the full 12 MP HEIC alone: ${phone ? fmt(phone.decodeMs) : 'n/a'} ms median.`,
   '',
   `Lambda cost of (a) per million images, ${LAMBDA_PRICING.architecture} ${LAMBDA_PRICING.region}: $${LAMBDA_PRICING.usdPerGbSecond}/GB-s + $${LAMBDA_PRICING.usdPerMillionRequests}/M requests, billed per ms, no free tier;`,
   '  the core only: not S3, SQS, Rekognition, OpenSearch, AppSync, logs, nor the handler around the core.',
@@ -361,6 +421,11 @@ printReport(
       core24MpPeakRssMb: round(large?.aRssMb ?? 0),
       coreIdleRssMb: round(large?.aIdleRssMb ?? 0),
       workshop24MpPeakRssMb: round(large?.bRssMb ?? 0),
+      core12MpHeicMedianMs: round(phone?.heic.a.median ?? 0),
+      core12MpJpegMedianMs: round(phone?.jpeg.a.median ?? 0),
+      core12MpHeicPeakRssMb: round(phone?.heic.rssMb ?? 0),
+      core12MpJpegPeakRssMb: round(phone?.jpeg.rssMb ?? 0),
+      heif12MpDecodeMs: round(phone?.decodeMs ?? 0),
       coreMixMeanMedianMs: round(mixMs),
       coreMixMeanCpuMs: round(mixCpuMs),
       ...costFigures,

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,23 @@ describe('function bundling', () => {
     expect(verifySharpBundle(dir).sharpPackages).toEqual([...SHARP_LAMBDA_PACKAGES].sort());
     // The lock file npm ci needed is not shipped.
     expect(existsSync(path.join(dir, 'package-lock.json'))).toBe(false);
+  });
+
+  it('bundles the HEIC decoder with its WebAssembly inside the one file, so it decodes with nothing beside it', () => {
+    const dir = bundled('infra/fixtures/heic-handler.ts').bundleDirectory!;
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    // Run from a copy where no node_modules can be found: the bundle alone must decode the fixture.
+    const alone = mkdtempSync(path.join(tmpdir(), 'imagegraph-heic-bundle-'));
+    outdirs.push(alone);
+    copyFileSync(path.join(dir, 'index.mjs'), path.join(alone, 'index.mjs'));
+    copyFileSync(repoPath('functions/process-image/analysis/fixtures/path-gps-rotated.heic'), path.join(alone, 'photo.heic'));
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { handler } = await import('./index.mjs');
+      console.log(JSON.stringify(handler({ heicBase64: readFileSync('photo.heic').toString('base64') })));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: alone, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ width: 1024, height: 640, channels: 3 });
   });
 
   it('skips bundling, and npm, where tests only read the template', () => {

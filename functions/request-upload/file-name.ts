@@ -11,6 +11,8 @@ const DEFAULT_EXTENSIONS: Record<UploadContentType, string> = {
   'image/gif': '.gif',
   'image/avif': '.avif',
   'image/tiff': '.tiff',
+  'image/heic': '.heic',
+  'image/heif': '.heif',
 };
 
 // What counts as an extension worth keeping when the name is shortened or has no stem left.

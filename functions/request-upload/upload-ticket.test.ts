@@ -129,7 +129,7 @@ describe('requestUpload', () => {
       USER,
       { ...jpeg, contentType: 'application/pdf' },
       'UnsupportedMediaType',
-      'Content type "application/pdf" is not accepted; use one of image/jpeg, image/png, image/webp, image/gif, image/avif, image/tiff',
+      'Content type "application/pdf" is not accepted; use one of image/jpeg, image/png, image/webp, image/gif, image/avif, image/tiff, image/heic, image/heif',
     ],
     ['SVG (scriptable)', USER, { ...jpeg, contentType: 'image/svg+xml' }, 'UnsupportedMediaType', /"image\/svg\+xml" is not accepted/],
     ['a parameterized type', USER, { ...jpeg, contentType: 'image/jpeg; q=1' }, 'UnsupportedMediaType', /is not accepted/],

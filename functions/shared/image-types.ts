@@ -6,6 +6,8 @@ export const UPLOAD_CONTENT_TYPES = {
   'image/gif': 'GIF',
   'image/avif': 'AVIF',
   'image/tiff': 'TIFF',
+  'image/heic': 'HEIC',
+  'image/heif': 'HEIF',
 } as const;
 
 export type UploadContentType = keyof typeof UPLOAD_CONTENT_TYPES;

@@ -96,8 +96,12 @@ export class NodeFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins, and
+        // some read __dirname (libheif-js's Emscripten loader does, even with its wasm inlined).
+        banner:
+          "import { createRequire } from 'node:module'; import { dirname as __bannerDirname } from 'node:path'; import { fileURLToPath as __bannerFileURLToPath } from 'node:url';" +
+          ' const require = createRequire(import.meta.url); const __filename = __bannerFileURLToPath(import.meta.url); const __dirname = __bannerDirname(__filename);',
+
         // Never fall back to Docker: synth must work offline with the esbuild from node_modules.
         forceDockerBundling: false,
         ...(props.nodeModules?.length

@@ -181,6 +181,27 @@ describe('the pipeline, end to end', () => {
     expect(retyped.body).toContain('AccessDenied');
   });
 
+  it('an iPhone-style HEIC (stored sideways with irot, EXIF with GPS) ends PROCESSED with upright thumbnails, camera and GPS', async () => {
+    const heic = readFileSync(new URL('../../functions/process-image/analysis/fixtures/path-gps-rotated.heic', import.meta.url));
+    const sent = await upload(alice, { name: 'IMG_0001.HEIC', type: 'image/heic', bytes: heic });
+    expect(sent.status).toBe(204);
+    await eventFor(events.alice, sent.ticket.imageId, 'PROCESSED');
+    const { data } = await alice.client.query({ query: ImageDocument, variables: { id: sent.ticket.imageId }, fetchPolicy: 'no-cache' });
+    expect(data?.image).toMatchObject({
+      status: 'PROCESSED',
+      format: 'HEIC',
+      contentType: 'image/heic',
+      width: 1024,
+      height: 640,
+      camera: { make: 'OLYMPUS IMAGING CORP.', model: 'E-M1' },
+      location: { lat: 48.8582, lon: 2.2945, altitude: 35 },
+    });
+    const fitted = data?.image?.thumbnails.find((thumbnail) => !thumbnail.square && thumbnail.size === 480);
+    expect(fitted).toMatchObject({ width: 480, height: 300 });
+    const pixels = await sharp(Buffer.from(await (await fetch(fitted?.url ?? '')).arrayBuffer())).metadata();
+    expect(pixels).toMatchObject({ width: 480, height: 300 });
+  });
+
   it('deleting removes it from search and deletes its thumbnails', async () => {
     const { data } = await alice.client.mutate({ mutation: DeleteImageDocument, variables: { id: imageId } });
     expect(data?.deleteImage).toBe(imageId);

@@ -122,12 +122,12 @@ describe('searchImages(filter)', () => {
   });
 
   it('takes as many formats and statuses as there are, and no more', () => {
-    const formats = ['JPEG', 'PNG', 'WEBP', 'GIF', 'AVIF', 'TIFF'];
+    const formats = ['JPEG', 'PNG', 'WEBP', 'GIF', 'AVIF', 'TIFF', 'HEIC', 'HEIF'];
     const statuses = ['PROCESSING', 'PROCESSED', 'FAILED', 'DELETED'];
     expect(INPUT_LIMITS.formats.maxCount).toBe(formats.length);
     expect(INPUT_LIMITS.statuses.maxCount).toBe(statuses.length);
     expectAccepted(search({ filter: { formats, statuses } }));
-    expectRefused(search({ filter: { formats: [...formats, 'JPEG'] } }), 'filter.formats has more than 6 entries');
+    expectRefused(search({ filter: { formats: [...formats, 'JPEG'] } }), 'filter.formats has more than 8 entries');
     expectRefused(search({ filter: { statuses: [...statuses, 'FAILED'] } }), 'filter.statuses has more than 4 entries');
   });
 

@@ -9,7 +9,7 @@ import type { ImageFormat, ImageStatus } from '../../schema/generated/graphql.ts
  */
 
 // Typed by the schema's enums, so a new format or status cannot be forgotten in the list limits.
-const FORMATS: Record<ImageFormat, true> = { JPEG: true, PNG: true, WEBP: true, GIF: true, AVIF: true, TIFF: true };
+const FORMATS: Record<ImageFormat, true> = { JPEG: true, PNG: true, WEBP: true, GIF: true, AVIF: true, TIFF: true, HEIC: true, HEIF: true };
 const STATUSES: Record<ImageStatus, true> = { PROCESSING: true, PROCESSED: true, FAILED: true, DELETED: true };
 
 export const INPUT_LIMITS = {

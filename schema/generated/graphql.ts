@@ -156,7 +156,7 @@ export type Image = {
   fileName: Scalars['String']['output'];
   /** The real format, decided from the bytes. */
   format?: Maybe<ImageFormat>;
-  /** Height in pixels, after EXIF orientation. */
+  /** Height in pixels, as displayed, like `width`. */
   height?: Maybe<Scalars['Int']['output']>;
   /** Unique id, chosen by the server at `requestUpload`. */
   id: Scalars['ID']['output'];
@@ -166,7 +166,7 @@ export type Image = {
   location?: Maybe<GeoPoint>;
   /** Content-moderation labels; an image with any is hidden from search by default. */
   moderationLabels: Array<ModerationLabel>;
-  /** EXIF orientation tag (1-8) of the original. */
+  /** EXIF orientation tag (1-8) of the original; null when absent, and for HEIC/HEIF, whose container rotation is authoritative. */
   orientation?: Maybe<Scalars['Int']['output']>;
   /** A short-lived URL to download the original. */
   originalUrl?: Maybe<Scalars['AWSURL']['output']>;
@@ -182,7 +182,7 @@ export type Image = {
   thumbnails: Array<Thumbnail>;
   /** When the upload completed. */
   uploadedAt: Scalars['AWSDateTime']['output'];
-  /** Width in pixels, after EXIF orientation. */
+  /** Width in pixels, as displayed: after EXIF orientation (HEIC/HEIF: after the container's rotation and mirroring). */
   width?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -245,7 +245,7 @@ export type ImageFacets = {
 export type ImageFilter = {
   /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). At most 256 characters. */
   camera?: InputMaybe<Scalars['String']['input']>;
-  /** Only images in one of these formats. At most 6 entries, one per format. */
+  /** Only images in one of these formats. At most 8 entries, one per format. */
   formats?: InputMaybe<Array<ImageFormat>>;
   /** True: only images with at least one face. False: only images without faces. */
   hasFaces?: InputMaybe<Scalars['Boolean']['input']>;
@@ -277,6 +277,10 @@ export type ImageFormat =
   | 'AVIF'
   /** GIF (the first frame is used). */
   | 'GIF'
+  /** HEIC: HEIF with HEVC-coded images, as iPhones save photos (the primary image is used). */
+  | 'HEIC'
+  /** HEIF other than HEIC, e.g. with AV1-coded images (the primary image is used). */
+  | 'HEIF'
   /** JPEG. */
   | 'JPEG'
   /** PNG. */
@@ -464,7 +468,7 @@ export type QuerySearchImagesArgs = {
 export type RequestUploadInput = {
   /** The file's size in bytes, checked against the upload limit before any bytes are sent. */
   bytes: Scalars['Int']['input'];
-  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif or image/tiff. At most 255 characters. */
+  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif, image/tiff, image/heic or image/heif. At most 255 characters. */
   contentType: Scalars['String']['input'];
   /** The file's name on the user's device, at most 255 characters (as file systems allow); it is sanitized, shortened to 128 characters and kept for display and search. */
   fileName: Scalars['String']['input'];

@@ -28,11 +28,15 @@ const file = { name: 'a.jpg', type: 'image/jpeg', size: 3, blob: new Blob(['abc'
 
 describe('uploadProblem', () => {
   it('refuses unsupported types, empty and oversized files before any request', () => {
-    expect(uploadProblem({ name: 'a.svg', type: 'image/svg+xml', size: 10 })).toBe('a.svg: image/svg+xml is not accepted (JPEG, PNG, WebP, GIF, AVIF or TIFF only)');
-    expect(uploadProblem({ name: 'a.HEIC', type: '', size: 10 })).toMatch(/unknown type is not accepted/);
+    expect(uploadProblem({ name: 'a.svg', type: 'image/svg+xml', size: 10 })).toBe('a.svg: image/svg+xml is not accepted (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC or HEIF only)');
+    expect(uploadProblem({ name: 'a.bmp', type: '', size: 10 })).toMatch(/unknown type is not accepted/);
     expect(uploadProblem({ name: 'a.jpg', type: '', size: 0 })).toBe('a.jpg: the file is empty');
     expect(uploadProblem({ name: 'a.png', type: 'image/png', size: 30 * 1024 ** 2 })).toBe('a.png: 30.0 MB is over the 25.0 MB limit');
     expect(uploadProblem({ name: 'a.JPG', type: '', size: 10 })).toBeNull();
+    // iPhone photos: browsers report image/heic (Safari) or nothing; the CLI goes by the extension.
+    expect(uploadProblem({ name: 'IMG_0001.HEIC', type: '', size: 10 })).toBeNull();
+    expect(uploadProblem({ name: 'IMG_0001.HEIC', type: 'image/heic', size: 10 })).toBeNull();
+    expect(uploadProblem({ name: 'photo.heif', type: '', size: 10 })).toBeNull();
     expect(uploadProblem({ name: `${'n'.repeat(251)}.jpg`, type: '', size: 10 })).toBeNull();
     expect(uploadProblem({ name: `${'n'.repeat(252)}.jpg`, type: '', size: 10 })).toBe(`${'n'.repeat(40)}…: the file name is longer than 255 characters`);
   });

@@ -19,6 +19,8 @@ const EXTENSION_TYPES: Record<string, string> = {
   avif: 'image/avif',
   tif: 'image/tiff',
   tiff: 'image/tiff',
+  heic: 'image/heic',
+  heif: 'image/heif',
 };
 
 /** The content type to declare for a file name (the CLI has no MIME type from the file system). */
@@ -38,7 +40,7 @@ export interface UploadCandidate {
 export function uploadProblem(file: UploadCandidate, maxBytes = DEFAULT_MAX_UPLOAD_BYTES): string | null {
   const type = file.type || contentTypeForName(file.name) || '';
   if (!isUploadContentType(type.toLowerCase())) {
-    return `${file.name}: ${type || 'unknown type'} is not accepted (JPEG, PNG, WebP, GIF, AVIF or TIFF only)`;
+    return `${file.name}: ${type || 'unknown type'} is not accepted (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC or HEIF only)`;
   }
   if (file.size < 1) return `${file.name}: the file is empty`;
   if (file.size > maxBytes) return `${file.name}: ${megabytes(file.size)} MB is over the ${megabytes(maxBytes)} MB limit`;

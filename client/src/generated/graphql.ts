@@ -18,7 +18,7 @@ export type GeoRadiusInput = {
 export type ImageFilter = {
   /** Only images from this camera (its `Camera.name`, as in `facets.cameras`). At most 256 characters. */
   camera?: string | null | undefined;
-  /** Only images in one of these formats. At most 6 entries, one per format. */
+  /** Only images in one of these formats. At most 8 entries, one per format. */
   formats?: Array<ImageFormat> | null | undefined;
   /** True: only images with at least one face. False: only images without faces. */
   hasFaces?: boolean | null | undefined;
@@ -50,6 +50,10 @@ export type ImageFormat =
   | 'AVIF'
   /** GIF (the first frame is used). */
   | 'GIF'
+  /** HEIC: HEIF with HEVC-coded images, as iPhones save photos (the primary image is used). */
+  | 'HEIC'
+  /** HEIF other than HEIC, e.g. with AV1-coded images (the primary image is used). */
+  | 'HEIF'
   /** JPEG. */
   | 'JPEG'
   /** PNG. */
@@ -85,7 +89,7 @@ export type ImageStatus =
 export type RequestUploadInput = {
   /** The file's size in bytes, checked against the upload limit before any bytes are sent. */
   bytes: number;
-  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif or image/tiff. At most 255 characters. */
+  /** The file's MIME type: image/jpeg, image/png, image/webp, image/gif, image/avif, image/tiff, image/heic or image/heif. At most 255 characters. */
   contentType: string;
   /** The file's name on the user's device, at most 255 characters (as file systems allow); it is sanitized, shortened to 128 characters and kept for display and search. */
   fileName: string;

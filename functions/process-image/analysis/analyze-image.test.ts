@@ -18,6 +18,7 @@ import {
   damagedButDecodableJpeg,
   greyscaleJpeg,
   halfTransparentPng,
+  heicDeclaring,
   malformedExifJpeg,
   orientedJpeg,
   photo,
@@ -131,7 +132,20 @@ describe('analyzeImage refuses bad input with the right code', () => {
     [`text named ${TEXT_NAMED_JPG.name}`, 'UNSUPPORTED_TYPE', /the file is plain text/, () => TEXT_NAMED_JPG.bytes],
     ['SVG', 'UNSUPPORTED_TYPE', /the file is SVG/, () => SVG],
     ['PDF', 'UNSUPPORTED_TYPE', /the file is PDF/, () => PDF],
-    ['HEIC', 'UNSUPPORTED_TYPE', /the file is HEIC/, () => HEIC],
+    ['an HEIC ftyp box and nothing else', 'CORRUPT', /damaged or incomplete/, () => HEIC],
+    ['a truncated HEIC', 'CORRUPT', /^The image is damaged or incomplete \(bad seek to \d+\)\.$/, () => photo('pathHeicTruncated')],
+    [
+      'a HEIC declaring 20000 x 20000',
+      'TOO_MANY_PIXELS',
+      /^The image is 20000 x 20000 pixels \(400 MP\); the limit is 100 MP\.$/,
+      () => heicDeclaring(20_000, 20_000),
+    ],
+    [
+      'a HEIC of 56 MP, under maxInputPixels but over what decoding HEVC in WebAssembly may take',
+      'TOO_MANY_PIXELS',
+      /^The image is 8000 x 7000 pixels \(56 MP\); the limit is 50 MP\.$/,
+      () => heicDeclaring(8000, 7000),
+    ],
     ['a truncated JPEG', 'CORRUPT', /^The image is damaged or incomplete \(premature end of JPEG image\)\.$/, truncatedJpeg],
     [
       'a JPEG signature followed by garbage',
@@ -308,5 +322,46 @@ describe('analyzeImage applies EXIF orientation', () => {
     const rendition = analysis.visionRendition ?? Buffer.alloc(0);
     expect(await sharp(rendition).metadata()).toMatchObject({ format: 'jpeg', width: 1600, height: 1000 });
     for (const [x, y, color] of corners(1600, 1000)) await expectColorAt(rendition, x, y, color);
+  });
+});
+
+describe('analyzeImage on HEIC (HEVC-coded HEIF, as iPhones save photos)', () => {
+  let analysis: ImageAnalysis;
+  let jpeg: ImageAnalysis;
+  beforeAll(async () => {
+    [analysis, jpeg] = await Promise.all([analyzeImage(photo('pathHeic'), options), analyzeImage(photo('path'), options)]);
+  });
+
+  it('reports the format and the displayed size after the container rotation (irot), not the stored one', () => {
+    expect(analysis).toMatchObject({ format: 'HEIC', contentType: 'image/heic', width: 1024, height: 640, orientation: null });
+    expect(analysis.metadata).toMatchObject({ colorSpace: 'srgb', channels: 3, bitDepth: '8', hasAlpha: false, pages: 1 });
+  });
+
+  it('reads camera, time and GPS from the EXIF item in the HEIF container', () => {
+    expect(analysis.exif).toMatchObject({
+      takenAt: '2015-09-06T18:46:57Z',
+      camera: { make: 'OLYMPUS IMAGING CORP.', model: 'E-M1', focalLength: 7, aperture: 4.5, iso: 200 },
+      location: { lat: 48.8582, lon: 2.2945 },
+      altitude: 35,
+    });
+  });
+
+  it('makes upright thumbnails: the same picture as the upright JPEG of the photo', () => {
+    expect(analysis.thumbnails.map((t) => [t.name, t.width, t.height])).toEqual(jpeg.thumbnails.map((t) => [t.name, t.width, t.height]));
+    // Sideways pixels would share almost nothing with the upright dHash; lossy coding moves a few bits.
+    const differing = [...(BigInt(`0x${analysis.perceptualHash}`) ^ BigInt(`0x${jpeg.perceptualHash}`)).toString(2)].filter((bit) => bit === '1');
+    expect(differing.length).toBeLessThanOrEqual(6);
+  });
+
+  it('renders the upright JPEG Rekognition reads, since Rekognition cannot read HEIC', async () => {
+    expect(analysis.visionRendition).not.toBeNull();
+    const rendition = await sharp(analysis.visionRendition ?? Buffer.alloc(0)).metadata();
+    expect(rendition).toMatchObject({ format: 'jpeg', width: 1024, height: 640 });
+  });
+
+  it('decodes the primary image of a multi-image file, not the first one', async () => {
+    const burst = await analyzeImage(photo('burstHeic'), options);
+    expect(burst).toMatchObject({ format: 'HEIC', width: 96, height: 64 });
+    await expectColorAt(thumbnail(burst, '480.webp').body, 40, 30, [0, 0, 255], 40);
   });
 });

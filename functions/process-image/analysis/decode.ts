@@ -1,5 +1,7 @@
 import sharp, { type Channels, type Sharp } from 'sharp';
-import { ImageRejected } from '../image-rejected.ts';
+import { corrupt } from '../image-rejected.ts';
+import { decodeHeifPrimary } from './heif-decode.ts';
+import type { ImageHeader } from './image-metadata.ts';
 
 /**
  * The upright, 8-bit sRGB pixels every output (thumbnails, hashes, colours, vision rendition) is
@@ -22,7 +24,7 @@ export interface DecodeTarget {
 }
 
 /** The original with the decoder settings every read of it shares. */
-export function openOriginal(bytes: Buffer, limitInputPixels: number | false): Sharp {
+export function openOriginal(bytes: Buffer, limitInputPixels: number | false, page = 0): Sharp {
   return sharp(bytes, {
     limitInputPixels,
     // 'error': truncated or undecodable pixel data (e.g. a JPEG cut short) is refused as CORRUPT
@@ -30,9 +32,9 @@ export function openOriginal(bytes: Buffer, limitInputPixels: number | false): S
     // marker in the entropy data of an otherwise intact camera file) is accepted. sharp's default,
     // 'warning', would refuse that too.
     failOn: 'error',
-    // First frame of an animated GIF/WebP, first page of a multi-page TIFF.
+    // First frame of an animated GIF/WebP, first page of a multi-page TIFF, a HEIF's primary image.
     pages: 1,
-    page: 0,
+    page,
   });
 }
 
@@ -48,18 +50,22 @@ export function openOriginal(bytes: Buffer, limitInputPixels: number | false): S
  */
 export async function decodeUpright(
   bytes: Buffer,
-  displayed: { width: number; height: number },
+  header: ImageHeader,
   maxInputPixels: number,
   target: DecodeTarget,
 ): Promise<DecodedImage> {
-  const long = Math.max(displayed.width, displayed.height);
-  const short = Math.min(displayed.width, displayed.height);
+  const long = Math.max(header.width, header.height);
+  const short = Math.min(header.width, header.height);
   const scale = Math.min(1, Math.max(target.longEdge / long, target.shortEdge / short));
-  let image = openOriginal(bytes, maxInputPixels).autoOrient();
+  // HEIC: libheif (WebAssembly) decodes the full-size upright pixels, sharp only scales them.
+  let image =
+    header.heifCompression === 'hevc'
+      ? fromDecoded(decodeHeifPrimary(bytes, maxInputPixels))
+      : openOriginal(bytes, maxInputPixels, header.page).autoOrient();
   if (scale < 1) {
     image = image.resize({
-      width: Math.max(1, Math.round(displayed.width * scale)),
-      height: Math.max(1, Math.round(displayed.height * scale)),
+      width: Math.max(1, Math.round(header.width * scale)),
+      height: Math.max(1, Math.round(header.height * scale)),
       fit: 'fill',
     });
   }
@@ -74,14 +80,4 @@ export async function decodeUpright(
 /** A new pipeline over the decoded pixels. */
 export function fromDecoded(image: DecodedImage): Sharp {
   return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: image.channels } });
-}
-
-/** libvips' message without its loader prefixes, e.g. "premature end of JPEG image". */
-export function corrupt(error: unknown): ImageRejected {
-  const message = error instanceof Error ? error.message : String(error);
-  const detail = (message.split('\n')[0] ?? '')
-    .replace(/^Input buffer has corrupt header: /, '')
-    .replace(/^\w+: /, '')
-    .slice(0, 160);
-  return new ImageRejected('CORRUPT', `The image is damaged or incomplete (${detail}).`);
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'sharp';
-import { ImageRejected } from '../image-rejected.ts';
-import { corrupt, openOriginal } from './decode.ts';
+import { corrupt, refuseTooManyPixels } from '../image-rejected.ts';
+import { openOriginal } from './decode.ts';
 
 /** How the original is stored, from its header. */
 export interface ImageMetadata {
@@ -24,6 +24,10 @@ export interface ImageHeader {
   metadata: ImageMetadata;
   /** The raw EXIF block, when there is one. */
   exif: Buffer | undefined;
+  /** The page (top-level image) to decode: a HEIF's primary image, which need not be its first; 0 otherwise. */
+  page: number;
+  /** HEIF only: the codec of its images. sharp decodes 'av1'; 'hevc' (HEIC) goes to heif-decode.ts. */
+  heifCompression: Metadata['compression'];
 }
 
 const BIT_DEPTHS: Partial<Record<Metadata['depth'], string>> = {
@@ -47,17 +51,14 @@ export async function readImageHeader(bytes: Buffer, maxInputPixels: number): Pr
   try {
     // No pixel limit here, so the refusal below can say how large the image claims to be.
     meta = await openOriginal(bytes, false).metadata();
+    // libvips numbers a HEIF's top-level images in file order; bursts and Live Photo stills may
+    // put the primary image elsewhere, and it alone is the photo.
+    if (meta.pagePrimary) meta = await openOriginal(bytes, false, meta.pagePrimary).metadata();
   } catch (error) {
     throw corrupt(error);
   }
   // For an animation, height is one frame's: only the first frame is decoded.
-  const pixels = meta.width * meta.height;
-  if (pixels > maxInputPixels) {
-    throw new ImageRejected(
-      'TOO_MANY_PIXELS',
-      `The image is ${meta.width} x ${meta.height} pixels (${megapixels(pixels)} MP); the limit is ${megapixels(maxInputPixels)} MP.`,
-    );
-  }
+  refuseTooManyPixels(meta.width, meta.height, maxInputPixels);
   const orientation = meta.orientation;
   return {
     width: meta.autoOrient.width,
@@ -72,9 +73,7 @@ export async function readImageHeader(bytes: Buffer, maxInputPixels: number): Pr
       pages: meta.pages ?? 1,
     },
     exif: meta.exif,
+    page: meta.pagePrimary ?? 0,
+    heifCompression: meta.compression,
   };
-}
-
-function megapixels(pixels: number): string {
-  return (pixels / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 });
 }

@@ -9,7 +9,7 @@ export interface ImageType {
   contentType: string;
 }
 
-const ACCEPTED = 'Accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF.';
+const ACCEPTED = 'Accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC, HEIF.';
 
 /** An animated PNG is a PNG to every decoder (its default image is the first frame); browsers upload it as image/png. */
 const SAME_AS: Partial<Record<string, string>> = { 'image/apng': 'image/png' };

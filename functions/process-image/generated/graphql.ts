@@ -24,6 +24,10 @@ export type ImageFormat =
   | 'AVIF'
   /** GIF (the first frame is used). */
   | 'GIF'
+  /** HEIC: HEIF with HEVC-coded images, as iPhones save photos (the primary image is used). */
+  | 'HEIC'
+  /** HEIF other than HEIC, e.g. with AV1-coded images (the primary image is used). */
+  | 'HEIF'
   /** JPEG. */
   | 'JPEG'
   /** PNG. */

@@ -101,6 +101,16 @@ describe('ImageDetail', () => {
     expect(operations.filter((operation) => operation.name === 'SearchImages')).toHaveLength(1);
   });
 
+  it('shows an HEIC by its largest thumbnail, and never puts the HEIC original in an <img>', async () => {
+    const heic = { ...image, fileName: 'IMG_0001.HEIC', format: 'HEIC', contentType: 'image/heic', originalUrl: 'http://s3.test/original.heic' };
+    const { unmount } = renderWithApi(<ImageDetail id="img-1" />, { answer: () => ({ image: heic }) });
+    expect((await screen.findByRole('img', { name: 'IMG_0001.HEIC' })).getAttribute('src')).toBe('http://s3.test/1280.webp');
+    unmount();
+    renderWithApi(<ImageDetail id="img-1" />, { answer: () => ({ image: { ...heic, thumbnails: [] } }) });
+    expect(await screen.findByText('Processing…')).toBeTruthy();
+    expect(screen.queryByRole('img', { name: 'IMG_0001.HEIC' })).toBeNull();
+  });
+
   it('says so when the image does not exist', async () => {
     renderWithApi(<ImageDetail id="nope" />, { answer: () => ({ image: null }) });
     expect((await screen.findByRole('alert')).textContent).toBe('This image does not exist or was deleted.');

@@ -24,7 +24,9 @@ export function ImageDetail({ id }: { id: string }) {
   }, []);
 
   const image = data?.image;
-  const large = image?.thumbnails.filter((thumbnail) => !thumbnail.square && thumbnail.url).at(-1)?.url ?? image?.originalUrl ?? undefined;
+  // Browsers cannot display HEIC/HEIF originals (Safari aside): those show their thumbnails only.
+  const displayableOriginal = image?.format === 'HEIC' || image?.format === 'HEIF' ? undefined : image?.originalUrl;
+  const large = image?.thumbnails.filter((thumbnail) => !thumbnail.square && thumbnail.url).at(-1)?.url ?? displayableOriginal ?? undefined;
   const boxes = image ? detectionBoxes(image) : [];
 
   const remove = async () => {

@@ -55,7 +55,7 @@ export function UploadPanel() {
             event.target.value = '';
           }}
         />
-        <p className="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF, up to {Math.round(DEFAULT_MAX_UPLOAD_BYTES / 1024 ** 2)} MB each.</p>
+        <p className="hint">JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC/HEIF (iPhone photos), up to {Math.round(DEFAULT_MAX_UPLOAD_BYTES / 1024 ** 2)} MB each.</p>
       </div>
       <p role="status" aria-live="polite" className="summary">
         {uploadSummary(items)}
