@@ -25,6 +25,7 @@ import { requestUpload } from '../../functions/request-upload/upload-ticket.ts';
 import { signDownloadUrl } from '../../functions/sign-urls/download-urls.ts';
 import type { UploadTicket } from '../../schema/generated/graphql.ts';
 import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
+import { EventOutbox } from './outbox.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -39,9 +40,22 @@ describe('local S3 service', () => {
   let service: LocalS3Service;
   let s3: S3Client;
   let events: S3EventRecord[];
+  const record = (event: S3EventRecord) => {
+    events.push(event);
+  };
+  /** Where the service delivers events (the queue, in the local cloud). */
+  let deliver: (event: S3EventRecord) => Promise<void> | void = record;
+  const deliveryLog: string[] = [];
 
   const start = async () => {
-    service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (record) => events.push(record) });
+    service = await startLocalS3Service({
+      dataDir,
+      bucket: BUCKET,
+      region: REGION,
+      credentials: CREDENTIALS,
+      onEvent: (event) => deliver(event),
+      log: (line) => deliveryLog.push(line),
+    });
     s3 = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, CREDENTIALS);
   };
   const stop = async () => {
@@ -393,6 +407,26 @@ describe('local S3 service', () => {
       expect(events.map((event) => event.eventName)).toEqual(['ObjectCreated:CompleteMultipartUpload', 'ObjectRemoved:Delete']);
       expect(await exists('thumbnails/x/y/z.webp')).toBe(false);
     });
+  });
+
+  it('keeps an event on disk before the upload is acknowledged, and delivers it after a restart if its delivery failed', async () => {
+    events.length = 0;
+    deliver = () => Promise.reject(new Error('queue unavailable'));
+    const { key, upload } = await ticket();
+    expect((await post(upload)).status).toBe(204);
+    // Read as soon as the upload is acknowledged: the event is already there.
+    const outbox = new EventOutbox(dataDir);
+    try {
+      expect(outbox.pending(100).map((entry) => entry.record.s3.object.key)).toContain(key);
+    } finally {
+      outbox.close();
+    }
+    await vi.waitFor(() => expect(deliveryLog.join('\n')).toContain(`S3 notification for ${key} not delivered, retrying: Error: queue unavailable`));
+    await stop();
+
+    deliver = record;
+    await start();
+    await vi.waitFor(() => expect(events.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectCreated:Post', key]]));
   });
 
   it('keeps objects across restarts', async () => {

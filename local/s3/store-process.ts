@@ -1,6 +1,10 @@
 /**
  * Entry point of the store child process: s3rver serving `directory` with `bucket` created, on the
- * Unix socket `socketPath`, reporting each stored or removed object to its parent over IPC. s3rver
+ * Unix socket `socketPath`. Each stored or removed object the deployed configuration notifies
+ * becomes an S3 event record written to the outbox in `outboxDir` (fsync'd) before s3rver answers
+ * the request, which s3rver does only after its synchronous 'event' (see triggerS3Event in
+ * s3rver/lib/controllers/object.js); the parent is then told to deliver it. An acknowledged upload
+ * therefore always has its event on disk. s3rver
  * checks no signature, so nothing but the front may reach it: no TCP port at all, and the socket
  * sits in a directory only its owner can enter (start.ts). The front has already authenticated
  * every request it forwards.
@@ -11,13 +15,26 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
 import S3rver from 's3rver';
-import type { ObjectChange } from './events.ts';
+import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
+import { EventOutbox } from './outbox.ts';
 import { EVENT_NAME_HEADER, MULTI_DELETE, type StoreMessage } from './store-protocol.ts';
 
-const [directory, bucket, socketPath] = process.argv.slice(2);
+const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
 const send = process.send?.bind(process);
-if (!directory || !bucket || !socketPath || !send) throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath])');
+if (!directory || !bucket || !socketPath || !outboxDir || !region || !send) {
+  throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath, outboxDir, region])');
+}
 const tell = (message: StoreMessage) => send(message);
+
+const outbox = new EventOutbox(outboxDir);
+const nextSequencer = sequencerSource();
+/** Synchronous, so it is on disk before the request that made the change is answered. */
+const notify = (change: ObjectChange) => {
+  const configurationId = notificationFor(change);
+  if (!configurationId) return;
+  outbox.add(eventRecord(change, { region, configurationId, sequencer: nextSequencer() }));
+  tell({ type: 'outboxed' });
+};
 
 /** The front's event name for the request being handled, if it gave one. */
 const eventNameOfRequest = new AsyncLocalStorage<string | undefined>();
@@ -36,7 +53,7 @@ interface S3rverRecord {
   const { key, size, eTag } = record.s3.object;
   const eventName = eventNameOfRequest.getStore() ?? record.eventName;
   // Over the socket s3rver sees no client address; every client is on this machine.
-  tell({ type: 'change', change: { eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' } });
+  notify({ eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' });
 });
 
 // s3rver reports no event for DeleteObjects; S3 reports each deleted key.
@@ -45,7 +62,7 @@ const deleteObject = store.deleteObject.bind(store);
 store.deleteObject = async (bucketName, key) => {
   await deleteObject(bucketName, key);
   if (eventNameOfRequest.getStore() === MULTI_DELETE) {
-    tell({ type: 'change', change: { eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: '127.0.0.1' } satisfies ObjectChange });
+    notify({ eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: '127.0.0.1' });
   }
 };
 
