@@ -67,10 +67,11 @@ describe('the event outbox', () => {
     const drain = drainOutbox(outbox, {
       retryMs: 10,
       log: (line) => log.push(line),
-      deliver: async (record) => {
+      deliver: (record) => {
         attempts += 1;
-        if (attempts <= 2) throw new Error('queue down');
+        if (attempts <= 2) return Promise.reject(new Error('queue down'));
         delivered.push(record);
+        return Promise.resolve();
       },
     });
     outbox.add(recordFor('uploads/x'));
