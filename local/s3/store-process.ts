@@ -13,7 +13,9 @@
  * offers only with the legacy provider (see functions/shared/testing/local-s3.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
@@ -40,6 +42,7 @@ const notify = (change: ObjectChange) => {
 const eventNameOfRequest = new AsyncLocalStorage<string | undefined>();
 
 process.on('disconnect', () => process.exit(0));
+await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
 await s3rver.configureBuckets();
 
@@ -72,3 +75,18 @@ const server = createServer((request, response) => {
   eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response));
 });
 server.listen(socketPath, () => tell({ type: 'listening' }));
+
+/**
+ * s3rver writes an object's bytes straight to `<key>._S3rver_object` and its metadata after them,
+ * so a store stopped mid-write (the front died while sending the body) leaves bytes without
+ * metadata, which s3rver would list. S3 stores nothing it did not receive whole, and such an
+ * upload was never acknowledged, nor its event recorded: remove what it left.
+ */
+async function removeIncompleteObjects(root: string): Promise<void> {
+  const OBJECT = '._S3rver_object';
+  const files = new Set(await readdir(root, { recursive: true }));
+  for (const file of files) {
+    if (!file.endsWith(OBJECT) || files.has(`${file.slice(0, -OBJECT.length)}._S3rver_metadata.json`)) continue;
+    await Promise.all([rm(join(root, file), { force: true }), rm(join(root, `${file}.md5`), { force: true })]);
+  }
+}
