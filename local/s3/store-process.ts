@@ -26,7 +26,10 @@ const send = process.send?.bind(process);
 if (!directory || !bucket || !socketPath || !outboxDir || !region || !send) {
   throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath, outboxDir, region])');
 }
-const tell = (message: StoreMessage) => send(message);
+// Once the front is gone there is no one to tell: the outbox holds what matters.
+const tell = (message: StoreMessage) => {
+  if (process.connected) send(message);
+};
 
 const outbox = new EventOutbox(outboxDir);
 const nextSequencer = sequencerSource();
@@ -41,7 +44,20 @@ const notify = (change: ObjectChange) => {
 /** The front's event name for the request being handled, if it gave one. */
 const eventNameOfRequest = new AsyncLocalStorage<string | undefined>();
 
-process.on('disconnect', () => process.exit(0));
+/**
+ * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
+ * exits: a write whose body arrived whole ends with its metadata and its event in the outbox, never
+ * with one and not the other. (Exiting at once could leave metadata a thread had already written
+ * and no event.) A body cut short never completes in s3rver, so a request whose body stopped short is
+ * not waited for; removeIncompleteObjects removes its bytes at the next start.
+ */
+const handling = new Set<Promise<unknown>>();
+const FINISH_BEFORE_EXIT_MS = 10_000;
+process.on('disconnect', () => {
+  server.close();
+  setTimeout(() => process.exit(0), FINISH_BEFORE_EXIT_MS).unref();
+  void Promise.all(handling).then(() => process.exit(0));
+});
 await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
 await s3rver.configureBuckets();
@@ -69,10 +85,15 @@ store.deleteObject = async (bucketName, key) => {
   }
 };
 
-const handle = s3rver.callback();
+// Koa's request handler returns the promise of the handled request; s3rver's typings say void.
+const handle = s3rver.callback() as (...args: Parameters<ReturnType<S3rver['callback']>>) => Promise<void>;
 const server = createServer((request, response) => {
   const eventName = request.headers[EVENT_NAME_HEADER];
-  eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response));
+  const handled = eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response)).finally(() => handling.delete(handled));
+  handling.add(handled);
+  request.once('close', () => {
+    if (!request.complete) handling.delete(handled);
+  });
 });
 server.listen(socketPath, () => tell({ type: 'listening' }));
 
