@@ -26,9 +26,10 @@ const send = process.send?.bind(process);
 if (!directory || !bucket || !socketPath || !outboxDir || !region || !send) {
   throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath, outboxDir, region])');
 }
-// Once the front is gone there is no one to tell: the outbox holds what matters.
+// Once the front is gone there is no one to tell, and the outbox holds what matters. With a
+// callback, a send to a front that just died (EPIPE) is not an 'error' event that kills the store.
 const tell = (message: StoreMessage) => {
-  if (process.connected) send(message);
+  if (process.connected) send(message, undefined, undefined, () => undefined);
 };
 
 const outbox = new EventOutbox(outboxDir);
