@@ -59,6 +59,18 @@ describe('the event outbox', () => {
     reopened.close();
   });
 
+  it('delivers entries another process added without a nudge', async () => {
+    const outbox = new EventOutbox(dataDir);
+    const delivered: S3EventRecord[] = [];
+    const drain = drainOutbox(outbox, { retryMs: 10, deliver: (record) => void delivered.push(record) });
+    const otherWriter = new EventOutbox(dataDir);
+    otherWriter.add(recordFor('uploads/late'));
+    otherWriter.close();
+    await vi.waitFor(() => expect(keysOf(delivered)).toEqual(['uploads/late']));
+    await drain.close();
+    outbox.close();
+  });
+
   it('keeps an entry whose delivery failed and retries it until it is delivered', async () => {
     const outbox = new EventOutbox(dataDir);
     const log: string[] = [];

@@ -53,7 +53,10 @@ export class EventOutbox {
 export interface OutboxDrainOptions {
   /** Resolves once the event is delivered (the queue acknowledged it); a rejection is retried. */
   deliver: (record: S3EventRecord) => Promise<void> | void;
-  /** How long a failed delivery waits before it is tried again. */
+  /**
+   * How often the outbox is read again, for failed deliveries and for entries no nudge announced
+   * (a store child of a previous run still finishing its last writes).
+   */
   retryMs?: number;
   /** Deliveries at once. */
   concurrency?: number;
@@ -71,7 +74,6 @@ export interface OutboxDrain {
 export function drainOutbox(outbox: EventOutbox, options: OutboxDrainOptions): OutboxDrain {
   const { deliver, retryMs = 1000, concurrency = 16, log = console.error } = options;
   const inFlight = new Map<number, Promise<void>>();
-  let retry: NodeJS.Timeout | undefined;
   let closed = false;
   const pump = () => {
     if (closed) return;
@@ -87,21 +89,18 @@ export function drainOutbox(outbox: EventOutbox, options: OutboxDrainOptions): O
           (error: unknown) => {
             inFlight.delete(entry.id);
             log(`S3 notification for ${entry.record.s3.object.key} not delivered, retrying: ${String(error)}`);
-            retry ??= setTimeout(() => {
-              retry = undefined;
-              pump();
-            }, retryMs);
           },
         );
       inFlight.set(entry.id, delivery);
     }
   };
   pump();
+  const rereading = setInterval(pump, retryMs).unref();
   return {
     nudge: pump,
     async close() {
       closed = true;
-      clearTimeout(retry);
+      clearInterval(rereading);
       await Promise.all(inFlight.values());
     },
   };
