@@ -109,8 +109,9 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
     const queueUrl = localQueueUrl(sqs.url, LOCAL_QUEUES.processing);
     const sqsClient = new SQSClient({ endpoint: sqs.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
-    // S3 -> SQS notifications, as the stack configures them. An event lost here (the process
-    // stopped between storing and sending) is what `imagegraph reconcile` finds, as on AWS.
+    // S3 -> SQS notifications, as the stack configures them: at least once, as on AWS. The
+    // service keeps each event on disk from before the upload is acknowledged until SQS has
+    // acknowledged the send, and sends again what a crash left (local/s3/outbox.ts).
     const s3 = await startLocalS3Service({
       dataDir: serviceDataDir(settings, 's3'),
       port: servicePort(settings, 's3'),
@@ -118,11 +119,10 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       bucket: LOCAL_BUCKET,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
-      onEvent: (record) => {
-        sqsClient
-          .send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }))
-          .catch((error: unknown) => log(`S3 notification for ${record.s3.object.key} not queued: ${String(error)}`));
+      onEvent: async (record) => {
+        await sqsClient.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }));
       },
+      log,
     });
     closers.push(() => s3.close());
 

@@ -1,19 +1,28 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Client } from '@opensearch-project/opensearch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type SearchEngine, startSearchEngine } from '../../local/opensearch/start.ts';
+import { type LocalRekognition, startLocalRekognition } from '../../local/rekognition/start.ts';
+import { IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { ENV } from '../shared/config.ts';
 import { thumbnailPrefix } from '../shared/storage-keys.ts';
-import { startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
+import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
-import { FakeOpenSearch } from './testing/fake-opensearch.ts';
-import { startHttpFake, type HttpFake } from './testing/http-fake.ts';
+import { createSearchClient } from './image-index.ts';
+import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
 
-// The real handler, its real S3, Rekognition, OpenSearch and AppSync clients; S3 is s3rver, the
-// other three are wire-level fakes until the local cloud provides them.
+// The real handler and its real S3, Rekognition, OpenSearch and AppSync clients. S3 is s3rver, the
+// search engine and vision (lite: no labels, real image checks) are the local cloud's, each behind
+// a recording proxy that can inject a fault. AppSync is a wire-level fake that records what was
+// published: the local AppSync needs the whole API (schema, Cognito) to answer one mutation.
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
+const REGION = 'us-east-1';
 let s3: LocalS3;
-let search: FakeOpenSearch;
+let engine: SearchEngine;
+let index: Client;
+let vision: LocalRekognition;
 let openSearch: HttpFake;
 let appSync: HttpFake;
 let rekognition: HttpFake;
@@ -24,18 +33,17 @@ let unavailableFor: string | null = null;
 
 beforeAll(async () => {
   s3 = await startLocalS3();
-  search = new FakeOpenSearch();
-  openSearch = await startHttpFake((request) =>
+  const auth = { credentials: LOCAL_S3_CREDENTIALS, region: REGION };
+  engine = await startSearchEngine({ dataDir: ':memory:', auth });
+  index = createSearchClient({ searchEndpoint: engine.url, region: REGION }, LOCAL_S3_CREDENTIALS);
+  openSearch = await startForwardingProxy(engine.url, LOCAL_S3_CREDENTIALS, (request) =>
     unavailableFor && request.method === 'PUT' && request.url.includes(`/_doc/${unavailableFor}`)
       ? { status: 503, body: { error: { type: 'unavailable_shards_exception', reason: 'busy' }, status: 503 } }
-      : search.handle(request),
+      : undefined,
   );
+  vision = await startLocalRekognition({ mode: 'lite', auth, s3: { endpoint: s3.config.s3Endpoint, region: REGION, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true } });
+  rekognition = await startForwardingProxy(vision.url, LOCAL_S3_CREDENTIALS);
   appSync = await startHttpFake(() => ({ body: { data: { publishImageProcessed: { imageId: 'x' } } } }));
-  rekognition = await startHttpFake((request) =>
-    request.headers['x-amz-target'] === 'RekognitionService.DetectLabels'
-      ? { body: { Labels: [{ Name: 'Cup', Confidence: 96.5, Parents: [{ Name: 'Tableware' }], Categories: [], Instances: [], Aliases: [] }] } }
-      : { status: 400, body: { __type: 'InvalidParameterException', Message: 'unexpected call' } },
-  );
   for (const [name, value] of Object.entries({
     ...s3.env,
     [ENV.searchEndpoint]: openSearch.url,
@@ -52,8 +60,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
+  await index.close();
   await Promise.all([s3.close(), openSearch.close(), appSync.close(), rekognition.close()]);
+  await Promise.all([engine.close(), vision.close()]);
 });
+
+/** The image's document in the search engine, with its version. */
+async function indexed(imageId: string): Promise<{ source: ImageDocument; version: number }> {
+  const { body } = await index.get({ index: IMAGES_INDEX, id: imageId });
+  return { source: body._source as ImageDocument, version: Number(body._version) };
+}
 
 beforeEach(() => {
   appSync.requests.length = 0;
@@ -107,10 +123,10 @@ describe('process-image handler', () => {
     ];
     const response = await handler({ Records: batch }, lambdaContext('process-image'));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'garbage' }]);
-    expect(search.docs.get('01JD0000000000000000000100')?.source).toEqual(
-      expect.objectContaining({ status: 'PROCESSED', fileName: 'my photo.jpg', labelNames: ['Cup'] }),
+    expect((await indexed('01JD0000000000000000000100')).source).toEqual(
+      expect.objectContaining({ status: 'PROCESSED', fileName: 'my photo.jpg', width: 400, height: 300, labelNames: [] }),
     );
-    expect(search.docs.get('01JD0000000000000000000101')?.source.status).toBe('FAILED');
+    expect((await indexed('01JD0000000000000000000101')).source.status).toBe('FAILED');
     expect(published().map(({ imageId, status }) => [imageId, status])).toEqual([
       ['01JD0000000000000000000100', 'PROCESSED'],
       ['01JD0000000000000000000101', 'FAILED'],
@@ -132,9 +148,10 @@ describe('process-image handler', () => {
     expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000103']);
 
     const analysesBefore = rekognition.requests.length;
+    expect(analysesBefore).toBeGreaterThan(0);
     const retry = await handler({ Records: [first] }, lambdaContext('process-image'));
     expect(retry.batchItemFailures).toEqual([]);
-    expect(search.docs.get('01JD0000000000000000000102')?.source.status).toBe('PROCESSED');
+    expect((await indexed('01JD0000000000000000000102')).source.status).toBe('PROCESSED');
     // Finished from the sidecar: no second Rekognition call.
     expect(rekognition.requests.length).toBe(analysesBefore);
   });
@@ -161,6 +178,6 @@ describe('process-image handler', () => {
     const response = await handler({ Records: batch }, lambdaContext('process-image'));
     expect(response.batchItemFailures).toEqual([]);
     expect(published().map((e) => [e.imageId, e.status])).toEqual([['01JD0000000000000000000104', 'PROCESSED']]);
-    expect(search.docs.get('01JD0000000000000000000104')?.version).toBe(1);
+    expect((await indexed('01JD0000000000000000000104')).version).toBe(1);
   });
 });

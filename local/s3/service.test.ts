@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -25,6 +25,7 @@ import { requestUpload } from '../../functions/request-upload/upload-ticket.ts';
 import { signDownloadUrl } from '../../functions/sign-urls/download-urls.ts';
 import type { UploadTicket } from '../../schema/generated/graphql.ts';
 import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
+import { EventOutbox } from './outbox.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -39,9 +40,22 @@ describe('local S3 service', () => {
   let service: LocalS3Service;
   let s3: S3Client;
   let events: S3EventRecord[];
+  const record = (event: S3EventRecord) => {
+    events.push(event);
+  };
+  /** Where the service delivers events (the queue, in the local cloud). */
+  let deliver: (event: S3EventRecord) => Promise<void> | void = record;
+  const deliveryLog: string[] = [];
 
   const start = async () => {
-    service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (record) => events.push(record) });
+    service = await startLocalS3Service({
+      dataDir,
+      bucket: BUCKET,
+      region: REGION,
+      credentials: CREDENTIALS,
+      onEvent: (event) => deliver(event),
+      log: (line) => deliveryLog.push(line),
+    });
     s3 = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, CREDENTIALS);
   };
   const stop = async () => {
@@ -395,12 +409,38 @@ describe('local S3 service', () => {
     });
   });
 
-  it('keeps objects across restarts', async () => {
+  it('keeps an event on disk before the upload is acknowledged, and delivers it after a restart if its delivery failed', async () => {
+    events.length = 0;
+    deliver = () => Promise.reject(new Error('queue unavailable'));
+    const { key, upload } = await ticket();
+    expect((await post(upload)).status).toBe(204);
+    // Read as soon as the upload is acknowledged: the event is already there.
+    const outbox = new EventOutbox(dataDir);
+    try {
+      expect(outbox.pending(100).map((entry) => entry.record.s3.object.key)).toContain(key);
+    } finally {
+      outbox.close();
+    }
+    await vi.waitFor(() => expect(deliveryLog.join('\n')).toContain(`S3 notification for ${key} not delivered, retrying: Error: queue unavailable`));
+    await stop();
+
+    deliver = record;
+    await start();
+    await vi.waitFor(() => expect(events.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectCreated:Post', key]]));
+  });
+
+  it('keeps objects across restarts, but not the bytes of a write a crash cut short', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'meta/u/kept.json', Body: '{}' }));
     await stop();
+    // What s3rver leaves when it stops while receiving a body: the bytes, no metadata after them.
+    const halfWritten = join(dataDir, 'objects', BUCKET, 'uploads', 'u', 'i', 'half.jpg._S3rver_object');
+    await mkdir(dirname(halfWritten), { recursive: true });
+    await writeFile(halfWritten, 'half a jpeg');
     await start();
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta/u/kept.json' }));
     expect(await got.Body?.transformToString()).toBe('{}');
+    const uploads = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'uploads/u/' }));
+    expect(uploads.Contents ?? []).toEqual([]);
   });
 });
 

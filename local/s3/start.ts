@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
 import { bucketCorsRules } from './cors.ts';
-import { eventRecord, notificationFor, sequencerSource } from './events.ts';
 import { createS3Front } from './front.ts';
+import { drainOutbox, EventOutbox } from './outbox.ts';
 import type { Credentials } from './sigv4.ts';
 import type { StoreMessage } from './store-protocol.ts';
 import { closeServer, listen } from '../http-server.ts';
@@ -15,7 +15,7 @@ import { closeServer, listen } from '../http-server.ts';
 const require = createRequire(import.meta.url);
 
 export interface LocalS3ServiceOptions {
-  /** Objects live under `objects/` here and survive restarts. */
+  /** Objects live under `objects/` here and survive restarts, and so do events not yet delivered. */
   dataDir: string;
   /** 0 (the default) picks a free port. */
   port?: number;
@@ -24,8 +24,14 @@ export interface LocalS3ServiceOptions {
   region: string;
   /** The only credentials requests may be signed with. */
   credentials: Credentials;
-  /** Each notification S3 would send for the deployed configuration, in order. */
-  onEvent: (record: S3EventRecord) => void;
+  /**
+   * Each notification S3 would send for the deployed configuration. Delivered means returned or
+   * resolved; until then the event stays in the outbox on disk, and a rejected delivery, or one a
+   * crash interrupted, is made again (at least once, as S3 delivers).
+   */
+  onEvent: (record: S3EventRecord) => Promise<void> | void;
+  /** Where failed deliveries are reported; console.error by default. */
+  log?: (line: string) => void;
   /** Browser origins the bucket's CORS rule allows; any origin by default. */
   corsOrigins?: readonly string[];
 }
@@ -63,19 +69,28 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
   // mkdir's mode does not apply to a directory that already exists.
   await chmod(socketDir, 0o700);
 
-  const store = fork(fileURLToPath(new URL('./store-process.ts', import.meta.url)), [objectsDir, options.bucket, socketPath], {
+  // Events the last run stored but did not deliver go out first.
+  const outbox = new EventOutbox(options.dataDir);
+  const drain = drainOutbox(outbox, { deliver: options.onEvent, ...(options.log ? { log: options.log } : {}) });
+  const stopDelivering = async () => {
+    await drain.close();
+    outbox.close();
+  };
+
+  const store = fork(fileURLToPath(new URL('./store-process.ts', import.meta.url)), [objectsDir, options.bucket, socketPath, options.dataDir, options.region], {
     // tsx by path: a bare --import resolves from the working directory, which may be anywhere.
     execArgv: ['--openssl-legacy-provider', '--import', pathToFileURL(require.resolve('tsx')).href],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const nextSequencer = sequencerSource();
   store.on('message', (message: StoreMessage) => {
-    if (message.type !== 'change') return;
-    const configurationId = notificationFor(message.change);
-    if (!configurationId) return;
-    options.onEvent(eventRecord(message.change, { region: options.region, configurationId, sequencer: nextSequencer() }));
+    if (message.type === 'outboxed') drain.nudge();
   });
-  await storeListening(store);
+  try {
+    await storeListening(store);
+  } catch (error) {
+    await stopDelivering();
+    throw error;
+  }
 
   const front = createS3Front({
     upstream: { socketPath },
@@ -89,6 +104,7 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
     endpoint = await listen(front, options.port ?? 0, host);
   } catch (error) {
     store.kill();
+    await stopDelivering();
     throw error;
   }
   return {
@@ -98,6 +114,7 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
       const exited = once(store, 'exit');
       store.kill();
       await exited;
+      await stopDelivering();
     },
   };
 }

@@ -1,6 +1,10 @@
 /**
  * Entry point of the store child process: s3rver serving `directory` with `bucket` created, on the
- * Unix socket `socketPath`, reporting each stored or removed object to its parent over IPC. s3rver
+ * Unix socket `socketPath`. Each stored or removed object the deployed configuration notifies
+ * becomes an S3 event record written to the outbox in `outboxDir` (fsync'd) before s3rver answers
+ * the request, which s3rver does only after its synchronous 'event' (see triggerS3Event in
+ * s3rver/lib/controllers/object.js); the parent is then told to deliver it. An acknowledged upload
+ * therefore always has its event on disk. s3rver
  * checks no signature, so nothing but the front may reach it: no TCP port at all, and the socket
  * sits in a directory only its owner can enter (start.ts). The front has already authenticated
  * every request it forwards.
@@ -9,20 +13,53 @@
  * offers only with the legacy provider (see functions/shared/testing/local-s3.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import S3rver from 's3rver';
-import type { ObjectChange } from './events.ts';
+import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
+import { EventOutbox } from './outbox.ts';
 import { EVENT_NAME_HEADER, MULTI_DELETE, type StoreMessage } from './store-protocol.ts';
 
-const [directory, bucket, socketPath] = process.argv.slice(2);
+const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
 const send = process.send?.bind(process);
-if (!directory || !bucket || !socketPath || !send) throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath])');
-const tell = (message: StoreMessage) => send(message);
+if (!directory || !bucket || !socketPath || !outboxDir || !region || !send) {
+  throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath, outboxDir, region])');
+}
+// Once the front is gone there is no one to tell, and the outbox holds what matters. With a
+// callback, a send to a front that just died (EPIPE) is not an 'error' event that kills the store.
+const tell = (message: StoreMessage) => {
+  if (process.connected) send(message, undefined, undefined, () => undefined);
+};
+
+const outbox = new EventOutbox(outboxDir);
+const nextSequencer = sequencerSource();
+/** Synchronous, so it is on disk before the request that made the change is answered. */
+const notify = (change: ObjectChange) => {
+  const configurationId = notificationFor(change);
+  if (!configurationId) return;
+  outbox.add(eventRecord(change, { region, configurationId, sequencer: nextSequencer() }));
+  tell({ type: 'outboxed' });
+};
 
 /** The front's event name for the request being handled, if it gave one. */
 const eventNameOfRequest = new AsyncLocalStorage<string | undefined>();
 
-process.on('disconnect', () => process.exit(0));
+/**
+ * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
+ * exits: a write whose body arrived whole ends with its metadata and its event in the outbox, never
+ * with one and not the other. (Exiting at once could leave metadata a thread had already written
+ * and no event.) A body cut short never completes in s3rver, so a request whose body stopped short is
+ * not waited for; removeIncompleteObjects removes its bytes at the next start.
+ */
+const handling = new Set<Promise<unknown>>();
+const FINISH_BEFORE_EXIT_MS = 10_000;
+process.on('disconnect', () => {
+  server.close();
+  setTimeout(() => process.exit(0), FINISH_BEFORE_EXIT_MS).unref();
+  void Promise.all(handling).then(() => process.exit(0));
+});
+await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
 await s3rver.configureBuckets();
 
@@ -36,7 +73,7 @@ interface S3rverRecord {
   const { key, size, eTag } = record.s3.object;
   const eventName = eventNameOfRequest.getStore() ?? record.eventName;
   // Over the socket s3rver sees no client address; every client is on this machine.
-  tell({ type: 'change', change: { eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' } });
+  notify({ eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' });
 });
 
 // s3rver reports no event for DeleteObjects; S3 reports each deleted key.
@@ -45,13 +82,33 @@ const deleteObject = store.deleteObject.bind(store);
 store.deleteObject = async (bucketName, key) => {
   await deleteObject(bucketName, key);
   if (eventNameOfRequest.getStore() === MULTI_DELETE) {
-    tell({ type: 'change', change: { eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: '127.0.0.1' } satisfies ObjectChange });
+    notify({ eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: '127.0.0.1' });
   }
 };
 
-const handle = s3rver.callback();
+// Koa's request handler returns the promise of the handled request; s3rver's typings say void.
+const handle = s3rver.callback() as (...args: Parameters<ReturnType<S3rver['callback']>>) => Promise<void>;
 const server = createServer((request, response) => {
   const eventName = request.headers[EVENT_NAME_HEADER];
-  eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response));
+  const handled = eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response)).finally(() => handling.delete(handled));
+  handling.add(handled);
+  request.once('close', () => {
+    if (!request.complete) handling.delete(handled);
+  });
 });
 server.listen(socketPath, () => tell({ type: 'listening' }));
+
+/**
+ * s3rver writes an object's bytes straight to `<key>._S3rver_object` and its metadata after them,
+ * so a store stopped mid-write (the front died while sending the body) leaves bytes without
+ * metadata, which s3rver would list. S3 stores nothing it did not receive whole, and such an
+ * upload was never acknowledged, nor its event recorded: remove what it left.
+ */
+async function removeIncompleteObjects(root: string): Promise<void> {
+  const OBJECT = '._S3rver_object';
+  const files = new Set(await readdir(root, { recursive: true }));
+  for (const file of files) {
+    if (!file.endsWith(OBJECT) || files.has(`${file.slice(0, -OBJECT.length)}._S3rver_metadata.json`)) continue;
+    await Promise.all([rm(join(root, file), { force: true }), rm(join(root, `${file}.md5`), { force: true })]);
+  }
+}

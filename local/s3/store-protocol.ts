@@ -1,5 +1,4 @@
 /** What the store child (store-process.ts) and the front say to each other. */
-import type { ObjectChange } from './events.ts';
 
 /**
  * Set by the front on requests it forwards, naming the event S3 would report for them where
@@ -10,4 +9,5 @@ export const EVENT_NAME_HEADER = 'x-imagegraph-event-name';
 /** The EVENT_NAME_HEADER value of a DeleteObjects request: each deleted key is a removal. */
 export const MULTI_DELETE = 'ObjectRemoved:Delete';
 
-export type StoreMessage = { type: 'listening' } | { type: 'change'; change: ObjectChange };
+/** `outboxed`: an event was added to the outbox (outbox.ts) and waits for delivery. */
+export type StoreMessage = { type: 'listening' } | { type: 'outboxed' };

@@ -4,7 +4,7 @@
  * (labels are what "search by a label" needs; lite mode gives none) in a temporary data
  * directory, and the Vite dev server on a free port serving that cloud's outputs as /config.json.
  * Skipped, saying why, only when /usr/bin/chromium is missing (client/web/e2e/install-chromium.sh
- * installs it). Screenshots go to client/web/e2e/artifacts/ (git-ignored).
+ * installs it), and then failed instead in CI (chromium.ts). Screenshots go to client/web/e2e/artifacts/ (git-ignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +14,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
+import { CHROMIUM, missingBrowser } from './chromium.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PHOTO_NAMES = ['fruits.jpg', 'coffee.png', 'messi5.jpg'];
@@ -24,7 +24,8 @@ const PHOTOS = PHOTO_NAMES.map((name) => path.join(HERE, 'photos', name));
 const ARTIFACTS = path.join(HERE, 'artifacts');
 const PASSWORD = 'Secret-password-1!';
 
-const skipped = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (run client/web/e2e/install-chromium.sh)`;
+const missing = missingBrowser(existsSync(CHROMIUM));
+const skipped = missing && 'skip' in missing ? missing.skip : null;
 if (skipped) console.warn(`web e2e skipped: ${skipped}`);
 
 describe.skipIf(skipped !== null)('the web app in Chromium against the local cloud', () => {
@@ -71,6 +72,7 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
   const photoCount = (page: Page) => page.locator('.search .summary');
 
   beforeAll(async () => {
+    if (missing && 'fail' in missing) throw new Error(missing.fail);
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(path.join(tmpdir(), 'imagegraph-web-e2e-'));
     cloud = await startCloudProcess(dataDir, ['--vision', 'models']);

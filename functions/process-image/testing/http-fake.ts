@@ -1,5 +1,7 @@
-import { type IncomingHttpHeaders, createServer } from 'node:http';
+import { type IncomingHttpHeaders, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
  * A throwaway HTTP server on 127.0.0.1 for tests that drive the real AWS and OpenSearch clients:
@@ -62,4 +64,62 @@ export async function startHttpFake(handler: FakeHandler): Promise<HttpFake> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * In front of a real service: records every request and forwards it unchanged (the Host header
+ * too, so SigV4 signatures still verify), unless `intercept` answers it instead, the way a test
+ * injects a fault into an otherwise real service.
+ */
+const HOP_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * In front of a real local service: records every request and forwards it, unless `intercept`
+ * answers it instead, the way a test injects a fault into an otherwise real service. The local
+ * services refuse a Host that is not their own address and verify SigV4 over it, so each request
+ * is signed again for the target with `credentials`, for the service and region it was signed for.
+ */
+export function startForwardingProxy(
+  target: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  intercept: (request: RecordedRequest) => FakeResponse | undefined = () => undefined,
+): Promise<HttpFake> {
+  const targetUrl = new URL(target);
+  const forward = async (request: RecordedRequest): Promise<FakeResponse> => {
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(request.headers.authorization ?? ''));
+    if (!scope?.[1] || !scope[2]) throw new Error(`forwarding proxy: an unsigned request (${request.method} ${request.url})`);
+    const url = new URL(request.url, targetUrl);
+    const headers = singleHeaders(request.headers, ['authorization', 'host', 'x-amz-date']);
+    const signed = await new SignatureV4({ credentials, region: scope[1], service: scope[2], sha256: Sha256 }).sign({
+      method: request.method,
+      protocol: 'http:',
+      hostname: url.hostname,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...headers, host: url.host },
+      body: request.body,
+    });
+    return new Promise<FakeResponse>((resolve, reject) => {
+      const forwarded = httpRequest({ hostname: url.hostname, port: url.port, method: request.method, path: `${url.pathname}${url.search}`, headers: signed.headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 502, headers: singleHeaders(response.headers), body: Buffer.concat(chunks).toString('utf8') });
+        });
+        response.on('error', reject);
+      });
+      forwarded.on('error', reject);
+      forwarded.end(request.body);
+    });
+  };
+  return startHttpFake((request) => intercept(request) ?? forward(request));
+}
+
+/** Single-valued headers minus `excluded` and the framing ones, which the proxy sets itself. */
+function singleHeaders(headers: IncomingHttpHeaders, excluded: readonly string[] = []): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && !HOP_HEADERS.has(name) && !excluded.includes(name)) kept[name] = value;
+  }
+  return kept;
 }

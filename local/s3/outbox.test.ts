@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3EventRecord } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eventRecord } from './events.ts';
+import { drainOutbox, EventOutbox } from './outbox.ts';
+
+const recordFor = (key: string): S3EventRecord =>
+  eventRecord({ eventName: 'ObjectCreated:Post', bucket: 'b', key, size: 1, eTag: 'e', sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: 'c', sequencer: '01' });
+const keysOf = (records: readonly S3EventRecord[]) => records.map((record) => record.s3.object.key);
+
+describe('the event outbox', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-outbox-'));
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers at start what a process killed (-9) after writing left undelivered, and nothing twice once drained', async () => {
+    // A real kill: the writer never closes the database or runs any exit handler.
+    const writer = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { EventOutbox } from ${JSON.stringify(new URL('./outbox.ts', import.meta.url).href)};
+         import { eventRecord } from ${JSON.stringify(new URL('./events.ts', import.meta.url).href)};
+         const outbox = new EventOutbox(${JSON.stringify(dataDir)});
+         for (const key of ['uploads/a', 'uploads/b']) outbox.add(eventRecord({ eventName: 'ObjectCreated:Post', bucket: 'b', key, sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: 'c', sequencer: '01' }));
+         process.kill(process.pid, 'SIGKILL');`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(writer.signal, writer.stderr).toBe('SIGKILL');
+
+    const delivered: S3EventRecord[] = [];
+    const outbox = new EventOutbox(dataDir);
+    const drain = drainOutbox(outbox, { deliver: (record) => void delivered.push(record) });
+    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    expect(keysOf(delivered)).toEqual(['uploads/a', 'uploads/b']);
+    await drain.close();
+    outbox.close();
+
+    // The next start finds nothing to send again.
+    const reopened = new EventOutbox(dataDir);
+    const redelivered: S3EventRecord[] = [];
+    const again = drainOutbox(reopened, { deliver: (record) => void redelivered.push(record) });
+    reopened.add(recordFor('uploads/c'));
+    again.nudge();
+    await vi.waitFor(() => expect(reopened.size()).toBe(0));
+    expect(keysOf(redelivered)).toEqual(['uploads/c']);
+    await again.close();
+    reopened.close();
+  });
+
+  it('delivers entries another process added without a nudge', async () => {
+    const outbox = new EventOutbox(dataDir);
+    const delivered: S3EventRecord[] = [];
+    const drain = drainOutbox(outbox, { retryMs: 10, deliver: (record) => void delivered.push(record) });
+    const otherWriter = new EventOutbox(dataDir);
+    otherWriter.add(recordFor('uploads/late'));
+    otherWriter.close();
+    await vi.waitFor(() => expect(keysOf(delivered)).toEqual(['uploads/late']));
+    await drain.close();
+    outbox.close();
+  });
+
+  it('keeps an entry whose delivery failed and retries it until it is delivered', async () => {
+    const outbox = new EventOutbox(dataDir);
+    const log: string[] = [];
+    let attempts = 0;
+    const delivered: S3EventRecord[] = [];
+    const drain = drainOutbox(outbox, {
+      retryMs: 10,
+      log: (line) => log.push(line),
+      deliver: (record) => {
+        attempts += 1;
+        if (attempts <= 2) return Promise.reject(new Error('queue down'));
+        delivered.push(record);
+        return Promise.resolve();
+      },
+    });
+    outbox.add(recordFor('uploads/x'));
+    drain.nudge();
+    await vi.waitFor(() => expect(keysOf(delivered)).toEqual(['uploads/x']));
+    expect(attempts).toBe(3);
+    expect(outbox.size()).toBe(0);
+    expect(log).toEqual(['S3 notification for uploads/x not delivered, retrying: Error: queue down', 'S3 notification for uploads/x not delivered, retrying: Error: queue down']);
+    await drain.close();
+    outbox.close();
+  });
+
+  it('keeps what was still being delivered when it closed unless the delivery succeeded, and sends each entry once at a time', async () => {
+    const outbox = new EventOutbox(dataDir);
+    for (const key of ['uploads/1', 'uploads/2', 'uploads/3']) outbox.add(recordFor(key));
+    const calls: string[] = [];
+    const settle: Array<(ok: boolean) => void> = [];
+    const drain = drainOutbox(outbox, {
+      concurrency: 2,
+      log: () => undefined,
+      deliver: (record) =>
+        new Promise<void>((resolve, reject) => {
+          calls.push(record.s3.object.key);
+          settle.push((ok) => (ok ? resolve() : reject(new Error('lost'))));
+        }),
+    });
+    drain.nudge();
+    drain.nudge();
+    // At most `concurrency` at once, and a nudge does not send an entry already under way.
+    await vi.waitFor(() => expect(settle).toHaveLength(2));
+    expect(calls).toEqual(['uploads/1', 'uploads/2']);
+    const closed = drain.close();
+    settle[0]?.(true);
+    settle[1]?.(false);
+    await closed;
+    expect(calls).toEqual(['uploads/1', 'uploads/2']);
+    expect(keysOf(outbox.pending(10).map((entry) => entry.record))).toEqual(['uploads/2', 'uploads/3']);
+    outbox.close();
+  });
+});
