@@ -4,7 +4,8 @@
  * runs the web app's own SearchImages operation (24 items with thumbnails, facets) one at a time:
  *   - unloaded: SAMPLES searches with nothing else running (the same-run baseline);
  *   - under attack: the same searches while an attacker keeps ATTACKERS requests in flight, cycling
- *     through issue 12's attack mix: 200 KB search texts, 5,000-alias bombs, 100,000-deep nesting,
+ *     through issue 12's attack mix: 200 KB search texts, 5,000-alias bombs (refused at parse),
+ *     1,500-alias bombs (1,000 resolver runs, then the resolver count limit), 100,000-deep nesting,
  *     and floods of subscription starts (including filter-skipping shapes) on open sockets.
  * Goal (issue 12): the victim's p95 under attack is at most 3x its unloaded p95.
  */
@@ -67,10 +68,14 @@ try {
 
   // The attack mix, each step one request (or one socket's flood) an attacker keeps sending.
   const attackerToken = await attacker.session.idToken();
-  const attackCounts: Record<string, number> = { 'long search text': 0, 'alias bomb': 0, 'deep nesting': 0, 'subscription flood': 0 };
+  const attackCounts: Record<string, number> = { 'long search text': 0, 'alias bomb': 0, 'costly alias bomb': 0, 'deep nesting': 0, 'subscription flood': 0 };
   const attacks: [string, () => Promise<unknown>][] = [
     ['long search text', () => postGraphQL(cloud.config, attackerToken, { query: SEARCH, variables: { q: LONG_SEARCH_TEXT } })],
+    // Refused at parse (over 15,000 tokens).
     ['alias bomb', () => postGraphQL(cloud.config, attackerToken, { query: aliasBomb(5_000) })],
+    // Parses, then runs 1,000 resolvers (each a search-engine call) before the resolver count limit:
+    // the costliest request a user can send, which the fair share must keep from starving others.
+    ['costly alias bomb', () => postGraphQL(cloud.config, attackerToken, { query: aliasBomb(1_500) })],
     ['deep nesting', () => postGraphQL(cloud.config, attackerToken, { query: deepQuery(100_000) })],
     [
       'subscription flood',
