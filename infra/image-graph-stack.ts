@@ -14,7 +14,7 @@ import { clientConfigFromOutputs } from '../client/src/api/config.ts';
 import { acknowledge } from './nag.ts';
 import type { ResolverBundle } from './resolver-bundles.ts';
 import { OUTPUT_KEYS, type OutputKey } from './stack-outputs.ts';
-import { type ImageGraphSettings, type ImageGraphStackProps, processingLimits, resolveSettings } from './stack-props.ts';
+import { type ImageGraphSettings, type ImageGraphStackProps, processingLimits, resolveSettings, signedApiRateLimitPer5Minutes } from './stack-props.ts';
 
 export interface ImageGraphStackOptions extends ImageGraphStackProps {
   /** Pre-bundled resolver code (tests); bundled from resolvers/ when omitted. */
@@ -83,6 +83,7 @@ export class ImageGraphStack extends Stack {
       ? new ApiFirewall(this, 'ApiFirewall', {
           api: this.api.api,
           rateLimitPer5Minutes: settings.apiRateLimitPer5Minutes,
+          signedRateLimitPer5Minutes: signedApiRateLimitPer5Minutes(settings),
         })
       : undefined;
     const limits = processingLimits(settings);

@@ -18,6 +18,7 @@ import {
   presetNamed,
   processingLimits,
   resolveSettings,
+  signedApiRateLimitPer5Minutes,
 } from './stack-props.ts';
 import { createTestStack } from './testing.ts';
 
@@ -191,7 +192,8 @@ describe('API firewall', () => {
     const rules = acl.Properties.Rules as { Name: string; Priority: number; Statement: Record<string, unknown>; Action?: unknown; OverrideAction?: unknown }[];
     expect(rules.map((r) => [r.Priority, r.Name])).toEqual([
       [0, 'RateLimitPerIp'],
-      ...MANAGED_RULE_GROUPS.map((name, index) => [index + 1, name]),
+      [1, 'RateLimitSignedPerIp'],
+      ...MANAGED_RULE_GROUPS.map((name, index) => [index + 2, name]),
     ]);
     expect(rules[0]).toMatchObject({
       Action: { Block: {} },
@@ -214,8 +216,15 @@ describe('API firewall', () => {
         },
       },
     });
-    const notSigned = (rules[0]!.Statement.RateBasedStatement as { ScopeDownStatement: unknown }).ScopeDownStatement;
-    for (const rule of rules.slice(1)) {
+    const notSigned = (rules[0]!.Statement.RateBasedStatement as { ScopeDownStatement: { NotStatement: { Statement: unknown } } }).ScopeDownStatement;
+    // Anyone can send a header that looks signed: signed requests have a limit of their own, sized
+    // to the backend's most (2 x 5 images a second x 300 s with the dev preset's Rekognition quota).
+    expect(rules[1]).toMatchObject({
+      Action: { Block: {} },
+      Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP', EvaluationWindowSec: 300, ScopeDownStatement: notSigned.NotStatement.Statement } },
+    });
+    expect(signedApiRateLimitPer5Minutes({ rekognitionTps: 50 })).toBe(30_000);
+    for (const rule of rules.slice(2)) {
       expect(rule).toMatchObject({
         OverrideAction: { None: {} },
         Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: rule.Name, ScopeDownStatement: notSigned } },

@@ -240,6 +240,20 @@ export function processingLimits(settings: Pick<ImageGraphSettings, 'rekognition
   return { maxConcurrency, reservedConcurrency: settings.reserveProcessingConcurrency ? maxConcurrency : undefined };
 }
 
+/** WAF's smallest rate-based limit. */
+const WAF_MIN_RATE_LIMIT = 100;
+
+/**
+ * How many SigV4-signed API requests one IP may send in 5 minutes: the processing backend
+ * publishes one event per image and processes at most about `rekognitionTps` images a second
+ * (processingLimits), so twice that over the window, were every publish to come from one Lambda
+ * address. Signed requests are exempt from the users' per-IP limit (see the firewall), so this is
+ * what bounds a flood of requests with forged signatures.
+ */
+export function signedApiRateLimitPer5Minutes(settings: Pick<ImageGraphSettings, 'rekognitionTps'>): number {
+  return Math.max(WAF_MIN_RATE_LIMIT, Math.ceil(2 * settings.rekognitionTps * 300));
+}
+
 /** Fills defaults from the preset and rejects values AWS would refuse only at deploy time. */
 export function resolveSettings(props: Partial<ImageGraphSettings> & { preset?: PresetName } = {}): ImageGraphSettings {
   const preset = PRESETS[presetNamed(props.preset)];

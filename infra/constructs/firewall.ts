@@ -7,6 +7,8 @@ export interface ApiFirewallProps {
   api: GraphqlApi;
   /** Requests one client IP may make in any 5 minutes. */
   rateLimitPer5Minutes: number;
+  /** SigV4-signed requests one IP may make in any 5 minutes (the backend's publishes). */
+  signedRateLimitPer5Minutes: number;
 }
 
 /**
@@ -32,25 +34,25 @@ const RATE_WINDOW_SECONDS = 300;
  */
 export const COUNTED_RULES = ['SizeRestrictions_QUERYSTRING'] as const;
 
-/**
- * Every rule applies only to requests that are not SigV4-signed. The signed ones come from the
- * processing backend: it publishes one event per image from Lambda's few shared egress addresses,
- * which a per-IP limit would block during a burst of uploads, and its events carry text read from
- * the photos (labels, EXIF, detected text) that injection rules could mistake for an attack. A
- * forged signature gains nothing: AppSync rejects it before any resolver runs.
- */
-const NOT_SIGV4_SIGNED: CfnWebACL.StatementProperty = {
-  notStatement: {
-    statement: {
-      byteMatchStatement: {
-        fieldToMatch: { singleHeader: { Name: 'authorization' } },
-        positionalConstraint: 'STARTS_WITH',
-        searchString: 'AWS4-HMAC-SHA256',
-        textTransformations: [{ priority: 0, type: 'NONE' }],
-      },
-    },
+const SIGV4_SIGNED: CfnWebACL.StatementProperty = {
+  byteMatchStatement: {
+    fieldToMatch: { singleHeader: { Name: 'authorization' } },
+    positionalConstraint: 'STARTS_WITH',
+    searchString: 'AWS4-HMAC-SHA256',
+    textTransformations: [{ priority: 0, type: 'NONE' }],
   },
 };
+
+/**
+ * The per-IP limit and the managed rules apply only to requests that are not SigV4-signed. The
+ * signed ones come from the processing backend: it publishes one event per image from Lambda's few
+ * shared egress addresses, which the users' per-IP limit would block during a burst of uploads,
+ * and its events carry text read from the photos (labels, EXIF, detected text) that injection
+ * rules could mistake for an attack. Anyone can send a header that looks signed, so signed
+ * requests get a rate limit of their own, sized to the backend's most (signedRateLimitPer5Minutes):
+ * a flood with forged signatures is bounded too, and AppSync rejects each before any resolver runs.
+ */
+const NOT_SIGV4_SIGNED: CfnWebACL.StatementProperty = { notStatement: { statement: SIGV4_SIGNED } };
 
 /**
  * An AWS WAF web ACL on the GraphQL API: a per-IP rate limit, then AWS's managed rule groups.
@@ -86,9 +88,23 @@ export class ApiFirewall extends Construct {
           },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
+        {
+          name: 'RateLimitSignedPerIp',
+          priority: 1,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: props.signedRateLimitPer5Minutes,
+              evaluationWindowSec: RATE_WINDOW_SECONDS,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: SIGV4_SIGNED,
+            },
+          },
+          visibilityConfig: visibility('RateLimitSignedPerIp'),
+        },
         ...MANAGED_RULE_GROUPS.map((name, index) => ({
           name,
-          priority: index + 1,
+          priority: index + 2,
           overrideAction: { none: {} },
           statement: {
             managedRuleGroupStatement: {
