@@ -22,6 +22,7 @@ let s3: LocalS3;
 let rekognition: LocalRekognition;
 let client: RekognitionClient;
 let startedAt: number;
+let warmUpBurst: Promise<BurstAnswer[]>;
 
 beforeAll(async () => {
   s3 = await startLocalS3(bucket);
@@ -37,7 +38,31 @@ beforeAll(async () => {
     s3: { endpoint: s3.config.s3Endpoint, region: s3.config.region, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true },
   });
   client = createRekognitionClient({ region: 'us-east-1', rekognitionEndpoint: rekognition.url }, LOCAL_CREDENTIALS);
+  // Sent in the same turn the service starts listening, while its models are surely still loading.
+  warmUpBurst = sendWarmUpBurst(rekognition);
 }, 60_000);
+
+interface BurstAnswer {
+  outcome: string;
+  /** Whether the models were warm when the answer came. */
+  warm: boolean;
+}
+
+/** Six distinct images at once: one worker loading, two waiting in the queue, the rest refused. */
+function sendWarmUpBurst(service: LocalRekognition): Promise<BurstAnswer[]> {
+  let warm = false;
+  void service.ready.then(() => (warm = true));
+  // One attempt per call: the SDK's retries would otherwise outlast the warm-up on a fast machine.
+  const once = new RekognitionClient({ region: 'us-east-1', endpoint: service.url, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const names = Object.keys(EXPECTED_LABELS).slice(0, 6);
+  const answers = names.map((name) =>
+    once.send(new DetectLabelsCommand({ Image: S3Object(name) })).then(
+      () => ({ outcome: 'labels', warm }),
+      (error: unknown) => ({ outcome: (error as Error).name, warm }),
+    ),
+  );
+  return Promise.all(answers).finally(() => once.destroy());
+}
 
 afterAll(async () => {
   client.destroy();
@@ -49,37 +74,18 @@ const S3Object = (Name: string) => ({ S3Object: { Bucket: bucket, Name } });
 const vision = { minLabelConfidence: PIPELINE_MIN_CONFIDENCE, maxLabels: 50, detectModeration: true, detectFaces: true, detectText: false };
 
 describe('local Rekognition with models', { timeout: 180_000 }, () => {
-  it('answers while the models warm up, throttling beyond its queue', async (test) => {
-    let warm = false;
-    void rekognition.ready.then(() => (warm = true));
-    // One attempt per call: the SDK's retries would otherwise outlast the warm-up on a fast machine.
-    const once = new RekognitionClient({ region: 'us-east-1', endpoint: rekognition.url, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-    try {
-      // On a machine so slow that the test begins after the warm-up, there is nothing to observe.
-      if (warm) test.skip();
-      // Six distinct images at once: one worker loading, two waiting in the queue, the rest refused.
-      const names = Object.keys(EXPECTED_LABELS).slice(0, 6);
-      const answers = await Promise.all(
-        names.map((name) =>
-          once.send(new DetectLabelsCommand({ Image: S3Object(name) })).then(
-            () => ({ outcome: 'labels', warm }),
-            (error: unknown) => ({ outcome: (error as Error).name, warm }),
-          ),
-        ),
-      );
-      const throttled = answers.filter((answer) => answer.outcome === 'ThrottlingException');
-      expect(throttled.length, JSON.stringify(answers)).toBeGreaterThanOrEqual(1);
-      // Refused at once, while the models were still loading: the server listens before it is warm.
-      expect(throttled.every((answer) => !answer.warm)).toBe(true);
-      expect(answers.filter((answer) => answer.outcome !== 'ThrottlingException').every((answer) => answer.outcome === 'labels')).toBe(true);
-      // The processing function treats throttling as transient (SQS retries), never as a refused image.
-      const failure = await detectImageContent(once, { bucket, key: 'messi5.jpg' }, vision).catch((error: unknown) => error);
-      expect(failure).not.toBeInstanceOf(ImageRejected);
-      await rekognition.ready;
-      console.log(`time to ready: ${Math.round(performance.now() - startedAt)} ms`);
-    } finally {
-      once.destroy();
-    }
+  it('answers while the models warm up, throttling beyond its queue', async () => {
+    const answers = await warmUpBurst;
+    const throttled = answers.filter((answer) => answer.outcome === 'ThrottlingException');
+    expect(throttled.length, JSON.stringify(answers)).toBeGreaterThanOrEqual(1);
+    // Refused at once, while the models were still loading: the server listens before it is warm.
+    expect(throttled.every((answer) => !answer.warm)).toBe(true);
+    expect(answers.filter((answer) => answer.outcome !== 'ThrottlingException').every((answer) => answer.outcome === 'labels')).toBe(true);
+    // The processing function treats throttling as transient (SQS retries), never as a refused image.
+    const failure = await detectImageContent(client, { bucket, key: 'messi5.jpg' }, vision).catch((error: unknown) => error);
+    expect(failure).not.toBeInstanceOf(ImageRejected);
+    await rekognition.ready;
+    console.log(`time to ready: ${Math.round(performance.now() - startedAt)} ms`);
   });
 
   it('finds the expected labels on the fixtures; precision and recall over the set', async () => {

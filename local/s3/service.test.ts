@@ -314,13 +314,20 @@ describe('local S3 service', () => {
       expect((await stat(join(dataDir, 'store'))).mode & 0o777).toBe(0o700);
     });
 
-    it.skipIf(process.getuid?.() !== 0)('refuses another user an anonymous listing straight from the store (run as root: tried as nobody)', async () => {
+    it('refuses another user an anonymous listing straight from the store', async () => {
       // Only the store's own directory may stand in the way: the data directory is opened up.
       await chmod(dataDir, 0o755);
-      const asNobody = spawn(process.execPath, ['-e', anonymousListing()], { uid: 65534, gid: 65534, cwd: '/', env: {} });
+      const storeDir = join(dataDir, 'store');
+      const asRoot = process.getuid?.() === 0;
+      // As root the other user is real (nobody). Otherwise this process cannot become another user,
+      // so it meets the directory with the permissions every other user has (its "other" bits).
+      const mode = (await stat(storeDir)).mode & 0o777;
+      if (!asRoot) await chmod(storeDir, mode & 0o007);
+      const other = spawn(process.execPath, ['-e', anonymousListing()], { ...(asRoot ? { uid: 65534, gid: 65534 } : {}), cwd: '/', env: {} });
       const output: string[] = [];
-      for (const stream of [asNobody.stdout, asNobody.stderr]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-      await new Promise((resolve) => asNobody.once('exit', resolve));
+      for (const stream of [other.stdout, other.stderr]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      await new Promise((resolve) => other.once('exit', resolve));
+      await chmod(storeDir, mode);
       expect(output.join('').trim()).toBe('EACCES');
       // The owner still reaches it: the refusal is the directory's, not a broken socket.
       const asOwner = spawn(process.execPath, ['-e', anonymousListing()], { cwd: '/', env: {} });
