@@ -74,7 +74,7 @@ export class RealtimeSession {
         // A closed connection's waiting frames are dropped.
         if (!this.closed) await this.handle(text, bytes);
       } catch (error) {
-        this.options.send({ type: 'error', payload: { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] } });
+        this.options.send({ type: 'error', payload: { errors: [internalFailure(error)] } });
       } finally {
         this.waitingBytes -= cost;
       }
@@ -132,7 +132,7 @@ export class RealtimeSession {
     try {
       outcome = await this.startResolver(data, authorization);
     } catch (error) {
-      outcome = { errors: [{ errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) }] };
+      outcome = { errors: [internalFailure(error)] };
     }
     // Stopped (or the socket closed) while starting: nothing to register or answer.
     if (this.closed || this.subscriptions.get(id) !== 'starting') return;
@@ -141,7 +141,7 @@ export class RealtimeSession {
       try {
         registration = this.options.hub.subscribe(outcome.started, { id, caller: outcome.caller, prepared: outcome.prepared, deliver: (payload) => this.options.send({ type: 'data', id, payload }) });
       } catch (error) {
-        outcome = { errors: [{ errorType: 'InternalFailure', message: (error as Error).message }] };
+        outcome = { errors: [internalFailure(error)] };
       }
     }
     if (!registration) {
@@ -183,4 +183,9 @@ export class RealtimeSession {
     this.subscriptions.delete(id);
     this.options.send({ type: 'complete', id });
   }
+}
+
+/** What went wrong unexpectedly, as the protocol's error. */
+function internalFailure(error: unknown): ProtocolError {
+  return { errorType: 'InternalFailure', message: error instanceof Error ? error.message : String(error) };
 }
