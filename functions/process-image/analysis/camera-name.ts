@@ -34,8 +34,11 @@ const MAKERS: Record<string, string> = {
   LGE: 'LG',
 };
 
-/** Company words EXIF adds to a maker's name. */
-const COMPANY = /[\s,]+(imaging|optical|electronics?|camera|corp(oration)?|company|co|ltd|limited|inc|ag|gmbh|digital|computer|techwin)\.?(?=[\s,]|$)/giu;
+/**
+ * Company words EXIF adds to a maker's name. A match starts only where a run of separators starts:
+ * tried from every comma of a long run, it took quadratic time on a crafted Make.
+ */
+const COMPANY = /(?<![\s,])[\s,]+(imaging|optical|electronics?|camera|corp(oration)?|company|co|ltd|limited|inc|ag|gmbh|digital|computer|techwin)\.?(?=[\s,]|$)/giu;
 
 export function makerName(make: string): string {
   const plain = make.trim().replace(/\s+/gu, ' ');

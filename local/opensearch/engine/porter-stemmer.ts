@@ -5,25 +5,34 @@
  * letters are left alone, as in Lucene.
  */
 
-const isVowelAt = (w: string, i: number): boolean => {
-  const c = w[i];
-  if (c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u') return true;
-  return c === 'y' && i > 0 && !isVowelAt(w, i - 1);
-};
+/**
+ * Which letters of `w` are vowels: a, e, i, o, u, and y after a consonant. Computed left to right
+ * in one pass (not by asking about the previous letter again for each y), so a token with a long
+ * run of y's costs linear time and no stack: a keyword tokenizer's tokens have no length limit.
+ */
+function vowelFlags(w: string): boolean[] {
+  const flags: boolean[] = [];
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charAt(i);
+    flags.push('aeiou'.includes(c) || (c === 'y' && i > 0 && flags[i - 1] === false));
+  }
+  return flags;
+}
+
+const isVowelAt = (w: string, i: number): boolean => vowelFlags(w)[i] === true;
 
 /** m(): the number of vowel-consonant sequences in `stem`. */
 function measure(stem: string): number {
   let m = 0;
   let previousVowel = false;
-  for (let i = 0; i < stem.length; i++) {
-    const vowel = isVowelAt(stem, i);
+  for (const vowel of vowelFlags(stem)) {
     if (previousVowel && !vowel) m++;
     previousVowel = vowel;
   }
   return m;
 }
 
-const hasVowel = (stem: string) => [...stem].some((_, i) => isVowelAt(stem, i));
+const hasVowel = (stem: string) => vowelFlags(stem).includes(true);
 const endsDoubleConsonant = (w: string) => w.length >= 2 && w.at(-1) === w.at(-2) && !isVowelAt(w, w.length - 1);
 /** *o: ends consonant-vowel-consonant, the last not w, x or y. */
 const endsCvc = (w: string) => {
