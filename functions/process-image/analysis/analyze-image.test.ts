@@ -171,8 +171,9 @@ describe('analyzeImage refuses bad input with the right code', () => {
     expect(bomb.length).toBeLessThan(100);
     const started = performance.now();
     await rejectionOf(analyzeImage(bomb, options));
-    // Decoding 10 gigapixels would take minutes and 30 GB; the header takes milliseconds.
-    expect(performance.now() - started).toBeLessThan(500);
+    // Decoding 10 gigapixels would take minutes and 30 GB; the header takes milliseconds. The
+    // bound is far from both, so a busy machine cannot fail it.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('counts pixels against maxInputPixels: at the limit is fine, above it is refused', async () => {
