@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FIVE_MINUTES_MS, KEY_PAIR_ENV, type SignedHttpRequest, type SigV4Problem, SigV4Refused, keyPairFromEnv, signedHeaders, verifySigV4 } from './sigv4.ts';
+import { FIVE_MINUTES_MS, KEY_PAIR_ENV, checkSigV4Headers, type SignedHttpRequest, type SigV4Problem, SigV4Refused, keyPairFromEnv, signedHeaders, verifySigV4 } from './sigv4.ts';
 
 const KEY = { accessKeyId: 'AKIALOCALTEST0000000', secretAccessKey: 'local-test-secret' };
 const SCOPE = { service: 'sqs', region: 'us-east-1', credentials: KEY, maxSkewMs: FIVE_MINUTES_MS };
@@ -99,5 +99,30 @@ describe('keyPairFromEnv', () => {
     expect(keyPairFromEnv({})).toBeUndefined();
     expect(keyPairFromEnv({ [KEY_PAIR_ENV.accessKeyId]: 'a', [KEY_PAIR_ENV.secretAccessKey]: 's' })).toEqual({ accessKeyId: 'a', secretAccessKey: 's' });
     expect(() => keyPairFromEnv({ [KEY_PAIR_ENV.accessKeyId]: 'a' })).toThrow(/must be set together/);
+  });
+});
+
+describe('checkSigV4Headers', () => {
+  const refusal = (headers: Record<string, string | undefined>) => {
+    try {
+      checkSigV4Headers(headers, SCOPE);
+      return 'passed';
+    } catch (error) {
+      if (error instanceof SigV4Refused) return error.problem;
+      throw error;
+    }
+  };
+
+  it('refuses from the headers alone what needs no body: no signature, another key, scope or date', async () => {
+    expect(refusal({ host: '127.0.0.1:4715' })).toBe('missing');
+    expect(refusal((await signed({ key: { ...KEY, accessKeyId: 'AKIAOTHERUSER0000000' } })).headers)).toBe('unknownKey');
+    expect(refusal((await signed({ region: 'eu-west-3' })).headers)).toBe('scope');
+    expect(refusal((await signed({ date: new Date(Date.now() - 2 * FIVE_MINUTES_MS) })).headers)).toBe('expired');
+  });
+
+  it('passes a wrong secret on: only the body-signing step can tell', async () => {
+    const headers = (await signed({ key: { ...KEY, secretAccessKey: 'not-the-secret' } })).headers;
+    expect(refusal(headers)).toBe('passed');
+    expect(await problem({ ...(await signed()), headers })).toBe('mismatch');
   });
 });

@@ -77,10 +77,39 @@ export const MISMATCH_MESSAGE =
 
 /** Verifies a header-signed request against one service's scope; resolves with the caller's key id. */
 export async function verifySigV4(request: SignedHttpRequest, scope: SigV4Scope, now = Date.now()): Promise<{ accessKeyId: string }> {
-  const authorization = request.headers.authorization?.trim();
+  const { accessKeyId, signedAt, signedNames, signature } = checkSigV4Headers(request.headers, scope, now);
+
+  // The signer takes a signed x-amz-content-sha256 as the payload's hash, so it must be the body's.
+  const claimedHash = request.headers['x-amz-content-sha256'];
+  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(request.body).digest('hex')) {
+    throw new SigV4Refused('mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  const headers: Record<string, string> = {};
+  for (const name of signedNames) headers[name] = request.headers[name] ?? '';
+  const recomputed = await verifierSigner(scope).sign(
+    { method: request.method, protocol: 'http:', hostname: headers.host ?? '', path: request.path, query: request.query, headers, body: request.body },
+    { signingDate: signedAt, signableHeaders: new Set(signedNames) },
+  );
+  const expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization ?? ''))?.[1] ?? '';
+  if (expected.length !== 64 || !sameHex(expected, signature)) throw new SigV4Refused('mismatch', MISMATCH_MESSAGE);
+  return { accessKeyId };
+}
+
+/**
+ * Everything verifySigV4 can refuse without the body (no or a malformed signature, another key,
+ * scope or date): servers call it before reading a body, so that no caller without this service's
+ * key makes them buffer one (up to 100 MB for the search engine).
+ */
+export function checkSigV4Headers(
+  headers: Record<string, string | string[] | undefined>,
+  scope: SigV4Scope,
+  now = Date.now(),
+): { accessKeyId: string; signedAt: Date; signedNames: string[]; signature: string } {
+  const single = singleValued(headers);
+  const authorization = single.authorization?.trim();
   if (!authorization) throw new SigV4Refused('missing', 'Missing Authentication Token');
   const parts = authorizationParts(authorization);
-  const amzDate = request.headers['x-amz-date'];
+  const amzDate = single['x-amz-date'];
   const signedAt = amzDate === undefined ? null : parseAmzDate(amzDate);
   const missing = [
     ...(parts.credential === undefined ? ["Authorization header requires 'Credential' parameter."] : []),
@@ -107,21 +136,14 @@ export async function verifySigV4(request: SignedHttpRequest, scope: SigV4Scope,
   if (service !== scope.service) throw new SigV4Refused('scope', `Credential should be scoped to correct service: '${scope.service}'. `);
   const skew = signedAt.getTime() - now;
   if (Math.abs(skew) > scope.maxSkewMs) throw new SigV4Refused('expired', skewMessage(amzDate ?? '', now, scope.maxSkewMs, skew < 0));
+  return { accessKeyId, signedAt, signedNames, signature: parts.signature ?? '' };
+}
 
-  // The signer takes a signed x-amz-content-sha256 as the payload's hash, so it must be the body's.
-  const claimedHash = request.headers['x-amz-content-sha256'];
-  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(request.body).digest('hex')) {
-    throw new SigV4Refused('mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-  }
-  const headers: Record<string, string> = {};
-  for (const name of signedNames) headers[name] = request.headers[name] ?? '';
-  const recomputed = await verifierSigner(scope).sign(
-    { method: request.method, protocol: 'http:', hostname: headers.host ?? '', path: request.path, query: request.query, headers, body: request.body },
-    { signingDate: signedAt, signableHeaders: new Set(signedNames) },
-  );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization ?? ''))?.[1] ?? '';
-  if (expected.length !== 64 || !sameHex(expected, parts.signature ?? '')) throw new SigV4Refused('mismatch', MISMATCH_MESSAGE);
-  return { accessKeyId };
+/** Node's repeated headers joined as they are signed (`a, b`). */
+function singleValued(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const single: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) single[name] = Array.isArray(value) ? value.join(', ') : value;
+  return single;
 }
 
 /** One signer per scope: it keeps the day's derived signing key instead of four HMACs a request. */
@@ -179,14 +201,12 @@ export function verifyIncomingRequest(
 ): Promise<{ accessKeyId: string }> {
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   return verifySigV4(
     {
       method: request.method ?? 'GET',
       path: queryAt < 0 ? target : target.slice(0, queryAt),
       query: queryOf(new URL(target, 'http://localhost')),
-      headers,
+      headers: singleValued(request.headers),
       body,
     },
     scope,

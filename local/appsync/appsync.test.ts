@@ -7,7 +7,7 @@ import { gql, type ApolloClient } from '@apollo/client';
 import { createImageGraphClient } from '../../client/src/api/apollo.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FOREIGN_ORIGIN, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall } from '../testing/sigv4-refusals.ts';
+import { FOREIGN_ORIGIN, REFUSAL_CASES, type RefusalCase, jsonProtocolRefusals, rawRequest, sendCall } from '../testing/sigv4-refusals.ts';
 import { connectRealtime } from './testing/realtime-socket.ts';
 import { ALICE, BOB, CLIENT_ID, IAM, REGION, USER_POOL_ID, iamHeaders, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
 
@@ -286,13 +286,9 @@ describe('who may call: signatures, Host and Origin', () => {
     credentials: IAM,
   });
   /** AppSync's answers: no credentials at all is 401; a bad signature 403 with the JSON-protocol type. */
-  const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, [number, string]> = {
+  const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, readonly [number, string]> = {
+    ...jsonProtocolRefusals(403),
     unsigned: [401, 'UnauthorizedException'],
-    'unknown key': [403, 'UnrecognizedClientException'],
-    'wrong secret': [403, 'InvalidSignatureException'],
-    'skewed date': [403, 'InvalidSignatureException'],
-    'wrong service': [403, 'InvalidSignatureException'],
-    'wrong region': [403, 'InvalidSignatureException'],
     'foreign Host': [403, 'AccessDeniedException'],
   };
 

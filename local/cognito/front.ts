@@ -13,7 +13,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import { readBody } from '../http-server.ts';
 import { guardRefusal } from '../request-guard.ts';
-import { FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
+import { checkSigV4Headers, FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 
 /** Far above any user pool request; a larger body is refused before it is read whole. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -72,16 +72,20 @@ class CognitoRefusal extends Error {
 
 /** Reads the body, checks the signature an IAM-only action needs, and returns the parsed input. */
 async function authorize(request: IncomingMessage, scope: SigV4Scope, isPublic: (action: string) => boolean): Promise<unknown> {
-  const raw = await readBody(request, MAX_BODY_BYTES, () => new CognitoRefusal(400, 'InvalidParameterException', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
   const target = request.headers['x-amz-target'];
   const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-  if (!isPublic(action)) {
-    try {
-      await verifyIncomingRequest(request, raw, scope);
-    } catch (error) {
-      // Cognito, like AWS's other JSON-protocol services, answers these with 400.
-      throw error instanceof SigV4Refused ? new CognitoRefusal(400, JSON_PROTOCOL_ERROR[error.problem], error.message) : error;
-    }
+  const signed = !isPublic(action);
+  let raw: Buffer;
+  try {
+    // A caller without the key is refused before its body is buffered.
+    if (signed) checkSigV4Headers(request.headers, scope);
+    raw = await readBody(request, MAX_BODY_BYTES, () => new CognitoRefusal(400, 'InvalidParameterException', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+    if (signed) await verifyIncomingRequest(request, raw, scope);
+  } catch (error) {
+    if (!(error instanceof SigV4Refused)) throw error;
+    request.resume();
+    // Cognito, like AWS's other JSON-protocol services, answers these with 400.
+    throw new CognitoRefusal(400, JSON_PROTOCOL_ERROR[error.problem], error.message);
   }
   // cognito-local would run the action on an empty input (and fail with a 500).
   if (!/^application\/x-amz-json-1\.1/i.test(request.headers['content-type'] ?? '')) {

@@ -11,7 +11,7 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../config.ts';
-import { FOREIGN_ORIGIN, JSON_PROTOCOL_REFUSALS, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
+import { FOREIGN_ORIGIN, jsonProtocolRefusals, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { latestCode } from './outbox.ts';
 import { type LocalCognito, startLocalCognito } from './start.ts';
 
@@ -140,7 +140,7 @@ describe('local Cognito', () => {
       credentials: LOCAL_CREDENTIALS,
     });
     /** AWS's JSON-protocol errors; 403 for a foreign Host. Any Origin is allowed, as by Cognito's CORS. */
-    const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, readonly [number, string]> = { ...JSON_PROTOCOL_REFUSALS, 'foreign Host': [403, 'ForbiddenException'] };
+    const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, readonly [number, string]> = { ...jsonProtocolRefusals(400), 'foreign Host': [403, 'ForbiddenException'] };
     const refused = REFUSAL_CASES.filter((wrong): wrong is Exclude<RefusalCase, 'foreign Origin'> => wrong !== 'foreign Origin');
 
     it.each(refused)('refuses ListUsers with %s', async (wrong) => {

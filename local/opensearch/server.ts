@@ -6,7 +6,7 @@ import { nestingTooDeep } from './engine/limits.ts';
 import type { VersionType } from './engine/documents.ts';
 import { readBody } from '../http-server.ts';
 import { guardRefusal } from '../request-guard.ts';
-import { FIVE_MINUTES_MS, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
+import { checkSigV4Headers, FIVE_MINUTES_MS, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 
 /**
  * The HTTP adapter: OpenSearch's REST routes onto the engine. Parameters the engine does not
@@ -275,7 +275,12 @@ export function createSearchServer(engine: Engine, options: SearchServerOptions)
       accessDenied(res, method, refused.message);
       return;
     }
-    readBody(req, MAX_BODY_BYTES, () => new OpenSearchError(413, 'content_too_long_exception', 'request body is too large'))
+    Promise.resolve()
+      .then(() => {
+        // A caller without this domain's key is refused before its body is buffered.
+        checkSigV4Headers(req.headers, scope);
+        return readBody(req, MAX_BODY_BYTES, () => new OpenSearchError(413, 'content_too_long_exception', 'request body is too large'));
+      })
       .then(async (body) => {
         await verifyIncomingRequest(req, body, scope);
         const text = body.toString('utf8');
@@ -286,6 +291,7 @@ export function createSearchServer(engine: Engine, options: SearchServerOptions)
       })
       .catch((error: unknown) => {
         if (error instanceof SigV4Refused) {
+          req.resume();
           accessDenied(res, method, error.problem === 'missing' ? anonymousMessage(method) : error.message);
           return;
         }

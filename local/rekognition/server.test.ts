@@ -19,7 +19,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../functions/shared/testing/local-s3.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
-import { JSON_PROTOCOL_REFUSALS, REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
+import { jsonProtocolRefusals, REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './core/limits.ts';
 import { type LocalRekognition, startLocalRekognition } from './start.ts';
 
@@ -124,7 +124,7 @@ describe('authentication, as Rekognition does it', () => {
   const detectOthersImage = () => call('RekognitionService.DetectLabels', JSON.stringify({ Image: S3Object('coffee.png') }));
   /** AWS's JSON-protocol errors; a foreign Host or Origin is refused with 403. */
   const refusals: Record<RefusalCase, readonly [number, string]> = {
-    ...JSON_PROTOCOL_REFUSALS,
+    ...jsonProtocolRefusals(400),
     'foreign Host': [403, 'AccessDeniedException'],
     'foreign Origin': [403, 'AccessDeniedException'],
   };

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody } from '../http-server.ts';
 import { guardRefusal } from '../request-guard.ts';
-import { FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
+import { checkSigV4Headers, FIVE_MINUTES_MS, JSON_PROTOCOL_ERROR, type KeyPair, SigV4Refused, type SigV4Scope, verifyIncomingRequest } from '../sigv4.ts';
 import { RekognitionError, toErrorData } from './core/errors.ts';
 import { MAX_BYTES_IMAGE } from './core/limits.ts';
 import { RekognitionService } from './service.ts';
@@ -45,11 +45,16 @@ export function createRekognitionServer(service: RekognitionService, auth: { cre
 }
 
 async function handle(service: RekognitionService, scope: SigV4Scope, request: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(request, MAX_BODY_BYTES, () => new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
+  let raw: Buffer;
   try {
+    // A caller without the key is refused before its body (up to an image's size) is buffered.
+    checkSigV4Headers(request.headers, scope);
+    raw = await readBody(request, MAX_BODY_BYTES, () => new RekognitionError('ImageTooLargeException', `Image size is too large: the limit for Bytes is ${MAX_BYTES_IMAGE} bytes`));
     await verifyIncomingRequest(request, raw, scope);
   } catch (error) {
-    throw error instanceof SigV4Refused ? new RekognitionError(JSON_PROTOCOL_ERROR[error.problem], error.message) : error;
+    if (!(error instanceof SigV4Refused)) throw error;
+    request.resume();
+    throw new RekognitionError(JSON_PROTOCOL_ERROR[error.problem], error.message);
   }
   const target = String(request.headers['x-amz-target'] ?? '');
   const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';

@@ -20,7 +20,7 @@ import { md5OfMessageAttributes, selectMessageAttributes } from './core/message-
 import { ACCOUNT_ID } from './core/queue-attributes.ts';
 import type { Queues, ReceivedMessage } from './core/queues.ts';
 import { guardRefusal } from '../request-guard.ts';
-import { FIFTEEN_MINUTES_MS, type KeyPair, SigV4Refused, verifyIncomingRequest } from '../sigv4.ts';
+import { checkSigV4Headers, FIFTEEN_MINUTES_MS, type KeyPair, SigV4Refused, verifyIncomingRequest } from '../sigv4.ts';
 
 /**
  * The HTTP edge: SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Action>`, awsQueryCompatible
@@ -298,6 +298,14 @@ export function createSqsServer(options: SqsServerOptions): Server {
     if (refused) {
       request.resume();
       replyError(response, accessDenied(refused.message));
+      return;
+    }
+    try {
+      // A caller without the key is refused before its body is buffered.
+      checkSigV4Headers(request.headers, scope);
+    } catch (error) {
+      request.resume();
+      replyError(response, error instanceof SigV4Refused ? authenticationFailed(error.problem, error.message) : error);
       return;
     }
     const chunks: Buffer[] = [];

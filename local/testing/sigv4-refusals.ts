@@ -27,15 +27,20 @@ export interface RawReply {
   body: string;
 }
 
-/** How AWS's JSON-protocol services (Rekognition, Cognito) refuse signatures: 400 and these types. */
-export const JSON_PROTOCOL_REFUSALS = {
-  unsigned: [400, 'MissingAuthenticationTokenException'],
-  'unknown key': [400, 'UnrecognizedClientException'],
-  'wrong secret': [400, 'InvalidSignatureException'],
-  'skewed date': [400, 'InvalidSignatureException'],
-  'wrong service': [400, 'InvalidSignatureException'],
-  'wrong region': [400, 'InvalidSignatureException'],
-} as const satisfies Partial<Record<RefusalCase, readonly [number, string]>>;
+/**
+ * How AWS's JSON-protocol services refuse signatures: these types, with 400 (Rekognition, Cognito)
+ * or 403 (AppSync's IAM mode, which answers a request without credentials on its own terms).
+ */
+export function jsonProtocolRefusals<Status extends number>(status: Status) {
+  return {
+    unsigned: [status, 'MissingAuthenticationTokenException'],
+    'unknown key': [status, 'UnrecognizedClientException'],
+    'wrong secret': [status, 'InvalidSignatureException'],
+    'skewed date': [status, 'InvalidSignatureException'],
+    'wrong service': [status, 'InvalidSignatureException'],
+    'wrong region': [status, 'InvalidSignatureException'],
+  } as const satisfies Partial<Record<RefusalCase, readonly [number, string]>>;
+}
 
 export const FOREIGN_ORIGIN = 'http://attacker.example';
 const FOREIGN_HOST = 'attacker.example';
