@@ -22,7 +22,7 @@ export class DetectionCache {
 
   /** One image's detections, each run on first use. */
   of(bytes: Uint8Array): <K extends DetectionKind>(kind: K) => Promise<Detections[K]> {
-    const key = createHash('sha1').update(bytes).digest('hex');
+    const key = createHash('sha256').update(bytes).digest('hex');
     const runs = this.images.get(key) ?? new Map<DetectionKind, Promise<unknown>>();
     // Re-inserted on every use: Map order is then least recently used first.
     this.images.delete(key);
