@@ -1,5 +1,21 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { type TestProjectInlineConfiguration, defineConfig } from 'vitest/config';
+import { installOpenSearchOracle } from './local/opensearch/oracle/availability.ts';
+
+const CONFORMANCE = 'local/opensearch/conformance/**/*.test.ts';
+
+/**
+ * The OpenSearch conformance suite once more, against a real OpenSearch (local/opensearch/oracle),
+ * when Java and Maven are here; otherwise (outside CI) a message says what was skipped.
+ */
+function opensearchOracleProject(): TestProjectInlineConfiguration[] {
+  const oracle = installOpenSearchOracle();
+  if (!oracle.available) {
+    console.warn(`${oracle.reason}\n  -> skipped: ${CONFORMANCE} against a real OpenSearch (run against the local engine only)`);
+    return [];
+  }
+  return [{ extends: true, test: { name: 'opensearch-oracle', include: [CONFORMANCE], globalSetup: ['local/opensearch/oracle/vitest-setup.ts'] } }];
+}
 
 export default defineConfig({
   resolve: {
@@ -10,8 +26,8 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['**/*.test.ts', 'client/web/**/*.test.tsx'],
     exclude: ['node_modules/**', 'cdk.out/**', 'dist/**'],
     testTimeout: 60_000,
+    projects: [{ extends: true, test: { name: 'local', include: ['**/*.test.ts', 'client/web/**/*.test.tsx'] } }, ...opensearchOracleProject()],
   },
 });
