@@ -108,7 +108,7 @@ describe('IMAGE_INDEX_MAPPING analysis: stemming, possessives, synonyms, file na
       sign: imageOf('sign', { detectedText: ["Bob's running shoes", 'OPEN'] }),
       file: imageOf('file', { fileName: 'Beach-Sunset_2024.JPG' }),
     };
-    await loadDocuments(target(), index, docs as unknown as Record<string, Json>);
+    await loadDocuments(target(), index, docs);
   });
 
   const match = async (field: string, text: string) =>
