@@ -6,14 +6,10 @@ const CONFORMANCE = 'local/opensearch/conformance/**/*.test.ts';
 
 /**
  * The OpenSearch conformance suite once more, against a real OpenSearch (local/opensearch/oracle),
- * when Java and Maven are here; otherwise (outside CI) a message says what was skipped.
+ * when Java and Maven are here; otherwise (outside CI) installOpenSearchOracle says what it skipped.
  */
 function opensearchOracleProject(): TestProjectInlineConfiguration[] {
-  const oracle = installOpenSearchOracle();
-  if (!oracle.available) {
-    console.warn(`${oracle.reason}\n  -> skipped: ${CONFORMANCE} against a real OpenSearch (run against the local engine only)`);
-    return [];
-  }
+  if (!installOpenSearchOracle().available) return [];
   return [{ extends: true, test: { name: 'opensearch-oracle', include: [CONFORMANCE], globalSetup: ['local/opensearch/oracle/vitest-setup.ts'] } }];
 }
 

@@ -6,7 +6,24 @@
 import { spawnSync } from 'node:child_process';
 import { ORACLE_SCRIPT } from './oracle.ts';
 
-export function installOpenSearchOracle(): { available: true } | { available: false; reason: string } {
+type Availability = { available: true } | { available: false; reason: string };
+
+/** Vitest loads its config more than once per run: the answer is kept in the environment. */
+const CACHE = 'IMAGEGRAPH_OPENSEARCH_ORACLE';
+const SKIPPED_CHECKS = 'local/opensearch/conformance against a real OpenSearch (run against the local engine only)';
+
+export function installOpenSearchOracle(): Availability {
+  const cached = process.env[CACHE];
+  if (cached) return JSON.parse(cached) as Availability;
+  const availability = install();
+  process.env[CACHE] = JSON.stringify(availability);
+  if (!availability.available) {
+    console.warn(`${availability.reason}\n  -> skipped: ${SKIPPED_CHECKS}`);
+  }
+  return availability;
+}
+
+function install(): Availability {
   const result = spawnSync('bash', [ORACLE_SCRIPT, '--install'], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
   const lastLine = result.stderr.trim().split('\n').pop() ?? '';
   if (result.status !== 0) throw new Error(`${ORACLE_SCRIPT} --install failed (${result.status}):\n${result.stderr}`);
