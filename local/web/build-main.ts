@@ -14,6 +14,9 @@ process.on('disconnect', parentGone);
 const outDir = process.argv[2];
 if (!outDir || !process.send) throw new Error('usage: a child process of local/web/build.ts, with the output directory');
 
+// The build `npm run deploy` makes, whatever NODE_ENV this process inherited (vitest sets "test",
+// which would bundle React's development build); the cache key assumes it.
+process.env.NODE_ENV = 'production';
 const inputs = new Set<string>();
 await build({
   configFile: WEB_VITE_CONFIG,
