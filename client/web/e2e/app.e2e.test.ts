@@ -2,7 +2,8 @@
  * The web app in a real browser against the whole local cloud: Debian's Chromium driven by
  * playwright-core. The test starts what it needs: `npm start` on free ports with the vision models
  * (labels are what "search by a label" needs; lite mode gives none) in a temporary data
- * directory, and the Vite dev server on a free port serving that cloud's outputs as /config.json.
+ * directory, whose web server serves the production build (code-split, with the deployed headers and
+ * Content-Security-Policy) and its config.json, as CloudFront does on AWS.
  * Skipped, saying why, only when /usr/bin/chromium is missing (client/web/e2e/install-chromium.sh
  * installs it), and then failed instead in CI (chromium.ts). Screenshots go to client/web/e2e/artifacts/ (git-ignored).
  */
@@ -12,10 +13,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
 import { CHROMIUM, missingBrowser } from './chromium.ts';
-import { startWebServer, type WebServer } from './web-server.ts';
 
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -31,7 +32,8 @@ if (skipped) console.warn(`web e2e skipped: ${skipped}`);
 describe.skipIf(skipped !== null)('the web app in Chromium against the local cloud', () => {
   let dataDir: string;
   let cloud: CloudProcess | undefined;
-  let web: WebServer | undefined;
+  /** The web app's URL, as `npm start` prints it. */
+  let web: { url: string } | undefined;
   let browser: Browser | undefined;
   const run = Date.now();
 
@@ -76,13 +78,12 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(path.join(tmpdir(), 'imagegraph-web-e2e-'));
     cloud = await startCloudProcess(dataDir, ['--vision', 'models']);
-    web = await startWebServer(path.join(dataDir, 'outputs.json'));
+    web = { url: cloud.outputs[OUTPUT_KEYS.webUrl]! };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await web?.close();
     if (cloud) expect(await cloud.stop()).toBe(0);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
