@@ -4,6 +4,7 @@
  * their endpoints pointing here. local/start.ts is the command-line edge around it.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -28,6 +29,7 @@ import {
   processesFile,
   serviceDataDir,
   servicePort,
+  tlsDir,
 } from './config.ts';
 import { SEARCH_ENGINE_NODE_FLAGS } from './opensearch/start.ts';
 import { startLocalRekognition } from './rekognition/start.ts';
@@ -35,6 +37,7 @@ import { startLocalS3Service } from './s3/start.ts';
 import { keyPairEnv } from './sigv4.ts';
 import { pollQueue } from './sqs/event-source.ts';
 import { queueUrl as localQueueUrl } from './sqs/server.ts';
+import { ensureLocalTls } from './tls/certificates.ts';
 import type { LocalQueueDeclaration } from './sqs/start.ts';
 
 export interface LocalCloud {
@@ -163,6 +166,8 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
+    // The CA is made on first start and kept; the server certificate is renewed near expiry.
+    const tls = await ensureLocalTls(tlsDir(settings));
     const appsync = await startLocalAppSync({
       port: servicePort(settings, 'graphql'),
       host: LOCAL_HOST,
@@ -176,6 +181,7 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       queryLimits: DEFAULT_SETTINGS,
       explorer: true,
       explorerSignIn: { cognitoEndpoint: cognito.endpoint, userPoolClientId: cognito.clientId },
+      tls,
     });
     closers.push(() => appsync.close());
 
@@ -225,6 +231,10 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
       [LOCAL_OUTPUT_KEYS.s3Endpoint]: s3.endpoint,
       [LOCAL_OUTPUT_KEYS.sqsEndpoint]: sqs.url,
       [LOCAL_OUTPUT_KEYS.visionEndpoint]: vision.url,
+      ...(appsync.tlsUrl && appsync.tlsRealtimeUrl
+        ? { [LOCAL_OUTPUT_KEYS.graphqlTlsUrl]: appsync.tlsUrl, [LOCAL_OUTPUT_KEYS.realtimeTlsUrl]: appsync.tlsRealtimeUrl }
+        : {}),
+      [LOCAL_OUTPUT_KEYS.caCertificateFile]: resolve(tls.caFile),
     };
     const file = outputsFile(settings);
     await mkdir(settings.dataDir, { recursive: true });

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startLocalCloud } from './cloud.ts';
 import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, parseDetections } from './config.ts';
-import { OUTPUT_KEYS } from '../infra/stack-outputs.ts';
+import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
   const value = Number(raw);
@@ -74,6 +74,7 @@ console.log(
     `ImageGraph is running locally (ready in ${((performance.now() - started) / 1000).toFixed(1)} s).`,
     `  GraphQL       ${outputs[OUTPUT_KEYS.graphqlUrl]}  (explorer: ${outputs[OUTPUT_KEYS.graphqlUrl]?.replace(/graphql$/, '')})`,
     `  Real-time     ${outputs[OUTPUT_KEYS.realtimeUrl]}`,
+    `  TLS           ${outputs[LOCAL_OUTPUT_KEYS.graphqlTlsUrl]}  (same port; CA ${outputs[LOCAL_OUTPUT_KEYS.caCertificateFile]}: NODE_EXTRA_CA_CERTS for Node, README for browsers)`,
     `  Outputs       ${cloud.outputsFile}  (read by the web app and the imagegraph CLI)`,
     `  Data          ${settings.dataDir}  (npm start -- --reset wipes it)`,
     `  Vision        ${settings.vision}${settings.vision === 'models' ? ' (warming up; the first images wait for it)' : ''}; detects ${settings.detect.join(', ')}`,
