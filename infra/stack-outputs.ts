@@ -32,6 +32,11 @@ export const LOCAL_OUTPUT_KEYS = {
   s3Endpoint: 'S3Endpoint',
   sqsEndpoint: 'SqsEndpoint',
   visionEndpoint: 'VisionEndpoint',
+  /** The GraphQL and real-time endpoints over TLS (https, wss), on the same port as the plain ones. */
+  graphqlTlsUrl: 'GraphQLTlsUrl',
+  realtimeTlsUrl: 'RealtimeTlsUrl',
+  /** The local CA's certificate (absolute path): NODE_EXTRA_CA_CERTS, or a browser's trust store. */
+  caCertificateFile: 'CaCertificateFile',
 } as const;
 
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];

@@ -8,7 +8,7 @@
  */
 import { startLocalCloud } from './cloud.ts';
 import type { LocalCloudSettings } from './config.ts';
-import { OUTPUT_KEYS } from '../infra/stack-outputs.ts';
+import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
 
 /** What start.ts sends. */
 export type LauncherMessage = { kind: 'stop' };
@@ -41,6 +41,7 @@ say(
     `  Web app       ${outputs[OUTPUT_KEYS.webUrl]}`,
     `  GraphQL       ${outputs[OUTPUT_KEYS.graphqlUrl]}  (explorer: ${outputs[OUTPUT_KEYS.graphqlUrl]?.replace(/graphql$/, '')})`,
     `  Real-time     ${outputs[OUTPUT_KEYS.realtimeUrl]}`,
+    `  TLS           ${outputs[LOCAL_OUTPUT_KEYS.graphqlTlsUrl]}  (same port; CA ${outputs[LOCAL_OUTPUT_KEYS.caCertificateFile]}: NODE_EXTRA_CA_CERTS for Node, README for browsers)`,
     `  Outputs       ${cloud.outputsFile}  (read by the web app and the imagegraph CLI)`,
     `  Data          ${settings.dataDir}  (npm start -- --reset wipes it)`,
     `  Log           ${settings.dependencyLog}  (what libraries and tools print)`,

@@ -4,6 +4,7 @@
  * their endpoints pointing here. local/start.ts is the command-line edge around it.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -30,6 +31,7 @@ import {
   processesFile,
   serviceDataDir,
   servicePort,
+  tlsDir,
 } from './config.ts';
 import { SEARCH_ENGINE_NODE_FLAGS } from './opensearch/start.ts';
 import { startLocalRekognition } from './rekognition/start.ts';
@@ -39,6 +41,7 @@ import { pollQueue } from './sqs/event-source.ts';
 import { ensureWebApp } from './web/build.ts';
 import { startWebServer } from './web/server.ts';
 import { queueUrl as localQueueUrl } from './sqs/server.ts';
+import { ensureLocalTls } from './tls/certificates.ts';
 import type { LocalQueueDeclaration } from './sqs/start.ts';
 
 export interface LocalCloud {
@@ -178,6 +181,8 @@ export async function startLocalCloud(
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
+    // The CA is made on first start and kept; the server certificate is renewed near expiry.
+    const tls = await ensureLocalTls(tlsDir(settings));
     const appsync = await startLocalAppSync({
       port: servicePort(settings, 'graphql'),
       host: LOCAL_HOST,
@@ -191,6 +196,7 @@ export async function startLocalCloud(
       queryLimits: DEFAULT_SETTINGS,
       explorer: true,
       explorerSignIn: { cognitoEndpoint: cognito.endpoint, userPoolClientId: cognito.clientId },
+      tls,
     });
     closers.push(() => appsync.close());
 
@@ -240,6 +246,10 @@ export async function startLocalCloud(
       [LOCAL_OUTPUT_KEYS.s3Endpoint]: s3.endpoint,
       [LOCAL_OUTPUT_KEYS.sqsEndpoint]: sqs.url,
       [LOCAL_OUTPUT_KEYS.visionEndpoint]: vision.url,
+      ...(appsync.tlsUrl && appsync.tlsRealtimeUrl
+        ? { [LOCAL_OUTPUT_KEYS.graphqlTlsUrl]: appsync.tlsUrl, [LOCAL_OUTPUT_KEYS.realtimeTlsUrl]: appsync.tlsRealtimeUrl }
+        : {}),
+      [LOCAL_OUTPUT_KEYS.caCertificateFile]: resolve(tls.caFile),
     };
     // The web app as CloudFront serves it, with the config.json the stack would write beside it.
     const web = await startWebServer({

@@ -103,6 +103,11 @@ export function processesFile(settings: Pick<LocalCloudSettings, 'dataDir'>): st
   return join(settings.dataDir, 'processes.json');
 }
 
+/** The local CA and the API's server certificate (local/tls/certificates.ts). */
+export function tlsDir(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
+  return join(settings.dataDir, 'tls');
+}
+
 /** The local cloud's outputs, in the stack outputs' format, for the client and CLI. */
 export function outputsFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
   return join(settings.dataDir, 'outputs.json');

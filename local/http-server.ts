@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 
 /**
  * How every local service opens and closes its HTTP server. Port 0 picks a free port, so the
  * origin is only known once the server listens.
  */
-export async function listen(server: Server, port: number, host: string): Promise<string> {
+export async function listen(server: NetServer, port: number, host: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -22,6 +23,59 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
   });
+}
+
+/** A server certificate chain and its key (PEM), e.g. from local/tls/certificates.ts. */
+export interface TlsIdentity {
+  cert: string;
+  key: string;
+}
+
+/** The first byte of a TLS connection: a handshake record (RFC 8446 section 5.1); HTTP starts with a letter. */
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+/**
+ * `server`'s requests and WebSocket upgrades over plain HTTP and over TLS on one port: the
+ * returned front listens, and hands each connection by its first byte to `server` or to a TLS
+ * server that passes its requests on to `server`. One port, either scheme: Amplify v6 opens its
+ * real-time connection as wss:// on the GraphQL endpoint's own host and port even when the
+ * endpoint is http://, and plain clients keep working. Handlers see `req.socket.encrypted`.
+ */
+export function servePlainAndTls(server: Server, identity: TlsIdentity): { front: NetServer; close(): Promise<void> } {
+  const tlsServer = createTlsServer({ cert: identity.cert, key: identity.key });
+  tlsServer.on('request', (req, res) => server.emit('request', req, res));
+  tlsServer.on('upgrade', (req, socket, head) => server.emit('upgrade', req, socket, head));
+  // A failed handshake (a client that does not trust the CA) is the client's news, not the server's.
+  tlsServer.on('tlsClientError', (_error, socket) => socket.destroy());
+  // Connections that have not sent their first byte yet belong to neither server.
+  const undecided = new Set<Socket>();
+  const front = createNetServer((socket) => {
+    undecided.add(socket);
+    socket.on('close', () => undecided.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      undecided.delete(socket);
+      socket.pause();
+      socket.unshift(first);
+      if (first[0] === TLS_HANDSHAKE_RECORD) {
+        // The TLS socket reads the bytes put back from the buffer itself, and then takes the socket over.
+        tlsServer.emit('connection', socket);
+      } else {
+        server.emit('connection', socket);
+        socket.resume();
+      }
+    });
+  });
+  return {
+    front,
+    close: async () => {
+      // The front counts the connections it handed on as its own: they go first.
+      const closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      for (const socket of undecided) socket.destroy();
+      await Promise.all([closeServer(server), closeServer(tlsServer)]);
+      await closed;
+    },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -51,6 +51,31 @@ describe('imagegraph', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('No deployment outputs found');
     expect(stderr).toContain('npx cdk deploy --outputs-file cdk-outputs.json');
+  });
+
+  it('amplify-config turns local and AWS outputs into Amplify configuration', () => {
+    const endpoints = { Region: 'eu-west-1', UserPoolId: 'eu-west-1_Abc', UserPoolClientId: 'client1', BucketName: 'b', QueueUrl: 'q', DeadLetterQueueUrl: 'd', SearchEndpoint: 's' };
+    writeFileSync(path.join(workdir, 'local.json'), JSON.stringify({
+      ...endpoints,
+      GraphQLUrl: 'http://127.0.0.1:4710/graphql',
+      RealtimeUrl: 'ws://127.0.0.1:4710/graphql/realtime',
+      GraphQLTlsUrl: 'https://127.0.0.1:4710/graphql',
+      CognitoEndpoint: 'http://127.0.0.1:4712',
+      CaCertificateFile: '/data/tls/ca.pem',
+    }));
+    writeFileSync(path.join(workdir, 'cdk.json'), JSON.stringify({ ImageGraph: { ...endpoints, GraphQLUrl: 'https://api.example/graphql', RealtimeUrl: 'wss://rt.example/graphql' } }));
+    const local = imagegraph('--outputs', 'local.json', 'amplify-config', '--out', 'local-amplify.json');
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stderr).toContain('NODE_EXTRA_CA_CERTS=/data/tls/ca.pem');
+    const written = JSON.parse(readFileSync(path.join(workdir, 'local-amplify.json'), 'utf8'));
+    expect(written.Auth.Cognito.userPoolEndpoint).toBe('http://127.0.0.1:4712');
+    expect(written.API.GraphQL.endpoint).toBe('https://127.0.0.1:4710/graphql');
+    const gen2 = imagegraph('--outputs', 'cdk.json', 'amplify-config', '--format', 'gen2');
+    expect(gen2.code, gen2.stderr).toBe(0);
+    expect(JSON.parse(gen2.stdout)).toMatchObject({ version: '1', auth: { user_pool_id: 'eu-west-1_Abc' }, data: { url: 'https://api.example/graphql' } });
+    const refused = imagegraph('--outputs', 'local.json', 'amplify-config', '--format', 'gen2');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('no field for a Cognito endpoint');
   });
 
   it('rejects unknown commands with help', () => {

@@ -3,6 +3,7 @@
  * finds the deployment in the outputs file (see deployment.ts). Progress goes to stderr, results
  * to stdout (as JSON with --json).
  */
+import { writeFile } from 'node:fs/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, thumbnailSpecs } from '../../functions/shared/config.ts';
@@ -25,6 +26,7 @@ import { eventLine, imageLine } from './user/format.ts';
 import { ask } from './user/prompt.ts';
 import { listImageFiles, uploadFiles } from './user/upload-files.ts';
 import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
+import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
 import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
 import { ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
@@ -327,6 +329,21 @@ program
     }
     // The WebSocket and HTTP agents would keep the process alive.
     process.exit(report.ok ? 0 : 1);
+  });
+
+program
+  .command('amplify-config')
+  .description("Amplify JS v6's configuration for this deployment: the Amplify.configure object (local cloud and AWS), or amplify_outputs.json (Gen 2, AWS only).")
+  .addOption(new Option('--format <format>', 'configure: Amplify.configure object; gen2: amplify_outputs.json schema').choices(['configure', 'gen2']).default('configure'))
+  .option('--out <file>', 'write it to this file (e.g. amplify_outputs.json) instead of printing it')
+  .action(async (options: { format: 'configure' | 'gen2'; out?: string }) => {
+    const outputs = loadDeployment(program.opts<{ outputs?: string }>().outputs);
+    const config = options.format === 'gen2' ? amplifyOutputs(outputs) : amplifyConfigure(outputs);
+    const text = `${JSON.stringify(config, null, 2)}\n`;
+    if (!options.out) return void process.stdout.write(text);
+    await writeFile(options.out, text);
+    const ca = outputs[LOCAL_OUTPUT_KEYS.caCertificateFile];
+    console.error(`Wrote ${options.out}.${ca ? ` The local API is served over TLS by a local CA: trust ${ca} (Node: NODE_EXTRA_CA_CERTS=${ca}; browsers: README).` : ''}`);
   });
 
 function positiveNumber(name: string, value: string): number {

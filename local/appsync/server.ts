@@ -1,5 +1,6 @@
 /**
- * The HTTP and WebSocket edge: POST /graphql and the real-time endpoint at /graphql/realtime (ws).
+ * The HTTP and WebSocket edge: POST /graphql and the real-time endpoint at /graphql/realtime (ws);
+ * start.ts may put TLS in front of it on the same port (https, wss).
  * It only adapts I/O; authorization, execution and the protocol live in the modules it calls.
  */
 import { OperationTypeNode } from 'graphql';
@@ -126,7 +127,9 @@ export function createAppSyncServer(parts: ServerParts): AppSyncServer {
     const explorer = parts.explorer;
     if (req.method === 'GET' && explorer && path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' });
-      return res.end(explorer.page(`http://${req.headers.host ?? 'localhost'}`));
+      // Served over TLS, the page talks https/wss to the same port (local/http-server.ts).
+      const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+      return res.end(explorer.page(`${scheme}://${req.headers.host ?? 'localhost'}`));
     }
     if (req.method === 'GET' && explorer && path.startsWith('/explorer/')) {
       return void explorer.assets().then(

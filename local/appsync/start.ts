@@ -17,7 +17,7 @@ import { RealtimeHub } from './realtime/hub.ts';
 import { DEFAULT_HANDLER_BUDGET_MS, loadResolvers } from './resolvers.ts';
 import { loadProjectSchema } from './schema.ts';
 import { GRAPHQL_PATH, REALTIME_PATH, createAppSyncServer, type ServerLimits } from './server.ts';
-import { closeServer, listen } from '../http-server.ts';
+import { closeServer, listen, servePlainAndTls, type TlsIdentity } from '../http-server.ts';
 
 export interface LocalAppSyncOptions {
   /** 0 (the default) picks a free port. */
@@ -41,11 +41,19 @@ export interface LocalAppSyncOptions {
   /** Query depth and resolver count limits: the stack's settings (DEFAULT_SETTINGS or a deployment's). */
   queryLimits: ApiQueryLimits;
   limits?: Partial<ServerLimits>;
+  /**
+   * Serve https and wss too, on the same port (the first byte of a connection tells TLS from
+   * plain HTTP): the local CA's server certificate (local/tls/certificates.ts).
+   */
+  tls?: TlsIdentity;
 }
 
 export interface LocalAppSync {
   url: string;
   realtimeUrl: string;
+  /** The same endpoints over TLS (same port), when `tls` was given. */
+  tlsUrl?: string;
+  tlsRealtimeUrl?: string;
   close(): Promise<void>;
 }
 
@@ -92,13 +100,16 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
     ...(options.explorer === false ? {} : { explorer }),
     onPublishError: (error) => console.error('local AppSync: publishing to subscribers failed:', error),
   });
-  const origin = await listen(server, options.port ?? 0, host);
+  const dual = options.tls ? servePlainAndTls(server, options.tls) : undefined;
+  const origin = await listen(dual?.front ?? server, options.port ?? 0, host);
+  const tlsOrigin = origin.replace(/^http:/, 'https:');
   return {
     url: `${origin}${GRAPHQL_PATH}`,
     realtimeUrl: `${origin.replace(/^http/, 'ws')}${REALTIME_PATH}`,
+    ...(dual ? { tlsUrl: `${tlsOrigin}${GRAPHQL_PATH}`, tlsRealtimeUrl: `${tlsOrigin.replace(/^https/, 'wss')}${REALTIME_PATH}` } : {}),
     close: () => {
       closeRealtime();
-      return closeServer(server);
+      return dual ? dual.close() : closeServer(server);
     },
   };
 }

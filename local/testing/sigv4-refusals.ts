@@ -5,6 +5,8 @@
  * the same mistakes made by real SDK clients. Each service's test says how it must answer.
  */
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { type KeyPair, signedHeaders } from '../sigv4.ts';
 
 export const REFUSAL_CASES = ['unsigned', 'unknown key', 'wrong secret', 'skewed date', 'wrong service', 'wrong region', 'foreign Host', 'foreign Origin'] as const;
@@ -19,6 +21,8 @@ export interface ServiceCall {
   service: string;
   region: string;
   credentials: KeyPair;
+  /** The CA to trust for an https url (the local CA's PEM). */
+  ca?: string;
 }
 
 export interface RawReply {
@@ -55,7 +59,7 @@ export async function sendCall(call: ServiceCall, wrong?: RefusalCase): Promise<
     // What a web page's "simple" request looks like: no preflight, text/plain, its origin.
     headers = { ...headers, 'content-type': 'text/plain', origin: FOREIGN_ORIGIN };
   }
-  if (wrong === 'unsigned') return rawRequest(url, { method: call.method, headers, body: call.body });
+  if (wrong === 'unsigned') return rawRequest(url, { method: call.method, headers, body: call.body, ca: call.ca });
   const signingUrl = new URL(url);
   // Signed for the name the request is sent with: only the Host check can refuse it.
   if (wrong === 'foreign Host') signingUrl.hostname = FOREIGN_HOST;
@@ -72,13 +76,16 @@ export async function sendCall(call: ServiceCall, wrong?: RefusalCase): Promise<
       ...(wrong === 'skewed date' ? { signingDate: new Date(Date.now() - SKEW_MS) } : {}),
     },
   );
-  return rawRequest(url, { method: call.method, headers: signed, body: call.body });
+  return rawRequest(url, { method: call.method, headers: signed, body: call.body, ca: call.ca });
 }
 
-/** One HTTP exchange with node:http, which sends the Host header it is given. */
-export function rawRequest(url: URL, init: { method: string; headers: Record<string, string>; body: string }): Promise<RawReply> {
+/** One HTTP exchange with node:http (node:https, trusting `ca`, for https), which sends the Host header it is given. */
+export function rawRequest(url: URL, init: { method: string; headers: Record<string, string>; body: string; ca?: string }): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: init.method, headers: init.headers }, (response) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // The certificate is checked against the name dialled, as a browser does, not against a Host header sent.
+    const tls = { ...(init.ca ? { ca: init.ca } : {}), checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(url.hostname, cert) };
+    const request = send(url, { method: init.method, headers: init.headers, ...tls }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));

@@ -20,11 +20,17 @@ export interface RealtimeSocket {
   start(id: string, body: unknown, authorization: Record<string, string>): void;
 }
 
-export function connectRealtime(realtimeUrl: string, header: Record<string, string>, via: 'query' | 'subprotocol' = 'query'): RealtimeSocket {
+export function connectRealtime(
+  realtimeUrl: string,
+  header: Record<string, string>,
+  via: 'query' | 'subprotocol' = 'query',
+  /** e.g. `{ ca }` for a wss:// url served with the local CA's certificate. */
+  socketOptions: WebSocket.ClientOptions = {},
+): RealtimeSocket {
   const encoded = Buffer.from(JSON.stringify(header)).toString(via === 'query' ? 'base64' : 'base64url');
   const url = via === 'query' ? `${realtimeUrl}?header=${encodeURIComponent(encoded)}&payload=e30=` : realtimeUrl;
   const protocols = via === 'query' ? ['graphql-ws'] : ['graphql-ws', `header-${encoded}`];
-  const ws = new WebSocket(url, protocols);
+  const ws = new WebSocket(url, protocols, socketOptions);
   const messages: RealtimeMessage[] = [];
   ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as RealtimeMessage));
   const opened = new Promise<void>((resolve, reject) => {
