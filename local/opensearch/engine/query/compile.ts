@@ -1,6 +1,7 @@
 import { OpenSearchError, parsingError } from '../errors.ts';
 import { multiMatchQuery, matchQuery } from './full-text.ts';
 import { geoDistanceQuery } from './geo.ts';
+import { knnQuery } from './knn.ts';
 import { existsQuery, idsQuery, prefixQuery, rangeQuery, termQuery, termsQuery } from './term-level.ts';
 import {
   NO_MATCH,
@@ -64,6 +65,8 @@ export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean
       return multiMatchQuery(ctx, body, scoring);
     case 'geo_distance':
       return leaf(ctx, geoDistanceQuery(ctx, body));
+    case 'knn':
+      return knnQuery(ctx, body);
     default:
       throw parsingError(`unknown query [${name}]`);
   }

@@ -1,7 +1,7 @@
 import { parseDateMath, parseWithFormats } from '../date-math.ts';
 import { OpenSearchError, illegalArgument, parsingError, queryShardException, shardFailure, show } from '../errors.ts';
 import { settingName } from '../limits.ts';
-import { NumericField, TermField, type Postings } from '../index-data.ts';
+import { NumericField, TermField, VectorField, type Postings } from '../index-data.ts';
 import type { LeafField } from '../mapping.ts';
 import { bm25, idf } from '../scoring.ts';
 import {
@@ -53,6 +53,9 @@ export function indexedValue(field: LeafField, value: unknown): string | number 
       throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: Can't parse boolean value [${show(value)}], expected [true] or [false]`);
     case 'geo_point':
       throw new OpenSearchError(400, 'query_shard_exception', `Geo fields do not support exact searching, use dedicated geo queries instead: [${field.path}]`);
+    case 'knn_vector':
+      // KNNVectorFieldType.termQuery.
+      throw new OpenSearchError(400, 'query_shard_exception', `KNN vector do not support exact searching, use KNN queries instead: [${field.path}]`);
   }
 }
 
@@ -165,7 +168,11 @@ export function existsQuery(ctx: QueryContext, spec: unknown): Matcher {
   const data = fields.map((f) => ctx.data.fieldData(f));
   const has = (doc: number) =>
     data.some((d) =>
-      d instanceof TermField ? d.has(doc) : d instanceof NumericField ? !Number.isNaN(d.values[doc] ?? NaN) : d.points[doc] !== undefined,
+      d instanceof TermField || d instanceof VectorField
+        ? d.has(doc)
+        : d instanceof NumericField
+          ? !Number.isNaN(d.values[doc] ?? NaN)
+          : d.points[doc] !== undefined,
     );
   return scanMatcher(ctx, has, numberOption(options.boost, 1));
 }
