@@ -8,7 +8,7 @@ export const SIMILAR_STRIP_SIZE = 12;
 
 /** The photos most like this one (similarImages), as thumbnails; a click opens that photo. */
 export function SimilarPhotos({ id }: { id: string }) {
-  const { data, error } = useQuery(SimilarImagesDocument, { variables: { id, first: SIMILAR_STRIP_SIZE } });
+  const { data, error } = useQuery(SimilarImagesDocument, { variables: { id, first: SIMILAR_STRIP_SIZE }, fetchPolicy: 'cache-and-network' });
   if (error) {
     return (
       <p role="alert" className="error">
