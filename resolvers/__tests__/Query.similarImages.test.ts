@@ -35,7 +35,12 @@ describe('Query.similarImages request', () => {
               bool: {
                 filter: [{ term: { status: 'PROCESSED' } }],
                 must_not: [{ term: { moderated: true } }],
-                must: [{ more_like_this: { like: [{ _id: SOURCE_ID }], fields: ['labelNames.keyword', 'detectedText', 'sha256', 'perceptualHash'] } }],
+                should: [
+                  { more_like_this: { like: [{ _id: SOURCE_ID }], fields: ['labelNames.keyword', 'detectedText', 'sha256', 'perceptualHash'] } },
+                  { term: { duplicateOf: SOURCE_ID } },
+                  { term: { nearDuplicateOf: SOURCE_ID } },
+                ],
+                minimum_should_match: 1,
               },
             },
           ],

@@ -52,6 +52,7 @@ export const FIELD = {
   uploadedAt: 'uploadedAt',
   sha256: 'sha256',
   perceptualHash: 'perceptualHash',
+  duplicateOf: 'duplicateOf',
 } as const;
 
 /** Maps a stored document to the GraphQL `Image` (extra keys stay for nested field resolvers). */

@@ -20,6 +20,9 @@ const COLOR_WEIGHT = 2;
 /** Ranks the source document above any candidate; BM25 sums of 100 terms stay far below it. */
 const SOURCE_SCORE = 1_000_000;
 
+/** The near-duplicate link's field, once the pipeline writes it (Image.nearDuplicateOf). */
+const NEAR_DUPLICATE_OF = 'nearDuplicateOf';
+
 /** What the candidates are compared on: label names, the words of detected text, identical bytes or hashes. */
 const LIKE_FIELDS = [FIELD.labelKeyword, FIELD.detectedText, FIELD.sha256, FIELD.perceptualHash];
 
@@ -28,8 +31,9 @@ const LIKE_FIELDS = [FIELD.labelKeyword, FIELD.detectedText, FIELD.sha256, FIELD
  * similarity query cost one request: the source matches the `ids` clause only when it is the
  * caller's and not deleted, and the response refuses when it is not among the hits. The owner
  * filter applies to every hit. more_like_this fetches the liked document itself and picks its most
- * telling terms (tf x idf); min_doc_freq 2 skips terms no other document has, and one shared term is
- * enough for a candidate. `pool` hits are ranked by `rankSimilar`.
+ * telling terms (tf x idf); min_doc_freq 2 skips terms no other document has, and one shared term
+ * (a label, a word, the same bytes or perceptual hash) is enough for a candidate, as is pointing at
+ * the image as its duplicate. `pool` hits are ranked by `rankSimilar`.
  */
 export function similarImagesQuery(ownerSub: string, id: string, pool: number): Clause {
   return {
@@ -46,7 +50,7 @@ export function similarImagesQuery(ownerSub: string, id: string, pool: number): 
             bool: {
               filter: [{ term: { [FIELD.status]: 'PROCESSED' } }],
               must_not: [{ term: { [FIELD.moderated]: true } }],
-              must: [
+              should: [
                 {
                   more_like_this: {
                     fields: LIKE_FIELDS,
@@ -58,7 +62,12 @@ export function similarImagesQuery(ownerSub: string, id: string, pool: number): 
                     minimum_should_match: 1,
                   },
                 },
+                // Copies that point at this image. nearDuplicateOf may not be mapped yet: a term
+                // query on an unmapped field matches nothing, on OpenSearch as locally.
+                { term: { [FIELD.duplicateOf]: id } },
+                { term: { [NEAR_DUPLICATE_OF]: id } },
               ],
+              minimum_should_match: 1,
             },
           },
         ],
