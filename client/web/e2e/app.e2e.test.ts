@@ -7,7 +7,7 @@
  * Skipped, saying why, only when /usr/bin/chromium is missing (client/web/e2e/install-chromium.sh
  * installs it), and then failed instead in CI (chromium.ts). Screenshots go to client/web/e2e/artifacts/ (git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +161,24 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('2 photos');
     await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
     await screenshot(page, '6-after-delete');
+
+    // More like this: a copy of fruits.jpg under another name; each one's detail shows the other
+    // first in its Similar photos strip, and a click there opens it.
+    await page.getByLabel('Choose photos to upload').setInputFiles({ name: 'fruits-copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTOS[0]!) });
+    await page.locator('.upload.processed', { hasText: 'fruits-copy.jpg' }).waitFor({ timeout: 90_000 });
+    await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('3 photos');
+    await page.getByTestId('result').filter({ hasText: /^fruits\.jpg$/ }).getByRole('link').click();
+    await dialog.getByRole('heading', { name: 'fruits.jpg' }).waitFor();
+    const similar = dialog.getByRole('region', { name: 'Similar photos' });
+    const firstSimilar = similar.getByRole('link').first();
+    await expect.poll(() => firstSimilar.getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits-copy.jpg');
+    await expect.poll(() => firstSimilar.getByRole('img').evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await screenshot(page, '6b-similar');
+    await firstSimilar.click();
+    await dialog.getByRole('heading', { name: 'fruits-copy.jpg' }).waitFor();
+    await expect.poll(() => similar.getByRole('link').first().getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits.jpg');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
 
     // Bob: no live uploads, no photos, no facets, and Alice's image by its link is not there.

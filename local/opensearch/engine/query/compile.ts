@@ -2,6 +2,7 @@ import { OpenSearchError, parsingError } from '../errors.ts';
 import { multiMatchQuery, matchQuery } from './full-text.ts';
 import { geoDistanceQuery } from './geo.ts';
 import { knnQuery } from './knn.ts';
+import { moreLikeThisQuery } from './more-like-this.ts';
 import { existsQuery, idsQuery, prefixQuery, rangeQuery, termQuery, termsQuery } from './term-level.ts';
 import {
   NO_MATCH,
@@ -63,6 +64,8 @@ export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean
       return matchQuery(ctx, body, scoring);
     case 'multi_match':
       return multiMatchQuery(ctx, body, scoring);
+    case 'more_like_this':
+      return moreLikeThisQuery(ctx, body, scoring);
     case 'geo_distance':
       return leaf(ctx, geoDistanceQuery(ctx, body));
     case 'knn':

@@ -65,6 +65,14 @@ function numericSetMatcher(ctx: QueryContext, data: NumericField, values: number
   return scanMatcher(ctx, (doc) => data.each(doc, (v) => set.has(v)), boost);
 }
 
+/** One term's docs, scored by BM25 as a term query scores (length ignored on keyword fields: no norms). */
+export function scoredTermMatcher(ctx: QueryContext, field: LeafField, data: TermField, postings: Postings, boost: number, scoring: boolean): Matcher {
+  const termIdf = idf(data.docCount, postings.df);
+  const avg = data.sumLength / Math.max(data.docCount, 1);
+  const normed = field.type === 'text';
+  return postingsMatcher(ctx, [postings], scoring ? (doc) => bm25(postings.freq(doc), data.lengths[doc] ?? 0, avg, termIdf, boost, normed) : () => 0);
+}
+
 export function termQuery(ctx: QueryContext, spec: unknown, scoring: boolean): Matcher {
   const [name, raw] = fieldEntry(asObject(spec, 'term'), 'term');
   const options = typeof raw === 'object' && raw !== null ? (raw as Json) : { value: raw };
@@ -77,11 +85,7 @@ export function termQuery(ctx: QueryContext, spec: unknown, scoring: boolean): M
   if (data instanceof TermField) {
     const postings = data.postings(show(value));
     if (!postings) return NO_MATCH;
-    // A term query scores by BM25 like any term: idf only on keyword fields (no norms).
-    const termIdf = idf(data.docCount, postings.df);
-    const avg = data.sumLength / Math.max(data.docCount, 1);
-    const normed = field.type === 'text';
-    return postingsMatcher(ctx, [postings], scoring ? (doc) => bm25(postings.freq(doc), data.lengths[doc] ?? 0, avg, termIdf, boost, normed) : () => 0);
+    return scoredTermMatcher(ctx, field, data, postings, boost, scoring);
   }
   if (data instanceof NumericField) return numericSetMatcher(ctx, data, [value as number], boost);
   return NO_MATCH;
