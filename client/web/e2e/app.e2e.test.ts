@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
+import { SEARCH_HINT } from '../src/search/search-examples.ts';
 import { CHROMIUM, missingBrowser } from './chromium.ts';
 
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -141,6 +142,12 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     await page.getByLabel('Search photos').fill('orange');
     await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['fruits.jpg']);
     await page.getByLabel('Search photos').fill('cup');
+    await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['coffee.png']);
+    // The box's hint suggests what search answers: its examples find these photos' content.
+    await expect(page.getByLabel('Search photos').getAttribute('placeholder')).resolves.toBe(SEARCH_HINT);
+    await page.getByLabel('Search photos').fill('people');
+    await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['messi5.jpg']);
+    await page.getByLabel('Search photos').fill('cups');
     await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['coffee.png']);
 
     // The detail: image, boxes, labels, EXIF; then delete.
