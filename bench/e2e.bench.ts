@@ -18,6 +18,7 @@
  * Goals (set by the issue for this machine): with vision p50 <= 700 ms, p95 <= 1.5 s; >= 10 images/s
  * with vision off.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import pLimit from 'p-limit';
 import { analyzeImage } from '../functions/process-image/analysis/analyze-image.ts';
 import { createRekognitionClient, detectImageContent } from '../functions/process-image/image-vision.ts';
@@ -178,6 +179,7 @@ printReport(
       throughputSeconds: round(sustained.seconds),
       uploadSeconds: round(sustained.uploadSeconds),
       coreImagesPerSecondOneCore: round(1000 / core.p50),
+      loadAverage1m: round(loadavg()[0] ?? 0),
     },
     goals: [
       { name: 'upload-to-event p50 with vision models (ms)', value: models.event.p50, max: GOALS.p50Ms },
@@ -205,5 +207,6 @@ printReport(
     `Where the p50 goes with models: requestUpload ${ms(models.request.p50)}, POST ${ms(models.post.p50)}, core ${ms(core.p50)}, vision ${ms(models.vision.p50)}, the rest ${ms(remainder(models))} (queue, S3 reads/writes, index, publish, WebSocket).`,
     `With lite vision: requestUpload ${ms(liteLatency.request.p50)}, POST ${ms(liteLatency.post.p50)}, core ${ms(core.p50)}, vision ${ms(liteLatency.vision.p50)}, the rest ${ms(remainder(liteLatency))}.`,
     'Client, local cloud, its search and queue processes and the vision workers share this machine\'s cores.',
+    `Load average (1 min) at the end: ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores.`,
   ],
 );
