@@ -12,7 +12,7 @@ import { repoPath } from '../../../infra/paths.ts';
 
 export const ORACLE_SCRIPT = repoPath('local/opensearch/oracle/run.sh');
 const READY = 'OPENSEARCH_ORACLE_READY ';
-/** First start downloads ~150 MB from Maven Central; later starts take ~20 s on two busy cores. */
+/** Room for a first build (about a minute of downloads) and a start (9-40 s on two busy cores). */
 const START_TIMEOUT_MS = 600_000;
 
 export interface OpenSearchOracle {
