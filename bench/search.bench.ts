@@ -35,7 +35,6 @@ const LARGEST_OWNER_STEPS = 200;
 const SEED = 20_240_601;
 
 const GOALS = { p95Ms: 20, qps: 300, rssMb: 300 } as const;
-let LARGEST_OWNER_IMAGES = 0;
 
 try {
   assertEngineAvailable();
@@ -67,7 +66,6 @@ function buildWorkload(): Workload {
   const ownerPicker = random(SEED + 2);
   const anyOwner = () => (people[Math.floor(ownerPicker() * people.length)] as Owner).sub;
   const largest = people[0] as Owner;
-  LARGEST_OWNER_IMAGES = largest.images;
   return {
     documents: DOCUMENTS,
     // Regenerated for each engine from the same seed: the same documents, without holding 100k in memory.
@@ -81,6 +79,7 @@ function buildWorkload(): Workload {
     measured: webAppMix(STEPS, anyOwner, SEED + 4),
     concurrent: webAppMix(STEPS, anyOwner, SEED + 5),
     largestOwner: webAppMix(LARGEST_OWNER_STEPS, () => largest.sub, SEED + 6),
+    largestOwnerImages: largest.images,
     inFlight: IN_FLIGHT,
   };
 }
@@ -177,7 +176,7 @@ function report(work: Workload, localFigures: EngineFigures, baseline: EngineFig
       reference
         ? `Same answers: ${sameTotals} of ${localFigures.totals.length} sequential requests had the same totalCount on both engines (text queries' fuzziness and scoring may differ; see local/opensearch/README.md).`
         : `OpenSearch baseline skipped: ${skipped}`,
-      `Owners of the measured queries are drawn uniformly (most own few images); the largest owner has ${LARGEST_OWNER_IMAGES} images.`,
+      `Owners of the measured queries are drawn uniformly (most own few images); the largest owner has ${work.largestOwnerImages} images.`,
       'OpenSearch is a JVM with a fixed 1 GB heap (-Xms1g): its RSS is mostly that reservation, not what the data needs.',
       "Client and engine share this machine's CPUs; RSS is the engine process's own (VmRSS; peak = VmHWM).",
     ],

@@ -25,6 +25,7 @@ export interface Workload {
   measured: SearchStep[];
   concurrent: SearchStep[];
   largestOwner: SearchStep[];
+  largestOwnerImages: number;
   inFlight: number;
 }
 

@@ -12,7 +12,7 @@ import { repoPath } from '../../../infra/paths.ts';
 
 export const ORACLE_SCRIPT = repoPath('local/opensearch/oracle/run.sh');
 const READY = 'OPENSEARCH_ORACLE_READY ';
-/** First start downloads ~150 MB from Maven Central; later starts take ~20 s on two busy cores. */
+/** Room for a first build (about a minute of downloads) and a start (9-40 s on two busy cores). */
 const START_TIMEOUT_MS = 600_000;
 
 export interface OpenSearchOracle {
@@ -34,13 +34,15 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Runs run.sh and waits for its ready line. run.sh's exit 0 before that line is its skip (the
+ * Runs run.sh (or `script`, for tests) and waits for its ready line. run.sh's exit 0 before that line is its skip (the
  * reason is its last stderr line); any other exit, or no answer in time, is an error.
  */
-export async function startOpenSearchOracle(): Promise<OracleStart> {
+export async function startOpenSearchOracle(options: { script?: string; timeoutMs?: number } = {}): Promise<OracleStart> {
+  const script = options.script ?? ORACLE_SCRIPT;
+  const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS;
   const port = await freePort();
   const home = mkdtempSync(path.join(tmpdir(), 'imagegraph-opensearch-oracle-'));
-  const child = spawn('bash', [ORACLE_SCRIPT, String(port), home], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('bash', [script, String(port), home], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -65,7 +67,7 @@ export async function startOpenSearchOracle(): Promise<OracleStart> {
   });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), START_TIMEOUT_MS);
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   const outcome = await Promise.race([ready, exited.then((code) => ({ code })), timedOut]);
   clearTimeout(timer);
@@ -74,10 +76,10 @@ export async function startOpenSearchOracle(): Promise<OracleStart> {
   }
   if (outcome === 'timeout') {
     await stop();
-    throw new Error(`the OpenSearch oracle did not answer within ${START_TIMEOUT_MS / 1000} s:\n${stderr}`);
+    throw new Error(`the OpenSearch oracle did not answer within ${timeoutMs / 1000} s:\n${stderr}`);
   }
   removeHome();
   const lastLine = stderr.trim().split('\n').pop() ?? '';
   if (outcome.code === 0) return { skipped: lastLine };
-  throw new Error(`the OpenSearch oracle (${path.relative(repoPath('.'), ORACLE_SCRIPT)}) exited with ${outcome.code}:\n${stderr}`);
+  throw new Error(`the OpenSearch oracle (${path.relative(repoPath('.'), script)}) exited with ${outcome.code}:\n${stderr}`);
 }

