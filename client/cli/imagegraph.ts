@@ -24,12 +24,13 @@ import { throwawayUsersFor } from './smoke/throwaway-users.ts';
 import { connect } from './user/connect.ts';
 import { eventLine, imageLine } from './user/format.ts';
 import { ask } from './user/prompt.ts';
+import { similarLine, similarityReasons } from './user/similar.ts';
 import { listImageFiles, uploadFiles } from './user/upload-files.ts';
 import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
 import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
 import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
-import { ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
+import { ImageDocument, ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, SimilarImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
 
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
@@ -245,6 +246,26 @@ program
     if (!data) throw new Error('searchImages returned no data');
     const { items, totalCount } = data.searchImages;
     print(Boolean(options.json), data.searchImages, [...items.map(imageLine), `${items.length} of ${totalCount} images`]);
+  });
+
+program
+  .command('similar')
+  .description('Your images most like one of yours: copies first (same file, then resized or re-encoded), then shared labels, words and colours.')
+  .argument('<id>', 'the image id, as search and upload print it')
+  .option('-n, --first <n>', 'how many (1-50)', (value) => Number.parseInt(value, 10), 12)
+  .option('--json', 'print the images and the reasons as JSON')
+  .action(async (id: string, options: { first: number; json?: boolean }) => {
+    const { client } = api();
+    const { data } = await client.query({ query: SimilarImagesDocument, variables: { id, first: options.first }, fetchPolicy: 'no-cache' });
+    const { data: found } = await client.query({ query: ImageDocument, variables: { id }, fetchPolicy: 'no-cache' });
+    const image = found?.image;
+    if (!data || !image) throw new Error(`No image ${id}`);
+    const similar = data.similarImages.items.map((item) => ({ image: item, reasons: similarityReasons(image, item) }));
+    print(
+      Boolean(options.json),
+      similar.map(({ image: item, reasons }) => ({ id: item.id, fileName: item.fileName, reasons })),
+      [...similar.map(({ image: item, reasons }) => similarLine(item, reasons)), `${similar.length} similar to ${image.fileName}`],
+    );
   });
 
 program

@@ -2,7 +2,7 @@
  * The user commands as a user runs them (client/cli/bin.mjs through tsx) against the whole local
  * cloud, started here with fast "lite" vision: sign up, confirm with the code from the outbox,
  * log in, upload a folder (a duplicate and a text file inside), watch the outcomes live, search,
- * upload again (all skipped), log out.
+ * upload again (all skipped), list the photos similar to one, log out.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { latestCode } from '../../../local/cognito/outbox.ts';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_CREDENTIALS } from '../../../local/config.ts';
 
 const BIN = new URL('../bin.mjs', import.meta.url).pathname;
+const FRUITS = new URL('../../web/e2e/photos/fruits.jpg', import.meta.url).pathname;
 const workdir = mkdtempSync(path.join(tmpdir(), 'imagegraph-user-'));
 const dataDir = path.join(workdir, 'cloud');
 const email = 'ada@example.com';
@@ -96,6 +97,35 @@ describe('imagegraph user commands against the local cloud', () => {
     expect((await imagegraph('upload', 'photos')).stdout).toContain('0 uploaded, 3 skipped (already uploaded), 0 failed');
     expect(await imagegraph('search', '--since', 'yesterday-ish')).toMatchObject({ code: 1, stderr: 'imagegraph: --since: not a date: yesterday-ish\n' });
   });
+
+  it('similar lists a resized copy first, as a near-duplicate, and refuses ids that are not the user’s', async () => {
+    // Lite vision finds no labels: the perceptual hash alone ties the copy to its original.
+    const folder = path.join(workdir, 'similar');
+    mkdirSync(folder);
+    copyFileSync(FRUITS, path.join(folder, 'fruits.jpg'));
+    await sharp(FRUITS).resize(256).jpeg({ quality: 60 }).toFile(path.join(folder, 'fruits-small.jpg'));
+    expect((await imagegraph('upload', 'similar')).code).toBe(0);
+    type Listed = { items: { id: string; fileName: string; status: string }[] };
+    let listed: Listed = { items: [] };
+    const deadline = Date.now() + 60_000;
+    do {
+      listed = JSON.parse((await imagegraph('search', '--json')).stdout) as Listed;
+    } while (listed.items.filter((item) => item.fileName.startsWith('fruits') && item.status === 'PROCESSED').length < 2 && Date.now() < deadline);
+    const fruits = listed.items.find((item) => item.fileName === 'fruits.jpg')!;
+
+    const similar = await imagegraph('similar', fruits.id);
+    expect(similar.code).toBe(0);
+    const lines = similar.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^[0-9A-Z]{26} {2}fruits-small\.jpg {2}near-duplicate \(0 bits apart\); colours: #/);
+    expect(lines.at(-1)).toBe(`${lines.length - 1} similar to fruits.jpg`);
+    const json = JSON.parse((await imagegraph('similar', fruits.id, '--json', '--first', '1')).stdout) as { fileName: string; reasons: { copy: string } }[];
+    expect(json).toEqual([expect.objectContaining({ fileName: 'fruits-small.jpg', reasons: expect.objectContaining({ copy: 'near-duplicate' }) })]);
+
+    const unknown = '01JD00000000000000000000Z9';
+    expect(await imagegraph('similar', unknown)).toMatchObject({ code: 1, stderr: expect.stringContaining(`No image ${unknown}`) });
+    expect(await imagegraph('similar', 'not-an-id')).toMatchObject({ code: 1, stderr: expect.stringContaining('id is not an image id') });
+    expect(await imagegraph('similar', fruits.id, '--first', '51')).toMatchObject({ code: 1, stderr: expect.stringContaining('first must be between 1 and 50, got 51') });
+  }, 120_000);
 
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');

@@ -78,4 +78,26 @@ const groups: CaseGroup[] = [
   },
 ];
 
+/** Two documents sharing 1,100 distinct words, more than indices.query.bool.max_clause_count (1024). */
+const WORDS = Array.from({ length: 1100 }, (_, i) => `w${i}`).join(' ');
+const wordy: Corpus = {
+  name: 'mlt-wordy',
+  index: { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { properties: { caption: { type: 'text' } } } },
+  docs: { long1: { caption: WORDS }, long2: { caption: WORDS }, short: { caption: 'w1' } },
+};
+
 describeSearchCases(target, photos, groups);
+describeSearchCases(target, wordy, [
+  {
+    title: 'the clause limit',
+    doc: DOC,
+    cases: [
+      {
+        // Terms enter the query lowest tf x idf first, so w1 (in all three) is among those kept.
+        name: 'more selected terms than the clause limit: the query keeps what fits instead of failing',
+        body: { query: { more_like_this: { fields: ['caption'], like: [{ _id: 'long1' }], min_term_freq: 1, min_doc_freq: 1, max_query_terms: 5000, minimum_should_match: 1 } } },
+        ids: ['long2', 'short'],
+      },
+    ],
+  },
+]);

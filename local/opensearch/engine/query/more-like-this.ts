@@ -15,7 +15,7 @@ import { NO_MATCH, asObject, minimumShouldMatch, numberOption, type Json, type M
  *   max_query_terms kept;
  * - the kept terms of every field become one BooleanQuery of SHOULD term queries (BM25 scored),
  *   minimum_should_match applied to all of them together; boost_terms boosts each term by its
- *   tf x idf relative to its field's best;
+ *   tf x idf relative to the first term the queue pops (its field's lowest);
  * - unless `include`, the liked documents themselves are excluded.
  * Free-text `like`, `unlike`, artificial documents and the other knobs are refused by name rather
  * than ignored.
@@ -83,15 +83,20 @@ export function moreLikeThisQuery(ctx: QueryContext, spec: unknown, scoring: boo
     const data = ctx.data.fieldData(field);
     if (!(data instanceof TermField)) continue;
     const selected = selectTerms(ctx, data, termFrequencies(field, data, sources), settings);
-    const best = selected[0]?.score ?? 0;
+    // XMoreLikeThis.addToQuery pops its priority queue, lowest score first, and boosts each term
+    // relative to the first one popped.
+    const first = selected[0]?.score ?? 0;
     for (const { term, score } of selected) {
       const postings = data.postings(term);
       if (!postings) continue;
-      const termBoost = boostTerms !== 0 ? (boostTerms * score) / best : 1;
+      const termBoost = boostTerms !== 0 ? (boostTerms * score) / first : 1;
       clauses.push(scoredTermMatcher(ctx, field, data, postings, termBoost, scoring));
     }
   }
-  ctx.clauses.checkBuilder(clauses.length);
+  // XMoreLikeThis stops adding terms when the BooleanQuery is full (it catches TooManyClauses)
+  // rather than failing, so the lowest-scored terms are the ones kept; they then count as leaves
+  // of the rewritten query like any others.
+  clauses.splice(ctx.clauses.max);
   ctx.clauses.add(Math.max(1, clauses.length));
   const required = Math.max(1, minimumShouldMatch(options.minimum_should_match ?? DEFAULTS.minimumShouldMatch, clauses.length, 0));
   if (clauses.length < required) return NO_MATCH;
@@ -163,7 +168,7 @@ function termFrequencies(field: LeafField, data: TermField, sources: FieldValues
   return counts;
 }
 
-/** XMoreLikeThis.createQueue for one field: the best max_query_terms terms by tf x idf, best first. */
+/** XMoreLikeThis.createQueue for one field: the best max_query_terms terms by tf x idf, in the order the queue pops them (lowest first). */
 function selectTerms(
   ctx: QueryContext,
   data: TermField,
@@ -181,5 +186,5 @@ function selectTerms(
   }
   // Lucene's priority queue breaks ties in no documented order; here, by term.
   scored.sort((a, b) => b.score - a.score || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-  return scored.slice(0, Math.max(0, settings.maxQueryTerms));
+  return scored.slice(0, Math.max(0, settings.maxQueryTerms)).reverse();
 }
