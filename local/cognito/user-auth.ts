@@ -25,7 +25,7 @@ import { attributeValue, type User, type UserPoolService } from 'cognito-local/l
 import { srpPoolName } from '../../client/src/api/cognito-srp.ts';
 import { passwordPolicyProblem } from './password-policy.ts';
 import { clientPublicKeyProblem, createPasswordVerifier, type PasswordVerifier, passwordClaimHolds, passwordMatches, serverKeys } from './srp-server.ts';
-import { type AuthenticationResult, createTokenVerifier, issueTokens, type RefreshClaims, refreshTokenId, TokenRefusal } from './tokens.ts';
+import { type AuthenticationResult, createTokenVerifier, issueTokens, type RefreshClaims, refreshTokenId, TokenRefusal, unverifiedClaims } from './tokens.ts';
 
 /** How a password is kept in cognito-local's `Password` field: `SRP$<salt hex>$<verifier hex>`. */
 const PASSWORD_RECORD = /^SRP\$([0-9a-f]+)\$([0-9a-f]+)$/;
@@ -474,14 +474,6 @@ function liveRefreshTokens(user: User, verify: (token: string) => RefreshClaims)
       return false;
     }
   });
-}
-
-function unverifiedClaims(token: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
 }
 
 function publicAttributes(user: User): Record<string, string> {

@@ -122,7 +122,8 @@ describe('imagegraph user commands against the local cloud', () => {
     });
     expect((await imagegraphWith({ IMAGEGRAPH_NEW_PASSWORD: password }, 'reset-password', '--email', email, '--code', code!)).stdout).toContain('Password changed');
     expect((await imagegraph('login', '--email', email)).stdout).toContain(`Signed in as ${email}.`);
-  });
+    // Seven CLI runs, each a fresh tsx process: seconds apiece on a busy machine.
+  }, 240_000);
 
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');
