@@ -125,7 +125,11 @@ const FLOW_SETTING: Readonly<Record<string, string>> = {
   USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
   ADMIN_USER_PASSWORD_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
   ADMIN_NO_SRP_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+  // Refused as on AWS while the client does not enable them; not implemented locally if it does.
+  CUSTOM_AUTH: 'ALLOW_CUSTOM_AUTH',
+  USER_AUTH: 'ALLOW_USER_AUTH',
 };
+const PASSWORD_FLOWS = new Set(['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH']);
 
 /** The router with this module's actions in front of cognito-local's. */
 export function withUserAuth(router: Router, services: UserAuthServices): Router {
@@ -248,7 +252,8 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
       const [token] = required(parameters, 'REFRESH_TOKEN');
       return { ChallengeParameters: {}, AuthenticationResult: await refreshed(ctx, userPool, client, token) };
     }
-    return passwordFlow(ctx, userPool, client, parameters);
+    if (PASSWORD_FLOWS.has(flow)) return passwordFlow(ctx, userPool, client, parameters);
+    throw invalidParameter(`${flow} is not supported by the local user pool`);
   };
 
   const answerPasswordVerifier = async (ctx: Context, userPool: UserPoolService, client: AppClient, responses: Record<string, unknown>) => {
