@@ -176,7 +176,7 @@ program
 
 program
   .command('login')
-  .description('Sign in; the tokens are kept in .imagegraph/session.json (readable only by you) and refreshed as needed.')
+  .description('Sign in (SRP: the password never leaves this machine); the tokens are kept in .imagegraph/session.json (readable only by you) and refreshed as needed.')
   .option('--email <email>', 'your email address (asked when omitted)')
   .addHelpText('after', '\nThe password is read from $IMAGEGRAPH_PASSWORD, or asked without echo.')
   .action(async (options: { email?: string }) => {
@@ -184,6 +184,35 @@ program
     const { email, password } = await emailAndPassword(options);
     const tokens = await session.signIn(email, password);
     console.log(`Signed in as ${tokens.email || email}.`);
+  });
+
+program
+  .command('reset-password')
+  .description('Forgotten password: emails a reset code; run again with --code to set a new password.')
+  .option('--email <email>', 'your email address (asked when omitted)')
+  .option('--code <code>', 'the reset code from the email')
+  .addHelpText('after', '\nWith --code, the new password is read from $IMAGEGRAPH_NEW_PASSWORD, or asked without echo.')
+  .action(async (options: { email?: string; code?: string }) => {
+    const { session } = api();
+    const email = options.email ?? (await ask('Email: '));
+    if (!options.code) {
+      const { destination } = await session.forgotPassword(email);
+      console.log(`A reset code is on its way to ${destination}: run \`imagegraph reset-password --email ${email} --code <code>\`.`);
+      return;
+    }
+    await session.confirmForgotPassword(email, options.code, process.env.IMAGEGRAPH_NEW_PASSWORD ?? (await ask('New password: ', { secret: true })));
+    console.log('Password changed: run `imagegraph login`.');
+  });
+
+program
+  .command('change-password')
+  .description("Change the signed-in user's password.")
+  .addHelpText('after', '\nThe current password is read from $IMAGEGRAPH_PASSWORD and the new one from $IMAGEGRAPH_NEW_PASSWORD, or both asked without echo.')
+  .action(async () => {
+    const { session } = api();
+    const current = process.env.IMAGEGRAPH_PASSWORD ?? (await ask('Current password: ', { secret: true }));
+    await session.changePassword(current, process.env.IMAGEGRAPH_NEW_PASSWORD ?? (await ask('New password: ', { secret: true })));
+    console.log('Password changed.');
   });
 
 program

@@ -330,6 +330,7 @@ describe('explorer', () => {
       graphqlUrl: cloud.appsync.url,
       realtimeUrl: cloud.appsync.realtimeUrl,
       cognitoEndpoint: `https://cognito-idp.${REGION}.amazonaws.com/`,
+      userPoolId: USER_POOL_ID,
       userPoolClientId: CLIENT_ID,
     });
     const app = await fetch(new URL('/explorer/app.js', cloud.appsync.url));

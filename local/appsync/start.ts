@@ -88,6 +88,7 @@ export async function startLocalAppSync(options: LocalAppSyncOptions): Promise<L
       graphqlUrl: `${origin}${GRAPHQL_PATH}`,
       realtimeUrl: `${origin.replace(/^http/, 'ws')}${REALTIME_PATH}`,
       cognitoEndpoint: options.explorerSignIn?.cognitoEndpoint ?? `https://cognito-idp.${options.region}.amazonaws.com/`,
+      userPoolId: options.cognito.userPoolId,
       userPoolClientId: options.explorerSignIn?.userPoolClientId ?? options.cognito.clientIds[0] ?? '',
     }),
     assets: explorerAssets,

@@ -146,12 +146,17 @@ export function createTokenVerifier(issuer: string) {
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
 
+/** A token's claims, unverified (to find which client's pool verifies it, or a stored token's id). */
+export function unverifiedClaims(token: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 /** The `jti` of a stored refresh token (the user's record keeps the tokens themselves). */
 export function refreshTokenId(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti?: unknown };
-    return typeof payload.jti === 'string' ? payload.jti : undefined;
-  } catch {
-    return undefined;
-  }
+  const jti = unverifiedClaims(token)?.jti;
+  return typeof jti === 'string' ? jti : undefined;
 }

@@ -161,6 +161,9 @@ describe('local Cognito: SRP, refresh, sign-out and password actions', () => {
       await expect(
         sdk.send(new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'srp@example.com', PASSWORD } })),
       ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' });
+      await expect(
+        sdk.send(new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'srp@example.com' } })),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'USER_AUTH flow not enabled for this client' });
     });
   });
 

@@ -25,7 +25,7 @@ import { attributeValue, type User, type UserPoolService } from 'cognito-local/l
 import { srpPoolName } from '../../client/src/api/cognito-srp.ts';
 import { passwordPolicyProblem } from './password-policy.ts';
 import { clientPublicKeyProblem, createPasswordVerifier, type PasswordVerifier, passwordClaimHolds, passwordMatches, serverKeys } from './srp-server.ts';
-import { type AuthenticationResult, createTokenVerifier, issueTokens, type RefreshClaims, refreshTokenId, TokenRefusal } from './tokens.ts';
+import { type AuthenticationResult, createTokenVerifier, issueTokens, type RefreshClaims, refreshTokenId, TokenRefusal, unverifiedClaims } from './tokens.ts';
 
 /** How a password is kept in cognito-local's `Password` field: `SRP$<salt hex>$<verifier hex>`. */
 const PASSWORD_RECORD = /^SRP\$([0-9a-f]+)\$([0-9a-f]+)$/;
@@ -125,7 +125,11 @@ const FLOW_SETTING: Readonly<Record<string, string>> = {
   USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
   ADMIN_USER_PASSWORD_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
   ADMIN_NO_SRP_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+  // Refused as on AWS while the client does not enable them; not implemented locally if it does.
+  CUSTOM_AUTH: 'ALLOW_CUSTOM_AUTH',
+  USER_AUTH: 'ALLOW_USER_AUTH',
 };
+const PASSWORD_FLOWS = new Set(['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH']);
 
 /** The router with this module's actions in front of cognito-local's. */
 export function withUserAuth(router: Router, services: UserAuthServices): Router {
@@ -248,7 +252,8 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
       const [token] = required(parameters, 'REFRESH_TOKEN');
       return { ChallengeParameters: {}, AuthenticationResult: await refreshed(ctx, userPool, client, token) };
     }
-    return passwordFlow(ctx, userPool, client, parameters);
+    if (PASSWORD_FLOWS.has(flow)) return passwordFlow(ctx, userPool, client, parameters);
+    throw invalidParameter(`${flow} is not supported by the local user pool`);
   };
 
   const answerPasswordVerifier = async (ctx: Context, userPool: UserPoolService, client: AppClient, responses: Record<string, unknown>) => {
@@ -474,14 +479,6 @@ function liveRefreshTokens(user: User, verify: (token: string) => RefreshClaims)
       return false;
     }
   });
-}
-
-function unverifiedClaims(token: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
 }
 
 function publicAttributes(user: User): Record<string, string> {

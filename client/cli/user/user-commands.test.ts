@@ -1,8 +1,8 @@
 /**
  * The user commands as a user runs them (client/cli/bin.mjs through tsx) against the whole local
  * cloud, started here with fast "lite" vision: sign up, confirm with the code from the outbox,
- * log in, upload a folder (a duplicate and a text file inside), watch the outcomes live, search,
- * upload again (all skipped), list the photos similar to one, log out.
+ * log in (SRP), upload a folder (a duplicate and a text file inside), watch the outcomes live, search,
+ * upload again (all skipped), list the photos similar to one, change and reset the password, log out.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -26,9 +26,13 @@ let cloud: LocalCloud;
 
 // Asynchronous: the local cloud runs in this process, so a blocking spawn would starve it.
 function imagegraph(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return imagegraphWith({ IMAGEGRAPH_PASSWORD: password }, ...args);
+}
+
+function imagegraphWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, '--outputs', cloud.outputsFile, ...args], {
     cwd: workdir,
-    env: { ...process.env, IMAGEGRAPH_PASSWORD: password, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' },
   });
   let stdout = '';
   let stderr = '';
@@ -126,6 +130,30 @@ describe('imagegraph user commands against the local cloud', () => {
     expect(await imagegraph('similar', 'not-an-id')).toMatchObject({ code: 1, stderr: expect.stringContaining('id is not an image id') });
     expect(await imagegraph('similar', fruits.id, '--first', '51')).toMatchObject({ code: 1, stderr: expect.stringContaining('first must be between 1 and 50, got 51') });
   }, 120_000);
+
+  it('changes the password, and resets a forgotten one with the emailed code', async () => {
+    const changed = 'Changed-password-2!';
+    expect(await imagegraphWith({ IMAGEGRAPH_PASSWORD: 'Wrong-password-9!', IMAGEGRAPH_NEW_PASSWORD: changed }, 'change-password')).toMatchObject({
+      code: 1,
+      stderr: 'imagegraph: The current password is not right.\n',
+    });
+    expect((await imagegraphWith({ IMAGEGRAPH_PASSWORD: password, IMAGEGRAPH_NEW_PASSWORD: changed }, 'change-password')).stdout).toContain('Password changed.');
+    expect(await imagegraph('login', '--email', email)).toMatchObject({ code: 1, stderr: 'imagegraph: Incorrect email or password.\n' });
+    expect((await imagegraphWith({ IMAGEGRAPH_PASSWORD: changed }, 'login', '--email', email)).stdout).toContain(`Signed in as ${email}.`);
+
+    const outbox = path.join(dataDir, 'cognito', 'outbox.jsonl');
+    const before = latestCode(outbox, email);
+    expect((await imagegraph('reset-password', '--email', email)).stdout).toContain('A reset code is on its way to a***@e***');
+    const code = latestCode(outbox, email);
+    expect(code).not.toBe(before);
+    expect(await imagegraphWith({ IMAGEGRAPH_NEW_PASSWORD: password }, 'reset-password', '--email', email, '--code', code === '000000' ? '111111' : '000000')).toMatchObject({
+      code: 1,
+      stderr: 'imagegraph: That code is not right. Check the email and try again.\n',
+    });
+    expect((await imagegraphWith({ IMAGEGRAPH_NEW_PASSWORD: password }, 'reset-password', '--email', email, '--code', code!)).stdout).toContain('Password changed');
+    expect((await imagegraph('login', '--email', email)).stdout).toContain(`Signed in as ${email}.`);
+    // Seven CLI runs, each a fresh tsx process: seconds apiece on a busy machine.
+  }, 240_000);
 
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');

@@ -230,7 +230,7 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     // Asked for well before the key press: Chromium reports a chooser only once interception is on.
     const chooser = page.waitForEvent('filechooser');
     const stops = await tabTo(page, 'Choose photos');
-    expect(stops).toEqual(['Sign out', 'Choose photos']);
+    expect(stops).toEqual(['Change password', 'Sign out', 'Choose photos']);
     expect(await focusRingShown(page)).toBe(true);
     await page.keyboard.press('Enter');
     await (await chooser).setFiles(PHOTOS[1]!);
@@ -274,6 +274,65 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     expect(search!.y).toBeGreaterThanOrEqual(upload!.y + upload!.height);
     await screenshot(page, '9-phone');
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('signs in with SRP (no password on the wire), changes the password, and resets a forgotten one with the emailed code', async () => {
+    const { page, errors } = await newPage();
+    const email = `dora-${run}@example.com`;
+    // Every request body the page sends to the user pool, by action.
+    const sent: { action: string; body: string }[] = [];
+    page.on('request', (request) => {
+      const action = request.headers()['x-amz-target']?.replace('AWSCognitoIdentityProviderService.', '');
+      if (action) sent.push({ action, body: request.postData() ?? '' });
+    });
+    await signUp(page, email);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const signInActions = sent.filter(({ action }) => action === 'InitiateAuth' || action === 'RespondToAuthChallenge');
+    const steps = signInActions.map(({ action, body }) => {
+      const input = JSON.parse(body) as { AuthFlow?: string; ChallengeName?: string };
+      return [action, input.AuthFlow ?? input.ChallengeName];
+    });
+    expect(steps).toContainEqual(['InitiateAuth', 'USER_SRP_AUTH']);
+    expect(steps).toContainEqual(['RespondToAuthChallenge', 'PASSWORD_VERIFIER']);
+    // The password went out with SignUp only (AWS's API takes it there), never to sign in.
+    expect(sent.filter(({ body }) => body.includes(PASSWORD)).map(({ action }) => action)).toEqual(['SignUp']);
+
+    // Change password: a wrong current one is refused, the right one changes it.
+    const changed = 'Changed-password-2!';
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const form = page.getByRole('region', { name: 'Change password' });
+    expect(await unnamedControls(page)).toEqual([]);
+    await form.getByLabel('Current password').fill('Wrong-password-9!');
+    await form.getByLabel('New password').fill(changed);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('The current password is not right.');
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await form.getByRole('status').getByText('Your password has been changed.').waitFor();
+    await screenshot(page, '10-password-changed');
+    await form.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // The old password no longer signs in; a reset code from the outbox sets a new one.
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Incorrect email or password.');
+    const signUpCode = await confirmationCode(email);
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByRole('button', { name: 'Email me a code' }).click();
+    await page.getByLabel('Reset code').waitFor();
+    await expect.poll(() => confirmationCode(email)).not.toBe(signUpCode);
+    await page.getByLabel('Reset code').fill(await confirmationCode(email));
+    await page.getByLabel('New password', { exact: true }).fill('Reset-password-3!');
+    await screenshot(page, '11-reset-password');
+    await page.getByRole('button', { name: 'Set a new password' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(errors.filter((error) => !error.includes('400 (Bad Request)'))).toEqual([]);
   }, 120_000);
 });
 

@@ -2,6 +2,7 @@ import { ApolloProvider } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { createImageGraphClient } from '../../src/api/apollo.ts';
 import type { ClientConfig } from '../../src/api/config.ts';
+import { ChangePassword } from './auth/ChangePassword.tsx';
 import { installBufferGlobal } from './buffer-global.ts';
 import { ImageDetail } from './detail/ImageDetail.tsx';
 import { SearchPage } from './search/SearchPage.tsx';
@@ -30,16 +31,21 @@ export default function SignedInApp({ config, email }: { config: ClientConfig; e
   });
   useEffect(() => () => client.stop(), [client]);
   const openImageId = useOpenImageId();
+  const [changingPassword, setChangingPassword] = useState(false);
   return (
     <ApolloProvider client={client}>
       <header className="topbar">
         <h1>ImageGraph</h1>
         <span className="who">{email}</span>
+        <button type="button" onClick={() => setChangingPassword(true)}>
+          Change password
+        </button>
         <button type="button" onClick={() => void session.signOut()}>
           Sign out
         </button>
       </header>
       <main className="layout">
+        {changingPassword && <ChangePassword onClose={() => setChangingPassword(false)} />}
         <UploadPanel />
         <SearchPage />
       </main>

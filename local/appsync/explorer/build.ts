@@ -53,6 +53,7 @@ export interface ExplorerPageConfig {
   graphqlUrl: string;
   realtimeUrl: string;
   cognitoEndpoint: string;
+  userPoolId: string;
   userPoolClientId: string;
 }
 

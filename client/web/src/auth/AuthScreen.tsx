@@ -1,11 +1,22 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSession } from '../session-context.ts';
 
-type Mode = 'signIn' | 'signUp' | 'confirm';
+type Mode = 'signIn' | 'signUp' | 'confirm' | 'forgot' | 'reset';
 
-const TITLES: Record<Mode, string> = { signIn: 'Sign in', signUp: 'Create an account', confirm: 'Confirm your account' };
+const TITLES: Record<Mode, string> = {
+  signIn: 'Sign in',
+  signUp: 'Create an account',
+  confirm: 'Confirm your account',
+  forgot: 'Reset your password',
+  reset: 'Set a new password',
+};
+const SUBMIT: Record<Mode, string> = { ...TITLES, forgot: 'Email me a code' };
+const CODE_LABEL: Partial<Record<Mode, string>> = { confirm: 'Confirmation code', reset: 'Reset code' };
 
-/** Sign in, sign up and confirm, with Cognito's errors as the session words them. */
+/**
+ * Sign in (SRP: the password never leaves the browser), sign up, confirm, and reset a forgotten
+ * password with an emailed code, with Cognito's errors as the session words them.
+ */
 export function AuthScreen() {
   const session = useSession();
   const [mode, setMode] = useState<Mode>('signIn');
@@ -47,6 +58,13 @@ export function AuthScreen() {
     void run(async () => {
       if (mode === 'signIn') {
         await session.signIn(email, password);
+      } else if (mode === 'forgot') {
+        const { destination } = await session.forgotPassword(email);
+        setMode('reset');
+        setNotice(`We sent a reset code to ${destination}.`);
+      } else if (mode === 'reset') {
+        await session.confirmForgotPassword(email, code, password);
+        await session.signIn(email, password);
       } else if (mode === 'signUp') {
         const { confirmed } = await session.signUp(email, password);
         if (confirmed) {
@@ -66,6 +84,9 @@ export function AuthScreen() {
     });
   };
 
+  const newPassword = mode === 'signUp' || mode === 'reset';
+  const codeLabel = CODE_LABEL[mode];
+
   return (
     <main className="centered">
       <h1>ImageGraph</h1>
@@ -75,31 +96,27 @@ export function AuthScreen() {
           Email
           <input type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />
         </label>
-        {mode !== 'confirm' && (
+        {codeLabel && (
           <label>
-            Password
+            {codeLabel}
+            <input inputMode="numeric" autoComplete="one-time-code" required value={code} onChange={(event) => setCode(event.target.value)} />
+          </label>
+        )}
+        {(mode === 'signIn' || newPassword) && (
+          <label>
+            {mode === 'reset' ? 'New password' : 'Password'}
             <input
               type="password"
-              autoComplete={mode === 'signUp' ? 'new-password' : 'current-password'}
+              autoComplete={newPassword ? 'new-password' : 'current-password'}
               required
-              minLength={mode === 'signUp' ? 12 : undefined}
-              aria-describedby={mode === 'signUp' ? 'password-rules' : undefined}
+              minLength={newPassword ? 12 : undefined}
+              aria-describedby={newPassword ? 'password-rules' : undefined}
               value={password}
               onChange={(event) => setPassword(event.target.value)}
             />
           </label>
         )}
-        {mode === 'signUp' && (
-          <p id="password-rules" className="hint">
-            At least 12 characters, with upper and lower case letters, a digit and a symbol.
-          </p>
-        )}
-        {mode === 'confirm' && (
-          <label>
-            Confirmation code
-            <input inputMode="numeric" autoComplete="one-time-code" required value={code} onChange={(event) => setCode(event.target.value)} />
-          </label>
-        )}
+        {newPassword && <PasswordRules />}
         {error && (
           <p role="alert" className="error">
             {error}
@@ -111,7 +128,7 @@ export function AuthScreen() {
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Please wait…' : TITLES[mode]}
+          {busy ? 'Please wait…' : SUBMIT[mode]}
         </button>
         <div className="switch">
           {mode !== 'signIn' && (
@@ -124,12 +141,13 @@ export function AuthScreen() {
               Create an account
             </button>
           )}
-          {mode === 'confirm' && (
+          {(mode === 'confirm' || mode === 'reset') && (
             <button
               type="button"
               className="link"
               onClick={() => void run(async () => {
-                await session.resendCode(email);
+                if (mode === 'confirm') await session.resendCode(email);
+                else await session.forgotPassword(email);
                 setNotice(`A new code is on its way to ${email}.`);
               })}
             >
@@ -137,12 +155,31 @@ export function AuthScreen() {
             </button>
           )}
           {mode === 'signIn' && (
-            <button type="button" className="link" onClick={() => setMode('confirm')}>
-              I have a confirmation code
+            <>
+              <button type="button" className="link" onClick={() => setMode('forgot')}>
+                Forgot your password?
+              </button>
+              <button type="button" className="link" onClick={() => setMode('confirm')}>
+                I have a confirmation code
+              </button>
+            </>
+          )}
+          {mode === 'forgot' && (
+            <button type="button" className="link" onClick={() => setMode('reset')}>
+              I have a reset code
             </button>
           )}
         </div>
       </form>
     </main>
+  );
+}
+
+/** The deployed password policy, in words (infra/constructs/auth.ts). */
+export function PasswordRules() {
+  return (
+    <p id="password-rules" className="hint">
+      At least 12 characters, with upper and lower case letters, a digit and a symbol.
+    </p>
   );
 }
