@@ -27,6 +27,13 @@ process.on('disconnect', parentGone);
 
 const settings = JSON.parse(process.argv[2] ?? '') as LocalCloudSettings & { dependencyLog: string };
 const started = performance.now();
+// Asked to stop while starting: nothing is serving yet, and every store is durable, so exit now
+// (the child services follow, as their IPC channels close).
+const stopWhileStarting = () => process.exit(130);
+const onMessageWhileStarting = (message: LauncherMessage) => message.kind === 'stop' && stopWhileStarting();
+process.on('message', onMessageWhileStarting);
+process.on('SIGTERM', stopWhileStarting);
+process.on('SIGINT', stopWhileStarting);
 let cloud;
 try {
   cloud = await startLocalCloud(settings, complain);
@@ -34,6 +41,9 @@ try {
   complain(`ImageGraph could not start: ${(error as Error).message}`);
   process.exit(1);
 }
+process.off('message', onMessageWhileStarting);
+process.off('SIGTERM', stopWhileStarting);
+process.off('SIGINT', stopWhileStarting);
 const { outputs } = cloud;
 say(
   [

@@ -32,7 +32,7 @@ afterEach(() => {
   }
 });
 
-async function npmStart(args: readonly string[], readyLine: RegExp): Promise<NpmStart> {
+async function npmStart(args: readonly string[], readyLine: RegExp | ((run: NpmStart) => boolean)): Promise<NpmStart> {
   const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   const npm = spawn('npm', ['start', '--', '--data-dir', dataDir, '--port-base', '0', ...args], {
     cwd: REPO_ROOT,
@@ -43,9 +43,9 @@ async function npmStart(args: readonly string[], readyLine: RegExp): Promise<Npm
   started.push(run);
   createInterface({ input: npm.stdout }).on('line', (line) => run.stdout.push(line));
   createInterface({ input: npm.stderr }).on('line', (line) => run.stderr.push(line));
-  await waitFor(`npm start to print ${String(readyLine)}`, () => {
+  await waitFor(`npm start to reach ${String(readyLine)}`, () => {
     if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${[...run.stdout, ...run.stderr].join('\n')}`);
-    return run.stdout.some((line) => readyLine.test(line));
+    return typeof readyLine === 'function' ? readyLine(run) : run.stdout.some((line) => readyLine.test(line));
   }, 240_000);
   return run;
 }
@@ -80,6 +80,21 @@ function statOf(pid: number): { state: string; parent: number } | undefined {
 }
 
 const parentOf = (pid: number) => statOf(pid)?.parent;
+const commandOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+/** Live processes whose command line names the data directory (every service gets a path in it). */
+function processesOf(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isAlive(pid) && commandOf(pid).includes(dataDir));
+}
+
 /** Gone, or a zombie waiting for whoever reaps orphans here. */
 const isAlive = (pid: number) => !['Z', 'X', undefined].includes(statOf(pid)?.state);
 
@@ -134,9 +149,20 @@ describe('npm start', () => {
       const exited = new Promise<number | null>((resolve) => run.npm.once('exit', (code) => resolve(code)));
       run.npm.kill(signal);
       expect(await exited).toBe(0);
-      await waitFor('every process npm start started to exit', () => !pids.some(isAlive), 30_000, () => pids.filter(isAlive));
+      await waitFor('every process npm start started to exit', () => !pids.some(isAlive) && processesOf(run.dataDir).length === 0, 30_000, () => [...pids.filter(isAlive), ...processesOf(run.dataDir)]);
       for (const url of urls) expect(await acceptsConnections(url), url).toBe(false);
       expect(run.stdout).toContain('ImageGraph stopped.');
     }, 300_000);
   }
+
+  it('SIGTERM to the npm process while the cloud is still starting stops everything too', async () => {
+    // As soon as the cloud process runs, long before it is ready (the search engine starts first).
+    const run = await npmStart(['--vision', 'lite'], ({ npm }) => descendants(npm.pid!).some((pid) => commandOf(pid).includes('cloud-main.ts')));
+    const pids = descendants(run.npm.pid!);
+    const exited = new Promise<number | null>((resolve) => run.npm.once('exit', (code) => resolve(code)));
+    run.npm.kill('SIGTERM');
+    await exited;
+    await waitFor('every process npm start started to exit', () => !pids.some(isAlive) && processesOf(run.dataDir).length === 0, 30_000, () => [...pids.filter(isAlive), ...processesOf(run.dataDir)]);
+    expect(run.stdout.some((line) => line.startsWith('ImageGraph is running'))).toBe(false);
+  }, 300_000);
 });
