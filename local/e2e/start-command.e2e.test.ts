@@ -1,7 +1,7 @@
 /**
  * `npm start` exactly as a newcomer types it (npm itself, from the repository root): the first
  * screen holds only ImageGraph's own lines, the web app's URL first, with the libraries' notices in
- * the dependency log; and a SIGINT or SIGTERM sent to the npm process stops every process the
+ * the cloud log; and a SIGINT or SIGTERM sent to the npm process stops every process the
  * command started and closes every port it opened.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
-import { dependencyLogFile, outputsFile } from '../config.ts';
+import { cloudLogFile, outputsFile } from '../config.ts';
 import { waitFor } from './probes.ts';
 
 interface NpmStart {
@@ -120,7 +120,7 @@ const OWN_LINES = [
 const isNpmBanner = (line: string) => line === '' || /^> /.test(line);
 
 describe('npm start', () => {
-  it("shows only ImageGraph's lines, the web app first; the libraries' notices go to the dependency log", async () => {
+  it("shows only ImageGraph's lines, the web app first; the libraries' notices go to the cloud log", async () => {
     const run = await npmStart([], /^Vision models ready/);
     const own = run.stdout.filter((line) => !isNpmBanner(line));
     expect(own.filter((line) => !OWN_LINES.some((pattern) => pattern.test(line)))).toEqual([]);
@@ -130,7 +130,7 @@ describe('npm start', () => {
     expect(firstUrl).toBe(`  Web app       ${outputs[OUTPUT_KEYS.webUrl]}`);
     const page = await fetch(outputs[OUTPUT_KEYS.webUrl]!);
     expect(await page.text()).toContain('<div id="root">');
-    const log = readFileSync(dependencyLogFile({ dataDir: run.dataDir }), 'utf8');
+    const log = readFileSync(cloudLogFile({ dataDir: run.dataDir }), 'utf8');
     // What used to reach the terminal (the AWS SDK v2 notice from cognito-local, nsfwjs's model note).
     expect(log).toContain('AWS SDK for JavaScript (v2)');
     expect(log).toContain('hosting your own model');
