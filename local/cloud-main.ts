@@ -1,8 +1,8 @@
 /**
  * The local cloud's process, started by local/start.ts (the `npm start` command) with its settings
- * as JSON in argv[2]. Its stdout and stderr go to the dependency log: what libraries and tools
- * print (deprecation notices, model loaders, the web build) lands there whatever its source (worker
- * threads and child services included). ImageGraph's own lines go to start.ts over IPC.
+ * as JSON in argv[2]. Its stdout and stderr go to the cloud log: the functions' logs, and what
+ * libraries and tools print (deprecation notices, model loaders, the web build), whatever its
+ * source (worker threads and child services included). ImageGraph's own lines go to start.ts over IPC.
  * It stops cleanly when start.ts asks or on SIGTERM/SIGINT, and exits at once when start.ts is
  * gone (its IPC channel closes), taking its child services with it (theirs close too).
  */
@@ -25,8 +25,15 @@ const complain = (text: string) => send({ kind: 'error', text });
 const parentGone = () => process.exit(1);
 process.on('disconnect', parentGone);
 
-const settings = JSON.parse(process.argv[2] ?? '') as LocalCloudSettings & { dependencyLog: string };
+const settings = JSON.parse(process.argv[2] ?? '') as LocalCloudSettings & { cloudLog: string };
 const started = performance.now();
+// Asked to stop while starting: nothing is serving yet, and every store is durable, so exit now
+// (the child services follow, as their IPC channels close).
+const stopWhileStarting = () => process.exit(130);
+const onMessageWhileStarting = (message: LauncherMessage) => message.kind === 'stop' && stopWhileStarting();
+process.on('message', onMessageWhileStarting);
+process.on('SIGTERM', stopWhileStarting);
+process.on('SIGINT', stopWhileStarting);
 let cloud;
 try {
   cloud = await startLocalCloud(settings, complain);
@@ -34,6 +41,9 @@ try {
   complain(`ImageGraph could not start: ${(error as Error).message}`);
   process.exit(1);
 }
+process.off('message', onMessageWhileStarting);
+process.off('SIGTERM', stopWhileStarting);
+process.off('SIGINT', stopWhileStarting);
 const { outputs } = cloud;
 say(
   [
@@ -44,7 +54,7 @@ say(
     `  TLS           ${outputs[LOCAL_OUTPUT_KEYS.graphqlTlsUrl]}  (same port; CA ${outputs[LOCAL_OUTPUT_KEYS.caCertificateFile]}: NODE_EXTRA_CA_CERTS for Node, README for browsers)`,
     `  Outputs       ${cloud.outputsFile}  (read by the web app and the imagegraph CLI)`,
     `  Data          ${settings.dataDir}  (npm start -- --reset wipes it)`,
-    `  Log           ${settings.dependencyLog}  (what libraries and tools print)`,
+    `  Log           ${settings.cloudLog}  (the functions' logs, and what libraries print)`,
     `  Vision        ${settings.vision}${settings.vision === 'models' ? ' (warming up; the first images wait for it)' : ''}; detects ${settings.detect.join(', ')}`,
     'Ctrl-C stops it.',
   ].join('\n'),

@@ -62,13 +62,13 @@ const SEARCH_MAIN = fileURLToPath(new URL('./opensearch/main.ts', import.meta.ur
 const SQS_MAIN = fileURLToPath(new URL('./sqs/main.ts', import.meta.url));
 
 /**
- * `log` gets the cloud's own news (a service that exited, failed deliveries); `dependencyLog` the
+ * `log` gets the cloud's own news (a service that exited, failed deliveries); `toolOutput` the
  * output of the tools it runs (the web app's build).
  */
 export async function startLocalCloud(
   settings: LocalCloudSettings,
   log: (line: string) => void = console.log,
-  dependencyLog: Writable = process.stderr,
+  toolOutput: Writable = process.stderr,
 ): Promise<LocalCloud> {
   const closers: (() => Promise<void>)[] = [];
   let closing = false;
@@ -80,7 +80,7 @@ export async function startLocalCloud(
   // The child services accept the local key pair; it reaches them in their environment.
   const childEnv = { ...process.env, ...keyPairEnv(LOCAL_CREDENTIALS) };
   // The web app builds (or comes from the cache) while the services start.
-  const webApp = ensureWebApp(settings.webCacheDir, dependencyLog);
+  const webApp = ensureWebApp(settings.webCacheDir, toolOutput);
   webApp.catch(() => undefined);
   try {
     // Replaced by restartSearchEngine; an exit is news unless the cloud stopped it on purpose.

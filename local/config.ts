@@ -114,9 +114,10 @@ export function outputsFile(settings: Pick<LocalCloudSettings, 'dataDir'>): stri
 }
 
 /**
- * What the tools and libraries the local cloud runs print (the web app's build, deprecation
- * notices, model loaders): kept here so the terminal shows only ImageGraph's own lines.
+ * Everything the cloud's processes print, as CloudWatch Logs holds a deployment's: the functions'
+ * logs (Powertools), and what the libraries and tools print (deprecation notices, model loaders,
+ * the web app's build). Kept here so the terminal shows only ImageGraph's own lines.
  */
-export function dependencyLogFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
-  return join(settings.dataDir, 'dependencies.log');
+export function cloudLogFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
+  return join(settings.dataDir, 'cloud.log');
 }

@@ -5,7 +5,7 @@
  * persists in the data directory.
  *
  * This process only launches and relays: the cloud runs in local/cloud-main.ts, in a session of
- * its own, with its output in the dependency log, so the terminal shows ImageGraph's own lines
+ * its own, with its output in the cloud log, so the terminal shows ImageGraph's own lines
  * only. npm runs this file with `exec` (package.json), so a signal to npm reaches it, and
  * whatever ends it, the cloud exits too (its IPC channel closes).
  */
@@ -15,7 +15,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CloudMessage, LauncherMessage } from './cloud-main.ts';
-import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, dependencyLogFile, parseDetections } from './config.ts';
+import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, cloudLogFile, parseDetections } from './config.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
   const value = Number(raw);
@@ -69,11 +69,11 @@ const settings: LocalCloudSettings = {
 
 if (options.reset) await rm(settings.dataDir, { recursive: true, force: true });
 mkdirSync(settings.dataDir, { recursive: true });
-const dependencyLog = dependencyLogFile(settings);
-const logFd = openSync(dependencyLog, 'w');
+const cloudLog = cloudLogFile(settings);
+const logFd = openSync(cloudLog, 'w');
 
 const CLOUD_MAIN = fileURLToPath(new URL('./cloud-main.ts', import.meta.url));
-const cloud = fork(CLOUD_MAIN, [JSON.stringify({ ...settings, dependencyLog })], {
+const cloud = fork(CLOUD_MAIN, [JSON.stringify({ ...settings, cloudLog })], {
   execArgv: ['--import', 'tsx'],
   stdio: ['ignore', logFd, logFd, 'ipc'],
   detached: true,
@@ -109,7 +109,7 @@ process.on('SIGHUP', stop);
 process.on('SIGUSR2', () => cloud.kill('SIGUSR2'));
 
 cloud.on('exit', (code, signal) => {
-  if (stopRequestedAt === undefined || code !== 0) console.error(`ImageGraph stopped (${signal ?? String(code)}); the libraries' output is in ${dependencyLog}.`);
+  if (stopRequestedAt === undefined || code !== 0) console.error(`ImageGraph stopped (${signal ?? String(code)}); its log is ${cloudLog}.`);
   else console.log('ImageGraph stopped.');
   process.exit(code ?? 1);
 });

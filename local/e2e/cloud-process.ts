@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type ClientConfig, clientConfigFromOutputs } from '../../client/src/api/config.ts';
-import { outputsFile } from '../config.ts';
+import { cloudLogFile, outputsFile } from '../config.ts';
 
 const START = fileURLToPath(new URL('../start.ts', import.meta.url));
 
@@ -18,8 +18,10 @@ export interface CloudProcess {
   /** Where it wrote its outputs (for the CLI's --outputs). */
   outputsFile: string;
   child: ChildProcess;
-  /** Everything it printed so far. */
+  /** Everything it printed so far (ImageGraph's own lines). */
   log: string[];
+  /** The cloud log's lines so far: the functions' logs and what libraries print. */
+  cloudLog(): string[];
   /** Resolves with the first line (printed so far or later) that matches. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Ctrl-C, and waits for a clean exit. */
@@ -59,6 +61,7 @@ export async function startCloudProcess(dataDir: string, args: readonly string[]
     outputsFile: outputsFile({ dataDir }),
     child,
     log,
+    cloudLog: () => readFileSync(cloudLogFile({ dataDir }), 'utf8').split('\n'),
     waitForLine: async (pattern, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

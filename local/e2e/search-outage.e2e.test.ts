@@ -56,11 +56,11 @@ it('search engine down: messages retry, go to the DLQ, and `imagegraph redrive` 
       return depths.deadLetters >= ids.length && depths.waiting + depths.inFlight === 0;
     },
     60_000,
-    () => ({ depths, failedAttempts: cloud?.log.filter((line) => line.includes('SQS will retry')).length }),
+    () => ({ depths, failedAttempts: cloud?.cloudLog().filter((line) => line.includes('SQS will retry')).length }),
   );
-  // SQS moved them only after maxReceiveCount receives; the failed invocations are in the log (a
+  // SQS moved them only after maxReceiveCount receives; the failed invocations are in the cloud log (a
   // container's per-image failures name the key; a cold container fails earlier, creating the index).
-  const failures = cloud.log.filter((line) => line.includes('SQS will retry') || line.includes('All records failed processing'));
+  const failures = cloud.cloudLog().filter((line) => line.includes('SQS will retry') || line.includes('All records failed processing'));
   expect(failures.length).toBeGreaterThanOrEqual(MAX_RECEIVE_COUNT);
 
   process.kill(readProcessIds(dataDir).cloud, 'SIGUSR2');

@@ -1,7 +1,7 @@
 /**
  * `npm start` exactly as a newcomer types it (npm itself, from the repository root): the first
  * screen holds only ImageGraph's own lines, the web app's URL first, with the libraries' notices in
- * the dependency log; and a SIGINT or SIGTERM sent to the npm process stops every process the
+ * the cloud log; and a SIGINT or SIGTERM sent to the npm process stops every process the
  * command started and closes every port it opened.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
-import { dependencyLogFile, outputsFile } from '../config.ts';
+import { cloudLogFile, outputsFile } from '../config.ts';
 import { waitFor } from './probes.ts';
 
 interface NpmStart {
@@ -32,7 +32,7 @@ afterEach(() => {
   }
 });
 
-async function npmStart(args: readonly string[], readyLine: RegExp): Promise<NpmStart> {
+async function npmStart(args: readonly string[], readyLine: RegExp | ((run: NpmStart) => boolean)): Promise<NpmStart> {
   const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   const npm = spawn('npm', ['start', '--', '--data-dir', dataDir, '--port-base', '0', ...args], {
     cwd: REPO_ROOT,
@@ -43,9 +43,9 @@ async function npmStart(args: readonly string[], readyLine: RegExp): Promise<Npm
   started.push(run);
   createInterface({ input: npm.stdout }).on('line', (line) => run.stdout.push(line));
   createInterface({ input: npm.stderr }).on('line', (line) => run.stderr.push(line));
-  await waitFor(`npm start to print ${String(readyLine)}`, () => {
+  await waitFor(`npm start to reach ${String(readyLine)}`, () => {
     if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${[...run.stdout, ...run.stderr].join('\n')}`);
-    return run.stdout.some((line) => readyLine.test(line));
+    return typeof readyLine === 'function' ? readyLine(run) : run.stdout.some((line) => readyLine.test(line));
   }, 240_000);
   return run;
 }
@@ -80,6 +80,21 @@ function statOf(pid: number): { state: string; parent: number } | undefined {
 }
 
 const parentOf = (pid: number) => statOf(pid)?.parent;
+const commandOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+/** Live processes whose command line names the data directory (every service gets a path in it). */
+function processesOf(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isAlive(pid) && commandOf(pid).includes(dataDir));
+}
+
 /** Gone, or a zombie waiting for whoever reaps orphans here. */
 const isAlive = (pid: number) => !['Z', 'X', undefined].includes(statOf(pid)?.state);
 
@@ -105,7 +120,7 @@ const OWN_LINES = [
 const isNpmBanner = (line: string) => line === '' || /^> /.test(line);
 
 describe('npm start', () => {
-  it("shows only ImageGraph's lines, the web app first; the libraries' notices go to the dependency log", async () => {
+  it("shows only ImageGraph's lines, the web app first; the libraries' notices go to the cloud log", async () => {
     const run = await npmStart([], /^Vision models ready/);
     const own = run.stdout.filter((line) => !isNpmBanner(line));
     expect(own.filter((line) => !OWN_LINES.some((pattern) => pattern.test(line)))).toEqual([]);
@@ -115,7 +130,7 @@ describe('npm start', () => {
     expect(firstUrl).toBe(`  Web app       ${outputs[OUTPUT_KEYS.webUrl]}`);
     const page = await fetch(outputs[OUTPUT_KEYS.webUrl]!);
     expect(await page.text()).toContain('<div id="root">');
-    const log = readFileSync(dependencyLogFile({ dataDir: run.dataDir }), 'utf8');
+    const log = readFileSync(cloudLogFile({ dataDir: run.dataDir }), 'utf8');
     // What used to reach the terminal (the AWS SDK v2 notice from cognito-local, nsfwjs's model note).
     expect(log).toContain('AWS SDK for JavaScript (v2)');
     expect(log).toContain('hosting your own model');
@@ -134,9 +149,20 @@ describe('npm start', () => {
       const exited = new Promise<number | null>((resolve) => run.npm.once('exit', (code) => resolve(code)));
       run.npm.kill(signal);
       expect(await exited).toBe(0);
-      await waitFor('every process npm start started to exit', () => !pids.some(isAlive), 30_000, () => pids.filter(isAlive));
+      await waitFor('every process npm start started to exit', () => !pids.some(isAlive) && processesOf(run.dataDir).length === 0, 30_000, () => [...pids.filter(isAlive), ...processesOf(run.dataDir)]);
       for (const url of urls) expect(await acceptsConnections(url), url).toBe(false);
       expect(run.stdout).toContain('ImageGraph stopped.');
     }, 300_000);
   }
+
+  it('SIGTERM to the npm process while the cloud is still starting stops everything too', async () => {
+    // As soon as the cloud process runs, long before it is ready (the search engine starts first).
+    const run = await npmStart(['--vision', 'lite'], ({ npm }) => descendants(npm.pid!).some((pid) => commandOf(pid).includes('cloud-main.ts')));
+    const pids = descendants(run.npm.pid!);
+    const exited = new Promise<number | null>((resolve) => run.npm.once('exit', (code) => resolve(code)));
+    run.npm.kill('SIGTERM');
+    await exited;
+    await waitFor('every process npm start started to exit', () => !pids.some(isAlive) && processesOf(run.dataDir).length === 0, 30_000, () => [...pids.filter(isAlive), ...processesOf(run.dataDir)]);
+    expect(run.stdout.some((line) => line.startsWith('ImageGraph is running'))).toBe(false);
+  }, 300_000);
 });

@@ -32,7 +32,7 @@ export function buildWebApp(outDir: string, log: Writable): Promise<BuildResult>
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0 && inputs) resolve({ outDir, inputs });
-      else reject(new Error(`the web app's build failed (${signal ?? String(code)}); its output is in the log`));
+      else reject(new Error(`the web app's build failed (${signal ?? String(code)}); its output is in the cloud log`));
     });
   });
 }
