@@ -3,6 +3,7 @@
  * CA's certificate; the Host guard and SigV4 checks hold on TLS connections as on plain ones.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,15 @@ describe('one port, two schemes', () => {
     const untrusting = rawRequest(new URL(cloud.appsync.tlsUrl!), { method: 'POST', headers: { authorization: mintToken() }, body: STATS });
     await expect(untrusting).rejects.toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
     expect((await userCall(cloud.appsync.tlsUrl!, mintToken())).status).toBe(200);
+  });
+
+  it('serves others while a connection sends nothing (closing the server drops it)', async () => {
+    const { port } = new URL(cloud.appsync.url);
+    const silent = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    expect((await userCall(cloud.appsync.tlsUrl!, mintToken())).status).toBe(200);
+    expect((await userCall(cloud.appsync.url, mintToken())).status).toBe(200);
+    // Left open: afterAll's close() must not wait for it.
   });
 
   it('serves the explorer over TLS configured for https and wss', async () => {
