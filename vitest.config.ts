@@ -1,5 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { type TestProjectInlineConfiguration, defineConfig } from 'vitest/config';
+import { installOpenSearchOracle } from './local/opensearch/oracle/availability.ts';
+
+const CONFORMANCE = 'local/opensearch/conformance/**/*.test.ts';
+
+/**
+ * The OpenSearch conformance suite once more, against a real OpenSearch (local/opensearch/oracle),
+ * when Java and Maven are here; otherwise (outside CI) installOpenSearchOracle says what it skipped.
+ */
+function opensearchOracleProject(): TestProjectInlineConfiguration[] {
+  if (!installOpenSearchOracle().available) return [];
+  return [{ extends: true, test: { name: 'opensearch-oracle', include: [CONFORMANCE], globalSetup: ['local/opensearch/oracle/vitest-setup.ts'] } }];
+}
 
 export default defineConfig({
   resolve: {
@@ -10,8 +22,8 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['**/*.test.ts', 'client/web/**/*.test.tsx'],
     exclude: ['node_modules/**', 'cdk.out/**', 'dist/**'],
     testTimeout: 60_000,
+    projects: [{ extends: true, test: { name: 'local', include: ['**/*.test.ts', 'client/web/**/*.test.tsx'] } }, ...opensearchOracleProject()],
   },
 });

@@ -507,14 +507,10 @@ describe('auth', () => {
     });
   });
 
-  it('has a public app client with password and SRP auth and refresh tokens', () => {
+  it('has a public app client with SRP auth and refresh tokens only: no password is ever sent', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayEquals([
-        'ALLOW_USER_PASSWORD_AUTH',
-        'ALLOW_USER_SRP_AUTH',
-        'ALLOW_REFRESH_TOKEN_AUTH',
-      ]),
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
     });
   });
 });

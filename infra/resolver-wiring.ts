@@ -24,6 +24,7 @@ export type FieldCoordinate = `${string}.${string}`;
 export const RESOLVER_WIRING = {
   'Query.searchImages': { kind: 'OPENSEARCH' },
   'Query.image': { kind: 'OPENSEARCH' },
+  'Query.similarImages': { kind: 'OPENSEARCH' },
   'Query.imageStats': { kind: 'OPENSEARCH' },
   'Mutation.requestUpload': { kind: 'LAMBDA', function: 'request-upload' },
   'Mutation.deleteImage': { kind: 'LAMBDA', function: 'delete-image' },

@@ -42,8 +42,8 @@ export const LOCAL_OUTPUT_KEYS = {
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];
 
 /**
- * Outputs only the AWS deployment has: the local cloud raises no CloudWatch alarms and has no IAM,
- * and its web app is the Vite dev server (`npm run web`).
+ * Outputs the local cloud may lack: it raises no CloudWatch alarms and has no IAM roles (it writes
+ * WebUrl, the web app it serves, but files from before it did have none).
  */
 export const AWS_ONLY_OUTPUT_KEYS = [OUTPUT_KEYS.alarmTopicArn, OUTPUT_KEYS.operationsRoleArn, OUTPUT_KEYS.webUrl] as const;
 type AwsOnlyOutputKey = (typeof AWS_ONLY_OUTPUT_KEYS)[number];

@@ -5,6 +5,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -13,6 +14,7 @@ import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
 import { DEFAULT_SETTINGS, PROCESSING_BATCH_SIZE } from '../infra/stack-props.ts';
 import { ENV } from '../functions/shared/config.ts';
 import { ImageIndex, createSearchClient } from '../functions/process-image/image-index.ts';
+import { clientConfigFromOutputs } from '../client/src/api/config.ts';
 import type { handler as processImageHandler } from '../functions/process-image/index.ts';
 import type { LambdaHandler } from './appsync/data-sources/lambda.ts';
 import { startLocalAppSync } from './appsync/start.ts';
@@ -36,6 +38,8 @@ import { startLocalRekognition } from './rekognition/start.ts';
 import { startLocalS3Service } from './s3/start.ts';
 import { keyPairEnv } from './sigv4.ts';
 import { pollQueue } from './sqs/event-source.ts';
+import { ensureWebApp } from './web/build.ts';
+import { startWebServer } from './web/server.ts';
 import { queueUrl as localQueueUrl } from './sqs/server.ts';
 import { ensureLocalTls } from './tls/certificates.ts';
 import type { LocalQueueDeclaration } from './sqs/start.ts';
@@ -57,7 +61,15 @@ export interface LocalCloud {
 const SEARCH_MAIN = fileURLToPath(new URL('./opensearch/main.ts', import.meta.url));
 const SQS_MAIN = fileURLToPath(new URL('./sqs/main.ts', import.meta.url));
 
-export async function startLocalCloud(settings: LocalCloudSettings, log: (line: string) => void = console.log): Promise<LocalCloud> {
+/**
+ * `log` gets the cloud's own news (a service that exited, failed deliveries); `dependencyLog` the
+ * output of the tools it runs (the web app's build).
+ */
+export async function startLocalCloud(
+  settings: LocalCloudSettings,
+  log: (line: string) => void = console.log,
+  dependencyLog: Writable = process.stderr,
+): Promise<LocalCloud> {
   const closers: (() => Promise<void>)[] = [];
   let closing = false;
   const close = async () => {
@@ -67,6 +79,9 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
   };
   // The child services accept the local key pair; it reaches them in their environment.
   const childEnv = { ...process.env, ...keyPairEnv(LOCAL_CREDENTIALS) };
+  // The web app builds (or comes from the cache) while the services start.
+  const webApp = ensureWebApp(settings.webCacheDir, dependencyLog);
+  webApp.catch(() => undefined);
   try {
     // Replaced by restartSearchEngine; an exit is news unless the cloud stopped it on purpose.
     let search: ChildService;
@@ -236,6 +251,17 @@ export async function startLocalCloud(settings: LocalCloudSettings, log: (line: 
         : {}),
       [LOCAL_OUTPUT_KEYS.caCertificateFile]: resolve(tls.caFile),
     };
+    // The web app as CloudFront serves it, with the config.json the stack would write beside it.
+    const web = await startWebServer({
+      root: (await webApp).dir,
+      config: clientConfigFromOutputs(outputs),
+      connectOrigins: [appsync.url, appsync.realtimeUrl, cognito.endpoint, s3.endpoint].map((url) => new URL(url).origin),
+      imageOrigins: [new URL(s3.endpoint).origin],
+      port: servicePort(settings, 'web'),
+      host: LOCAL_HOST,
+    });
+    closers.push(() => web.close());
+    outputs[OUTPUT_KEYS.webUrl] = `${web.url}/`;
     const file = outputsFile(settings);
     await mkdir(settings.dataDir, { recursive: true });
     await writeFile(file, `${JSON.stringify(outputs, null, 2)}\n`);

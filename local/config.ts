@@ -5,6 +5,7 @@
  * behave alike.
  */
 import { join } from 'node:path';
+import { repoPath } from '../infra/paths.ts';
 import { DEFAULT_SETTINGS } from '../infra/stack-props.ts';
 import type { VisionMode } from './rekognition/start.ts';
 
@@ -25,7 +26,7 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALIMAGEGRAPH', secretAccessK
 
 export const LOCAL_QUEUES = { processing: 'imagegraph-processing', deadLetter: 'imagegraph-processing-dlq' } as const;
 
-/** Each service's port is the base plus its offset, so one flag moves them all. */
+/** Each service's port is the base plus its offset, so one flag moves them all (web: the web app). */
 export const SERVICE_PORT_OFFSETS = { graphql: 0, s3: 1, cognito: 2, search: 3, vision: 4, sqs: 5, web: 6 } as const;
 export type LocalServiceName = keyof typeof SERVICE_PORT_OFFSETS;
 export const DEFAULT_PORT_BASE = 4710;
@@ -65,6 +66,11 @@ export interface LocalCloudSettings {
   processingConcurrency: number;
   /** What vision looks for. Locally every call is free; on AWS each but labels is billed per image. */
   detect: Detection[];
+  /**
+   * Where the web app's builds are cached by content (local/web/build-cache.ts). Shared by every
+   * data directory, so a test's fresh data directory does not build again.
+   */
+  webCacheDir: string;
 }
 
 export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'>> = Object.freeze({
@@ -77,6 +83,7 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'
   processingConcurrency: 2,
   // Text on: words on signs and pages are what people search for. Moderation off, as deployed.
   detect: ['labels', 'faces', 'text'] as Detection[],
+  webCacheDir: repoPath('dist/local-web'),
 });
 
 export function servicePort(settings: Pick<LocalCloudSettings, 'portBase'>, service: LocalServiceName): number {
@@ -104,4 +111,12 @@ export function tlsDir(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
 /** The local cloud's outputs, in the stack outputs' format, for the client and CLI. */
 export function outputsFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
   return join(settings.dataDir, 'outputs.json');
+}
+
+/**
+ * What the tools and libraries the local cloud runs print (the web app's build, deprecation
+ * notices, model loaders): kept here so the terminal shows only ImageGraph's own lines.
+ */
+export function dependencyLogFile(settings: Pick<LocalCloudSettings, 'dataDir'>): string {
+  return join(settings.dataDir, 'dependencies.log');
 }

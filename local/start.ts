@@ -1,13 +1,21 @@
 /**
  * `npm start [-- --reset] [--data-dir DIR] [--port-base N] [--vision models|lite]`: ImageGraph on
- * this machine, no AWS account and no network. Prints the URLs, writes the outputs file the client
- * and CLI read, and stops everything on Ctrl-C. Data persists in the data directory.
+ * this machine, no AWS account and no network. Prints the URLs (the web app's first), writes the
+ * outputs file the client and CLI read, and stops everything on Ctrl-C, SIGINT or SIGTERM. Data
+ * persists in the data directory.
+ *
+ * This process only launches and relays: the cloud runs in local/cloud-main.ts, in a session of
+ * its own, with its output in the dependency log, so the terminal shows ImageGraph's own lines
+ * only. npm runs this file with `exec` (package.json), so a signal to npm reaches it, and
+ * whatever ends it, the cloud exits too (its IPC channel closes).
  */
+import { fork } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startLocalCloud } from './cloud.ts';
-import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, parseDetections } from './config.ts';
-import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
+import type { CloudMessage, LauncherMessage } from './cloud-main.ts';
+import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, dependencyLogFile, parseDetections } from './config.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
   const value = Number(raw);
@@ -60,56 +68,48 @@ const settings: LocalCloudSettings = {
 };
 
 if (options.reset) await rm(settings.dataDir, { recursive: true, force: true });
-const started = performance.now();
-let cloud;
-try {
-  cloud = await startLocalCloud(settings);
-} catch (error) {
-  console.error(`ImageGraph could not start: ${(error as Error).message}`);
-  process.exit(1);
-}
-const { outputs } = cloud;
-console.log(
-  [
-    `ImageGraph is running locally (ready in ${((performance.now() - started) / 1000).toFixed(1)} s).`,
-    `  GraphQL       ${outputs[OUTPUT_KEYS.graphqlUrl]}  (explorer: ${outputs[OUTPUT_KEYS.graphqlUrl]?.replace(/graphql$/, '')})`,
-    `  Real-time     ${outputs[OUTPUT_KEYS.realtimeUrl]}`,
-    `  TLS           ${outputs[LOCAL_OUTPUT_KEYS.graphqlTlsUrl]}  (same port; CA ${outputs[LOCAL_OUTPUT_KEYS.caCertificateFile]}: NODE_EXTRA_CA_CERTS for Node, README for browsers)`,
-    `  Outputs       ${cloud.outputsFile}  (read by the web app and the imagegraph CLI)`,
-    `  Data          ${settings.dataDir}  (npm start -- --reset wipes it)`,
-    `  Vision        ${settings.vision}${settings.vision === 'models' ? ' (warming up; the first images wait for it)' : ''}; detects ${settings.detect.join(', ')}`,
-    'Ctrl-C stops it.',
-  ].join('\n'),
-);
-void cloud.visionReady.then(
-  () => settings.vision === 'models' && console.log(`Vision models ready (${((performance.now() - started) / 1000).toFixed(1)} s).`),
-  (error: unknown) => console.error(`Vision models failed to load: ${String(error)}`),
-);
+mkdirSync(settings.dataDir, { recursive: true });
+const dependencyLog = dependencyLogFile(settings);
+const logFd = openSync(dependencyLog, 'w');
 
-/** Services get this long to stop cleanly; a second Ctrl-C does not wait at all. */
-const STOP_GRACE_MS = 10_000;
-let stopping = false;
+const CLOUD_MAIN = fileURLToPath(new URL('./cloud-main.ts', import.meta.url));
+const cloud = fork(CLOUD_MAIN, [JSON.stringify({ ...settings, dependencyLog })], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', logFd, logFd, 'ipc'],
+  detached: true,
+});
+cloud.on('message', (message: CloudMessage) => {
+  if (message.kind === 'line') console.log(message.text);
+  else if (message.kind === 'error') console.error(message.text);
+});
+
+/**
+ * One Ctrl-C arrives twice (the terminal signals npm and this process, and npm forwards its
+ * own): a repeat this soon after is the same keypress. A later one stops at once.
+ */
+const REPEAT_WINDOW_MS = 1_000;
+let stopRequestedAt: number | undefined;
 const stop = () => {
-  if (stopping) {
+  if (stopRequestedAt === undefined) {
+    stopRequestedAt = Date.now();
+    console.log('Stopping ImageGraph... (Ctrl-C again to stop at once)');
+    if (cloud.connected) cloud.send({ kind: 'stop' } satisfies LauncherMessage);
+    else cloud.kill('SIGTERM');
+  } else if (Date.now() - stopRequestedAt > REPEAT_WINDOW_MS) {
     console.log('Stopped without waiting.');
+    // Its child services exit when it does (their IPC channels close).
+    cloud.kill('SIGKILL');
     process.exit(130);
   }
-  stopping = true;
-  console.log('Stopping ImageGraph... (Ctrl-C again to stop at once)');
-  setTimeout(() => {
-    console.error(`Some services did not stop within ${STOP_GRACE_MS / 1000} s; stopping anyway.`);
-    process.exit(1);
-  }, STOP_GRACE_MS).unref();
-  void cloud.close().then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-// `kill -USR2 <pid>`: the search engine again, e.g. after it crashed (outputs stay valid: same port).
-process.on('SIGUSR2', () => {
-  if (stopping) return;
-  console.log('Restarting the search engine...');
-  cloud.restartSearchEngine().then(
-    () => console.log('Search engine restarted.'),
-    (error: unknown) => console.error(`The search engine could not restart: ${String(error)}`),
-  );
+process.on('SIGHUP', stop);
+// `kill -USR2 <pid>`: the search engine again (local/cloud-main.ts); the cloud's own pid works too.
+process.on('SIGUSR2', () => cloud.kill('SIGUSR2'));
+
+cloud.on('exit', (code, signal) => {
+  if (stopRequestedAt === undefined || code !== 0) console.error(`ImageGraph stopped (${signal ?? String(code)}); the libraries' output is in ${dependencyLog}.`);
+  else console.log('ImageGraph stopped.');
+  process.exit(code ?? 1);
 });

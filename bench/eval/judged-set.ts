@@ -12,6 +12,11 @@ export interface JudgedPhoto {
   people: boolean;
   faces: boolean;
   words: string[];
+  /**
+   * Held out of calibration: local vision's thresholds may be tuned on the other photos only, and
+   * eval:search reports both parts (every second photo of the file is held out).
+   */
+  heldOut: boolean;
 }
 
 export type QueryKind = 'object' | 'stem' | 'synonym' | 'text' | 'scene';
@@ -43,6 +48,7 @@ export function loadJudgedSet(file = join(JUDGED, 'judged-set.json')): JudgedSet
     const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
     if (typeof photo.file !== 'string' || typeof photo.upload !== 'string' || !strings(photo.labels) || !strings(photo.words)) fail(`photos[${i}]: file, upload, labels and words are required`);
     if (typeof photo.people !== 'boolean' || typeof photo.faces !== 'boolean') fail(`photos[${i}] (${photo.file}): people and faces must be true or false`);
+    if (typeof photo.heldOut !== 'boolean') fail(`photos[${i}] (${photo.file}): heldOut must be true or false`);
     if (photo.faces && !photo.people) fail(`photos[${i}] (${photo.file}): a visible face needs people`);
     if (uploads.has(photo.upload)) fail(`photos[${i}]: upload name ${photo.upload} is used twice`);
     uploads.add(photo.upload);

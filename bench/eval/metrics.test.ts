@@ -1,6 +1,6 @@
 /** The harness's measures on small hand-made cases whose answers are worked out by hand. */
 import { describe, expect, it } from 'vitest';
-import { faceScore, fileNameAboveContent, mean, ndcgAt, precisionAt, recallAt, setScore } from './metrics.ts';
+import { faceScore, fileNameAboveContent, mean, ndcgAt, partRecallAt, precisionAt, recallAt, setScore } from './metrics.ts';
 
 const relevant = new Set(['a', 'b', 'c']);
 const ranking = ['a', 'x', 'b', 'y', 'z', 'w', 'v', 'u', 't', 'c', 's'];
@@ -10,6 +10,14 @@ describe('ranking measures', () => {
     expect(precisionAt(5, ranking, relevant)).toBeCloseTo(2 / 5);
     expect(precisionAt(5, ['a'], relevant)).toBeCloseTo(1 / 5);
     expect(precisionAt(5, [], relevant)).toBe(0);
+  });
+
+  it('recall@k on a part of the set counts only the photos of that part, and nothing when none answers', () => {
+    const part = new Set(['b', 'c', 'x']);
+    // Within the part the ranking is x, b, c: b in the first two, c not.
+    expect(partRecallAt(2, ranking, ['a', 'b', 'c'], part)).toBeCloseTo(1 / 2);
+    expect(partRecallAt(10, ranking, ['a', 'b', 'c'], part)).toBeCloseTo(1);
+    expect(partRecallAt(10, ranking, ['a'], part)).toBeUndefined();
   });
 
   it('recall@10 is the share of relevant photos in the first ten', () => {

@@ -94,6 +94,16 @@ export function fileNameAboveContent(results: readonly { name: string; explanati
   return violations;
 }
 
+/**
+ * recall@k on one part of the set (calibration or held-out): the ranking and the relevant photos
+ * restricted to the part's photos; undefined when no photo of the part answers the query.
+ */
+export function partRecallAt(k: number, ranking: readonly string[], relevant: readonly string[], part: ReadonlySet<string>): number | undefined {
+  const inPart = new Set(relevant.filter((name) => part.has(name)));
+  if (inPart.size === 0) return undefined;
+  return recallAt(k, ranking.filter((name) => part.has(name)), inPart);
+}
+
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }

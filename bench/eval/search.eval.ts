@@ -25,7 +25,7 @@ import { upload } from '../../local/e2e/uploads.ts';
 import { type TestUser, signUpUser } from '../../local/e2e/users.ts';
 import { explain } from './explanation.ts';
 import { DEFAULT_SHARED_FIXTURES, type JudgedPhoto, type QueryKind, loadJudgedSet, photoPath } from './judged-set.ts';
-import { faceScore, fileNameAboveContent, mean, ndcgAt, precisionAt, recallAt, setScore } from './metrics.ts';
+import { faceScore, fileNameAboveContent, mean, ndcgAt, partRecallAt, precisionAt, recallAt, setScore } from './metrics.ts';
 
 const options = new Command('npm run eval:search --')
   .description('Upload the judged photos, run the judged queries, report search quality.')
@@ -90,13 +90,15 @@ try {
   const explained = (query: string, ranking: string[]) => ranking.map((name) => ({ name, explanation: explain(query, { ...found.get(name)!, labels: found.get(name)?.labels ?? [] }) }));
 
   log('Running the judged queries...');
-  const queries: { query: string; kind: QueryKind; precisionAt5: number; recallAt10: number; ndcgAt10: number; missed: string[]; fileNameAboveContent: string[] }[] = [];
+  const queries: { query: string; kind: QueryKind; relevant: string[]; ranking: string[]; precisionAt5: number; recallAt10: number; ndcgAt10: number; missed: string[]; fileNameAboveContent: string[] }[] = [];
   for (const judged of set.queries) {
     const ranking = await search(judged.query);
     const relevant = new Set(judged.relevant);
     queries.push({
       query: judged.query,
       kind: judged.kind,
+      relevant: judged.relevant,
+      ranking,
       precisionAt5: precisionAt(5, ranking, relevant),
       recallAt10: recallAt(10, ranking, relevant),
       ndcgAt10: ndcgAt(10, ranking, relevant),
@@ -105,20 +107,34 @@ try {
     });
   }
 
-  const labels = setScore(set.photos.map((photo) => ({ name: photo.upload, found: of(photo).labels, right: photo.labels, expected: photo.labels })));
-  const faces = faceScore(set.photos.map((photo) => ({ name: photo.upload, faceFound: of(photo).faces > 0, people: photo.people, faceVisible: photo.faces })));
+  const labelScore = (photos: JudgedPhoto[]) => setScore(photos.map((photo) => ({ name: photo.upload, found: of(photo).labels, right: photo.labels, expected: photo.labels })));
+  const faceScoreOf = (photos: JudgedPhoto[]) => faceScore(photos.map((photo) => ({ name: photo.upload, faceFound: of(photo).faces > 0, people: photo.people, faceVisible: photo.faces })));
+  const labels = labelScore(set.photos);
+  const faces = faceScoreOf(set.photos);
   // Every word of 4+ letters printed large: found when its photo is among the first 10 results for it, by content.
   const words = set.photos.flatMap((photo) => [...new Set(photo.words.filter((word) => /^\p{L}{4,}$/u.test(word)).map((w) => w.toLowerCase()))].map((word) => ({ photo, word })));
-  const wordHits: string[] = [];
-  const wordMisses: string[] = [];
+  const wordResults: { photo: JudgedPhoto; word: string; hit: boolean }[] = [];
   for (const { photo, word } of words) {
     const ranking = await search(word);
-    const hit = ranking.includes(photo.upload) && explain(word, of(photo)) === 'content';
-    (hit ? wordHits : wordMisses).push(`${photo.upload}: ${word}`);
+    wordResults.push({ photo, word, hit: ranking.includes(photo.upload) && explain(word, of(photo)) === 'content' });
   }
+  const wordHits = wordResults.filter((w) => w.hit).map((w) => `${w.photo.upload}: ${w.word}`);
+  const wordMisses = wordResults.filter((w) => !w.hit).map((w) => `${w.photo.upload}: ${w.word}`);
 
   const goalKinds: QueryKind[] = ['object', 'stem', 'synonym'];
   const byKind = (kinds: QueryKind[]) => queries.filter((q) => kinds.includes(q.kind));
+  // The goals' measures on one part of the set: calibration photos, or those held out of it.
+  const part = (photos: JudgedPhoto[]) => {
+    const names = new Set(photos.map((photo) => photo.upload));
+    const partWords = wordResults.filter((w) => names.has(w.photo.upload));
+    return {
+      photos: photos.length,
+      recallAt10ObjectStemSynonym: mean(byKind(goalKinds).flatMap((q) => partRecallAt(10, q.ranking, q.relevant, names) ?? [])),
+      labelPrecision: labelScore(photos).precision,
+      facePrecision: faceScoreOf(photos).precision,
+      textWordRecall: partWords.length === 0 ? 1 : partWords.filter((w) => w.hit).length / partWords.length,
+    };
+  };
   const summary = {
     vision: options.outputs ? `stack at ${options.outputs}` : 'local (npm start)',
     photos: set.photos.length,
@@ -134,6 +150,8 @@ try {
     faceRecall: faces.recall,
     textWordRecall: words.length === 0 ? 1 : wordHits.length / words.length,
     fileNameAboveContent: queries.reduce((n, q) => n + q.fileNameAboveContent.length, 0),
+    calibration: part(set.photos.filter((photo) => !photo.heldOut)),
+    heldOut: part(set.photos.filter((photo) => photo.heldOut)),
     seconds: Math.round((performance.now() - started) / 1000),
   };
 
@@ -148,6 +166,9 @@ try {
   console.log(`faces: precision ${pct(faces.precision)}, recall ${pct(faces.recall)}; wrong: ${faces.wrong.join(', ') || 'none'}; missed: ${faces.missed.join(', ') || 'none'}`);
   console.log(`text words (4+ letters, printed large): recall ${pct(summary.textWordRecall)} (${wordHits.length}/${words.length}); missed: ${wordMisses.join(', ') || 'none'}`);
   const violations = queries.flatMap((q) => q.fileNameAboveContent.map((v) => `${q.query}: ${v}`));
+  for (const [name, figures] of [['calibration', summary.calibration], ['held out', summary.heldOut]] as const) {
+    console.log(`${name} (${figures.photos} photos): R@10 object+stem+synonym ${pct(figures.recallAt10ObjectStemSynonym)}, label precision ${pct(figures.labelPrecision)}, face precision ${pct(figures.facePrecision)}, text words ${pct(figures.textWordRecall)}`);
+  }
   console.log(`file-name-only results above content results: ${violations.length}${violations.length ? ` (${violations.join('; ')})` : ''}`);
   console.log(JSON.stringify({ ...summary, perQuery: queries.map(({ query, kind, precisionAt5, recallAt10, ndcgAt10 }) => ({ query, kind, precisionAt5, recallAt10, ndcgAt10 })) }));
 } finally {

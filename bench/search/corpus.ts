@@ -64,7 +64,7 @@ export const CAMERAS: [string, string][] = [
   ['GoPro', 'HERO9 Black'],
 ];
 
-const CITIES: [number, number][] = [
+export const CITIES: [number, number][] = [
   [48.8566, 2.3522], [45.764, 4.8357], [43.2965, 5.3698], [51.5074, -0.1278], [40.7128, -74.006],
   [34.0522, -118.2437], [35.6762, 139.6503], [52.52, 13.405], [41.9028, 12.4964], [40.4168, -3.7038],
   [-33.8688, 151.2093], [37.7749, -122.4194], [55.7558, 37.6173], [19.4326, -99.1332], [-22.9068, -43.1729],
@@ -84,8 +84,8 @@ const FORMATS: [ImageFormat, string, number][] = [
 
 const SIZES: [number, number][] = [[4032, 3024], [3024, 4032], [6000, 4000], [4000, 3000], [1920, 1080], [1170, 2532], [2048, 1536], [1280, 960], [800, 600], [5472, 3648]];
 
-const START_TAKEN = Date.UTC(2015, 0, 1);
-const END_TAKEN = Date.UTC(2025, 0, 1);
+export const START_TAKEN = Date.UTC(2015, 0, 1);
+export const END_TAKEN = Date.UTC(2025, 0, 1);
 
 /** mulberry32: small, fast, good enough for synthetic data. */
 export function random(seed: number): () => number {

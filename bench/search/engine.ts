@@ -89,7 +89,7 @@ export async function startEngineProcess(): Promise<EngineProcess> {
 }
 
 /** A memory line of /proc/{pid}/status (Linux), in MB. */
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`);

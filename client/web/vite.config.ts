@@ -1,14 +1,14 @@
 /**
- * The web app's dev server and build. The deployment comes from the same outputs file the CLI
- * reads (.imagegraph/outputs.json or cdk-outputs.json, or IMAGEGRAPH_OUTPUTS): the dev server
- * serves it as /config.json, read on every request so a restarted local cloud is picked up, and
- * the build writes it next to the app (when there is one: on AWS the stack writes config.json).
+ * The web app's dev server and build. The app reads its deployment from /config.json at run time,
+ * so one build runs anywhere: on AWS the stack writes config.json beside it, `npm start` serves the
+ * local cloud's (local/web/server.ts), and this dev server serves the outputs file the CLI reads
+ * (.imagegraph/outputs.json or cdk-outputs.json, or IMAGEGRAPH_OUTPUTS), read on every request so
+ * a restarted local cloud is picked up. The build itself never contains a config.json.
  */
 import react from '@vitejs/plugin-react';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { DEFAULT_OUTPUTS_FILES, loadClientConfig } from '../cli/deployment.ts';
+import { loadClientConfig } from '../cli/deployment.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,14 +30,6 @@ function deploymentConfig(): Plugin {
           response.end(JSON.stringify({ message: (error as Error).message }));
         }
       });
-    },
-    generateBundle() {
-      // A build for AWS needs no outputs file: the stack writes its own config.json when it deploys.
-      if (!process.env.IMAGEGRAPH_OUTPUTS && !DEFAULT_OUTPUTS_FILES.some((file) => existsSync(file))) {
-        this.warn(`no deployment outputs (${DEFAULT_OUTPUTS_FILES.join(', ')}): config.json left out; the AWS stack writes its own`);
-        return;
-      }
-      this.emitFile({ type: 'asset', fileName: CONFIG_PATH.slice(1), source: read() });
     },
   };
 }

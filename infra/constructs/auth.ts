@@ -54,8 +54,9 @@ export class Auth extends Construct {
     this.userPoolClient = this.userPool.addClient('AppClient', {
       // Public clients (browser, CLI) cannot keep a secret.
       generateSecret: false,
-      // USER_PASSWORD_AUTH for the CLI and tests, SRP for the browser; refresh tokens are always on.
-      authFlows: { userPassword: true, userSrp: true },
+      // SRP only (web app, CLI, explorer, Amplify): the password never leaves the user's device.
+      // No USER_PASSWORD_AUTH; refresh tokens are always on.
+      authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),

@@ -29,6 +29,8 @@ export const WEB_PLACEHOLDER_DIR = repoPath('infra/web-placeholder');
 export const DEV_SERVER_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'] as const;
 /** The file the web app reads its deployment from (client/web/src/browser.ts). */
 export const WEB_CONFIG_FILE = 'config.json';
+/** "Use my location" in search is the only browser feature the app asks for. */
+export const PERMISSIONS_POLICY = 'camera=(), microphone=(), payment=(), usb=(), geolocation=(self)';
 /** Vite's folder of content-hashed files: safe to cache for a year. */
 const HASHED_ASSETS_DIR = 'assets';
 
@@ -94,8 +96,7 @@ export class WebHosting extends Construct {
       },
       customHeadersBehavior: {
         customHeaders: [
-          // "Use my location" in search is the only browser feature the app asks for.
-          { header: 'Permissions-Policy', value: 'camera=(), microphone=(), payment=(), usb=(), geolocation=(self)', override: true },
+          { header: 'Permissions-Policy', value: PERMISSIONS_POLICY, override: true },
           { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
         ],
       },
@@ -227,18 +228,30 @@ export interface CspSources {
  */
 export function contentSecurityPolicy({ graphqlHost, realtimeHost, cognitoHost, imagesHost }: CspSources): string {
   const images = `https://${imagesHost}`;
+  return contentSecurityPolicyFor({
+    images: [images],
+    connect: [`https://${graphqlHost}`, `wss://${realtimeHost}`, `https://${cognitoHost}`, images],
+    upgradeInsecureRequests: true,
+  });
+}
+
+/**
+ * The same policy from full origins; the local web server (local/web/server.ts) passes the local
+ * endpoints' origins, and no upgrade of insecure requests, since they are plain http on loopback.
+ */
+export function contentSecurityPolicyFor({ images, connect, upgradeInsecureRequests }: { images: string[]; connect: string[]; upgradeInsecureRequests: boolean }): string {
   const directives: [string, ...string[]][] = [
     ['default-src', "'none'"],
     ['script-src', "'self'"],
     ['style-src', "'self'"],
-    ['img-src', "'self'", images],
-    ['connect-src', "'self'", `https://${graphqlHost}`, `wss://${realtimeHost}`, `https://${cognitoHost}`, images],
+    ['img-src', "'self'", ...images],
+    ['connect-src', "'self'", ...connect],
     ['manifest-src', "'self'"],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],
     ['frame-ancestors', "'none'"],
     ['object-src', "'none'"],
-    ['upgrade-insecure-requests'],
+    ...(upgradeInsecureRequests ? [['upgrade-insecure-requests'] as [string]] : []),
   ];
   return directives.map((directive) => directive.join(' ')).join('; ');
 }

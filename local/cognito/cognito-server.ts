@@ -3,6 +3,7 @@
  * absolute data directory instead of `./.cognito` under the working directory, delivering codes
  * to an outbox instead of the console, with no Lambda triggers and no OAuth2 routes (none are
  * deployed; AWS serves those on a hosted domain, not on the API endpoint). front.ts serves it.
+ * The password and token actions are the project's own (user-auth.ts), in front of cognito-local's.
  */
 import type { RequestListener } from 'node:http';
 import type { Lambda as LambdaClient } from 'aws-sdk';
@@ -22,6 +23,7 @@ import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolS
 import { OutboxSender } from './outbox.ts';
 import { PASSWORD_FIELDS, passwordPolicyProblem } from './password-policy.ts';
 import { POOL_SETTINGS } from './pool-settings.ts';
+import { withUserAuth } from './user-auth.ts';
 
 export interface CognitoServerOptions {
   /** Holds one StormDB JSON file per user pool plus clients.json. Must exist. */
@@ -45,17 +47,18 @@ export async function createCognitoServer(options: CognitoServerOptions): Promis
   );
   const triggers = new TriggersService(clock, cognito, new LambdaService({}, noLambda), new CryptoService());
   const tokenConfig = { IssuerDomain: options.issuerDomain };
+  const messages = new MessagesService(triggers, new MessageDeliveryService(new OutboxSender(options.outboxFile, options.log)));
   const services = {
     clock,
     cognito,
     config: { ...DefaultConfig, TokenConfig: tokenConfig },
-    messages: new MessagesService(triggers, new MessageDeliveryService(new OutboxSender(options.outboxFile, options.log))),
+    messages,
     otp,
     tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
     triggers,
   };
   // Without `services`, cognito-local attaches no OAuth2 routes.
-  const application = createServer(enforcingPasswordPolicy(Router(services)), logger, { development: false, https: false }).application as RequestListener;
+  const application = createServer(enforcingPasswordPolicy(withUserAuth(Router(services), { cognito, messages, otp, issuerDomain: options.issuerDomain })), logger, { development: false, https: false }).application as RequestListener;
   return { application, cognito };
 }
 

@@ -26,8 +26,8 @@ export const POOL_SETTINGS: Readonly<Pick<CreateUserPoolRequest, 'UsernameAttrib
 };
 
 export const CLIENT_SETTINGS: Readonly<Omit<CreateUserPoolClientRequest, 'UserPoolId' | 'ClientName'>> = {
-  // cognito-local has no SRP; the browser's USER_SRP_AUTH is not available locally.
-  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  // SRP only: the password never leaves the user's device (no USER_PASSWORD_AUTH).
+  ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
   AccessTokenValidity: 60,
   IdTokenValidity: 60,
   RefreshTokenValidity: 43_200,

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { type CognitoIdentityProviderClient, CreateUserPoolClientCommand, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoIdentityProviderClient, CreateUserPoolClientCommand, ListUserPoolClientsCommand, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoService } from 'cognito-local/lib/services/cognitoService.js';
 import { CLIENT_NAME, CLIENT_SETTINGS, POOL_NAME, POOL_SETTINGS } from './pool-settings.ts';
+import { sealStoredPasswords } from './user-auth.ts';
 
 const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } } as unknown as Parameters<CognitoService['listUserPools']>[0];
 
@@ -26,11 +27,25 @@ export async function ensurePool(cognito: CognitoService, region: string): Promi
   return id;
 }
 
-/** The app client, created through the real CreateUserPoolClient API on first start. */
+/**
+ * Passwords a pool from before SRP kept in clear, replaced by their verifiers on start (see
+ * user-auth.ts): the data directory then holds no password.
+ */
+export async function ensureVerifiers(cognito: CognitoService, userPoolId: string): Promise<void> {
+  await sealStoredPasswords(ctx, await cognito.getUserPool(ctx, userPoolId));
+}
+
+/**
+ * The app client, created through the real CreateUserPoolClient API on first start, and kept
+ * at the deployed settings (UpdateUserPoolClient) when a data directory predates a change.
+ */
 export async function ensureClient(client: CognitoIdentityProviderClient, userPoolId: string): Promise<string> {
   const { UserPoolClients = [] } = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId }));
   const existing = UserPoolClients.find((candidate) => candidate.ClientName === CLIENT_NAME);
-  if (existing?.ClientId) return existing.ClientId;
+  if (existing?.ClientId) {
+    await client.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: existing.ClientId, ClientName: CLIENT_NAME, ...CLIENT_SETTINGS }));
+    return existing.ClientId;
+  }
   const { UserPoolClient } = await client.send(
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,

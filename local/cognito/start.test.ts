@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { signInWithSrp } from '../../client/src/api/session.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
 import { FOREIGN_ORIGIN, jsonProtocolRefusals, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { latestCode } from './outbox.ts';
@@ -32,8 +33,7 @@ describe('local Cognito', () => {
     sdk.destroy();
     await cognito.close();
   };
-  const signIn = (email: string, password = PASSWORD, clientId = cognito.clientId) =>
-    sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }));
+  const signIn = (email: string, password = PASSWORD) => signInWithSrp(sdk, { userPoolId: cognito.userPoolId, clientId: cognito.clientId, username: email, password });
   const signUp = async (email: string) => {
     const result = await sdk.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
     return result;
@@ -88,8 +88,7 @@ describe('local Cognito', () => {
     await expect(verifier('id', 'someotherclient').verify(tokens.IdToken)).rejects.toThrow(/Client ID \("audience"\) not allowed/);
     await expect(verifier('access', 'someotherclient').verify(tokens.AccessToken)).rejects.toThrow(/Client ID not allowed/);
     await expect(verifier('access').verify(tokens.IdToken)).rejects.toThrow(/Token use not allowed/);
-    // Cognito answers NotAuthorizedException here; cognito-local answers InvalidPasswordException.
-    await expect(signIn(email, 'Wrong-Password-123')).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    await expect(signIn(email, 'Wrong-Password-123')).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.', $metadata: { httpStatusCode: 400 } });
   });
 
   it('refuses passwords the deployed policy refuses', async () => {
@@ -182,16 +181,16 @@ describe('local Cognito', () => {
         expect(reply.status, reply.body).toBe(400);
         expect(JSON.parse(reply.body)).toMatchObject({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
       }
-      await expect(signIn(email, 'Attacker-Chosen-42!')).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+      await expect(signIn(email, 'Attacker-Chosen-42!')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
       await expect(signIn(email)).resolves.toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) as string } });
     });
 
     it('serves public actions unsigned, to any browser origin', async () => {
-      const signInCall = call('InitiateAuth', { ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice@example.com', PASSWORD } });
+      const signInCall = call('InitiateAuth', { ClientId: cognito.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'alice@example.com', SRP_A: 'abcdef' } });
       const reply = await rawRequest(new URL(signInCall.url), { method: 'POST', headers: { ...signInCall.headers, origin: FOREIGN_ORIGIN }, body: signInCall.body });
       expect(reply.status, reply.body).toBe(200);
       expect(reply.headers['access-control-allow-origin']).toBe('*');
-      expect(JSON.parse(reply.body)).toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) as string } });
+      expect(JSON.parse(reply.body)).toMatchObject({ ChallengeName: 'PASSWORD_VERIFIER', ChallengeParameters: { SRP_B: expect.any(String) as string } });
     });
   });
 });

@@ -7,7 +7,7 @@ import { closeServer, listen } from '../http-server.ts';
 import type { KeyPair } from '../sigv4.ts';
 import { createCognitoServer } from './cognito-server.ts';
 import { createCognitoFront } from './front.ts';
-import { ensureClient, ensurePool } from './seed.ts';
+import { ensureClient, ensurePool, ensureVerifiers } from './seed.ts';
 
 export interface LocalCognitoOptions {
   /** Users, pool and client live here (created if missing) and survive restarts. */
@@ -50,6 +50,7 @@ export async function startLocalCognito(options: LocalCognitoOptions): Promise<L
     log: options.log ?? console.log,
   });
   const userPoolId = await ensurePool(cognito, region);
+  await ensureVerifiers(cognito, userPoolId);
   const httpServer = createCognitoFront(application, { credentials: options.credentials, region });
   const endpoint = await listen(httpServer, options.port ?? 0, host);
   // Seeding uses IAM-only actions (ListUserPoolClients, CreateUserPoolClient): signed.

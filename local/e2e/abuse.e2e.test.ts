@@ -189,6 +189,7 @@ describe('every local service authenticates as its AWS counterpart does', () => 
     vision: cloud.outputs[LOCAL_OUTPUT_KEYS.visionEndpoint]!,
     cognito: cloud.outputs[LOCAL_OUTPUT_KEYS.cognitoEndpoint]!,
     s3: cloud.outputs[LOCAL_OUTPUT_KEYS.s3Endpoint]!,
+    web: cloud.outputs[OUTPUT_KEYS.webUrl]!,
   });
 
   it('the search engine refuses unsigned reads and a web page’s no-preflight write', async () => {
@@ -253,7 +254,7 @@ describe('every local service authenticates as its AWS counterpart does', () => 
       expect(rebound.status, `${name} with a foreign Host`).toBeGreaterThanOrEqual(400);
       expect(rebound.status, `${name} with a foreign Host`).toBeLessThan(500);
     }
-    for (const name of ['search', 'sqs', 'vision'] as const) {
+    for (const name of ['search', 'sqs', 'vision', 'web'] as const) {
       const reply = await rawRequest(endpoints()[name], { method: 'POST', headers: { 'content-type': 'text/plain', origin: EVIL_ORIGIN }, body: '{}' });
       expect(reply.status, `${name} from a foreign origin`).toBe(403);
     }

@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import type { FaceDetection, ImageProperties, ModerationScores, ObjectDetection, TextLine } from './core/detections.ts';
 import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
+import { mergeTextPasses } from './core/text.ts';
+import { fromLetterbox, letterboxContent } from './core/letterbox.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
 
@@ -23,7 +25,8 @@ export type DetectionKind = keyof Detections;
 
 /**
  * Detector input: the object model reads 512x512 and the face detector less, so photos are
- * scaled down by sharp (better resampling, and 4x fewer pixels to convert than at 1024).
+ * scaled down by sharp (better resampling, and 4x fewer pixels to convert than at 1024). The
+ * object model gets the photo letterboxed into that square (core/letterbox.ts).
  */
 const DETECTOR_SIDE = 512;
 const MODERATION_SIDE = 224;
@@ -33,6 +36,9 @@ const PROPERTIES_SIDE = 128;
  * OCR input: large enough for sign lettering, small enough that tesseract does not spend tens of
  * seconds on the texture of a 10 MP landscape (measured: 41 s at 2560 px, under 5 s at 1600).
  * Greyscale with a stretched histogram reads coloured signs better than the colour image.
+ * A photo smaller than that is read twice, at its own size and enlarged to it: tesseract wants
+ * letters 20-30 px high, and on bench/eval's photos of 800-1000 px the enlarged pass read sign
+ * words the first missed ("NOTICE", "centre") while missing others the first read ("Sports").
  */
 const TEXT_SIDE = 1600;
 
@@ -45,13 +51,13 @@ async function detectAny(models: VisionModels | null, kind: DetectionKind, bytes
   if (!models) return kind === 'moderation' ? {} : [];
   switch (kind) {
     case 'objects':
-      return withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch));
+      return letterboxedObjects(models, bytes);
     case 'faces':
       return withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.faces(batch));
     case 'moderation':
       return withImage(bytes, MODERATION_SIDE, (image) => models.moderation.scores(image), 'fill');
     case 'text':
-      return textImage(bytes).then(({ data, info }) => models.text.lines(data, info.width, info.height));
+      return readText(models, bytes);
   }
 }
 
@@ -66,11 +72,16 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
   }
 }
 
-/** RGB pixels, at most `side` on each side (exactly side x side with 'fill'). */
-async function pixels(bytes: Uint8Array, side: number, fit: 'inside' | 'fill' = 'inside') {
+type Fit = 'inside' | 'fill' | 'contain';
+
+/**
+ * RGB pixels, at most `side` on each side; exactly side x side with 'fill' (stretched) and
+ * 'contain' (letterboxed on black).
+ */
+async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside') {
   try {
     return await sharp(bytes)
-      .resize(side, side, { fit, withoutEnlargement: fit === 'inside' })
+      .resize(side, side, { fit, withoutEnlargement: fit === 'inside', background: { r: 0, g: 0, b: 0 } })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
@@ -81,10 +92,17 @@ async function pixels(bytes: Uint8Array, side: number, fit: 'inside' | 'fill' = 
   }
 }
 
-async function textImage(bytes: Uint8Array) {
+async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
+  const read = (enlarge: boolean) => textImage(bytes, enlarge).then(({ data, info }) => models.text.lines(data, info.width, info.height));
+  const { width, height } = await dimensions(bytes);
+  const first = await read(false);
+  return Math.max(width, height) < TEXT_SIDE ? mergeTextPasses(first, await read(true)) : first;
+}
+
+async function textImage(bytes: Uint8Array, enlarge: boolean) {
   try {
     return await sharp(bytes)
-      .resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: !enlarge })
       .grayscale()
       .normalise()
       .png()
@@ -99,7 +117,7 @@ async function withImage<T>(
   bytes: Uint8Array,
   side: number,
   run: (image: tf.Tensor3D, batch: tf.Tensor4D) => Promise<T>,
-  fit: 'inside' | 'fill' = 'inside',
+  fit: Fit = 'inside',
 ): Promise<T> {
   const { data, info } = await pixels(bytes, side, fit);
   const image = tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
@@ -109,6 +127,13 @@ async function withImage<T>(
   } finally {
     tf.dispose([image, batch]);
   }
+}
+
+async function letterboxedObjects(models: VisionModels, bytes: Uint8Array): Promise<ObjectDetection[]> {
+  const { width, height } = await dimensions(bytes);
+  const content = letterboxContent(width, height);
+  const objects = await withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch), 'contain');
+  return objects.map((object) => ({ ...object, box: fromLetterbox(object.box, content) }));
 }
 
 async function propertiesOf(bytes: Uint8Array): Promise<ImageProperties> {

@@ -7,6 +7,7 @@ import * as publish from '../Mutation.publishImageProcessed.ts';
 import * as requestUpload from '../Mutation.requestUpload.ts';
 import * as image from '../Query.image.ts';
 import * as searchImages from '../Query.searchImages.ts';
+import * as similarImages from '../Query.similarImages.ts';
 import * as subscription from '../Subscription.onImageProcessed.ts';
 import { countWords } from '../lib/inputChecks.ts';
 import { INPUT_LIMITS, imageIdProblem, userIdProblem } from '../lib/inputLimits.ts';
@@ -171,6 +172,23 @@ describe('searchImages(after): forged cursors are BadRequests, never OpenSearch 
   });
 });
 
+describe('similarImages(first)', () => {
+  const { default: byDefault, max } = INPUT_LIMITS.similarFirst;
+  const similar = (first?: number) => request(similarImages.request as Handler, { id: IMAGE_ID, ...(first === undefined ? {} : { first }) });
+
+  it(`takes ${max} and refuses ${max + 1}, 0 and negatives`, () => {
+    expectAccepted(similar(max));
+    for (const first of [max + 1, 0, -1]) expectRefused(similar(first), `first must be between 1 and ${max}, got ${first}`);
+  });
+
+  it(`ranks a pool of ${max} candidates (plus the image itself) whatever first is, ${byDefault} by default`, () => {
+    for (const first of [undefined, 1, max]) {
+      const body = (similar(first).result as { params: { body: { size: number } } }).params.body;
+      expect(body.size).toBe(max + 1);
+    }
+  });
+});
+
 describe('ids', () => {
   const NOT_AN_ID = (field: string) => `${field} is not an image id: 26 characters, as requestUpload returns it`;
   const badIds = [
@@ -184,6 +202,10 @@ describe('ids', () => {
 
   it.each(badIds)('image(id) refuses an id that is %s', (_case, id) => {
     expectRefused(request(image.request, { id }), NOT_AN_ID('id'));
+  });
+
+  it.each(badIds)('similarImages(id) refuses an id that is %s', (_case, id) => {
+    expectRefused(request(similarImages.request as Handler, { id }), NOT_AN_ID('id'));
   });
 
   it.each(badIds)('deleteImage(id) refuses an id that is %s without invoking the function', (_case, id) => {
@@ -323,6 +345,9 @@ describe('the schema states each limit where clients read it', () => {
     ['searchImages(query)', () => argument(schema.getQueryType(), 'searchImages', 'query'), [`${query.maxLength} characters`, `${query.maxWords} words`, `up to ${query.maxFuzzyWords} words`]],
     ['searchImages(after)', () => argument(schema.getQueryType(), 'searchImages', 'after'), [`${cursor.maxLength} characters`]],
     ['image(id)', () => argument(schema.getQueryType(), 'image', 'id'), ['26 characters']],
+    ['similarImages(id)', () => argument(schema.getQueryType(), 'similarImages', 'id'), ['26 characters']],
+    ['similarImages(first)', () => argument(schema.getQueryType(), 'similarImages', 'first'), [`1 to ${INPUT_LIMITS.similarFirst.max}`, `${INPUT_LIMITS.similarFirst.default} when omitted`]],
+    ['searchImages(first)', () => argument(schema.getQueryType(), 'searchImages', 'first'), [`1 to ${INPUT_LIMITS.first.max}`, `${INPUT_LIMITS.first.default} when omitted`]],
     ['deleteImage(id)', () => argument(schema.getMutationType(), 'deleteImage', 'id'), ['26 characters']],
     ['onImageProcessed(imageId)', () => argument(schema.getSubscriptionType(), 'onImageProcessed', 'imageId'), ['26 characters']],
     ['ImageFilter.labels', () => inputField('ImageFilter', 'labels'), [`${labels.maxCount} labels`, `${labels.maxLength} characters`]],

@@ -50,6 +50,9 @@ export const FIELD = {
   location: 'location',
   takenAt: 'takenAt',
   uploadedAt: 'uploadedAt',
+  sha256: 'sha256',
+  perceptualHash: 'perceptualHash',
+  duplicateOf: 'duplicateOf',
 } as const;
 
 /** Maps a stored document to the GraphQL `Image` (extra keys stay for nested field resolvers). */

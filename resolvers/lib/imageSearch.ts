@@ -2,7 +2,7 @@ import { util } from '@aws-appsync/utils';
 import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
 import { decodeCursor } from './cursor.ts';
 import { FIELD } from './imageDocument.ts';
-import { countWords, refuse, searchTextProblem } from './inputChecks.ts';
+import { countWords, pageSize, refuse, searchTextProblem } from './inputChecks.ts';
 import { INPUT_LIMITS, countProblem, lengthProblem } from './inputLimits.ts';
 
 /**
@@ -41,7 +41,7 @@ export interface SearchPlan {
 
 export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): SearchPlan {
   checkLimits(args);
-  const first = pageSize(args.first);
+  const first = pageSize(args.first, INPUT_LIMITS.first);
   const text = args.query ? args.query.trim() : '';
   const sort: ImageSort = args.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
   const filter = args.filter ?? {};
@@ -82,17 +82,6 @@ function checkLimits(args: QuerySearchImagesArgs): void {
   if (filter.camera) {
     refuse(lengthProblem('filter.camera', filter.camera, INPUT_LIMITS.camera.maxLength));
   }
-}
-
-function pageSize(first: number | null | undefined): number {
-  const { default: byDefault, max } = INPUT_LIMITS.first;
-  if (first === null || first === undefined) {
-    return byDefault;
-  }
-  if (first < 1 || first > max) {
-    util.error(`first must be between 1 and ${max}, got ${first}`, 'BadRequest');
-  }
-  return first;
 }
 
 /**

@@ -10,6 +10,17 @@ export function refuse(problem: string | null): void {
   }
 }
 
+/** A page size argument: its default when omitted, else within 1..max. */
+export function pageSize(first: number | null | undefined, limits: { default: number; max: number }): number {
+  if (first === null || first === undefined) {
+    return limits.default;
+  }
+  if (first < 1 || first > limits.max) {
+    util.error(`first must be between 1 and ${limits.max}, got ${first}`, 'BadRequest');
+  }
+  return first;
+}
+
 /** An image id argument, checked when given. */
 export function checkImageId(field: string, value: string | null | undefined): void {
   if (value !== null && value !== undefined) {

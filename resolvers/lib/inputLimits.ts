@@ -26,6 +26,8 @@ export const INPUT_LIMITS = {
   query: { maxLength: 200, maxWords: 10, maxFuzzyWords: 2 },
   /** searchImages(first). */
   first: { default: 24, max: 100 },
+  /** similarImages(first): a strip of photos; the resolver ranks a pool of max + 1 candidates. */
+  similarFirst: { default: 12, max: 50 },
   /** searchImages(after): a cursor the server hands out is at most 120 characters. */
   cursor: { maxLength: 200 },
   /** filter.labels: each one is a term clause; Rekognition's label names are far shorter. */

@@ -7,6 +7,8 @@ import type { ImageDocument } from './imageDocument.ts';
 export interface SearchHit {
   _id: string;
   _source: ImageDocument;
+  /** Null when the search sorts on fields other than `_score` alone (unless track_scores). */
+  _score?: number | null;
   sort?: (string | number)[];
 }
 

@@ -440,6 +440,16 @@ export type Query = {
    * that names the argument and the limit.
    */
   searchImages: ImageConnection;
+  /**
+   * The caller's own images most like one of theirs: the same bytes first (`sha256`), then near
+   * duplicates (a perceptual hash within 8 bits, or `nearDuplicateOf` either way), then by the labels
+   * and the words of detected text they share (rarer ones count more), with matching dominant colours
+   * lifting an image among equals. Never the image itself, a deleted, unprocessed or moderated image,
+   * or another user's. One page: `pageInfo.hasNextPage` is false, `totalCount` counts the items and
+   * `facets` are empty. An `id` that is not one of the caller's images fails with NotFound, whether
+   * it exists or not.
+   */
+  similarImages: ImageConnection;
 };
 
 
@@ -462,6 +472,16 @@ export type QuerySearchImagesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   query?: InputMaybe<Scalars['String']['input']>;
   sort?: InputMaybe<ImageSort>;
+};
+
+
+/**
+ * Read operations. All of them are scoped to the signed-in user: the owner always comes from the
+ * caller's identity, never from an argument.
+ */
+export type QuerySimilarImagesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 /** What the client is about to upload. Strings over their limit fail with BadRequest. */

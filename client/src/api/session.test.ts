@@ -1,6 +1,11 @@
 import {
+  ChangePasswordCommand,
   CognitoIdentityProviderServiceException,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   type RevokeTokenCommand,
   type SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -40,18 +45,31 @@ const signedIn = (expiresAt: number): SessionTokens => ({
 });
 
 describe('CognitoSession', () => {
-  it('signs in with USER_PASSWORD_AUTH and keeps the tokens with their expiry and subject', async () => {
+  it('signs in with SRP: sends SRP_A, then answers PASSWORD_VERIFIER without the password', async () => {
     const idToken = jwt({ sub: 'user-1', email: 'ada@example.com', exp: T0 / 1000 + 3600 });
-    const { session: s, cognito } = session(() =>
-      Promise.resolve({ AuthenticationResult: { IdToken: idToken, AccessToken: 'a', RefreshToken: 'r' } }),
+    const challenge = { ChallengeName: 'PASSWORD_VERIFIER', ChallengeParameters: { SALT: 'ab12', SRP_B: 'c0ffee', SECRET_BLOCK: 'c2VjcmV0', USER_ID_FOR_SRP: 'user-1', USERNAME: 'user-1' } };
+    const { session: s, cognito } = session((command) =>
+      Promise.resolve(command instanceof InitiateAuthCommand ? challenge : { AuthenticationResult: { IdToken: idToken, AccessToken: 'a', RefreshToken: 'r' } }),
     );
     const listener = vi.fn();
     s.onChange(listener);
     const tokens = await s.signIn('ada@example.com', 'Secret-password-1');
     expect(tokens).toMatchObject({ sub: 'user-1', email: 'ada@example.com', expiresAt: T0 + 3_600_000, refreshToken: 'r' });
-    const command = cognito.send.mock.calls[0]![0] as InitiateAuthCommand;
-    expect(command).toBeInstanceOf(InitiateAuthCommand);
-    expect(command.input).toMatchObject({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'client-1', AuthParameters: { USERNAME: 'ada@example.com' } });
+    const [initiate, respond] = cognito.send.mock.calls.map(([command]) => command as InitiateAuthCommand | RespondToAuthChallengeCommand);
+    expect(initiate).toBeInstanceOf(InitiateAuthCommand);
+    expect(initiate!.input).toMatchObject({ AuthFlow: 'USER_SRP_AUTH', ClientId: 'client-1', AuthParameters: { USERNAME: 'ada@example.com', SRP_A: expect.stringMatching(/^[0-9a-f]+$/) as string } });
+    expect(respond).toBeInstanceOf(RespondToAuthChallengeCommand);
+    expect(respond!.input).toMatchObject({
+      ClientId: 'client-1',
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: {
+        USERNAME: 'user-1',
+        PASSWORD_CLAIM_SECRET_BLOCK: 'c2VjcmV0',
+        TIMESTAMP: expect.stringMatching(/^\w{3} \w{3} \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4}$/) as string,
+        PASSWORD_CLAIM_SIGNATURE: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) as string,
+      },
+    });
+    expect(JSON.stringify(cognito.send.mock.calls)).not.toContain('Secret-password-1');
     expect(listener).toHaveBeenCalledWith(tokens);
     expect(await s.idToken()).toBe(idToken);
   });
@@ -66,10 +84,9 @@ describe('CognitoSession', () => {
     const [first, second] = await Promise.all([s.idToken(), s.idToken()]);
     expect([first, second]).toEqual([fresh, fresh]);
     expect(cognito.send).toHaveBeenCalledTimes(1);
-    expect((cognito.send.mock.calls[0]![0] as InitiateAuthCommand).input).toMatchObject({
-      AuthFlow: 'REFRESH_TOKEN_AUTH',
-      AuthParameters: { REFRESH_TOKEN: 'refresh-1' },
-    });
+    const command = cognito.send.mock.calls[0]![0] as GetTokensFromRefreshTokenCommand;
+    expect(command).toBeInstanceOf(GetTokensFromRefreshTokenCommand);
+    expect(command.input).toEqual({ ClientId: 'client-1', RefreshToken: 'refresh-1' });
     // Cognito does not rotate the refresh token here: the old one is kept.
     expect(store.load()?.refreshToken).toBe('refresh-1');
   });
@@ -103,9 +120,36 @@ describe('CognitoSession', () => {
     await expect(offline.idToken()).rejects.toMatchObject({ code: 'NotSignedIn' });
   });
 
-  it('words a refused password at sign-in as a wrong password', async () => {
-    const { session: s } = session(() => Promise.reject(cognitoError('InvalidPasswordException', 'Invalid password')));
-    await expect(s.signIn('ada@example.com', 'nope')).rejects.toEqual(new AuthError('NotAuthorizedException', 'Incorrect email or password.'));
+  it('resets a forgotten password with the emailed code', async () => {
+    const { session: s, cognito } = session((command) =>
+      Promise.resolve(command instanceof ForgotPasswordCommand ? { CodeDeliveryDetails: { Destination: 'a***@e***' } } : {}),
+    );
+    expect(await s.forgotPassword('ada@example.com')).toEqual({ destination: 'a***@e***' });
+    await s.confirmForgotPassword('ada@example.com', ' 123456 ', 'New-password-12!');
+    const [forgot, confirm] = cognito.send.mock.calls.map(([command]) => command as ForgotPasswordCommand | ConfirmForgotPasswordCommand);
+    expect(forgot!.input).toEqual({ ClientId: 'client-1', Username: 'ada@example.com' });
+    expect(confirm).toBeInstanceOf(ConfirmForgotPasswordCommand);
+    expect(confirm!.input).toEqual({ ClientId: 'client-1', Username: 'ada@example.com', ConfirmationCode: '123456', Password: 'New-password-12!' });
+  });
+
+  it('words a wrong code for a reset', async () => {
+    const { session: s } = session(() => Promise.reject(cognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.')));
+    await expect(s.confirmForgotPassword('ada@example.com', '1', 'New-password-12!')).rejects.toEqual(
+      new AuthError('CodeMismatchException', 'That code is not right. Check the email and try again.'),
+    );
+  });
+
+  it('changes the password with the access token, and words a wrong current password', async () => {
+    const { session: s, cognito, store } = session(() => Promise.resolve({}), () => T0, signedIn(T0 + 3_600_000));
+    await s.changePassword('Old-password-12!', 'New-password-12!');
+    const command = cognito.send.mock.calls[0]![0] as ChangePasswordCommand;
+    expect(command).toBeInstanceOf(ChangePasswordCommand);
+    expect(command.input).toEqual({ AccessToken: 'old-access', PreviousPassword: 'Old-password-12!', ProposedPassword: 'New-password-12!' });
+
+    cognito.send.mockImplementation(() => Promise.reject(cognitoError('NotAuthorizedException', 'Incorrect username or password.')));
+    await expect(s.changePassword('Wrong-password-1!', 'New-password-12!')).rejects.toEqual(new AuthError('WrongPassword', 'The current password is not right.'));
+    // A wrong current password does not end the session.
+    expect(store.load()).not.toBeNull();
   });
 
   it('signs up with the email as user name and attribute', async () => {

@@ -1,13 +1,20 @@
 import {
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SignUpCommand,
   type AuthenticationResultType,
+  type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { answerPasswordVerifier, paddedHex, type PasswordVerifierChallenge, srpClientKeys } from './cognito-srp.ts';
 import type { ClientConfig } from './config.ts';
 
 /** A signed-in user's tokens; `expiresAt` (epoch ms) is the ID token's expiry. */
@@ -51,9 +58,10 @@ const MESSAGES: Record<string, string> = {
   InvalidPasswordException:
     'The password does not meet the rules: at least 12 characters with upper and lower case letters, a digit and a symbol.',
   InvalidParameterException: 'Check the email address and password.',
-  CodeMismatchException: 'That confirmation code is not right. Check the email and try again.',
-  ExpiredCodeException: 'That confirmation code has expired. Ask for a new one.',
+  CodeMismatchException: 'That code is not right. Check the email and try again.',
+  ExpiredCodeException: 'That code has expired. Ask for a new one.',
   NotAuthorizedException: 'Incorrect email or password.',
+  WrongPassword: 'The current password is not right.',
   UserNotConfirmedException: 'This account is not confirmed yet. Enter the code from the confirmation email.',
   UserNotFoundException: 'Incorrect email or password.',
   PasswordResetRequiredException: 'A password reset is required for this account.',
@@ -80,8 +88,35 @@ export interface SessionOptions {
 }
 
 /**
- * A Cognito user pool session: sign up, confirm, sign in with USER_PASSWORD_AUTH, an ID token
- * refreshed with REFRESH_TOKEN_AUTH before it expires, sign out. Every failure is an AuthError.
+ * Cognito's USER_SRP_AUTH sign-in, as Amplify does it: InitiateAuth with SRP_A, then the
+ * PASSWORD_VERIFIER challenge answered with a signature only the password could produce. The
+ * password never leaves this process. Answers the final InitiateAuth/RespondToAuthChallenge output.
+ */
+export async function signInWithSrp(
+  cognito: Pick<CognitoIdentityProviderClient, 'send'>,
+  request: { userPoolId: string; clientId: string; username: string; password: string },
+): Promise<Pick<InitiateAuthCommandOutput, 'AuthenticationResult' | 'ChallengeName'>> {
+  const keys = srpClientKeys();
+  const started = await cognito.send(
+    new InitiateAuthCommand({ ClientId: request.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: request.username, SRP_A: paddedHex(keys.A) } }),
+  );
+  if (started.ChallengeName !== 'PASSWORD_VERIFIER') return started;
+  const challenge = started.ChallengeParameters as unknown as PasswordVerifierChallenge;
+  const responses = await answerPasswordVerifier({ userPoolId: request.userPoolId, password: request.password, keys, challenge });
+  return cognito.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: request.clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: { ...responses },
+      ...(started.Session ? { Session: started.Session } : {}),
+    }),
+  );
+}
+
+/**
+ * A Cognito user pool session: sign up, confirm, sign in with SRP (USER_SRP_AUTH), an ID token
+ * refreshed with GetTokensFromRefreshToken before it expires, password reset and change, sign
+ * out. Every failure is an AuthError.
  */
 export class CognitoSession {
   private readonly cognito: Pick<CognitoIdentityProviderClient, 'send'>;
@@ -91,9 +126,12 @@ export class CognitoSession {
   private refreshing: Promise<SessionTokens> | null = null;
   private readonly listeners = new Set<(tokens: SessionTokens | null) => void>();
 
+  private readonly userPoolId: string;
+
   constructor({ config, store, cognito, now = Date.now }: SessionOptions) {
     this.cognito = cognito ?? createCognitoClient(config);
     this.clientId = config.userPoolClientId;
+    this.userPoolId = config.userPoolId;
     this.store = store;
     this.now = now;
   }
@@ -125,31 +163,45 @@ export class CognitoSession {
   }
 
   async signIn(email: string, password: string): Promise<SessionTokens> {
-    const result = await this.call(
-      () =>
-        this.cognito.send(
-          new InitiateAuthCommand({
-            ClientId: this.clientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: email, PASSWORD: password },
-          }),
-        ),
-      // Signing in judges no password rules: a refused password is a wrong one (cognito-local
-      // answers a wrong password with InvalidPasswordException where AWS says NotAuthorized).
-      { InvalidPasswordException: 'NotAuthorizedException' },
-    );
+    const result = await this.call(() => signInWithSrp(this.cognito, { userPoolId: this.userPoolId, clientId: this.clientId, username: email, password }));
     if (result.ChallengeName) {
       throw new AuthError(result.ChallengeName, `Sign-in needs a step this app does not support yet (${result.ChallengeName}).`);
     }
     return this.save(tokensFrom(result.AuthenticationResult, undefined));
   }
 
+  /** Emails a code for setting a new password (ForgotPassword); answers where it went. */
+  async forgotPassword(email: string): Promise<{ destination: string }> {
+    const result = await this.call(() => this.cognito.send(new ForgotPasswordCommand({ ClientId: this.clientId, Username: email })));
+    return { destination: result.CodeDeliveryDetails?.Destination ?? email };
+  }
+
+  /** Sets a new password with the emailed code (ConfirmForgotPassword); sign in afterwards. */
+  async confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void> {
+    await this.call(() =>
+      this.cognito.send(new ConfirmForgotPasswordCommand({ ClientId: this.clientId, Username: email, ConfirmationCode: code.trim(), Password: newPassword })),
+    );
+  }
+
+  /** Changes the signed-in user's password (ChangePassword, authorized by the access token). */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const { accessToken } = await this.fresh();
+    // A wrong current password is NotAuthorizedException, which for this call is not a lost session.
+    await this.call(() => this.cognito.send(new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: currentPassword, ProposedPassword: newPassword })), {
+      NotAuthorizedException: 'WrongPassword',
+    });
+  }
+
   /** A valid ID token, refreshed first when it expires within REFRESH_MARGIN_MS. */
   async idToken(): Promise<string> {
+    return (await this.fresh()).idToken;
+  }
+
+  private async fresh(): Promise<SessionTokens> {
     const tokens = this.store.load();
     if (!tokens) throw new AuthError('NotSignedIn', 'Not signed in. Sign in first.');
-    if (tokens.expiresAt - this.now() > REFRESH_MARGIN_MS) return tokens.idToken;
-    return (await this.refresh()).idToken;
+    if (tokens.expiresAt - this.now() > REFRESH_MARGIN_MS) return tokens;
+    return this.refresh();
   }
 
   /** Trades the refresh token for new ID and access tokens; concurrent callers share one call. */
@@ -172,15 +224,8 @@ export class CognitoSession {
     const tokens = this.store.load();
     if (!tokens) throw new AuthError('NotSignedIn', 'Not signed in. Sign in first.');
     try {
-      const result = await this.call(() =>
-        this.cognito.send(
-          new InitiateAuthCommand({
-            ClientId: this.clientId,
-            AuthFlow: 'REFRESH_TOKEN_AUTH',
-            AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
-          }),
-        ),
-      );
+      // Amplify 6's refresh call; it answers a new refresh token only when rotation is on.
+      const result = await this.call(() => this.cognito.send(new GetTokensFromRefreshTokenCommand({ ClientId: this.clientId, RefreshToken: tokens.refreshToken })));
       return this.save(tokensFrom(result.AuthenticationResult, tokens.refreshToken));
     } catch (error) {
       // A revoked or expired refresh token cannot recover: end the session so the UI asks again.

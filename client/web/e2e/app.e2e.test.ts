@@ -2,20 +2,22 @@
  * The web app in a real browser against the whole local cloud: Debian's Chromium driven by
  * playwright-core. The test starts what it needs: `npm start` on free ports with the vision models
  * (labels are what "search by a label" needs; lite mode gives none) in a temporary data
- * directory, and the Vite dev server on a free port serving that cloud's outputs as /config.json.
+ * directory, whose web server serves the production build (code-split, with the deployed headers and
+ * Content-Security-Policy) and its config.json, as CloudFront does on AWS.
  * Skipped, saying why, only when /usr/bin/chromium is missing (client/web/e2e/install-chromium.sh
  * installs it), and then failed instead in CI (chromium.ts). Screenshots go to client/web/e2e/artifacts/ (git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
+import { SEARCH_HINT } from '../src/search/search-examples.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, missingBrowser } from './chromium.ts';
-import { startWebServer, type WebServer } from './web-server.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PHOTO_NAMES = ['fruits.jpg', 'coffee.png', 'messi5.jpg'];
@@ -30,7 +32,8 @@ if (skipped) console.warn(`web e2e skipped: ${skipped}`);
 describe.skipIf(skipped !== null)('the web app in Chromium against the local cloud', () => {
   let dataDir: string;
   let cloud: CloudProcess | undefined;
-  let web: WebServer | undefined;
+  /** The web app's URL, as `npm start` prints it. */
+  let web: { url: string } | undefined;
   let browser: Browser | undefined;
   const run = Date.now();
 
@@ -75,13 +78,12 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(path.join(tmpdir(), 'imagegraph-web-e2e-'));
     cloud = await startCloudProcess(dataDir, ['--vision', 'models']);
-    web = await startWebServer(path.join(dataDir, 'outputs.json'));
+    web = { url: cloud.outputs[OUTPUT_KEYS.webUrl]! };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await web?.close();
     if (cloud) expect(await cloud.stop()).toBe(0);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
@@ -140,6 +142,12 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['fruits.jpg']);
     await page.getByLabel('Search photos').fill('cup');
     await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['coffee.png']);
+    // The box's hint suggests what search answers: its examples find these photos' content.
+    await expect(page.getByLabel('Search photos').getAttribute('placeholder')).resolves.toBe(SEARCH_HINT);
+    await page.getByLabel('Search photos').fill('people');
+    await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['messi5.jpg']);
+    await page.getByLabel('Search photos').fill('cups');
+    await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['coffee.png']);
 
     // The detail: image, boxes, labels, EXIF; then delete.
     await page.getByTestId('result').getByRole('link').click();
@@ -159,6 +167,24 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('2 photos');
     await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
     await screenshot(page, '6-after-delete');
+
+    // More like this: a copy of fruits.jpg under another name; each one's detail shows the other
+    // first in its Similar photos strip, and a click there opens it.
+    await page.getByLabel('Choose photos to upload').setInputFiles({ name: 'fruits-copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTOS[0]!) });
+    await page.locator('.upload.processed', { hasText: 'fruits-copy.jpg' }).waitFor({ timeout: 90_000 });
+    await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('3 photos');
+    await page.getByTestId('result').filter({ hasText: /^fruits\.jpg$/ }).getByRole('link').click();
+    await dialog.getByRole('heading', { name: 'fruits.jpg' }).waitFor();
+    const similar = dialog.getByRole('region', { name: 'Similar photos' });
+    const firstSimilar = similar.getByRole('link').first();
+    await expect.poll(() => firstSimilar.getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits-copy.jpg');
+    await expect.poll(() => firstSimilar.getByRole('img').evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await screenshot(page, '6b-similar');
+    await firstSimilar.click();
+    await dialog.getByRole('heading', { name: 'fruits-copy.jpg' }).waitFor();
+    await expect.poll(() => similar.getByRole('link').first().getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits.jpg');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
 
     // Bob: no live uploads, no photos, no facets, and Alice's image by its link is not there.

@@ -1,29 +1,17 @@
+import { lazy, Suspense } from 'react';
+import type { ClientConfig } from '../../src/api/config.ts';
 import { AuthScreen } from './auth/AuthScreen.tsx';
-import { ImageDetail } from './detail/ImageDetail.tsx';
-import { SearchPage } from './search/SearchPage.tsx';
-import { useSession, useSignedIn } from './session-context.ts';
-import { UploadPanel } from './upload/UploadPanel.tsx';
-import { useOpenImageId } from './use-hash-route.ts';
+import { useSignedIn } from './session-context.ts';
 
-export function App() {
+/** Loaded after sign-in only: the first screen carries what signing in needs and no more. */
+const SignedInApp = lazy(() => import('./SignedInApp.tsx'));
+
+export function App({ config }: { config: ClientConfig }) {
   const tokens = useSignedIn();
-  const session = useSession();
-  const openImageId = useOpenImageId();
   if (!tokens) return <AuthScreen />;
   return (
-    <>
-      <header className="topbar">
-        <h1>ImageGraph</h1>
-        <span className="who">{tokens.email}</span>
-        <button type="button" onClick={() => void session.signOut()}>
-          Sign out
-        </button>
-      </header>
-      <main className="layout">
-        <UploadPanel />
-        <SearchPage />
-      </main>
-      {openImageId && <ImageDetail id={openImageId} />}
-    </>
+    <Suspense fallback={<p className="centered">Loading…</p>}>
+      <SignedInApp config={config} email={tokens.email} />
+    </Suspense>
   );
 }

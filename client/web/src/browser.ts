@@ -1,15 +1,6 @@
-import { Buffer } from 'buffer';
 import type { ClientConfig } from '../../src/api/config.ts';
 import type { SessionTokens, TokenStore } from '../../src/api/session.ts';
 import type { PostForm } from '../../src/api/upload.ts';
-
-/**
- * aws-appsync-subscription-link base64-encodes its handshake header with Node's `Buffer`, which
- * browsers lack; the `buffer` package provides the same API.
- */
-export function installBufferGlobal(): void {
-  (globalThis as { Buffer?: unknown }).Buffer ??= Buffer;
-}
 
 /** The deployment, as the dev server (or the build) serves it from the outputs file. */
 export async function fetchConfig(url = '/config.json'): Promise<ClientConfig> {

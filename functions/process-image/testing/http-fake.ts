@@ -66,11 +66,6 @@ export async function startHttpFake(handler: FakeHandler): Promise<HttpFake> {
   };
 }
 
-/**
- * In front of a real service: records every request and forwards it unchanged (the Host header
- * too, so SigV4 signatures still verify), unless `intercept` answers it instead, the way a test
- * injects a fault into an otherwise real service.
- */
 const HOP_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'transfer-encoding']);
 
 /**
@@ -82,7 +77,8 @@ const HOP_HEADERS = new Set(['content-length', 'connection', 'keep-alive', 'tran
 export function startForwardingProxy(
   target: string,
   credentials: { accessKeyId: string; secretAccessKey: string },
-  intercept: (request: RecordedRequest) => FakeResponse | undefined = () => undefined,
+  /** May wait (a concurrent writer acting first) before it lets the request through with undefined. */
+  intercept: (request: RecordedRequest) => FakeResponse | undefined | Promise<FakeResponse | undefined> = () => undefined,
 ): Promise<HttpFake> {
   const targetUrl = new URL(target);
   const forward = async (request: RecordedRequest): Promise<FakeResponse> => {
@@ -112,7 +108,7 @@ export function startForwardingProxy(
       forwarded.end(request.body);
     });
   };
-  return startHttpFake((request) => intercept(request) ?? forward(request));
+  return startHttpFake(async (request) => (await intercept(request)) ?? forward(request));
 }
 
 /** Single-valued headers minus `excluded` and the framing ones, which the proxy sets itself. */

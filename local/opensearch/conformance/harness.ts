@@ -1,7 +1,9 @@
 /**
- * Where the conformance suite runs: a real OpenSearch when OPENSEARCH_URL is set, otherwise the
- * local engine (local/opensearch/start.ts), started on a temporary data directory for each test
- * file. Requests go through the real @opensearch-project/opensearch client; `raw` is plain fetch,
+ * Where the conformance suite runs. `npm test` runs every file twice (vitest.config.ts): in the
+ * `local` project against the local engine (local/opensearch/start.ts), started on a temporary
+ * data directory for each test file, and in the `opensearch-oracle` project against the real
+ * OpenSearch that local/opensearch/oracle starts, so each case holds on both or fails. Outside
+ * that project OPENSEARCH_URL points the suite at another cluster. Requests go through the real @opensearch-project/opensearch client; `raw` is plain fetch,
  * for checking the exact shape of error responses. The local engine takes only SigV4-signed
  * requests (service `es`), as a domain with IAM access does, so both sign for it.
  *
@@ -13,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@opensearch-project/opensearch';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { createSearchClient } from '../../../functions/process-image/image-index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../config.ts';
 import { type KeyPair, signedHeaders } from '../../sigv4.ts';
@@ -56,7 +58,7 @@ export interface Target {
 const RUN_ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export async function openTarget(): Promise<Target> {
-  const remote = process.env.OPENSEARCH_URL;
+  const remote = inject('opensearchOracleUrl') ?? process.env.OPENSEARCH_URL;
   const names: string[] = [];
   const indexName = (name: string) => {
     const full = `conformance-${RUN_ID}-${name}`.toLowerCase();

@@ -229,8 +229,19 @@ const catalogueGroups: CaseGroup[] = [
     cases: [
       { name: 'no_such_query: 400 parsing_exception naming it', body: { query: { no_such_query: { title: 'fox' } } }, error: { status: 400, type: 'parsing_exception', reasonIncludes: 'no_such_query' } },
       {
-        name: 'nested inside bool, still a 400 parsing_exception naming it',
+        // BoolQueryBuilder's ObjectParser wraps its clauses' parse failures, once per bool.
+        name: 'nested inside bool: 400 x_content_parse_exception naming the clause, root cause parsing_exception',
         body: { query: { bool: { filter: [{ fancy_filter: {} }] } } },
+        error: { status: 400, type: 'x_content_parse_exception', rootCause: 'parsing_exception', reasonIncludes: 'fancy_filter' },
+      },
+      {
+        name: 'nested two bools deep: still a parsing_exception at the root',
+        body: { query: { bool: { must: [{ bool: { must_not: { fancy_filter: {} } } }] } } },
+        error: { status: 400, type: 'x_content_parse_exception', rootCause: 'parsing_exception', reasonIncludes: '[bool] failed to parse field [must]' },
+      },
+      {
+        name: 'inside constant_score: parsing_exception, unwrapped',
+        body: { query: { constant_score: { filter: { fancy_filter: {} } } } },
         error: { status: 400, type: 'parsing_exception', reasonIncludes: 'fancy_filter' },
       },
     ],

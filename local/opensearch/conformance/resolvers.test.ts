@@ -1,7 +1,7 @@
 /**
  * The exact requests the resolvers send, against an index created with IMAGE_INDEX_MAPPING:
  * searchPlan (searchImages) for text, every filter, each sort and cursor pages, and the request()
- * of Query.image and Query.imageStats, run the way AppSync runs them. Responses go back through
+ * of Query.image, Query.similarImages and Query.imageStats, run the way AppSync runs them. Responses go back through
  * the resolvers' response() where that is what gives them meaning (cursors, facets, stats).
  *
  * Expectations follow from OpenSearch's documented semantics of the DSL these requests use (the
@@ -12,6 +12,7 @@ import { IMAGE_INDEX_MAPPING } from '../../../functions/process-image/image-inde
 import * as imageQuery from '../../../resolvers/Query.image.ts';
 import * as imageStatsQuery from '../../../resolvers/Query.imageStats.ts';
 import * as searchImagesQuery from '../../../resolvers/Query.searchImages.ts';
+import * as similarImagesQuery from '../../../resolvers/Query.similarImages.ts';
 import { cognitoIdentity, context, run } from '../../../resolvers/__tests__/context.ts';
 import { searchPlan } from '../../../resolvers/lib/imageSearch.ts';
 import { evaluate } from '../../appsync/runtime/evaluation.ts';
@@ -327,6 +328,45 @@ describe('Query.image', () => {
   it('a moderated or failed image is still the owner’s to see', async () => {
     expect((await image('00000000000000000000000A06', ALICE)).result).toMatchObject({ id: '00000000000000000000000A06', moderated: true });
     expect((await image('00000000000000000000000A09', ALICE)).result).toMatchObject({ id: '00000000000000000000000A09', status: 'FAILED', failureReason: 'not an image' });
+  });
+});
+
+describe('Query.similarImages', () => {
+  async function similar(id: string, owner: string) {
+    const ctx = { args: { id }, identity: cognitoIdentity(owner) };
+    const requestContext = context(ctx);
+    const request = run(similarImagesQuery.request, requestContext);
+    expect(request.error).toBeUndefined();
+    const result = await send(request.result as ResolverRequest);
+    return run(similarImagesQuery.response, context({ ...ctx, result, stash: requestContext.stash }));
+  }
+  const similarIds = async (id: string, owner: string) => idsOf((await similar(id, owner)).result as ImageConnection);
+
+  it('finds the caller’s images sharing a label others also have (Beach); not the moderated one, nor Bob’s', async () => {
+    // Sunset and Sea are in A01 only: min_doc_freq 2 leaves them out; Beach is in A05, A06 (moderated) and B01 (Bob's).
+    expect(await similarIds('00000000000000000000000A01', ALICE)).toEqual(['00000000000000000000000A05']);
+  });
+
+  it('Bob’s similar images are his own, though Alice has images with his labels', async () => {
+    expect(await similarIds('00000000000000000000000B01', BOB)).toEqual(['00000000000000000000000B02']);
+    expect(await similarIds('00000000000000000000000A02', ALICE)).toEqual([]);
+  });
+
+  it('an image still processing has nothing like it yet', async () => {
+    expect(await similarIds('00000000000000000000000A08', ALICE)).toEqual([]);
+  });
+
+  it('another owner’s, a deleted and an unknown id all fail alike with NotFound', async () => {
+    for (const [id, owner] of [
+      ['00000000000000000000000B01', ALICE],
+      ['00000000000000000000000A01', BOB],
+      ['00000000000000000000000A07', ALICE],
+      ['00000000000000000000000Z99', ALICE],
+    ] as const) {
+      const { result, error } = await similar(id, owner);
+      expect(result).toBeUndefined();
+      expect(error).toEqual(expect.objectContaining({ errorType: 'NotFound', message: `No image ${id}` }));
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { OpenSearchError, illegalArgument, indexNotFound, parsingError, show, va
 import { IndexData, type DocMeta, type Postings } from './index-data.ts';
 import { indexLimits, nestingTooDeep, type IndexLimits } from './limits.ts';
 import { parseDocument, parseMapping, type Mapping, type ParsedDocument } from './mapping.ts';
+import { knnEnabled } from './vectors.ts';
 import { ClauseBudget } from './query/clauses.ts';
 import type { ExpansionCache, QueryContext } from './query/types.ts';
 import { count, matchingDocs, search } from './search.ts';
@@ -86,7 +87,7 @@ export class Engine {
   private newState(name: string, uuid: string, createdAt: number, settings: Json, mappings: unknown, nextSeqNo: number): IndexState {
     const limits = indexLimits(settings);
     const analyzers = buildAnalyzers(analysisSettings(settings));
-    const mapping = parseMapping(mappings, { index: name, totalFields: limits.totalFields, depth: limits.mappingDepth });
+    const mapping = parseMapping(mappings, { index: name, totalFields: limits.totalFields, depth: limits.mappingDepth, knn: knnEnabled(settings) });
     for (const field of mapping.fields.values()) {
       if (field.type === 'text') analyzerOf(analyzers, field.analyzer);
     }

@@ -426,7 +426,40 @@ export class GeoField {
   }
 }
 
-export type FieldData = TermField | NumericField | GeoField;
+/** Binary knn_vector values: dimension / 8 bytes per doc, in one growing column. */
+export class VectorField {
+  readonly width: number;
+  bytes = new Uint8Array(0);
+  /** 1 where the doc has a vector. */
+  present = new Uint8Array(0);
+  constructor(readonly field: LeafField) {
+    this.width = (field.vector?.dimension ?? 0) / 8;
+  }
+
+  add(doc: number, values: number[]): void {
+    if (doc >= this.present.length) {
+      const size = Math.max(16, Math.ceil((doc + 1) * GROWTH));
+      const present = new Uint8Array(size);
+      present.set(this.present);
+      const bytes = new Uint8Array(size * this.width);
+      bytes.set(this.bytes);
+      this.present = present;
+      this.bytes = bytes;
+    }
+    this.bytes.set(values.map((v) => v & 0xff), doc * this.width);
+    this.present[doc] = 1;
+  }
+
+  remove(doc: number): void {
+    if (doc < this.present.length) this.present[doc] = 0;
+  }
+
+  has(doc: number): boolean {
+    return this.present[doc] === 1;
+  }
+}
+
+export type FieldData = TermField | NumericField | GeoField | VectorField;
 
 function grow<T extends Float32Array | Float64Array | Int32Array>(array: T, needed: number, fill = 0): T {
   let size = Math.max(16, Math.ceil(array.length * GROWTH));
@@ -470,7 +503,9 @@ export class IndexData {
             ? new TermField(field, undefined)
             : field.type === 'geo_point'
               ? new GeoField(field)
-              : new NumericField(field);
+              : field.type === 'knn_vector'
+                ? new VectorField(field)
+                : new NumericField(field);
       this.fields.set(field.path, data);
     }
     return data;
@@ -535,6 +570,9 @@ export class IndexData {
         else data.remove(doc, strings);
       } else if (data instanceof NumericField) {
         if (adding) data.add(doc, values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : (v as number))));
+        else data.remove(doc);
+      } else if (data instanceof VectorField) {
+        if (adding) data.add(doc, values as number[]);
         else data.remove(doc);
       } else if (adding) data.add(doc, values as GeoPoint[]);
       else data.remove(doc);

@@ -110,7 +110,8 @@ describe('indices.query.bool.max_clause_count: the rewritten query (too_many_nes
   const engine = engineWith(TEXT, [{ title: 'dog dig dug cat', tag: 't1' }]);
 
   it('more than 1025 leaves over several bools: 500 in 2.x, too_many_nested_clauses, repeated as caused_by', () => {
-    const query = { bool: { should: [{ bool: { should: terms(600) } }, { bool: { should: terms(600, 'u') } }] } };
+    // must-bools: pure disjunctions would be flattened into one bool first (too_many_clauses).
+    const query = { bool: { should: [{ bool: { must: terms(600) } }, { bool: { must: terms(600, 'u') } }] } };
     const { status, body } = failure(() => engine.search('t', { query }));
     const reason = 'Query contains too many nested clauses; maxClauseCount is set to 1024';
     expect(status).toBe(500);
@@ -148,7 +149,8 @@ describe('indices.query.bool.max_clause_count: the rewritten query (too_many_nes
   });
 
   it('count and delete_by_query count clauses too', () => {
-    const query = { bool: { should: [{ bool: { should: terms(600) } }, { bool: { should: terms(600, 'u') } }] } };
+    // must-bools: pure disjunctions would be flattened into one bool first (too_many_clauses).
+    const query = { bool: { should: [{ bool: { must: terms(600) } }, { bool: { must: terms(600, 'u') } }] } };
     expect(failure(() => engine.count('t', { query })).status).toBe(500);
     expect(failure(() => engine.deleteByQuery('t', { query })).status).toBe(500);
     expect(engine.count('t', {}).body.count).toBe(1);

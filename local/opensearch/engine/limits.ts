@@ -67,7 +67,7 @@ type Json = Record<string, unknown>;
  * A setting as OpenSearch accepts it in create-index settings: nested (`{index: {max_result_window}}`),
  * flat (`{"index.max_result_window": n}`) or without the `index.` prefix, which it adds.
  */
-function setting(settings: Json, path: string): unknown {
+export function indexSetting(settings: Json, path: string): unknown {
   const nested = (root: unknown, parts: string[]): unknown =>
     parts.reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Json)[part] : undefined), root);
   const parts = path.split('.');
@@ -78,7 +78,7 @@ function setting(settings: Json, path: string): unknown {
 export function indexLimits(settings: Json): IndexLimits {
   const out = {} as IndexLimits;
   for (const [name, { key, value }] of Object.entries(INDEX_DEFAULTS) as [keyof IndexLimits, { key: string; value: number }][]) {
-    const raw = setting(settings, key);
+    const raw = indexSetting(settings, key);
     const n = raw === undefined ? value : typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
     if (!Number.isInteger(n) || n < 1) throw illegalArgument(`Failed to parse value [${show(raw)}] for setting [index.${key}] must be >= 1`);
     out[name] = n;

@@ -1,8 +1,9 @@
 import { OpenSearchError, illegalArgument, mapperParsing, show } from './errors.ts';
 import { tryParseDate } from './date-math.ts';
+import { parseVectorField, vectorBytes, type VectorSpec } from './vectors.ts';
 
 /** The field types the engine indexes; the numeric family shares one implementation (doubles). */
-export type LeafType = 'text' | 'keyword' | 'numeric' | 'date' | 'boolean' | 'geo_point';
+export type LeafType = 'text' | 'keyword' | 'numeric' | 'date' | 'boolean' | 'geo_point' | 'knn_vector';
 const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'float', 'double', 'half_float', 'scaled_float', 'unsigned_long']);
 const INTEGRAL = new Set(['long', 'integer', 'short', 'byte', 'unsigned_long']);
 const DATE_FORMATS = new Set(['strict_date_optional_time||epoch_millis', 'strict_date_optional_time', 'date_optional_time', 'epoch_millis']);
@@ -23,6 +24,8 @@ export interface LeafField {
   indexed: boolean;
   ignoreAbove: number | undefined;
   subfields: LeafField[];
+  /** knn_vector fields only. */
+  vector?: VectorSpec;
 }
 
 export interface ObjectField {
@@ -38,6 +41,8 @@ export interface MappingLimits {
   index: string;
   totalFields: number;
   depth: number;
+  /** index.knn: whether knn_vector fields get a k-NN (ANN) index, which the `knn` query needs. */
+  knn: boolean;
 }
 
 /** A parsed mapping: the raw JSON (returned by GET and persisted) and the tree the engine walks. */
@@ -109,6 +114,23 @@ function parseField(path: string, def: Record<string, unknown>, fields: Map<stri
   if (type === 'object') return parseObject(path, def, fields, limits);
   if (typeof type !== 'string') throw mapperParsing(`No type specified for field [${path}]`);
   if (type === 'nested') throw mapperParsing(`field [${path}]: type [nested] is not supported by the local engine`);
+  if (type === 'knn_vector') {
+    const leaf: LeafField = {
+      kind: 'leaf',
+      path,
+      declared: type,
+      type: 'knn_vector',
+      integral: true,
+      analyzer: undefined,
+      searchAnalyzer: undefined,
+      indexed: true,
+      ignoreAbove: undefined,
+      subfields: [],
+      vector: parseVectorField(path, def, limits.knn),
+    };
+    fields.set(path, leaf);
+    return leaf;
+  }
   const leafType: LeafType | undefined = NUMERIC.has(type)
     ? 'numeric'
     : (['text', 'keyword', 'date', 'boolean', 'geo_point'] as const).find((t) => t === type);
@@ -254,6 +276,15 @@ function failedToParse(field: LeafField, id: string, value: unknown): OpenSearch
 
 function convertLeaf(field: LeafField, value: unknown, id: string): (string | number | boolean | GeoPoint)[] {
   if (value === null || value === undefined) return [];
+  if (field.type === 'knn_vector') {
+    try {
+      return vectorBytes(field, value);
+    } catch (error) {
+      if (!(error instanceof OpenSearchError)) throw error;
+      // The parser has moved past the array when the vector is checked: OpenSearch previews 'null'.
+      throw new OpenSearchError(400, 'mapper_parsing_exception', failedToParse(field, id, null).reason, {}, error);
+    }
+  }
   if (field.type === 'geo_point') {
     // [lon, lat] is one point; an array of anything else is several.
     if (Array.isArray(value) && !(value.length === 2 && value.every((v) => typeof v === 'number'))) {

@@ -77,6 +77,10 @@ export function search(ctx: QueryContext, body: Json): Json {
   const size = intOption(body.size, 'size', 10);
   const from = intOption(body.from, 'from', 0);
   const sorts = parseSort(ctx, body.sort);
+  // Sort values are reported only for an explicit sort other than _score desc alone, which
+  // SortBuilder.buildSort treats as no sort (seen on OpenSearch 2.19.1).
+  const onlyScoreDesc = sorts.length === 1 && sorts[0]?.kind === 'score' && sorts[0].desc;
+  const reportsSortValues = body.sort !== undefined && sorts.length > 0 && !onlyScoreDesc;
   const scoring = sorts.some((s) => s.kind === 'score') || body.track_scores === true;
   const sourceFilter = parseSourceFilter(body._source);
   const matcher = compileQuery(ctx, body.query ?? { match_all: {} }, scoring);
@@ -124,8 +128,7 @@ export function search(ctx: QueryContext, body: Json): Json {
       hit._primary_term = meta?.primaryTerm;
     }
     if (sources) hit._source = filterSource(JSON.parse(sources.get(meta?.id ?? '') ?? '{}') as Json, sourceFilter);
-    // Sort values are reported only for an explicit sort, as OpenSearch does.
-    if (body.sort !== undefined) hit.sort = keys;
+    if (reportsSortValues) hit.sort = keys;
     return hit;
   });
   const response: Json = {

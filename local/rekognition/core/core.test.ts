@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { ObjectDetection } from './detections.ts';
+import type { Box, ObjectDetection } from './detections.ts';
 import { RekognitionError } from './errors.ts';
 import { FACE_GATES, facesResponse } from './faces.ts';
+import { fromLetterbox, letterboxContent } from './letterbox.ts';
 import { labelsResponse, objectConfidence } from './labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './limits.ts';
 import { moderationResponse } from './moderation.ts';
 import { type LabelOptions, parseRequest } from './requests.ts';
 import { DETECTOR_CLASSES, taxonomyOf } from './taxonomy.ts';
-import { textResponse } from './text.ts';
+import { mergeTextPasses, textResponse } from './text.ts';
 import { imageProperties, imagePropertiesResponse } from './colors.ts';
 
 const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
@@ -71,6 +72,9 @@ describe('DetectLabels response', () => {
     expect(names([line(word('No'), word('parking'))])).toEqual([['Text', 0]]);
     // Texture read as symbols or at low confidence is no text.
     expect(names([line(word('|'), word('=='), word('Ee', 40), word('SEPA', 55))])).toEqual([]);
+    // So are short fragments, however confident: water read as "I d 77", fur as "FAK re".
+    expect(names([line(word('77'), word('ii'), word('FAK'), word('re'))])).toEqual([]);
+    expect(names([line(word('FAK'), word('vil'))])).toEqual([['Text', 0]]);
     const page = line(...Array.from({ length: 20 }, (_, i) => word(`word${i}`)));
     expect(names([page])).toEqual([
       ['Text', 0],
@@ -239,5 +243,41 @@ describe('image limits', () => {
     rejects(() => checkImageSize(MAX_S3_IMAGE + 1, 'S3Object'), 'ImageTooLargeException');
     checkDimensions(80, 80);
     rejects(() => checkDimensions(79, 500), 'InvalidParameterException');
+  });
+});
+
+describe('letterbox', () => {
+  const expectBox = (actual: Box, expected: Box) => {
+    for (const side of ['left', 'top', 'width', 'height'] as const) expect(actual[side], side).toBeCloseTo(expected[side]);
+  };
+
+  it('places a landscape photo across the square, centred, and maps boxes back onto it', () => {
+    const content = letterboxContent(600, 400);
+    expectBox(content, { left: 0, top: 1 / 6, width: 1, height: 2 / 3 });
+    // The photo's lower half, as the detector saw it in the square.
+    expectBox(fromLetterbox({ left: 0.25, top: 0.5, width: 0.5, height: 1 / 3 }, content), { left: 0.25, top: 0.5, width: 0.5, height: 0.5 });
+  });
+
+  it('clips what reaches into the padding, and leaves a square photo as it is', () => {
+    const portrait = letterboxContent(300, 600);
+    expectBox(portrait, { left: 0.25, top: 0, width: 0.5, height: 1 });
+    expectBox(fromLetterbox({ left: 0.1, top: 0.2, width: 0.3, height: 0.9 }, portrait), { left: 0, top: 0.2, width: 0.3, height: 0.8 });
+    const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
+    expectBox(fromLetterbox(box, letterboxContent(512, 512)), box);
+  });
+});
+
+describe('merging OCR passes', () => {
+  const at = (text: string, left: number, top: number, confidence = 90) => ({ text, confidence, box: { left, top, width: 0.2, height: 0.05 } });
+  const line = (text: string, left: number, top: number, confidence = 90) => ({ ...at(text, left, top, confidence), words: text.split(' ').map((word, i) => at(word, left + i * 0.05, top, confidence)) });
+
+  it('keeps the better reading of the same line and adds lines only the other pass read', () => {
+    const first = [line('NOTICE', 0.1, 0.1), line('PARK1NG x', 0.1, 0.3, 65), line('ship', 0.5, 0.8)];
+    const second = [line('DOUBLE PARKING', 0.12, 0.3), line('TIMES', 0.4, 0.5), line('NO', 0.1, 0.1)];
+    expect(mergeTextPasses(first, second).map((l) => l.text)).toEqual(['NOTICE', 'DOUBLE PARKING', 'TIMES', 'ship']);
+  });
+
+  it('drops what neither pass read legibly', () => {
+    expect(mergeTextPasses([line('|', 0.1, 0.1)], [line('~ =', 0.5, 0.5), line('Ee', 0.2, 0.2, 40)])).toEqual([]);
   });
 });

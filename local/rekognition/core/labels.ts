@@ -37,8 +37,12 @@ const ANIMAL_CALIBRATION: Calibration = [
   [1, 99.9],
 ];
 
-/** Legible words that make a photo's writing a Text label, and a Document (a page of it). */
-const TEXT_WORDS = { text: 2, document: 20 } as const;
+/**
+ * Legible words that make a photo's writing a Text label, and a Document (a page of it). Only
+ * words of 3+ letters count: what OCR reads in texture (water, foliage, a baboon's fur) is short
+ * fragments such as "77", "ii", "FAK re" (bench/eval's photos without writing).
+ */
+const TEXT_WORDS = { text: 2, document: 20, minLetters: 3 } as const;
 /** One word of this many letters is Text on its own (a sign that says "NOTICE"). */
 const LONG_WORD = 4;
 
@@ -67,8 +71,10 @@ function objectFindings(objects: ObjectDetection[]): Finding[] {
 
 /** Text and Document, as confident as the words read (Rekognition gives them no instances). */
 export function textFindings(lines: TextLine[]): Finding[] {
-  const words = legibleLines(lines).flatMap((line) => line.words);
   const letters = (text: string) => (text.match(/\p{L}/gu) ?? []).length;
+  const words = legibleLines(lines)
+    .flatMap((line) => line.words)
+    .filter((word) => letters(word.text) >= TEXT_WORDS.minLetters);
   if (words.length < TEXT_WORDS.text && !words.some((word) => letters(word.text) >= LONG_WORD)) return [];
   const confidence = Math.min(99.9, words.reduce((sum, word) => sum + word.confidence, 0) / words.length);
   return [{ entry: TEXT_LABEL, confidence }, ...(words.length >= TEXT_WORDS.document ? [{ entry: DOCUMENT_LABEL, confidence }] : [])];

@@ -32,6 +32,28 @@ export function legibleLines(lines: TextLine[]): TextLine[] {
   });
 }
 
+/**
+ * Lines read in two OCR passes over the same photo (at its own size, and enlarged), as one
+ * reading: a line of the second pass replaces the first pass's lines it overlaps (by half of the
+ * smaller) when it has more legible letters, and is added where the first read nothing.
+ */
+export function mergeTextPasses(first: TextLine[], second: TextLine[]): TextLine[] {
+  let merged = legibleLines(first);
+  for (const line of legibleLines(second)) {
+    const overlapping = merged.filter((other) => overlap(line.box, other.box) >= 0.5 * Math.min(area(line.box), area(other.box)));
+    if (overlapping.every((other) => legibleLetters(other) < legibleLetters(line))) merged = [...merged.filter((other) => !overlapping.includes(other)), line];
+  }
+  return merged.sort((a, b) => a.box.top - b.box.top || a.box.left - b.box.left);
+}
+
+function legibleLetters(line: TextLine): number {
+  return line.words.reduce((sum, word) => sum + (word.text.match(/\p{L}/gu) ?? []).length, 0);
+}
+
+function area(box: Box): number {
+  return box.width * box.height;
+}
+
 export function textResponse(lines: TextLine[], options: TextOptions): DetectTextResponse {
   let budget = MAX_WORDS;
   const kept = legibleLines(lines).flatMap((line) => {

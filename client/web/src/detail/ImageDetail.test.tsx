@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithApi, type Answer } from '../testing/render.tsx';
 import { SearchPage } from '../search/SearchPage.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
+import { SIMILAR_STRIP_SIZE } from './SimilarPhotos.tsx';
 
 afterEach(() => {
   cleanup();
@@ -61,7 +62,10 @@ const results = {
   },
 };
 
-const answer: Answer = (name) => (name === 'Image' ? { image } : name === 'DeleteImage' ? { deleteImage: 'img-1' } : { searchImages: null });
+const similar = (...items: ReturnType<typeof summary>[]) => ({ similarImages: { __typename: 'ImageConnection', items, totalCount: items.length } });
+
+const answer: Answer = (name) =>
+  name === 'Image' ? { image } : name === 'DeleteImage' ? { deleteImage: 'img-1' } : name === 'SimilarImages' ? similar() : { searchImages: null };
 
 describe('ImageDetail', () => {
   it('draws a box per object and face, and lists labels, text, EXIF, place and duplicate', async () => {
@@ -103,12 +107,48 @@ describe('ImageDetail', () => {
 
   it('shows an HEIC by its largest thumbnail, and never puts the HEIC original in an <img>', async () => {
     const heic = { ...image, fileName: 'IMG_0001.HEIC', format: 'HEIC', contentType: 'image/heic', originalUrl: 'http://s3.test/original.heic' };
-    const { unmount } = renderWithApi(<ImageDetail id="img-1" />, { answer: () => ({ image: heic }) });
+    const { unmount } = renderWithApi(<ImageDetail id="img-1" />, { answer: (name, variables) => (name === 'Image' ? { image: heic } : answer(name, variables)) });
     expect((await screen.findByRole('img', { name: 'IMG_0001.HEIC' })).getAttribute('src')).toBe('http://s3.test/1280.webp');
     unmount();
-    renderWithApi(<ImageDetail id="img-1" />, { answer: () => ({ image: { ...heic, thumbnails: [] } }) });
+    renderWithApi(<ImageDetail id="img-1" />, { answer: (name, variables) => (name === 'Image' ? { image: { ...heic, thumbnails: [] } } : answer(name, variables)) });
     expect(await screen.findByText('Processing…')).toBeTruthy();
     expect(screen.queryByRole('img', { name: 'IMG_0001.HEIC' })).toBeNull();
+  });
+
+  it('shows a strip of similar photos whose thumbnails open them', async () => {
+    const { operations } = renderWithApi(<ImageDetail id="img-1" />, {
+      answer: (name, variables) => (name === 'SimilarImages' ? similar(summary('img-7', 'dog-copy.jpg'), summary('img-3', 'dog-park.jpg')) : answer(name, variables)),
+    });
+    const strip = await screen.findByRole('region', { name: 'Similar photos' });
+    const links = within(strip).getAllByRole('link');
+    expect(links.map((link) => [link.getAttribute('href'), link.querySelector('img')?.getAttribute('src'), link.querySelector('img')?.getAttribute('alt')])).toEqual([
+      ['#/image/img-7', 'http://s3.test/img-7.webp', 'dog-copy.jpg'],
+      ['#/image/img-3', 'http://s3.test/img-3.webp', 'dog-park.jpg'],
+    ]);
+    expect(operations.find((operation) => operation.name === 'SimilarImages')?.variables).toEqual({ id: 'img-1', first: SIMILAR_STRIP_SIZE });
+    await userEvent.click(links[0]!);
+    expect(window.location.hash).toBe('#/image/img-7');
+  });
+
+  it('shows no strip when nothing is similar, nor for an image still processing (not even asking)', async () => {
+    const { operations, unmount } = renderWithApi(<ImageDetail id="img-1" />, { answer });
+    expect(await screen.findByRole('heading', { name: 'dog.jpg' })).toBeTruthy();
+    await vi.waitFor(() => expect(operations.some((operation) => operation.name === 'SimilarImages')).toBe(true));
+    expect(screen.queryByRole('region', { name: 'Similar photos' })).toBeNull();
+    unmount();
+    const processing = renderWithApi(<ImageDetail id="img-1" />, { answer: (name, variables) => (name === 'Image' ? { image: { ...image, status: 'PROCESSING' } } : answer(name, variables)) });
+    expect(await screen.findByText('Still processing…')).toBeTruthy();
+    expect(processing.operations.some((operation) => operation.name === 'SimilarImages')).toBe(false);
+  });
+
+  it('says so when similar photos cannot be found', async () => {
+    renderWithApi(<ImageDetail id="img-1" />, {
+      answer: (name, variables) => {
+        if (name === 'SimilarImages') throw new Error('No image img-1');
+        return answer(name, variables);
+      },
+    });
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not find similar photos: No image img-1');
   });
 
   it('says so when the image does not exist', async () => {

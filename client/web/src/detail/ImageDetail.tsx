@@ -4,8 +4,9 @@ import { useEffect, useRef, useState } from 'react';
 import { DeleteImageDocument, ImageDocument } from '../../../src/generated/graphql.ts';
 import { closeImage, imageHref } from '../use-hash-route.ts';
 import { detectionBoxes, exifRows, mapUrl } from './boxes.ts';
+import { SimilarPhotos } from './SimilarPhotos.tsx';
 
-/** One image: boxes over what was detected, labels, text, EXIF, place, duplicates, delete. */
+/** One image: boxes over what was detected, labels, text, EXIF, place, duplicates, delete, similar photos. */
 export function ImageDetail({ id }: { id: string }) {
   const { data, loading, error } = useQuery(ImageDocument, { variables: { id }, fetchPolicy: 'cache-and-network' });
   // The search index drops the image only when processing has seen S3's removal (the DELETED event
@@ -128,6 +129,7 @@ export function ImageDetail({ id }: { id: string }) {
                 Could not delete: {deletion.error.message}
               </p>
             )}
+            {image.status === 'PROCESSED' && <SimilarPhotos id={image.id} />}
           </div>
         </div>
       )}

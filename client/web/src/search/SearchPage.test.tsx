@@ -4,6 +4,7 @@ import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithApi, type Answer } from '../testing/render.tsx';
 import { SearchPage } from './SearchPage.tsx';
+import { SEARCH_HINT } from './search-examples.ts';
 
 afterEach(cleanup);
 
@@ -43,6 +44,7 @@ describe('SearchPage', () => {
     expect(screen.getByRole('img', { name: 'photo-1.jpg: Dog' }).getAttribute('src')).toBe('http://s3.test/1.webp');
     expect([...document.querySelectorAll('#label-suggestions option')].map((option) => option.getAttribute('value'))).toEqual(['Dog', 'Beach']);
     expect(screen.getByLabelText('Search photos').getAttribute('maxlength')).toBe('200');
+    expect(screen.getByLabelText('Search photos').getAttribute('placeholder')).toBe(SEARCH_HINT);
 
     await userEvent.click(screen.getByRole('button', { name: 'Show more (2 of 3)' }));
     await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));

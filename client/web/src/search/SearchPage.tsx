@@ -5,6 +5,7 @@ import { SearchImagesDocument } from '../../../src/generated/graphql.ts';
 import { thumbnailUrl } from '../upload/use-uploads.ts';
 import { imageHref } from '../use-hash-route.ts';
 import { Filters } from './Filters.tsx';
+import { SEARCH_HINT } from './search-examples.ts';
 import { EMPTY_FORM, labelsFull, searchVariables, toggleLabel, type SearchForm } from './search-state.ts';
 
 /** Search box, filters and an infinitely scrolling result grid. */
@@ -48,7 +49,7 @@ export function SearchPage() {
           <span className="visually-hidden">Search photos</span>
           <input
             type="search"
-            placeholder="Search: dog, beach 2019, text in photos…"
+            placeholder={SEARCH_HINT}
             maxLength={INPUT_LIMITS.query.maxLength}
             list="label-suggestions"
             value={form.query}

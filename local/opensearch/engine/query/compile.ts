@@ -1,6 +1,8 @@
-import { parsingError } from '../errors.ts';
+import { OpenSearchError, parsingError } from '../errors.ts';
 import { multiMatchQuery, matchQuery } from './full-text.ts';
 import { geoDistanceQuery } from './geo.ts';
+import { knnQuery } from './knn.ts';
+import { moreLikeThisQuery } from './more-like-this.ts';
 import { existsQuery, idsQuery, prefixQuery, rangeQuery, termQuery, termsQuery } from './term-level.ts';
 import {
   NO_MATCH,
@@ -62,8 +64,12 @@ export function compileQuery(ctx: QueryContext, query: unknown, scoring: boolean
       return matchQuery(ctx, body, scoring);
     case 'multi_match':
       return multiMatchQuery(ctx, body, scoring);
+    case 'more_like_this':
+      return moreLikeThisQuery(ctx, body, scoring);
     case 'geo_distance':
       return leaf(ctx, geoDistanceQuery(ctx, body));
+    case 'knn':
+      return knnQuery(ctx, body);
     default:
       throw parsingError(`unknown query [${name}]`);
   }
@@ -80,6 +86,43 @@ function allDocs(ctx: QueryContext, boost: number): Matcher {
 const clauses = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
+ * A bool's clauses of one occurrence. BoolQueryBuilder parses them with an ObjectParser, which
+ * wraps a clause's parse failure: x_content_parse_exception "[bool] failed to parse field [must]"
+ * caused by it, one wrapper per bool (seen on OpenSearch 2.19.1; the "[line:col] " prefix
+ * OpenSearch puts first is left out, as the engine does not keep positions).
+ */
+function boolClauses(ctx: QueryContext, spec: Json, occur: 'must' | 'must_not' | 'should' | 'filter', scoring: boolean): Matcher[] {
+  return clauses(spec[occur]).map((q) => {
+    try {
+      return compileQuery(ctx, q, scoring);
+    } catch (error) {
+      if (error instanceof OpenSearchError && (error.type === 'parsing_exception' || error.type === 'x_content_parse_exception')) {
+        throw new OpenSearchError(400, 'x_content_parse_exception', `[bool] failed to parse field [${occur}]`, {}, error);
+      }
+      throw error;
+    }
+  });
+}
+
+/**
+ * Lucene 9.12's BooleanQuery.rewrite flattens SHOULD clauses that are pure disjunctions into a
+ * bool requiring at most one SHOULD match (ctx.clauses checks the width). Returns this bool's own
+ * width when it is itself a pure disjunction; a boost other than 1 makes it a BoostQuery instead.
+ */
+function flattenDisjunctions(
+  ctx: QueryContext,
+  bool: { total: number; should: Matcher[]; requiredShould: number; pureNegative: boolean; boost: number },
+): number | undefined {
+  if (bool.requiredShould > 1) return undefined;
+  const nested = bool.should.filter((m) => m.disjunctionWidth !== undefined);
+  const width = bool.total + (bool.pureNegative ? 1 : 0) + nested.reduce((n, m) => n + (m.disjunctionWidth ?? 0) - 1, 0);
+  if (nested.length > 0) ctx.clauses.flattened(width);
+  if (bool.should.length !== bool.total || bool.boost !== 1) return undefined;
+  // A one-clause BooleanQuery rewrites to its clause.
+  return bool.total === 1 ? bool.should[0]?.disjunctionWidth : width;
+}
+
+/**
  * must and filter are required (filter without scoring), must_not excludes, should adds score and
  * is required only by minimum_should_match (default 1 when there is no must or filter).
  */
@@ -88,10 +131,10 @@ function boolQuery(ctx: QueryContext, spec: Json, scoring: boolean): Matcher {
   // Compiled in the order OpenSearch adds them to the BooleanQuery (must, must_not, should,
   // filter), which decides whose error is reported first; the clause count is checked after them,
   // so that a malformed clause anywhere is reported as OpenSearch's parser reports it, first.
-  const must = clauses(spec.must).map((q) => compileQuery(ctx, q, scoring));
-  const mustNot = clauses(spec.must_not).map((q) => compileQuery(ctx, q, false));
-  const should = clauses(spec.should).map((q) => compileQuery(ctx, q, scoring));
-  const filter = clauses(spec.filter).map((q) => compileQuery(ctx, q, false));
+  const must = boolClauses(ctx, spec, 'must', scoring);
+  const mustNot = boolClauses(ctx, spec, 'must_not', false);
+  const should = boolClauses(ctx, spec, 'should', scoring);
+  const filter = boolClauses(ctx, spec, 'filter', false);
   const total = must.length + mustNot.length + should.length + filter.length;
   if (total === 0) {
     ctx.clauses.add(1);
@@ -103,9 +146,11 @@ function boolQuery(ctx: QueryContext, spec: Json, scoring: boolean): Matcher {
   if (pureNegative) ctx.clauses.add(1);
   const boost = numberOption(spec.boost, 1);
   const requiredShould = minimumShouldMatch(spec.minimum_should_match, should.length, must.length + filter.length > 0 ? 0 : should.length > 0 ? 1 : 0);
+  const disjunctionWidth = flattenDisjunctions(ctx, { total, should, requiredShould, pureNegative, boost });
   const required = [...must, ...filter];
   if (required.some((m) => m === NO_MATCH) || (requiredShould > 0 && should.filter((m) => m !== NO_MATCH).length < requiredShould)) {
-    return NO_MATCH;
+    // Lucene still builds (and flattens) the disjunction that matches nothing.
+    return disjunctionWidth === undefined ? NO_MATCH : { ...NO_MATCH, disjunctionWidth };
   }
   const excluded = mustNot.filter((m) => m !== NO_MATCH);
   const matches = (doc: number): boolean => {
@@ -124,6 +169,7 @@ function boolQuery(ctx: QueryContext, spec: Json, scoring: boolean): Matcher {
   let cached: number[] | undefined;
   return {
     cost,
+    disjunctionWidth,
     docs: () => {
       if (cached) return cached;
       let candidates: ArrayLike<number>;

@@ -116,7 +116,10 @@ function fieldMatcher(ctx: QueryContext, field: LeafField, text: unknown, option
   const avg = data.sumLength / Math.max(data.docCount, 1);
   const normed = field.type === 'text';
   const groupDocs = groups.map((g) => g.expansions.reduce((n, e) => n + e.postings.df, 0));
+  // OR of several terms (or of a fuzzy term's expansions): a pure disjunction a parent bool flattens.
+  const width = [...seen.values()].reduce((n, g) => n + g.leaves, 0);
   return {
+    disjunctionWidth: options.operator !== 'and' && required <= 1 && width > 1 && options.boost === 1 ? width : undefined,
     cost: required === groups.length ? Math.min(...groupDocs) : groupDocs.reduce((a, b) => a + b, 0),
     docs: () => {
       const lists = groups.flatMap((g) => g.expansions.map((e) => liveDocs(ctx, e.postings)));

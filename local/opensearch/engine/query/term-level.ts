@@ -1,7 +1,7 @@
 import { parseDateMath, parseWithFormats } from '../date-math.ts';
 import { OpenSearchError, illegalArgument, parsingError, queryShardException, shardFailure, show } from '../errors.ts';
 import { settingName } from '../limits.ts';
-import { NumericField, TermField, type Postings } from '../index-data.ts';
+import { NumericField, TermField, VectorField, type Postings } from '../index-data.ts';
 import type { LeafField } from '../mapping.ts';
 import { bm25, idf } from '../scoring.ts';
 import {
@@ -53,6 +53,9 @@ export function indexedValue(field: LeafField, value: unknown): string | number 
       throw new OpenSearchError(400, 'query_shard_exception', `failed to create query: Can't parse boolean value [${show(value)}], expected [true] or [false]`);
     case 'geo_point':
       throw new OpenSearchError(400, 'query_shard_exception', `Geo fields do not support exact searching, use dedicated geo queries instead: [${field.path}]`);
+    case 'knn_vector':
+      // KNNVectorFieldType.termQuery.
+      throw new OpenSearchError(400, 'query_shard_exception', `KNN vector do not support exact searching, use KNN queries instead: [${field.path}]`);
   }
 }
 
@@ -60,6 +63,14 @@ export function indexedValue(field: LeafField, value: unknown): string | number 
 function numericSetMatcher(ctx: QueryContext, data: NumericField, values: number[], boost: number): Matcher {
   const set = new Set(values);
   return scanMatcher(ctx, (doc) => data.each(doc, (v) => set.has(v)), boost);
+}
+
+/** One term's docs, scored by BM25 as a term query scores (length ignored on keyword fields: no norms). */
+export function scoredTermMatcher(ctx: QueryContext, field: LeafField, data: TermField, postings: Postings, boost: number, scoring: boolean): Matcher {
+  const termIdf = idf(data.docCount, postings.df);
+  const avg = data.sumLength / Math.max(data.docCount, 1);
+  const normed = field.type === 'text';
+  return postingsMatcher(ctx, [postings], scoring ? (doc) => bm25(postings.freq(doc), data.lengths[doc] ?? 0, avg, termIdf, boost, normed) : () => 0);
 }
 
 export function termQuery(ctx: QueryContext, spec: unknown, scoring: boolean): Matcher {
@@ -74,11 +85,7 @@ export function termQuery(ctx: QueryContext, spec: unknown, scoring: boolean): M
   if (data instanceof TermField) {
     const postings = data.postings(show(value));
     if (!postings) return NO_MATCH;
-    // A term query scores by BM25 like any term: idf only on keyword fields (no norms).
-    const termIdf = idf(data.docCount, postings.df);
-    const avg = data.sumLength / Math.max(data.docCount, 1);
-    const normed = field.type === 'text';
-    return postingsMatcher(ctx, [postings], scoring ? (doc) => bm25(postings.freq(doc), data.lengths[doc] ?? 0, avg, termIdf, boost, normed) : () => 0);
+    return scoredTermMatcher(ctx, field, data, postings, boost, scoring);
   }
   if (data instanceof NumericField) return numericSetMatcher(ctx, data, [value as number], boost);
   return NO_MATCH;
@@ -165,7 +172,11 @@ export function existsQuery(ctx: QueryContext, spec: unknown): Matcher {
   const data = fields.map((f) => ctx.data.fieldData(f));
   const has = (doc: number) =>
     data.some((d) =>
-      d instanceof TermField ? d.has(doc) : d instanceof NumericField ? !Number.isNaN(d.values[doc] ?? NaN) : d.points[doc] !== undefined,
+      d instanceof TermField || d instanceof VectorField
+        ? d.has(doc)
+        : d instanceof NumericField
+          ? !Number.isNaN(d.values[doc] ?? NaN)
+          : d.points[doc] !== undefined,
     );
   return scanMatcher(ctx, has, numberOption(options.boost, 1));
 }

@@ -17,6 +17,11 @@ export interface Matcher {
   matches(doc: number): boolean;
   /** The score of a matching doc (0 in filter context). */
   score(doc: number): number;
+  /**
+   * Set when Lucene builds this as a pure disjunction (a BooleanQuery of SHOULD clauses only, at
+   * most one required): its clause count once nested disjunctions are flattened into it.
+   */
+  readonly disjunctionWidth?: number;
 }
 
 /** Term expansions of fuzzy and prefix queries, per field, valid while the field's generation holds. */

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { distanceOfScore, hammingDistance, hammingScore, hashToBinaryVector } from './near-duplicates.ts';
+
+describe('hashToBinaryVector', () => {
+  it('packs 8 bits per signed byte, most significant first, as OpenSearch binary vectors take them', () => {
+    expect(hashToBinaryVector('ff00807f01000000')).toEqual([-1, 0, -128, 127, 1, 0, 0, 0]);
+    // The docs' example: bits 0,1,1,0,0,0,1,1 are the byte 99.
+    expect(hashToBinaryVector('6300000000000000')[0]).toBe(99);
+  });
+
+  it('refuses anything but 16 lowercase hex digits', () => {
+    for (const bad of ['', 'ff', 'FF00807F01000000', 'zz00807f01000000', 'ff00807f0100000000']) {
+      expect(() => hashToBinaryVector(bad)).toThrow(/not a 64-bit hex hash/);
+    }
+  });
+});
+
+describe('hammingDistance', () => {
+  it('counts differing bits', () => {
+    expect(hammingDistance('0000000000000000', '0000000000000000')).toBe(0);
+    expect(hammingDistance('0000000000000000', 'ffffffffffffffff')).toBe(64);
+    expect(hammingDistance('8000000000000001', '0000000000000000')).toBe(2);
+    expect(hammingDistance('f0f0f0f0f0f0f0f0', '0ff0f0f0f0f0f0f0')).toBe(8);
+  });
+
+  it('refuses hashes of different lengths', () => {
+    expect(() => hammingDistance('00', '0000')).toThrow(/different lengths/);
+  });
+});
+
+describe('hammingScore', () => {
+  it('is 1 / (1 + d) as a 32-bit float, and distanceOfScore inverts it', () => {
+    expect(hammingScore(0)).toBe(1);
+    expect(hammingScore(1)).toBe(0.5);
+    expect(hammingScore(3)).toBe(Math.fround(0.25));
+    for (let d = 0; d <= 64; d++) expect(distanceOfScore(hammingScore(d))).toBe(d);
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Near-duplicates by perceptual hash: the 64-bit dHash of fingerprints.ts, compared by Hamming
+ * distance. Pure functions; the index (image-index.ts) runs the search as an OpenSearch k-NN query
+ * on binary vectors, which scores a candidate 1 / (1 + distance) in the `hamming` space.
+ */
+
+/**
+ * The largest Hamming distance between the hashes of two images that are the same photo.
+ * Calibrated by `npm run eval:duplicates` (bench/eval/duplicates.eval.ts; figures in
+ * bench/eval/README.md): re-encoded, resized and messenger-style copies of the fixtures, and
+ * every pair of distinct fixture photos.
+ */
+export const NEAR_DUPLICATE_MAX_DISTANCE = 8;
+
+/** Bits of the hash: the `dimension` of the binary k-NN vector. */
+export const HASH_BITS = 64;
+
+/**
+ * The hash as OpenSearch takes a binary vector: one signed byte (-128..127) per 8 bits, most
+ * significant first. "ff00..." becomes [-1, 0, ...].
+ */
+export function hashToBinaryVector(hex: string): number[] {
+  if (!/^[0-9a-f]{16}$/.test(hex)) throw new Error(`not a 64-bit hex hash: ${JSON.stringify(hex)}`);
+  const bytes: number[] = [];
+  for (let i = 0; i < hex.length; i += 2) {
+    const byte = Number.parseInt(hex.slice(i, i + 2), 16);
+    bytes.push(byte > 127 ? byte - 256 : byte);
+  }
+  return bytes;
+}
+
+/** The number of differing bits of two hex hashes of equal length. */
+export function hammingDistance(a: string, b: string): number {
+  if (a.length !== b.length) throw new Error(`hashes of different lengths: ${a}, ${b}`);
+  let bits = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
+  let count = 0;
+  for (; bits > 0n; bits &= bits - 1n) count++;
+  return count;
+}
+
+/** The k-NN score (hamming space) of a hit at exactly this distance: 1 / (1 + d), as a 32-bit float. */
+export function hammingScore(distance: number): number {
+  return Math.fround(1 / (1 + distance));
+}
+
+/** The distance a hamming-space k-NN score stands for (the inverse of hammingScore). */
+export function distanceOfScore(score: number): number {
+  return Math.round(1 / score - 1);
+}

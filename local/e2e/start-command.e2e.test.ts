@@ -1,0 +1,142 @@
+/**
+ * `npm start` exactly as a newcomer types it (npm itself, from the repository root): the first
+ * screen holds only ImageGraph's own lines, the web app's URL first, with the libraries' notices in
+ * the dependency log; and a SIGINT or SIGTERM sent to the npm process stops every process the
+ * command started and closes every port it opened.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/paths.ts';
+import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
+import { dependencyLogFile, outputsFile } from '../config.ts';
+import { waitFor } from './probes.ts';
+
+interface NpmStart {
+  npm: ChildProcess;
+  dataDir: string;
+  stdout: string[];
+  stderr: string[];
+}
+
+const started: NpmStart[] = [];
+
+afterEach(() => {
+  for (const { npm, dataDir } of started.splice(0)) {
+    if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+async function npmStart(args: readonly string[], readyLine: RegExp): Promise<NpmStart> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  const npm = spawn('npm', ['start', '--', '--data-dir', dataDir, '--port-base', '0', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, IMAGEGRAPH_VISION: undefined },
+  });
+  const run: NpmStart = { npm, dataDir, stdout: [], stderr: [] };
+  started.push(run);
+  createInterface({ input: npm.stdout }).on('line', (line) => run.stdout.push(line));
+  createInterface({ input: npm.stderr }).on('line', (line) => run.stderr.push(line));
+  await waitFor(`npm start to print ${String(readyLine)}`, () => {
+    if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${[...run.stdout, ...run.stderr].join('\n')}`);
+    return run.stdout.some((line) => readyLine.test(line));
+  }, 240_000);
+  return run;
+}
+
+/** Every process descended from `root`, from /proc (the cloud runs in a session of its own). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = parentOf(Number(entry));
+    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** A process's state letter and parent, or undefined when it is gone. */
+function statOf(pid: number): { state: string; parent: number } | undefined {
+  try {
+    const [state, parent] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { state: state!, parent: Number(parent) };
+  } catch {
+    return undefined;
+  }
+}
+
+const parentOf = (pid: number) => statOf(pid)?.parent;
+/** Gone, or a zombie waiting for whoever reaps orphans here. */
+const isAlive = (pid: number) => !['Z', 'X', undefined].includes(statOf(pid)?.state);
+
+function acceptsConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** ImageGraph's own lines; npm's run-script banner ("> imagegraph@… start", "> exec node …") and blank lines aside. */
+const OWN_LINES = [
+  /^ImageGraph is running locally \(ready in [\d.]+ s\)\.$/,
+  /^ {2}(Web app|GraphQL|Real-time|Outputs|Data|Log|Vision) {2,}\S/,
+  /^Ctrl-C stops it\.$/,
+  /^Vision models ready \([\d.]+ s\)\.$/,
+];
+const isNpmBanner = (line: string) => line === '' || /^> /.test(line);
+
+describe('npm start', () => {
+  it("shows only ImageGraph's lines, the web app first; the libraries' notices go to the dependency log", async () => {
+    const run = await npmStart([], /^Vision models ready/);
+    const own = run.stdout.filter((line) => !isNpmBanner(line));
+    expect(own.filter((line) => !OWN_LINES.some((pattern) => pattern.test(line)))).toEqual([]);
+    expect(run.stderr).toEqual([]);
+    const firstUrl = own.find((line) => /https?:\/\//.test(line));
+    const outputs = JSON.parse(readFileSync(outputsFile({ dataDir: run.dataDir }), 'utf8')) as Record<string, string>;
+    expect(firstUrl).toBe(`  Web app       ${outputs[OUTPUT_KEYS.webUrl]}`);
+    const page = await fetch(outputs[OUTPUT_KEYS.webUrl]!);
+    expect(await page.text()).toContain('<div id="root">');
+    const log = readFileSync(dependencyLogFile({ dataDir: run.dataDir }), 'utf8');
+    // What used to reach the terminal (the AWS SDK v2 notice from cognito-local, nsfwjs's model note).
+    expect(log).toContain('AWS SDK for JavaScript (v2)');
+    expect(log).toContain('hosting your own model');
+  }, 300_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} to the npm process stops every process it started and closes every port`, async () => {
+      const run = await npmStart(['--vision', 'lite'], /^Ctrl-C stops it/);
+      const pids = descendants(run.npm.pid!);
+      const outputs = JSON.parse(readFileSync(outputsFile({ dataDir: run.dataDir }), 'utf8')) as Record<string, string>;
+      const urls = Object.values(outputs).filter((value) => /^(https?|wss?):\/\//.test(value));
+      // The launcher, the cloud, the search engine, the queue, the storage backend, esbuild services.
+      expect(pids.length).toBeGreaterThanOrEqual(5);
+      for (const url of urls) expect(await acceptsConnections(url), url).toBe(true);
+
+      const exited = new Promise<number | null>((resolve) => run.npm.once('exit', (code) => resolve(code)));
+      run.npm.kill(signal);
+      expect(await exited).toBe(0);
+      await waitFor('every process npm start started to exit', () => !pids.some(isAlive), 30_000, () => pids.filter(isAlive));
+      for (const url of urls) expect(await acceptsConnections(url), url).toBe(false);
+      expect(run.stdout).toContain('ImageGraph stopped.');
+    }, 300_000);
+  }
+});
