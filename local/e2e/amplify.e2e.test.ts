@@ -1,9 +1,9 @@
 /**
  * Amplify JS v6 conformance: the real `aws-amplify` package, in a Node process of its own that
  * trusts the local CA through NODE_EXTRA_CA_CERTS, configured by `amplifyConfigure` from the
- * outputs of `npm start`, signs up, confirms with the outbox code, signs in, queries, subscribes
- * over wss through Amplify's own real-time client, requests an upload, posts it, receives
- * PROCESSED and signs out (local/e2e/amplify/flow.ts).
+ * outputs of `npm start`, signs up, confirms with the outbox code, signs in with SRP (Amplify's
+ * default), queries, subscribes over wss through Amplify's own real-time client, requests an
+ * upload, posts it, receives PROCESSED, refreshes the session and signs out (local/e2e/amplify/flow.ts).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,11 +17,6 @@ import type { AmplifyFlowReport } from './amplify/flow.ts';
 import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
 
 const NODE_FLOW = fileURLToPath(new URL('./amplify/node.ts', import.meta.url));
-/**
- * Until the local Cognito speaks SRP and GetTokensFromRefreshToken, the flow signs in with
- * USER_PASSWORD_AUTH and leaves the refresh out.
- */
-const COGNITO_FLAGS = ['--user-password-auth', '--no-refresh'];
 
 let cloud: CloudProcess;
 let dataDir: string;
@@ -36,16 +31,17 @@ afterAll(async () => {
 });
 
 function runFlow(env: NodeJS.ProcessEnv) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', NODE_FLOW, cloud.outputsFile, dataDir, ...COGNITO_FLAGS], { env, timeout: 120_000 });
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', NODE_FLOW, cloud.outputsFile, dataDir], { env, timeout: 120_000 });
 }
 
 describe('Amplify JS v6 in Node against npm start', () => {
-  it('signs up, signs in, queries, mutates, subscribes over wss, uploads, receives PROCESSED and signs out', async () => {
+  it('signs up, signs in with SRP, queries, mutates, subscribes over wss, uploads, receives PROCESSED, refreshes and signs out', async () => {
     const { stdout } = await runFlow({ ...process.env, NODE_EXTRA_CA_CERTS: cloud.outputs[LOCAL_OUTPUT_KEYS.caCertificateFile] });
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as AmplifyFlowReport;
     expect(report).toMatchObject({ signUpStep: 'CONFIRM_SIGN_UP', signUpComplete: true, signedIn: true, statsBefore: 0, uploadStatus: 204 });
     expect(report.userId).toMatch(/^[0-9a-f-]{36}$/);
     expect(report.event).toEqual({ imageId: report.imageId, ownerSub: report.userId, status: 'PROCESSED', reason: null, image: report.imageId });
+    expect(report.refreshed).toEqual({ accessTokenChanged: true, sameUser: true, statsAfterRefresh: 1 });
     expect(report.signedOut.currentUserError).toMatch(/^UserUnAuthenticatedException/);
     expect(report.signedOut.queryError).toMatch(/NoValidAuthTokens/);
   }, 150_000);

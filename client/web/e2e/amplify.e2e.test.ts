@@ -21,9 +21,6 @@ import { tlsDir } from '../../../local/config.ts';
 import { startAmplifyPage } from './amplify-page/server.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, missingBrowser, trustLocalServerKey } from './chromium.ts';
 
-/** Until the local Cognito speaks SRP and GetTokensFromRefreshToken (as in the Node test). */
-const COGNITO_LIMITS = { authFlowType: 'USER_PASSWORD_AUTH', refresh: false } as const;
-
 const missing = missingBrowser(existsSync(CHROMIUM));
 const skipped = missing && 'skip' in missing ? missing.skip : null;
 if (skipped) console.warn(`Amplify browser test skipped: ${skipped}`);
@@ -58,17 +55,18 @@ describe.skipIf(skipped !== null)('Amplify JS v6 in Chromium against npm start',
     await tab.exposeFunction('confirmationCode', (email: string) => latestCode(path.join(dataDir, 'cognito', 'outbox.jsonl'), email) ?? '');
     await tab.goto(page!.url);
     await tab.waitForFunction(() => typeof window.runFlow === 'function');
-    const outcome = await tab.evaluate((options) => window.runFlow(options).catch((error: Error) => error.message), COGNITO_LIMITS);
+    const outcome = await tab.evaluate(() => window.runFlow().catch((error: Error) => error.message));
     expect(errors).toEqual([]);
     return outcome;
   }
 
-  it('signs up, signs in, queries, mutates, subscribes over wss, uploads, receives PROCESSED and signs out', async () => {
+  it('signs up, signs in with SRP, queries, mutates, subscribes over wss, uploads, receives PROCESSED, refreshes and signs out', async () => {
     const serverPem = await readFile(localTlsFiles(tlsDir({ dataDir })).certFile, 'utf8');
     const report = await runInChromium([trustLocalServerKey(spkiSha256(new X509Certificate(serverPem)))]);
     if (typeof report === 'string') throw new Error(report);
     expect(report).toMatchObject({ signUpStep: 'CONFIRM_SIGN_UP', signUpComplete: true, signedIn: true, statsBefore: 0, uploadStatus: 204 });
     expect(report.event).toEqual({ imageId: report.imageId, ownerSub: report.userId, status: 'PROCESSED', reason: null, image: report.imageId });
+    expect(report.refreshed).toEqual({ accessTokenChanged: true, sameUser: true, statsAfterRefresh: 1 });
     expect(report.signedOut.currentUserError).toMatch(/^UserUnAuthenticatedException/);
     expect(report.signedOut.queryError).toMatch(/NoValidAuthTokens/);
   }, 150_000);

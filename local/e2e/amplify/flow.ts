@@ -16,13 +16,6 @@ export interface AmplifyFlowHooks {
   confirmationCode(email: string): Promise<string>;
   /** A photo to upload. */
   image: Blob;
-  /**
-   * USER_PASSWORD_AUTH until the local Cognito speaks SRP; undefined signs in as Amplify does by
-   * default (USER_SRP_AUTH).
-   */
-  authFlowType?: 'USER_PASSWORD_AUTH';
-  /** Refresh the tokens (Amplify's GetTokensFromRefreshToken); off until the local Cognito has it. */
-  refresh: boolean;
   /** How long to wait for PROCESSED. */
   processedWithinMs: number;
 }
@@ -38,7 +31,7 @@ export interface AmplifyFlowReport {
   /** The event's imageId, ownerSub and status, and the id of the image it carries. */
   event: { imageId: string; ownerSub: string; status: string; reason: string | null; image: string | null };
   imageId: string;
-  refreshed?: { accessTokenChanged: boolean; sameUser: boolean; statsAfterRefresh: number };
+  refreshed: { accessTokenChanged: boolean; sameUser: boolean; statsAfterRefresh: number };
   signedOut: { currentUserError: string; queryError: string };
 }
 
@@ -92,7 +85,8 @@ export async function runAmplifyFlow(config: ResourcesConfig, hooks: AmplifyFlow
   const signedUp = await step('signUp', () => signUp({ username: email, password, options: { userAttributes: { email } } }));
   const code = await step('confirmation code', () => hooks.confirmationCode(email));
   const confirmed = await step('confirmSignUp', () => confirmSignUp({ username: email, confirmationCode: code }));
-  const signedIn = await step('signIn', () => signIn({ username: email, password, ...(hooks.authFlowType ? { options: { authFlowType: hooks.authFlowType } } : {}) }));
+  // Amplify's default sign-in: USER_SRP_AUTH, answered with PASSWORD_VERIFIER.
+  const signedIn = await step('signIn (SRP)', () => signIn({ username: email, password }));
   const user = await step('getCurrentUser', () => getCurrentUser());
 
   const client = generateClient();
@@ -158,7 +152,8 @@ export async function runAmplifyFlow(config: ResourcesConfig, hooks: AmplifyFlow
       }
     });
 
-    const refreshed = hooks.refresh ? await step('refresh session', async () => {
+    // forceRefresh: Amplify's GetTokensFromRefreshToken, then the API with the new access token.
+    const refreshed = await step('refresh session', async () => {
       const before = await fetchAuthSession();
       const after = await fetchAuthSession({ forceRefresh: true });
       return {
@@ -166,7 +161,7 @@ export async function runAmplifyFlow(config: ResourcesConfig, hooks: AmplifyFlow
         sameUser: after.tokens?.accessToken.payload.sub === user.userId,
         statsAfterRefresh: await stats(),
       };
-    }) : undefined;
+    });
 
     subscription.unsubscribe();
     await step('signOut', () => signOut());
@@ -184,7 +179,7 @@ export async function runAmplifyFlow(config: ResourcesConfig, hooks: AmplifyFlow
       uploadStatus,
       event: { imageId: event.imageId, ownerSub: event.ownerSub, status: event.status, reason: event.reason, image: event.image?.id ?? null },
       imageId: ticket.imageId,
-      ...(refreshed ? { refreshed } : {}),
+      refreshed,
       signedOut,
     };
   } finally {

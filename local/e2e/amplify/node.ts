@@ -1,25 +1,20 @@
 /**
- * `node --import tsx local/e2e/amplify/node.ts <outputs.json> <data dir> [--user-password-auth] [--no-refresh]`:
+ * `node --import tsx local/e2e/amplify/node.ts <outputs.json> <data dir>`:
  * the Amplify flow (flow.ts) as a Node app runs it, configured by `amplifyConfigure` from the
  * outputs file. Run it with NODE_EXTRA_CA_CERTS set to the local CA (the outputs' CaCertificateFile),
  * as any Node client of the local API over TLS. Prints the flow's report as JSON.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { amplifyConfigure } from '../../../client/src/api/amplify-config.ts';
 import { loadDeployment } from '../../../client/cli/deployment.ts';
 import { installWebSocket } from '../../../client/src/api/node-websocket.ts';
 import { latestCode } from '../../cognito/outbox.ts';
 import { runAmplifyFlow } from './flow.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { 'user-password-auth': { type: 'boolean', default: false }, 'no-refresh': { type: 'boolean', default: false } },
-});
-const [outputsFile, dataDir] = positionals;
+const [outputsFile, dataDir] = process.argv.slice(2);
 if (!outputsFile || !dataDir) {
-  console.error('usage: node.ts <outputs.json> <data dir> [--user-password-auth] [--no-refresh]');
+  console.error('usage: node.ts <outputs.json> <data dir>');
   process.exit(2);
 }
 // Amplify opens its real-time socket with the global WebSocket, which Node 20 lacks.
@@ -31,8 +26,6 @@ const report = await runAmplifyFlow(amplifyConfigure(loadDeployment(outputsFile)
     return code ? Promise.resolve(code) : Promise.reject(new Error(`no code was sent to ${email}`));
   },
   image: new Blob([new Uint8Array(photo)], { type: 'image/png' }),
-  ...(values['user-password-auth'] ? { authFlowType: 'USER_PASSWORD_AUTH' as const } : {}),
-  refresh: !values['no-refresh'],
   processedWithinMs: 60_000,
 });
 console.log(JSON.stringify(report));

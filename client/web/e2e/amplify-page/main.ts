@@ -4,19 +4,17 @@
  * and the confirmation code asked of the test (Playwright's exposeFunction).
  */
 import type { ResourcesConfig } from 'aws-amplify';
-import { type AmplifyFlowHooks, type AmplifyFlowReport, runAmplifyFlow } from '../../../../local/e2e/amplify/flow.ts';
-
-type FlowOptions = Pick<AmplifyFlowHooks, 'authFlowType' | 'refresh'>;
+import { type AmplifyFlowReport, runAmplifyFlow } from '../../../../local/e2e/amplify/flow.ts';
 
 declare global {
   interface Window {
     confirmationCode(email: string): Promise<string>;
-    runFlow(options: FlowOptions): Promise<AmplifyFlowReport>;
+    runFlow(): Promise<AmplifyFlowReport>;
   }
 }
 
-window.runFlow = async (options) => {
+window.runFlow = async () => {
   const config = (await (await fetch('/config.json')).json()) as ResourcesConfig;
   const image = await (await fetch('/photo.png')).blob();
-  return runAmplifyFlow(config, { ...options, confirmationCode: (email) => window.confirmationCode(email), image, processedWithinMs: 60_000 });
+  return runAmplifyFlow(config, { confirmationCode: (email) => window.confirmationCode(email), image, processedWithinMs: 60_000 });
 };
