@@ -53,8 +53,11 @@ export function servePlainAndTls(server: Server, identity: TlsIdentity): { front
     undecided.add(socket);
     socket.on('close', () => undecided.delete(socket));
     socket.on('error', () => socket.destroy());
+    // A connection that never speaks is dropped as node:http drops one that sends no headers.
+    socket.setTimeout(server.headersTimeout, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       undecided.delete(socket);
+      socket.setTimeout(0);
       socket.pause();
       socket.unshift(first);
       if (first[0] === TLS_HANDSHAKE_RECORD) {

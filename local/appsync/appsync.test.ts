@@ -7,9 +7,9 @@ import { gql, type ApolloClient } from '@apollo/client';
 import { createImageGraphClient } from '../../client/src/api/apollo.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FOREIGN_ORIGIN, REFUSAL_CASES, type RefusalCase, jsonProtocolRefusals, rawRequest, sendCall } from '../testing/sigv4-refusals.ts';
-import { connectRealtime } from './testing/realtime-socket.ts';
-import { ALICE, BOB, CLIENT_ID, IAM, REGION, USER_POOL_ID, iamHeaders, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
+import { FOREIGN_ORIGIN, REFUSAL_CASES, type RefusalCase, rawRequest, sendCall } from '../testing/sigv4-refusals.ts';
+import { connectRealtime, upgradeStatus } from './testing/realtime-socket.ts';
+import { ALICE, APPSYNC_REFUSALS, BOB, CLIENT_ID, IAM, REGION, USER_POOL_ID, iamHeaders, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
 
 // aws-appsync-subscription-link opens its socket with the global WebSocket (Node 20 has none).
 (globalThis as Record<string, unknown>).WebSocket ??= WebSocket;
@@ -285,15 +285,9 @@ describe('who may call: signatures, Host and Origin', () => {
     region: REGION,
     credentials: IAM,
   });
-  /** AppSync's answers: no credentials at all is 401; a bad signature 403 with the JSON-protocol type. */
-  const refusals: Record<Exclude<RefusalCase, 'foreign Origin'>, readonly [number, string]> = {
-    ...jsonProtocolRefusals(403),
-    unsigned: [401, 'UnauthorizedException'],
-    'foreign Host': [403, 'AccessDeniedException'],
-  };
 
   it.each(REFUSAL_CASES.filter((wrong): wrong is Exclude<RefusalCase, 'foreign Origin'> => wrong !== 'foreign Origin'))('refuses publishImageProcessed with %s', async (wrong) => {
-    const [status, errorType] = refusals[wrong];
+    const [status, errorType] = APPSYNC_REFUSALS[wrong];
     const reply = await sendCall(publish(), wrong);
     expect(reply.status, reply.body).toBe(status);
     expect(JSON.parse(reply.body)).toMatchObject({ errors: [{ errorType }] });
@@ -311,13 +305,7 @@ describe('who may call: signatures, Host and Origin', () => {
     expect(page.status).toBe(403);
     expect(page.body).not.toContain('EXPLORER_CONFIG');
     expect((await rawRequest(url, { method: 'GET', headers: { host: `localhost:${url.port}` }, body: '' })).status).toBe(200);
-    const refused = new WebSocket(cloud.appsync.realtimeUrl, ['graphql-ws'], { headers: { host: `attacker.example:${url.port}` } });
-    const status = await new Promise<number | undefined>((resolve) => {
-      refused.once('unexpected-response', (_request, response) => resolve(response.statusCode));
-      refused.once('open', () => resolve(101));
-      refused.once('error', () => resolve(undefined));
-    });
-    expect(status).toBe(403);
+    expect(await upgradeStatus(cloud.appsync.realtimeUrl, { headers: { host: `attacker.example:${url.port}` } })).toBe(403);
   });
 });
 

@@ -17,9 +17,8 @@ import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
 import { SEARCH_HINT } from '../src/search/search-examples.ts';
-import { CHROMIUM, missingBrowser } from './chromium.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, missingBrowser } from './chromium.ts';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PHOTO_NAMES = ['fruits.jpg', 'coffee.png', 'messi5.jpg'];
 const PHOTOS = PHOTO_NAMES.map((name) => path.join(HERE, 'photos', name));

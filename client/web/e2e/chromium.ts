@@ -1,5 +1,15 @@
 /** The browser the web e2e tests drive, and what they do when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Headless, and quiet: nothing fetched from Google while a test runs. */
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * Makes Chromium accept the local cloud's TLS certificate and no other untrusted one: the server
+ * key's SPKI pin (local/tls/certificates.ts), rather than --ignore-certificate-errors.
+ */
+export function trustLocalServerKey(serverSpkiSha256: string): string {
+  return `--ignore-certificate-errors-spki-list=${serverSpkiSha256}`;
+}
 
 export type MissingBrowser = { skip: string } | { fail: string } | null;
 

@@ -7,6 +7,7 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { startSearchEngine } from '../../opensearch/start.ts';
 import { signedHeaders } from '../../sigv4.ts';
+import { type RefusalCase, jsonProtocolRefusals } from '../../testing/sigv4-refusals.ts';
 import { IMAGE_INDEX_MAPPING } from '../../../functions/process-image/image-index-mapping.ts';
 import { IMAGES_INDEX, type ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
 import { startLocalAppSync, type LocalAppSync, type LocalAppSyncOptions } from '../start.ts';
@@ -18,6 +19,12 @@ export const REGION = 'us-east-1';
 export const USER_POOL_ID = 'us-east-1_LocalTest';
 export const CLIENT_ID = 'localtestclient0000000000';
 export const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${USER_POOL_ID}`;
+/** AppSync's answers to wrong requests: no credentials at all is 401; a bad signature 403 with the JSON-protocol type. */
+export const APPSYNC_REFUSALS: Record<Exclude<RefusalCase, 'foreign Origin'>, readonly [number, string]> = {
+  ...jsonProtocolRefusals(403),
+  unsigned: [401, 'UnauthorizedException'],
+  'foreign Host': [403, 'AccessDeniedException'],
+};
 export const IAM = { accessKeyId: 'AKIALOCALTEST0000000', secretAccessKey: 'local-test-secret-key-0000000000000000000' };
 
 export const ALICE = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';

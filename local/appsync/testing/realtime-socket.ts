@@ -62,3 +62,16 @@ export function connectRealtime(
     },
   };
 }
+
+/** The status a WebSocket upgrade gets (101 when it opens; undefined when the connection failed). */
+export function upgradeStatus(realtimeUrl: string, options: WebSocket.ClientOptions): Promise<number | undefined> {
+  const socket = new WebSocket(realtimeUrl, ['graphql-ws'], options);
+  return new Promise((resolve) => {
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
