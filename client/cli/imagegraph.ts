@@ -82,11 +82,12 @@ program
 program
   .command('reindex')
   .description('Rebuild the search index from the metadata sidecars in the bucket (no Rekognition calls).')
+  .option('--recreate', 'delete the index and create it with the current mapping first (after an upgrade that changes it)')
   .option('--json', 'print the summary as JSON')
-  .action(async (options: { json?: boolean }) => {
+  .action(async (options: { json?: boolean; recreate?: boolean }) => {
     const { outputs, region, s3, credentials, bucket } = deployment();
     const index = new ImageIndex(createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint], region }, credentials));
-    const summary = await reindex({ s3, bucket, index, progress: terminalProgress() });
+    const summary = await reindex({ s3, bucket, index, progress: terminalProgress(), recreate: Boolean(options.recreate) });
     print(Boolean(options.json), summary, [
       `${summary.sidecars} sidecars read, ${summary.written} documents written, ${summary.failed.length} refused by the index, ${summary.unreadable.length} unreadable`,
       ...summary.failed.map((failure) => `  refused ${failure.id}: ${failure.reason}`),

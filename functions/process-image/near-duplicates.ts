@@ -38,12 +38,7 @@ export function hammingDistance(a: string, b: string): number {
   return count;
 }
 
-/** The k-NN score (hamming space) of a hit at exactly this distance: 1 / (1 + d), as a 32-bit float. */
-export function hammingScore(distance: number): number {
-  return Math.fround(1 / (1 + distance));
-}
-
-/** The distance a hamming-space k-NN score stands for (the inverse of hammingScore). */
+/** The distance a hamming-space k-NN score (1 / (1 + d), a 32-bit float) stands for. */
 export function distanceOfScore(score: number): number {
   return Math.round(1 / score - 1);
 }

@@ -35,7 +35,7 @@ export interface PipelineDeps {
   config: ProcessingConfig;
   analyze: (bytes: Buffer) => Promise<ImageAnalysis>;
   detect: (image: { bucket: string; key: string }) => Promise<VisionFindings>;
-  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256'>;
+  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate'>;
   publish: (event: ImageEventInput) => Promise<void>;
   now: () => Date;
   step: StepRunner;
@@ -96,10 +96,13 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
       if (!(error instanceof ImageRejected)) throw error;
       visionSkipped = error.reason;
     }
-    const duplicateOf = await deps.step('findDuplicate', () =>
-      deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, { id: upload.imageId, uploadedAt: upload.uploadedAt }),
-    );
-    document = processedDocument(upload, analysis, thumbnails, vision, duplicateOf);
+    const uploaded = { id: upload.imageId, uploadedAt: upload.uploadedAt };
+    const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, uploaded));
+    // A byte-identical copy is a duplicate, not a near one: only the others are compared by look.
+    const nearDuplicateOf = duplicateOf
+      ? null
+      : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(upload.ownerSub, analysis.perceptualHash, uploaded));
+    document = processedDocument(upload, analysis, thumbnails, vision, { duplicateOf, nearDuplicateOf });
   } catch (error) {
     if (!(error instanceof ImageRejected)) throw error;
     rejection = { code: error.code, reason: error.reason };

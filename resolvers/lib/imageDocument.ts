@@ -50,6 +50,8 @@ export const FIELD = {
   location: 'location',
   takenAt: 'takenAt',
   uploadedAt: 'uploadedAt',
+  duplicateOf: 'duplicateOf',
+  nearDuplicateOf: 'nearDuplicateOf',
 } as const;
 
 /** Maps a stored document to the GraphQL `Image` (extra keys stay for nested field resolvers). */
