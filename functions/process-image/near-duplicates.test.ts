@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distanceOfScore, hammingDistance, hashToBinaryVector } from './near-duplicates.ts';
+import { comparableHash, distanceOfScore, hammingDistance, hashToBinaryVector } from './near-duplicates.ts';
 
 describe('hashToBinaryVector', () => {
   it('packs 8 bits per signed byte, most significant first, as OpenSearch binary vectors take them', () => {
@@ -35,5 +35,14 @@ describe('distanceOfScore', () => {
       expect(distanceOfScore(1 / (1 + d))).toBe(d);
       expect(distanceOfScore(Math.fround(1 / (1 + d)))).toBe(d);
     }
+  });
+});
+
+describe('comparableHash', () => {
+  it('refuses hashes within the threshold of a blank image’s (0), accepts textured ones', () => {
+    expect(comparableHash('0000000000000000')).toBe(false);
+    expect(comparableHash('00000000000000ff')).toBe(false);
+    expect(comparableHash('00000000000001ff')).toBe(true);
+    expect(comparableHash('ffffffffffffffff')).toBe(true);
   });
 });

@@ -256,6 +256,14 @@ describe('ObjectCreated', () => {
     expect(index.documents.get('01JD0000000000000000000022')?.nearDuplicateOf).toBeNull();
   });
 
+  it('does not compare flat pictures, whose hashes carry no texture (two plain colours are not copies)', async () => {
+    const plain = (background: string) => sharp({ create: { width: 320, height: 200, channels: 3, background } }).jpeg().toBuffer();
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000023', await plain('#3366cc')));
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000024', await plain('#cc3333')));
+    expect(index.documents.get('01JD0000000000000000000024')?.perceptualHash).toBe('0000000000000000');
+    expect(index.documents.get('01JD0000000000000000000024')?.nearDuplicateOf).toBeNull();
+  });
+
   it('keeps the earlier upload as the original when the later copy is processed first', async () => {
     const bytes = await photo(85);
     const earlier = await upload('01JD0000000000000000000012', bytes);

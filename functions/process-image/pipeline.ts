@@ -15,6 +15,7 @@ import type { ImageAnalysis } from './analysis/analyze-image.ts';
 import { failedDocument, processedDocument, storedThumbnails, type UploadFacts } from './image-document.ts';
 import type { ImageIndex } from './image-index.ts';
 import { ImageRejected, tooLarge, type RejectionCode } from './image-rejected.ts';
+import { comparableHash } from './near-duplicates.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { compareSequencers, type ObjectEvent } from './s3-events.ts';
 import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
@@ -98,9 +99,11 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
     }
     const uploaded = { id: upload.imageId, uploadedAt: upload.uploadedAt };
     const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, uploaded));
-    // A byte-identical copy is a duplicate, not a near one: only the others are compared by look.
-    const nearDuplicateOf = duplicateOf
-      ? null
+    // A byte-identical copy is a duplicate, not a near one: only the others are compared by look,
+    // and only when their hash has texture to compare (not a blank or flat picture).
+    const nearDuplicateOf =
+      duplicateOf || !comparableHash(analysis.perceptualHash)
+        ? null
       : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(upload.ownerSub, analysis.perceptualHash, uploaded));
     document = processedDocument(upload, analysis, thumbnails, vision, { duplicateOf, nearDuplicateOf });
   } catch (error) {
