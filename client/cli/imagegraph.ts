@@ -27,7 +27,15 @@ import { listImageFiles, uploadFiles } from './user/upload-files.ts';
 import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
 import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
-import { ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
+import {
+  DuplicateImagesDocument,
+  DuplicateOriginalDocument,
+  ImageStatsDocument,
+  OnImageProcessedDocument,
+  SearchImagesDocument,
+  type ImageFilter,
+} from '../src/generated/graphql.ts';
+import { duplicateGroups, groupLines, missingOriginals, type ListedImage } from './user/duplicate-groups.ts';
 
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
@@ -280,8 +288,33 @@ program
     const { client } = api();
     const { data } = await client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
     if (!data) throw new Error('imageStats returned no data');
-    const { total, processing, processed, failed } = data.imageStats;
-    print(Boolean(options.json), data.imageStats, [`${total} images: ${processed} processed, ${processing} processing, ${failed} failed`]);
+    const { total, processing, processed, failed, duplicates } = data.imageStats;
+    print(Boolean(options.json), data.imageStats, [
+      `${total} images: ${processed} processed, ${processing} processing, ${failed} failed; ${duplicates} copies of others (imagegraph duplicates)`,
+    ]);
+  });
+
+program
+  .command('duplicates')
+  .description('List your copies (same file, or re-encoded/resized near-duplicates) grouped under their original, with the bytes deleting them would free.')
+  .option('--json', 'print the groups as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { client } = api();
+    const copies: ListedImage[] = [];
+    let after: string | null | undefined;
+    do {
+      const { data } = await client.query({ query: DuplicateImagesDocument, variables: { after }, fetchPolicy: 'no-cache' });
+      if (!data) throw new Error('searchImages returned no data');
+      copies.push(...data.searchImages.items);
+      after = data.searchImages.pageInfo.hasNextPage ? data.searchImages.pageInfo.endCursor : null;
+    } while (after);
+    const originals: ListedImage[] = [];
+    for (const id of missingOriginals(copies)) {
+      const { data } = await client.query({ query: DuplicateOriginalDocument, variables: { id }, fetchPolicy: 'no-cache' });
+      if (data?.image) originals.push(data.image);
+    }
+    const groups = duplicateGroups([...originals, ...copies]);
+    print(Boolean(options.json), groups, groupLines(groups));
   });
 
 program
