@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
@@ -160,6 +161,23 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('2 photos');
     await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
     await screenshot(page, '6-after-delete');
+
+    // A resized, re-encoded copy of fruits.jpg is a near-duplicate: the Duplicates filter shows
+    // only it, or hides it.
+    const copy = path.join(dataDir, 'fruits-small.jpg');
+    await sharp(path.join(HERE, 'photos', 'fruits.jpg')).resize({ width: 240 }).jpeg({ quality: 70 }).toFile(copy);
+    await page.getByLabel('Choose photos to upload').setInputFiles([copy]);
+    await expect.poll(() => photoCount(page).textContent(), { timeout: 60_000 }).toBe('3 photos');
+    await page.getByText('Filters and sort').click();
+    const duplicates = page.getByLabel('Duplicates');
+    await expect.poll(() => duplicates.locator('option[value="only"]').textContent()).toBe('Only copies (1)');
+    await duplicates.selectOption('only');
+    await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['fruits-small.jpg']);
+    await screenshot(page, '6b-only-copies');
+    await duplicates.selectOption('hide');
+    await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
+    await duplicates.selectOption('');
+    await page.getByText('Filters and sort').click();
     expect(errors).toEqual([]);
 
     // Bob: no live uploads, no photos, no facets, and Alice's image by its link is not there.
