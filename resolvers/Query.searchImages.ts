@@ -4,7 +4,7 @@ import { encodeCursor } from './lib/cursor.ts';
 import { callerSub } from './lib/identity.ts';
 import { IMAGES_INDEX, toImage } from './lib/imageDocument.ts';
 import { searchPlan } from './lib/imageSearch.ts';
-import { facetCounts, searchResult } from './lib/searchResponse.ts';
+import { duplicateCount, facetCounts, searchResult } from './lib/searchResponse.ts';
 
 type Stash = { page: { first: number; sort: ImageSort } };
 
@@ -32,6 +32,7 @@ export function response(ctx: Context<QuerySearchImagesArgs, Stash>): ImageConne
       formats: facetCounts(result, 'formats'),
       cameras: facetCounts(result, 'cameras'),
       years: facetCounts(result, 'years'),
+      duplicates: duplicateCount(result),
     },
   };
 }

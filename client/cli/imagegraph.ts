@@ -30,7 +30,17 @@ import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
 import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
 import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
-import { ImageDocument, ImageStatsDocument, OnImageProcessedDocument, SearchImagesDocument, SimilarImagesDocument, type ImageFilter } from '../src/generated/graphql.ts';
+import {
+  DuplicateImagesDocument,
+  DuplicateOriginalDocument,
+  ImageDocument,
+  ImageStatsDocument,
+  OnImageProcessedDocument,
+  SearchImagesDocument,
+  SimilarImagesDocument,
+  type ImageFilter,
+} from '../src/generated/graphql.ts';
+import { duplicateGroups, groupLines, missingOriginals, type ListedImage } from './user/duplicate-groups.ts';
 
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
@@ -85,11 +95,12 @@ program
 program
   .command('reindex')
   .description('Rebuild the search index from the metadata sidecars in the bucket (no Rekognition calls).')
+  .option('--recreate', 'delete the index and create it with the current mapping first (after an upgrade that changes it)')
   .option('--json', 'print the summary as JSON')
-  .action(async (options: { json?: boolean }) => {
+  .action(async (options: { json?: boolean; recreate?: boolean }) => {
     const { outputs, region, s3, credentials, bucket } = deployment();
     const index = new ImageIndex(createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint], region }, credentials));
-    const summary = await reindex({ s3, bucket, index, progress: terminalProgress() });
+    const summary = await reindex({ s3, bucket, index, progress: terminalProgress(), recreate: Boolean(options.recreate) });
     print(Boolean(options.json), summary, [
       `${summary.sidecars} sidecars read, ${summary.written} documents written, ${summary.failed.length} refused by the index, ${summary.unreadable.length} unreadable`,
       ...summary.failed.map((failure) => `  refused ${failure.id}: ${failure.reason}`),
@@ -331,8 +342,33 @@ program
     const { client } = api();
     const { data } = await client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
     if (!data) throw new Error('imageStats returned no data');
-    const { total, processing, processed, failed } = data.imageStats;
-    print(Boolean(options.json), data.imageStats, [`${total} images: ${processed} processed, ${processing} processing, ${failed} failed`]);
+    const { total, processing, processed, failed, duplicates } = data.imageStats;
+    print(Boolean(options.json), data.imageStats, [
+      `${total} images: ${processed} processed, ${processing} processing, ${failed} failed; ${duplicates} copies of others (imagegraph duplicates)`,
+    ]);
+  });
+
+program
+  .command('duplicates')
+  .description('List your copies (same file, or re-encoded/resized near-duplicates) grouped under their original, with the bytes deleting them would free.')
+  .option('--json', 'print the groups as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { client } = api();
+    const copies: ListedImage[] = [];
+    let after: string | null | undefined;
+    do {
+      const { data } = await client.query({ query: DuplicateImagesDocument, variables: { after }, fetchPolicy: 'no-cache' });
+      if (!data) throw new Error('searchImages returned no data');
+      copies.push(...data.searchImages.items);
+      after = data.searchImages.pageInfo.hasNextPage ? data.searchImages.pageInfo.endCursor : null;
+    } while (after);
+    const originals: ListedImage[] = [];
+    for (const id of missingOriginals(copies)) {
+      const { data } = await client.query({ query: DuplicateOriginalDocument, variables: { id }, fetchPolicy: 'no-cache' });
+      if (data?.image) originals.push(data.image);
+    }
+    const groups = duplicateGroups([...originals, ...copies]);
+    print(Boolean(options.json), groups, groupLines(groups));
   });
 
 program

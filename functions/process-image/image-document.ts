@@ -58,7 +58,7 @@ export function processedDocument(
   analysis: ImageAnalysis,
   thumbnails: StoredThumbnail[],
   vision: VisionFindings,
-  duplicateOf: string | null,
+  copyOf: Pick<ImageDocument, 'duplicateOf' | 'nearDuplicateOf'>,
 ): ImageDocument {
   const { camera } = analysis.exif;
   return {
@@ -85,7 +85,8 @@ export function processedDocument(
     dominantColors: analysis.dominantColors,
     sha256: analysis.sha256,
     perceptualHash: analysis.perceptualHash,
-    duplicateOf,
+    duplicateOf: copyOf.duplicateOf,
+    nearDuplicateOf: copyOf.nearDuplicateOf,
     thumbnails,
   };
 }

@@ -1,8 +1,19 @@
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { HASH_BITS } from './near-duplicates.ts';
 import { SEARCH_SYNONYMS } from './search-synonyms.ts';
 
+/**
+ * The document as indexed: the ImageDocument, plus the perceptual hash as a binary k-NN vector
+ * (near-duplicates.ts), which ImageIndex derives from `perceptualHash` on every write, so that
+ * sidecars written before it existed reindex with it.
+ */
+export type IndexedImageDocument = ImageDocument & { perceptualHashVector?: number[] };
+export const HASH_VECTOR_FIELD = 'perceptualHashVector' satisfies keyof IndexedImageDocument;
+
 /** The subset of OpenSearch's field mapping syntax the index uses (and the local engine reads). */
-export interface FieldMapping {
+export type FieldMapping = ValueFieldMapping | VectorFieldMapping;
+
+export interface ValueFieldMapping {
   type: 'text' | 'keyword' | 'date' | 'geo_point' | 'integer' | 'long' | 'float' | 'boolean' | 'object';
   analyzer?: string;
   search_analyzer?: string;
@@ -13,6 +24,15 @@ export interface FieldMapping {
   index?: boolean;
 }
 
+/** A binary k-NN vector: `dimension` bits, compared by Hamming distance. */
+export interface VectorFieldMapping {
+  type: 'knn_vector';
+  dimension: number;
+  data_type: 'binary';
+  space_type: 'hamming';
+  method: { name: 'hnsw'; engine: 'faiss' };
+}
+
 /** Full text for search (`multi_match`), `.keyword` for exact filters, facets and sorting. */
 const textWithKeyword = (analyzer?: string): FieldMapping => ({
   type: 'text',
@@ -20,16 +40,16 @@ const textWithKeyword = (analyzer?: string): FieldMapping => ({
   fields: { keyword: { type: 'keyword' } },
 });
 /** Words, in English: stemmed when indexed, stemmed and expanded by the synonym list when searched. */
-const englishText: Pick<FieldMapping, 'analyzer' | 'search_analyzer'> = { analyzer: 'english_words', search_analyzer: 'english_search' };
+const englishText: Pick<ValueFieldMapping, 'analyzer' | 'search_analyzer'> = { analyzer: 'english_words', search_analyzer: 'english_search' };
 const keyword: FieldMapping = { type: 'keyword' };
 /** Shown with the image, never searched: labelNames, cameraName and faceCount are their searchable flattening. */
 const storedOnly: FieldMapping = { type: 'object', enabled: false };
 
 /**
- * The mapping of the images index, field by field. Typed by ImageDocument's keys, so a field
- * added to the document does not compile until it is mapped here.
+ * The mapping of the images index, field by field. Typed by the indexed document's keys, so a
+ * field added to the document does not compile until it is mapped here.
  */
-const properties: Record<keyof ImageDocument, FieldMapping> = {
+const properties: Record<keyof IndexedImageDocument, FieldMapping> = {
   id: keyword,
   ownerSub: keyword,
   status: keyword,
@@ -57,6 +77,10 @@ const properties: Record<keyof ImageDocument, FieldMapping> = {
   sha256: keyword,
   perceptualHash: keyword,
   duplicateOf: keyword,
+  nearDuplicateOf: keyword,
+  // Binary vectors with Hamming distance: the k-NN plugin's Faiss engine, OpenSearch 2.16 and later
+  // (docs: mappings/supported-field-types/knn-memory-optimized, "Binary vectors"); needs index.knn.
+  perceptualHashVector: { type: 'knn_vector', dimension: HASH_BITS, data_type: 'binary', space_type: 'hamming', method: { name: 'hnsw', engine: 'faiss' } },
   thumbnails: storedOnly,
   originalKey: keyword,
   etag: keyword,
@@ -84,6 +108,9 @@ export const IMAGE_INDEX_MAPPING = {
       number_of_shards: 1,
       // A replica wherever there is a second node to hold it; a one-node domain stays green.
       auto_expand_replicas: '0-1',
+      // k-NN (ANN) structures for knn_vector fields: the near-duplicate search on perceptualHashVector.
+      // A static setting: an index created without it must be recreated (imagegraph reindex --recreate).
+      knn: true,
     },
     analysis: {
       filter: {

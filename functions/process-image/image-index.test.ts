@@ -334,7 +334,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
   function mappingAt(path: string): FieldMapping | undefined {
     const [field = '', subfield] = path.split('.');
     const mapping = properties[field];
-    return subfield ? mapping?.fields?.[subfield] : mapping;
+    return subfield ? (mapping && 'fields' in mapping ? mapping.fields?.[subfield] : undefined) : mapping;
   }
 
   it('maps every field the resolvers query', () => {
@@ -362,6 +362,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
         if ((key === 'term' || key === 'terms') && typeof clause.field !== 'string') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'exact']));
         else if (key === 'terms' || key === 'date_histogram') uses.push([clause.field as string, key === 'terms' ? 'exact' : 'date']);
         else if (key === 'range') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'range']));
+        else if (key === 'exists' || key === 'value_count') uses.push([clause.field as string, 'exact']);
         else if (key === 'geo_distance') uses.push(...Object.keys(clause).filter((f) => f !== 'distance').map((f): [string, string] => [f, 'geo']));
         else if (key === 'multi_match') uses.push(...(clause.fields as string[]).map((f): [string, string] => [f.replace(/\^.*$/, ''), 'text']));
         else if (key === 'match') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'text']));
@@ -399,7 +400,8 @@ describe('IMAGE_INDEX_MAPPING', () => {
     await index.findFirstWithSha256(OWNER, 'c'.repeat(64), { id: 'img1', uploadedAt: '2025-06-02T00:00:00.000Z' });
     const bodies = [
       ...(['RELEVANCE', 'NEWEST', 'OLDEST', 'TAKEN'] as const).map((sort) => searchPlan(OWNER, { query: 'dog', filter, sort }).body),
-      searchPlan(OWNER, { filter: { hasFaces: true, statuses: ['FAILED'] } }).body,
+      searchPlan(OWNER, { filter: { hasFaces: true, statuses: ['FAILED'], hideDuplicates: true } }).body,
+      searchPlan(OWNER, { filter: { onlyDuplicates: true } }).body,
       (run(imageQuery.request, context({ args: { id: '01J0MAGE1NDEXTEST000000MG1' } })).result as { params: { body: unknown } }).params.body,
       (run(imageStatsQuery.request, context()).result as { params: { body: unknown } }).params.body,
       JSON.parse(proxy.requests[0]?.body ?? '{}') as unknown,

@@ -4,7 +4,8 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { deletedDocument } from './image-document.ts';
-import { IMAGE_INDEX_MAPPING } from './image-index-mapping.ts';
+import { HASH_VECTOR_FIELD, IMAGE_INDEX_MAPPING, type IndexedImageDocument } from './image-index-mapping.ts';
+import { NEAR_DUPLICATE_MAX_DISTANCE, distanceOfScore, hashToBinaryVector } from './near-duplicates.ts';
 import { compareSequencers } from './s3-events.ts';
 
 /**
@@ -17,6 +18,11 @@ import { compareSequencers } from './s3-events.ts';
 /** Concurrent writers of one image are rare (a redelivery racing a newer event); this is ample. */
 const MAX_WRITE_ATTEMPTS = 5;
 const SHA256_FIELD = 'sha256' satisfies keyof ImageDocument;
+/**
+ * Nearest neighbours fetched per near-duplicate lookup: the earliest of them within the threshold
+ * wins. An owner with more than this many copies of one photo gets a copy's copy, still a copy.
+ */
+const NEAR_DUPLICATE_CANDIDATES = 10;
 
 export type WriteResult = 'written' | 'stale';
 
@@ -57,6 +63,15 @@ export class ImageIndex {
     readonly index: string = IMAGES_INDEX,
   ) {}
 
+  /**
+   * Deletes the index and creates it anew with the current mapping, for `imagegraph reindex
+   * --recreate`: static settings (index.knn) and changed field types cannot be applied in place.
+   */
+  async recreateIndex(): Promise<void> {
+    await this.client.indices.delete({ index: this.index }, { ignore: [404] });
+    await this.ensureIndex();
+  }
+
   /** Creates the index with its mapping unless it exists; another container creating it meanwhile is fine. */
   async ensureIndex(): Promise<void> {
     const exists = await this.client.indices.exists({ index: this.index });
@@ -85,7 +100,7 @@ export class ImageIndex {
         await this.client.index({
           index: this.index,
           id: doc.id,
-          body: doc,
+          body: indexed(doc),
           // Nothing reads the document back through search right away; refreshing per write
           // would cost the cluster far more than the second of delay it saves.
           refresh: false,
@@ -137,6 +152,43 @@ export class ImageIndex {
   }
 
   /**
+   * The earliest (by uploadedAt, then id) of the owner's images uploaded before this one whose
+   * perceptual hash is within NEAR_DUPLICATE_MAX_DISTANCE bits of `perceptualHash`, deleted ones
+   * aside; null when there is none. A k-NN query on the binary hash vector (Hamming distance,
+   * score 1 / (1 + d)), filtered to the owner first, so another owner's image is never a candidate.
+   */
+  async findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage): Promise<string | null> {
+    const response = await this.client.search({
+      index: this.index,
+      body: {
+        size: NEAR_DUPLICATE_CANDIDATES,
+        _source: [FIELD.id, FIELD.uploadedAt],
+        query: {
+          knn: {
+            [HASH_VECTOR_FIELD]: {
+              vector: hashToBinaryVector(perceptualHash),
+              k: NEAR_DUPLICATE_CANDIDATES,
+              filter: {
+                bool: {
+                  filter: [{ term: { [FIELD.owner]: ownerSub } }, { range: { [FIELD.uploadedAt]: { lte: image.uploadedAt } } }],
+                  must_not: [{ ids: { values: [image.id] } }, { term: { [FIELD.status]: 'DELETED' } }],
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    const earlier = (response.body.hits.hits as { _id: string; _score: number; _source: { uploadedAt: string } }[])
+      .filter((hit) => distanceOfScore(hit._score) <= NEAR_DUPLICATE_MAX_DISTANCE)
+      // Strictly earlier, with the id breaking ties: of two copies uploaded in the same millisecond
+      // only the later id points at the other, never both at each other.
+      .filter((hit) => hit._source.uploadedAt < image.uploadedAt || (hit._source.uploadedAt === image.uploadedAt && hit._id < image.id))
+      .sort((a, b) => (a._source.uploadedAt < b._source.uploadedAt ? -1 : a._source.uploadedAt > b._source.uploadedAt ? 1 : a._id < b._id ? -1 : 1));
+    return earlier[0]?._id ?? null;
+  }
+
+  /**
    * For `imagegraph reindex`: writes the documents as they are, in one bulk request (the caller
    * sizes the batches), without the newer-event check. Failures are per document, not thrown.
    */
@@ -144,7 +196,7 @@ export class ImageIndex {
     if (docs.length === 0) return { written: 0, failed: [] };
     const response = await this.client.bulk({
       refresh: false,
-      body: docs.flatMap((doc) => [{ index: { _index: this.index, _id: doc.id } }, doc]),
+      body: docs.flatMap((doc) => [{ index: { _index: this.index, _id: doc.id } }, indexed(doc)]),
     });
     // Items answer the actions in order.
     const failed = docs.flatMap((doc, position) => {
@@ -161,6 +213,11 @@ export class ImageIndex {
     if (!body.found || body._seq_no === undefined || body._primary_term === undefined) return null;
     return { doc: body._source as ImageDocument, seqNo: body._seq_no, primaryTerm: body._primary_term };
   }
+}
+
+/** The document as indexed: with the binary vector of its perceptual hash, when it has one. */
+function indexed(doc: ImageDocument): IndexedImageDocument {
+  return doc.perceptualHash ? { ...doc, [HASH_VECTOR_FIELD]: hashToBinaryVector(doc.perceptualHash) } : doc;
 }
 
 /**

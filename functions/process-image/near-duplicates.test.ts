@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distanceOfScore, hammingDistance, hammingScore, hashToBinaryVector } from './near-duplicates.ts';
+import { comparableHash, distanceOfScore, hammingDistance, hashToBinaryVector } from './near-duplicates.ts';
 
 describe('hashToBinaryVector', () => {
   it('packs 8 bits per signed byte, most significant first, as OpenSearch binary vectors take them', () => {
@@ -28,11 +28,21 @@ describe('hammingDistance', () => {
   });
 });
 
-describe('hammingScore', () => {
-  it('is 1 / (1 + d) as a 32-bit float, and distanceOfScore inverts it', () => {
-    expect(hammingScore(0)).toBe(1);
-    expect(hammingScore(1)).toBe(0.5);
-    expect(hammingScore(3)).toBe(Math.fround(0.25));
-    for (let d = 0; d <= 64; d++) expect(distanceOfScore(hammingScore(d))).toBe(d);
+describe('distanceOfScore', () => {
+  it('inverts the hamming score 1 / (1 + d), as OpenSearch sends it (a Java float) or in full', () => {
+    expect([1, 0.5, 0.33333334, 0.2, 0.16666667].map(distanceOfScore)).toEqual([0, 1, 2, 4, 5]);
+    for (let d = 0; d <= 64; d++) {
+      expect(distanceOfScore(1 / (1 + d))).toBe(d);
+      expect(distanceOfScore(Math.fround(1 / (1 + d)))).toBe(d);
+    }
+  });
+});
+
+describe('comparableHash', () => {
+  it('refuses hashes within the threshold of a blank image’s (0), accepts textured ones', () => {
+    expect(comparableHash('0000000000000000')).toBe(false);
+    expect(comparableHash('00000000000000ff')).toBe(false);
+    expect(comparableHash('00000000000001ff')).toBe(true);
+    expect(comparableHash('ffffffffffffffff')).toBe(true);
   });
 });

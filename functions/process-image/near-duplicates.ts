@@ -38,12 +38,17 @@ export function hammingDistance(a: string, b: string): number {
   return count;
 }
 
-/** The k-NN score (hamming space) of a hit at exactly this distance: 1 / (1 + d), as a 32-bit float. */
-export function hammingScore(distance: number): number {
-  return Math.fround(1 / (1 + distance));
+/**
+ * Whether a hash says enough about its picture to compare it: a solid or blank image has no
+ * brightness gradient and hashes to 0, as does nearly any flat picture (a plain screenshot, a
+ * colour swatch), so every such image would match every other. A hash within the threshold of the
+ * blank hash is not compared.
+ */
+export function comparableHash(hex: string): boolean {
+  return hammingDistance(hex, '0'.repeat(hex.length)) > NEAR_DUPLICATE_MAX_DISTANCE;
 }
 
-/** The distance a hamming-space k-NN score stands for (the inverse of hammingScore). */
+/** The distance a hamming-space k-NN score (1 / (1 + d), a 32-bit float) stands for. */
 export function distanceOfScore(score: number): number {
   return Math.round(1 / score - 1);
 }

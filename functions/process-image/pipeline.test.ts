@@ -6,6 +6,7 @@ import { thumbnailSpecs, DEFAULTS, type ProcessingConfig } from '../shared/confi
 import { metaKey } from '../shared/storage-keys.ts';
 import { startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
 import { analyzeImage } from './analysis/analyze-image.ts';
+import { photo as fixturePhoto } from './analysis/fixtures/corpus.ts';
 import { ImageRejected } from './image-rejected.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { handleObjectEvent, type PipelineDeps } from './pipeline.ts';
@@ -144,6 +145,7 @@ describe('ObjectCreated', () => {
         etag: event.etag,
         sequencer: event.sequencer,
         duplicateOf: null,
+        nearDuplicateOf: null,
         uploadedAt: event.eventTime,
       }),
     );
@@ -238,6 +240,28 @@ describe('ObjectCreated', () => {
     await handleObjectEvent(deps(), await upload('01JD0000000000000000000010', bytes));
     expect(index.documents.get('01JD0000000000000000000010')?.duplicateOf).toBe('01JD0000000000000000000009');
     expect(index.documents.get('01JD0000000000000000000009')?.duplicateOf).toBeNull();
+    // Byte-identical: a duplicate, not also a near-duplicate.
+    expect(index.documents.get('01JD0000000000000000000010')?.nearDuplicateOf).toBeNull();
+  });
+
+  it('points a re-encoded, resized copy at the owner’s earlier photo as a near-duplicate, and no other', async () => {
+    const original = fixturePhoto('cups');
+    const copy = await sharp(original).resize(512, 320).jpeg({ quality: 60 }).toBuffer();
+    const other = fixturePhoto('path');
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000020', original));
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000021', copy));
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000022', other));
+    expect(index.documents.get('01JD0000000000000000000021')).toMatchObject({ duplicateOf: null, nearDuplicateOf: '01JD0000000000000000000020' });
+    expect(index.documents.get('01JD0000000000000000000020')?.nearDuplicateOf).toBeNull();
+    expect(index.documents.get('01JD0000000000000000000022')?.nearDuplicateOf).toBeNull();
+  });
+
+  it('does not compare flat pictures, whose hashes carry no texture (two plain colours are not copies)', async () => {
+    const plain = (background: string) => sharp({ create: { width: 320, height: 200, channels: 3, background } }).jpeg().toBuffer();
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000023', await plain('#3366cc')));
+    await handleObjectEvent(deps(), await upload('01JD0000000000000000000024', await plain('#cc3333')));
+    expect(index.documents.get('01JD0000000000000000000024')?.perceptualHash).toBe('0000000000000000');
+    expect(index.documents.get('01JD0000000000000000000024')?.nearDuplicateOf).toBeNull();
   });
 
   it('keeps the earlier upload as the original when the later copy is processed first', async () => {

@@ -15,6 +15,7 @@ import type { ImageAnalysis } from './analysis/analyze-image.ts';
 import { failedDocument, processedDocument, storedThumbnails, type UploadFacts } from './image-document.ts';
 import type { ImageIndex } from './image-index.ts';
 import { ImageRejected, tooLarge, type RejectionCode } from './image-rejected.ts';
+import { comparableHash } from './near-duplicates.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { compareSequencers, type ObjectEvent } from './s3-events.ts';
 import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
@@ -35,7 +36,7 @@ export interface PipelineDeps {
   config: ProcessingConfig;
   analyze: (bytes: Buffer) => Promise<ImageAnalysis>;
   detect: (image: { bucket: string; key: string }) => Promise<VisionFindings>;
-  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256'>;
+  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate'>;
   publish: (event: ImageEventInput) => Promise<void>;
   now: () => Date;
   step: StepRunner;
@@ -96,10 +97,15 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
       if (!(error instanceof ImageRejected)) throw error;
       visionSkipped = error.reason;
     }
-    const duplicateOf = await deps.step('findDuplicate', () =>
-      deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, { id: upload.imageId, uploadedAt: upload.uploadedAt }),
-    );
-    document = processedDocument(upload, analysis, thumbnails, vision, duplicateOf);
+    const uploaded = { id: upload.imageId, uploadedAt: upload.uploadedAt };
+    const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, uploaded));
+    // A byte-identical copy is a duplicate, not a near one: only the others are compared by look,
+    // and only when their hash has texture to compare (not a blank or flat picture).
+    const nearDuplicateOf =
+      duplicateOf || !comparableHash(analysis.perceptualHash)
+        ? null
+      : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(upload.ownerSub, analysis.perceptualHash, uploaded));
+    document = processedDocument(upload, analysis, thumbnails, vision, { duplicateOf, nearDuplicateOf });
   } catch (error) {
     if (!(error instanceof ImageRejected)) throw error;
     rejection = { code: error.code, reason: error.reason };

@@ -83,6 +83,8 @@ export class Search extends Construct {
       domainName,
       // The last 2.x line, in standard support; preferred over 3.x for the widest instance-type
       // support, the burstable T3 default included.
+      // At least 2.16: the near-duplicate search maps the perceptual hash as a binary k-NN vector
+      // (data_type binary, Hamming distance, Faiss), which the k-NN plugin supports from 2.16.
       version: EngineVersion.OPENSEARCH_2_19,
       capacity: {
         dataNodes: props.instanceCount,

@@ -75,6 +75,35 @@ describe('the REST API through the real client', () => {
     ]);
   });
 
+  it('ImageIndex.findNearDuplicate: the owner’s earliest earlier image within 8 bits, by the k-NN query; recreateIndex', async () => {
+    const index = new ImageIndex(client, 'images-near');
+    await index.ensureIndex();
+    const at = (day: number) => `2024-03-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+    // Hashes 0, 3, 8 and 9 bits away from 0000000000000000; Bob's is identical.
+    await index.bulkPut([
+      image('n1', ALICE, { uploadedAt: at(1), perceptualHash: '00000000000000ff' }), // 8 bits: the earliest within
+      image('n2', ALICE, { uploadedAt: at(2), perceptualHash: '0000000000000007' }), // 3 bits, later
+      image('n3', ALICE, { uploadedAt: at(3), perceptualHash: '00000000000001ff' }), // 9 bits: too far
+      image('n9', ALICE, { uploadedAt: at(9), perceptualHash: '0000000000000000' }), // later than the image
+      image('b1', BOB, { uploadedAt: at(1), perceptualHash: '0000000000000000' }), // another owner's
+    ]);
+    await client.indices.refresh({ index: 'images-near' });
+    const image5 = { id: 'n5', uploadedAt: at(5) };
+    expect(await index.findNearDuplicate(ALICE, '0000000000000000', image5)).toBe('n1');
+    expect(await index.findNearDuplicate(BOB, '0000000000000000', image5)).toBe('b1');
+    expect(await index.findNearDuplicate(ALICE, 'ffffffffffffffff', image5)).toBeNull();
+    // Deleted images and the image itself are never candidates.
+    await index.markDeleted(ALICE, 'n1', '0zzz');
+    expect(await index.findNearDuplicate(ALICE, '0000000000000000', image5)).toBe('n2');
+    expect(await index.findNearDuplicate(ALICE, '0000000000000007', { id: 'n2', uploadedAt: at(2) })).toBeNull();
+    // The vector is derived from perceptualHash on every write.
+    const { body } = await client.get({ index: 'images-near', id: 'n2' });
+    expect((body._source as Record<string, unknown>).perceptualHashVector).toEqual([0, 0, 0, 0, 0, 0, 0, 7]);
+
+    await index.recreateIndex();
+    expect((await client.count({ index: 'images-near' })).body.count).toBe(0);
+  });
+
   it('bulk reports a failing item without failing the others', async () => {
     const { body } = await client.bulk({
       index: 'bulk-test',
@@ -191,7 +220,7 @@ describe("the resolvers' request bodies", () => {
     if (!statsRequest) throw new Error('Query.imageStats built no request');
     const stats = await client.transport.request({ method: statsRequest.operation, path: statsRequest.path, body: statsRequest.params?.body as Record<string, unknown> });
     const ctx = context({ result: stats.body });
-    expect(run(imageStatsQuery.response, ctx).result).toEqual({ total: 4, processing: 0, processed: 3, failed: 1 });
+    expect(run(imageStatsQuery.response, ctx).result).toEqual({ total: 4, processing: 0, processed: 3, failed: 1, duplicates: 0 });
   });
 });
 

@@ -51,7 +51,11 @@ describe('Query.imageStats', () => {
         body: {
           size: 0,
           query: { bool: { filter: [{ term: { ownerSub: ALICE } }] } },
-          aggs: { statuses: { terms: { field: 'status', size: 10 } } },
+          aggs: {
+            statuses: { terms: { field: 'status', size: 10 } },
+            duplicates: { value_count: { field: 'duplicateOf' } },
+            nearDuplicates: { value_count: { field: 'nearDuplicateOf' } },
+          },
         },
       },
     });
@@ -65,8 +69,10 @@ describe('Query.imageStats', () => {
     ];
     const { result } = run(
       stats.response,
-      context({ result: { hits: { total: { value: 17 }, hits: [] }, aggregations: { statuses: { buckets } } } }),
+      context({
+        result: { hits: { total: { value: 17 }, hits: [] }, aggregations: { statuses: { buckets }, duplicates: { value: 2 }, nearDuplicates: { value: 3 } } },
+      }),
     );
-    expect(result).toEqual({ total: 13, processing: 0, processed: 12, failed: 1 });
+    expect(result).toEqual({ total: 13, processing: 0, processed: 12, failed: 1, duplicates: 5 });
   });
 });

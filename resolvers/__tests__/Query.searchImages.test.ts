@@ -7,6 +7,8 @@ const FACET_AGGS = {
   formats: { terms: { field: 'format', size: 10 } },
   cameras: { terms: { field: 'cameraName.keyword', size: 20 } },
   years: { date_histogram: { field: 'takenAt', calendar_interval: 'year', format: 'yyyy', min_doc_count: 1 } },
+  duplicates: { value_count: { field: 'duplicateOf' } },
+  nearDuplicates: { value_count: { field: 'nearDuplicateOf' } },
 };
 const NEWEST = [{ uploadedAt: { order: 'desc' } }, { id: { order: 'asc' } }];
 
@@ -128,6 +130,20 @@ describe('Query.searchImages request', () => {
     expect(body.query.bool.filter).toContainEqual({ bool: { must_not: [{ range: { faceCount: { gte: 1 } } }] } });
   });
 
+  it('hideDuplicates excludes copies (duplicateOf or nearDuplicateOf); onlyDuplicates requires one; not both', () => {
+    const copies = [{ exists: { field: 'duplicateOf' } }, { exists: { field: 'nearDuplicateOf' } }];
+    type Bool = { query: { bool: { filter: unknown[]; must_not: unknown[] } } };
+    const hide = request({ filter: { hideDuplicates: true } }).result?.params?.body as Bool;
+    expect(hide.query.bool.must_not).toEqual([{ term: { status: 'DELETED' } }, { term: { moderated: true } }, ...copies]);
+    const only = request({ filter: { onlyDuplicates: true } }).result?.params?.body as Bool;
+    expect(only.query.bool.filter).toContainEqual({ bool: { should: copies, minimum_should_match: 1 } });
+    const neither = request({ filter: { hideDuplicates: false, onlyDuplicates: false } }).result?.params?.body as Bool;
+    expect(JSON.stringify(neither.query)).not.toContain('uplicateOf');
+    expect(request({ filter: { hideDuplicates: true, onlyDuplicates: true } }).error).toEqual(
+      expect.objectContaining({ errorType: 'BadRequest', message: 'filter.hideDuplicates and filter.onlyDuplicates cannot both be true' }),
+    );
+  });
+
   it('scopes by the caller’s identity only', () => {
     const bob = request({ filter: { labels: ['Dog'] } }, cognitoIdentity(BOB)).result?.params?.body as {
       query: { bool: { filter: unknown[] } };
@@ -176,6 +192,8 @@ describe('Query.searchImages response and cursors', () => {
       formats: { buckets: [{ key: 'JPEG', doc_count: 7 }] },
       cameras: { buckets: [] },
       years: { buckets: [{ key: 1577836800000, key_as_string: '2020', doc_count: 4 }] },
+      duplicates: { value: 1 },
+      nearDuplicates: { value: 2 },
     },
   };
 
@@ -195,6 +213,7 @@ describe('Query.searchImages response and cursors', () => {
       formats: [{ value: 'JPEG', count: 7 }],
       cameras: [],
       years: [{ value: '2020', count: 4 }],
+      duplicates: 3,
     });
   });
 

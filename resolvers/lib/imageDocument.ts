@@ -53,6 +53,7 @@ export const FIELD = {
   sha256: 'sha256',
   perceptualHash: 'perceptualHash',
   duplicateOf: 'duplicateOf',
+  nearDuplicateOf: 'nearDuplicateOf',
 } as const;
 
 /** Maps a stored document to the GraphQL `Image` (extra keys stay for nested field resolvers). */

@@ -4,6 +4,7 @@ import { decodeCursor } from './cursor.ts';
 import { FIELD } from './imageDocument.ts';
 import { countWords, pageSize, refuse, searchTextProblem } from './inputChecks.ts';
 import { INPUT_LIMITS, countProblem, lengthProblem } from './inputLimits.ts';
+import { DUPLICATE_AGGS } from './searchResponse.ts';
 
 /**
  * Builds OpenSearch query DSL from `searchImages` arguments. Only constructs the local search
@@ -82,6 +83,9 @@ function checkLimits(args: QuerySearchImagesArgs): void {
   if (filter.camera) {
     refuse(lengthProblem('filter.camera', filter.camera, INPUT_LIMITS.camera.maxLength));
   }
+  if (filter.hideDuplicates === true && filter.onlyDuplicates === true) {
+    util.error('filter.hideDuplicates and filter.onlyDuplicates cannot both be true', 'BadRequest');
+  }
 }
 
 /**
@@ -137,6 +141,9 @@ function filterClauses(filter: ImageFilter): Clause[] {
   if (filter.statuses && filter.statuses.length > 0) {
     clauses.push({ terms: { [FIELD.status]: filter.statuses } });
   }
+  if (filter.onlyDuplicates === true) {
+    clauses.push({ bool: { should: COPY_CLAUSES, minimum_should_match: 1 } });
+  }
   if (filter.near) {
     const { lat, lon, radiusKm } = filter.near;
     if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
@@ -174,8 +181,14 @@ function exclusions(filter: ImageFilter): Clause[] {
   if (filter.includeModerated !== true) {
     clauses.push({ term: { [FIELD.moderated]: true } });
   }
+  if (filter.hideDuplicates === true) {
+    clauses.push(...COPY_CLAUSES);
+  }
   return clauses;
 }
+
+/** An image that is a copy of another of the owner's: byte-identical or a near-duplicate. */
+const COPY_CLAUSES: Clause[] = [{ exists: { field: FIELD.duplicateOf } }, { exists: { field: FIELD.nearDuplicateOf } }];
 
 /** Facets are counted over every match (aggregations ignore size and search_after). */
 const FACET_AGGS: Clause = {
@@ -183,4 +196,5 @@ const FACET_AGGS: Clause = {
   formats: { terms: { field: FIELD.format, size: FACET_SIZE.formats } },
   cameras: { terms: { field: FIELD.cameraKeyword, size: FACET_SIZE.cameras } },
   years: { date_histogram: { field: FIELD.takenAt, calendar_interval: 'year', format: 'yyyy', min_doc_count: 1 } },
+  ...DUPLICATE_AGGS,
 };

@@ -1,7 +1,7 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { FacetCount } from '../../schema/generated/graphql.ts';
-import type { ImageDocument } from './imageDocument.ts';
+import { FIELD, type ImageDocument } from './imageDocument.ts';
 
 /** The parts of an OpenSearch `_search` response the resolvers read. */
 export interface SearchHit {
@@ -20,7 +20,8 @@ export interface Bucket {
 
 export interface SearchResponse {
   hits: { total: { value: number; relation: string }; hits: SearchHit[] };
-  aggregations?: Record<string, { buckets: Bucket[] }>;
+  /** Bucket aggregations (terms, date_histogram) have buckets, metric ones (value_count) a value. */
+  aggregations?: Record<string, { buckets?: Bucket[]; value?: number }>;
 }
 
 /** The search result, or the data source's failure raised as the field's error. */
@@ -34,6 +35,25 @@ export function searchResult(ctx: Context): SearchResponse {
 /** Buckets of a terms or date_histogram aggregation as facet counts (dates by their format). */
 export function facetCounts(response: SearchResponse, name: string): FacetCount[] {
   const aggregation = response.aggregations ? response.aggregations[name] : undefined;
-  const buckets = aggregation ? aggregation.buckets : [];
+  const buckets = aggregation && aggregation.buckets ? aggregation.buckets : [];
   return buckets.map((bucket) => ({ value: bucket.key_as_string ?? `${bucket.key}`, count: bucket.doc_count }));
 }
+
+/**
+ * Images that are copies of another of the owner's: the `duplicates` and `nearDuplicates`
+ * value_count aggregations of DUPLICATE_AGGS added up (a document has at most one of the two).
+ */
+export function duplicateCount(response: SearchResponse): number {
+  const aggregations = response.aggregations ? response.aggregations : {};
+  const count = (name: string): number => {
+    const aggregation = aggregations[name];
+    return aggregation && aggregation.value ? aggregation.value : 0;
+  };
+  return count('duplicates') + count('nearDuplicates');
+}
+
+/** The aggregations duplicateCount reads. */
+export const DUPLICATE_AGGS = {
+  duplicates: { value_count: { field: FIELD.duplicateOf } },
+  nearDuplicates: { value_count: { field: FIELD.nearDuplicateOf } },
+};

@@ -166,6 +166,14 @@ export type Image = {
   location?: Maybe<GeoPoint>;
   /** Content-moderation labels; an image with any is hidden from search by default. */
   moderationLabels: Array<ModerationLabel>;
+  /**
+   * When this image is not byte-identical to an earlier one (`duplicateOf` is null) but looks the same,
+   * the earliest of the owner's earlier images that does: a re-encoded, resized or messenger copy.
+   * Found by perceptual hash: at most 8 of its 64 bits differ (calibrated on re-encoded and resized
+   * copies, with no false match among distinct photos; crops beyond a few percent are not found).
+   * Only the owner's images are compared, and only those uploaded before this one.
+   */
+  nearDuplicateOf?: Maybe<Scalars['ID']['output']>;
   /** EXIF orientation tag (1-8) of the original; null when absent, and for HEIC/HEIF, whose container rotation is authoritative. */
   orientation?: Maybe<Scalars['Int']['output']>;
   /** A short-lived URL to download the original. */
@@ -233,6 +241,8 @@ export type ImageFacets = {
   __typename?: 'ImageFacets';
   /** Images per camera model. */
   cameras: Array<FacetCount>;
+  /** How many of the matching images are copies of another of the caller's images (`duplicateOf` or `nearDuplicateOf` set): what `filter.hideDuplicates` hides. */
+  duplicates: Scalars['Int']['output'];
   /** Images per format. */
   formats: Array<FacetCount>;
   /** The most frequent labels, most frequent first. */
@@ -249,6 +259,8 @@ export type ImageFilter = {
   formats?: InputMaybe<Array<ImageFormat>>;
   /** True: only images with at least one face. False: only images without faces. */
   hasFaces?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True: hide images that are copies of another of the caller's images (`duplicateOf` or `nearDuplicateOf` set), keeping the originals. Cannot be combined with `onlyDuplicates`. */
+  hideDuplicates?: InputMaybe<Scalars['Boolean']['input']>;
   /** Also return images flagged by content moderation. Default false. */
   includeModerated?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only images that have every one of these labels (exact label names, e.g. "Dog", "Car"). At most 10 labels of at most 100 characters each. */
@@ -259,6 +271,8 @@ export type ImageFilter = {
   minWidth?: InputMaybe<Scalars['Int']['input']>;
   /** Only images taken within a radius of a point (needs GPS in EXIF). */
   near?: InputMaybe<GeoRadiusInput>;
+  /** True: only such copies, to review and clean them up. Cannot be combined with `hideDuplicates`. */
+  onlyDuplicates?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only images in these processing states. Defaults to every state but DELETED. At most 4 entries, one per state. */
   statuses?: InputMaybe<Array<ImageStatus>>;
   /** Only images taken at or after this instant (EXIF DateTimeOriginal). */
@@ -304,6 +318,8 @@ export type ImageSort =
 /** Counts of the caller's images per processing state. */
 export type ImageStats = {
   __typename?: 'ImageStats';
+  /** Copies of another of the caller's images: byte-identical (`Image.duplicateOf`) or near-duplicates (`Image.nearDuplicateOf`). */
+  duplicates: Scalars['Int']['output'];
   /** Could not be processed; see `Image.failureReason`. */
   failed: Scalars['Int']['output'];
   /** Processed and searchable. */

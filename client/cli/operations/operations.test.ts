@@ -78,6 +78,15 @@ describe('reindex', () => {
       unreadable: [{ key: metaKey(OWNER, 'R4'), reason: expect.any(String) }],
     });
   });
+
+  it('--recreate starts from an empty index: documents without a sidecar are gone', async () => {
+    await put(metaKey(OWNER, 'R5'), sidecar('R5'));
+    const index = new MemoryImageIndex();
+    await index.put({ id: 'stale', ownerSub: OWNER, sequencer: '01' } as unknown as ImageDocument);
+    await reindex({ s3: s3.s3, bucket: s3.config.bucket, index, progress: silentProgress, recreate: true });
+    expect(index.documents.has('stale')).toBe(false);
+    expect(index.documents.has('R5')).toBe(true);
+  });
 });
 
 describe('reconcile', () => {

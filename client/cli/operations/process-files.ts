@@ -52,7 +52,7 @@ export async function processFiles(
       }
       const bytes = await readFile(file);
       const analysis = await analyzeImage(bytes, { maxInputPixels: options.maxInputPixels, thumbnails: options.thumbnails });
-      document = processedDocument(upload, analysis, storedThumbnails(analysis.thumbnails, ''), await vision(bytes), null);
+      document = processedDocument(upload, analysis, storedThumbnails(analysis.thumbnails, ''), await vision(bytes), { duplicateOf: null, nearDuplicateOf: null });
     } catch (error) {
       if (!(error instanceof ImageRejected)) throw error;
       document = failedDocument(upload, error.reason);

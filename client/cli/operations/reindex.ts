@@ -9,8 +9,10 @@ import { listObjects } from './bucket-listing.ts';
 export interface ReindexDeps {
   s3: S3Client;
   bucket: string;
-  index: Pick<ImageIndex, 'ensureIndex' | 'bulkPut'>;
+  index: Pick<ImageIndex, 'ensureIndex' | 'recreateIndex' | 'bulkPut'>;
   progress: Progress;
+  /** Delete the index and create it with the current mapping first (settings or field types changed). */
+  recreate?: boolean;
 }
 
 export interface ReindexSummary {
@@ -26,8 +28,8 @@ const BATCH = 100;
  * `imagegraph reindex`: rebuilds the search index from the metadata sidecars alone, so an index
  * can be recreated (new mapping, new domain, local reset) without calling Rekognition again.
  */
-export async function reindex({ s3, bucket, index, progress }: ReindexDeps): Promise<ReindexSummary> {
-  await index.ensureIndex();
+export async function reindex({ s3, bucket, index, progress, recreate = false }: ReindexDeps): Promise<ReindexSummary> {
+  await (recreate ? index.recreateIndex() : index.ensureIndex());
   const summary: ReindexSummary = { sidecars: 0, written: 0, failed: [], unreadable: [] };
   progress.start(0, 'reindex');
   for await (const page of listObjects(s3, bucket, PREFIX.meta)) {

@@ -5,7 +5,7 @@
  * upload again (all skipped), list the photos similar to one, change and reset the password, log out.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -15,6 +15,7 @@ import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { startLocalCloud, type LocalCloud } from '../../../local/cloud.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_CREDENTIALS } from '../../../local/config.ts';
+import type { DuplicateGroup } from './duplicate-groups.ts';
 
 const BIN = new URL('../bin.mjs', import.meta.url).pathname;
 const FRUITS = new URL('../../web/e2e/photos/fruits.jpg', import.meta.url).pathname;
@@ -55,6 +56,15 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => cloud?.close());
+
+/** Polls until `check` holds, for at most a minute (processing runs in the background). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for processing');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 describe('imagegraph user commands against the local cloud', () => {
   it('signs up, confirms and logs in', async () => {
@@ -100,6 +110,29 @@ describe('imagegraph user commands against the local cloud', () => {
     expect((await imagegraph('stats')).stdout).toContain('2 images: 2 processed, 0 processing, 0 failed');
     expect((await imagegraph('upload', 'photos')).stdout).toContain('0 uploaded, 3 skipped (already uploaded), 0 failed');
     expect(await imagegraph('search', '--since', 'yesterday-ish')).toMatchObject({ code: 1, stderr: 'imagegraph: --since: not a date: yesterday-ish\n' });
+  });
+
+  it('duplicates groups a resized, re-encoded copy under its original, with the bytes it would free', async () => {
+    const dups = path.join(workdir, 'dups');
+    mkdirSync(dups, { recursive: true });
+    const cups = readFileSync(new URL('../../../functions/process-image/analysis/fixtures/colorful-cups-1024x640.jpg', import.meta.url));
+    writeFileSync(path.join(dups, 'cups.jpg'), cups);
+    expect((await imagegraph('upload', path.join('dups', 'cups.jpg'))).code).toBe(0);
+    // Uploaded after the original was processed, so the original is the earlier image.
+    await until(async () => (await imagegraph('stats')).stdout.startsWith('3 images: 3 processed'));
+    const small = await sharp(cups).resize(512, 320).jpeg({ quality: 70 }).toBuffer();
+    writeFileSync(path.join(dups, 'cups-small.jpg'), small);
+    expect((await imagegraph('upload', path.join('dups', 'cups-small.jpg'))).code).toBe(0);
+    await until(async () => (await imagegraph('stats')).stdout.startsWith('4 images: 4 processed'));
+
+    const groups = JSON.parse((await imagegraph('duplicates', '--json')).stdout) as DuplicateGroup[];
+    expect(groups.map((group) => [group.original.fileName, group.copies.map(({ image, kind }) => [image.fileName, kind]), group.freeableBytes])).toEqual([
+      ['cups.jpg', [['cups-small.jpg', 'near']], small.length],
+    ]);
+    const text = await imagegraph('duplicates');
+    expect(text.stdout).toContain('  ~ looks same  cups-small.jpg');
+    expect(text.stdout).toContain('1 group, 1 copy: deleting the copies would free');
+    expect((await imagegraph('stats')).stdout).toContain('1 copies of others');
   });
 
   it('similar lists a resized copy first, as a near-duplicate, and refuses ids that are not the user’s', async () => {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
@@ -168,18 +169,34 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
     await screenshot(page, '6-after-delete');
 
+    // A resized, re-encoded copy of fruits.jpg is a near-duplicate: the Duplicates filter shows
+    // only it, or hides it.
+    const copy = path.join(dataDir, 'fruits-small.jpg');
+    await sharp(path.join(HERE, 'photos', 'fruits.jpg')).resize({ width: 240 }).jpeg({ quality: 70 }).toFile(copy);
+    await page.getByLabel('Choose photos to upload').setInputFiles([copy]);
+    await expect.poll(() => photoCount(page).textContent(), { timeout: 60_000 }).toBe('3 photos');
+    await page.getByText('Filters and sort').click();
+    const duplicates = page.getByLabel('Duplicates');
+    await expect.poll(() => duplicates.locator('option[value="only"]').textContent()).toBe('Only copies (1)');
+    await duplicates.selectOption('only');
+    await expect.poll(() => page.getByTestId('result').allTextContents()).toEqual(['fruits-small.jpg']);
+    await screenshot(page, '6b-only-copies');
+    await duplicates.selectOption('hide');
+    await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
+    await duplicates.selectOption('');
+    await page.getByText('Filters and sort').click();
     // More like this: a copy of fruits.jpg under another name; each one's detail shows the other
     // first in its Similar photos strip, and a click there opens it.
     await page.getByLabel('Choose photos to upload').setInputFiles({ name: 'fruits-copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTOS[0]!) });
     await page.locator('.upload.processed', { hasText: 'fruits-copy.jpg' }).waitFor({ timeout: 90_000 });
-    await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('3 photos');
+    await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('4 photos');
     await page.getByTestId('result').filter({ hasText: /^fruits\.jpg$/ }).getByRole('link').click();
     await dialog.getByRole('heading', { name: 'fruits.jpg' }).waitFor();
     const similar = dialog.getByRole('region', { name: 'Similar photos' });
     const firstSimilar = similar.getByRole('link').first();
     await expect.poll(() => firstSimilar.getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits-copy.jpg');
     await expect.poll(() => firstSimilar.getByRole('img').evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
-    await screenshot(page, '6b-similar');
+    await screenshot(page, '6c-similar');
     await firstSimilar.click();
     await dialog.getByRole('heading', { name: 'fruits-copy.jpg' }).waitFor();
     await expect.poll(() => similar.getByRole('link').first().getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits.jpg');

@@ -1,5 +1,6 @@
 import type { ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
 import { deletedDocument } from '../image-document.ts';
+import { NEAR_DUPLICATE_MAX_DISTANCE, hammingDistance } from '../near-duplicates.ts';
 import type { ImageIndex, UploadedImage } from '../image-index.ts';
 import { compareSequencers } from '../s3-events.ts';
 
@@ -9,7 +10,7 @@ import { compareSequencers } from '../s3-events.ts';
  * OpenSearch's HTTP API in image-index.test.ts.)
  */
 export class MemoryImageIndex
-  implements Pick<ImageIndex, 'ensureIndex' | 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'bulkPut'>
+  implements Pick<ImageIndex, 'ensureIndex' | 'recreateIndex' | 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate' | 'bulkPut'>
 {
   readonly documents = new Map<string, ImageDocument>();
   writes = 0;
@@ -18,6 +19,11 @@ export class MemoryImageIndex
   ensureIndex(): Promise<void> {
     this.created = true;
     return Promise.resolve();
+  }
+
+  recreateIndex(): Promise<void> {
+    this.documents.clear();
+    return this.ensureIndex();
   }
 
   /** Refuses documents without an owner, as a strict mapping would refuse malformed ones. */
@@ -54,6 +60,21 @@ export class MemoryImageIndex
           doc.id !== image.id &&
           doc.status !== 'DELETED' &&
           doc.uploadedAt <= image.uploadedAt,
+      )
+      .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
+    return Promise.resolve(matches[0]?.id ?? null);
+  }
+
+  /** The same rule as ImageIndex's k-NN query, by scanning: strictly earlier, within the threshold. */
+  findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage): Promise<string | null> {
+    const matches = [...this.documents.values()]
+      .filter(
+        (doc) =>
+          doc.ownerSub === ownerSub &&
+          doc.perceptualHash &&
+          doc.status !== 'DELETED' &&
+          hammingDistance(doc.perceptualHash, perceptualHash) <= NEAR_DUPLICATE_MAX_DISTANCE &&
+          (doc.uploadedAt < image.uploadedAt || (doc.uploadedAt === image.uploadedAt && doc.id < image.id)),
       )
       .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
     return Promise.resolve(matches[0]?.id ?? null);

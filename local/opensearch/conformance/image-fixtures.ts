@@ -105,6 +105,7 @@ export const IMAGES: ImageDocument[] = [
     height: 600,
     uploadedAt: '2024-01-13T10:00:00.000Z',
     detectedText: ['INVOICE 42', 'Total due'],
+    duplicateOf: '00000000000000000000000A03',
   }),
   image('00000000000000000000000A05', ALICE, {
     fileName: 'beach-volley.jpg',
@@ -117,6 +118,7 @@ export const IMAGES: ImageDocument[] = [
     ...camera('Canon', 'EOS R5'),
     location: CASSIS,
     ...faces(3),
+    nearDuplicateOf: '00000000000000000000000A01',
   }),
   image('00000000000000000000000A06', ALICE, {
     fileName: 'party.jpg',

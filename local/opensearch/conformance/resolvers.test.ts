@@ -120,6 +120,8 @@ describe('searchImages: owner isolation, defaults and facets', () => {
       { value: '2022', count: 1 },
       { value: '2023', count: 2 },
     ]);
+    // A04 is a byte-identical copy of A03, A05 a near-duplicate of A01.
+    expect(page.facets.duplicates).toBe(2);
   });
 
   it('Bob sees only his own', async () => {
@@ -133,6 +135,27 @@ describe('searchImages: owner isolation, defaults and facets', () => {
     expect(page.items).toHaveLength(1);
     expect(page.totalCount).toBe(ALICE_VISIBLE_NEWEST.length);
     expect(page.facets.formats.reduce((sum, facet) => sum + facet.count, 0)).toBe(6);
+  });
+});
+
+describe('searchImages: duplicates (filter.hideDuplicates, filter.onlyDuplicates, facets.duplicates)', () => {
+  const COPIES = ['00000000000000000000000A04', '00000000000000000000000A05'];
+
+  it('hideDuplicates hides byte-identical and near-duplicate copies, keeping their originals', async () => {
+    const page = await searchImages(ALICE, { filter: { hideDuplicates: true } });
+    expect(idsOf(page)).toEqual(ALICE_VISIBLE_NEWEST.filter((id) => !COPIES.includes(id)));
+    expect(page.facets.duplicates).toBe(0);
+  });
+
+  it('onlyDuplicates lists just the copies, counted by the facet', async () => {
+    const page = await searchImages(ALICE, { filter: { onlyDuplicates: true } });
+    expect([...idsOf(page)].sort()).toEqual(COPIES);
+    expect(page.facets.duplicates).toBe(2);
+    expect(idsOf(await searchImages(BOB, { filter: { onlyDuplicates: true } }))).toEqual([]);
+  });
+
+  it('the facet counts copies among the matches only', async () => {
+    expect((await searchImages(ALICE, { query: 'beach' })).facets.duplicates).toBe(1);
   });
 });
 
@@ -387,10 +410,10 @@ describe('Query.imageStats', () => {
       { key: 'PROCESSING', doc_count: 1 },
     ]);
     expect((result.hits as { hits: unknown[] }).hits).toEqual([]);
-    expect(alice).toEqual({ total: 9, processing: 1, processed: 7, failed: 1 });
+    expect(alice).toEqual({ total: 9, processing: 1, processed: 7, failed: 1, duplicates: 2 });
   });
 
   it('Bob’s are his own', async () => {
-    expect((await stats(BOB)).stats).toEqual({ total: 2, processing: 0, processed: 2, failed: 0 });
+    expect((await stats(BOB)).stats).toEqual({ total: 2, processing: 0, processed: 2, failed: 0, duplicates: 0 });
   });
 });

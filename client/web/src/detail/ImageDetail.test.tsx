@@ -39,6 +39,7 @@ const image = {
   sha256: 'ab',
   perceptualHash: '00',
   duplicateOf: 'img-0',
+  nearDuplicateOf: null,
   thumbnails: [{ __typename: 'Thumbnail', size: 1280, width: 1280, height: 960, format: 'WEBP', square: false, url: 'http://s3.test/1280.webp' }],
   originalUrl: 'http://s3.test/original.jpg',
   status: 'PROCESSED',
@@ -58,7 +59,7 @@ const results = {
     items: [summary('img-1', 'dog.jpg'), summary('img-2', 'cat.jpg')],
     totalCount: 2,
     pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
-    facets: { __typename: 'ImageFacets', labels: [], formats: [], cameras: [], years: [] },
+    facets: { __typename: 'ImageFacets', labels: [], formats: [], cameras: [], years: [], duplicates: 0 },
   },
 };
 
@@ -149,6 +150,13 @@ describe('ImageDetail', () => {
       },
     });
     expect((await screen.findByRole('alert')).textContent).toBe('Could not find similar photos: No image img-1');
+  });
+
+  it('links a near-duplicate to the photo it is a copy of', async () => {
+    renderWithApi(<ImageDetail id="img-1" />, { answer: () => ({ image: { ...image, duplicateOf: null, nearDuplicateOf: 'img-0' } }) });
+    expect((await screen.findByText(/A copy \(re-encoded or resized\) of/)).textContent).toBe('A copy (re-encoded or resized) of an earlier upload.');
+    expect(screen.getByRole('link', { name: 'an earlier upload' }).getAttribute('href')).toBe('#/image/img-0');
+    expect(screen.queryByText(/Same file as/)).toBeNull();
   });
 
   it('says so when the image does not exist', async () => {

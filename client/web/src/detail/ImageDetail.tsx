@@ -114,6 +114,11 @@ export function ImageDetail({ id }: { id: string }) {
                 Same file as <a href={imageHref(image.duplicateOf)}>an earlier upload</a>.
               </p>
             )}
+            {image.nearDuplicateOf && (
+              <p>
+                A copy (re-encoded or resized) of <a href={imageHref(image.nearDuplicateOf)}>an earlier upload</a>.
+              </p>
+            )}
             <div className="actions">
               {image.originalUrl && (
                 <a href={image.originalUrl} download={image.fileName}>

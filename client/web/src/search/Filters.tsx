@@ -8,7 +8,7 @@ interface FiltersProps {
   facets: SearchImagesQuery['searchImages']['facets'] | undefined;
 }
 
-/** Date range, camera, faces, place and sort; every control labelled. */
+/** Date range, camera, faces, duplicates, place and sort; every control labelled. */
 export function Filters({ form, onChange, facets }: FiltersProps) {
   const set = (change: Partial<SearchForm>) => onChange({ ...form, ...change });
   const placeProblem = nearProblem(form);
@@ -45,6 +45,14 @@ export function Filters({ form, onChange, facets }: FiltersProps) {
             <option value="">With or without</option>
             <option value="with">With faces</option>
             <option value="without">Without faces</option>
+          </select>
+        </label>
+        <label>
+          Duplicates
+          <select value={form.duplicates} onChange={(event) => set({ duplicates: event.target.value as SearchForm['duplicates'] })}>
+            <option value="">Show copies</option>
+            <option value="hide">Hide copies</option>
+            <option value="only">Only copies{facets ? ` (${facets.duplicates})` : ''}</option>
           </select>
         </label>
         <label>

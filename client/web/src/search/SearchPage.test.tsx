@@ -32,7 +32,7 @@ const answer: Answer = (_name, variables) => ({
     items: variables.after === 'c1' ? [item(3)] : [item(1), item(2)],
     totalCount: 3,
     pageInfo: { __typename: 'PageInfo', hasNextPage: variables.after !== 'c1', endCursor: variables.after === 'c1' ? 'c2' : 'c1' },
-    facets: { __typename: 'ImageFacets', labels: [facet('Dog', 3), facet('Beach', 1)], formats: [], cameras: [facet('NEX-3N', 2)], years: [] },
+    facets: { __typename: 'ImageFacets', labels: [facet('Dog', 3), facet('Beach', 1)], formats: [], cameras: [facet('NEX-3N', 2)], years: [], duplicates: 1 },
   },
 });
 
@@ -59,5 +59,17 @@ describe('SearchPage', () => {
     expect(screen.getByRole('button', { name: 'Beach 1' }).getAttribute('aria-pressed')).toBe('true');
     await userEvent.selectOptions(screen.getByLabelText('Camera'), 'NEX-3N');
     await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'], camera: 'NEX-3N' } }));
+  });
+
+  it('hides copies or shows only them, with their count', async () => {
+    const { operations } = renderWithApi(<SearchPage />, { answer });
+    await screen.findByText('3 photos');
+    const duplicates = screen.getByLabelText('Duplicates');
+    expect([...duplicates.querySelectorAll('option')].map((option) => option.textContent)).toEqual(['Show copies', 'Hide copies', 'Only copies (1)']);
+    await userEvent.selectOptions(duplicates, 'hide');
+    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { hideDuplicates: true } }));
+    await userEvent.selectOptions(duplicates, 'only');
+    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { onlyDuplicates: true } }));
+    expect(operations.at(-1)?.variables.filter).not.toHaveProperty('hideDuplicates');
   });
 });

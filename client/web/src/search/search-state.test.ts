@@ -14,6 +14,7 @@ describe('searchVariables', () => {
       takenTo: '2019-06-30',
       camera: 'NEX-3N',
       faces: 'with' as const,
+      duplicates: 'hide' as const,
       nearLat: '45.76',
       nearLon: '4.84',
       nearKm: '25',
@@ -29,9 +30,11 @@ describe('searchVariables', () => {
         takenBefore: '2019-06-30T23:59:59.999Z',
         camera: 'NEX-3N',
         hasFaces: true,
+        hideDuplicates: true,
         near: { lat: 45.76, lon: 4.84, radiusKm: 25 },
       },
     });
+    expect(searchVariables({ ...EMPTY_FORM, duplicates: 'only' }).filter).toEqual({ onlyDuplicates: true });
   });
 
   it('ignores an impossible place and says why', () => {

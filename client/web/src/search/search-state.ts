@@ -9,6 +9,8 @@ export interface SearchForm {
   takenTo: string;
   camera: string;
   faces: '' | 'with' | 'without';
+  /** Copies of another photo (same file, or re-encoded/resized): shown, hidden, or alone. */
+  duplicates: '' | 'hide' | 'only';
   nearLat: string;
   nearLon: string;
   nearKm: string;
@@ -22,6 +24,7 @@ export const EMPTY_FORM: SearchForm = {
   takenTo: '',
   camera: '',
   faces: '',
+  duplicates: '',
   nearLat: '',
   nearLon: '',
   nearKm: '10',
@@ -38,6 +41,8 @@ export function searchVariables(form: SearchForm): SearchImagesQueryVariables {
   if (form.takenTo) filter.takenBefore = `${form.takenTo}T23:59:59.999Z`;
   if (form.camera) filter.camera = form.camera;
   if (form.faces) filter.hasFaces = form.faces === 'with';
+  if (form.duplicates === 'hide') filter.hideDuplicates = true;
+  if (form.duplicates === 'only') filter.onlyDuplicates = true;
   const near = nearFilter(form);
   if (near) filter.near = near;
   return {

@@ -1,0 +1,124 @@
+/**
+ * Near-duplicates through the API, on `npm start` in its own process (lite vision: labels do not
+ * matter here): re-encoded and resized copies of a photo point at it with `nearDuplicateOf`,
+ * distinct photos do not, another owner's identical photo never matches, and search hides, lists
+ * and counts the copies.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImageDocument, ImageStatsDocument, SearchImagesDocument, type ImageFilter } from '../../client/src/generated/graphql.ts';
+import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
+import { type ImageEvent, subscribeToEvents, upload } from './uploads.ts';
+import { signUpUser, type TestUser } from './users.ts';
+
+const fixture = (path: string) => readFileSync(new URL(path, import.meta.url));
+const CUPS = fixture('../../functions/process-image/analysis/fixtures/colorful-cups-1024x640.jpg');
+const PATH = fixture('../../functions/process-image/analysis/fixtures/path-1024x640.jpg');
+const BABOON = fixture('../../bench/eval/judged/photos/baboon.jpg');
+const BUILDING = fixture('../../bench/eval/judged/photos/building.jpg');
+const LEUVEN = fixture('../../bench/eval/judged/photos/leuvenA.jpg');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-e2e-dups-'));
+let cloud: CloudProcess;
+let alice: TestUser;
+let bob: TestUser;
+const events: Record<'alice' | 'bob', ImageEvent[]> = { alice: [], bob: [] };
+const subscriptions: { unsubscribe(): void }[] = [];
+
+/** Uploads one file and waits for its PROCESSED event, so that uploads keep their order. */
+async function uploadProcessed(user: TestUser, into: ImageEvent[], name: string, bytes: Buffer, type = 'image/jpeg'): Promise<string> {
+  const sent = await upload(user, { name, type, bytes });
+  expect(sent.status).toBe(204);
+  const imageId = sent.ticket.imageId;
+  const deadline = Date.now() + 60_000;
+  while (!into.some((event) => event.imageId === imageId && event.status === 'PROCESSED')) {
+    if (Date.now() > deadline) throw new Error(`${name} was not processed: ${JSON.stringify(into.map((e) => [e.imageId, e.status, e.reason]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return imageId;
+}
+
+async function image(user: TestUser, id: string) {
+  const { data } = await user.client.query({ query: ImageDocument, variables: { id }, fetchPolicy: 'no-cache' });
+  if (!data?.image) throw new Error(`no image ${id}`);
+  return data.image;
+}
+
+async function search(user: TestUser, filter: ImageFilter) {
+  const { data } = await user.client.query({ query: SearchImagesDocument, variables: { filter, first: 50 }, fetchPolicy: 'no-cache' });
+  return data!.searchImages;
+}
+
+beforeAll(async () => {
+  cloud = await startCloudProcess(dataDir, ['--vision', 'lite']);
+  [alice, bob] = await Promise.all([signUpUser(cloud.config, dataDir, 'alice'), signUpUser(cloud.config, dataDir, 'bob')]);
+  for (const [user, into] of [[alice, events.alice], [bob, events.bob]] as const) {
+    subscriptions.push(await subscribeToEvents(user, (event) => into.push(event)));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const subscription of subscriptions) subscription.unsubscribe();
+  alice?.client.stop();
+  bob?.client.stop();
+  if (cloud) expect(await cloud.stop()).toBe(0);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('near-duplicates, end to end', () => {
+  const ids: Record<string, string> = {};
+
+  it('re-encoded and resized copies point at their original; distinct photos at nothing', async () => {
+    ids.cups = await uploadProcessed(alice, events.alice, 'cups.jpg', CUPS);
+    ids.path = await uploadProcessed(alice, events.alice, 'path.jpg', PATH);
+    ids.baboon = await uploadProcessed(alice, events.alice, 'baboon.jpg', BABOON);
+    // The closest distinct pair of the calibration set (17 bits apart).
+    ids.building = await uploadProcessed(alice, events.alice, 'building.jpg', BUILDING);
+    ids.leuven = await uploadProcessed(alice, events.alice, 'leuven.jpg', LEUVEN);
+
+    const copies = {
+      cupsQ60: await uploadProcessed(alice, events.alice, 'cups-q60.jpg', await sharp(CUPS).jpeg({ quality: 60 }).toBuffer()),
+      cupsWebp: await uploadProcessed(alice, events.alice, 'cups.webp', await sharp(CUPS).webp({ quality: 75 }).toBuffer(), 'image/webp'),
+      pathHalf: await uploadProcessed(alice, events.alice, 'path-half.jpg', await sharp(PATH).resize(512, 320).jpeg({ quality: 85 }).toBuffer()),
+      pathQuarter: await uploadProcessed(alice, events.alice, 'path-quarter.jpg', await sharp(PATH).resize(256, 160).jpeg({ quality: 70 }).toBuffer()),
+    };
+    expect(await image(alice, copies.cupsQ60)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.cups });
+    expect(await image(alice, copies.cupsWebp)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.cups });
+    expect(await image(alice, copies.pathHalf)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.path });
+    expect(await image(alice, copies.pathQuarter)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.path });
+    for (const name of ['cups', 'path', 'baboon', 'building', 'leuven']) {
+      expect(await image(alice, ids[name]!), name).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    }
+
+    // The same file again is a duplicate (duplicateOf), not also a near-duplicate.
+    const again = await uploadProcessed(alice, events.alice, 'cups-again.jpg', CUPS);
+    expect(await image(alice, again)).toMatchObject({ duplicateOf: ids.cups, nearDuplicateOf: null });
+    Object.assign(ids, copies, { again });
+  });
+
+  it('search hides the copies, lists only them, and counts them', async () => {
+    const copies = [ids.cupsQ60, ids.cupsWebp, ids.pathHalf, ids.pathQuarter, ids.again].sort();
+    const originals = [ids.cups, ids.path, ids.baboon, ids.building, ids.leuven].sort();
+    const all = await search(alice, {});
+    expect(all.totalCount).toBe(10);
+    expect(all.facets.duplicates).toBe(5);
+    expect((await search(alice, { hideDuplicates: true })).items.map((item) => item.id).sort()).toEqual(originals);
+    const only = await search(alice, { onlyDuplicates: true });
+    expect(only.items.map((item) => item.id).sort()).toEqual(copies);
+    const { data } = await alice.client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
+    expect(data?.imageStats).toMatchObject({ total: 10, processed: 10, duplicates: 5 });
+  });
+
+  it('another owner’s identical photo and resized copy never match Alice’s', async () => {
+    const same = await uploadProcessed(bob, events.bob, 'cups.jpg', CUPS);
+    const resized = await uploadProcessed(bob, events.bob, 'baboon-small.jpg', await sharp(BABOON).resize(256, 256).jpeg({ quality: 70 }).toBuffer());
+    expect(await image(bob, same)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    expect(await image(bob, resized)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    expect((await search(bob, {})).facets.duplicates).toBe(0);
+    // And Alice's copies still point at her own images only.
+    expect((await image(alice, ids.cupsQ60!)).nearDuplicateOf).toBe(ids.cups);
+  });
+});
