@@ -9,7 +9,7 @@ import type { FaceDetection, ImageProperties, ModerationScores, ObjectDetection,
 import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
-import { ZOOMED_OUT_FILL, fromLetterbox, letterboxContent, withZoomedOutAnimals } from './core/letterbox.ts';
+import { ZOOMED_OUT_FILL, letterboxContent, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
 
@@ -139,8 +139,7 @@ async function letterboxedObjects(models: VisionModels, bytes: Uint8Array): Prom
   const { width, height } = await dimensions(bytes);
   const detectIn = async (fill: number) => {
     const objects = await withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch), 'contain', fill);
-    const content = letterboxContent(width, height, fill);
-    return objects.map((object) => ({ ...object, box: fromLetterbox(object.box, content) }));
+    return toPhoto(objects, letterboxContent(width, height, fill));
   };
   return withZoomedOutAnimals(await detectIn(1), await detectIn(ZOOMED_OUT_FILL));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Box, ObjectDetection } from './detections.ts';
 import { RekognitionError } from './errors.ts';
 import { FACE_GATES, facesResponse } from './faces.ts';
-import { fromLetterbox, letterboxContent, withZoomedOutAnimals } from './letterbox.ts';
+import { fromLetterbox, letterboxContent, toPhoto, withZoomedOutAnimals } from './letterbox.ts';
 import { labelsResponse, objectConfidence } from './labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './limits.ts';
 import { moderationResponse } from './moderation.ts';
@@ -268,6 +268,15 @@ describe('letterbox', () => {
     expectBox(fromLetterbox({ left: 0.1, top: 0.2, width: 0.3, height: 0.9 }, portrait), { left: 0, top: 0.2, width: 0.3, height: 0.8 });
     const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
     expectBox(fromLetterbox(box, letterboxContent(512, 512)), box);
+  });
+
+  it('drops what was found in the padding alone', () => {
+    const content = letterboxContent(600, 300);
+    const found: ObjectDetection[] = [
+      { className: 'cup', score: 0.5, box: { left: 0.2, top: 0.3, width: 0.2, height: 0.2 } },
+      { className: 'kite', score: 0.3, box: { left: 0.2, top: 0.05, width: 0.2, height: 0.1 } },
+    ];
+    expect(toPhoto(found, content).map((object) => object.className)).toEqual(['cup']);
   });
 
   it('zoomed out, places the photo in the middle of the square', () => {

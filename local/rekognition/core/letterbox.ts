@@ -40,6 +40,11 @@ export function fromLetterbox(box: Box, content: Box): Box {
   return { left, top, width: right - left, height: bottom - top };
 }
 
+/** Detections in the square as detections in the photo; those lying wholly in the padding are dropped. */
+export function toPhoto(objects: ObjectDetection[], content: Box): ObjectDetection[] {
+  return objects.map((object) => ({ ...object, box: fromLetterbox(object.box, content) })).filter(({ box }) => box.width > 0 && box.height > 0);
+}
+
 /**
  * The letterboxed view's detections with the zoomed-out view's animals (both in photo
  * coordinates): an animal found in both keeps one box with the higher score.
