@@ -9,7 +9,7 @@ import type { FaceDetection, ImageProperties, ModerationScores, ObjectDetection,
 import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
-import { fromLetterbox, letterboxContent } from './core/letterbox.ts';
+import { ZOOMED_OUT_FILL, letterboxContent, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
 
@@ -73,15 +73,19 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
 }
 
 type Fit = 'inside' | 'fill' | 'contain';
+const BLACK = { r: 0, g: 0, b: 0 };
 
 /**
  * RGB pixels, at most `side` on each side; exactly side x side with 'fill' (stretched) and
- * 'contain' (letterboxed on black).
+ * 'contain' (letterboxed on black, the photo filling `fill` of the side, centred).
  */
-async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside') {
+async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside', fill = 1) {
+  const inner = Math.round(side * fill);
+  const margin = { before: Math.floor((side - inner) / 2), after: Math.ceil((side - inner) / 2) };
   try {
     return await sharp(bytes)
-      .resize(side, side, { fit, withoutEnlargement: fit === 'inside', background: { r: 0, g: 0, b: 0 } })
+      .resize(inner, inner, { fit, withoutEnlargement: fit === 'inside', background: BLACK })
+      .extend({ top: margin.before, bottom: margin.after, left: margin.before, right: margin.after, background: BLACK })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
@@ -118,8 +122,9 @@ async function withImage<T>(
   side: number,
   run: (image: tf.Tensor3D, batch: tf.Tensor4D) => Promise<T>,
   fit: Fit = 'inside',
+  fill = 1,
 ): Promise<T> {
-  const { data, info } = await pixels(bytes, side, fit);
+  const { data, info } = await pixels(bytes, side, fit, fill);
   const image = tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
   const batch = tf.expandDims<tf.Tensor4D>(image, 0);
   try {
@@ -129,11 +134,14 @@ async function withImage<T>(
   }
 }
 
+/** Objects in the letterboxed photo, and animals in the zoomed-out view too (core/letterbox.ts). */
 async function letterboxedObjects(models: VisionModels, bytes: Uint8Array): Promise<ObjectDetection[]> {
   const { width, height } = await dimensions(bytes);
-  const content = letterboxContent(width, height);
-  const objects = await withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch), 'contain');
-  return objects.map((object) => ({ ...object, box: fromLetterbox(object.box, content) }));
+  const detectIn = async (fill: number) => {
+    const objects = await withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch), 'contain', fill);
+    return toPhoto(objects, letterboxContent(width, height, fill));
+  };
+  return withZoomedOutAnimals(await detectIn(1), await detectIn(ZOOMED_OUT_FILL));
 }
 
 async function propertiesOf(bytes: Uint8Array): Promise<ImageProperties> {

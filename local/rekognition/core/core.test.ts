@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Box, ObjectDetection } from './detections.ts';
 import { RekognitionError } from './errors.ts';
 import { FACE_GATES, facesResponse } from './faces.ts';
-import { fromLetterbox, letterboxContent } from './letterbox.ts';
+import { fromLetterbox, letterboxContent, toPhoto, withZoomedOutAnimals } from './letterbox.ts';
 import { labelsResponse, objectConfidence } from './labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './limits.ts';
 import { moderationResponse } from './moderation.ts';
@@ -81,6 +81,10 @@ describe('DetectLabels response', () => {
       ['Document', 0],
     ]);
     expect(labelsResponse([], [page], undefined, labelOptions()).Labels?.[1]?.Parents).toEqual([{ Name: 'Text' }]);
+    // Legible (60+) writing passes the pipeline's MinConfidence of 70.
+    const faint = labelsResponse([], [line(word('centre', 61))], undefined, labelOptions({ minConfidence: 70 })).Labels ?? [];
+    expect(faint.map((l) => l.Name)).toEqual(['Text']);
+    expect(faint[0]?.Confidence).toBeGreaterThanOrEqual(70);
   });
 
   it('groups instances per label, adds ancestors as labels, sorts by confidence', () => {
@@ -264,6 +268,42 @@ describe('letterbox', () => {
     expectBox(fromLetterbox({ left: 0.1, top: 0.2, width: 0.3, height: 0.9 }, portrait), { left: 0, top: 0.2, width: 0.3, height: 0.8 });
     const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
     expectBox(fromLetterbox(box, letterboxContent(512, 512)), box);
+  });
+
+  it('drops what was found in the padding alone', () => {
+    const content = letterboxContent(600, 300);
+    const found: ObjectDetection[] = [
+      { className: 'cup', score: 0.5, box: { left: 0.2, top: 0.3, width: 0.2, height: 0.2 } },
+      { className: 'kite', score: 0.3, box: { left: 0.2, top: 0.05, width: 0.2, height: 0.1 } },
+    ];
+    expect(toPhoto(found, content).map((object) => object.className)).toEqual(['cup']);
+  });
+
+  it('zoomed out, places the photo in the middle of the square', () => {
+    const content = letterboxContent(600, 400, 0.5);
+    expectBox(content, { left: 0.25, top: 1 / 3, width: 0.5, height: 1 / 3 });
+    expectBox(fromLetterbox({ left: 0.5, top: 0.5, width: 0.25, height: 1 / 6 }, content), { left: 0.5, top: 0.5, width: 0.5, height: 0.5 });
+  });
+
+  it('takes only animals from the zoomed-out view, one box per animal with the higher score', () => {
+    const whole = { left: 0, top: 0, width: 0.9, height: 0.9 };
+    const letterboxed: ObjectDetection[] = [
+      { className: 'dog', score: 0.23, box: whole },
+      { className: 'person', score: 0.21, box: whole },
+    ];
+    const zoomedOut: ObjectDetection[] = [
+      { className: 'dog', score: 0.6, box: { ...whole, left: 0.05 } },
+      { className: 'cat', score: 0.3, box: { left: 0.5, top: 0.5, width: 0.2, height: 0.2 } },
+      { className: 'scissors', score: 0.5, box: whole },
+      { className: 'dog', score: 0.1, box: { left: 0.9, top: 0.9, width: 0.05, height: 0.05 } },
+    ];
+    expect(withZoomedOutAnimals(letterboxed, zoomedOut)).toEqual([
+      { className: 'dog', score: 0.6, box: whole },
+      { className: 'person', score: 0.21, box: whole },
+      zoomedOut[1],
+      zoomedOut[3],
+    ]);
+    expect(withZoomedOutAnimals(letterboxed, [])).toEqual(letterboxed);
   });
 });
 

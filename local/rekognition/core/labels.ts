@@ -7,7 +7,7 @@ import type { DetectLabelsResponse, Label } from '@aws-sdk/client-rekognition';
 import type { Box, ImageProperties, ObjectDetection, TextLine } from './detections.ts';
 import { imagePropertiesResponse } from './colors.ts';
 import type { LabelOptions } from './requests.ts';
-import { DOCUMENT_LABEL, TEXT_LABEL, type TaxonomyEntry, taxonomyOf } from './taxonomy.ts';
+import { DOCUMENT_LABEL, TEXT_LABEL, type TaxonomyEntry, isAnimalClass, taxonomyOf } from './taxonomy.ts';
 import { legibleLines } from './text.ts';
 
 export const LABEL_MODEL_VERSION = '3.0';
@@ -46,8 +46,22 @@ const TEXT_WORDS = { text: 2, document: 20, minLetters: 3 } as const;
 /** One word of this many letters is Text on its own (a sign that says "NOTICE"). */
 const LONG_WORD = 4;
 
+/**
+ * OCR word confidences (0-100) as Text label confidences: the legibility floor (core/text.ts, 60)
+ * is the pipeline's default MinConfidence of 70, so writing legible enough to search is labelled
+ * (a sign read at 66 had words but no Text label before).
+ */
+const TEXT_CALIBRATION: Calibration = [
+  [0, 0],
+  [60, 70],
+  [100, 99.9],
+];
+
 export function objectConfidence(score: number, detectorClass = ''): number {
-  const calibration = taxonomyOf(detectorClass)?.parents.includes('Animal') ? ANIMAL_CALIBRATION : CALIBRATION;
+  return calibrated(score, isAnimalClass(detectorClass) ? ANIMAL_CALIBRATION : CALIBRATION);
+}
+
+function calibrated(score: number, calibration: Calibration): number {
   const upper = calibration.findIndex(([s]) => score <= s);
   if (upper <= 0) return upper === 0 ? 0 : (calibration.at(-1)?.[1] ?? 100);
   const [s0, c0] = calibration[upper - 1] ?? [0, 0];
@@ -76,7 +90,7 @@ export function textFindings(lines: TextLine[]): Finding[] {
     .flatMap((line) => line.words)
     .filter((word) => letters(word.text) >= TEXT_WORDS.minLetters);
   if (words.length < TEXT_WORDS.text && !words.some((word) => letters(word.text) >= LONG_WORD)) return [];
-  const confidence = Math.min(99.9, words.reduce((sum, word) => sum + word.confidence, 0) / words.length);
+  const confidence = calibrated(words.reduce((sum, word) => sum + word.confidence, 0) / words.length, TEXT_CALIBRATION);
   return [{ entry: TEXT_LABEL, confidence }, ...(words.length >= TEXT_WORDS.document ? [{ entry: DOCUMENT_LABEL, confidence }] : [])];
 }
 

@@ -140,4 +140,9 @@ export function taxonomyOf(detectorClass: string): TaxonomyEntry | undefined {
   return TAXONOMY.get(detectorClass);
 }
 
+/** Animal classes, which the detector confuses with each other (see labels.ts and letterbox.ts). */
+export function isAnimalClass(detectorClass: string): boolean {
+  return taxonomyOf(detectorClass)?.parents.includes('Animal') ?? false;
+}
+
 export const DETECTOR_CLASSES: readonly string[] = ROWS.map(([cocoClass]) => cocoClass);
