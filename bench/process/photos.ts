@@ -1,15 +1,55 @@
-/** The photos measured: the shared fixtures, read in place, plus a 24 MP JPEG made for the run. */
+/**
+ * The photos measured. Cameras and phones take 8 to 24 MP; the largest real photos at hand are
+ * five 2560x1600 (4 MP) wallpapers (two shared fixtures with EXIF, three of the judged set). So
+ * camera-sized photos are stitched from them: a grid of whole photos, side by side, each tile
+ * at its own size (no resampling), then, where the camera's size is smaller than the grid, cropped
+ * to the camera's aspect ratio and downscaled (lanczos3). Nothing is upscaled: every pixel carries
+ * a real photo's detail, noise and edges (the seams between tiles are the one thing no camera
+ * makes). JPEG quality 90, the first tile's EXIF kept.
+ */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { repoPath } from '../../infra/paths.ts';
 
 export const FIXTURES_DIR = '/work/shared/fixtures/images';
-/** The fixture upscaled to 24 MP; it has EXIF, which the upscaled copy keeps. */
-const LARGE_SOURCE = 'Path_2560x1600.jpg';
-export const LARGE = { width: 6000, height: 4000, name: '24MP-6000x4000.jpg' } as const;
-/** An iPhone's 12 MP (4032x3024). */
-const PHONE = { width: 4032, height: 3024 } as const;
+const JUDGED_DIR = repoPath('bench/eval/judged/photos');
+/** The real 2560x1600 photos the camera-sized ones are stitched from. */
+const TILES = [
+  path.join(FIXTURES_DIR, 'Path_2560x1600.jpg'),
+  path.join(FIXTURES_DIR, 'ColorfulCups_2560x1600.jpg'),
+  path.join(JUDGED_DIR, 'Kite.jpg'),
+  path.join(JUDGED_DIR, 'EveningGlow.jpg'),
+  path.join(JUDGED_DIR, 'Grey.jpg'),
+];
+const TILE = { width: 2560, height: 1600 } as const;
+
+/** What is measured: the grid (columns x rows of tiles), then the camera's size. */
+interface CameraShape {
+  name: string;
+  columns: number;
+  rows: number;
+  /** The tile the grid starts with, so that each photo shows a different arrangement. */
+  first: number;
+  width: number;
+  height: number;
+}
+
+export const CAMERA_SHAPES: readonly CameraShape[] = [
+  // A 4K frame, 16:9 (8.3 MP).
+  { name: '8MP-3840x2160.jpg', columns: 2, rows: 2, first: 0, width: 3840, height: 2160 },
+  // An iPhone's 12 MP, 4:3.
+  { name: '12MP-4032x3024.jpg', columns: 2, rows: 2, first: 1, width: 4032, height: 3024 },
+  // The 2x2 grid as it is, 16:10 (16.4 MP): not resampled at all.
+  { name: '16MP-5120x3200.jpg', columns: 2, rows: 2, first: 2, width: 5120, height: 3200 },
+  // An APS-C camera's 24 MP, 3:2: the memory goal's photo.
+  { name: '24MP-6000x4000.jpg', columns: 3, rows: 3, first: 3, width: 6000, height: 4000 },
+];
+/** The photo the peak-RSS goal is measured on. */
+export const LARGEST = CAMERA_SHAPES.at(-1)?.name ?? '';
+/** The photo measured again as HEIC. */
+export const PHONE = '12MP-4032x3024.jpg';
 
 export interface Photo {
   name: string;
@@ -17,45 +57,64 @@ export interface Photo {
   width: number;
   height: number;
   bytes: number;
-  /** Made at run time, not a real photo (its role: the memory goal). */
-  generated: boolean;
 }
 
+/** The shared fixture photos, read in place (bench:e2e and the scaling inputs resize them). */
 export async function fixturePhotos(dir = FIXTURES_DIR): Promise<Photo[]> {
   if (!existsSync(dir)) {
-    throw new Error(`bench:process needs the test photos in ${dir} (*.jpg and *.png); that folder does not exist.`);
+    throw new Error(`the benchmarks need the test photos in ${dir} (*.jpg and *.png); that folder does not exist.`);
   }
   const names = readdirSync(dir).filter((name) => /\.(jpe?g|png)$/i.test(name)).sort();
-  if (names.length === 0) throw new Error(`bench:process found no *.jpg or *.png photo in ${dir}.`);
-  return Promise.all(names.map((name) => describe(path.join(dir, name), false)));
+  if (names.length === 0) throw new Error(`found no *.jpg or *.png photo in ${dir}.`);
+  return Promise.all(names.map((name) => describe(path.join(dir, name))));
 }
 
-/** A 6000x4000 JPEG (quality 90, EXIF kept) upscaled from a fixture, written into outDir. */
-export async function largePhoto(fixtures: Photo[], outDir: string): Promise<Photo> {
-  return describe(await upscaledJpeg(fixtures, outDir, LARGE.width, LARGE.height, LARGE.name), true);
+/** Every camera-sized photo, written into outDir. */
+export async function cameraPhotos(outDir: string): Promise<Photo[]> {
+  const missing = TILES.filter((file) => !existsSync(file));
+  if (missing.length > 0) throw new Error(`bench:process stitches its photos from ${TILES.join(', ')}; missing: ${missing.join(', ')}`);
+  const photos: Photo[] = [];
+  for (const shape of CAMERA_SHAPES) photos.push(await describe(await stitched(shape, outDir)));
+  return photos;
 }
 
-/**
- * The same 12 MP picture twice: JPEG (quality 90) and HEIC made from that JPEG by heif-enc
- * (libheif-examples, quality 50: about an iPhone's bytes per pixel), EXIF kept in both.
- */
-export async function phonePhotos(fixtures: Photo[], outDir: string): Promise<[jpeg: Photo, heic: Photo]> {
-  const name = `12MP-${PHONE.width}x${PHONE.height}`;
-  const jpeg = await upscaledJpeg(fixtures, outDir, PHONE.width, PHONE.height, `${name}.jpg`);
-  const heic = path.join(outDir, `${name}.heic`);
-  execFileSync('/usr/bin/heif-enc', ['-q', '50', '-o', heic, jpeg], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return [await describe(jpeg, true), await describe(heic, true)];
-}
-
-async function upscaledJpeg(fixtures: Photo[], outDir: string, width: number, height: number, name: string): Promise<string> {
-  const source = fixtures.find((photo) => photo.name === LARGE_SOURCE) ?? fixtures.find((photo) => /\.jpe?g$/i.test(photo.name)) ?? fixtures[0];
-  if (!source) throw new Error('no fixture to upscale');
-  const file = path.join(outDir, name);
-  await sharp(source.file).rotate().resize(width, height, { fit: 'cover', kernel: 'lanczos3' }).keepExif().jpeg({ quality: 90 }).toFile(file);
+async function stitched(shape: CameraShape, outDir: string): Promise<string> {
+  const gridWidth = shape.columns * TILE.width;
+  const gridHeight = shape.rows * TILE.height;
+  const tileAt = (index: number) => TILES[(shape.first + index) % TILES.length] ?? '';
+  const others = Array.from({ length: shape.columns * shape.rows - 1 }, (_, i) => i + 1);
+  const grid = await sharp(tileAt(0))
+    .rotate()
+    .extend({ right: gridWidth - TILE.width, bottom: gridHeight - TILE.height, background: '#000' })
+    .composite(
+      await Promise.all(
+        others.map(async (index) => ({
+          input: await sharp(tileAt(index)).rotate().toBuffer(),
+          left: (index % shape.columns) * TILE.width,
+          top: Math.floor(index / shape.columns) * TILE.height,
+        })),
+      ),
+    )
+    .keepExif()
+    // Lossless in between (PNG keeps EXIF), so the photo is JPEG-encoded once.
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  const file = path.join(outDir, shape.name);
+  const camera = sharp(grid).keepExif();
+  // Crop to the camera's aspect ratio, then downscale; the 16 MP grid needs neither.
+  const resized = shape.width === gridWidth && shape.height === gridHeight ? camera : camera.resize(shape.width, shape.height, { fit: 'cover', kernel: 'lanczos3' });
+  await resized.jpeg({ quality: 90 }).toFile(file);
   return file;
 }
 
-async function describe(file: string, generated: boolean): Promise<Photo> {
+/** The same picture as HEIC, made from `jpeg` by heif-enc (libheif-examples, quality 50: about an iPhone's bytes per pixel), EXIF kept. */
+export async function heicOf(jpeg: Photo, outDir: string): Promise<Photo> {
+  const heic = path.join(outDir, jpeg.name.replace(/\.jpe?g$/i, '.heic'));
+  execFileSync('/usr/bin/heif-enc', ['-q', '50', '-o', heic, jpeg.file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return describe(heic);
+}
+
+async function describe(file: string): Promise<Photo> {
   const metadata = await sharp(file).metadata();
-  return { name: path.basename(file), file, width: metadata.width, height: metadata.height, bytes: statSync(file).size, generated };
+  return { name: path.basename(file), file, width: metadata.width, height: metadata.height, bytes: statSync(file).size };
 }

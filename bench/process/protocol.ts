@@ -26,7 +26,7 @@ export interface RunMessage {
 
 export interface FinishMessage {
   type: 'finished';
-  /** process.resourceUsage().maxRSS: the child's peak resident set over its whole life. */
+  /** The child's peak resident set over its whole life (VmHWM). */
   maxRssKb: number;
 }
 

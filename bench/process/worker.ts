@@ -5,7 +5,7 @@
  * then runs the measured step once per "run" message (in thumbnails mode, optionally only the largest
  * output) and reports time and CPU; on "finish" it reports its peak RSS and exits.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { analyzeImage } from '../../functions/process-image/analysis/analyze-image.ts';
@@ -20,6 +20,17 @@ if ((mode !== 'analyze' && mode !== 'thumbnails') || !file || !process.send) {
 }
 
 const send = (message: ChildMessage) => process.send?.(message);
+
+/**
+ * This process's own peak RSS, KB: VmHWM, which belongs to the memory of this program. Not
+ * resourceUsage().maxRSS: Linux carries it over exec from the forking parent, so it would report
+ * the benchmark's own RSS whenever that is larger. maxRSS only where /proc is missing.
+ */
+function peakRssKb(): number {
+  const status = existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '';
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) : process.resourceUsage().maxRSS;
+}
 const bytes = readFileSync(file);
 const options = { maxInputPixels: DEFAULTS.maxInputPixels, thumbnails: thumbnailSpecs(DEFAULTS.thumbnailSizes) };
 
@@ -47,11 +58,11 @@ async function run(largestOnly: boolean): Promise<void> {
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'finish') {
-    send({ type: 'finished', maxRssKb: process.resourceUsage().maxRSS });
+    send({ type: 'finished', maxRssKb: peakRssKb() });
     process.disconnect();
     return;
   }
   run(message.largestOnly === true).catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
 });
 
-send({ type: 'ready', sharpConcurrency: sharp.concurrency(), idleMaxRssKb: process.resourceUsage().maxRSS });
+send({ type: 'ready', sharpConcurrency: sharp.concurrency(), idleMaxRssKb: peakRssKb() });
