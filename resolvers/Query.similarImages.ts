@@ -32,6 +32,6 @@ export function response(ctx: Context<QuerySimilarImagesArgs, Stash>): ImageConn
     items,
     totalCount: items.length,
     pageInfo: { hasNextPage: false, endCursor: null },
-    facets: { labels: [], formats: [], cameras: [], years: [] },
+    facets: { labels: [], formats: [], cameras: [], years: [], duplicates: 0 },
   };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyzerOf, buildAnalyzers } from '../../local/opensearch/engine/analysis.ts';
 import { termsByPosition } from '../../local/opensearch/engine/custom-analysis.ts';
-import { IMAGE_INDEX_MAPPING } from './image-index-mapping.ts';
+import { IMAGE_INDEX_MAPPING, type ValueFieldMapping } from './image-index-mapping.ts';
 import { SEARCH_SYNONYMS } from './search-synonyms.ts';
 
 const analyzers = buildAnalyzers(IMAGE_INDEX_MAPPING.settings.analysis);
-const searchTerms = (query: string) => termsByPosition(analyzerOf(analyzers, IMAGE_INDEX_MAPPING.mappings.properties.detectedText.search_analyzer), query).flat();
+const searchTerms = (query: string) => termsByPosition(analyzerOf(analyzers, (IMAGE_INDEX_MAPPING.mappings.properties.detectedText as ValueFieldMapping).search_analyzer), query).flat();
 
 describe('search synonyms', () => {
   it('map each typed word onto itself and the label words', () => {
