@@ -93,10 +93,21 @@ describeSearchCases(target, wordy, [
     doc: DOC,
     cases: [
       {
-        // Terms enter the query lowest tf x idf first, so w1 (in all three) is among those kept.
-        name: 'more selected terms than the clause limit: the query keeps what fits instead of failing',
+        // Lucene 9's BooleanQuery.Builder accepts them all; IndexSearcher's rewrite refuses.
+        name: 'more selected terms than the clause limit: too_many_clauses, 500',
         body: { query: { more_like_this: { fields: ['caption'], like: [{ _id: 'long1' }], min_term_freq: 1, min_doc_freq: 1, max_query_terms: 5000, minimum_should_match: 1 } } },
-        ids: ['long2', 'short'],
+        error: { status: 500, type: 'search_phase_execution_exception', rootCause: 'too_many_clauses' },
+      },
+      {
+        name: 'the same with the liked document included: too_many_clauses, 500',
+        body: { query: { more_like_this: { fields: ['caption'], like: [{ _id: 'long1' }], include: true, min_term_freq: 1, min_doc_freq: 1, max_query_terms: 5000, minimum_should_match: 1 } } },
+        error: { status: 500, type: 'search_phase_execution_exception', rootCause: 'too_many_clauses' },
+      },
+      {
+        // The highest tf x idf terms are selected: w1, in all three documents, is not among them.
+        name: 'max_query_terms within the limit: served',
+        body: { query: { more_like_this: { fields: ['caption'], like: [{ _id: 'long1' }], min_term_freq: 1, min_doc_freq: 1, max_query_terms: 1000, minimum_should_match: 1 } } },
+        ids: ['long2'],
       },
     ],
   },

@@ -4,6 +4,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { startOpenSearchOracle } from './oracle.ts';
+import { startWithoutKnnProxy } from './without-knn.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // The project exists only when run.sh --install found Java and Maven, so a skip here is a fault.
   if ('skipped' in start) throw new Error(`the OpenSearch oracle did not start: ${start.skipped}`);
   console.info(`opensearch oracle: ${start.oracle.url} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide('opensearchOracleUrl', start.oracle.url);
-  return () => start.oracle.stop();
+  const proxy = await startWithoutKnnProxy(start.oracle.url);
+  project.provide('opensearchOracleUrl', proxy.url);
+  return async () => {
+    await proxy.close();
+    await start.oracle.stop();
+  };
 }

@@ -93,10 +93,10 @@ export function moreLikeThisQuery(ctx: QueryContext, spec: unknown, scoring: boo
       clauses.push(scoredTermMatcher(ctx, field, data, postings, termBoost, scoring));
     }
   }
-  // XMoreLikeThis stops adding terms when the BooleanQuery is full (it catches TooManyClauses)
-  // rather than failing, so the lowest-scored terms are the ones kept; they then count as leaves
-  // of the rewritten query like any others.
-  clauses.splice(ctx.clauses.max);
+  // XMoreLikeThis means to stop adding terms when the BooleanQuery is full, but Lucene 9's
+  // BooleanQuery.Builder no longer refuses clauses: IndexSearcher's rewrite does, so more selected
+  // terms than the limit fail the search (too_many_clauses, 500, on OpenSearch 2.19.1).
+  ctx.clauses.flattened(clauses.length);
   ctx.clauses.add(Math.max(1, clauses.length));
   const required = Math.max(1, minimumShouldMatch(options.minimum_should_match ?? DEFAULTS.minimumShouldMatch, clauses.length, 0));
   if (clauses.length < required) return NO_MATCH;
