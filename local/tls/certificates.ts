@@ -9,8 +9,8 @@
 import { createHash, X509Certificate as NodeCertificate, webcrypto } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-// @peculiar/x509 needs the Reflect metadata API (its README); core-js's comes with @tensorflow/tfjs.
-import 'core-js/proposals/reflect-metadata.js';
+// @peculiar/x509 needs the Reflect metadata API (its README says to load reflect-metadata first).
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 /** The names the server certificate covers: every loopback name the request guard accepts. */
