@@ -4,13 +4,10 @@
  * on binary vectors, which scores a candidate 1 / (1 + distance) in the `hamming` space.
  */
 
-/**
- * The largest Hamming distance between the hashes of two images that are the same photo.
- * Calibrated by `npm run eval:duplicates` (bench/eval/duplicates.eval.ts; figures in
- * bench/eval/README.md): re-encoded, resized and messenger-style copies of the fixtures, and
- * every pair of distinct fixture photos.
- */
-export const NEAR_DUPLICATE_MAX_DISTANCE = 8;
+import { NEAR_DUPLICATE_MAX_DISTANCE } from '../../resolvers/lib/similarity.ts';
+
+/** One threshold for `nearDuplicateOf` here and `similarImages`' ranking (resolvers/lib/similarity.ts). */
+export { NEAR_DUPLICATE_MAX_DISTANCE };
 
 /** Bits of the hash: the `dimension` of the binary k-NN vector. */
 export const HASH_BITS = 64;

@@ -10,7 +10,9 @@ type Clause = Record<string, unknown>;
 
 /**
  * The largest Hamming distance between the 64-bit perceptual hashes of two copies of one photo
- * (re-encoded, resized, lightly cropped), as calibrated for `nearDuplicateOf` on the fixtures.
+ * (re-encoded, resized, messenger-style), for `nearDuplicateOf` and `similarImages` alike.
+ * Calibrated by `npm run eval:duplicates` (bench/eval/duplicates.eval.ts; figures in
+ * bench/eval/README.md) on copies of the fixtures and every pair of distinct fixture photos.
  */
 export const NEAR_DUPLICATE_MAX_DISTANCE = 8;
 /** Two dominant colours match within this RGB distance (of 441): about one step of a colour picker. */
