@@ -105,6 +105,10 @@ const stop = () => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 process.on('SIGHUP', stop);
+// npm killed outright (SIGKILL) cannot forward anything: this process is then re-parented, so a
+// changed parent means whoever started it is gone, and the cloud stops with it.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(), 1_000).unref();
 // `kill -USR2 <pid>`: the search engine again (local/cloud-main.ts); the cloud's own pid works too.
 process.on('SIGUSR2', () => cloud.kill('SIGUSR2'));
 

@@ -25,12 +25,14 @@ interface NpmStart {
 
 const started: NpmStart[] = [];
 
-afterEach(() => {
+afterEach(async () => {
   for (const { npm, dataDir } of started.splice(0)) {
+    // SIGKILL: npm cannot forward it, and the launcher notices its parent is gone.
     if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+    await waitFor('every process of npm start to exit', () => processesOf(dataDir).length === 0, 30_000, () => processesOf(dataDir));
     rmSync(dataDir, { recursive: true, force: true });
   }
-});
+}, 60_000);
 
 async function npmStart(args: readonly string[], readyLine: RegExp | ((run: NpmStart) => boolean)): Promise<NpmStart> {
   const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
