@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageDocument, ImageStatsDocument, SearchImagesDocument, type ImageFilter } from '../../client/src/generated/graphql.ts';
-import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
-import { type ImageEvent, subscribeToEvents, upload } from './uploads.ts';
-import { signUpUser, type TestUser } from './users.ts';
+import { eventFor, startTwoUsers, type TwoUsers } from './two-users.ts';
+import { upload } from './uploads.ts';
+import type { TestUser } from './users.ts';
 
 const fixture = (path: string) => readFileSync(new URL(path, import.meta.url));
 const CUPS = fixture('../../functions/process-image/analysis/fixtures/colorful-cups-1024x640.jpg');
@@ -22,23 +22,14 @@ const BUILDING = fixture('../../bench/eval/judged/photos/building.jpg');
 const LEUVEN = fixture('../../bench/eval/judged/photos/leuvenA.jpg');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-e2e-dups-'));
-let cloud: CloudProcess;
-let alice: TestUser;
-let bob: TestUser;
-const events: Record<'alice' | 'bob', ImageEvent[]> = { alice: [], bob: [] };
-const subscriptions: { unsubscribe(): void }[] = [];
+let users: TwoUsers;
 
 /** Uploads one file and waits for its PROCESSED event, so that uploads keep their order. */
-async function uploadProcessed(user: TestUser, into: ImageEvent[], name: string, bytes: Buffer, type = 'image/jpeg'): Promise<string> {
+async function uploadProcessed(user: TestUser, name: string, bytes: Buffer, type = 'image/jpeg'): Promise<string> {
   const sent = await upload(user, { name, type, bytes });
   expect(sent.status).toBe(204);
-  const imageId = sent.ticket.imageId;
-  const deadline = Date.now() + 60_000;
-  while (!into.some((event) => event.imageId === imageId && event.status === 'PROCESSED')) {
-    if (Date.now() > deadline) throw new Error(`${name} was not processed: ${JSON.stringify(into.map((e) => [e.imageId, e.status, e.reason]))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return imageId;
+  await eventFor(user === users.alice ? users.events.alice : users.events.bob, sent.ticket.imageId, 'PROCESSED');
+  return sent.ticket.imageId;
 }
 
 async function image(user: TestUser, id: string) {
@@ -53,18 +44,11 @@ async function search(user: TestUser, filter: ImageFilter) {
 }
 
 beforeAll(async () => {
-  cloud = await startCloudProcess(dataDir, ['--vision', 'lite']);
-  [alice, bob] = await Promise.all([signUpUser(cloud.config, dataDir, 'alice'), signUpUser(cloud.config, dataDir, 'bob')]);
-  for (const [user, into] of [[alice, events.alice], [bob, events.bob]] as const) {
-    subscriptions.push(await subscribeToEvents(user, (event) => into.push(event)));
-  }
+  users = await startTwoUsers(dataDir, ['--vision', 'lite']);
 }, 120_000);
 
 afterAll(async () => {
-  for (const subscription of subscriptions) subscription.unsubscribe();
-  alice?.client.stop();
-  bob?.client.stop();
-  if (cloud) expect(await cloud.stop()).toBe(0);
+  if (users) expect(await users.stop()).toBe(0);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -72,53 +56,53 @@ describe('near-duplicates, end to end', () => {
   const ids: Record<string, string> = {};
 
   it('re-encoded and resized copies point at their original; distinct photos at nothing', async () => {
-    ids.cups = await uploadProcessed(alice, events.alice, 'cups.jpg', CUPS);
-    ids.path = await uploadProcessed(alice, events.alice, 'path.jpg', PATH);
-    ids.baboon = await uploadProcessed(alice, events.alice, 'baboon.jpg', BABOON);
+    ids.cups = await uploadProcessed(users.alice, 'cups.jpg', CUPS);
+    ids.path = await uploadProcessed(users.alice, 'path.jpg', PATH);
+    ids.baboon = await uploadProcessed(users.alice, 'baboon.jpg', BABOON);
     // The closest distinct pair of the calibration set (17 bits apart).
-    ids.building = await uploadProcessed(alice, events.alice, 'building.jpg', BUILDING);
-    ids.leuven = await uploadProcessed(alice, events.alice, 'leuven.jpg', LEUVEN);
+    ids.building = await uploadProcessed(users.alice, 'building.jpg', BUILDING);
+    ids.leuven = await uploadProcessed(users.alice, 'leuven.jpg', LEUVEN);
 
     const copies = {
-      cupsQ60: await uploadProcessed(alice, events.alice, 'cups-q60.jpg', await sharp(CUPS).jpeg({ quality: 60 }).toBuffer()),
-      cupsWebp: await uploadProcessed(alice, events.alice, 'cups.webp', await sharp(CUPS).webp({ quality: 75 }).toBuffer(), 'image/webp'),
-      pathHalf: await uploadProcessed(alice, events.alice, 'path-half.jpg', await sharp(PATH).resize(512, 320).jpeg({ quality: 85 }).toBuffer()),
-      pathQuarter: await uploadProcessed(alice, events.alice, 'path-quarter.jpg', await sharp(PATH).resize(256, 160).jpeg({ quality: 70 }).toBuffer()),
+      cupsQ60: await uploadProcessed(users.alice, 'cups-q60.jpg', await sharp(CUPS).jpeg({ quality: 60 }).toBuffer()),
+      cupsWebp: await uploadProcessed(users.alice, 'cups.webp', await sharp(CUPS).webp({ quality: 75 }).toBuffer(), 'image/webp'),
+      pathHalf: await uploadProcessed(users.alice, 'path-half.jpg', await sharp(PATH).resize(512, 320).jpeg({ quality: 85 }).toBuffer()),
+      pathQuarter: await uploadProcessed(users.alice, 'path-quarter.jpg', await sharp(PATH).resize(256, 160).jpeg({ quality: 70 }).toBuffer()),
     };
-    expect(await image(alice, copies.cupsQ60)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.cups });
-    expect(await image(alice, copies.cupsWebp)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.cups });
-    expect(await image(alice, copies.pathHalf)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.path });
-    expect(await image(alice, copies.pathQuarter)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.path });
+    expect(await image(users.alice, copies.cupsQ60)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.cups });
+    expect(await image(users.alice, copies.cupsWebp)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.cups });
+    expect(await image(users.alice, copies.pathHalf)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.path });
+    expect(await image(users.alice, copies.pathQuarter)).toMatchObject({ duplicateOf: null, nearDuplicateOf: ids.path });
     for (const name of ['cups', 'path', 'baboon', 'building', 'leuven']) {
-      expect(await image(alice, ids[name]!), name).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+      expect(await image(users.alice, ids[name]!), name).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
     }
 
     // The same file again is a duplicate (duplicateOf), not also a near-duplicate.
-    const again = await uploadProcessed(alice, events.alice, 'cups-again.jpg', CUPS);
-    expect(await image(alice, again)).toMatchObject({ duplicateOf: ids.cups, nearDuplicateOf: null });
+    const again = await uploadProcessed(users.alice, 'cups-again.jpg', CUPS);
+    expect(await image(users.alice, again)).toMatchObject({ duplicateOf: ids.cups, nearDuplicateOf: null });
     Object.assign(ids, copies, { again });
   });
 
   it('search hides the copies, lists only them, and counts them', async () => {
     const copies = [ids.cupsQ60, ids.cupsWebp, ids.pathHalf, ids.pathQuarter, ids.again].sort();
     const originals = [ids.cups, ids.path, ids.baboon, ids.building, ids.leuven].sort();
-    const all = await search(alice, {});
+    const all = await search(users.alice, {});
     expect(all.totalCount).toBe(10);
     expect(all.facets.duplicates).toBe(5);
-    expect((await search(alice, { hideDuplicates: true })).items.map((item) => item.id).sort()).toEqual(originals);
-    const only = await search(alice, { onlyDuplicates: true });
+    expect((await search(users.alice, { hideDuplicates: true })).items.map((item) => item.id).sort()).toEqual(originals);
+    const only = await search(users.alice, { onlyDuplicates: true });
     expect(only.items.map((item) => item.id).sort()).toEqual(copies);
-    const { data } = await alice.client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
+    const { data } = await users.alice.client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
     expect(data?.imageStats).toMatchObject({ total: 10, processed: 10, duplicates: 5 });
   });
 
   it('another owner’s identical photo and resized copy never match Alice’s', async () => {
-    const same = await uploadProcessed(bob, events.bob, 'cups.jpg', CUPS);
-    const resized = await uploadProcessed(bob, events.bob, 'baboon-small.jpg', await sharp(BABOON).resize(256, 256).jpeg({ quality: 70 }).toBuffer());
-    expect(await image(bob, same)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
-    expect(await image(bob, resized)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
-    expect((await search(bob, {})).facets.duplicates).toBe(0);
+    const same = await uploadProcessed(users.bob, 'cups.jpg', CUPS);
+    const resized = await uploadProcessed(users.bob, 'baboon-small.jpg', await sharp(BABOON).resize(256, 256).jpeg({ quality: 70 }).toBuffer());
+    expect(await image(users.bob, same)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    expect(await image(users.bob, resized)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    expect((await search(users.bob, {})).facets.duplicates).toBe(0);
     // And Alice's copies still point at her own images only.
-    expect((await image(alice, ids.cupsQ60!)).nearDuplicateOf).toBe(ids.cups);
+    expect((await image(users.alice, ids.cupsQ60!)).nearDuplicateOf).toBe(ids.cups);
   });
 });

@@ -14,10 +14,11 @@ import { DEFAULTS } from '../../functions/shared/config.ts';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
 import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
-import { type CloudProcess, startCloudProcess } from './cloud-process.ts';
+import type { CloudProcess } from './cloud-process.ts';
 import { indexedDocuments, queueDepths, waitFor } from './probes.ts';
-import { type ImageEvent, subscribeToEvents, upload } from './uploads.ts';
-import { signUpUser, type TestUser } from './users.ts';
+import { eventFor, startTwoUsers, type TwoUsers } from './two-users.ts';
+import { upload } from './uploads.ts';
+import type { TestUser } from './users.ts';
 
 /** A cup of coffee, as a camera would write it: JPEG with the camera in its EXIF. */
 const PHOTO = await sharp(readFileSync(new URL('./fixtures/coffee.png', import.meta.url)))
@@ -28,25 +29,11 @@ const PHOTO = await sharp(readFileSync(new URL('./fixtures/coffee.png', import.m
 const TOO_LARGE = Buffer.alloc(DEFAULTS.maxUploadBytes + 1, 0xff);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-e2e-'));
+let users: TwoUsers;
 let cloud: CloudProcess;
 let alice: TestUser;
 let bob: TestUser;
-const events: Record<'alice' | 'bob', ImageEvent[]> = { alice: [], bob: [] };
-const subscriptions: { unsubscribe(): void }[] = [];
-
-async function subscribe(user: TestUser, into: ImageEvent[]): Promise<void> {
-  subscriptions.push(await subscribeToEvents(user, (event) => into.push(event)));
-}
-
-async function eventFor(into: ImageEvent[], imageId: string, status: string, timeoutMs = 60_000): Promise<ImageEvent> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = into.find((event) => event.imageId === imageId && event.status === status);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${status} event for ${imageId}; got ${JSON.stringify(into.map((e) => [e.imageId, e.status]))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+let events: TwoUsers['events'];
 
 async function search(user: TestUser, variables: Record<string, unknown>) {
   const { data } = await user.client.query({ query: SearchImagesDocument, variables, fetchPolicy: 'no-cache' });
@@ -61,16 +48,12 @@ async function queueDrained(): Promise<void> {
 }
 
 beforeAll(async () => {
-  cloud = await startCloudProcess(dataDir, ['--vision', 'models']);
-  [alice, bob] = await Promise.all([signUpUser(cloud.config, dataDir, 'alice'), signUpUser(cloud.config, dataDir, 'bob')]);
-  await Promise.all([subscribe(alice, events.alice), subscribe(bob, events.bob)]);
+  users = await startTwoUsers(dataDir, ['--vision', 'models']);
+  ({ cloud, alice, bob, events } = users);
 }, 120_000);
 
 afterAll(async () => {
-  for (const subscription of subscriptions) subscription.unsubscribe();
-  alice?.client.stop();
-  bob?.client.stop();
-  if (cloud) expect(await cloud.stop()).toBe(0);
+  if (users) expect(await users.stop()).toBe(0);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
