@@ -39,6 +39,7 @@ const LATENCY_UPLOADS = 100;
 const THROUGHPUT_UPLOADS = 500;
 const IN_FLIGHT = 8;
 const CORE_RUNS = 3;
+const THROUGHPUT_WAIT_MS = 300_000;
 const GOALS = { p50Ms: 700, p95Ms: 1_500, imagesPerSecond: 10 } as const;
 
 interface Timings {
@@ -107,7 +108,11 @@ async function latency(session: BenchSession): Promise<LatencyRun> {
   };
 }
 
-/** THROUGHPUT_UPLOADS as fast as the client sends them; checks that none was lost or doubled. */
+/**
+ * THROUGHPUT_UPLOADS as fast as the client sends them; counts what was not processed exactly once
+ * (lost, doubled, failed, dead-lettered, or still not processed after THROUGHPUT_WAIT_MS: on a busy
+ * machine that is a miss to report with the other figures, not a crash that loses them).
+ */
 async function throughput(session: BenchSession) {
   const limit = pLimit(IN_FLIGHT);
   const started = performance.now();
@@ -125,20 +130,17 @@ async function throughput(session: BenchSession) {
   );
   const uploadedMs = performance.now() - started;
   const { outputs } = session.cloud;
-  await waitFor(`${ids.length} PROCESSED events`, () => ids.every((id) => session.processed.has(id)), 300_000, () => ({
-    events: ids.filter((id) => session.processed.has(id)).length,
-    failed: session.failed.length,
-  }));
-  const lastEvent = Math.max(...ids.map((id) => session.processed.get(id)?.at ?? 0));
+  await waitFor(`${ids.length} PROCESSED events`, () => ids.every((id) => session.processed.has(id)), THROUGHPUT_WAIT_MS).catch((error: unknown) => console.error(String(error)));
+  const processed = ids.filter((id) => session.processed.has(id));
+  const lastEvent = Math.max(...processed.map((id) => session.processed.get(id)?.at ?? 0));
   const seconds = (lastEvent - started) / 1000;
   // Nothing lost or doubled: one event each, one PROCESSED document each, queues empty.
-  const doubled = ids.filter((id) => session.processed.get(id)?.count !== 1);
+  const notOneEvent = ids.filter((id) => session.processed.get(id)?.count !== 1);
   const notOnce = await notProcessedOnce(outputs, ids);
   const depths = await queueDepths(outputs);
-  if (doubled.length + notOnce.length + depths.deadLetters + session.failed.length > 0) {
-    throw new Error(`bench:e2e lost or doubled images: ${JSON.stringify({ doubled, notOnce, depths, failed: session.failed })}`);
-  }
-  return { imagesPerSecond: ids.length / seconds, seconds, uploadSeconds: uploadedMs / 1000 };
+  const notExactlyOnce = new Set([...notOneEvent, ...notOnce]).size + depths.deadLetters + session.failed.length;
+  if (notExactlyOnce > 0) console.error(`bench:e2e: not processed exactly once: ${JSON.stringify({ notOneEvent, notOnce, depths, failed: session.failed })}`);
+  return { imagesPerSecond: processed.length / seconds, seconds, uploadSeconds: uploadedMs / 1000, notExactlyOnce };
 }
 
 const withModels = await BenchSession.start('models');
@@ -176,6 +178,7 @@ printReport(
       throughputUploads: THROUGHPUT_UPLOADS,
       throughputInFlight: IN_FLIGHT,
       imagesPerSecond: round(sustained.imagesPerSecond),
+      notExactlyOnce: sustained.notExactlyOnce,
       throughputSeconds: round(sustained.seconds),
       uploadSeconds: round(sustained.uploadSeconds),
       coreImagesPerSecondOneCore: round(1000 / core.p50),
@@ -185,6 +188,7 @@ printReport(
       { name: 'upload-to-event p50 with vision models (ms)', value: models.event.p50, max: GOALS.p50Ms },
       { name: 'upload-to-event p95 with vision models (ms)', value: models.event.p95, max: GOALS.p95Ms },
       { name: `${GOALS.imagesPerSecond} images/s / sustained images/s, lite vision`, value: GOALS.imagesPerSecond / sustained.imagesPerSecond, max: 1 },
+      { name: 'throughput uploads not processed exactly once (lost, doubled, failed, dead-lettered or late)', value: sustained.notExactlyOnce, max: 0 },
     ],
   },
   [
@@ -197,7 +201,7 @@ printReport(
     ['  POST to S3 (204)', ms(liteLatency.post.p50), ms(liteLatency.post.p95), '', ''],
     ['  vision calls alone', ms(liteLatency.vision.p50), ms(liteLatency.vision.p95), '', 'lite (colours only)'],
     ['baseline: analyzeImage alone', ms(core.p50), ms(core.p95), (1000 / core.p50).toFixed(1), `the processing core in this process, ${CORE_RUNS} runs x ${photos.length} photos`],
-    [`sustained, lite vision, ${IN_FLIGHT} in flight`, '', '', sustained.imagesPerSecond.toFixed(1), `${THROUGHPUT_UPLOADS} uploads in ${sustained.seconds.toFixed(1)} s (all POSTed after ${sustained.uploadSeconds.toFixed(1)} s); none lost or doubled`],
+    [`sustained, lite vision, ${IN_FLIGHT} in flight`, '', '', sustained.imagesPerSecond.toFixed(1), `${THROUGHPUT_UPLOADS} uploads in ${sustained.seconds.toFixed(1)} s (all POSTed after ${sustained.uploadSeconds.toFixed(1)} s); ${sustained.notExactlyOnce} not processed exactly once`],
   ],
   ['measure', 'p50', 'p95', 'images/s', 'detail'],
   [

@@ -20,7 +20,8 @@ const config = (globalThis as unknown as { EXPLORER_CONFIG: ExplorerConfig }).EX
 (globalThis as Record<string, unknown>).MonacoEnvironment = {
   getWorker(_id: string, label: string) {
     const file = label === 'json' ? 'json.worker.js' : label === 'graphql' ? 'graphql.worker.js' : 'editor.worker.js';
-    return new Worker(`/explorer/${file}`);
+    // build.ts bundles the workers as ES modules: a classic worker fails on their first `export`.
+    return new Worker(`/explorer/${file}`, { type: 'module' });
   },
 };
 
