@@ -24,8 +24,8 @@ export type MotoStart = { moto: MotoOracle } | { skipped: string };
  * Runs run.sh and waits for its ready line. run.sh's exit 0 before that line is its skip (the
  * reason is its last stderr line); any other exit (CI=true without Python), or none in time, throws.
  */
-export async function startMotoOracle(): Promise<MotoStart> {
-  const child = spawn('bash', [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startMotoOracle(env: NodeJS.ProcessEnv = process.env): Promise<MotoStart> {
+  const child = spawn('bash', [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -64,8 +64,8 @@ export async function startMotoOracle(): Promise<MotoStart> {
  * For a conformance file: moto's endpoint, or undefined after saying which checks are skipped.
  * Call at the top level (vitest collects the file after it resolves) and stop it in afterAll.
  */
-export async function motoForConformance(checks: string): Promise<MotoOracle | undefined> {
-  const start = await startMotoOracle();
+export async function motoForConformance(checks: string, env: NodeJS.ProcessEnv = process.env): Promise<MotoOracle | undefined> {
+  const start = await startMotoOracle(env);
   if ('moto' in start) return start.moto;
   console.warn(`${start.skipped}\n  -> skipped: ${checks} against moto (run against the local service only)`);
   return undefined;

@@ -1,0 +1,145 @@
+/**
+ * Client-level conformance of the storage front (local/s3) for browser uploads, judged by moto:
+ * a POST policy presigned by the real SDK (@aws-sdk/s3-presigned-post), posted as a browser posts
+ * it; only the endpoint differs. moto's departures from S3's documentation are asserted as they
+ * are and listed in docs/ORACLES.md (Mn).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../../functions/shared/s3-client.ts';
+import { LOCAL_CREDENTIALS } from '../../config.ts';
+import { startLocalS3Service } from '../../s3/start.ts';
+import { motoForConformance } from './oracle.ts';
+
+const REGION = 'us-east-1';
+const BUCKET = 'imagegraph-conformance';
+const PREFIX = 'uploads/7d2e4c1a/';
+const MAX_BYTES = 1000;
+const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
+
+interface S3Target {
+  name: 'local' | 'moto';
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+const moto = await motoForConformance('the S3 presigned POST conformance cases (local/oracles/moto/s3.conformance.test.ts)');
+afterAll(() => moto?.stop());
+
+async function localTarget(): Promise<S3Target> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-conformance-'));
+  const service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: LOCAL_CREDENTIALS, onEvent: () => undefined });
+  return {
+    name: 'local',
+    endpoint: service.endpoint,
+    close: async () => {
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const targets: Array<[string, () => Promise<S3Target>]> = [['local', localTarget]];
+if (moto) targets.push(['moto', () => Promise.resolve({ name: 'moto', endpoint: moto.endpoint, close: () => Promise.resolve() })]);
+
+describe.each(targets)('S3 presigned POST conformance: %s', (_name, open) => {
+  let target: S3Target;
+  let s3: S3Client;
+  let uploads = 0;
+  beforeAll(async () => {
+    target = await open();
+    s3 = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: target.endpoint }, LOCAL_CREDENTIALS);
+    if (target.name === 'moto') await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  afterAll(async () => {
+    s3.destroy();
+    await target.close();
+  });
+
+  /** The conditions request-upload signs (size range, Content-Type), with the key as a prefix. */
+  const presign = async (expiresSeconds = 60) => {
+    uploads += 1;
+    const key = `${PREFIX}image-${uploads}.gif`;
+    const { url, fields } = await createPresignedPost(s3, {
+      Bucket: BUCKET,
+      Key: key,
+      Conditions: [{ bucket: BUCKET }, ['starts-with', '$key', PREFIX], ['content-length-range', 1, MAX_BYTES], { 'Content-Type': 'image/gif' }],
+      Fields: { 'Content-Type': 'image/gif' },
+      Expires: expiresSeconds,
+    });
+    return { key, url, fields };
+  };
+  const post = async (upload: Awaited<ReturnType<typeof presign>>, body: Buffer = GIF, changes: Record<string, string> = {}) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ ...upload.fields, ...changes })) form.append(name, value);
+    form.append('file', new Blob([new Uint8Array(body)], { type: 'image/gif' }), 'cat.gif');
+    const response = await fetch(upload.url, { method: 'POST', body: form });
+    return { status: response.status, body: await response.text() };
+  };
+  const stored = async (key: string) =>
+    s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+      (head) => head.ContentLength,
+      (error: { name?: string }) => {
+        if (error.name === 'NotFound') return undefined;
+        throw error;
+      },
+    );
+
+  it('stores a file that meets every condition (204, as success_action_status defaults)', async () => {
+    const upload = await presign();
+    expect(await post(upload)).toMatchObject({ status: 204 });
+    expect(await stored(upload.key)).toBe(GIF.length);
+  });
+
+  it('refuses files over and under the content-length-range, and stores neither', async () => {
+    const upload = await presign();
+    const large = await post(upload, Buffer.alloc(MAX_BYTES + 1, 1));
+    const empty = await post(upload, Buffer.alloc(0));
+    if (target.name === 'moto') {
+      // M6: moto checks no POST policy condition; both are stored.
+      expect([large.status, empty.status]).toEqual([204, 204]);
+      return;
+    }
+    expect(large).toMatchObject({ status: 400, body: expect.stringContaining('<Code>EntityTooLarge</Code>') });
+    expect(empty).toMatchObject({ status: 400, body: expect.stringContaining('<Code>EntityTooSmall</Code>') });
+    expect(await stored(upload.key)).toBeUndefined();
+  });
+
+  it('refuses another Content-Type and a key outside the prefix', async () => {
+    const upload = await presign();
+    const outside = 'thumbnails/elsewhere.gif';
+    const wrongType = await post(upload, GIF, { 'Content-Type': 'text/html' });
+    const wrongKey = await post(upload, GIF, { key: outside });
+    if (target.name === 'moto') {
+      // M6: moto checks no POST policy condition.
+      expect([wrongType.status, wrongKey.status]).toEqual([204, 204]);
+      return;
+    }
+    expect(wrongType).toMatchObject({ status: 403, body: expect.stringContaining('Invalid according to Policy: Policy Condition failed') });
+    expect(wrongKey).toMatchObject({ status: 403, body: expect.stringContaining('Invalid according to Policy: Policy Condition failed') });
+    expect(await stored(upload.key)).toBeUndefined();
+    expect(await stored(outside)).toBeUndefined();
+  });
+
+  it('refuses an expired policy and a tampered signature', async () => {
+    // Expires: 0 signs a policy whose expiration is the signing second, past by the time it arrives.
+    const expiredUpload = await presign(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const expired = await post(expiredUpload);
+    const tamperedUpload = await presign();
+    const tampered = await post(tamperedUpload, GIF, { 'X-Amz-Signature': '0'.repeat(64) });
+    if (target.name === 'moto') {
+      // M6, M7: moto checks neither the policy's expiration nor its signature.
+      expect([expired.status, tampered.status]).toEqual([204, 204]);
+      return;
+    }
+    expect(expired).toMatchObject({ status: 403, body: expect.stringContaining('Invalid according to Policy: Policy expired.') });
+    expect(tampered).toMatchObject({ status: 403, body: expect.stringContaining('<Code>SignatureDoesNotMatch</Code>') });
+    expect(await stored(expiredUpload.key)).toBeUndefined();
+    expect(await stored(tamperedUpload.key)).toBeUndefined();
+  });
+});
