@@ -22,7 +22,7 @@ export interface StepOptions {
 export async function thumbnailStep(bytes: Buffer, options: StepOptions): Promise<Buffer[]> {
   const header = await readImageHeader(bytes, options.maxInputPixels);
   const decoded = await decodeUpright(bytes, header, options.maxInputPixels, thumbnailTarget(options.thumbnails));
-  const thumbnails = await renderThumbnails(decoded, options.thumbnails);
+  const { thumbnails } = await renderThumbnails(decoded, options.thumbnails);
   return thumbnails.map((thumbnail) => thumbnail.body);
 }
 

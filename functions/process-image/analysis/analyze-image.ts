@@ -56,12 +56,15 @@ export async function analyzeImage(bytes: Buffer, options: AnalysisOptions): Pro
     longEdge: Math.max(thumbnailsNeed.longEdge, vision ? VISION_MAX_EDGE : 0, COLOR_SAMPLE_EDGE),
     shortEdge: thumbnailsNeed.shortEdge,
   });
-  const [thumbnails, perceptualHash, colors, visionRendition] = await Promise.all([
+  const [{ thumbnails, smallestWhole }, perceptualHash, visionRendition] = await Promise.all([
     renderThumbnails(decoded, options.thumbnails),
+    // From the decoded image, not a thumbnail: a rendition's resampling moves near-equal columns
+    // across each other, and re-encoded copies of one photo would no longer hash the same.
     differenceHash(decoded),
-    dominantColors(decoded),
     vision ? renderVisionRendition(decoded) : null,
   ]);
+  // A 64 px sample is all the colours need: taken from the smallest whole thumbnail.
+  const colors = await dominantColors(smallestWhole);
   return {
     format: type.format,
     contentType: type.contentType,
