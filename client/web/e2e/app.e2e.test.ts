@@ -14,10 +14,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
-import { CHROMIUM, missingBrowser } from './chromium.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, missingBrowser } from './chromium.ts';
 import { startWebServer, type WebServer } from './web-server.ts';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PHOTO_NAMES = ['fruits.jpg', 'coffee.png', 'messi5.jpg'];
 const PHOTOS = PHOTO_NAMES.map((name) => path.join(HERE, 'photos', name));

@@ -1,5 +1,7 @@
 /** The browser the web e2e tests drive, and what they do when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Headless, and quiet: no sandbox (containers), no GPU, nothing fetched in the background. */
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export type MissingBrowser = { skip: string } | { fail: string } | null;
 
