@@ -15,9 +15,8 @@ import { OUTPUT_KEYS } from '../../../infra/stack-outputs.ts';
 import { type CloudProcess, startCloudProcess } from '../../../local/e2e/cloud-process.ts';
 import { generatedJpegs, subscribeToEvents, upload } from '../../../local/e2e/uploads.ts';
 import { type TestUser, signUpUser } from '../../../local/e2e/users.ts';
-import { CHROMIUM, missingBrowser } from './chromium.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, missingBrowser } from './chromium.ts';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = path.join(fileURLToPath(new URL('.', import.meta.url)), 'artifacts');
 /** signUpUser's password. */
 const PASSWORD = 'Correct-horse-9-battery';
