@@ -3,6 +3,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as imageQuery from '../../resolvers/Query.image.ts';
 import * as imageStatsQuery from '../../resolvers/Query.imageStats.ts';
+import * as similarImagesQuery from '../../resolvers/Query.similarImages.ts';
 import { context, run } from '../../resolvers/__tests__/context.ts';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { searchPlan } from '../../resolvers/lib/imageSearch.ts';
@@ -365,6 +366,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
         else if (key === 'exists' || key === 'value_count') uses.push([clause.field as string, 'exact']);
         else if (key === 'geo_distance') uses.push(...Object.keys(clause).filter((f) => f !== 'distance').map((f): [string, string] => [f, 'geo']));
         else if (key === 'multi_match') uses.push(...(clause.fields as string[]).map((f): [string, string] => [f.replace(/\^.*$/, ''), 'text']));
+        else if (key === 'more_like_this') uses.push(...(clause.fields as string[]).map((f): [string, string] => [f, 'similar']));
         else if (key === 'match') uses.push(...Object.keys(clause).map((f): [string, string] => [f, 'text']));
         else if (key === 'sort') uses.push(...(value as object[]).flatMap((s) => Object.keys(s)).filter((f) => f !== '_score').map((f): [string, string] => [f, 'sort']));
         else fieldUses(value, uses);
@@ -380,6 +382,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
     geo: ['geo_point'],
     text: ['text'],
     date: ['date'],
+    similar: ['text', 'keyword'],
   };
 
   it('gives every field each query uses a type that query works on', async () => {
@@ -404,6 +407,7 @@ describe('IMAGE_INDEX_MAPPING', () => {
       searchPlan(OWNER, { filter: { onlyDuplicates: true } }).body,
       (run(imageQuery.request, context({ args: { id: '01J0MAGE1NDEXTEST000000MG1' } })).result as { params: { body: unknown } }).params.body,
       (run(imageStatsQuery.request, context()).result as { params: { body: unknown } }).params.body,
+      (run(similarImagesQuery.request, context({ args: { id: '01J0MAGE1NDEXTEST000000MG1' } })).result as { params: { body: unknown } }).params.body,
       JSON.parse(proxy.requests[0]?.body ?? '{}') as unknown,
     ];
 
