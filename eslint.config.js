@@ -8,7 +8,7 @@ export const RESOLVER_SOURCES = ['resolvers/**/*.ts'];
 const RESOLVER_EXCLUDES = ['resolvers/**/*.test.ts', 'resolvers/__tests__/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', '.imagegraph/**', '**/generated/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', '.imagegraph/**', '.oracles/**', '**/generated/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

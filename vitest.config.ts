@@ -28,7 +28,7 @@ export default defineConfig({
     },
   },
   test: {
-    exclude: ['node_modules/**', 'cdk.out/**', 'dist/**'],
+    exclude: ['node_modules/**', 'cdk.out/**', 'dist/**', '.oracles/**'],
     testTimeout: 60_000,
     projects: [{ extends: true, test: { name: 'local', include: ['**/*.test.ts', 'client/web/**/*.test.tsx'] } }, ...opensearchOracleProject()],
   },

@@ -23,17 +23,15 @@ import { LOCAL_CREDENTIALS } from '../../config.ts';
 import { latestCode } from '../../cognito/outbox.ts';
 import { CLIENT_NAME, CLIENT_SETTINGS, POOL_NAME, POOL_SETTINGS } from '../../cognito/pool-settings.ts';
 import { startLocalCognito } from '../../cognito/start.ts';
-import { motoForConformance } from './oracle.ts';
+import { motoForConformance, type ServiceTarget } from './oracle.ts';
 import { dropSignature } from './unsigned.ts';
 
 const REGION = 'us-east-1';
 const PASSWORD = 'Correct-Horse-9-Battery';
 const INCORRECT = { name: 'NotAuthorizedException', message: 'Incorrect username or password.', $metadata: { httpStatusCode: 400 } };
 
-interface CognitoTarget {
-  name: 'local' | 'moto';
+interface CognitoTarget extends ServiceTarget {
   sdk: CognitoIdentityProviderClient;
-  endpoint: string;
   userPoolId: string;
   /** The deployed app client: SRP and refresh only. */
   clientId: string;
@@ -41,7 +39,6 @@ interface CognitoTarget {
   passwordClientId: string;
   /** The code the user received (the local outbox; moto sends none). */
   codeFor(email: string): string;
-  close(): Promise<void>;
 }
 
 const moto = await motoForConformance('the Cognito conformance cases (local/oracles/moto/cognito.conformance.test.ts)');
@@ -75,7 +72,7 @@ async function localTarget(): Promise<CognitoTarget> {
 }
 
 /** moto starts empty: the pool and client are created as local/cognito/seed.ts creates them. */
-async function motoTarget(endpoint: string): Promise<CognitoTarget> {
+async function motoCognito(endpoint: string): Promise<CognitoTarget> {
   const sdk = new CognitoIdentityProviderClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS });
   const { UserPool } = await sdk.send(new CreateUserPoolCommand({ PoolName: POOL_NAME, ...POOL_SETTINGS }));
   if (!UserPool?.Id) throw new Error('no pool id');
@@ -95,7 +92,7 @@ async function motoTarget(endpoint: string): Promise<CognitoTarget> {
 }
 
 const targets: Array<[string, () => Promise<CognitoTarget>]> = [['local', localTarget]];
-if (moto) targets.push(['moto', () => motoTarget(moto.endpoint)]);
+if (moto) targets.push(['moto', () => motoCognito(moto.endpoint)]);
 
 describe.each(targets)('Cognito conformance: %s', (_name, open) => {
   let target: CognitoTarget;

@@ -70,3 +70,15 @@ export async function motoForConformance(checks: string, env: NodeJS.ProcessEnv 
   console.warn(`${start.skipped}\n  -> skipped: ${checks} against moto (run against the local service only)`);
   return undefined;
 }
+
+/** One side of a conformance case: the local service or moto, addressed by its endpoint. */
+export interface ServiceTarget {
+  name: 'local' | 'moto';
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** moto as a target: nothing to close per file (the file's afterAll stops the server). */
+export function motoTarget(moto: MotoOracle): ServiceTarget {
+  return { name: 'moto', endpoint: moto.endpoint, close: () => Promise.resolve() };
+}

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../functions/shared/s3-client.ts';
 import { LOCAL_CREDENTIALS } from '../../config.ts';
 import { startLocalS3Service } from '../../s3/start.ts';
-import { motoForConformance } from './oracle.ts';
+import { motoForConformance, motoTarget, type ServiceTarget } from './oracle.ts';
 
 const REGION = 'us-east-1';
 const BUCKET = 'imagegraph-conformance';
@@ -21,16 +21,10 @@ const PREFIX = 'uploads/7d2e4c1a/';
 const MAX_BYTES = 1000;
 const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
 
-interface S3Target {
-  name: 'local' | 'moto';
-  endpoint: string;
-  close(): Promise<void>;
-}
-
 const moto = await motoForConformance('the S3 presigned POST conformance cases (local/oracles/moto/s3.conformance.test.ts)');
 afterAll(() => moto?.stop());
 
-async function localTarget(): Promise<S3Target> {
+async function localTarget(): Promise<ServiceTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-conformance-'));
   const service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: LOCAL_CREDENTIALS, onEvent: () => undefined });
   return {
@@ -43,11 +37,11 @@ async function localTarget(): Promise<S3Target> {
   };
 }
 
-const targets: Array<[string, () => Promise<S3Target>]> = [['local', localTarget]];
-if (moto) targets.push(['moto', () => Promise.resolve({ name: 'moto', endpoint: moto.endpoint, close: () => Promise.resolve() })]);
+const targets: Array<[string, () => Promise<ServiceTarget>]> = [['local', localTarget]];
+if (moto) targets.push(['moto', () => Promise.resolve(motoTarget(moto))]);
 
 describe.each(targets)('S3 presigned POST conformance: %s', (_name, open) => {
-  let target: S3Target;
+  let target: ServiceTarget;
   let s3: S3Client;
   let uploads = 0;
   beforeAll(async () => {

@@ -15,20 +15,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../config.ts';
 import { startLocalSqs } from '../../sqs/start.ts';
-import { motoForConformance } from './oracle.ts';
+import { motoForConformance, motoTarget, type ServiceTarget } from './oracle.ts';
 
 const REGION = 'us-east-1';
-
-interface SqsTarget {
-  name: 'local' | 'moto';
-  endpoint: string;
-  close(): Promise<void>;
-}
 
 const moto = await motoForConformance('the SQS conformance cases (local/oracles/moto/sqs.conformance.test.ts)');
 afterAll(() => moto?.stop());
 
-const targets: Array<[string, () => Promise<SqsTarget>]> = [
+const targets: Array<[string, () => Promise<ServiceTarget>]> = [
   [
     'local',
     async () => {
@@ -37,10 +31,10 @@ const targets: Array<[string, () => Promise<SqsTarget>]> = [
     },
   ],
 ];
-if (moto) targets.push(['moto', () => Promise.resolve({ name: 'moto', endpoint: moto.endpoint, close: () => Promise.resolve() })]);
+if (moto) targets.push(['moto', () => Promise.resolve(motoTarget(moto))]);
 
 describe.each(targets)('SQS conformance: %s', (_name, open) => {
-  let target: SqsTarget;
+  let target: ServiceTarget;
   let sqs: SQSClient;
   let queues = 0;
   beforeAll(async () => {
