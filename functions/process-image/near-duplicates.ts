@@ -4,7 +4,7 @@
  * on binary vectors, which scores a candidate 1 / (1 + distance) in the `hamming` space.
  */
 
-import { NEAR_DUPLICATE_MAX_DISTANCE } from '../../resolvers/lib/similarity.ts';
+import { NEAR_DUPLICATE_MAX_DISTANCE, hammingDistance as bitsApart } from '../../resolvers/lib/similarity.ts';
 
 /** One threshold for `nearDuplicateOf` here and `similarImages`' ranking (resolvers/lib/similarity.ts). */
 export { NEAR_DUPLICATE_MAX_DISTANCE };
@@ -26,13 +26,10 @@ export function hashToBinaryVector(hex: string): number[] {
   return bytes;
 }
 
-/** The number of differing bits of two hex hashes of equal length. */
+/** The number of differing bits of two hex hashes of equal length (similarImages' count, strict). */
 export function hammingDistance(a: string, b: string): number {
   if (a.length !== b.length) throw new Error(`hashes of different lengths: ${a}, ${b}`);
-  let bits = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let count = 0;
-  for (; bits > 0n; bits &= bits - 1n) count++;
-  return count;
+  return bitsApart(a, b) ?? 0;
 }
 
 /**

@@ -22,9 +22,6 @@ const COLOR_WEIGHT = 2;
 /** Ranks the source document above any candidate; BM25 sums of 100 terms stay far below it. */
 const SOURCE_SCORE = 1_000_000;
 
-/** The near-duplicate link's field, once the pipeline writes it (Image.nearDuplicateOf). */
-const NEAR_DUPLICATE_OF = 'nearDuplicateOf';
-
 /** What the candidates are compared on: label names, the words of detected text, identical bytes or hashes. */
 const LIKE_FIELDS = [FIELD.labelKeyword, FIELD.detectedText, FIELD.sha256, FIELD.perceptualHash];
 
@@ -67,7 +64,7 @@ export function similarImagesQuery(ownerSub: string, id: string, pool: number): 
                 // Copies that point at this image. nearDuplicateOf may not be mapped yet: a term
                 // query on an unmapped field matches nothing, on OpenSearch as locally.
                 { term: { [FIELD.duplicateOf]: id } },
-                { term: { [NEAR_DUPLICATE_OF]: id } },
+                { term: { [FIELD.nearDuplicateOf]: id } },
               ],
               minimum_should_match: 1,
             },
@@ -80,10 +77,8 @@ export function similarImagesQuery(ownerSub: string, id: string, pool: number): 
   };
 }
 
-/** The fields a comparison reads; `nearDuplicateOf` is read when the index has it. */
-export type Comparable = Pick<ImageDocument, 'id' | 'sha256' | 'perceptualHash' | 'duplicateOf' | 'dominantColors'> & {
-  nearDuplicateOf?: string | null;
-};
+/** The fields a comparison reads. */
+export type Comparable = Pick<ImageDocument, 'id' | 'sha256' | 'perceptualHash' | 'duplicateOf' | 'nearDuplicateOf' | 'dominantColors'>;
 
 /** 2: the same bytes; 1: a near-duplicate (the same photo resized or re-encoded); 0: neither. */
 export function duplicateTier(source: Comparable, other: Comparable): number {

@@ -144,10 +144,10 @@ describe('imagegraph user commands against the local cloud', () => {
     expect((await imagegraph('upload', 'similar')).code).toBe(0);
     type Listed = { items: { id: string; fileName: string; status: string }[] };
     let listed: Listed = { items: [] };
-    const deadline = Date.now() + 60_000;
-    do {
+    await until(async () => {
       listed = JSON.parse((await imagegraph('search', '--json')).stdout) as Listed;
-    } while (listed.items.filter((item) => item.fileName.startsWith('fruits') && item.status === 'PROCESSED').length < 2 && Date.now() < deadline);
+      return listed.items.filter((item) => item.fileName.startsWith('fruits') && item.status === 'PROCESSED').length >= 2;
+    });
     const fruits = listed.items.find((item) => item.fileName === 'fruits.jpg')!;
 
     const similar = await imagegraph('similar', fruits.id);

@@ -76,9 +76,14 @@ export function knnQuery(ctx: QueryContext, spec: unknown): Matcher {
   const candidates = filter ? filter.docs() : ctx.data.live();
   const width = data.width;
   const perDistance = new Int32Array(dimension + 1);
+  // Each candidate's distance, -1 without a vector: computed once, read by both passes.
+  const distances = new Int32Array(candidates.length).fill(-1);
   for (let i = 0; i < candidates.length; i++) {
     const doc = candidates[i] ?? 0;
-    if (data.has(doc)) perDistance[hamming(data.bytes, doc * width, query, width)]!++;
+    if (!data.has(doc)) continue;
+    const distance = hamming(data.bytes, doc * width, query, width);
+    distances[i] = distance;
+    perDistance[distance]!++;
   }
   let cutoff = 0;
   let taken = 0;
@@ -88,9 +93,9 @@ export function knnQuery(ctx: QueryContext, spec: unknown): Matcher {
   const scores = new Map<number, number>();
   const docs: number[] = [];
   for (let i = 0; i < candidates.length; i++) {
+    const distance = distances[i] ?? -1;
+    if (distance < 0) continue;
     const doc = candidates[i] ?? 0;
-    if (!data.has(doc)) continue;
-    const distance = hamming(data.bytes, doc * width, query, width);
     if (distance > cutoff || (distance === cutoff && roomAtCutoff-- <= 0)) continue;
     docs.push(doc);
     scores.set(doc, javaFloat((1 / (1 + distance)) * boost));
