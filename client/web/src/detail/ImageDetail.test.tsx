@@ -153,7 +153,7 @@ describe('ImageDetail', () => {
   });
 
   it('links a near-duplicate to the photo it is a copy of', async () => {
-    renderWithApi(<ImageDetail id="img-1" />, { answer: () => ({ image: { ...image, duplicateOf: null, nearDuplicateOf: 'img-0' } }) });
+    renderWithApi(<ImageDetail id="img-1" />, { answer: (name, variables) => (name === 'Image' ? { image: { ...image, duplicateOf: null, nearDuplicateOf: 'img-0' } } : answer(name, variables)) });
     expect((await screen.findByText(/A copy \(re-encoded or resized\) of/)).textContent).toBe('A copy (re-encoded or resized) of an earlier upload.');
     expect(screen.getByRole('link', { name: 'an earlier upload' }).getAttribute('href')).toBe('#/image/img-0');
     expect(screen.queryByText(/Same file as/)).toBeNull();
