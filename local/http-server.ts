@@ -42,7 +42,14 @@ const TLS_HANDSHAKE_RECORD = 0x16;
  * endpoint is http://, and plain clients keep working. Handlers see `req.socket.encrypted`.
  */
 export function servePlainAndTls(server: Server, identity: TlsIdentity): { front: NetServer; close(): Promise<void> } {
-  const tlsServer = createTlsServer({ cert: identity.cert, key: identity.key });
+  // A TLS connection gets as long for its handshake, and then its headers, as a plain one for its headers.
+  const tlsServer = createTlsServer({
+    cert: identity.cert,
+    key: identity.key,
+    handshakeTimeout: server.headersTimeout,
+    headersTimeout: server.headersTimeout,
+    requestTimeout: server.requestTimeout,
+  });
   tlsServer.on('request', (req, res) => server.emit('request', req, res));
   tlsServer.on('upgrade', (req, socket, head) => server.emit('upgrade', req, socket, head));
   // A failed handshake (a client that does not trust the CA) is the client's news, not the server's.
@@ -68,6 +75,12 @@ export function servePlainAndTls(server: Server, identity: TlsIdentity): { front
         socket.resume();
       }
     });
+  });
+  // node:http starts enforcing headersTimeout and requestTimeout on its connections (and lets
+  // closeAllConnections find them) when it emits 'listening'; the front listens for both servers.
+  front.on('listening', () => {
+    server.emit('listening');
+    tlsServer.emit('listening');
   });
   return {
     front,

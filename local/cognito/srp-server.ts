@@ -90,7 +90,8 @@ export async function passwordClaimHolds(claim: PasswordClaim): Promise<boolean>
   return equalText(expected, claim.signature);
 }
 
-function equalText(left: string, right: string): boolean {
+/** Compares two secrets (signatures, codes) in time that does not reveal where they differ. */
+export function equalText(left: string, right: string): boolean {
   const a = Buffer.from(left);
   const b = Buffer.from(right);
   return a.length === b.length && timingSafeEqual(a, b);

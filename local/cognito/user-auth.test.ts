@@ -277,6 +277,24 @@ describe('local Cognito: SRP, refresh, sign-out and password actions', () => {
       await expect(confirm(fresh, 'Again-Horse-9-Battery')).rejects.toMatchObject({ name: 'CodeMismatchException' });
     });
 
+    it('ConfirmForgotPassword refuses even the right code after five wrong ones, until a new code is sent', async () => {
+      await newUser('guess@example.com');
+      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
+      const code = latestCode(cognito.outboxFile, 'guess@example.com') ?? '';
+      const wrong = code === '000000' ? '111111' : '000000';
+      const confirm = (confirmationCode: string) =>
+        sdk.send(new ConfirmForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com', ConfirmationCode: confirmationCode, Password: 'Reset-Horse-9-Battery' }));
+      // Sent together: concurrent guesses are counted too.
+      const guesses = await Promise.allSettled(Array.from({ length: 5 }, () => confirm(wrong)));
+      for (const guess of guesses) expect(guess).toMatchObject({ status: 'rejected', reason: { name: 'CodeMismatchException' } });
+      await expect(confirm(code)).rejects.toMatchObject({ name: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
+      await expect(signIn('guess@example.com', 'Reset-Horse-9-Battery')).rejects.toMatchObject(INCORRECT);
+
+      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
+      await confirm(latestCode(cognito.outboxFile, 'guess@example.com') ?? '');
+      await expect(signIn('guess@example.com', 'Reset-Horse-9-Battery')).resolves.toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) as string } });
+    });
+
     it('ForgotPassword for an unknown address answers alike and sends nothing', async () => {
       const sentBefore = readOutbox(cognito.outboxFile).length;
       const { CodeDeliveryDetails } = await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'ghost@example.com' }));

@@ -24,7 +24,7 @@ import type { Messages } from 'cognito-local/lib/services/messages.js';
 import { attributeValue, type User, type UserPoolService } from 'cognito-local/lib/services/userPoolService.js';
 import { srpPoolName } from '../../client/src/api/cognito-srp.ts';
 import { passwordPolicyProblem } from './password-policy.ts';
-import { clientPublicKeyProblem, createPasswordVerifier, type PasswordVerifier, passwordClaimHolds, passwordMatches, serverKeys } from './srp-server.ts';
+import { clientPublicKeyProblem, createPasswordVerifier, equalText, type PasswordVerifier, passwordClaimHolds, passwordMatches, serverKeys } from './srp-server.ts';
 import { type AuthenticationResult, createTokenVerifier, issueTokens, type RefreshClaims, refreshTokenId, TokenRefusal, unverifiedClaims } from './tokens.ts';
 
 /** How a password is kept in cognito-local's `Password` field: `SRP$<salt hex>$<verifier hex>`. */
@@ -33,6 +33,12 @@ const PASSWORD_RECORD = /^SRP\$([0-9a-f]+)\$([0-9a-f]+)$/;
 const AUTH_SESSION_MS = 3 * 60 * 1000;
 /** A ForgotPassword code is valid for one hour (Cognito's documented validity). */
 const RESET_CODE_MS = 60 * 60 * 1000;
+/**
+ * Wrong ConfirmForgotPassword codes allowed per code: Cognito answers CodeMismatchException five
+ * times, then LimitExceededException (aws-amplify/amplify-ui-android#180), so a 6-digit code cannot
+ * be guessed. A new ForgotPassword code starts a new count.
+ */
+const RESET_CODE_ATTEMPTS = 5;
 const INCORRECT = 'Incorrect username or password.';
 
 /** Fields this module adds to cognito-local's user record. */
@@ -136,6 +142,8 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
   const now = services.now ?? (() => new Date());
   const box = sealer();
   const answeredBlocks = new Map<string, number>();
+  /** Wrong codes per `${poolId}/${username}`, counted in memory so parallel guesses cannot race. */
+  const resetCodeFailures = new Map<string, number>();
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const issuerOf = (userPool: UserPoolService) => `${services.issuerDomain}/${userPool.options.Id}`;
   const tokenVerifier = (userPool: UserPoolService) => {
@@ -387,6 +395,7 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
       await services.messages.deliver(ctx, 'ForgotPassword', client.ClientId, userPool.options.Id, user, code, request.ClientMetadata as Record<string, string> | undefined, details);
       const pending: PoolUser = { ...user, PasswordResetCode: { code, expiresAt: now().getTime() + RESET_CODE_MS } };
       await userPool.saveUser(ctx, pending);
+      resetCodeFailures.delete(`${userPool.options.Id}/${user.Username}`);
       return { CodeDeliveryDetails: { ...details, Destination: maskedEmail(email) } };
     },
     async ConfirmForgotPassword(ctx, request) {
@@ -394,8 +403,18 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
       const [username, code, password] = required(request, 'Username', 'ConfirmationCode', 'Password');
       const user: PoolUser | null = await userPool.getUserByUsername(ctx, username);
       const pending = user?.PasswordResetCode;
-      if (!user || !pending || pending.code !== code) throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+      const mismatch = new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+      if (!user || !pending) throw mismatch;
+      // Checked and counted with no await in between: concurrent guesses each count.
+      const attempts = `${userPool.options.Id}/${user.Username}`;
+      const failures = resetCodeFailures.get(attempts) ?? 0;
+      if (failures >= RESET_CODE_ATTEMPTS) throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      if (!equalText(pending.code, code)) {
+        resetCodeFailures.set(attempts, failures + 1);
+        throw mismatch;
+      }
       if (pending.expiresAt < now().getTime()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+      resetCodeFailures.delete(attempts);
       const status = user.UserStatus === 'RESET_REQUIRED' || user.UserStatus === 'FORCE_CHANGE_PASSWORD' ? 'CONFIRMED' : user.UserStatus;
       await setPassword(ctx, userPool, user, password, { PasswordResetCode: undefined, UserStatus: status });
       return {};
