@@ -115,7 +115,7 @@ function acceptsConnections(url: string): Promise<boolean> {
 /** ImageGraph's own lines; npm's run-script banner ("> imagegraph@… start", "> exec node …") and blank lines aside. */
 const OWN_LINES = [
   /^ImageGraph is running locally \(ready in [\d.]+ s\)\.$/,
-  /^ {2}(Web app|GraphQL|Real-time|Outputs|Data|Log|Vision) {2,}\S/,
+  /^ {2}(Web app|GraphQL|Real-time|TLS|Outputs|Data|Log|Vision) {2,}\S/,
   /^Ctrl-C stops it\.$/,
   /^Vision models ready \([\d.]+ s\)\.$/,
 ];
