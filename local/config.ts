@@ -4,6 +4,7 @@
  * queue, thumbnail sizes, upload limits ...) come from the stack's own defaults, so local and AWS
  * behave alike.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { repoPath } from '../infra/paths.ts';
 import { DEFAULT_SETTINGS } from '../infra/stack-props.ts';
@@ -79,8 +80,11 @@ export const DEFAULT_LOCAL_SETTINGS: Readonly<Omit<LocalCloudSettings, 'dataDir'
   visionWorkers: undefined,
   visibilityTimeoutSeconds: 30,
   maxReceiveCount: DEFAULT_SETTINGS.maxReceiveCount,
-  // Two batches at once keep both cores busy; Lambda would run up to processingConcurrency.
-  processingConcurrency: 2,
+  // Two invocations per core: each handles its batch's images one at a time and, per image, spends
+  // about as long waiting (S3, search, vision, AppSync) as computing, so one per core would leave
+  // the cores idle half the time. On AWS each invocation has its own CPU instead: there the same
+  // number is the event source's maximum concurrency, set by the Rekognition quota (docs/SCALING.md).
+  processingConcurrency: 2 * availableParallelism(),
   // Text on: words on signs and pages are what people search for. Moderation off, as deployed.
   detect: ['labels', 'faces', 'text'] as Detection[],
   webCacheDir: repoPath('dist/local-web'),

@@ -11,7 +11,7 @@ import type { ImageEventInput } from '../../schema/generated/graphql.ts';
 import type { ImageDocument, StoredThumbnail } from '../../resolvers/lib/imageDocument.ts';
 import type { ProcessingConfig } from '../shared/config.ts';
 import { metaKey, parseKey, thumbnailPrefix } from '../shared/storage-keys.ts';
-import type { ImageAnalysis } from './analysis/analyze-image.ts';
+import { type ImageAnalysis, visionReadsOriginal } from './analysis/analyze-image.ts';
 import { failedDocument, processedDocument, storedThumbnails, type UploadFacts } from './image-document.ts';
 import type { ImageIndex } from './image-index.ts';
 import { ImageRejected, tooLarge, type RejectionCode } from './image-rejected.ts';
@@ -65,6 +65,16 @@ export async function handleObjectEvent(deps: PipelineDeps, event: ObjectEvent):
   return event.kind === 'created' ? created(deps, upload) : removed(deps, upload);
 }
 
+/** Whether the image is a copy of one of the owner's earlier images: the same bytes, or else the same look. */
+async function findCopies(deps: PipelineDeps, ownerSub: string, analysis: { sha256: string; perceptualHash: string }, uploaded: { id: string; uploadedAt: string }) {
+  const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(ownerSub, analysis.sha256, uploaded));
+  // A byte-identical copy is a duplicate, not a near one: only the others are compared by look,
+  // and only when their hash has texture to compare (not a blank or flat picture).
+  const nearDuplicateOf =
+    duplicateOf || !comparableHash(analysis.perceptualHash) ? null : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(ownerSub, analysis.perceptualHash, uploaded));
+  return { duplicateOf, nearDuplicateOf };
+}
+
 async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
   const { s3, config } = deps;
   const recorded = await deps.step('readSidecar', () => readSidecar(s3, config.bucket, upload.ownerSub, upload.imageId));
@@ -85,27 +95,20 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
     if (!original) return { result: 'skipped', imageId: upload.imageId, why: 'the object is gone or was replaced' };
     upload.bytes = original.bytes.length;
     upload.contentType = original.contentType;
+    // Rekognition reads the original from S3: when it can, detection runs while the analysis and
+    // the thumbnail uploads do; otherwise it waits for the JPEG rendition to be stored.
+    const detectOriginal = (await visionReadsOriginal(original.bytes, config.maxInputPixels)) ? detectLabels(deps, upload.key) : null;
+    // Awaited below; this only keeps a failure from going unhandled if the analysis throws first.
+    detectOriginal?.catch(() => undefined);
     const analysis = await deps.step('analyze', () => deps.analyze(original.bytes));
-    const thumbnails = await deps.step('storeThumbnails', () => storeThumbnails(deps, upload, analysis));
-    const visionKey = analysis.visionRendition ? `${thumbnailPrefix(upload.ownerSub, upload.imageId)}${VISION_RENDITION}` : upload.key;
-    let vision = NO_VISION;
-    try {
-      vision = await deps.step('detect', () => deps.detect({ bucket: config.bucket, key: visionKey }));
-    } catch (error) {
-      // Rekognition refusing a picture we could decode (too small, say) is no reason to fail the
-      // upload: it is kept, searchable by everything but labels.
-      if (!(error instanceof ImageRejected)) throw error;
-      visionSkipped = error.reason;
-    }
     const uploaded = { id: upload.imageId, uploadedAt: upload.uploadedAt };
-    const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(upload.ownerSub, analysis.sha256, uploaded));
-    // A byte-identical copy is a duplicate, not a near one: only the others are compared by look,
-    // and only when their hash has texture to compare (not a blank or flat picture).
-    const nearDuplicateOf =
-      duplicateOf || !comparableHash(analysis.perceptualHash)
-        ? null
-      : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(upload.ownerSub, analysis.perceptualHash, uploaded));
-    document = processedDocument(upload, analysis, thumbnails, vision, { duplicateOf, nearDuplicateOf });
+    const [thumbnails, detected, copies] = await Promise.all([
+      deps.step('storeThumbnails', () => storeThumbnails(deps, upload, analysis)),
+      analysis.visionRendition ? detectRendition(deps, upload, analysis.visionRendition) : (detectOriginal ?? detectLabels(deps, upload.key)),
+      findCopies(deps, upload.ownerSub, analysis, uploaded),
+    ]);
+    visionSkipped = detected.skipped;
+    document = processedDocument(upload, analysis, thumbnails, detected.vision, copies);
   } catch (error) {
     if (!(error instanceof ImageRejected)) throw error;
     rejection = { code: error.code, reason: error.reason };
@@ -192,21 +195,38 @@ async function download(deps: PipelineDeps, upload: UploadFacts): Promise<{ byte
 
 async function storeThumbnails(deps: PipelineDeps, upload: UploadFacts, analysis: ImageAnalysis): Promise<StoredThumbnail[]> {
   const prefix = thumbnailPrefix(upload.ownerSub, upload.imageId);
-  const put = (name: string, body: Buffer, contentType: string) =>
-    deps.s3.send(
-      new PutObjectCommand({
-        Bucket: deps.config.bucket,
-        Key: `${prefix}${name}`,
-        Body: body,
-        ContentType: contentType,
-        CacheControl: 'private, max-age=31536000, immutable',
-      }),
-    );
-  await Promise.all([
-    ...analysis.thumbnails.map((thumbnail) => put(thumbnail.name, thumbnail.body, thumbnail.contentType)),
-    ...(analysis.visionRendition ? [put(VISION_RENDITION, analysis.visionRendition, 'image/jpeg')] : []),
-  ]);
+  await Promise.all(analysis.thumbnails.map((thumbnail) => putDerived(deps, `${prefix}${thumbnail.name}`, thumbnail.body, thumbnail.contentType)));
   return storedThumbnails(analysis.thumbnails, prefix);
+}
+
+function putDerived(deps: PipelineDeps, key: string, body: Buffer, contentType: string) {
+  return deps.s3.send(
+    new PutObjectCommand({ Bucket: deps.config.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: 'private, max-age=31536000, immutable' }),
+  );
+}
+
+interface Detected {
+  vision: VisionFindings;
+  /** Why Rekognition refused the picture, when it did. */
+  skipped: string | null;
+}
+
+/** Stores the JPEG rendition Rekognition reads instead of the original, then detects on it. */
+async function detectRendition(deps: PipelineDeps, upload: UploadFacts, rendition: Buffer): Promise<Detected> {
+  const key = `${thumbnailPrefix(upload.ownerSub, upload.imageId)}${VISION_RENDITION}`;
+  await deps.step('storeVisionRendition', () => putDerived(deps, key, rendition, 'image/jpeg'));
+  return detectLabels(deps, key);
+}
+
+async function detectLabels(deps: PipelineDeps, key: string): Promise<Detected> {
+  try {
+    return { vision: await deps.step('detect', () => deps.detect({ bucket: deps.config.bucket, key })), skipped: null };
+  } catch (error) {
+    // Rekognition refusing a picture we could decode (too small, say) is no reason to fail the
+    // upload: it is kept, searchable by everything but labels.
+    if (!(error instanceof ImageRejected)) throw error;
+    return { vision: NO_VISION, skipped: error.reason };
+  }
 }
 
 /** Thumbnails, vision rendition and sidecar: everything derived from the deleted original. */

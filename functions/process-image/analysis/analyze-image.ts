@@ -8,6 +8,7 @@ import type { ThumbnailSpec } from '../../shared/config.ts';
 import { decodeUpright } from './decode.ts';
 import { COLOR_SAMPLE_EDGE, dominantColors } from './dominant-colors.ts';
 import { type ExifFacts, readExifFacts } from './exif-facts.ts';
+import { ImageRejected } from '../image-rejected.ts';
 import { differenceHash, sha256Hex } from './fingerprints.ts';
 import { type ImageMetadata, readImageHeader } from './image-metadata.ts';
 import { detectImageType } from './image-type.ts';
@@ -79,4 +80,20 @@ export async function analyzeImage(bytes: Buffer, options: AnalysisOptions): Pro
     thumbnails,
     visionRendition,
   };
+}
+
+/**
+ * Whether Rekognition can read the original itself (analyzeImage then makes no vision rendition),
+ * from the magic bytes and header alone: label detection can start before the analysis. False when
+ * the file is refused; analyzeImage says why.
+ */
+export async function visionReadsOriginal(bytes: Buffer, maxInputPixels: number): Promise<boolean> {
+  try {
+    const type = await detectImageType(bytes);
+    const header = await readImageHeader(bytes, maxInputPixels);
+    return !needsVisionRendition(type.format, bytes.length, header.metadata);
+  } catch (error) {
+    if (error instanceof ImageRejected) return false;
+    throw error;
+  }
 }
