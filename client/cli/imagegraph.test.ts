@@ -46,6 +46,12 @@ describe('imagegraph', () => {
     expect(stdout).toContain('1 processed, 0 failed');
   });
 
+  it('refuses a --first that is not a whole number before asking anything', () => {
+    for (const args of [['similar', '01JD00000000000000000000Z9', '--first', 'abc'], ['search', 'dog', '-n', '2.5']]) {
+      expect(imagegraph(...args)).toMatchObject({ code: 1, stderr: expect.stringContaining('--first must be a whole number.') });
+    }
+  });
+
   it('says how to get a deployment when there is none', () => {
     const { code, stderr } = imagegraph('reindex');
     expect(code).toBe(1);

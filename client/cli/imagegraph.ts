@@ -267,7 +267,7 @@ program
   .option('--since <date>', 'only images taken on or after this date (YYYY-MM-DD or ISO 8601)')
   .option('--camera <model>', 'only images from this camera model')
   .option('--sort <order>', 'RELEVANCE, NEWEST, OLDEST or TAKEN')
-  .option('-n, --first <n>', 'how many results (1-100)', (value) => Number.parseInt(value, 10), 24)
+  .option('-n, --first <n>', 'how many results (1-100)', (value) => wholeNumber('--first', value), 24)
   .option('--json', 'print the results as JSON')
   .action(async (query: string | undefined, options: { label?: string[]; since?: string; camera?: string; sort?: string; first: number; json?: boolean }) => {
     const filter: ImageFilter = {
@@ -292,7 +292,7 @@ program
   .command('similar')
   .description('Your images most like one of yours: copies first (same file, then resized or re-encoded), then shared labels, words and colours.')
   .argument('<id>', 'the image id, as search and upload print it')
-  .option('-n, --first <n>', 'how many (1-50)', (value) => Number.parseInt(value, 10), 12)
+  .option('-n, --first <n>', 'how many (1-50)', (value) => wholeNumber('--first', value), 12)
   .option('--json', 'print the images and the reasons as JSON')
   .action(async (id: string, options: { first: number; json?: boolean }) => {
     const { client } = api();

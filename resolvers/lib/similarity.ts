@@ -61,8 +61,7 @@ export function similarImagesQuery(ownerSub: string, id: string, pool: number): 
                     minimum_should_match: 1,
                   },
                 },
-                // Copies that point at this image. nearDuplicateOf may not be mapped yet: a term
-                // query on an unmapped field matches nothing, on OpenSearch as locally.
+                // Copies that point at this image.
                 { term: { [FIELD.duplicateOf]: id } },
                 { term: { [FIELD.nearDuplicateOf]: id } },
               ],
