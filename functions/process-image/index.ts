@@ -45,7 +45,13 @@ async function processMessage(record: SQSRecord): Promise<void> {
     indexReady = undefined;
     throw error;
   });
-  await indexReady;
+  try {
+    await indexReady;
+  } catch (error) {
+    // A container that starts while the search engine is down fails here, before any event.
+    logger.error('Search index not ready; SQS will retry the message', error as Error);
+    throw error;
+  }
   for (const event of objectEventsOf(record.body)) {
     const eventLogger = logger.createChild({ persistentKeys: { key: event.key, event: event.kind } });
     const imageId = parseKey(event.key)?.imageId;
