@@ -7,11 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 VERSION=1.58.0
 VENV=.oracles/cfn-lint
-skip() {
-  if [ "${CI:-}" = "true" ]; then echo "cfn-lint: $1 (CI=true: failing)" >&2; exit 1; fi
-  echo "cfn-lint: SKIPPED: $1" >&2
-  exit 0
-}
+ORACLE="cfn-lint"
+# shellcheck source=local/oracles/skip.sh
+source local/oracles/skip.sh
 command -v python3 >/dev/null || skip "python3 is not installed"
 if [ "$("$VENV/bin/cfn-lint" --version 2>/dev/null)" != "cfn-lint $VERSION" ]; then
   rm -rf "$VENV"

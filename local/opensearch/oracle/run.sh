@@ -14,11 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 MODULE=local/opensearch/oracle
 OUT=.oracles/opensearch
-skip() {
-  if [ "${CI:-}" = "true" ]; then echo "opensearch oracle: $1 (CI=true: failing)" >&2; exit 1; fi
-  echo "opensearch oracle: SKIPPED: $1" >&2
-  exit 0
-}
+ORACLE="opensearch oracle"
+# shellcheck source=local/oracles/skip.sh
+source local/oracles/skip.sh
 command -v java >/dev/null || skip "java is not installed (Java 17 is needed)"
 command -v mvn >/dev/null || skip "mvn (Maven) is not installed"
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')

@@ -14,11 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 VERSION=5.2.6
 VENV=.oracles/moto
-skip() {
-  if [ "${CI:-}" = "true" ]; then echo "moto oracle: $1 (CI=true: failing)" >&2; exit 1; fi
-  echo "moto oracle: SKIPPED: $1" >&2
-  exit 0
-}
+ORACLE="moto oracle"
+# shellcheck source=local/oracles/skip.sh
+source local/oracles/skip.sh
 command -v python3 >/dev/null || skip "python3 is not installed"
 if [ "$("$VENV/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$VERSION" ]; then
   rm -rf "$VENV"
