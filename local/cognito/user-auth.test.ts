@@ -7,6 +7,7 @@ import {
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
   ForgotPasswordCommand,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
@@ -164,6 +165,15 @@ describe('local Cognito: SRP, refresh, sign-out and password actions', () => {
       await expect(
         sdk.send(new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'srp@example.com' } })),
       ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'USER_AUTH flow not enabled for this client' });
+    });
+
+    it('refuses CUSTOM_AUTH by name on a client that enables it: the local pool has no Lambda triggers', async () => {
+      const { UserPoolClient } = await sdk.send(
+        new CreateUserPoolClientCommand({ UserPoolId: cognito.userPoolId, ClientName: 'custom-auth', ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      );
+      await expect(
+        sdk.send(new InitiateAuthCommand({ ClientId: UserPoolClient!.ClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'srp@example.com' } })),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'CUSTOM_AUTH is not supported by the local user pool' });
     });
   });
 

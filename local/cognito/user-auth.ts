@@ -131,7 +131,7 @@ const FLOW_SETTING: Readonly<Record<string, string>> = {
   USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
   ADMIN_USER_PASSWORD_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
   ADMIN_NO_SRP_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
-  // Refused as on AWS while the client does not enable them; not implemented locally if it does.
+  // Refused as on AWS while the client does not enable them; refused by name if it does (README).
   CUSTOM_AUTH: 'ALLOW_CUSTOM_AUTH',
   USER_AUTH: 'ALLOW_USER_AUTH',
 };
