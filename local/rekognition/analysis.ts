@@ -9,7 +9,7 @@ import type { FaceDetection, ImageProperties, ModerationScores, ObjectDetection,
 import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
-import { ZOOMED_OUT_FILL, letterboxContent, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
+import { ZOOMED_OUT_FILL, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
 
@@ -74,6 +74,7 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
 
 type Fit = 'inside' | 'fill' | 'contain';
 const BLACK = { r: 0, g: 0, b: 0 };
+const WHITE = { r: 255, g: 255, b: 255 };
 
 /**
  * RGB pixels, at most `side` on each side; exactly side x side with 'fill' (stretched) and
@@ -107,9 +108,11 @@ async function textImage(bytes: Uint8Array, enlarge: boolean) {
   try {
     return await sharp(bytes)
       .resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: !enlarge })
+      // One channel: transparent areas become white paper, where dark lettering stays legible.
+      .flatten({ background: WHITE })
       .grayscale()
       .normalise()
-      .png()
+      .raw()
       .toBuffer({ resolveWithObject: true });
   } catch {
     throw invalidImageFormat();
@@ -134,14 +137,15 @@ async function withImage<T>(
   }
 }
 
-/** Objects in the letterboxed photo, and animals in the zoomed-out view too (core/letterbox.ts). */
+/** Objects in the letterboxed photo, and, when it holds an animal, animals in the zoomed-out view too (core/letterbox.ts). */
 async function letterboxedObjects(models: VisionModels, bytes: Uint8Array): Promise<ObjectDetection[]> {
   const { width, height } = await dimensions(bytes);
   const detectIn = async (fill: number) => {
     const objects = await withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch), 'contain', fill);
     return toPhoto(objects, letterboxContent(width, height, fill));
   };
-  return withZoomedOutAnimals(await detectIn(1), await detectIn(ZOOMED_OUT_FILL));
+  const letterboxed = await detectIn(1);
+  return needsZoomedOutView(letterboxed) ? withZoomedOutAnimals(letterboxed, await detectIn(ZOOMED_OUT_FILL)) : letterboxed;
 }
 
 async function propertiesOf(bytes: Uint8Array): Promise<ImageProperties> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Box, ObjectDetection } from './detections.ts';
 import { RekognitionError } from './errors.ts';
 import { FACE_GATES, facesResponse } from './faces.ts';
-import { fromLetterbox, letterboxContent, toPhoto, withZoomedOutAnimals } from './letterbox.ts';
+import { fromLetterbox, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './letterbox.ts';
 import { labelsResponse, objectConfidence } from './labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './limits.ts';
 import { moderationResponse } from './moderation.ts';
@@ -304,6 +304,14 @@ describe('letterbox', () => {
       zoomedOut[3],
     ]);
     expect(withZoomedOutAnimals(letterboxed, [])).toEqual(letterboxed);
+  });
+
+  it('looks zoomed out only when the letterboxed view found an animal, however weakly', () => {
+    const box = { left: 0, top: 0, width: 0.9, height: 0.9 };
+    expect(needsZoomedOutView([{ className: 'person', score: 0.8, box }, { className: 'dog', score: 0.21, box }])).toBe(true);
+    expect(needsZoomedOutView([{ className: 'bird', score: 0.2, box }])).toBe(true);
+    expect(needsZoomedOutView([{ className: 'person', score: 0.8, box }, { className: 'couch', score: 0.5, box }])).toBe(false);
+    expect(needsZoomedOutView([])).toBe(false);
   });
 });
 
