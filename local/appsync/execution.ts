@@ -34,6 +34,7 @@ import type { Caller } from './auth/identity.ts';
 import type { AuthorizationRules } from './authorization.ts';
 import { LambdaBatcher, invokeLambda, type LambdaHandler } from './data-sources/lambda.ts';
 import type { DataSourceOutcome } from './data-sources/types.ts';
+import { DocumentCache } from './document-cache.ts';
 import { FieldError, appendedError, toAppSyncError, unauthorizedField, type AppSyncGraphQLError } from './field-error.ts';
 import { FIELDS_PER_TURN, MAX_DOCUMENT_NESTING, MAX_INTROSPECTION_FIELDS, PARSE_LIMITS, RequestBudget, fieldCount, nestsTooDeeply } from './request-budget.ts';
 import type { LoadedResolver } from './resolvers.ts';
@@ -102,6 +103,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const requestError = (message: string) => toAppSyncError(new GraphQLError(message));
 
 export class Executor {
+  private readonly documents = new DocumentCache();
+
   constructor(private readonly options: ExecutorOptions) {}
 
   /**
@@ -113,7 +116,7 @@ export class Executor {
     const { query, variables = null, operationName = null } = body;
     if (variables !== null && !isObject(variables)) return { errors: [requestError('variables must be a JSON object')] };
     if (operationName !== null && typeof operationName !== 'string') return { errors: [requestError('operationName must be a string')] };
-    const document = parseQuery(query);
+    const document = this.documents.parsed(query, parseQuery);
     if ('errors' in document) return document;
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) return { errors: [requestError('Unknown or ambiguous operation name')] };
@@ -126,7 +129,7 @@ export class Executor {
       return { errors: [requestError(`${name} must not use \`@skip\` or \`@include\` directives in the top level selection.`)] };
     }
     const { schema } = this.options;
-    const problems = validate(schema, document);
+    const problems = this.documents.problems(document, (parsed) => validate(schema, parsed));
     if (problems.length > 0) return { errors: problems.map(toAppSyncError) };
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 25 });
     if (coerced.errors) return { errors: coerced.errors.map(toAppSyncError) };
