@@ -15,18 +15,18 @@ import { repoPath } from '../../infra/paths.ts';
 
 export const FIXTURES_DIR = '/work/shared/fixtures/images';
 const JUDGED_DIR = repoPath('bench/eval/judged/photos');
-/** The real 2560x1600 photos the camera-sized ones are stitched from. */
-const TILES = [
+/** The real 2560x1600 photos the camera-sized ones are stitched from (bench:e2e uploads them as they are too). */
+export const TILES = [
   path.join(FIXTURES_DIR, 'Path_2560x1600.jpg'),
   path.join(FIXTURES_DIR, 'ColorfulCups_2560x1600.jpg'),
   path.join(JUDGED_DIR, 'Kite.jpg'),
   path.join(JUDGED_DIR, 'EveningGlow.jpg'),
   path.join(JUDGED_DIR, 'Grey.jpg'),
 ];
-const TILE = { width: 2560, height: 1600 } as const;
+export const TILE = { width: 2560, height: 1600 } as const;
 
 /** What is measured: the grid (columns x rows of tiles), then the camera's size. */
-interface CameraShape {
+export interface CameraShape {
   name: string;
   columns: number;
   rows: number;
@@ -69,12 +69,12 @@ export async function fixturePhotos(dir = FIXTURES_DIR): Promise<Photo[]> {
   return Promise.all(names.map((name) => describe(path.join(dir, name))));
 }
 
-/** Every camera-sized photo, written into outDir. */
-export async function cameraPhotos(outDir: string): Promise<Photo[]> {
+/** The camera-sized photos (by default every one of CAMERA_SHAPES), written into outDir. */
+export async function cameraPhotos(outDir: string, shapes: readonly CameraShape[] = CAMERA_SHAPES): Promise<Photo[]> {
   const missing = TILES.filter((file) => !existsSync(file));
-  if (missing.length > 0) throw new Error(`bench:process stitches its photos from ${TILES.join(', ')}; missing: ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`the camera-sized photos are stitched from ${TILES.join(', ')}; missing: ${missing.join(', ')}`);
   const photos: Photo[] = [];
-  for (const shape of CAMERA_SHAPES) photos.push(await describe(await stitched(shape, outDir)));
+  for (const shape of shapes) photos.push(await describe(await stitched(shape, outDir)));
   return photos;
 }
 
