@@ -40,6 +40,7 @@ import { LOCAL_CREDENTIALS } from '../local/config.ts';
 import { notProcessedOnce, queueDepths, waitFor } from '../local/e2e/probes.ts';
 import { postUpload, requestUpload } from '../local/e2e/uploads.ts';
 import { type BenchPhoto, type SizeClass, TWO_MP, mixedPhotos, twoMegapixelPhotos } from './e2e/photos.ts';
+import { cpuBetween, sampleProcessTree } from './e2e/process-cpu.ts';
 import { BenchSession, type TimedUpload } from './e2e/session.ts';
 import { median, percentile } from './process/stats.ts';
 import { printReport, round } from './report.ts';
@@ -192,6 +193,8 @@ async function withVisionCalls(session: BenchSession, measured: Measured[]): Pro
  */
 async function throughput(session: BenchSession) {
   const limit = pLimit(THROUGHPUT_IN_FLIGHT);
+  const cloudPid = session.cloud.child.pid ?? 0;
+  const cpuBefore = { tree: sampleProcessTree(cloudPid), self: process.cpuUsage() };
   const started = performance.now();
   const ids = await Promise.all(
     Array.from({ length: THROUGHPUT_UPLOADS }, (_, i) =>
@@ -209,6 +212,12 @@ async function throughput(session: BenchSession) {
   const { outputs } = session.cloud;
   await waitFor(`${ids.length} PROCESSED events`, () => ids.every((id) => session.processed.has(id)), THROUGHPUT_WAIT_MS).catch((error: unknown) => console.error(String(error)));
   const processed = ids.filter((id) => session.processed.has(id));
+  // Where the CPU went, per image: each process of the local cloud, and this client.
+  const self = process.cpuUsage(cpuBefore.self);
+  const cpuPerImage = [
+    ...cpuBetween(cpuBefore.tree, sampleProcessTree(cloudPid), ids.length),
+    { name: 'the client (this benchmark: tickets, POSTs, the WebSocket)', msPerUnit: (self.user + self.system) / 1000 / ids.length },
+  ];
   const lastEvent = Math.max(...processed.map((id) => session.processed.get(id)?.at ?? 0));
   const seconds = (lastEvent - started) / 1000;
   // Nothing lost or doubled: one event each, one PROCESSED document each, queues empty.
@@ -217,7 +226,7 @@ async function throughput(session: BenchSession) {
   const depths = await queueDepths(outputs);
   const notExactlyOnce = new Set([...notOneEvent, ...notOnce]).size + depths.deadLetters + session.failed.length;
   if (notExactlyOnce > 0) console.error(`bench:e2e: not processed exactly once: ${JSON.stringify({ notOneEvent, notOnce, depths, failed: session.failed })}`);
-  return { imagesPerSecond: processed.length / seconds, seconds, uploadSeconds: uploadedMs / 1000, notExactlyOnce };
+  return { imagesPerSecond: processed.length / seconds, seconds, uploadSeconds: uploadedMs / 1000, notExactlyOnce, cpuPerImage };
 }
 
 const withModels = await BenchSession.start('models');
@@ -228,6 +237,7 @@ const loadAfterModels = loadAverage();
 const lite = await BenchSession.start('lite');
 const liteSamples = await oneAtATime(lite).then((measured) => withVisionCalls(lite, measured));
 const sustained = await throughput(lite).finally(() => lite.close());
+const cpuTotal = (rows: { msPerUnit: number }[]) => rows.reduce((sum, row) => sum + row.msPerUnit, 0);
 
 const models = latencyRun(modelSamples);
 const modelsByClass = sizeClasses.map((sizeClass) => {
@@ -286,6 +296,8 @@ printReport(
       throughputUploads: THROUGHPUT_UPLOADS,
       throughputInFlight: THROUGHPUT_IN_FLIGHT,
       imagesPerSecond: round(sustained.imagesPerSecond),
+      ...Object.fromEntries(sustained.cpuPerImage.map(({ name, msPerUnit }) => [`throughputCpuMsPerImage ${name}`, round(msPerUnit)])),
+      throughputCpuMsPerImageTotal: round(cpuTotal(sustained.cpuPerImage)),
       notExactlyOnce: sustained.notExactlyOnce,
       throughputSeconds: round(sustained.seconds),
       uploadSeconds: round(sustained.uploadSeconds),
@@ -321,6 +333,8 @@ printReport(
     ['  vision calls alone', ms(liteLatency.vision.p50), ms(liteLatency.vision.p95), '', 'lite (colours only)'],
     ['baseline: analyzeImage alone, 2 MP', ms(core.p50), ms(core.p95), (1000 / core.p50).toFixed(1), `the processing core in this process, ${CORE_SAMPLES_PER_CLASS} runs over the ${twoMp.length} photos (each class alike)`],
     [`sustained, lite vision, ${THROUGHPUT_IN_FLIGHT} in flight, 2 MP`, '', '', sustained.imagesPerSecond.toFixed(1), `${THROUGHPUT_UPLOADS} uploads in ${sustained.seconds.toFixed(1)} s (all POSTed after ${sustained.uploadSeconds.toFixed(1)} s); ${sustained.notExactlyOnce} not processed exactly once`],
+    [`  CPU per image, all processes`, '', '', '', `${cpuTotal(sustained.cpuPerImage).toFixed(0)} ms: ${(availableParallelism() * 1000 / cpuTotal(sustained.cpuPerImage)).toFixed(1)} images/s if ${availableParallelism()} cores were busy all the time`],
+    ...sustained.cpuPerImage.map(({ name, msPerUnit }) => [`    ${name}`, '', '', '', `${msPerUnit.toFixed(1)} ms CPU per image`]),
   ],
   ['measure', 'p50', 'p95', 'images/s', 'detail'],
   [
