@@ -127,8 +127,9 @@ const latencyRun = (samples: Sample[]): LatencyRun => ({
  * started after the measured ones, which keep the load at LATENCY_IN_FLIGHT until the last
  * measured event arrives.
  */
-async function closedLoop(session: BenchSession): Promise<Measured[]> {
+async function closedLoop(session: BenchSession): Promise<{ measured: Measured[]; cpuPerImage: CpuPerImage }> {
   const measured: Measured[] = [];
+  const cpu = startCpuCount(session);
   let next = 0;
   const slot = async () => {
     while (measured.length < LATENCY_UPLOADS) {
@@ -139,7 +140,25 @@ async function closedLoop(session: BenchSession): Promise<Measured[]> {
     }
   };
   await Promise.all(Array.from({ length: LATENCY_IN_FLIGHT }, slot));
-  return measured;
+  // Every upload started has finished: `next` images were processed while counting.
+  return { measured, cpuPerImage: cpu.perImage(next) };
+}
+
+type CpuPerImage = { name: string; msPerUnit: number }[];
+
+/** Where the CPU goes from now on, per image: each process of the local cloud, and this client. */
+function startCpuCount(session: BenchSession) {
+  const cloudPid = session.cloud.child.pid ?? 0;
+  const before = { tree: sampleProcessTree(cloudPid), self: process.cpuUsage() };
+  return {
+    perImage(images: number): CpuPerImage {
+      const self = process.cpuUsage(before.self);
+      return [
+        ...cpuBetween(before.tree, sampleProcessTree(cloudPid), images),
+        { name: 'the client (this benchmark: tickets, POSTs, the WebSocket)', msPerUnit: (self.user + self.system) / 1000 / images },
+      ];
+    },
+  };
 }
 
 /** The lite context rows: 2 MP, one upload at a time, after LITE_WARMUP. */
@@ -193,8 +212,7 @@ async function withVisionCalls(session: BenchSession, measured: Measured[]): Pro
  */
 async function throughput(session: BenchSession) {
   const limit = pLimit(THROUGHPUT_IN_FLIGHT);
-  const cloudPid = session.cloud.child.pid ?? 0;
-  const cpuBefore = { tree: sampleProcessTree(cloudPid), self: process.cpuUsage() };
+  const cpu = startCpuCount(session);
   const started = performance.now();
   const ids = await Promise.all(
     Array.from({ length: THROUGHPUT_UPLOADS }, (_, i) =>
@@ -212,12 +230,7 @@ async function throughput(session: BenchSession) {
   const { outputs } = session.cloud;
   await waitFor(`${ids.length} PROCESSED events`, () => ids.every((id) => session.processed.has(id)), THROUGHPUT_WAIT_MS).catch((error: unknown) => console.error(String(error)));
   const processed = ids.filter((id) => session.processed.has(id));
-  // Where the CPU went, per image: each process of the local cloud, and this client.
-  const self = process.cpuUsage(cpuBefore.self);
-  const cpuPerImage = [
-    ...cpuBetween(cpuBefore.tree, sampleProcessTree(cloudPid), ids.length),
-    { name: 'the client (this benchmark: tickets, POSTs, the WebSocket)', msPerUnit: (self.user + self.system) / 1000 / ids.length },
-  ];
+  const cpuPerImage = cpu.perImage(ids.length);
   const lastEvent = Math.max(...processed.map((id) => session.processed.get(id)?.at ?? 0));
   const seconds = (lastEvent - started) / 1000;
   // Nothing lost or doubled: one event each, one PROCESSED document each, queues empty.
@@ -230,14 +243,19 @@ async function throughput(session: BenchSession) {
 }
 
 const withModels = await BenchSession.start('models');
-const modelSamples = await closedLoop(withModels)
-  .then((measured) => withVisionCalls(withModels, measured))
+const { modelSamples, modelsCpuPerImage } = await closedLoop(withModels)
+  .then(async ({ measured, cpuPerImage }) => ({ modelSamples: await withVisionCalls(withModels, measured), modelsCpuPerImage: cpuPerImage }))
   .finally(() => withModels.close());
 const loadAfterModels = loadAverage();
 const lite = await BenchSession.start('lite');
 const liteSamples = await oneAtATime(lite).then((measured) => withVisionCalls(lite, measured));
 const sustained = await throughput(lite).finally(() => lite.close());
 const cpuTotal = (rows: { msPerUnit: number }[]) => rows.reduce((sum, row) => sum + row.msPerUnit, 0);
+/** The table's rows for one phase's CPU per image: the total, what it allows, and each process. */
+const cpuRows = (rows: CpuPerImage) => [
+  ['  CPU per image, all processes', '', '', '', `${cpuTotal(rows).toFixed(0)} ms: at most ${((availableParallelism() * 1000) / cpuTotal(rows)).toFixed(1)} images/s on ${availableParallelism()} busy cores`],
+  ...rows.map(({ name, msPerUnit }) => [`    ${name}`, '', '', '', `${msPerUnit.toFixed(1)} ms CPU per image`]),
+];
 
 const models = latencyRun(modelSamples);
 const modelsByClass = sizeClasses.map((sizeClass) => {
@@ -298,6 +316,8 @@ printReport(
       imagesPerSecond: round(sustained.imagesPerSecond),
       ...Object.fromEntries(sustained.cpuPerImage.map(({ name, msPerUnit }) => [`throughputCpuMsPerImage ${name}`, round(msPerUnit)])),
       throughputCpuMsPerImageTotal: round(cpuTotal(sustained.cpuPerImage)),
+      ...Object.fromEntries(modelsCpuPerImage.map(({ name, msPerUnit }) => [`visionCpuMsPerImage ${name}`, round(msPerUnit)])),
+      visionCpuMsPerImageTotal: round(cpuTotal(modelsCpuPerImage)),
       notExactlyOnce: sustained.notExactlyOnce,
       throughputSeconds: round(sustained.seconds),
       uploadSeconds: round(sustained.uploadSeconds),
@@ -326,6 +346,7 @@ printReport(
     ['  requestUpload (ticket)', ms(models.request.p50), ms(models.request.p95), '', ''],
     ['  POST to S3 (204)', ms(models.post.p50), ms(models.post.p95), '', ''],
     ['  vision calls alone', ms(models.vision.p50), ms(models.vision.p95), '', 'detectImageContent on the same photos, one at a time, models'],
+    ...cpuRows(modelsCpuPerImage),
     ['lite vision, one at a time, 2 MP: end of POST -> event', ms(liteLatency.postToEvent.p50), ms(liteLatency.postToEvent.p95), '', `${LITE_LATENCY_UPLOADS} uploads after ${LITE_WARMUP} warm-up, for context`],
     ['  requestUpload start -> event', ms(liteLatency.requestToEvent.p50), ms(liteLatency.requestToEvent.p95), '', ''],
     ['  requestUpload (ticket)', ms(liteLatency.request.p50), ms(liteLatency.request.p95), '', ''],
@@ -333,8 +354,7 @@ printReport(
     ['  vision calls alone', ms(liteLatency.vision.p50), ms(liteLatency.vision.p95), '', 'lite (colours only)'],
     ['baseline: analyzeImage alone, 2 MP', ms(core.p50), ms(core.p95), (1000 / core.p50).toFixed(1), `the processing core in this process, ${CORE_SAMPLES_PER_CLASS} runs over the ${twoMp.length} photos (each class alike)`],
     [`sustained, lite vision, ${THROUGHPUT_IN_FLIGHT} in flight, 2 MP`, '', '', sustained.imagesPerSecond.toFixed(1), `${THROUGHPUT_UPLOADS} uploads in ${sustained.seconds.toFixed(1)} s (all POSTed after ${sustained.uploadSeconds.toFixed(1)} s); ${sustained.notExactlyOnce} not processed exactly once`],
-    [`  CPU per image, all processes`, '', '', '', `${cpuTotal(sustained.cpuPerImage).toFixed(0)} ms: ${(availableParallelism() * 1000 / cpuTotal(sustained.cpuPerImage)).toFixed(1)} images/s if ${availableParallelism()} cores were busy all the time`],
-    ...sustained.cpuPerImage.map(({ name, msPerUnit }) => [`    ${name}`, '', '', '', `${msPerUnit.toFixed(1)} ms CPU per image`]),
+    ...cpuRows(sustained.cpuPerImage),
   ],
   ['measure', 'p50', 'p95', 'images/s', 'detail'],
   [
