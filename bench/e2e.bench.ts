@@ -364,6 +364,7 @@ printReport(
     `Vision calls alone run one at a time after each latency phase: the models' own time, not their time under load.`,
     `Where the end-of-POST p50 goes with models (core + vision alone + the rest: queue, S3, index, publish, WebSocket, waiting): ${modelsByClass.map(({ sizeClass, run, core: classCore }) => `${sizeClass.name} ${ms(classCore.p50)} + ${ms(run.vision.p50)} + ${ms(rest(run, classCore))}`).join('; ')}.`,
     `With lite vision, one at a time: requestUpload ${ms(liteLatency.request.p50)}, POST ${ms(liteLatency.post.p50)}, then core ${ms(core.p50)} + vision ${ms(liteLatency.vision.p50)} + the rest ${ms(rest(liteLatency, core))}.`,
+    "CPU per image: each process of the local cloud (from /proc) over the images of that phase; the vision models' worker threads run inside local/cloud-main.ts.",
     "Client, local cloud, its search and queue processes and the vision workers share this machine's cores.",
     `Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadAfterModels.toFixed(1)} after the models latency phase, ${loadAtEnd.toFixed(1)} at the end, on ${availableParallelism()} cores.`,
   ],
