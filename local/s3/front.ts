@@ -89,7 +89,7 @@ async function handle(options: FrontOptions, request: IncomingMessage, response:
   const path = `${incoming.path}${strippedQuery(incoming.query)}`;
   if (authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request)) {
     // The signature covers the payload's hash: check the body before the store keeps it.
-    const body = await spool(request, options.spoolDir);
+    const body = await spool(request, options.spoolDir, { sha256: true });
     try {
       if (body.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body.sha256);
       await forward(options, { method, path, headers: { ...headers, 'content-length': String(body.size) } }, createReadStream(body.path), response);
@@ -152,7 +152,7 @@ async function readPostForm(
     }
     const before = [...fields];
     result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth }).then(
-      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, upload.maxBytes) }),
+      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, { maxBytes: upload.maxBytes }) }),
       (error: unknown) => {
         stream.resume();
         throw error;
