@@ -273,7 +273,7 @@ export function keyPairFromEnv(env: NodeJS.ProcessEnv): KeyPair | undefined {
  * node:crypto's SHA-256 behind the interface the signer takes: bodies of bulk requests run to
  * megabytes, which @aws-crypto/sha256-js hashes about ten times slower.
  */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private hash: Hash | Hmac;
 
   constructor(private readonly secret?: SourceData) {

@@ -1,11 +1,22 @@
 /**
  * The pipeline asks for labels, faces, text and moderation of one image at once, and labels need
  * the text (Text/Document labels) while faces need the objects (the person gate): each model runs
- * once per image, and every call for that image shares its result. Keyed by the bytes' SHA-1; a
- * failed run is forgotten so that a retry runs again; the oldest images are dropped first.
+ * once per image, and every call for that image shares its result. Keyed by the bytes' SHA-256,
+ * computed once per image read (service.ts); a failed run is forgotten so that a retry runs
+ * again; the oldest images are dropped first.
  */
 import { createHash } from 'node:crypto';
 import type { DetectionKind, Detections } from './analysis.ts';
+
+/** An image that passed Rekognition's checks, with the hash of its bytes. */
+export interface CheckedImage {
+  bytes: Uint8Array;
+  hash: string;
+}
+
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 export type Detect = <K extends DetectionKind>(kind: K, bytes: Uint8Array) => Promise<Detections[K]>;
 
@@ -21,8 +32,7 @@ export class DetectionCache {
   ) {}
 
   /** One image's detections, each run on first use. */
-  of(bytes: Uint8Array): <K extends DetectionKind>(kind: K) => Promise<Detections[K]> {
-    const key = createHash('sha256').update(bytes).digest('hex');
+  of({ bytes, hash: key }: CheckedImage): <K extends DetectionKind>(kind: K) => Promise<Detections[K]> {
     const runs = this.images.get(key) ?? new Map<DetectionKind, Promise<unknown>>();
     // Re-inserted on every use: Map order is then least recently used first.
     this.images.delete(key);

@@ -2,7 +2,10 @@
  * The HTTP edge in lite mode (no models): Rekognition's protocol and errors through the real
  * RekognitionClient, with images from a real local S3 (s3rver) and as Bytes.
  */
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   DetectFacesCommand,
@@ -16,11 +19,12 @@ import {
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../functions/shared/testing/local-s3.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
 import { jsonProtocolRefusals, REFUSAL_CASES, type RefusalCase, sendCall, wrongClientConfigs } from '../testing/sigv4-refusals.ts';
 import { MAX_BYTES_IMAGE, MAX_S3_IMAGE } from './core/limits.ts';
+import { InFlight } from './in-flight.ts';
 import { type LocalRekognition, startLocalRekognition } from './start.ts';
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));
@@ -161,5 +165,113 @@ describe('authentication, as Rekognition does it', () => {
     } finally {
       wrongClient.destroy();
     }
+  });
+});
+
+/**
+ * A real HTTP hop between the vision service and S3 that counts the GETs of each key and can
+ * hold their answers back, so that calls are sure to overlap.
+ */
+async function countingS3Proxy(upstream: string) {
+  const gets = new Map<string, number>();
+  let held: Promise<void> | undefined;
+  const target = new URL(upstream);
+  const server: Server = createServer((incoming, outgoing) => {
+    const path = new URL(incoming.url ?? '/', upstream).pathname;
+    if (incoming.method === 'GET') gets.set(path, (gets.get(path) ?? 0) + 1);
+    const forwarded = httpRequest({ host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+      void (held ?? Promise.resolve()).then(() => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      });
+    });
+    forwarded.once('error', () => outgoing.destroy());
+    incoming.pipe(forwarded);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    getsOf: (key: string) => gets.get(`/${bucket}/${key}`) ?? 0,
+    /** Holds S3's answers until the returned function is called. */
+    hold(): () => void {
+      let release = () => undefined as void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('one S3 read for the calls made on one object at once', () => {
+  let proxy: Awaited<ReturnType<typeof countingS3Proxy>>;
+  let proxied: LocalRekognition;
+  let proxiedClient: RekognitionClient;
+
+  beforeAll(async () => {
+    proxy = await countingS3Proxy(s3.config.s3Endpoint);
+    proxied = await startLocalRekognition({
+      mode: 'lite',
+      auth: { credentials: LOCAL_CREDENTIALS, region: REGION },
+      s3: { endpoint: proxy.endpoint, region: s3.config.region, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true },
+    });
+    proxiedClient = new RekognitionClient({ endpoint: proxied.url, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  });
+
+  afterAll(async () => {
+    proxiedClient.destroy();
+    await proxied.close();
+    await proxy.close();
+  });
+
+  /** The pipeline's three calls for one photo, sent together; S3 answers once all three wait for the image. */
+  async function pipelineCalls(key: string) {
+    const joined = vi.spyOn(InFlight.prototype, 'run');
+    const release = proxy.hold();
+    try {
+      const Image = S3Object(key);
+      const calls = [
+        proxiedClient.send(new DetectLabelsCommand({ Image, Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] })),
+        proxiedClient.send(new DetectFacesCommand({ Image })),
+        proxiedClient.send(new DetectTextCommand({ Image })),
+      ];
+      await vi.waitFor(() => expect(joined).toHaveBeenCalledTimes(3), { timeout: 30_000 });
+      release();
+      return await Promise.allSettled(calls);
+    } finally {
+      release();
+      joined.mockRestore();
+    }
+  }
+
+  it('reads the object once for three concurrent calls, and again for a later call, which sees a replaced object', async () => {
+    await s3.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'shared.png', Body: await fixture('coffee.png') }));
+    const answers = await pipelineCalls('shared.png');
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(proxy.getsOf('shared.png')).toBe(1);
+
+    await s3.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'shared.png', Body: Buffer.from('GIF89a not a photo any more') }));
+    await expect(proxiedClient.send(new DetectTextCommand({ Image: S3Object('shared.png') }))).rejects.toBeInstanceOf(InvalidImageFormatException);
+    expect(proxy.getsOf('shared.png')).toBe(2);
+  });
+
+  it('gives every caller of a failed shared read its Rekognition error, and does not remember the failure', async () => {
+    const missing = await pipelineCalls('later.png');
+    for (const answer of missing) expect(answer.status === 'rejected' && answer.reason).toBeInstanceOf(InvalidS3ObjectException);
+    expect(proxy.getsOf('later.png')).toBe(1);
+
+    const tiny = await sharp({ create: { width: 60, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
+    await s3.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'later.png', Body: tiny }));
+    const tooSmall = await pipelineCalls('later.png');
+    for (const answer of tooSmall) expect(answer.status === 'rejected' && answer.reason).toBeInstanceOf(InvalidParameterException);
+    expect(proxy.getsOf('later.png')).toBe(2);
+
+    await s3.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'later.png', Body: await fixture('coffee.png') }));
+    const labels = await proxiedClient.send(new DetectLabelsCommand({ Image: S3Object('later.png'), Features: ['IMAGE_PROPERTIES'] }));
+    expect(labels.ImageProperties?.DominantColors?.length).toBeGreaterThan(0);
+    expect(proxy.getsOf('later.png')).toBe(3);
   });
 });

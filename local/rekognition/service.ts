@@ -3,6 +3,11 @@
  * S3Object from the configured S3 endpoint), check its size, format and dimensions, run the
  * models it needs (waiting for them to be warm; shared with the other calls for the same image)
  * and shape the answer. Every failure is a RekognitionError named as Rekognition names it.
+ *
+ * The pipeline sends DetectLabels, DetectFaces and DetectText for one S3 object at the same
+ * moment: calls for the same object (bucket, key, version) made while its read is under way share
+ * that read and its checks, hash and dimensions (in-flight.ts). Nothing is kept after the read, so
+ * a later call reads the object again, as Rekognition would.
  */
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RekognitionError } from './core/errors.ts';
@@ -13,7 +18,8 @@ import { checkDimensions, checkImageSize, imageFormat, MAX_S3_IMAGE } from './co
 import { moderationResponse } from './core/moderation.ts';
 import { type ImageSource, type Operation, OPERATIONS, parseRequest } from './core/requests.ts';
 import { textResponse } from './core/text.ts';
-import { DetectionCache } from './detection-cache.ts';
+import { type CheckedImage, DetectionCache, contentHash } from './detection-cache.ts';
+import { InFlight } from './in-flight.ts';
 import type { Analyzer } from './pool.ts';
 
 export interface S3Options {
@@ -26,6 +32,7 @@ export interface S3Options {
 export class RekognitionService {
   private readonly s3: S3Client | undefined;
   private readonly detections: DetectionCache;
+  private readonly s3Reads = new InFlight<CheckedImage>();
 
   constructor(analyzer: Analyzer, s3: S3Options | undefined) {
     // During warm-up a detection waits in the analyzer's queue (bounded, like any other time).
@@ -39,11 +46,7 @@ export class RekognitionService {
 
   async call(operation: Operation, body: Record<string, unknown>): Promise<unknown> {
     const request = parseRequest(operation, body);
-    const bytes = await this.imageBytes(request.image);
-    imageFormat(bytes);
-    const { width, height } = await dimensions(bytes);
-    checkDimensions(width, height);
-    const detected = this.detections.of(bytes);
+    const detected = this.detections.of(await this.checkedImage(request.image));
     switch (request.operation) {
       case 'DetectLabels': {
         const { generalLabels, imageProperties } = request.options;
@@ -69,13 +72,17 @@ export class RekognitionService {
     this.s3?.destroy();
   }
 
-  private async imageBytes(image: ImageSource): Promise<Uint8Array> {
+  private checkedImage(image: ImageSource): Promise<CheckedImage> {
     if ('bytes' in image) {
       checkImageSize(image.bytes.byteLength, 'Bytes');
-      return image.bytes;
+      return checked(image.bytes);
     }
-    if (!this.s3) throw new RekognitionError('InvalidS3ObjectException', 'S3Object images need an S3 endpoint: start the local service with its s3 option');
     const { bucket, name, version } = image.s3;
+    return this.s3Reads.run(JSON.stringify([bucket, name, version ?? null]), async () => checked(await this.s3Bytes(bucket, name, version)));
+  }
+
+  private async s3Bytes(bucket: string, name: string, version: string | undefined): Promise<Uint8Array> {
+    if (!this.s3) throw new RekognitionError('InvalidS3ObjectException', 'S3Object images need an S3 endpoint: start the local service with its s3 option');
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: name, ...(version ? { VersionId: version } : {}) }));
       if ((object.ContentLength ?? 0) > MAX_S3_IMAGE) {
@@ -96,4 +103,12 @@ export class RekognitionService {
       throw new RekognitionError('InternalServerError', `Could not read the image from S3: ${(error as Error).message}`);
     }
   }
+}
+
+/** Format and dimensions checked as Rekognition checks them, and the content hash detections are shared by. */
+async function checked(bytes: Uint8Array): Promise<CheckedImage> {
+  imageFormat(bytes);
+  const { width, height } = await dimensions(bytes);
+  checkDimensions(width, height);
+  return { bytes, hash: contentHash(bytes) };
 }

@@ -4,7 +4,6 @@
  * would accept to the s3rver child, which stores it. Refusals carry S3's XML error bodies.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -89,10 +88,10 @@ async function handle(options: FrontOptions, request: IncomingMessage, response:
   const path = `${incoming.path}${strippedQuery(incoming.query)}`;
   if (authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request)) {
     // The signature covers the payload's hash: check the body before the store keeps it.
-    const body = await spool(request, options.spoolDir);
+    const body = await spool(request, options.spoolDir, { sha256: true });
     try {
       if (body.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body.sha256);
-      await forward(options, { method, path, headers: { ...headers, 'content-length': String(body.size) } }, createReadStream(body.path), response);
+      await forward(options, { method, path, headers: { ...headers, 'content-length': String(body.size) } }, body.read(), response);
     } finally {
       await body.discard();
     }
@@ -117,7 +116,7 @@ async function postUpload(options: FrontOptions, request: IncomingMessage, respo
       if (STORED_FIELDS.includes(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
     }
     const objectPath = `/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
-    const stored = await send(options, { method: 'PUT', path: objectPath, headers }, createReadStream(file.path));
+    const stored = await send(options, { method: 'PUT', path: objectPath, headers }, file.read());
     stored.resume();
     if (stored.statusCode !== 200) throw new Error(`the store answered ${stored.statusCode} to a POST upload`);
     respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location: `http://${request.headers.host}${objectPath}` });
@@ -152,7 +151,7 @@ async function readPostForm(
     }
     const before = [...fields];
     result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth }).then(
-      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, upload.maxBytes) }),
+      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, { maxBytes: upload.maxBytes }) }),
       (error: unknown) => {
         stream.resume();
         throw error;

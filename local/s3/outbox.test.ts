@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventRecord } from './events.ts';
 import { drainOutbox, EventOutbox } from './outbox.ts';
@@ -10,6 +11,13 @@ import { drainOutbox, EventOutbox } from './outbox.ts';
 const recordFor = (key: string): S3EventRecord =>
   eventRecord({ eventName: 'ObjectCreated:Post', bucket: 'b', key, size: 1, eTag: 'e', sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: 'c', sequencer: '01' });
 const keysOf = (records: readonly S3EventRecord[]) => records.map((record) => record.s3.object.key);
+
+/** Runs `script` (with EventOutbox imported) in a process that then kills itself: it never closes the database or runs an exit handler. */
+function runAndKill(script: string): void {
+  const importOutbox = `import { EventOutbox } from ${JSON.stringify(new URL('./outbox.ts', import.meta.url).href)};`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${importOutbox}\n${script}\nprocess.kill(process.pid, 'SIGKILL');`], { encoding: 'utf8' });
+  expect(run.signal, run.stderr).toBe('SIGKILL');
+}
 
 describe('the event outbox', () => {
   let dataDir: string;
@@ -21,26 +29,12 @@ describe('the event outbox', () => {
   });
 
   it('delivers at start what a process killed (-9) after writing left undelivered, and nothing twice once drained', async () => {
-    // A real kill: the writer never closes the database or runs any exit handler.
-    const writer = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        `import { EventOutbox } from ${JSON.stringify(new URL('./outbox.ts', import.meta.url).href)};
-         import { eventRecord } from ${JSON.stringify(new URL('./events.ts', import.meta.url).href)};
-         const outbox = new EventOutbox(${JSON.stringify(dataDir)});
-         for (const key of ['uploads/a', 'uploads/b']) outbox.add(eventRecord({ eventName: 'ObjectCreated:Post', bucket: 'b', key, sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: 'c', sequencer: '01' }));
-         process.kill(process.pid, 'SIGKILL');`,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(writer.signal, writer.stderr).toBe('SIGKILL');
+    runAndKill(`import { eventRecord } from ${JSON.stringify(new URL('./events.ts', import.meta.url).href)};
+      const outbox = new EventOutbox(${JSON.stringify(dataDir)});
+      for (const key of ['uploads/a', 'uploads/b']) outbox.add(eventRecord({ eventName: 'ObjectCreated:Post', bucket: 'b', key, sourceIp: '127.0.0.1' }, { region: 'us-east-1', configurationId: 'c', sequencer: '01' }));`);
 
     const delivered: S3EventRecord[] = [];
-    const outbox = new EventOutbox(dataDir);
+    const outbox = new EventOutbox(dataDir, 'delivery');
     const drain = drainOutbox(outbox, { deliver: (record) => void delivered.push(record) });
     await vi.waitFor(() => expect(outbox.size()).toBe(0));
     expect(keysOf(delivered)).toEqual(['uploads/a', 'uploads/b']);
@@ -48,19 +42,21 @@ describe('the event outbox', () => {
     outbox.close();
 
     // The next start finds nothing to send again.
-    const reopened = new EventOutbox(dataDir);
+    const reopened = new EventOutbox(dataDir, 'delivery');
+    const store = new EventOutbox(dataDir);
     const redelivered: S3EventRecord[] = [];
     const again = drainOutbox(reopened, { deliver: (record) => void redelivered.push(record) });
-    reopened.add(recordFor('uploads/c'));
+    store.add(recordFor('uploads/c'));
     again.nudge();
     await vi.waitFor(() => expect(reopened.size()).toBe(0));
     expect(keysOf(redelivered)).toEqual(['uploads/c']);
     await again.close();
     reopened.close();
+    store.close();
   });
 
   it('delivers entries another process added without a nudge', async () => {
-    const outbox = new EventOutbox(dataDir);
+    const outbox = new EventOutbox(dataDir, 'delivery');
     const delivered: S3EventRecord[] = [];
     const drain = drainOutbox(outbox, { retryMs: 10, deliver: (record) => void delivered.push(record) });
     const otherWriter = new EventOutbox(dataDir);
@@ -72,7 +68,8 @@ describe('the event outbox', () => {
   });
 
   it('keeps an entry whose delivery failed and retries it until it is delivered', async () => {
-    const outbox = new EventOutbox(dataDir);
+    const outbox = new EventOutbox(dataDir, 'delivery');
+    const store = new EventOutbox(dataDir);
     const log: string[] = [];
     let attempts = 0;
     const delivered: S3EventRecord[] = [];
@@ -86,7 +83,7 @@ describe('the event outbox', () => {
         return Promise.resolve();
       },
     });
-    outbox.add(recordFor('uploads/x'));
+    store.add(recordFor('uploads/x'));
     drain.nudge();
     await vi.waitFor(() => expect(keysOf(delivered)).toEqual(['uploads/x']));
     expect(attempts).toBe(3);
@@ -94,11 +91,14 @@ describe('the event outbox', () => {
     expect(log).toEqual(['S3 notification for uploads/x not delivered, retrying: Error: queue down', 'S3 notification for uploads/x not delivered, retrying: Error: queue down']);
     await drain.close();
     outbox.close();
+    store.close();
   });
 
   it('keeps what was still being delivered when it closed unless the delivery succeeded, and sends each entry once at a time', async () => {
-    const outbox = new EventOutbox(dataDir);
-    for (const key of ['uploads/1', 'uploads/2', 'uploads/3']) outbox.add(recordFor(key));
+    const store = new EventOutbox(dataDir);
+    for (const key of ['uploads/1', 'uploads/2', 'uploads/3']) store.add(recordFor(key));
+    store.close();
+    const outbox = new EventOutbox(dataDir, 'delivery');
     const calls: string[] = [];
     const settle: Array<(ok: boolean) => void> = [];
     const drain = drainOutbox(outbox, {
@@ -122,5 +122,24 @@ describe('the event outbox', () => {
     expect(calls).toEqual(['uploads/1', 'uploads/2']);
     expect(keysOf(outbox.pending(10).map((entry) => entry.record))).toEqual(['uploads/2', 'uploads/3']);
     outbox.close();
+  });
+
+  it('syncs every add on the store\'s connection and no removal on the delivery connection, whose removals still survive kill -9', () => {
+    const store = new EventOutbox(dataDir);
+    const delivery = new EventOutbox(dataDir, 'delivery');
+    const synchronous = (outbox: EventOutbox) => (outbox as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true });
+    // sqlite's codes: 2 FULL (a sync per commit), 1 NORMAL (in WAL mode, syncs at checkpoints only).
+    expect([synchronous(store), synchronous(delivery)]).toEqual([2, 1]);
+    expect(() => delivery.add(recordFor('uploads/unsynced'))).toThrow(/store's outbox connection/);
+    const ids = ['uploads/a', 'uploads/b', 'uploads/c'].map((key) => store.add(recordFor(key)));
+    store.close();
+    delivery.close();
+
+    // A delivering process that removes the first two and is killed: they stay removed.
+    runAndKill(`const outbox = new EventOutbox(${JSON.stringify(dataDir)}, 'delivery');
+      for (const id of ${JSON.stringify(ids.slice(0, 2))}) outbox.remove(id);`);
+    const reopened = new EventOutbox(dataDir, 'delivery');
+    expect(keysOf(reopened.pending(10).map((entry) => entry.record))).toEqual(['uploads/c']);
+    reopened.close();
   });
 });

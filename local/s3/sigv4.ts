@@ -3,10 +3,9 @@
  * The canonical request and signature are recomputed by @smithy/signature-v4, the signer the SDK
  * itself uses, from exactly what arrived: the raw path, the decoded query, the signed headers.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
-import { parseAmzDate, sameHex } from '../sigv4.ts';
+import { NodeSha256, parseAmzDate, sameHex } from '../sigv4.ts';
 import { errors } from './s3-error.ts';
 
 export interface Credentials {
@@ -160,8 +159,9 @@ export function checkCredential(
 }
 
 export function signer(config: AuthConfig, region: string): SignatureV4 {
-  // S3 signs the path as sent (no second encoding), like the SDK's S3 client.
-  return new SignatureV4({ credentials: config.credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
+  // S3 signs the path as sent (no second encoding), like the SDK's S3 client. node:crypto hashes
+  // about twice as fast as the SDK's pure-JS Sha256 here, on every request of every upload.
+  return new SignatureV4({ credentials: config.credentials, region, service: 's3', sha256: NodeSha256, uriEscapePath: false });
 }
 
 type Query = Record<string, string | string[]>;

@@ -1,54 +1,106 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 export interface Spooled {
-  /** The temporary file; remove it with `discard`. */
-  path: string;
   /** Every byte read, also those beyond `maxBytes`. */
   size: number;
-  /** Hex SHA-256 of the stored bytes. */
-  sha256: string;
-  /** True when the body had more than `maxBytes`; the file then holds only the first ones. */
+  /** Hex SHA-256 of the kept bytes; null unless asked for (a POST upload has no payload hash to check). */
+  sha256: string | null;
+  /** True when the body had more than `maxBytes`; only the first ones are kept. */
   overflowed: boolean;
+  /** The kept bytes, to forward once they are checked. */
+  read(): Readable;
+  /** Removes the temporary file, if there is one (held bytes go with this object). */
   discard(): Promise<void>;
 }
 
+export interface SpoolOptions {
+  /** Bytes kept at most; default no limit. */
+  maxBytes?: number;
+  /** Hash the kept bytes (to check a signed payload hash). */
+  sha256?: boolean;
+  /** Bodies up to this size stay in memory; larger ones go to a file. */
+  inMemoryBytes?: number;
+}
+
 /**
- * Streams a body into a temporary file in `directory`, hashing and counting it, so it can be
- * checked (size, payload hash) before the store sees any of it: S3 stores nothing it refuses.
- * Bytes beyond `maxBytes` are counted and dropped, so the client can finish sending and read the
- * error instead of seeing the connection reset.
+ * Thumbnails, sidecars and most photos: held in memory, they cost no temporary file to create,
+ * write, read back and remove. Larger bodies go to disk, so memory per upload stays bounded.
  */
-export function spool(body: Readable, directory: string, maxBytes = Infinity): Promise<Spooled> {
-  const path = join(directory, randomUUID());
-  const file = createWriteStream(path);
-  const hash = createHash('sha256');
+const IN_MEMORY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Holds a body, counting it (and hashing it if asked), so it can be checked (size, payload hash)
+ * before the store sees any of it: S3 stores nothing it refuses. Small bodies are held in memory,
+ * larger ones in a temporary file in `directory`. Bytes beyond `maxBytes` are counted and dropped,
+ * so the client can finish sending and read the error instead of seeing the connection reset.
+ */
+export function spool(body: Readable, directory: string, options: SpoolOptions & { sha256: true }): Promise<Spooled & { sha256: string }>;
+export function spool(body: Readable, directory: string, options?: SpoolOptions): Promise<Spooled>;
+export function spool(body: Readable, directory: string, { maxBytes = Infinity, sha256 = false, inMemoryBytes = IN_MEMORY_BYTES }: SpoolOptions = {}): Promise<Spooled> {
+  const hash = sha256 ? createHash('sha256') : null;
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let file: { path: string; stream: WriteStream } | undefined;
   let size = 0;
-  const discard = () => rm(path, { force: true });
+  const discard = async () => {
+    if (!file) return;
+    await unlink(file.path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  };
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => {
       body.unpipe();
-      file.destroy();
-      void discard().then(() => reject(error), reject);
+      void closed(file?.stream)
+        .then(discard)
+        .then(() => reject(error), reject);
+    };
+    const write = (chunk: Buffer) => {
+      if (!file) {
+        const path = join(directory, randomUUID());
+        file = { path, stream: createWriteStream(path) };
+        file.stream.once('error', fail);
+        for (const earlier of held.splice(0)) file.stream.write(earlier);
+      }
+      if (!file.stream.write(chunk)) {
+        body.pause();
+        file.stream.once('drain', () => body.resume());
+      }
     };
     body.on('data', (chunk: Buffer) => {
       const room = maxBytes - size;
       size += chunk.length;
       if (room <= 0) return;
       const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      hash.update(kept);
-      if (!file.write(kept)) {
-        body.pause();
-        file.once('drain', () => body.resume());
+      hash?.update(kept);
+      if (file || heldBytes + kept.length > inMemoryBytes) write(kept);
+      else {
+        held.push(kept);
+        heldBytes += kept.length;
       }
     });
     body.once('error', fail);
-    file.once('error', fail);
     body.once('end', () => {
-      file.end(() => resolve({ path, size, sha256: hash.digest('hex'), overflowed: size > maxBytes, discard }));
+      const spooled = (read: () => Readable) => resolve({ size, sha256: hash?.digest('hex') ?? null, overflowed: size > maxBytes, read, discard });
+      if (!file) {
+        spooled(() => Readable.from(held, { objectMode: false }));
+        return;
+      }
+      const { path } = file;
+      file.stream.end(() => spooled(() => createReadStream(path)));
     });
   });
+}
+
+/** Destroys a file stream and waits until it is closed: one still opening would create its file after an unlink. */
+async function closed(stream: WriteStream | undefined): Promise<void> {
+  if (!stream || stream.closed) return;
+  const closing = once(stream, 'close');
+  stream.destroy();
+  await closing;
 }

@@ -70,7 +70,7 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
   await chmod(socketDir, 0o700);
 
   // Events the last run stored but did not deliver go out first.
-  const outbox = new EventOutbox(options.dataDir);
+  const outbox = new EventOutbox(options.dataDir, 'delivery');
   const drain = drainOutbox(outbox, { deliver: options.onEvent, ...(options.log ? { log: options.log } : {}) });
   const stopDelivering = async () => {
     await drain.close();
