@@ -94,6 +94,29 @@ describe('the event outbox', () => {
     store.close();
   });
 
+  it('keeps an entry it could not remove after delivering it, says so, and sends it again (at least once, never a crash)', async () => {
+    const outbox = new EventOutbox(dataDir, 'delivery');
+    const store = new EventOutbox(dataDir);
+    const remove = outbox.remove.bind(outbox);
+    let removals = 0;
+    vi.spyOn(outbox, 'remove').mockImplementation((id) => {
+      removals += 1;
+      if (removals === 1) throw new Error('SQLITE_BUSY: database is locked');
+      remove(id);
+    });
+    const log: string[] = [];
+    const delivered: S3EventRecord[] = [];
+    const drain = drainOutbox(outbox, { retryMs: 10, log: (line) => log.push(line), deliver: (record) => void delivered.push(record) });
+    store.add(recordFor('uploads/y'));
+    drain.nudge();
+    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    expect(keysOf(delivered)).toEqual(['uploads/y', 'uploads/y']);
+    expect(log).toEqual(['S3 notification for uploads/y delivered but not yet removed, it will be sent again: Error: SQLITE_BUSY: database is locked']);
+    await drain.close();
+    outbox.close();
+    store.close();
+  });
+
   it('keeps what was still being delivered when it closed unless the delivery succeeded, and sends each entry once at a time', async () => {
     const store = new EventOutbox(dataDir);
     for (const key of ['uploads/1', 'uploads/2', 'uploads/3']) store.add(recordFor(key));

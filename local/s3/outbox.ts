@@ -107,7 +107,14 @@ export function drainOutbox(outbox: EventOutbox, options: OutboxDrainOptions): O
         .then(() => deliver(entry.record))
         .then(
           () => {
-            outbox.remove(entry.id);
+            try {
+              outbox.remove(entry.id);
+            } catch (error) {
+              // The store child writes the same database; if it holds the lock past the busy
+              // timeout the entry stays, and is sent again: a duplicate, which S3 allows and the
+              // pipeline skips, where an uncaught error would stop the cloud.
+              log(`S3 notification for ${entry.record.s3.object.key} delivered but not yet removed, it will be sent again: ${String(error)}`);
+            }
             inFlight.delete(entry.id);
             pump();
           },
