@@ -180,6 +180,10 @@ export async function startLocalCloud(
       // Lambda sends these to CloudWatch; a terminal wants warnings only.
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // Nothing is traced locally (no X-Ray daemon; Powertools' Tracer is off outside Lambda). In
+      // its default mode the X-Ray SDK enables an async hook when imported, and every promise of
+      // this process (AppSync, the S3 front) then paid for it: about 5 ms of CPU per processed image.
+      AWS_XRAY_MANUAL_MODE: 'true',
     });
     // The CA is made on first start and kept; the server certificate is renewed near expiry.
     const tls = await ensureLocalTls(tlsDir(settings));
