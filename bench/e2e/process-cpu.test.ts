@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuBetween, sampleProcessTree } from './process-cpu.ts';
 
 describe('CPU by process', () => {
-  it('spreads the CPU each process spent between two samples over the units of work, largest first', () => {
+  it('spreads the CPU each program spent between two samples over the units of work, largest first', () => {
     const before = new Map([
       [1, { name: 'a', cpuMs: 100 }],
       [2, { name: 'b', cpuMs: 50 }],
@@ -15,10 +15,11 @@ describe('CPU by process', () => {
       [2, { name: 'b', cpuMs: 250 }],
       [3, { name: 'c', cpuMs: 10 }],
       [4, { name: 'idle', cpuMs: 0 }],
+      [5, { name: 'a', cpuMs: 30 }],
     ]);
     expect(cpuBetween(before, after, 10)).toEqual([
       { name: 'b', msPerUnit: 20 },
-      { name: 'a', msPerUnit: 2 },
+      { name: 'a', msPerUnit: 5 },
       { name: 'c', msPerUnit: 1 },
     ]);
   });

@@ -53,10 +53,15 @@ export function sampleProcessTree(root: number): CpuSample {
   return sample;
 }
 
-/** CPU ms per unit of work (e.g. per image) spent by each process between two samples, largest first. */
+/**
+ * CPU ms per unit of work (e.g. per image) spent between two samples by the processes of each name
+ * (several processes of one program add up), largest first.
+ */
 export function cpuBetween(before: CpuSample, after: CpuSample, units: number): { name: string; msPerUnit: number }[] {
-  return [...after]
-    .map(([pid, { name, cpuMs }]) => ({ name, msPerUnit: (cpuMs - (before.get(pid)?.cpuMs ?? 0)) / units }))
+  const byName = new Map<string, number>();
+  for (const [pid, { name, cpuMs }] of after) byName.set(name, (byName.get(name) ?? 0) + cpuMs - (before.get(pid)?.cpuMs ?? 0));
+  return [...byName]
+    .map(([name, cpuMs]) => ({ name, msPerUnit: cpuMs / units }))
     .filter(({ msPerUnit }) => msPerUnit > 0)
     .sort((a, b) => b.msPerUnit - a.msPerUnit);
 }
