@@ -9,6 +9,7 @@ import type { FaceDetection, ImageProperties, ModerationScores, ObjectDetection,
 import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
+import { normaliseGrey } from './grey-normalise.ts';
 import { ZOOMED_OUT_FILL, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
@@ -35,7 +36,8 @@ const PROPERTIES_SIDE = 128;
 /**
  * OCR input: large enough for sign lettering, small enough that tesseract does not spend tens of
  * seconds on the texture of a 10 MP landscape (measured: 41 s at 2560 px, under 5 s at 1600).
- * Greyscale with a stretched histogram reads coloured signs better than the colour image.
+ * Greyscale with a stretched histogram (sharp's normalise, grey-normalise.ts) reads coloured signs
+ * better than the colour image.
  * A photo smaller than that is read twice, at its own size and enlarged to it: tesseract wants
  * letters 20-30 px high, and on bench/eval's photos of 800-1000 px the enlarged pass read sign
  * words the first missed ("NOTICE", "centre") while missing others the first read ("Sports").
@@ -98,7 +100,10 @@ async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside', fill
 }
 
 async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
-  const read = (enlarge: boolean) => textImage(bytes, enlarge).then(({ data, info }) => models.text.lines(data, info.width, info.height));
+  const read = async (enlarge: boolean) => {
+    const { data, info } = await textImage(bytes, enlarge);
+    return models.text.lines(await normaliseGrey(data), info.width, info.height);
+  };
   const { width, height } = await dimensions(bytes);
   const first = await read(false);
   return Math.max(width, height) < TEXT_SIDE ? mergeTextPasses(first, await read(true)) : first;
@@ -111,7 +116,6 @@ async function textImage(bytes: Uint8Array, enlarge: boolean) {
       // One channel: transparent areas become white paper, where dark lettering stays legible.
       .flatten({ background: WHITE })
       .grayscale()
-      .normalise()
       .raw()
       .toBuffer({ resolveWithObject: true });
   } catch {
