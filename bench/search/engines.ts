@@ -8,6 +8,8 @@ import { Client } from '@opensearch-project/opensearch';
 import { createSearchClient } from '../../functions/process-image/image-index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.ts';
 import { startOpenSearchOracle } from '../../local/opensearch/oracle/oracle.ts';
+import { withoutKnn } from '../../local/opensearch/oracle/without-knn.ts';
+import { IMAGE_INDEX_MAPPING } from '../../functions/process-image/image-index-mapping.ts';
 import { procStatusMb, startEngineProcess } from './engine.ts';
 
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -19,6 +21,8 @@ export interface MeasuredEngine {
   rssMb(): number;
   /** Its peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** The body the images index is created with on this engine. */
+  indexBody: Record<string, unknown>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export async function startLocalEngine(): Promise<MeasuredEngine> {
   return {
     name: 'local engine',
     client,
+    indexBody: IMAGE_INDEX_MAPPING,
     rssMb: () => engine.rssMb(),
     peakRssMb: () => engine.peakRssMb(),
     stop: async () => {
@@ -46,6 +51,9 @@ export async function startOpenSearchEngine(): Promise<MeasuredEngine | { skippe
   return {
     name: 'OpenSearch 2.19.1',
     client,
+    // The oracle has no k-NN plugin: the perceptual hash is a byte field there (without-knn.ts).
+    // The web app's mix never searches by vector, so both engines answer the same queries.
+    indexBody: withoutKnn(IMAGE_INDEX_MAPPING),
     rssMb: () => procStatusMb(oracle.pid, 'VmRSS'),
     peakRssMb: () => procStatusMb(oracle.pid, 'VmHWM'),
     stop: async () => {

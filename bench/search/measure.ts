@@ -5,7 +5,6 @@
  * every phase and the process's peak (VmHWM) read at the end, so no phase's high-water mark is
  * hidden by a collection after it.
  */
-import { IMAGE_INDEX_MAPPING } from '../../functions/process-image/image-index-mapping.ts';
 import { IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { median, percentile } from '../process/stats.ts';
 import type { MeasuredEngine } from './engines.ts';
@@ -45,7 +44,7 @@ export async function measureEngine(engine: MeasuredEngine, workload: Workload, 
   const { client } = engine;
   const index = IMAGES_INDEX;
   const idle = engine.rssMb();
-  await client.indices.create({ index, body: IMAGE_INDEX_MAPPING });
+  await client.indices.create({ index, body: engine.indexBody });
 
   const batchMs: number[] = [];
   for (const docs of workload.batches()) {
