@@ -70,6 +70,24 @@ function firstLine(child: ChildProcess, options: ChildServiceOptions, exited: Pr
   });
 }
 
+/**
+ * The child's half of the contract, for a service's main.ts: call it before starting anything, and
+ * the returned function with the service's `stop` once started. The service then stops when the
+ * cloud goes away, even when it was killed, and exits at once if the cloud went away while it was
+ * still starting (a disconnect before anyone listens is not emitted again: the child would be left
+ * running, listening, with nobody to stop it). A service started by hand (no IPC channel) is left
+ * alone.
+ */
+export function stopWithParent(): (stop: () => void) => void {
+  if (!process.send) return () => undefined;
+  let stopService: (() => void) | undefined;
+  process.on('disconnect', () => (stopService ? stopService() : process.exit(0)));
+  return (stop) => {
+    stopService = stop;
+    if (!process.connected) stop();
+  };
+}
+
 async function stopChild(child: ChildProcess, exited: Promise<string>, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../config.ts';
+import { stopWithParent } from '../child-service.ts';
 import { keyPairFromEnv } from '../sigv4.ts';
 import { startSearchEngine } from './start.ts';
 
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     region: { type: 'string', default: LOCAL_REGION },
   },
 });
+// Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
+const whenCloudGone = stopWithParent();
 const engine = await startSearchEngine({
   dataDir: values['data-dir'],
   port: Number(values.port),
@@ -28,5 +31,4 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-// Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
-process.on('disconnect', stop);
+whenCloudGone(stop);

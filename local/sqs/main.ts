@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../config.ts';
+import { stopWithParent } from '../child-service.ts';
 import { keyPairFromEnv } from '../sigv4.ts';
 import { startLocalSqs, type LocalQueueDeclaration } from './start.ts';
 
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     queues: { type: 'string', default: '[]' },
   },
 });
+// Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
+const whenCloudGone = stopWithParent();
 const sqs = await startLocalSqs({
   dataDir: values['data-dir'],
   port: Number(values.port),
@@ -32,5 +35,4 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-// Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
-process.on('disconnect', stop);
+whenCloudGone(stop);
