@@ -182,7 +182,7 @@ export async function startLocalCloud(
       POWERTOOLS_METRICS_DISABLED: 'true',
       // Nothing is traced locally (no X-Ray daemon; Powertools' Tracer is off outside Lambda). In
       // its default mode the X-Ray SDK enables an async hook when imported, and every promise of
-      // this process (AppSync, the S3 front) then paid for it: about 5 ms of CPU per processed image.
+      // this process (AppSync, the S3 front) then paid for it: 5-8 ms of CPU per processed image.
       AWS_XRAY_MANUAL_MODE: 'true',
     });
     // The CA is made on first start and kept; the server certificate is renewed near expiry.

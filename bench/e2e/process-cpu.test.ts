@@ -25,9 +25,10 @@ describe('CPU by process', () => {
   });
 
   it.runIf(existsSync('/proc/self/stat'))('samples a child process that burns CPU, and no process outside the tree', async () => {
-    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10_000)']);
+    const child = spawn(process.execPath, ['-e', "const end = Date.now() + 300; while (Date.now() < end); console.log('burnt'); setTimeout(() => {}, 30_000)"]);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Sampled once it has burnt its CPU, however long a busy machine takes to get it there.
+      await once(child.stdout, 'data');
       const sample = sampleProcessTree(process.pid);
       expect(sample.get(child.pid ?? -1)?.cpuMs).toBeGreaterThan(0);
       expect(sample.has(1)).toBe(false);
