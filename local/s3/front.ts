@@ -165,6 +165,8 @@ async function readPostForm(
   try {
     await closed;
   } catch {
+    // A file spooled before the form broke is never forwarded: its bytes and temporary file go now.
+    await result?.then(({ file }) => file.discard()).catch(() => undefined);
     throw errors.malformedPost('The body of your POST request is not well-formed multipart/form-data.');
   }
   if (!result) {

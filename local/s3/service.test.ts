@@ -26,6 +26,7 @@ import { signDownloadUrl } from '../../functions/sign-urls/download-urls.ts';
 import type { UploadTicket } from '../../schema/generated/graphql.ts';
 import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
 import { EventOutbox } from './outbox.ts';
+import { SPOOL_MEMORY } from './spool.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -221,6 +222,25 @@ describe('local S3 service', () => {
       const anonymous = await errorOf(await post(upload, GIF, (fields) => fields.delete('Policy')));
       expect(anonymous).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessDenied</Code>') });
     });
+  });
+
+  it('refuses a form that breaks off after its file, storing nothing and keeping nothing of it', async () => {
+    const { key, upload } = await ticket();
+    const form = new FormData();
+    for (const { name, value } of upload.fields) form.append(name, value);
+    form.append('file', new Blob([new Uint8Array(GIF)], { type: 'image/gif' }), 'cat.gif');
+    const whole = new Response(form);
+    const serialized = Buffer.from(await whole.arrayBuffer()).toString('latin1');
+    // The file part ends at its boundary; the next part's header is cut off mid-line.
+    const broken = `${serialized.slice(0, serialized.lastIndexOf('--\r\n'))}\r\nContent-Dispo`;
+    const response = await fetch(upload.url, {
+      method: 'POST',
+      headers: { 'content-type': whole.headers.get('content-type') ?? '' },
+      body: Buffer.from(broken, 'latin1'),
+    });
+    expect(await errorOf(response)).toMatchObject({ status: 400, body: expect.stringContaining('<Code>MalformedPOSTRequest</Code>') });
+    expect(await exists(key)).toBe(false);
+    expect(SPOOL_MEMORY.inUse).toBe(0);
   });
 
   describe('presigned GET URLs (functions/sign-urls)', () => {

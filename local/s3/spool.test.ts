@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spool, type Spooled } from './spool.ts';
+import { MemoryBudget, spool, type Spooled } from './spool.ts';
 
 const sha256 = (bytes: string) => createHash('sha256').update(bytes).digest('hex');
 const body = 'a body in three chunks';
@@ -61,5 +61,40 @@ describe('spool', () => {
     });
     await expect(spool(broken, directory, { inMemoryBytes })).rejects.toThrow('connection reset');
     expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('holds bodies in memory only while the shared budget has room, then spools to disk, and gives the bytes back on discard', async () => {
+    const memory = new MemoryBudget(body.length + 4);
+    const first = await spool(chunks(), directory, { memory });
+    expect(memory.inUse).toBe(body.length);
+    expect(await readdir(directory)).toEqual([]);
+    const second = await spool(chunks(), directory, { memory });
+    expect(await readdir(directory)).toHaveLength(1);
+    // What the second held before the budget ran out went to its file with the rest.
+    expect(memory.inUse).toBe(body.length);
+    expect(await forwarded(second)).toEqual([body, body]);
+    await Promise.all([first.discard(), second.discard()]);
+    expect(memory.inUse).toBe(0);
+    expect(await readdir(directory)).toEqual([]);
+    await first.discard();
+    expect(memory.inUse).toBe(0);
+    const third = await spool(chunks(), directory, { memory });
+    expect(await readdir(directory)).toEqual([]);
+    await third.discard();
+  });
+
+  it('gives the budget back when a body moves to a file or fails', async () => {
+    const memory = new MemoryBudget(1024);
+    const large = await spool(chunks(), directory, { memory, inMemoryBytes: 8 });
+    expect(memory.inUse).toBe(0);
+    await large.discard();
+    const broken = new Readable({
+      read() {
+        this.push(Buffer.from(body));
+        this.destroy(new Error('connection reset'));
+      },
+    });
+    await expect(spool(broken, directory, { memory })).rejects.toThrow('connection reset');
+    expect(memory.inUse).toBe(0);
   });
 });

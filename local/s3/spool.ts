@@ -14,8 +14,33 @@ export interface Spooled {
   overflowed: boolean;
   /** The kept bytes, to forward once they are checked. */
   read(): Readable;
-  /** Removes the temporary file, if there is one (held bytes go with this object). */
+  /** Removes the temporary file, if there is one, and gives held bytes back to the memory budget. */
   discard(): Promise<void>;
+}
+
+/**
+ * Bytes all bodies being spooled at once may hold in memory. A body that would take more goes to a
+ * file: without a shared cap, many large uploads in flight at once would each hold up to
+ * `inMemoryBytes`, and memory would grow with the number of requests.
+ */
+export class MemoryBudget {
+  private used = 0;
+  constructor(readonly bytes: number) {}
+
+  /** Reserves `count` bytes; false (nothing reserved) when they do not fit. */
+  take(count: number): boolean {
+    if (this.used + count > this.bytes) return false;
+    this.used += count;
+    return true;
+  }
+
+  release(count: number): void {
+    this.used -= count;
+  }
+
+  get inUse(): number {
+    return this.used;
+  }
 }
 
 export interface SpoolOptions {
@@ -25,6 +50,8 @@ export interface SpoolOptions {
   sha256?: boolean;
   /** Bodies up to this size stay in memory; larger ones go to a file. */
   inMemoryBytes?: number;
+  /** Shared by every body spooled at once; default one for the whole process. */
+  memory?: MemoryBudget;
 }
 
 /**
@@ -32,22 +59,30 @@ export interface SpoolOptions {
  * write, read back and remove. Larger bodies go to disk, so memory per upload stays bounded.
  */
 const IN_MEMORY_BYTES = 8 * 1024 * 1024;
+/** The process's budget: eight such bodies in memory at once; more in flight go to disk. */
+export const SPOOL_MEMORY = new MemoryBudget(8 * IN_MEMORY_BYTES);
 
 /**
  * Holds a body, counting it (and hashing it if asked), so it can be checked (size, payload hash)
- * before the store sees any of it: S3 stores nothing it refuses. Small bodies are held in memory,
- * larger ones in a temporary file in `directory`. Bytes beyond `maxBytes` are counted and dropped,
- * so the client can finish sending and read the error instead of seeing the connection reset.
+ * before the store sees any of it: S3 stores nothing it refuses. Small bodies are held in memory
+ * while `memory` has room, others in a temporary file in `directory`. Bytes beyond `maxBytes` are
+ * counted and dropped, so the client can finish sending and read the error instead of seeing the connection reset.
  */
 export function spool(body: Readable, directory: string, options: SpoolOptions & { sha256: true }): Promise<Spooled & { sha256: string }>;
 export function spool(body: Readable, directory: string, options?: SpoolOptions): Promise<Spooled>;
-export function spool(body: Readable, directory: string, { maxBytes = Infinity, sha256 = false, inMemoryBytes = IN_MEMORY_BYTES }: SpoolOptions = {}): Promise<Spooled> {
+export function spool(body: Readable, directory: string, options: SpoolOptions = {}): Promise<Spooled> {
+  const { maxBytes = Infinity, sha256 = false, inMemoryBytes = IN_MEMORY_BYTES, memory = SPOOL_MEMORY } = options;
   const hash = sha256 ? createHash('sha256') : null;
   const held: Buffer[] = [];
   let heldBytes = 0;
+  const releaseHeld = () => {
+    memory.release(heldBytes);
+    heldBytes = 0;
+  };
   let file: { path: string; stream: WriteStream } | undefined;
   let size = 0;
   const discard = async () => {
+    releaseHeld();
     if (!file) return;
     await unlink(file.path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
@@ -55,6 +90,7 @@ export function spool(body: Readable, directory: string, { maxBytes = Infinity, 
   };
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => {
+      releaseHeld();
       body.unpipe();
       void closed(file?.stream)
         .then(discard)
@@ -66,6 +102,7 @@ export function spool(body: Readable, directory: string, { maxBytes = Infinity, 
         file = { path, stream: createWriteStream(path) };
         file.stream.once('error', fail);
         for (const earlier of held.splice(0)) file.stream.write(earlier);
+        releaseHeld();
       }
       if (!file.stream.write(chunk)) {
         body.pause();
@@ -78,7 +115,7 @@ export function spool(body: Readable, directory: string, { maxBytes = Infinity, 
       if (room <= 0) return;
       const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
       hash?.update(kept);
-      if (file || heldBytes + kept.length > inMemoryBytes) write(kept);
+      if (file || heldBytes + kept.length > inMemoryBytes || !memory.take(kept.length)) write(kept);
       else {
         held.push(kept);
         heldBytes += kept.length;
