@@ -26,8 +26,10 @@ import { eventLine, imageLine } from './user/format.ts';
 import { ask } from './user/prompt.ts';
 import { similarLine, similarityReasons } from './user/similar.ts';
 import { listImageFiles, uploadFiles } from './user/upload-files.ts';
+import { WATCH_BANNER, watchImageEvents } from './user/watch.ts';
 import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
 import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
+import type { ResubscribeOptions } from '../src/api/apollo.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
 import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
 import {
@@ -35,7 +37,6 @@ import {
   DuplicateOriginalDocument,
   ImageDocument,
   ImageStatsDocument,
-  OnImageProcessedDocument,
   SearchImagesDocument,
   SimilarImagesDocument,
   type ImageFilter,
@@ -142,8 +143,11 @@ program
 
 // User commands: they act as a signed-in user through the GraphQL API, as the web app does.
 
-function api() {
-  return connect(program.opts<{ outputs?: string }>().outputs, () => console.error('imagegraph: connection lost, resubscribing'));
+function api(resubscribe: ResubscribeOptions = {}) {
+  return connect(program.opts<{ outputs?: string }>().outputs, {
+    onResubscribe: () => console.error('imagegraph: connection lost, resubscribing'),
+    ...resubscribe,
+  });
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -314,23 +318,17 @@ program
   .option('--image <id>', 'only this image')
   .option('--json', 'print each event as one JSON line')
   .action(async (options: { image?: string; json?: boolean }) => {
-    const { client } = api();
-    await new Promise<void>((resolve, reject) => {
-      const subscription = client.subscribe({ query: OnImageProcessedDocument, variables: { imageId: options.image ?? null } }).subscribe({
-        next: ({ data, error }) => {
-          if (error) return reject(new Error(error.message));
-          const event = data?.onImageProcessed;
-          if (event) console.log(options.json ? JSON.stringify(event) : eventLine(event));
-        },
-        error: reject,
-        complete: resolve,
-      });
-      process.once('SIGINT', () => {
-        subscription.unsubscribe();
-        resolve();
-      });
-      console.error('Watching for processing outcomes (Ctrl-C to stop)...');
+    // A connection that fails before the subscription is live ends the command; once live, it reconnects.
+    const { client } = api({ retryBeforeAcknowledged: false });
+    const watch = watchImageEvents(client, options.image, {
+      // Only after AppSync's start_ack: an upload made once this is printed is seen.
+      onLive: (first) => console.error(first ? WATCH_BANNER : 'imagegraph: watching again (events while disconnected were missed)'),
+      onEvent: (event) => console.log(options.json ? JSON.stringify(event) : eventLine(event)),
     });
+    process.once('SIGINT', watch.stop);
+    // Exit either way: the subscription link leaves its socket and timers behind (a 15 s
+    // handshake timer even after a refusal).
+    await watch.done.catch(reportError);
     process.exit(process.exitCode ?? 0);
   });
 
@@ -451,7 +449,9 @@ function isoInstant(value: string): string {
   return instant.toISOString();
 }
 
-program.parseAsync().catch((error: unknown) => {
+function reportError(error: unknown): void {
   console.error(`imagegraph: ${(error as Error).message}`);
   process.exitCode = 1;
-});
+}
+
+program.parseAsync().catch(reportError);

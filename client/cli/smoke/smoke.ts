@@ -48,8 +48,6 @@ export interface SmokeReport extends StepsReport {
 
 /** How often search is asked again while the new image is not visible yet (OpenSearch refreshes every second). */
 const SEARCH_POLL_MS = 1000;
-/** Asks the subscription link for its start_ack as a message, so uploads start only once subscribed. */
-const CONTROL_MESSAGES = { controlMessages: { '@@controlEvents': true } };
 
 export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const { session, users, timeoutMs } = options;
@@ -223,10 +221,10 @@ class EventInbox {
   }
 
   subscribe(client: ApolloClient): { unsubscribe(): void } {
-    // Through the link rather than client.subscribe, which drops the start_ack control message.
-    return execute(client.link, { query: OnImageProcessedDocument, variables: { imageId: null }, context: CONTROL_MESSAGES }, { client }).subscribe({
+    // Uploads start only once AppSync has acknowledged the subscription (start_ack).
+    const context = { onSubscriptionAcknowledged: () => this.markConnected(true) };
+    return execute(client.link, { query: OnImageProcessedDocument, variables: { imageId: null }, context }, { client }).subscribe({
       next: (result) => {
-        if ((result.extensions as { controlMsgType?: string } | undefined)?.controlMsgType === 'CONNECTED') this.markConnected(true);
         const event = (result.data as OnImageProcessedSubscription | null | undefined)?.onImageProcessed;
         if (event) this.events.push(event);
         if (result.errors?.length) this.fail(new Error(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`));

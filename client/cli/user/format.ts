@@ -1,7 +1,7 @@
 import type { OnImageProcessedSubscription, SearchImagesQuery } from '../../src/generated/graphql.ts';
 
 type Image = SearchImagesQuery['searchImages']['items'][number];
-type ImageEvent = NonNullable<OnImageProcessedSubscription['onImageProcessed']>;
+export type ImageEvent = NonNullable<OnImageProcessedSubscription['onImageProcessed']>;
 
 /** One search result on one line: id, status, name, date, top labels. */
 export function imageLine(image: Image): string {

@@ -1,10 +1,12 @@
 /**
  * The user commands as a user runs them (client/cli/bin.mjs through tsx) against the whole local
  * cloud, started here with fast "lite" vision: sign up, confirm with the code from the outbox,
- * log in (SRP), upload a folder (a duplicate and a text file inside), watch the outcomes live, search,
- * upload again (all skipped), list the photos similar to one, change and reset the password, log out.
+ * log in (SRP), upload a folder (a duplicate and a text file inside), watch the outcomes live (and
+ * watch refusing a bad session or a down API), search, upload again (all skipped), list the photos
+ * similar to one, change and reset the password, log out.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { startLocalCloud, type LocalCloud } from '../../../local/cloud.ts';
 import { latestCode } from '../../../local/cognito/outbox.ts';
 import { DEFAULT_LOCAL_SETTINGS, LOCAL_CREDENTIALS } from '../../../local/config.ts';
 import type { DuplicateGroup } from './duplicate-groups.ts';
+import { WATCH_BANNER } from './watch.ts';
 
 const BIN = new URL('../bin.mjs', import.meta.url).pathname;
 const FRUITS = new URL('../../web/e2e/photos/fruits.jpg', import.meta.url).pathname;
@@ -80,10 +83,15 @@ describe('imagegraph user commands against the local cloud', () => {
     const watch = spawn(process.execPath, [BIN, '--outputs', cloud.outputsFile, 'watch', '--json'], { cwd: workdir, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     let streamed = '';
     watch.stdout.on('data', (chunk: Buffer) => (streamed += chunk.toString('utf8')));
-    const ready = new Promise((resolve) => watch.stderr.once('data', resolve));
-    await ready;
-    // The subscription is acknowledged shortly after the banner; give the handshake a moment.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    let messages = '';
+    // The banner means AppSync has acknowledged the subscription: an upload from now on is seen.
+    await new Promise<void>((resolve, reject) => {
+      watch.stderr.on('data', (chunk: Buffer) => {
+        messages += chunk.toString('utf8');
+        if (messages.includes(WATCH_BANNER)) resolve();
+      });
+      watch.once('close', (code) => reject(new Error(`watch exited (${code}) before it was live: ${messages}`)));
+    });
 
     const upload = await imagegraph('upload', 'photos', '--concurrency', '2', '--json');
     expect(upload.code).toBe(0);
@@ -103,6 +111,46 @@ describe('imagegraph user commands against the local cloud', () => {
       ['PROCESSED', 'red.png'],
     ]);
   });
+
+  it('watch exits non-zero without its banner when AppSync refuses the session', async () => {
+    const sessionFile = path.join(workdir, '.imagegraph', 'session.json');
+    const saved = readFileSync(sessionFile, 'utf8');
+    const sessions = JSON.parse(saved) as Record<string, { idToken: string }>;
+    // Unexpired (the client does not refresh it) but its signature is not the pool's.
+    for (const tokens of Object.values(sessions)) tokens.idToken = tokens.idToken.replace(/\.[^.]+$/, `.${Buffer.from('forged').toString('base64url')}`);
+    writeFileSync(sessionFile, JSON.stringify(sessions));
+    try {
+      const watch = await imagegraph('watch');
+      expect(watch).toMatchObject({ code: 1, stdout: '' });
+      expect(watch.stderr).toBe(
+        'imagegraph: Could not start watching: Connection failed: UnauthorizedException (the API refused the session; sign in again (imagegraph login))\n',
+      );
+    } finally {
+      writeFileSync(sessionFile, saved);
+    }
+  });
+
+  it('watch exits non-zero without its banner when the API cannot be reached', async () => {
+    // A port nothing listens on: the API is down.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const downFile = path.join(workdir, 'outputs-api-down.json');
+    const down = { ...cloud.outputs };
+    for (const key of [OUTPUT_KEYS.graphqlUrl, OUTPUT_KEYS.realtimeUrl]) {
+      const url = new URL(down[key]!);
+      url.port = String(port);
+      down[key] = url.toString();
+    }
+    writeFileSync(downFile, JSON.stringify(down));
+    // The later --outputs wins. The subscription link retries the handshake for some 6 s first.
+    expect(await imagegraph('--outputs', downFile, 'watch')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'imagegraph: Could not start watching: Connection failed: Connection handshake error (the real-time API could not be reached)\n',
+    });
+  }, 60_000);
 
   it('searches, counts, and skips everything on a second upload', async () => {
     const search = JSON.parse((await imagegraph('search', 'red', '--json')).stdout) as { totalCount: number; items: { fileName: string }[] };

@@ -27,11 +27,15 @@ interface Connection {
   messages: Message[];
 }
 
-/** Answers like AppSync: ack with a timeout, keep-alives, start_ack; `refuse` makes starts fail. */
+/**
+ * Answers like AppSync: ack with a timeout, keep-alives, start_ack; `refuse` makes starts fail;
+ * `onStart` 'hold' leaves them unanswered (see `acknowledge`), 'drop' closes the connection instead.
+ */
 class FakeAppSync {
   readonly connections: Connection[] = [];
   readonly httpAuthorizations: (string | undefined)[] = [];
   refuse: string | null = null;
+  onStart: 'acknowledge' | 'hold' | 'drop' = 'acknowledge';
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private waiters: (() => void)[] = [];
@@ -69,6 +73,10 @@ class FakeAppSync {
     );
   }
 
+  acknowledge(connection: Connection, id: string): void {
+    connection.socket.send(JSON.stringify({ type: 'start_ack', id }));
+  }
+
   publish(connection: Connection, id: string, data: unknown): void {
     connection.socket.send(JSON.stringify({ type: 'data', id, payload: { data } }));
   }
@@ -93,8 +101,10 @@ class FakeAppSync {
         socket.send(JSON.stringify({ type: 'ka' }));
       } else if (message.type === 'start' && this.refuse) {
         socket.send(JSON.stringify({ type: 'error', id: message.id, payload: { errors: [{ errorType: 'Unauthorized', message: this.refuse }] } }));
-      } else if (message.type === 'start') {
-        socket.send(JSON.stringify({ type: 'start_ack', id: message.id }));
+      } else if (message.type === 'start' && this.onStart === 'drop') {
+        socket.terminate();
+      } else if (message.type === 'start' && this.onStart === 'acknowledge') {
+        this.acknowledge(connection, message.id!);
       } else if (message.type === 'stop') {
         socket.send(JSON.stringify({ type: 'complete', id: message.id }));
       }
@@ -174,12 +184,72 @@ describe('createImageGraphClient', () => {
     await appsync.until(() => connection!.messages.some((message) => message.type === 'stop' && message.id === start.id));
   });
 
+  it('reports start_ack through onSubscriptionAcknowledged, once it arrives, and not as a result', async () => {
+    appsync.onStart = 'hold';
+    const client = createImageGraphClient({ config, jwtToken });
+    const acknowledged = vi.fn();
+    const received: unknown[] = [];
+    const subscription = client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: acknowledged } }).subscribe({
+      next: (result) => received.push(result),
+    });
+    await appsync.until(() => appsync.starts().length === 1);
+    const [connection] = appsync.connections;
+    const id = appsync.starts()[0]!.message.id!;
+    expect(acknowledged).not.toHaveBeenCalled();
+
+    appsync.acknowledge(connection!, id);
+    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(1));
+    appsync.publish(connection!, id, event('img-1'));
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received).toEqual([{ data: expect.objectContaining({ onImageProcessed: expect.objectContaining({ imageId: 'img-1' }) }) }]);
+    subscription.unsubscribe();
+  });
+
+  it('by default keeps resubscribing when the connection drops before start_ack', async () => {
+    appsync.onStart = 'drop';
+    const resubscribed = vi.fn();
+    const acknowledged = vi.fn();
+    const client = createImageGraphClient({ config, jwtToken, resubscribe: { initialDelayMs: 10, onResubscribe: resubscribed } });
+    const subscription = client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: acknowledged } }).subscribe({});
+    await appsync.until(() => appsync.starts().length === 2);
+    appsync.onStart = 'acknowledge';
+    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(1));
+    expect(resubscribed.mock.calls.length).toBeGreaterThanOrEqual(2);
+    subscription.unsubscribe();
+  });
+
+  it('with retryBeforeAcknowledged false, fails a subscription whose connection drops before start_ack, and still resubscribes one that was live', async () => {
+    appsync.onStart = 'drop';
+    const resubscribed = vi.fn();
+    const client = createImageGraphClient({ config, jwtToken, resubscribe: { initialDelayMs: 10, onResubscribe: resubscribed, retryBeforeAcknowledged: false } });
+    const error = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: OnImageProcessedDocument }).subscribe({ next: (result) => resolve(result.error), error: resolve });
+    });
+    expect((error as Error).message).toBe('Connection closed');
+    expect(resubscribed).not.toHaveBeenCalled();
+    expect(appsync.starts()).toHaveLength(1);
+
+    appsync.onStart = 'acknowledge';
+    const acknowledged = vi.fn();
+    const errors: unknown[] = [];
+    const live = client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: acknowledged } }).subscribe({
+      next: (result) => errors.push(...(result.error ? [result.error] : [])),
+    });
+    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(1));
+    appsync.connections.at(-1)!.socket.terminate();
+    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(2));
+    expect(resubscribed).toHaveBeenCalledWith('OnImageProcessed', 1);
+    expect(errors).toEqual([]);
+    live.unsubscribe();
+  });
+
   it('reconnects with a fresh token and resubscribes after the connection drops', async () => {
     const resubscribed = vi.fn();
+    const acknowledged = vi.fn();
     const client = createImageGraphClient({ config, jwtToken, resubscribe: { initialDelayMs: 10, onResubscribe: resubscribed } });
     const received: unknown[] = [];
     const errors: unknown[] = [];
-    const subscription = client.subscribe({ query: OnImageProcessedDocument }).subscribe({
+    const subscription = client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: acknowledged } }).subscribe({
       next: (result) => received.push(result.data),
       error: (error) => errors.push(error),
     });
@@ -195,6 +265,7 @@ describe('createImageGraphClient', () => {
     expect(tokens.length).toBeGreaterThan(tokensBefore);
     expect(tokens.slice(tokensBefore)).toContain(appsync.connections[1]!.header.Authorization);
     expect(resubscribed).toHaveBeenCalledWith('OnImageProcessed', 1);
+    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(2));
 
     appsync.publish(appsync.connections[1]!, second!.message.id!, event('img-2'));
     await vi.waitFor(() => expect(received).toHaveLength(1));

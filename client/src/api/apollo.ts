@@ -1,9 +1,19 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
 import { AUTH_TYPE, createAuthLink, type AuthOptions } from 'aws-appsync-auth-link';
-import { createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
-import { from, mergeMap, retry, throwError, timer } from 'rxjs';
+import { CONTROL_EVENTS_KEY, createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
+import { filter, from, mergeMap, retry, tap, throwError, timer } from 'rxjs';
 import type { ClientConfig } from './config.ts';
+
+declare module '@apollo/client' {
+  interface DefaultContext {
+    /**
+     * A subscription's `context`: called each time AppSync acknowledges it (start_ack), from then on
+     * no event is missed. Called again after each resubscription.
+     */
+    onSubscriptionAcknowledged?: () => void;
+  }
+}
 
 export interface ResubscribeOptions {
   /** First wait after a lost connection; doubles per failed attempt up to `maxDelayMs`. */
@@ -11,6 +21,12 @@ export interface ResubscribeOptions {
   maxDelayMs?: number;
   /** Called before each resubscription, e.g. to refetch what may have been missed meanwhile. */
   onResubscribe?: (operationName: string | undefined, attempt: number) => void;
+  /**
+   * false: a subscription whose connection fails before AppSync ever acknowledged it errors instead
+   * of being retried (the link has already retried the handshake for some 6 s), so a command can
+   * say the API is down or refused it. Default true (the web app keeps trying).
+   */
+  retryBeforeAcknowledged?: boolean;
 }
 
 export interface ImageGraphClientOptions {
@@ -25,11 +41,12 @@ export interface ImageGraphClientOptions {
  * token on each HTTP request, and aws-appsync-subscription-link runs subscriptions over AppSync's
  * real-time WebSocket protocol, as AppSync users run them in production.
  *
- * Two additions where the subscription link falls short: when the real-time connection drops
- * (socket closed, keep-alive missed) it errors every subscription and does not reconnect, so the
- * resubscribe link below subscribes again with backoff, which opens a new connection; and it errors
+ * Additions where the subscription link falls short: when the real-time connection drops (socket
+ * closed, keep-alive missed) it errors every subscription and does not reconnect, so the
+ * resubscribe link below subscribes again with backoff, which opens a new connection; it errors
  * with plain objects, which Apollo Client 4 reports only as "An error of unexpected shape", so the
- * same link turns them into Errors carrying AppSync's message.
+ * same link turns them into Errors carrying AppSync's message; and its start_ack signal, which
+ * Apollo Client 4 drops, reaches the caller as `context.onSubscriptionAcknowledged`.
  */
 export function createImageGraphClient({ config, jwtToken, resubscribe = {} }: ImageGraphClientOptions): ApolloClient {
   // The AWS links do not catch a rejected token promise (the operation would hang with an
@@ -44,7 +61,12 @@ export function createImageGraphClient({ config, jwtToken, resubscribe = {} }: I
     ApolloLink.split(
       ({ query }) => isSubscriptionOperation(query),
       // Each resubscription checks the token again: an ended session stops it with its error.
-      ApolloLink.from([resubscribeLink(resubscribe), tokenLink(jwtToken), asLink(createSubscriptionHandshakeLink({ url, region, auth }))]),
+      ApolloLink.from([
+        acknowledgementLink(),
+        resubscribeLink(resubscribe),
+        tokenLink(jwtToken),
+        asLink(createSubscriptionHandshakeLink({ url, region, auth })),
+      ]),
       new HttpLink({ uri: url }),
     ),
   ]);
@@ -62,6 +84,32 @@ function tokenLink(jwtToken: () => Promise<string>): ApolloLink {
  */
 function asLink(link: unknown): ApolloLink {
   return link as ApolloLink;
+}
+
+/** The subscription link's result for AppSync's start_ack: no data, `extensions.controlMsgType`. */
+const ACKNOWLEDGED_CONTROL_MESSAGE = 'CONNECTED';
+
+function isAcknowledgement(result: ApolloLink.Result): boolean {
+  return (result.extensions as { controlMsgType?: unknown } | undefined)?.controlMsgType === ACKNOWLEDGED_CONTROL_MESSAGE;
+}
+
+/**
+ * Reports AppSync's start_ack to the operation's `onSubscriptionAcknowledged`. The subscription
+ * link emits start_ack as a control message only when the context asks for it
+ * (`controlMessages[CONTROL_EVENTS_KEY]`); Apollo Client 4 then drops it (a result without data or
+ * error), so it is taken out here and reported through the context instead. It passes through the
+ * resubscribe link first, which resets its backoff and learns that the subscription was live.
+ */
+function acknowledgementLink(): ApolloLink {
+  return new ApolloLink((operation, forward) => {
+    operation.setContext({ controlMessages: { [CONTROL_EVENTS_KEY]: true } });
+    return forward(operation).pipe(
+      tap((result) => {
+        if (isAcknowledgement(result)) operation.getContext().onSubscriptionAcknowledged?.();
+      }),
+      filter((result) => !isAcknowledgement(result)),
+    );
+  });
 }
 
 /** What the subscription link reports when the connection, not the subscription, failed. */
@@ -102,21 +150,28 @@ export class SubscriptionError extends Error {
 
 /**
  * Resubscribes after a lost connection with capped exponential backoff; the attempt count resets
- * once data flows again. Any other error (refused auth, a bad subscription) is passed on as a
- * SubscriptionError with AppSync's messages.
+ * once the subscription is acknowledged or data flows again. Any other error (refused auth, a bad
+ * subscription), and with `retryBeforeAcknowledged: false` a connection that never got as far as
+ * start_ack, is passed on as a SubscriptionError with AppSync's messages.
  */
-export function resubscribeLink({ initialDelayMs = 500, maxDelayMs = 30_000, onResubscribe }: ResubscribeOptions = {}): ApolloLink {
-  return new ApolloLink((operation, forward) =>
-    forward(operation).pipe(
+export function resubscribeLink({ initialDelayMs = 500, maxDelayMs = 30_000, onResubscribe, retryBeforeAcknowledged = true }: ResubscribeOptions = {}): ApolloLink {
+  return new ApolloLink((operation, forward) => {
+    let acknowledged = false;
+    return forward(operation).pipe(
+      tap((result) => {
+        acknowledged ||= isAcknowledgement(result);
+      }),
       retry({
         resetOnSuccess: true,
         delay: (error: unknown, attempt: number) => {
-          if (!isConnectionLoss(error)) return throwError(() => new SubscriptionError(linkErrorMessages(error).join('; ')));
+          if (!isConnectionLoss(error) || !(acknowledged || retryBeforeAcknowledged)) {
+            return throwError(() => new SubscriptionError(linkErrorMessages(error).join('; ')));
+          }
           const wait = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
           onResubscribe?.(operation.operationName, attempt);
           return timer(wait);
         },
       }),
-    ),
-  );
+    );
+  });
 }
