@@ -101,8 +101,8 @@ async function rewritePointers(deps: RepointDeps, ownerSub: string, { image, dup
   if (!sidecar || sidecar.document.sequencer !== image.sequencer) return false;
   const document: ImageDocument = { ...sidecar.document, duplicateOf, nearDuplicateOf };
   await writeSidecar(deps.s3, deps.bucket, { ...sidecar, document });
-  // S3 offers no compare-and-set this code can rely on locally, so the write is checked after the
-  // fact: if the upload is still there, unchanged, any removal of it comes later and deletes this
+  // S3's conditional PutObject (If-Match) would be a compare-and-set, but the local S3 ignores it
+  // on writes (README.md), so the write is checked after the fact: if the upload is still there, unchanged, any removal of it comes later and deletes this
   // sidecar itself; if it is gone or replaced, its own event owns the sidecar, and the one just
   // written must not outlive it (a removal may already have deleted the previous one).
   if ((await uploadEtag(deps, document.originalKey)) !== document.etag) {
