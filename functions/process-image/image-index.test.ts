@@ -265,6 +265,12 @@ describe('ImageIndex.markDeleted', () => {
     expect((await stored('img1'))?.status).toBe('DELETED');
   });
 
+  it('answers once search shows the tombstone (refresh=wait_for), so the DELETED event that follows finds search up to date', async () => {
+    await store(imageDoc('img1', '01'));
+    await index.markDeleted(OWNER, 'img1', '02');
+    expect(writes().map((request) => request.url)).toEqual([`/${IMAGES_INDEX}/_doc/img1?refresh=wait_for&if_seq_no=0&if_primary_term=1`]);
+  });
+
   it('is stale itself when the image was uploaded again after the deletion', async () => {
     await store(imageDoc('img1', '07'));
     await expect(index.markDeleted(OWNER, 'img1', '05')).resolves.toBe('stale');
@@ -310,6 +316,86 @@ describe('ImageIndex.findFirstWithSha256', () => {
   it('returns null when there is no such image', async () => {
     await store(imageDoc('img1', '01', { sha256: SHA, uploadedAt: uploaded(2) }));
     await expect(index.findFirstWithSha256(OWNER, SHA, { id: 'img1', uploadedAt: uploaded(2) })).resolves.toBeNull();
+  });
+});
+
+describe('ImageIndex.refresh', () => {
+  it('asks the engine to make every write searchable now', async () => {
+    await index.refresh();
+    // GET is what the client sends; OpenSearch takes GET and POST alike.
+    expect(proxy.requests.map((request) => `${request.method} ${request.url}`)).toEqual([`GET /${IMAGES_INDEX}/_refresh`]);
+  });
+});
+
+describe('ImageIndex.findLinkedImages', () => {
+  const SHA = 'd'.repeat(64);
+  const BOB = '0a1b2c3d-2222-4222-8222-bbbbbbbbbbbb';
+  // 230 copies over 3 pages; every third shares its upload instant with the one before, so the id orders them.
+  const copies = Array.from({ length: 230 }, (_, n) =>
+    imageDoc(`copy${String(n).padStart(3, '0')}`, '01', { sha256: SHA, uploadedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, n - (n % 3 === 2 ? 1 : 0))).toISOString() }),
+  );
+  const searches = () => proxy.requests.filter((request) => request.url === `/${IMAGES_INDEX}/_search`);
+
+  beforeEach(async () => {
+    // Shuffled, so that the order comes from the query, not from insertion.
+    const shuffled = [...copies].sort((a, b) => (a.id.split('').reverse().join('') < b.id.split('').reverse().join('') ? -1 : 1));
+    await index.bulkPut([
+      ...shuffled,
+      // None of these is listed: the deleted original itself, a tombstone, another owner's, other bytes.
+      imageDoc('original', '01', { sha256: SHA, uploadedAt: '2024-01-01T00:00:00.000Z' }),
+      { ...deletedDocument(OWNER, 'gone', '02'), sha256: SHA },
+      imageDoc('bobs', '01', { sha256: SHA, ownerSub: BOB }),
+      imageDoc('other', '01', { sha256: 'e'.repeat(64) }),
+      imageDoc('near1', '01', { nearDuplicateOf: 'original', uploadedAt: '2025-02-01T00:00:00.000Z' }),
+      imageDoc('near0', '01', { nearDuplicateOf: 'original', uploadedAt: '2025-03-01T00:00:00.000Z' }),
+    ]);
+    proxy.requests.length = 0;
+  });
+
+  it("lists the owner's other live images with those bytes in upload order, page after page with search_after", async () => {
+    const { images, more } = await index.findLinkedImages(OWNER, 'sha256', SHA, 'original', 500);
+    // `copies` is in upload order (uploadedAt, then id).
+    expect(images.map((image) => image.id)).toEqual(copies.map((copy) => copy.id));
+    expect(images[0]).toEqual({ id: 'copy000', uploadedAt: copies[0]!.uploadedAt, sequencer: '01', originalKey: copies[0]!.originalKey });
+    expect(more).toBe(false);
+    const bodies = searches().map((request) => JSON.parse(request.body) as { size: number; search_after?: unknown[] });
+    expect(bodies.map((body) => body.size)).toEqual([100, 100, 100]);
+    expect(bodies[0]?.search_after).toBeUndefined();
+    expect(bodies[1]?.search_after).toEqual([Date.parse(copies[99]!.uploadedAt), 'copy099']);
+  });
+
+  it('stops at the limit and says there were more', async () => {
+    const { images, more } = await index.findLinkedImages(OWNER, 'sha256', SHA, 'original', 150);
+    expect(images.map((image) => image.id)).toEqual(copies.slice(0, 150).map((copy) => copy.id));
+    expect(more).toBe(true);
+    expect(searches().map((request) => (JSON.parse(request.body) as { size: number }).size)).toEqual([100, 51]);
+    await expect(index.findLinkedImages(OWNER, 'sha256', SHA, 'original', 230)).resolves.toMatchObject({ more: false });
+    await expect(index.findLinkedImages(OWNER, 'sha256', SHA, 'original', 0)).resolves.toEqual({ images: [], more: true });
+  });
+
+  it('lists the near-duplicates of an image by their pointer, and none of another owner', async () => {
+    const near = await index.findLinkedImages(OWNER, 'nearDuplicateOf', 'original', 'original', 10);
+    expect(near.images.map((image) => [image.id, image.nearDuplicateOf])).toEqual([
+      ['near1', 'original'],
+      ['near0', 'original'],
+    ]);
+    await expect(index.findLinkedImages(BOB, 'nearDuplicateOf', 'original', 'original', 10)).resolves.toEqual({ images: [], more: false });
+  });
+});
+
+describe('ImageIndex.findNearDuplicate', () => {
+  it('leaves out the ids it is told to (an image being deleted, not yet a tombstone)', async () => {
+    const at = (day: number) => `2025-06-0${day}T00:00:00.000Z`;
+    const hash = '00ff00ff00ff00ff';
+    await index.bulkPut([
+      imageDoc('first', '01', { perceptualHash: hash, uploadedAt: at(1) }),
+      imageDoc('second', '01', { perceptualHash: '00ff00ff00ff00fe', uploadedAt: at(2) }),
+      imageDoc('later', '01', { perceptualHash: hash, uploadedAt: at(4) }),
+    ]);
+    const image = { id: 'later', uploadedAt: at(4) };
+    await expect(index.findNearDuplicate(OWNER, hash, image)).resolves.toBe('first');
+    await expect(index.findNearDuplicate(OWNER, hash, image, ['first'])).resolves.toBe('second');
+    await expect(index.findNearDuplicate(OWNER, hash, image, ['first', 'second'])).resolves.toBeNull();
   });
 });
 

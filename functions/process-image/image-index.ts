@@ -3,6 +3,7 @@ import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import type { LinkedImage } from './copy-pointers.ts';
 import { deletedDocument } from './image-document.ts';
 import { HASH_VECTOR_FIELD, IMAGE_INDEX_MAPPING, type IndexedImageDocument } from './image-index-mapping.ts';
 import { NEAR_DUPLICATE_MAX_DISTANCE, distanceOfScore, hashToBinaryVector } from './near-duplicates.ts';
@@ -10,9 +11,10 @@ import { compareSequencers } from './s3-events.ts';
 
 /**
  * The search index as the pipeline and the CLI write it. Only request features the local search
- * engine implements are used: index (with if_seq_no/if_primary_term/op_type), get, search with
- * bool/term/ids/sort/size, bulk, indices.exists/create. Throttling (429), server errors and
- * connection failures propagate unchanged: they are transient, and SQS retries the image.
+ * engine implements are used: index (with if_seq_no/if_primary_term/op_type/refresh), get, search
+ * with bool/term/ids/sort/size/search_after, bulk, indices.exists/create/refresh. Throttling
+ * (429), server errors and connection failures propagate unchanged: they are transient, and SQS
+ * retries the image.
  */
 
 /** Concurrent writers of one image are rare (a redelivery racing a newer event); this is ample. */
@@ -24,7 +26,14 @@ const SHA256_FIELD = 'sha256' satisfies keyof ImageDocument;
  */
 const NEAR_DUPLICATE_CANDIDATES = 10;
 
+/** Hits per page when listing an owner's images that point at one (findLinkedImages). */
+const LINKED_IMAGES_PAGE = 100;
+const LINKED_IMAGE_FIELDS = ['id', 'uploadedAt', 'sequencer', 'originalKey', 'perceptualHash', 'duplicateOf', 'nearDuplicateOf'] satisfies (keyof LinkedImage)[];
+
 export type WriteResult = 'written' | 'stale';
+
+/** The fields findLinkedImages matches on: the same bytes, or a near-duplicate's pointer. */
+export type LinkField = 'sha256' | 'nearDuplicateOf';
 
 /**
  * Requests are signed with SigV4 for service `es`, as OpenSearch Service with IAM access requires,
@@ -90,7 +99,7 @@ export class ImageIndex {
    * there is nothing yet): a concurrent writer makes the write fail with 409, and the decision
    * is taken again on what that writer left.
    */
-  async put(doc: ImageDocument): Promise<WriteResult> {
+  async put(doc: ImageDocument, { refresh = false }: { refresh?: false | 'wait_for' } = {}): Promise<WriteResult> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.read(doc.id);
       if (stored && compareSequencers(stored.doc.sequencer, doc.sequencer) > 0) {
@@ -102,8 +111,9 @@ export class ImageIndex {
           id: doc.id,
           body: indexed(doc),
           // Nothing reads the document back through search right away; refreshing per write
-          // would cost the cluster far more than the second of delay it saves.
-          refresh: false,
+          // would cost the cluster far more than the second of delay it saves. 'wait_for' forces
+          // no refresh: it answers once the next periodic one has made the write searchable.
+          refresh,
           ...(stored ? { if_seq_no: stored.seqNo, if_primary_term: stored.primaryTerm } : { op_type: 'create' as const }),
         });
         return 'written';
@@ -113,9 +123,24 @@ export class ImageIndex {
     }
   }
 
-  /** Replaces the document by a tombstone, under the same newer-event rule as put. */
+  /**
+   * Replaces the document by a tombstone, under the same newer-event rule as put. It answers once
+   * search no longer shows the image (refresh=wait_for, at most the 1 s refresh interval): the
+   * DELETED event that follows makes the web app search again, and that search should find the
+   * image gone and its copies re-pointed (written just before, so made searchable by the same
+   * refresh).
+   */
   markDeleted(ownerSub: string, imageId: string, sequencer: string): Promise<WriteResult> {
-    return this.put(deletedDocument(ownerSub, imageId, sequencer));
+    return this.put(deletedDocument(ownerSub, imageId, sequencer), { refresh: 'wait_for' });
+  }
+
+  /**
+   * Makes every write so far searchable now. Search is near real time (refreshed every second):
+   * before looking for the images that point at a deleted one, so that a copy indexed within the
+   * last second is not missed and left pointing at it for good.
+   */
+  async refresh(): Promise<void> {
+    await this.client.indices.refresh({ index: this.index });
   }
 
   /** The stored document (a tombstone included), or null when there is none. */
@@ -156,8 +181,9 @@ export class ImageIndex {
    * perceptual hash is within NEAR_DUPLICATE_MAX_DISTANCE bits of `perceptualHash`, deleted ones
    * aside; null when there is none. A k-NN query on the binary hash vector (Hamming distance,
    * score 1 / (1 + d)), filtered to the owner first, so another owner's image is never a candidate.
+   * `excluded` ids are left out too: an image being deleted, whose tombstone is not written yet.
    */
-  async findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage): Promise<string | null> {
+  async findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage, excluded: readonly string[] = []): Promise<string | null> {
     const response = await this.client.search({
       index: this.index,
       body: {
@@ -171,7 +197,7 @@ export class ImageIndex {
               filter: {
                 bool: {
                   filter: [{ term: { [FIELD.owner]: ownerSub } }, { range: { [FIELD.uploadedAt]: { lte: image.uploadedAt } } }],
-                  must_not: [{ ids: { values: [image.id] } }, { term: { [FIELD.status]: 'DELETED' } }],
+                  must_not: [{ ids: { values: [image.id, ...excluded] } }, { term: { [FIELD.status]: 'DELETED' } }],
                 },
               },
             },
@@ -186,6 +212,40 @@ export class ImageIndex {
       .filter((hit) => hit._source.uploadedAt < image.uploadedAt || (hit._source.uploadedAt === image.uploadedAt && hit._id < image.id))
       .sort((a, b) => (a._source.uploadedAt < b._source.uploadedAt ? -1 : a._source.uploadedAt > b._source.uploadedAt ? 1 : a._id < b._id ? -1 : 1));
     return earlier[0]?._id ?? null;
+  }
+
+  /**
+   * The owner's images, deleted ones and `exceptId` aside, whose `field` is `value`, in upload order
+   * (uploadedAt, then id): at most `limit` of them, read in pages of LINKED_IMAGES_PAGE with
+   * search_after; `more` says whether there were more. Near real time, as every search: see refresh.
+   */
+  async findLinkedImages(ownerSub: string, field: LinkField, value: string, exceptId: string, limit: number): Promise<{ images: LinkedImage[]; more: boolean }> {
+    const images: LinkedImage[] = [];
+    let after: (string | number)[] | undefined;
+    // One more than the limit is read, to know whether there were more.
+    while (images.length <= limit) {
+      const size = Math.min(LINKED_IMAGES_PAGE, limit + 1 - images.length);
+      const response = await this.client.search({
+        index: this.index,
+        body: {
+          size,
+          _source: LINKED_IMAGE_FIELDS,
+          query: {
+            bool: {
+              filter: [{ term: { [FIELD.owner]: ownerSub } }, { term: { [field]: value } }],
+              must_not: [{ ids: { values: [exceptId] } }, { term: { [FIELD.status]: 'DELETED' } }],
+            },
+          },
+          sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],
+          ...(after ? { search_after: after } : {}),
+        },
+      });
+      const hits = response.body.hits.hits as { _source: LinkedImage; sort: (string | number)[] }[];
+      images.push(...hits.map((hit) => hit._source));
+      if (hits.length < size) break;
+      after = hits.at(-1)!.sort;
+    }
+    return { images: images.slice(0, limit), more: images.length > limit };
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Outcome, StepRunner } from './pipeline.ts';
+import { MAX_REPOINTED_IMAGES } from './repoint-copies.ts';
 
 /**
  * Each pipeline step as an X-Ray subsegment and a duration metric (as the workshop traced its
@@ -41,7 +42,11 @@ export function recordOutcome(metrics: Metrics, logger: Logger, outcome: Outcome
     }
     case 'deleted':
       metrics.addMetric('ImagesDeleted', MetricUnit.Count, 1);
-      logger.info('Image deleted');
+      metrics.addMetric('CopiesRepointed', MetricUnit.Count, outcome.copies.repointed);
+      logger.info('Image deleted', { repointedCopies: outcome.copies.repointed });
+      if (outcome.copies.capped) {
+        logger.warn(`More than ${MAX_REPOINTED_IMAGES} images pointed at the deleted image: the later ones still do`, { repointedCopies: outcome.copies.repointed });
+      }
       return;
     case 'skipped':
       metrics.addMetric('EventsSkipped', MetricUnit.Count, 1);

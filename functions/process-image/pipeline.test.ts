@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import type { ImageEventInput } from '../../schema/generated/graphql.ts';
 import { thumbnailSpecs, DEFAULTS, type ProcessingConfig } from '../shared/config.ts';
 import { metaKey } from '../shared/storage-keys.ts';
@@ -10,6 +11,7 @@ import { photo as fixturePhoto } from './analysis/fixtures/corpus.ts';
 import { ImageRejected } from './image-rejected.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { handleObjectEvent, type PipelineDeps } from './pipeline.ts';
+import { repointCopies } from './repoint-copies.ts';
 import type { ObjectEvent } from './s3-events.ts';
 import type { ImageSidecar } from './sidecar.ts';
 import { MemoryImageIndex } from './testing/memory-image-index.ts';
@@ -88,8 +90,8 @@ function nextSequencer(): string {
   return sequence.toString(16).toUpperCase().padStart(16, '0');
 }
 
-async function upload(imageId: string, body: Buffer, fileName = 'photo.jpg', contentType = 'image/jpeg'): Promise<ObjectEvent> {
-  const key = `uploads/${OWNER}/${imageId}/${fileName}`;
+async function upload(imageId: string, body: Buffer, fileName = 'photo.jpg', contentType = 'image/jpeg', owner = OWNER): Promise<ObjectEvent> {
+  const key = `uploads/${owner}/${imageId}/${fileName}`;
   const put = await s3.s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: body, ContentType: contentType }));
   return {
     kind: 'created',
@@ -112,8 +114,8 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return (page.Contents ?? []).map((object) => object.Key ?? '').sort();
 }
 
-async function sidecarOf(imageId: string): Promise<ImageSidecar> {
-  const object = await s3.s3.send(new GetObjectCommand({ Bucket: config.bucket, Key: metaKey(OWNER, imageId) }));
+async function sidecarOf(imageId: string, owner = OWNER): Promise<ImageSidecar> {
+  const object = await s3.s3.send(new GetObjectCommand({ Bucket: config.bucket, Key: metaKey(owner, imageId) }));
   return JSON.parse(await object.Body!.transformToString()) as ImageSidecar;
 }
 
@@ -285,7 +287,7 @@ describe('ObjectRemoved', () => {
     const created = await upload('01JD0000000000000000000020', await photo(100));
     await handleObjectEvent(deps(), created);
     const removed = await removal(created);
-    expect(await handleObjectEvent(deps(), removed)).toEqual({ result: 'deleted', imageId: '01JD0000000000000000000020' });
+    expect(await handleObjectEvent(deps(), removed)).toEqual({ result: 'deleted', imageId: '01JD0000000000000000000020', copies: { repointed: 0, capped: false } });
     expect(await handleObjectEvent(deps(), removed)).toEqual(expect.objectContaining({ result: 'skipped', why: 'already deleted' }));
     expect(await keysUnder(`thumbnails/${OWNER}/01JD0000000000000000000020/`)).toEqual([]);
     expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000020'))).toEqual([]);
@@ -303,3 +305,133 @@ describe('ObjectRemoved', () => {
     expect(analyses).toBe(0);
   });
 });
+
+describe('ObjectRemoved of an original with copies', () => {
+  const BOB = '0a1b2c3d-2222-4222-8222-bbbbbbbbbbbb';
+  const id = (n: number) => `01JDCOPY${String(n).padStart(18, '0')}`;
+  const pointers = (imageId: string) => {
+    const doc = index.documents.get(imageId);
+    return { duplicateOf: doc?.duplicateOf ?? null, nearDuplicateOf: doc?.nearDuplicateOf ?? null };
+  };
+
+  /** Alice's A, byte copies B and C, a resized look-alike D; Bob's identical E. */
+  async function library(base: number) {
+    const cups = fixturePhoto('cups');
+    const [a, b, c, d, e] = [id(base), id(base + 1), id(base + 2), id(base + 3), id(base + 4)] as const;
+    const events = {
+      a: await upload(a, cups),
+      b: await upload(b, cups),
+      c: await upload(c, cups),
+      d: await upload(d, await sharp(cups).resize(512, 320).jpeg({ quality: 60 }).toBuffer()),
+      e: await upload(e, cups, 'photo.jpg', 'image/jpeg', BOB),
+    };
+    for (const event of Object.values(events)) await handleObjectEvent(deps(), event);
+    expect([b, c].map(pointers)).toEqual([{ duplicateOf: a, nearDuplicateOf: null }, { duplicateOf: a, nearDuplicateOf: null }]);
+    expect(pointers(d)).toEqual({ duplicateOf: null, nearDuplicateOf: a });
+    return { ids: { a, b, c, d, e }, events };
+  }
+
+  it('makes the earliest byte copy the original and points the other copies at it, in index and sidecars', async () => {
+    const { ids, events } = await library(0);
+    const bobBefore = structuredClone(index.documents.get(ids.e));
+    published = [];
+    expect(await handleObjectEvent(deps(), await removal(events.a))).toEqual({ result: 'deleted', imageId: ids.a, copies: { repointed: 3, capped: false } });
+
+    expect(pointers(ids.b)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect(pointers(ids.c)).toEqual({ duplicateOf: ids.b, nearDuplicateOf: null });
+    expect(pointers(ids.d)).toEqual({ duplicateOf: null, nearDuplicateOf: ids.b });
+    // The sidecars say the same, so a reindex or a replayed ObjectCreated keeps it.
+    for (const copy of [ids.b, ids.c, ids.d]) expect((await sidecarOf(copy)).document).toEqual(index.documents.get(copy));
+    // Each copy keeps its own sequencer: a later event of its own still wins.
+    expect(index.documents.get(ids.c)?.sequencer).toBe(events.c.sequencer);
+    expect(index.refreshes).toBe(1);
+    // Bob's identical photo is not Alice's copy.
+    expect(index.documents.get(ids.e)).toEqual(bobBefore);
+    expect((await sidecarOf(ids.e, BOB)).document).toEqual(bobBefore);
+    // One event: the DELETED that makes the web app search again; none per copy.
+    expect(published.map((event) => [event.imageId, event.status])).toEqual([[ids.a, 'DELETED']]);
+  });
+
+  it('is harmless when the removal is delivered again, also after failing before its tombstone', async () => {
+    const { ids, events } = await library(10);
+    const removed = await removal(events.a);
+    const failingOnce = Object.assign(Object.create(index) as MemoryImageIndex, {
+      markDeleted: () => Promise.reject(new Error('search engine 503')),
+    });
+    await expect(handleObjectEvent(deps({ index: failingOnce }), removed)).rejects.toThrow('search engine 503');
+    expect(pointers(ids.c)).toEqual({ duplicateOf: ids.b, nearDuplicateOf: null });
+    const writes = index.writes;
+
+    expect(await handleObjectEvent(deps(), removed)).toEqual({ result: 'deleted', imageId: ids.a, copies: { repointed: 0, capped: false } });
+    expect(index.writes).toBe(writes + 1); // the tombstone only
+    expect(await handleObjectEvent(deps(), removed)).toEqual(expect.objectContaining({ result: 'skipped', why: 'already deleted' }));
+    expect([ids.b, ids.c, ids.d].map(pointers)).toEqual([
+      { duplicateOf: null, nearDuplicateOf: null },
+      { duplicateOf: ids.b, nearDuplicateOf: null },
+      { duplicateOf: null, nearDuplicateOf: ids.b },
+    ]);
+  });
+
+  it('passes over a copy that is being deleted too, and does not bring its sidecar back', async () => {
+    const { ids, events } = await library(20);
+    // B's upload is deleted; its removal is still queued when A's is processed.
+    const bRemoved = await removal(events.b);
+    await handleObjectEvent(deps(), await removal(events.a));
+    expect(pointers(ids.c)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect(pointers(ids.d)).toEqual({ duplicateOf: null, nearDuplicateOf: ids.c });
+    await handleObjectEvent(deps(), bRemoved);
+    expect(await keysUnder(metaKey(OWNER, ids.b))).toEqual([]);
+    expect(pointers(ids.c)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+  });
+
+  it('deletes the sidecar it rewrote when the copy’s upload went away meanwhile', async () => {
+    const { ids, events } = await library(30);
+    // C's upload is deleted right after its sidecar was rewritten, before the check that follows.
+    const racing = new Proxy(s3.s3, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+        return async (command: { input: { Key?: string } }) => {
+          const answer: unknown = await target.send(command as never);
+          if (command instanceof PutObjectCommand && command.input.Key === metaKey(OWNER, ids.c)) {
+            await target.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: events.c.key }));
+          }
+          return answer;
+        };
+      },
+    });
+    const cBefore = structuredClone(index.documents.get(ids.c));
+    expect(await handleObjectEvent(deps({ s3: racing }), await removal(events.a))).toEqual(expect.objectContaining({ copies: { repointed: 2, capped: false } }));
+    expect(await keysUnder(metaKey(OWNER, ids.c))).toEqual([]);
+    // C's own removal, when processed, tombstones it; until then its document is left as it was.
+    expect(index.documents.get(ids.c)).toEqual(cBefore);
+  });
+
+  it('lets a newer event of a copy win over the re-pointing', async () => {
+    const { ids, events } = await library(40);
+    const newer = { ...index.documents.get(ids.c)!, sequencer: nextSequencer(), fileName: 'newer.jpg' };
+    const racing = Object.assign(Object.create(index) as MemoryImageIndex, {
+      put: async (doc: ImageDocument) => {
+        // A newer event of C lands between the re-pointing's read and its write.
+        if (doc.id === ids.c) await index.put(newer);
+        return index.put(doc);
+      },
+    });
+    expect(await handleObjectEvent(deps({ index: racing }), await removal(events.a))).toEqual(expect.objectContaining({ copies: { repointed: 2, capped: false } }));
+    expect(index.documents.get(ids.c)).toEqual(newer);
+  });
+
+  it('re-points at most the cap, and says it stopped short', async () => {
+    const { ids, events } = await library(50);
+    const removed = await removal(events.a);
+    await repointWithCap(removed, 2);
+    expect(pointers(ids.b)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect(pointers(ids.c)).toEqual({ duplicateOf: ids.b, nearDuplicateOf: null });
+    expect(pointers(ids.d)).toEqual({ duplicateOf: null, nearDuplicateOf: ids.a });
+  });
+
+  async function repointWithCap(removed: ObjectEvent, maxImages: number) {
+    const deleted = index.documents.get(removed.key.split('/')[2]!)!;
+    expect(await repointCopies({ s3: s3.s3, bucket: config.bucket, index, maxImages }, deleted)).toEqual({ repointed: 2, capped: true });
+  }
+});
+

@@ -16,6 +16,7 @@ import { failedDocument, processedDocument, storedThumbnails, type UploadFacts }
 import type { ImageIndex } from './image-index.ts';
 import { ImageRejected, tooLarge, type RejectionCode } from './image-rejected.ts';
 import { comparableHash } from './near-duplicates.ts';
+import { repointCopies, type RepointResult } from './repoint-copies.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { compareSequencers, type ObjectEvent } from './s3-events.ts';
 import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
@@ -24,7 +25,8 @@ import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
 export type Outcome =
   | { result: 'processed'; imageId: string }
   | { result: 'failed'; imageId: string; code: RejectionCode; reason: string }
-  | { result: 'deleted'; imageId: string }
+  /** `copies`: what became of the images that pointed at it (repoint-copies.ts). */
+  | { result: 'deleted'; imageId: string; copies: RepointResult }
   /** Nothing to do: a redelivery, an event older than what is recorded, or a key outside uploads/. */
   | { result: 'skipped'; imageId: string | null; why: string };
 
@@ -36,7 +38,7 @@ export interface PipelineDeps {
   config: ProcessingConfig;
   analyze: (bytes: Buffer) => Promise<ImageAnalysis>;
   detect: (image: { bucket: string; key: string }) => Promise<VisionFindings>;
-  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate'>;
+  index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate' | 'refresh' | 'findLinkedImages'>;
   publish: (event: ImageEventInput) => Promise<void>;
   now: () => Date;
   step: StepRunner;
@@ -162,12 +164,18 @@ async function removed(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
     return { result: 'skipped', imageId: upload.imageId, why: 'already deleted' };
   }
   await deps.step('deleteDerived', () => deleteDerived(s3, config.bucket, upload));
+  // Before the tombstone: a redelivery after a failure here finds the image still indexed, and
+  // runs this again (it writes only what is not yet re-pointed). Only a processed image has copies.
+  const copies =
+    indexed?.status === 'PROCESSED'
+      ? await deps.step('repointCopies', () => repointCopies({ s3, bucket: config.bucket, index: deps.index }, indexed))
+      : { repointed: 0, capped: false };
   const written = await deps.step('index', () => deps.index.markDeleted(upload.ownerSub, upload.imageId, upload.sequencer));
   if (written === 'stale') return { result: 'skipped', imageId: upload.imageId, why: 'the index holds a newer event' };
   await deps.step('publish', () =>
     deps.publish({ imageId: upload.imageId, ownerSub: upload.ownerSub, status: 'DELETED', image: null, reason: null }),
   );
-  return { result: 'deleted', imageId: upload.imageId };
+  return { result: 'deleted', imageId: upload.imageId, copies };
 }
 
 /** Reads the original once, refusing oversize objects before any byte is transferred. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageDocument, ImageStatsDocument, SearchImagesDocument, type ImageFilter } from '../../client/src/generated/graphql.ts';
+import { DeleteImageDocument, ImageDocument, ImageStatsDocument, SearchImagesDocument, type ImageFilter } from '../../client/src/generated/graphql.ts';
 import { eventFor, startTwoUsers, type TwoUsers } from './two-users.ts';
 import { upload } from './uploads.ts';
 import type { TestUser } from './users.ts';
@@ -20,6 +20,7 @@ const PATH = fixture('../../functions/process-image/analysis/fixtures/path-1024x
 const BABOON = fixture('../../bench/eval/judged/photos/baboon.jpg');
 const BUILDING = fixture('../../bench/eval/judged/photos/building.jpg');
 const LEUVEN = fixture('../../bench/eval/judged/photos/leuvenA.jpg');
+const BUTTERFLY = fixture('../../bench/eval/judged/photos/butterfly.jpg');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'imagegraph-e2e-dups-'));
 let users: TwoUsers;
@@ -36,6 +37,11 @@ async function image(user: TestUser, id: string) {
   const { data } = await user.client.query({ query: ImageDocument, variables: { id }, fetchPolicy: 'no-cache' });
   if (!data?.image) throw new Error(`no image ${id}`);
   return data.image;
+}
+
+async function stats(user: TestUser) {
+  const { data } = await user.client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
+  return data!.imageStats;
 }
 
 async function search(user: TestUser, filter: ImageFilter) {
@@ -92,8 +98,7 @@ describe('near-duplicates, end to end', () => {
     expect((await search(users.alice, { hideDuplicates: true })).items.map((item) => item.id).sort()).toEqual(originals);
     const only = await search(users.alice, { onlyDuplicates: true });
     expect(only.items.map((item) => item.id).sort()).toEqual(copies);
-    const { data } = await users.alice.client.query({ query: ImageStatsDocument, fetchPolicy: 'no-cache' });
-    expect(data?.imageStats).toMatchObject({ total: 10, processed: 10, duplicates: 5 });
+    expect(await stats(users.alice)).toMatchObject({ total: 10, processed: 10, duplicates: 5 });
   });
 
   it('another owner’s identical photo and resized copy never match Alice’s', async () => {
@@ -106,3 +111,42 @@ describe('near-duplicates, end to end', () => {
     expect((await image(users.alice, ids.cupsQ60!)).nearDuplicateOf).toBe(ids.cups);
   });
 });
+
+describe('deleting an original, end to end', () => {
+  it('makes its earliest copy the original, re-points the others, and touches no other owner’s images', async () => {
+    // A, then byte copies B and C, a resized look-alike D; Bob's identical copy of A.
+    const a = await uploadProcessed(users.alice, 'butterfly.jpg', BUTTERFLY);
+    const b = await uploadProcessed(users.alice, 'butterfly-b.jpg', BUTTERFLY);
+    const c = await uploadProcessed(users.alice, 'butterfly-c.jpg', BUTTERFLY);
+    const d = await uploadProcessed(users.alice, 'butterfly-half.jpg', await sharp(BUTTERFLY).resize(384).jpeg({ quality: 80 }).toBuffer());
+    const bobs = await uploadProcessed(users.bob, 'butterfly.jpg', BUTTERFLY);
+    expect(await image(users.alice, d)).toMatchObject({ duplicateOf: null, nearDuplicateOf: a });
+    const before = await stats(users.alice);
+    expect(await search(users.alice, { hideDuplicates: true })).toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ id: a })]) });
+
+    const { data } = await users.alice.client.mutate({ mutation: DeleteImageDocument, variables: { id: a } });
+    expect(data?.deleteImage).toBe(a);
+    // The copies are re-pointed before the DELETED event goes out: nothing to wait for after it.
+    await eventFor(users.events.alice, a, 'DELETED');
+
+    await expect(image(users.alice, a)).rejects.toThrow();
+    expect(await image(users.alice, b)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    expect(await image(users.alice, c)).toMatchObject({ duplicateOf: b, nearDuplicateOf: null });
+    expect(await image(users.alice, d)).toMatchObject({ duplicateOf: null, nearDuplicateOf: b });
+
+    // The photo stays in the library with duplicates hidden: B stands for it now.
+    const shown = (await search(users.alice, { hideDuplicates: true })).items.map((item) => item.id);
+    expect(shown).toContain(b);
+    expect(shown).not.toContain(c);
+    expect(shown).not.toContain(d);
+    expect((await search(users.alice, { onlyDuplicates: true })).items.map((item) => item.id)).toEqual(expect.arrayContaining([c, d]));
+    // One image fewer, one copy fewer (B is an original now; C and D still copies).
+    expect(await stats(users.alice)).toMatchObject({ total: before.total - 1, duplicates: before.duplicates - 1 });
+    expect((await search(users.alice, {})).facets.duplicates).toBe(before.duplicates - 1);
+
+    // Bob's identical photo was never Alice's copy, and stays as it was.
+    expect(await image(users.bob, bobs)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
+    expect((await search(users.bob, {})).facets.duplicates).toBe(0);
+  });
+});
+

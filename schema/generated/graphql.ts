@@ -146,7 +146,12 @@ export type Image = {
   detectedText: Array<Scalars['String']['output']>;
   /** The main colours, most prominent first. */
   dominantColors: Array<DominantColor>;
-  /** The owner's earliest image with the same bytes, when this one is a duplicate. */
+  /**
+   * The owner's earliest image with the same bytes, when this one is a duplicate. When that image is
+   * deleted, the earliest of its remaining copies becomes the original (`duplicateOf` null, and a
+   * `nearDuplicateOf` if an earlier look-alike is left) and the other copies point at it, so a deleted
+   * photo that still has copies stays visible with `hideDuplicates`. Never another owner's image.
+   */
   duplicateOf?: Maybe<Scalars['ID']['output']>;
   /** Faces found in the image. */
   faces?: Maybe<Faces>;
@@ -171,7 +176,8 @@ export type Image = {
    * the earliest of the owner's earlier images that does: a re-encoded, resized or messenger copy.
    * Found by perceptual hash: at most 8 of its 64 bits differ (calibrated on re-encoded and resized
    * copies, with no false match among distinct photos; crops beyond a few percent are not found).
-   * Only the owner's images are compared, and only those uploaded before this one.
+   * Only the owner's images are compared, and only those uploaded before this one. When that image is
+   * deleted, this points at the earliest earlier look-alike left, or becomes null.
    */
   nearDuplicateOf?: Maybe<Scalars['ID']['output']>;
   /** EXIF orientation tag (1-8) of the original; null when absent, and for HEIC/HEIF, whose container rotation is authoritative. */

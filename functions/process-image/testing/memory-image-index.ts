@@ -1,7 +1,8 @@
 import type { ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
 import { deletedDocument } from '../image-document.ts';
 import { NEAR_DUPLICATE_MAX_DISTANCE, hammingDistance } from '../near-duplicates.ts';
-import type { ImageIndex, UploadedImage } from '../image-index.ts';
+import { type LinkedImage, uploadOrder } from '../copy-pointers.ts';
+import type { ImageIndex, LinkField, UploadedImage } from '../image-index.ts';
 import { compareSequencers } from '../s3-events.ts';
 
 /**
@@ -10,11 +11,22 @@ import { compareSequencers } from '../s3-events.ts';
  * OpenSearch's HTTP API in image-index.test.ts.)
  */
 export class MemoryImageIndex
-  implements Pick<ImageIndex, 'ensureIndex' | 'recreateIndex' | 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate' | 'bulkPut'>
+  implements
+    Pick<
+      ImageIndex,
+      'ensureIndex' | 'recreateIndex' | 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate' | 'bulkPut' | 'refresh' | 'findLinkedImages'
+    >
 {
   readonly documents = new Map<string, ImageDocument>();
   writes = 0;
+  refreshes = 0;
   created = false;
+
+  /** Always searchable at once; counted, for tests that the pipeline asks before it searches. */
+  refresh(): Promise<void> {
+    this.refreshes += 1;
+    return Promise.resolve();
+  }
 
   ensureIndex(): Promise<void> {
     this.created = true;
@@ -66,11 +78,12 @@ export class MemoryImageIndex
   }
 
   /** The same rule as ImageIndex's k-NN query, by scanning: strictly earlier, within the threshold. */
-  findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage): Promise<string | null> {
+  findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage, excluded: readonly string[] = []): Promise<string | null> {
     const matches = [...this.documents.values()]
       .filter(
         (doc) =>
           doc.ownerSub === ownerSub &&
+          !excluded.includes(doc.id) &&
           doc.perceptualHash &&
           doc.status !== 'DELETED' &&
           hammingDistance(doc.perceptualHash, perceptualHash) <= NEAR_DUPLICATE_MAX_DISTANCE &&
@@ -78,5 +91,13 @@ export class MemoryImageIndex
       )
       .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
     return Promise.resolve(matches[0]?.id ?? null);
+  }
+
+  findLinkedImages(ownerSub: string, field: LinkField, value: string, exceptId: string, limit: number): Promise<{ images: LinkedImage[]; more: boolean }> {
+    const matches = [...this.documents.values()]
+      .filter((doc) => doc.ownerSub === ownerSub && doc[field] === value && doc.id !== exceptId && doc.status !== 'DELETED')
+      .sort(uploadOrder)
+      .map((doc) => structuredClone(doc));
+    return Promise.resolve({ images: matches.slice(0, limit), more: matches.length > limit });
   }
 }

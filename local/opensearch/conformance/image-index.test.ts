@@ -84,6 +84,38 @@ describe('ImageIndex: the requests of the processing function', () => {
     expect(await images.findFirstWithSha256(ALICE, sha256, { id: 'd-late', uploadedAt: '2024-03-09T00:00:00.000Z' })).toBe('d-a');
   });
 
+  it('findLinkedImages: the owner’s live images with a value in upload order, across search_after pages (date, then keyword sort values)', async () => {
+    const sha256 = 'c'.repeat(64);
+    // 120 copies over two pages; pairs share an upload instant, so the id orders them.
+    const copies = Array.from({ length: 120 }, (_, n) =>
+      imageOf(`l-${String(n).padStart(3, '0')}`, { sha256, uploadedAt: new Date(Date.UTC(2024, 4, 1, 0, 0, Math.floor(n / 2))).toISOString() }),
+    );
+    await images.bulkPut([
+      ...[...copies].reverse(),
+      imageOf('l-deleted-original', { sha256 }),
+      { ...deletedDocument(ALICE, 'l-gone', '0050'), sha256 },
+      imageOf('l-bob', { sha256, ownerSub: BOB }),
+      imageOf('l-near', { nearDuplicateOf: 'l-deleted-original' }),
+    ]);
+    await images.refresh();
+    const all = await images.findLinkedImages(ALICE, 'sha256', sha256, 'l-deleted-original', 500);
+    expect(all.images.map((image) => image.id)).toEqual(copies.map((copy) => copy.id));
+    expect(all.images[0]).toEqual({ id: 'l-000', uploadedAt: copies[0]!.uploadedAt, sequencer: '0010', originalKey: template.originalKey });
+    expect(all.more).toBe(false);
+    const first = await images.findLinkedImages(ALICE, 'sha256', sha256, 'l-deleted-original', 101);
+    expect([first.images.length, first.images.at(-1)?.id, first.more]).toEqual([101, 'l-100', true]);
+    const near = await images.findLinkedImages(ALICE, 'nearDuplicateOf', 'l-deleted-original', 'l-deleted-original', 10);
+    expect(near.images.map((image) => image.id)).toEqual(['l-near']);
+  });
+
+  it('markDeleted answers once the tombstone is searchable (refresh=wait_for)', async () => {
+    await images.put(imageOf('l-wait'));
+    expect(await images.markDeleted(ALICE, 'l-wait', '0090')).toBe('written');
+    // No refresh asked for: on OpenSearch, only wait_for makes this search see the tombstone at once.
+    const found = await search(target(), images.index, { query: { bool: { filter: [{ ids: { values: ['l-wait'] } }, { term: { status: 'DELETED' } }] } } });
+    expect(ids(found)).toEqual(['l-wait']);
+  });
+
   it('bulkPut: a document the strict mapping refuses fails alone, with its error type', async () => {
     const stray = { ...imageOf('b-bad'), unmapped: 1 } as unknown as ImageDocument;
     const result = await images.bulkPut([imageOf('b-ok'), stray]);
