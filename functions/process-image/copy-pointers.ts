@@ -23,7 +23,7 @@ export interface Repointing extends Pointers {
   image: LinkedImage;
 }
 
-/** The order findFirstWithSha256 sorts by: uploadedAt, then id. */
+/** Upload order: uploadedAt, then id. A copy points only at an image before it in this order. */
 export function uploadOrder(a: Pick<LinkedImage, 'id' | 'uploadedAt'>, b: Pick<LinkedImage, 'id' | 'uploadedAt'>): number {
   if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt < b.uploadedAt ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -307,10 +307,12 @@ describe('ImageIndex.findFirstWithSha256', () => {
     await store(imageDoc('img5', '01', { sha256: SHA, uploadedAt: '2025-05-01T00:00:00.000Z', ownerSub: '0a1b2c3d-2222-4222-8222-bbbbbbbbbbbb' }));
     await store(imageDoc('img6', '01', { sha256: 'c'.repeat(64), uploadedAt: '2025-05-01T00:00:00.000Z' }));
 
-    // Same upload instant: the id breaks the tie, so every container picks the same original.
+    // Same upload instant: the id breaks the tie, so img0 is the original and img2 its copy, never
+    // each other's copy (both would then be hidden as duplicates).
     await expect(index.findFirstWithSha256(OWNER, SHA, { id: 'img1', uploadedAt: uploaded(2) })).resolves.toBe('img0');
-    await expect(index.findFirstWithSha256(OWNER, SHA, { id: 'img0', uploadedAt: uploaded(1) })).resolves.toBe('img2');
-    expect(proxy.requests.map((request) => `${request.method} ${request.url}`)).toEqual([`POST /${IMAGES_INDEX}/_search`, `POST /${IMAGES_INDEX}/_search`]);
+    await expect(index.findFirstWithSha256(OWNER, SHA, { id: 'img2', uploadedAt: uploaded(1) })).resolves.toBe('img0');
+    await expect(index.findFirstWithSha256(OWNER, SHA, { id: 'img0', uploadedAt: uploaded(1) })).resolves.toBeNull();
+    expect(proxy.requests.map((request) => `${request.method} ${request.url}`)).toEqual(Array(3).fill(`POST /${IMAGES_INDEX}/_search`));
   });
 
   it('returns null when there is no such image', async () => {

@@ -3,7 +3,7 @@ import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
-import type { LinkedImage } from './copy-pointers.ts';
+import { type LinkedImage, uploadOrder } from './copy-pointers.ts';
 import { deletedDocument } from './image-document.ts';
 import { HASH_VECTOR_FIELD, IMAGE_INDEX_MAPPING, type IndexedImageDocument } from './image-index-mapping.ts';
 import { NEAR_DUPLICATE_MAX_DISTANCE, distanceOfScore, hashToBinaryVector } from './near-duplicates.ts';
@@ -149,15 +149,16 @@ export class ImageIndex {
   }
 
   /**
-   * The owner's earliest (by uploadedAt, then id) other image with these bytes, deleted ones
-   * aside; null when there is none. Search is near real time: an image indexed within the last
-   * second may not be seen yet.
+   * The owner's earliest image with these bytes that comes before this one in upload order (by
+   * uploadedAt, then id), deleted ones aside; null when there is none. Search is near real time: an
+   * image indexed within the last second may not be seen yet.
    */
   async findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage): Promise<string | null> {
     const response = await this.client.search({
       index: this.index,
       body: {
         size: 1,
+        _source: [FIELD.id, FIELD.uploadedAt],
         query: {
           bool: {
             // Only images uploaded no later than this one: whichever copy is processed first, the
@@ -173,7 +174,10 @@ export class ImageIndex {
         sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],
       },
     });
-    return response.body.hits.hits[0]?._id ?? null;
+    const earliest = (response.body.hits.hits as { _id: string; _source: { uploadedAt: string } }[])[0];
+    // Of copies uploaded in the same millisecond only the later id points at the other: the
+    // earliest one found is an original for this image only if it comes first in upload order.
+    return earliest && uploadOrder({ id: earliest._id, uploadedAt: earliest._source.uploadedAt }, image) < 0 ? earliest._id : null;
   }
 
   /**
@@ -209,9 +213,10 @@ export class ImageIndex {
       .filter((hit) => distanceOfScore(hit._score) <= NEAR_DUPLICATE_MAX_DISTANCE)
       // Strictly earlier, with the id breaking ties: of two copies uploaded in the same millisecond
       // only the later id points at the other, never both at each other.
-      .filter((hit) => hit._source.uploadedAt < image.uploadedAt || (hit._source.uploadedAt === image.uploadedAt && hit._id < image.id))
-      .sort((a, b) => (a._source.uploadedAt < b._source.uploadedAt ? -1 : a._source.uploadedAt > b._source.uploadedAt ? 1 : a._id < b._id ? -1 : 1));
-    return earlier[0]?._id ?? null;
+      .map((hit) => ({ id: hit._id, uploadedAt: hit._source.uploadedAt }))
+      .filter((hit) => uploadOrder(hit, image) < 0)
+      .sort(uploadOrder);
+    return earlier[0]?.id ?? null;
   }
 
   /**

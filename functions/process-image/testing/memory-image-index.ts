@@ -71,9 +71,9 @@ export class MemoryImageIndex
           doc.sha256 === sha256 &&
           doc.id !== image.id &&
           doc.status !== 'DELETED' &&
-          doc.uploadedAt <= image.uploadedAt,
+          uploadOrder(doc, image) < 0,
       )
-      .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
+      .sort(uploadOrder);
     return Promise.resolve(matches[0]?.id ?? null);
   }
 
@@ -87,9 +87,9 @@ export class MemoryImageIndex
           doc.perceptualHash &&
           doc.status !== 'DELETED' &&
           hammingDistance(doc.perceptualHash, perceptualHash) <= NEAR_DUPLICATE_MAX_DISTANCE &&
-          (doc.uploadedAt < image.uploadedAt || (doc.uploadedAt === image.uploadedAt && doc.id < image.id)),
+          uploadOrder(doc, image) < 0,
       )
-      .sort((a, b) => a.uploadedAt.localeCompare(b.uploadedAt) || a.id.localeCompare(b.id));
+      .sort(uploadOrder);
     return Promise.resolve(matches[0]?.id ?? null);
   }
 
