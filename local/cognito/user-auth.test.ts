@@ -420,12 +420,19 @@ describe('local Cognito: SRP, refresh, sign-out and password actions', () => {
       await expect(confirm(latest)).rejects.toMatchObject(LIMIT);
     });
 
-    it('a confirmed user gets no new sign-up code', async () => {
+    it('a confirmed user gets no new sign-up code: the simulated delivery as for anyone unknown, or an error where user existence errors are not prevented', async () => {
       const email = 'confirmed@example.com';
       await newUser(email);
-      await expect(sdk.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: email }))).rejects.toMatchObject({
-        name: 'InvalidParameterException',
-        message: 'User is already confirmed.',
+      const sentBefore = readOutbox(cognito.outboxFile).length;
+      const resend = (clientId: string) => sdk.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: email }));
+      await expect(resend(cognito.clientId)).resolves.toMatchObject({ CodeDeliveryDetails: { Destination: 'c***@e***' } });
+      expect(readOutbox(cognito.outboxFile)).toHaveLength(sentBefore);
+      const { UserPoolClient } = await sdk.send(
+        new CreateUserPoolClientCommand({ UserPoolId: cognito.userPoolId, ClientName: 'legacy-errors', PreventUserExistenceErrors: 'LEGACY', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }),
+      );
+      await expect(resend(UserPoolClient?.ClientId ?? '')).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'User is already confirmed.' });
+      await expect(sdk.send(new ResendConfirmationCodeCommand({ ClientId: UserPoolClient?.ClientId, Username: 'nobody-legacy@example.com' }))).rejects.toMatchObject({
+        name: 'UserNotFoundException',
       });
     });
 

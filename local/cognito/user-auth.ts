@@ -337,19 +337,22 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
   /**
    * Sends `username` a code by email (ForgotPassword, ResendConfirmationCode): at most
    * CODES_SENT_PER_HOUR, then LimitExceededException. `withCode` is the user record holding the
-   * code, or throws why none is sent. An unknown user (PreventUserExistenceErrors) gets the same
-   * answer and limit as if a code had been sent, so the answer does not reveal who has an account.
+   * code, or why none can be sent (InvalidParameterException). Under PreventUserExistenceErrors an
+   * unknown user, and one who can get no code, get the same answer and limit as if a code had been
+   * sent, so the answer does not reveal who has an account.
    */
-  const sendCode = async (ctx: Context, request: Record<string, unknown>, source: 'ForgotPassword' | 'ResendCode', withCode: (user: PoolUser, code: string) => PoolUser) => {
+  const sendCode = async (ctx: Context, request: Record<string, unknown>, source: 'ForgotPassword' | 'ResendCode', withCode: (user: PoolUser, code: string) => PoolUser | string) => {
     const { client, userPool } = await appClient(ctx, request.ClientId);
     const [username] = required(request, 'Username');
     const user: PoolUser | null = await userPool.getUserByUsername(ctx, username);
     const email = user ? attributeValue('email', user.Attributes) : undefined;
-    if ((!user || !email) && client.PreventUserExistenceErrors !== 'ENABLED') throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+    const hidden = client.PreventUserExistenceErrors === 'ENABLED';
+    if ((!user || !email) && !hidden) throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
     const code = services.otp();
     const updated = user && email ? withCode(user, code) : null;
+    if (typeof updated === 'string' && !hidden) throw invalidParameter(updated);
     if (!codesSent.attempt(limitKey(userPool, source, user, username), now().getTime())) throw limitExceeded();
-    if (!updated || !email) return { CodeDeliveryDetails: { ...EMAIL_DELIVERY, Destination: maskedEmail(username) } };
+    if (!updated || typeof updated === 'string' || !email) return { CodeDeliveryDetails: { ...EMAIL_DELIVERY, Destination: maskedEmail(username) } };
     await services.messages.deliver(ctx, source, client.ClientId, userPool.options.Id, updated, code, request.ClientMetadata as Record<string, string> | undefined, {
       ...EMAIL_DELIVERY,
       Destination: email,
@@ -429,10 +432,8 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
       return sendCode(ctx, request, 'ForgotPassword', (user, code) => ({ ...user, PasswordResetCode: { code, expiresAt: now().getTime() + RESET_CODE_MS } }));
     },
     ResendConfirmationCode(ctx, request) {
-      return sendCode(ctx, request, 'ResendCode', (user, code) => {
-        if (user.UserStatus !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
-        return { ...user, ConfirmationCode: code };
-      });
+      // A confirmed user gets no code; under PreventUserExistenceErrors no error either (aws-amplify/amplify-js#14762).
+      return sendCode(ctx, request, 'ResendCode', (user, code) => (user.UserStatus === 'UNCONFIRMED' ? { ...user, ConfirmationCode: code } : 'User is already confirmed.'));
     },
     async ConfirmForgotPassword(ctx, request) {
       const { userPool } = await appClient(ctx, request.ClientId);
