@@ -78,10 +78,11 @@ export interface RateLimitPolicy {
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
- * AWS: "In a given hour, we allow between five and 20 attempts for a user to request or enter a
- * password reset code" (developer guide, "Recovering user accounts"); above that ForgotPassword,
- * ResendConfirmationCode and the code checks answer LimitExceededException. The local pool allows
- * the low end, separately for codes sent and for wrong codes entered.
+ * AWS allows "between five and 20" requests or entries of a password reset code per user and hour,
+ * depending on risk (developer guide, "Recovering user accounts", quoted in
+ * aws-amplify/amplify-js#13225); past that ForgotPassword, ResendConfirmationCode and the code
+ * checks answer LimitExceededException. The local pool allows the low end, separately for codes
+ * sent and for wrong codes entered.
  */
 export const CODES_SENT_PER_HOUR: RateLimitPolicy = { limit: 5, windowMs: HOUR_MS };
 export const WRONG_CODES_PER_HOUR: RateLimitPolicy = { limit: 5, windowMs: HOUR_MS };
