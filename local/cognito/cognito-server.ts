@@ -17,9 +17,9 @@ import { CryptoService } from 'cognito-local/lib/services/crypto.js';
 import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js';
 import { DateClock, LambdaService, MessagesService, TriggersService } from 'cognito-local/lib/services/index.js';
 import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery.js';
-import { otp } from 'cognito-local/lib/services/otp.js';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
+import { confirmationCode } from './confirmation-code.ts';
 import { OutboxSender } from './outbox.ts';
 import { PASSWORD_FIELDS, passwordPolicyProblem } from './password-policy.ts';
 import { POOL_SETTINGS } from './pool-settings.ts';
@@ -53,12 +53,13 @@ export async function createCognitoServer(options: CognitoServerOptions): Promis
     cognito,
     config: { ...DefaultConfig, TokenConfig: tokenConfig },
     messages,
-    otp,
+    // Codes from node:crypto, not cognito-local's Math.random (confirmation-code.ts).
+    otp: confirmationCode,
     tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
     triggers,
   };
   // Without `services`, cognito-local attaches no OAuth2 routes.
-  const application = createServer(enforcingPasswordPolicy(withUserAuth(Router(services), { cognito, messages, otp, issuerDomain: options.issuerDomain })), logger, { development: false, https: false }).application as RequestListener;
+  const application = createServer(enforcingPasswordPolicy(withUserAuth(Router(services), { cognito, messages, otp: confirmationCode, issuerDomain: options.issuerDomain })), logger, { development: false, https: false }).application as RequestListener;
   return { application, cognito };
 }
 

@@ -13,6 +13,7 @@ import {
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SignUpCommand,
@@ -287,29 +288,163 @@ describe('local Cognito: SRP, refresh, sign-out and password actions', () => {
       await expect(confirm(fresh, 'Again-Horse-9-Battery')).rejects.toMatchObject({ name: 'CodeMismatchException' });
     });
 
-    it('ConfirmForgotPassword refuses even the right code after five wrong ones, until a new code is sent', async () => {
-      await newUser('guess@example.com');
-      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
-      const code = latestCode(cognito.outboxFile, 'guess@example.com') ?? '';
-      const wrong = code === '000000' ? '111111' : '000000';
-      const confirm = (confirmationCode: string) =>
-        sdk.send(new ConfirmForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com', ConfirmationCode: confirmationCode, Password: 'Reset-Horse-9-Battery' }));
-      // Sent together: concurrent guesses are counted too.
-      const guesses = await Promise.allSettled(Array.from({ length: 5 }, () => confirm(wrong)));
-      for (const guess of guesses) expect(guess).toMatchObject({ status: 'rejected', reason: { name: 'CodeMismatchException' } });
-      await expect(confirm(code)).rejects.toMatchObject({ name: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
-      await expect(signIn('guess@example.com', 'Reset-Horse-9-Battery')).rejects.toMatchObject(INCORRECT);
-
-      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
-      await confirm(latestCode(cognito.outboxFile, 'guess@example.com') ?? '');
-      await expect(signIn('guess@example.com', 'Reset-Horse-9-Battery')).resolves.toMatchObject({ AuthenticationResult: { IdToken: expect.any(String) as string } });
-    });
-
     it('ForgotPassword for an unknown address answers alike and sends nothing', async () => {
       const sentBefore = readOutbox(cognito.outboxFile).length;
       const { CodeDeliveryDetails } = await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'ghost@example.com' }));
       expect(CodeDeliveryDetails).toEqual({ AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'g***@e***' });
       expect(readOutbox(cognito.outboxFile)).toHaveLength(sentBefore);
+    });
+  });
+
+  describe('attempt limits (attempt-limits.ts)', () => {
+    const EXCEEDED = { name: 'NotAuthorizedException', message: 'Password attempts exceeded' };
+    const LIMIT = { name: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' };
+    const WRONG = 'Wrong-Horse-9-Battery';
+    /** Freezes the clock the pool (in this process) reads; `at(ms)` moves it. */
+    const frozenClock = () => {
+      const start = Date.now();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(start);
+      return (ms: number) => vi.setSystemTime(start + ms);
+    };
+    const wrongSignIns = async (email: string, count: number) => {
+      for (let i = 0; i < count; i++) await expect(signIn(email, WRONG)).rejects.toMatchObject(INCORRECT);
+    };
+    const signsIn = { AuthenticationResult: { IdToken: expect.any(String) as string } };
+
+    it('locks a user out after five wrong passwords, even for the right one, doubling the lockout; a sign-in after it resets the count', async () => {
+      await newUser('lockout@example.com');
+      const at = frozenClock();
+      await wrongSignIns('lockout@example.com', 5);
+      await expect(signIn('lockout@example.com')).rejects.toMatchObject(EXCEEDED);
+      at(999);
+      await expect(signIn('lockout@example.com')).rejects.toMatchObject(EXCEEDED);
+      // One second after the fifth failure the lockout is over; one more failure locks for two.
+      at(1000);
+      await wrongSignIns('lockout@example.com', 1);
+      at(2999);
+      await expect(signIn('lockout@example.com')).rejects.toMatchObject(EXCEEDED);
+      at(3000);
+      await expect(signIn('lockout@example.com')).resolves.toMatchObject(signsIn);
+      // The sign-in reset the count: five failures are free again.
+      await wrongSignIns('lockout@example.com', 5);
+      await expect(signIn('lockout@example.com')).rejects.toMatchObject(EXCEEDED);
+    });
+
+    it('locks out an unknown user alike, so the lockout does not tell who has an account', async () => {
+      frozenClock();
+      await wrongSignIns('nobody-here@example.com', 5);
+      await expect(signIn('nobody-here@example.com')).rejects.toMatchObject(EXCEEDED);
+    });
+
+    it('counts concurrent wrong answers, so a burst cannot try more than five', async () => {
+      await newUser('burst@example.com');
+      frozenClock();
+      const answers = await Promise.allSettled(Array.from({ length: 8 }, () => signIn('burst@example.com', WRONG)));
+      const messages = answers.map((answer) => (answer.status === 'rejected' ? (answer.reason as Error).message : 'signed in'));
+      expect(messages.filter((message) => message === INCORRECT.message)).toHaveLength(5);
+      expect(messages.filter((message) => message === EXCEEDED.message)).toHaveLength(3);
+    });
+
+    it('ChangePassword refuses even the right previous password after five wrong ones, apart from sign-in', async () => {
+      await newUser('change-limit@example.com');
+      const { access } = await tokensOf('change-limit@example.com');
+      const change = (previous: string) => sdk.send(new ChangePasswordCommand({ AccessToken: access, PreviousPassword: previous, ProposedPassword: 'Changed-Horse-9-Battery' }));
+      const at = frozenClock();
+      for (let i = 0; i < 5; i++) await expect(change(WRONG)).rejects.toMatchObject(INCORRECT);
+      await expect(change(PASSWORD)).rejects.toMatchObject(LIMIT);
+      // Sign-in has its own count.
+      await expect(signIn('change-limit@example.com')).resolves.toMatchObject(signsIn);
+      at(1000);
+      await change(PASSWORD);
+      await expect(signIn('change-limit@example.com', 'Changed-Horse-9-Battery')).resolves.toMatchObject(signsIn);
+    });
+
+    it('ForgotPassword sends at most five codes an hour, for an unknown address too', async () => {
+      await newUser('flood@example.com');
+      const at = frozenClock();
+      const forgot = (email: string) => sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: email }));
+      const sentBefore = readOutbox(cognito.outboxFile).length;
+      for (let i = 0; i < 5; i++) {
+        await forgot('flood@example.com');
+        await forgot('ghost-flood@example.com');
+      }
+      expect(readOutbox(cognito.outboxFile)).toHaveLength(sentBefore + 5);
+      await expect(forgot('flood@example.com')).rejects.toMatchObject(LIMIT);
+      await expect(forgot('ghost-flood@example.com')).rejects.toMatchObject(LIMIT);
+      expect(readOutbox(cognito.outboxFile)).toHaveLength(sentBefore + 5);
+      at(60 * 60 * 1000);
+      await expect(forgot('flood@example.com')).resolves.toMatchObject({ CodeDeliveryDetails: { Destination: 'f***@e***' } });
+      expect(readOutbox(cognito.outboxFile)).toHaveLength(sentBefore + 6);
+    });
+
+    it('ConfirmForgotPassword refuses even the right code after five wrong ones in an hour, a new code or not', async () => {
+      await newUser('guess@example.com');
+      const at = frozenClock();
+      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
+      const code = latestCode(cognito.outboxFile, 'guess@example.com') ?? '';
+      const confirm = (confirmationCode: string) =>
+        sdk.send(new ConfirmForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com', ConfirmationCode: confirmationCode, Password: 'Reset-Horse-9-Battery' }));
+      // Sent together: concurrent guesses are counted too.
+      const guesses = await Promise.allSettled(Array.from({ length: 7 }, () => confirm(code === '000000' ? '111111' : '000000')));
+      expect(guesses.filter((guess) => guess.status === 'rejected' && (guess.reason as Error).name === 'CodeMismatchException')).toHaveLength(5);
+      expect(guesses.filter((guess) => guess.status === 'rejected' && (guess.reason as Error).name === 'LimitExceededException')).toHaveLength(2);
+      await expect(confirm(code)).rejects.toMatchObject(LIMIT);
+      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
+      await expect(confirm(latestCode(cognito.outboxFile, 'guess@example.com') ?? '')).rejects.toMatchObject(LIMIT);
+      await expect(signIn('guess@example.com', 'Reset-Horse-9-Battery')).rejects.toMatchObject(INCORRECT);
+
+      at(60 * 60 * 1000);
+      await sdk.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: 'guess@example.com' }));
+      await confirm(latestCode(cognito.outboxFile, 'guess@example.com') ?? '');
+      await expect(signIn('guess@example.com', 'Reset-Horse-9-Battery')).resolves.toMatchObject(signsIn);
+    });
+
+    it('ResendConfirmationCode sends a new sign-up code, at most five an hour; ConfirmSignUp allows five wrong codes', async () => {
+      const email = 'resend@example.com';
+      await sdk.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+      frozenClock();
+      const first = latestCode(cognito.outboxFile, email);
+      const resend = (username = email) => sdk.send(new ResendConfirmationCodeCommand({ ClientId: cognito.clientId, Username: username }));
+      await expect(resend()).resolves.toMatchObject({ CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: 'r***@e***' } });
+      const second = latestCode(cognito.outboxFile, email) ?? '';
+      expect(readOutbox(cognito.outboxFile).filter((message) => message.destination === email).map((message) => message.code)).toEqual([first, second]);
+      for (let i = 0; i < 4; i++) await resend();
+      await expect(resend()).rejects.toMatchObject(LIMIT);
+      // An unknown user gets the simulated delivery (PreventUserExistenceErrors).
+      await expect(resend('never-signed-up@example.com')).resolves.toMatchObject({ CodeDeliveryDetails: { Destination: 'n***@e***' } });
+
+      const latest = latestCode(cognito.outboxFile, email) ?? '';
+      const confirm = (code: string) => sdk.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: code }));
+      for (let i = 0; i < 5; i++) await expect(confirm(latest === '000000' ? '111111' : '000000')).rejects.toMatchObject({ name: 'CodeMismatchException' });
+      await expect(confirm(latest)).rejects.toMatchObject(LIMIT);
+    });
+
+    it('a confirmed user gets no new sign-up code: the simulated delivery as for anyone unknown, or an error where user existence errors are not prevented', async () => {
+      const email = 'confirmed@example.com';
+      await newUser(email);
+      const sentBefore = readOutbox(cognito.outboxFile).length;
+      const resend = (clientId: string) => sdk.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: email }));
+      await expect(resend(cognito.clientId)).resolves.toMatchObject({ CodeDeliveryDetails: { Destination: 'c***@e***' } });
+      expect(readOutbox(cognito.outboxFile)).toHaveLength(sentBefore);
+      const { UserPoolClient } = await sdk.send(
+        new CreateUserPoolClientCommand({ UserPoolId: cognito.userPoolId, ClientName: 'legacy-errors', PreventUserExistenceErrors: 'LEGACY', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }),
+      );
+      await expect(resend(UserPoolClient?.ClientId ?? '')).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'User is already confirmed.' });
+      await expect(sdk.send(new ResendConfirmationCodeCommand({ ClientId: UserPoolClient?.ClientId, Username: 'nobody-legacy@example.com' }))).rejects.toMatchObject({
+        name: 'UserNotFoundException',
+      });
+    });
+
+    it("sign-up codes come from the project's generator, not cognito-local's (which would send $CODE)", async () => {
+      vi.stubEnv('CODE', '424242');
+      try {
+        await sdk.send(new SignUpCommand({ ClientId: cognito.clientId, Username: 'coded@example.com', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'coded@example.com' }] }));
+      } finally {
+        vi.unstubAllEnvs();
+      }
+      expect(latestCode(cognito.outboxFile, 'coded@example.com')).toMatch(/^\d{6}$/);
+      expect(latestCode(cognito.outboxFile, 'coded@example.com')).not.toBe('424242');
     });
   });
 

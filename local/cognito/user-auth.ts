@@ -6,7 +6,10 @@
  *   the password flows only when the app client enables them, as Cognito gates them;
  * - RespondToAuthChallenge / AdminRespondToAuthChallenge: PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED;
  * - GetTokensFromRefreshToken, RevokeToken, GlobalSignOut, ChangePassword, ForgotPassword,
- *   ConfirmForgotPassword;
+ *   ConfirmForgotPassword, ResendConfirmationCode (cognito-local has none), and ConfirmSignUp's
+ *   attempt limit;
+ * - the attempt limits Cognito applies (attempt-limits.ts): the lockout after wrong passwords,
+ *   at most so many codes sent and wrong codes entered per user and hour;
  * - every action carrying an AccessToken (GetUser, UpdateUserAttributes, ...) gets it checked
  *   (signature, expiry, revocation) before cognito-local runs the action;
  * - a password is stored as its SRP salt and verifier only (see PASSWORD_RECORD), also when
@@ -23,6 +26,7 @@ import type { Context } from 'cognito-local/lib/services/context.js';
 import type { Messages } from 'cognito-local/lib/services/messages.js';
 import { attributeValue, type User, type UserPoolService } from 'cognito-local/lib/services/userPoolService.js';
 import { srpPoolName } from '../../client/src/api/cognito-srp.ts';
+import { type AttemptLimit, CODES_SENT_PER_HOUR, createLockout, createRateLimit, SIGN_IN_LOCKOUT, WRONG_CODES_PER_HOUR } from './attempt-limits.ts';
 import { passwordPolicyProblem } from './password-policy.ts';
 import { clientPublicKeyProblem, createPasswordVerifier, equalText, type PasswordVerifier, passwordClaimHolds, passwordMatches, serverKeys } from './srp-server.ts';
 import { type AuthenticationResult, createTokenVerifier, issueTokens, type RefreshClaims, refreshTokenId, TokenRefusal, unverifiedClaims } from './tokens.ts';
@@ -33,13 +37,8 @@ const PASSWORD_RECORD = /^SRP\$([0-9a-f]+)\$([0-9a-f]+)$/;
 const AUTH_SESSION_MS = 3 * 60 * 1000;
 /** A ForgotPassword code is valid for one hour (Cognito's documented validity). */
 const RESET_CODE_MS = 60 * 60 * 1000;
-/**
- * Wrong ConfirmForgotPassword codes allowed per code: Cognito answers CodeMismatchException five
- * times, then LimitExceededException (aws-amplify/amplify-ui-android#180), so a 6-digit code cannot
- * be guessed. A new ForgotPassword code starts a new count.
- */
-const RESET_CODE_ATTEMPTS = 5;
 const INCORRECT = 'Incorrect username or password.';
+const EMAIL_DELIVERY = { AttributeName: 'email', DeliveryMedium: 'EMAIL' } as const;
 
 /** Fields this module adds to cognito-local's user record. */
 type PoolUser = User & { PasswordResetCode?: { code: string; expiresAt: number } };
@@ -54,6 +53,8 @@ export interface UserAuthServices {
 }
 
 const notAuthorized = (message: string) => new CognitoError('NotAuthorizedException', message);
+/** What Cognito answers past a code or ChangePassword limit (aws-amplify/amplify-ui-android#180, aws-sdk-android#627). */
+const limitExceeded = () => new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
 const invalidParameter = (message: string) => new CognitoError('InvalidParameterException', message);
 
 /** The named string parameters, refusing a missing or empty one as Cognito does. */
@@ -142,8 +143,22 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
   const now = services.now ?? (() => new Date());
   const box = sealer();
   const answeredBlocks = new Map<string, number>();
-  /** Wrong codes per `${poolId}/${username}`, counted in memory so parallel guesses cannot race. */
-  const resetCodeFailures = new Map<string, number>();
+  // Per user and in memory (README): sign-in and ChangePassword count wrong passwords apart, as
+  // AWS's lockout covers sign-in only and ChangePassword answers LimitExceededException instead.
+  const signInLockout = createLockout(SIGN_IN_LOCKOUT);
+  const changePasswordLockout = createLockout(SIGN_IN_LOCKOUT);
+  const codesSent = createRateLimit(CODES_SENT_PER_HOUR);
+  const wrongCodes = createRateLimit(WRONG_CODES_PER_HOUR);
+  /** A user's key in the limits: a known user's name (its sub), else the name asked for, so an unknown user is limited alike. */
+  const limitKey = (userPool: UserPoolService, action: string, user: User | null, username: string) => `${action}/${userPool.options.Id}/${user?.Username ?? username}`;
+  /** Runs `run` as one attempt under `limit`: refused with `refusal()` past the limit, forgiven when `run` succeeds. */
+  const limited = async <Result>(limit: AttemptLimit, key: string, refusal: () => CognitoError, run: () => Promise<Result>): Promise<Result> => {
+    if (!limit.attempt(key, now().getTime())) throw refusal();
+    const result = await run();
+    limit.succeeded(key);
+    return result;
+  };
+  const passwordAttemptsExceeded = () => notAuthorized('Password attempts exceeded');
   const verifiers = new Map<string, ReturnType<typeof createTokenVerifier>>();
   const issuerOf = (userPool: UserPoolService) => `${services.issuerDomain}/${userPool.options.Id}`;
   const tokenVerifier = (userPool: UserPoolService) => {
@@ -228,12 +243,13 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
   const passwordFlow = async (ctx: Context, userPool: UserPoolService, client: AppClient, parameters: Record<string, unknown>) => {
     const [username, password] = required(parameters, 'USERNAME', 'PASSWORD');
     const user = await userPool.getUserByUsername(ctx, username);
-    const stored = user && storedVerifier(user);
-    if (!user || !stored || !(await passwordMatches(stored, srpPoolName(userPool.options.Id), user.Username, password))) {
-      if (!user && client.PreventUserExistenceErrors !== 'ENABLED') throw new CognitoError('UserNotFoundException', 'User does not exist.');
-      throw notAuthorized(INCORRECT);
-    }
-    return signedIn(ctx, userPool, client, user);
+    if (!user && client.PreventUserExistenceErrors !== 'ENABLED') throw new CognitoError('UserNotFoundException', 'User does not exist.');
+    const proven = await limited(signInLockout, limitKey(userPool, 'SignIn', user, username), passwordAttemptsExceeded, async () => {
+      const stored = user && storedVerifier(user);
+      if (!user || !stored || !(await passwordMatches(stored, srpPoolName(userPool.options.Id), user.Username, password))) throw notAuthorized(INCORRECT);
+      return user;
+    });
+    return signedIn(ctx, userPool, client, proven);
   };
 
   /** A refresh token's user and claims, or the refusal Cognito gives. */
@@ -275,23 +291,26 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
     if (answeredBlocks.has(secretBlock)) throw notAuthorized('Invalid session for the user.');
     answeredBlocks.set(secretBlock, state.issuedAt + AUTH_SESSION_MS);
     const user = state.unknownUser ? null : await userPool.getUserByUsername(ctx, state.userId);
-    const stored = user && storedVerifier(user);
-    const holds =
-      user !== null &&
-      stored !== null &&
-      username === state.userId &&
-      (await passwordClaimHolds({
-        poolName: srpPoolName(userPool.options.Id),
-        userId: state.userId,
-        verifier: stored.verifier,
-        srpA: state.srpA,
-        keys: { b: BigInt(`0x${state.b}`), B: BigInt(`0x${state.B}`) },
-        secretBlock,
-        timestamp,
-        signature,
-      }));
-    if (!holds || !user) throw notAuthorized(INCORRECT);
-    return signedIn(ctx, userPool, client, user);
+    // An unknown user's name is counted too: it gets "Password attempts exceeded" as a known one would.
+    const proven = await limited(signInLockout, limitKey(userPool, 'SignIn', user, state.userId), passwordAttemptsExceeded, async () => {
+      const stored = user && storedVerifier(user);
+      const holds =
+        stored !== null &&
+        username === state.userId &&
+        (await passwordClaimHolds({
+          poolName: srpPoolName(userPool.options.Id),
+          userId: state.userId,
+          verifier: stored.verifier,
+          srpA: state.srpA,
+          keys: { b: BigInt(`0x${state.b}`), B: BigInt(`0x${state.B}`) },
+          secretBlock,
+          timestamp,
+          signature,
+        }));
+      if (!holds || !user) throw notAuthorized(INCORRECT);
+      return user;
+    });
+    return signedIn(ctx, userPool, client, proven);
   };
 
   const answerNewPassword = async (ctx: Context, userPool: UserPoolService, client: AppClient, session: unknown, responses: Record<string, unknown>) => {
@@ -313,6 +332,33 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
     if (challenge === 'NEW_PASSWORD_REQUIRED') return answerNewPassword(ctx, userPool, client, request.Session, responses);
     // No MFA or custom challenge is configured, so none is ever issued.
     throw invalidParameter(`Invalid challenge: ${challenge}`);
+  };
+
+  /**
+   * Sends `username` a code by email (ForgotPassword, ResendConfirmationCode): at most
+   * CODES_SENT_PER_HOUR, then LimitExceededException. `withCode` is the user record holding the
+   * code, or why none can be sent (InvalidParameterException). Under PreventUserExistenceErrors an
+   * unknown user, and one who can get no code, get the same answer and limit as if a code had been
+   * sent, so the answer does not reveal who has an account.
+   */
+  const sendCode = async (ctx: Context, request: Record<string, unknown>, source: 'ForgotPassword' | 'ResendCode', withCode: (user: PoolUser, code: string) => PoolUser | string) => {
+    const { client, userPool } = await appClient(ctx, request.ClientId);
+    const [username] = required(request, 'Username');
+    const user: PoolUser | null = await userPool.getUserByUsername(ctx, username);
+    const email = user ? attributeValue('email', user.Attributes) : undefined;
+    const hidden = client.PreventUserExistenceErrors === 'ENABLED';
+    if ((!user || !email) && !hidden) throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+    const code = services.otp();
+    const updated = user && email ? withCode(user, code) : null;
+    if (typeof updated === 'string' && !hidden) throw invalidParameter(updated);
+    if (!codesSent.attempt(limitKey(userPool, source, user, username), now().getTime())) throw limitExceeded();
+    if (!updated || typeof updated === 'string' || !email) return { CodeDeliveryDetails: { ...EMAIL_DELIVERY, Destination: maskedEmail(username) } };
+    await services.messages.deliver(ctx, source, client.ClientId, userPool.options.Id, updated, code, request.ClientMetadata as Record<string, string> | undefined, {
+      ...EMAIL_DELIVERY,
+      Destination: email,
+    });
+    await userPool.saveUser(ctx, updated);
+    return { CodeDeliveryDetails: { ...EMAIL_DELIVERY, Destination: maskedEmail(email) } };
   };
 
   /** The signed-in user an AccessToken names, refusing forged, expired and revoked tokens. */
@@ -375,49 +421,40 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
     async ChangePassword(ctx, request) {
       const [accessToken, previous, proposed] = required(request, 'AccessToken', 'PreviousPassword', 'ProposedPassword');
       const { user, userPool } = await accessTokenUser(ctx, accessToken);
-      const stored = storedVerifier(user);
-      if (!stored || !(await passwordMatches(stored, srpPoolName(userPool.options.Id), user.Username, previous))) throw notAuthorized(INCORRECT);
+      await limited(changePasswordLockout, limitKey(userPool, 'ChangePassword', user, user.Username), limitExceeded, async () => {
+        const stored = storedVerifier(user);
+        if (!stored || !(await passwordMatches(stored, srpPoolName(userPool.options.Id), user.Username, previous))) throw notAuthorized(INCORRECT);
+      });
       await setPassword(ctx, userPool, user, proposed);
       return {};
     },
-    async ForgotPassword(ctx, request) {
-      const { client, userPool } = await appClient(ctx, request.ClientId);
-      const [username] = required(request, 'Username');
-      const user: PoolUser | null = await userPool.getUserByUsername(ctx, username);
-      const email = user ? attributeValue('email', user.Attributes) : undefined;
-      if (!user || !email) {
-        if (client.PreventUserExistenceErrors !== 'ENABLED') throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
-        // Cognito answers as if it had sent a code, so the answer does not reveal who has an account.
-        return { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskedEmail(username) } };
-      }
-      const code = services.otp();
-      const details = { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: email } as const;
-      await services.messages.deliver(ctx, 'ForgotPassword', client.ClientId, userPool.options.Id, user, code, request.ClientMetadata as Record<string, string> | undefined, details);
-      const pending: PoolUser = { ...user, PasswordResetCode: { code, expiresAt: now().getTime() + RESET_CODE_MS } };
-      await userPool.saveUser(ctx, pending);
-      resetCodeFailures.delete(`${userPool.options.Id}/${user.Username}`);
-      return { CodeDeliveryDetails: { ...details, Destination: maskedEmail(email) } };
+    ForgotPassword(ctx, request) {
+      return sendCode(ctx, request, 'ForgotPassword', (user, code) => ({ ...user, PasswordResetCode: { code, expiresAt: now().getTime() + RESET_CODE_MS } }));
+    },
+    ResendConfirmationCode(ctx, request) {
+      // A confirmed user gets no code; under PreventUserExistenceErrors no error either (aws-amplify/amplify-js#14762).
+      return sendCode(ctx, request, 'ResendCode', (user, code) => (user.UserStatus === 'UNCONFIRMED' ? { ...user, ConfirmationCode: code } : 'User is already confirmed.'));
     },
     async ConfirmForgotPassword(ctx, request) {
       const { userPool } = await appClient(ctx, request.ClientId);
       const [username, code, password] = required(request, 'Username', 'ConfirmationCode', 'Password');
-      const user: PoolUser | null = await userPool.getUserByUsername(ctx, username);
-      const pending = user?.PasswordResetCode;
-      const mismatch = new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-      if (!user || !pending) throw mismatch;
-      // Checked and counted with no await in between: concurrent guesses each count.
-      const attempts = `${userPool.options.Id}/${user.Username}`;
-      const failures = resetCodeFailures.get(attempts) ?? 0;
-      if (failures >= RESET_CODE_ATTEMPTS) throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
-      if (!equalText(pending.code, code)) {
-        resetCodeFailures.set(attempts, failures + 1);
-        throw mismatch;
-      }
+      const found: PoolUser | null = await userPool.getUserByUsername(ctx, username);
+      const { user, pending } = await limited(wrongCodes, limitKey(userPool, 'ConfirmForgotPassword', found, username), limitExceeded, () => {
+        const sent = found?.PasswordResetCode;
+        if (!found || !sent || !equalText(sent.code, code)) throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+        return Promise.resolve({ user: found, pending: sent });
+      });
       if (pending.expiresAt < now().getTime()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-      resetCodeFailures.delete(attempts);
       const status = user.UserStatus === 'RESET_REQUIRED' || user.UserStatus === 'FORCE_CHANGE_PASSWORD' ? 'CONFIRMED' : user.UserStatus;
       await setPassword(ctx, userPool, user, password, { PasswordResetCode: undefined, UserStatus: status });
       return {};
+    },
+    async ConfirmSignUp(ctx, request, delegate) {
+      const { userPool } = await appClient(ctx, request.ClientId);
+      const [username] = required(request, 'Username');
+      const user = await userPool.getUserByUsername(ctx, username);
+      // cognito-local compares the code; a wrong one throws, and stays counted.
+      return limited(wrongCodes, limitKey(userPool, 'ConfirmSignUp', user, username), limitExceeded, () => delegate(ctx, request) as Promise<unknown>);
     },
     async SignUp(ctx, request, delegate) {
       if (((request.UserAttributes ?? []) as { Name: string }[]).some((attribute) => attribute.Name === 'sub')) {
