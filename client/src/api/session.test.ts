@@ -120,6 +120,15 @@ describe('CognitoSession', () => {
     await expect(offline.idToken()).rejects.toMatchObject({ code: 'NotSignedIn' });
   });
 
+  it('tells a locked-out user to wait rather than that the password is wrong', async () => {
+    const locked = session(() => Promise.reject(cognitoError('NotAuthorizedException', 'Password attempts exceeded'))).session;
+    await expect(locked.signIn('ada@example.com', 'Secret-password-1')).rejects.toEqual(
+      new AuthError('PasswordAttemptsExceeded', 'Too many wrong passwords: sign-in to this account is paused. Wait a few minutes (up to 15) and try again.'),
+    );
+    const wrong = session(() => Promise.reject(cognitoError('NotAuthorizedException', 'Incorrect username or password.'))).session;
+    await expect(wrong.signIn('ada@example.com', 'x')).rejects.toEqual(new AuthError('NotAuthorizedException', 'Incorrect email or password.'));
+  });
+
   it('resets a forgotten password with the emailed code', async () => {
     const { session: s, cognito } = session((command) =>
       Promise.resolve(command instanceof ForgotPasswordCommand ? { CodeDeliveryDetails: { Destination: 'a***@e***' } } : {}),

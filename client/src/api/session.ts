@@ -68,12 +68,17 @@ const MESSAGES: Record<string, string> = {
   TooManyRequestsException: 'Too many attempts. Wait a minute and try again.',
   LimitExceededException: 'Too many attempts. Wait a minute and try again.',
   TooManyFailedAttemptsException: 'Too many failed attempts. Wait a few minutes and try again.',
+  PasswordAttemptsExceeded: 'Too many wrong passwords: sign-in to this account is paused. Wait a few minutes (up to 15) and try again.',
 };
+
+/** Cognito's lockout after repeated wrong passwords is a NotAuthorizedException with this message. */
+const LOCKED_OUT = 'Password attempts exceeded';
 
 export function authError(error: unknown): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof CognitoIdentityProviderServiceException) {
-    return new AuthError(error.name, MESSAGES[error.name] ?? error.message);
+    const code = error.name === 'NotAuthorizedException' && error.message === LOCKED_OUT ? 'PasswordAttemptsExceeded' : error.name;
+    return new AuthError(code, MESSAGES[code] ?? error.message);
   }
   const cause = error as Error;
   return new AuthError('NetworkError', `Could not reach the sign-in service: ${cause.message}`);
