@@ -6,13 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import Busboy from 'busboy';
 import { guardRefusal } from '../request-guard.ts';
+import { KeyLocks } from './key-locks.ts';
 import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
 import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
+import { CONDITION_HEADERS, decideRead, type ReadConditions, readConditions, refuseWrite, writeConditions } from './preconditions.ts';
 import { errors, escapeXml, S3Error } from './s3-error.ts';
-import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, QUERY_AUTH_PARAMS } from './sigv4.ts';
+import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
 import { EVENT_NAME_HEADER, MULTI_DELETE } from './store-protocol.ts';
 
@@ -26,11 +28,15 @@ export interface FrontOptions {
   spoolDir: string;
 }
 
+/** The front's state: the options, and the locks that keep a conditional write to a key apart from every other write to it. */
+type Front = FrontOptions & { locks: KeyLocks };
+
 /** Form fields that become headers of the stored object. */
 const STORED_FIELDS = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'expires'];
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
-export function createS3Front(options: FrontOptions): Server {
+export function createS3Front(frontOptions: FrontOptions): Server {
+  const options: Front = { ...frontOptions, locks: new KeyLocks() };
   return createServer((request, response) => {
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     response.setHeader('x-amz-request-id', requestId);
@@ -52,7 +58,7 @@ export function createS3Front(options: FrontOptions): Server {
   });
 }
 
-async function handle(options: FrontOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const method = request.method ?? 'GET';
   // Stricter than S3, which runs a cross-origin request and only withholds the CORS headers: a
   // web page must not be able to fire requests at the local bucket with the developer's browser.
@@ -86,22 +92,43 @@ async function handle(options: FrontOptions, request: IncomingMessage, response:
   const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : method === 'POST' && 'delete' in query ? MULTI_DELETE : undefined;
   const headers = forwardedHeaders(request.headers, eventName);
   const path = `${incoming.path}${strippedQuery(incoming.query)}`;
-  if (authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request)) {
-    // The signature covers the payload's hash: check the body before the store keeps it.
-    const body = await spool(request, options.spoolDir, { sha256: true });
+  const write = objectWrite(options.bucket, method, incoming.path, query);
+  const conditional = write?.kind === 'store' ? writeConditions(request.headers) : null;
+  // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
+  const watch = conditional && write?.key ? options.locks.watch(write.key) : undefined;
+  try {
+    const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
+    // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
+    const body = hashed || ((conditional || write?.kind === 'delete-many') && hasBody(request)) ? await spool(request, options.spoolDir, { sha256: hashed }) : undefined;
     try {
-      if (body.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body.sha256);
-      await forward(options, { method, path, headers: { ...headers, 'content-length': String(body.size) } }, body.read(), response);
+      if (hashed && body?.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body?.sha256 ?? '');
+      const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
+      const store = () => forward(options, forwarded, body ? body.read() : request, response, method === 'GET' || method === 'HEAD' ? readConditions(request.headers) : null);
+      if (!write) {
+        await store();
+      } else if (conditional && watch && write.key) {
+        const key = write.key;
+        await options.locks.exclusive(key, async () => {
+          if (watch.conflicted) throw errors.conditionalRequestConflict();
+          const refusal = refuseWrite(conditional, await storedEtag(options, incoming.path), key);
+          if (refusal) throw refusal;
+          await store();
+        });
+      } else {
+        const keys = write.key === null ? deleteRequestKeys(body ? await text(body.read()) : '') : [write.key];
+        const status = await options.locks.shared(keys, store);
+        if (write.kind !== 'store' && status < 300) for (const key of keys) options.locks.deleted(key);
+      }
     } finally {
-      await body.discard();
+      await body?.discard();
     }
-    return;
+  } finally {
+    watch?.stop();
   }
-  await forward(options, { method, path, headers }, request, response);
 }
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
-async function postUpload(options: FrontOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { upload, file } = await readPostForm(request, options);
   try {
     if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
@@ -116,8 +143,12 @@ async function postUpload(options: FrontOptions, request: IncomingMessage, respo
       if (STORED_FIELDS.includes(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
     }
     const objectPath = `/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
-    const stored = await send(options, { method: 'PUT', path: objectPath, headers }, file.read());
-    stored.resume();
+    const stored = await options.locks.shared([upload.key], async () => {
+      const answer = await send(options, { method: 'PUT', path: objectPath, headers }, file.read());
+      answer.resume();
+      await once(answer, 'end');
+      return answer;
+    });
     if (stored.statusCode !== 200) throw new Error(`the store answered ${stored.statusCode} to a POST upload`);
     respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location: `http://${request.headers.host}${objectPath}` });
   } finally {
@@ -131,7 +162,7 @@ async function postUpload(options: FrontOptions, request: IncomingMessage, respo
  */
 async function readPostForm(
   request: IncomingMessage,
-  options: FrontOptions,
+  options: Front,
 ): Promise<{ upload: PostUpload; file: Spooled }> {
   let form: ReturnType<typeof Busboy>;
   try {
@@ -205,16 +236,39 @@ interface Forwarded {
   headers: OutgoingHttpHeaders;
 }
 
-/** Sends the request to the store and relays its answer. */
-async function forward(options: FrontOptions, forwarded: Forwarded, body: Readable, response: ServerResponse): Promise<void> {
+/**
+ * Sends the request to the store and relays its answer (its status is returned). A read's
+ * conditions are judged on the store's answer, so they hold for the very object sent.
+ */
+async function forward(options: Front, forwarded: Forwarded, body: Readable, response: ServerResponse, conditions: ReadConditions | null = null): Promise<number> {
   const answer = await send(options, forwarded, body);
+  const status = answer.statusCode ?? 502;
   const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id'));
-  response.writeHead(answer.statusCode ?? 502, headers);
+  if (conditions && (status === 200 || status === 206)) {
+    const decision = decideRead(conditions, { etag: String(answer.headers.etag ?? ''), lastModified: new Date(String(answer.headers['last-modified'])) });
+    if (decision !== 'proceed') {
+      answer.destroy();
+      if (decision !== 'not-modified') throw decision;
+      response.writeHead(304, { etag: answer.headers.etag, 'last-modified': answer.headers['last-modified'] }).end();
+      return 304;
+    }
+  }
+  response.writeHead(status, headers);
   answer.pipe(response);
   await once(answer, 'end');
+  return status;
 }
 
-function send(options: FrontOptions, forwarded: Forwarded, body: Readable): Promise<IncomingMessage> {
+/** The stored object's ETag, null when there is none (asked of the store, which checks nothing). */
+async function storedEtag(options: Front, objectPath: string): Promise<string | null> {
+  const answer = await send(options, { method: 'HEAD', path: objectPath, headers: {} }, Readable.from([]));
+  answer.resume();
+  if (answer.statusCode === 404) return null;
+  if (answer.statusCode !== 200) throw new Error(`the store answered ${answer.statusCode} to a HEAD of ${objectPath}`);
+  return String(answer.headers.etag);
+}
+
+function send(options: Front, forwarded: Forwarded, body: Readable): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest({ ...options.upstream, method: forwarded.method, path: forwarded.path, headers: forwarded.headers }, resolve);
     outgoing.once('error', reject);
@@ -227,6 +281,8 @@ function send(options: FrontOptions, forwarded: Forwarded, body: Readable): Prom
 function forwardedHeaders(headers: IncomingMessage['headers'], eventName: string | undefined): OutgoingHttpHeaders {
   const forwarded: OutgoingHttpHeaders = { ...headers };
   delete forwarded.authorization;
+  // Decided here (preconditions.ts): s3rver ignores them on writes and half-honours them on reads.
+  for (const name of CONDITION_HEADERS) delete forwarded[name];
   delete forwarded[EVENT_NAME_HEADER];
   if (eventName) forwarded[EVENT_NAME_HEADER] = eventName;
   return forwarded;
@@ -248,6 +304,42 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+type ObjectWrite = { kind: 'store' | 'delete'; key: string } | { kind: 'delete-many'; key: null };
+
+/**
+ * What a request writes: an object (PUT, copy, multipart completion), a removal, or a DeleteObjects
+ * (its keys are in the body). Null for reads, part uploads, subresources (?tagging, ?acl) and
+ * multipart creation or abort, which leave the object as it is.
+ */
+function objectWrite(bucket: string, method: string, path: string, query: Query): ObjectWrite | null {
+  if (method === 'POST' && 'delete' in query && isBucketPath(path)) return { kind: 'delete-many', key: null };
+  const prefix = `/${bucket}/`;
+  if (!path.startsWith(prefix) || path.length === prefix.length) return null;
+  const key = safeDecode(path.slice(prefix.length));
+  const subresources = Object.keys(query).filter((name) => !QUERY_AUTH_PARAMS.includes(name) && name !== 'x-id');
+  if (method === 'PUT' && subresources.length === 0) return { kind: 'store', key };
+  if (method === 'POST' && subresources.length === 1 && 'uploadId' in query) return { kind: 'store', key };
+  if (method === 'DELETE' && subresources.length === 0) return { kind: 'delete', key };
+  return null;
+}
+
+/** The keys a DeleteObjects body names (`<Object><Key>…</Key>`), XML entities decoded. */
+function deleteRequestKeys(xml: string): string[] {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, key = '']) =>
+    key.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (entity, name: string) => {
+      if (name.startsWith('#')) return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1)));
+      return entities[name] ?? entity;
+    }),
+  );
+}
+
+async function text(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isBucketPath(path: string): boolean {

@@ -77,6 +77,18 @@ export const errors = {
       { Method: method, ResourceType: 'OBJECT' },
     ),
   corsBadRequest: (message: string) => new S3Error(400, 'BadRequest', message),
+  noSuchKey: (key: string) => new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key }),
+  preconditionFailed: (condition: string) =>
+    new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition }),
+  /** S3's answer when a delete of the key succeeded while a conditional write to it was under way. */
+  conditionalRequestConflict: () =>
+    new S3Error(
+      409,
+      'ConditionalRequestConflict',
+      'A conflicting operation occurred. If using PutObject you can retry the request. If using multipart upload you should initiate another CreateMultipartUpload request and re-upload each part.',
+    ),
+  notImplemented: (header: string, additionalMessage: string) =>
+    new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: header, additionalMessage }),
 };
 
 function isoSeconds(date: Date): string {

@@ -4,8 +4,10 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -26,6 +28,7 @@ import { signDownloadUrl } from '../../functions/sign-urls/download-urls.ts';
 import type { UploadTicket } from '../../schema/generated/graphql.ts';
 import { FOREIGN_ORIGIN, rawRequest } from '../testing/sigv4-refusals.ts';
 import { EventOutbox } from './outbox.ts';
+import { KeyLocks } from './key-locks.ts';
 import { SPOOL_MEMORY } from './spool.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
@@ -137,6 +140,126 @@ describe('local S3 service', () => {
       const response = await fetch(`${service.endpoint}${path}`, { method: 'PUT', headers: signed.headers, body: 'HELLO' });
       expect(await errorOf(response)).toMatchObject({ status: 400, body: expect.stringContaining('<Code>XAmzContentSHA256Mismatch</Code>') });
       expect(await exists('thumbnails/u/i/tampered.txt')).toBe(false);
+    });
+  });
+
+  describe('conditional writes and reads (If-Match, If-None-Match), decided as AWS decides them', () => {
+    const text = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body?.transformToString()) ?? '';
+    const put = (key: string, body: string, condition: { IfMatch?: string; IfNoneMatch?: string } = {}) =>
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'application/json', ...condition }));
+    const refusal = (status: number, name: string) => ({ name, $metadata: expect.objectContaining({ httpStatusCode: status }) as unknown });
+
+    it('If-None-Match: * creates a new key and refuses an existing one with 412, changing nothing', async () => {
+      const key = 'meta/cond/create.json';
+      const created = await put(key, '{"v":1}', { IfNoneMatch: '*' });
+      await expect(put(key, '{"v":2}', { IfNoneMatch: '*' })).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text(key)).toBe('{"v":1}');
+      expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ETag).toBe(created.ETag);
+    });
+
+    it('If-Match writes over the object with that ETag only; a missing key is 404 NoSuchKey and stays missing', async () => {
+      const key = 'meta/cond/update.json';
+      const first = await put(key, '{"v":1}');
+      const second = await put(key, '{"v":2}', { IfMatch: first.ETag });
+      expect(await text(key)).toBe('{"v":2}');
+      // The first ETag is stale now.
+      await expect(put(key, '{"v":3}', { IfMatch: first.ETag })).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text(key)).toBe('{"v":2}');
+      await put(key, '{"v":3}', { IfMatch: second.ETag?.replace(/"/g, '') });
+      expect(await text(key)).toBe('{"v":3}');
+
+      await expect(put('meta/cond/missing.json', '{}', { IfMatch: first.ETag })).rejects.toMatchObject(refusal(404, 'NoSuchKey'));
+      expect(await exists('meta/cond/missing.json')).toBe(false);
+    });
+
+    it('answers the refusals with S3’s XML: the failed Condition, and 501 for an If-None-Match other than *', async () => {
+      const key = 'meta/cond/xml.json';
+      const { ETag } = await put(key, '{}');
+      const failed = await put(key, '{}', { IfMatch: '"0123"' }).catch((error: unknown) => error);
+      expect(failed).toMatchObject({ name: 'PreconditionFailed', Condition: 'If-Match', message: 'At least one of the pre-conditions you specified did not hold' });
+      await expect(put(key, '{}', { IfNoneMatch: ETag })).rejects.toMatchObject({ ...refusal(501, 'NotImplemented'), Header: 'If-None-Match' });
+      await expect(put(key, '{}', { IfNoneMatch: '*', IfMatch: ETag })).rejects.toMatchObject({ ...refusal(501, 'NotImplemented'), Header: 'If-Match,If-None-Match' });
+      expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ETag).toBe(ETag);
+    });
+
+    it('lets exactly one of concurrent writes with the same If-Match (or If-None-Match: *) through', async () => {
+      const key = 'meta/cond/race.json';
+      const { ETag } = await put(key, '{"v":0}');
+      const writers = Array.from({ length: 6 }, (_, n) => `{"writer":${n}}`);
+      const outcomes = await Promise.allSettled(writers.map((body) => put(key, body, { IfMatch: ETag })));
+      const won = outcomes.flatMap((outcome, n) => (outcome.status === 'fulfilled' ? [writers[n]] : []));
+      expect(won).toHaveLength(1);
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text(key)).toBe(won[0]);
+
+      const fresh = 'meta/cond/race-create.json';
+      const creations = await Promise.allSettled(writers.map((body) => put(fresh, body, { IfNoneMatch: '*' })));
+      expect(creations.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    });
+
+    it('does not let an unconditional write slip between a conditional write’s check and its write', async () => {
+      const key = 'meta/cond/mixed.json';
+      const { ETag } = await put(key, '{"v":0}');
+      // Whatever the interleaving, the result is one of S3's: the conditional write lands first and
+      // the plain one overwrites it, or the plain one lands first and the conditional one is refused.
+      const [conditional, plain] = await Promise.allSettled([put(key, '{"conditional":true}', { IfMatch: ETag }), put(key, '{"plain":true}')]);
+      expect(plain.status).toBe('fulfilled');
+      if (conditional.status === 'rejected') expect(conditional.reason).toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text(key)).toBe('{"plain":true}');
+    });
+
+    it.each(['DeleteObject', 'DeleteObjects'])('fails a conditional write with 409 ConditionalRequestConflict when a %s of its key succeeds during its upload', async (how) => {
+      const key = `meta/cond/conflict & ${how}.json`;
+      const { ETag } = await put(key, '{"v":1}');
+      const watching = vi.spyOn(KeyLocks.prototype, 'watch');
+      const body = new PassThrough();
+      body.write('{"v":');
+      const conditional = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentLength: 7, IfMatch: ETag }));
+      conditional.catch(() => undefined);
+      // The front has the request (and watches its key) before the delete is sent.
+      await vi.waitFor(() => expect(watching).toHaveBeenCalledWith(key), { timeout: 10_000 });
+      watching.mockRestore();
+      if (how === 'DeleteObject') await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+      else await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }] } }));
+      body.end('2}');
+      await expect(conditional).rejects.toMatchObject(refusal(409, 'ConditionalRequestConflict'));
+      expect(await exists(key)).toBe(false);
+    });
+
+    it('conditions a multipart completion and a copy too', async () => {
+      const key = 'meta/cond/multipart.json';
+      await put(key, '{"v":1}');
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+      const part = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: '{"v":2}' }));
+      const complete = (condition: { IfNoneMatch?: string; IfMatch?: string }) =>
+        s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] }, ...condition }));
+      await expect(complete({ IfNoneMatch: '*' })).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text(key)).toBe('{"v":1}');
+
+      const copy = (condition: { IfNoneMatch?: string }) =>
+        s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'meta/cond/copy.json', CopySource: `${BUCKET}/${key}`, ...condition }));
+      await copy({ IfNoneMatch: '*' });
+      await expect(copy({ IfNoneMatch: '*' })).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+    });
+
+    it('GetObject and HeadObject honour If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since', async () => {
+      const key = 'meta/cond/read.json';
+      const { ETag } = await put(key, '{"read":true}');
+      const { LastModified } = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+      const get = (condition: Partial<Record<'IfMatch' | 'IfNoneMatch', string> & Record<'IfModifiedSince' | 'IfUnmodifiedSince', Date>>) =>
+        s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key, ...condition }));
+      const earlier = new Date(LastModified!.getTime() - 60_000);
+      expect(await (await get({ IfMatch: ETag })).Body?.transformToString()).toBe('{"read":true}');
+      await expect(get({ IfMatch: '"0123"' })).rejects.toMatchObject({ ...refusal(412, 'PreconditionFailed'), Condition: 'If-Match' });
+      await expect(get({ IfUnmodifiedSince: earlier })).rejects.toMatchObject({ ...refusal(412, 'PreconditionFailed'), Condition: 'If-Unmodified-Since' });
+      await expect(get({ IfNoneMatch: ETag })).rejects.toMatchObject({ $metadata: expect.objectContaining({ httpStatusCode: 304 }) as unknown });
+      await expect(get({ IfModifiedSince: LastModified! })).rejects.toMatchObject({ $metadata: expect.objectContaining({ httpStatusCode: 304 }) as unknown });
+      expect((await get({ IfModifiedSince: earlier, IfNoneMatch: '"0123"' })).ETag).toBe(ETag);
+      // A missing key is still 404, whatever the condition.
+      await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta/cond/none.json', IfMatch: ETag }))).rejects.toMatchObject(refusal(404, 'NoSuchKey'));
+
+      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, IfMatch: '"0123"' }))).rejects.toMatchObject({ $metadata: expect.objectContaining({ httpStatusCode: 412 }) as unknown });
+      expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, IfMatch: ETag }))).ETag).toBe(ETag);
     });
   });
 

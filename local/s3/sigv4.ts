@@ -164,7 +164,7 @@ export function signer(config: AuthConfig, region: string): SignatureV4 {
   return new SignatureV4({ credentials: config.credentials, region, service: 's3', sha256: NodeSha256, uriEscapePath: false });
 }
 
-type Query = Record<string, string | string[]>;
+export type Query = Record<string, string | string[]>;
 
 /** The query as the signer wants it: decoded names and values, repeated names as arrays. */
 export function parseQuery(raw: string): Query {
