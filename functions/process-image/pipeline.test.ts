@@ -1,11 +1,16 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import type { ImageEventInput } from '../../schema/generated/graphql.ts';
-import { thumbnailSpecs, DEFAULTS, type ProcessingConfig } from '../shared/config.ts';
+import { thumbnailSpecs, DEFAULTS, type ProcessingConfig, type StorageConfig } from '../shared/config.ts';
 import { metaKey } from '../shared/storage-keys.ts';
-import { startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
+import { createS3Client } from '../shared/s3-client.ts';
+import { LOCAL_S3_CREDENTIALS } from '../shared/testing/local-s3.ts';
+import { startLocalS3Service } from '../../local/s3/start.ts';
 import { analyzeImage } from './analysis/analyze-image.ts';
 import { photo as fixturePhoto } from './analysis/fixtures/corpus.ts';
 import { ImageRejected } from './image-rejected.ts';
@@ -13,7 +18,7 @@ import type { VisionFindings } from './image-vision.ts';
 import { handleObjectEvent, type PipelineDeps } from './pipeline.ts';
 import { repointCopies } from './repoint-copies.ts';
 import type { ObjectEvent } from './s3-events.ts';
-import type { ImageSidecar } from './sidecar.ts';
+import { type ImageSidecar, writeSidecar } from './sidecar.ts';
 import { MemoryImageIndex } from './testing/memory-image-index.ts';
 
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
@@ -24,7 +29,8 @@ const FINDINGS: VisionFindings = {
   faces: null,
 };
 
-let s3: LocalS3;
+/** The local cloud's S3 (the front that enforces conditional writes, over s3rver); events are made by the tests. */
+let s3: { s3: S3Client; config: StorageConfig; close(): Promise<void> };
 let config: ProcessingConfig;
 let index: MemoryImageIndex;
 let published: ImageEventInput[];
@@ -35,7 +41,19 @@ let publish: PipelineDeps['publish'];
 let sequence = 0;
 
 beforeAll(async () => {
-  s3 = await startLocalS3();
+  const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-pipeline-s3-'));
+  const storage = { bucket: 'imagegraph-test', region: 'us-east-1' };
+  const service = await startLocalS3Service({ dataDir, ...storage, credentials: LOCAL_S3_CREDENTIALS, onEvent: () => undefined });
+  const client = createS3Client({ ...storage, s3Endpoint: service.endpoint }, LOCAL_S3_CREDENTIALS);
+  s3 = {
+    s3: client,
+    config: { ...storage, s3Endpoint: service.endpoint },
+    async close() {
+      client.destroy();
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
   config = {
     ...s3.config,
     maxUploadBytes: DEFAULTS.maxUploadBytes,
@@ -384,25 +402,45 @@ describe('ObjectRemoved of an original with copies', () => {
     expect(pointers(ids.c)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
   });
 
-  it('deletes the sidecar it rewrote when the copy’s upload went away meanwhile', async () => {
-    const { ids, events } = await library(30);
-    // C's upload is deleted right after its sidecar was rewritten, before the check that follows.
-    const racing = new Proxy(s3.s3, {
+  /** The bucket as the re-pointing sees it, with `meanwhile` done right after it reads C's sidecar. */
+  function afterReadingSidecarOf(imageId: string, meanwhile: () => Promise<unknown>): S3Client {
+    let done = false;
+    return new Proxy(s3.s3, {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
         return async (command: { input: { Key?: string } }) => {
           const answer: unknown = await target.send(command as never);
-          if (command instanceof PutObjectCommand && command.input.Key === metaKey(OWNER, ids.c)) {
-            await target.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: events.c.key }));
+          if (!done && command instanceof GetObjectCommand && command.input.Key === metaKey(OWNER, imageId)) {
+            done = true;
+            await meanwhile();
           }
           return answer;
         };
       },
     });
+  }
+
+  it('does not bring back a copy’s sidecar deleted between its read and its write (S3 refuses the If-Match)', async () => {
+    const { ids, events } = await library(30);
     const cBefore = structuredClone(index.documents.get(ids.c));
+    // C's removal runs meanwhile: its upload and its sidecar go.
+    const racing = afterReadingSidecarOf(ids.c, async () => {
+      await s3.s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: events.c.key }));
+      await s3.s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: metaKey(OWNER, ids.c) }));
+    });
     expect(await handleObjectEvent(deps({ s3: racing }), await removal(events.a))).toEqual(expect.objectContaining({ copies: { repointed: 2, capped: false } }));
     expect(await keysUnder(metaKey(OWNER, ids.c))).toEqual([]);
-    // C's own removal, when processed, tombstones it; until then its document is left as it was.
+    // C's own removal tombstones it; until then its document is left as it was.
+    expect(index.documents.get(ids.c)).toEqual(cBefore);
+  });
+
+  it('does not overwrite a copy’s sidecar that a newer event rewrote between its read and its write', async () => {
+    const { ids, events } = await library(35);
+    const cBefore = structuredClone(index.documents.get(ids.c));
+    const newer = { ...(await sidecarOf(ids.c)), processedAt: '2026-11-21T13:00:00.000Z' };
+    const racing = afterReadingSidecarOf(ids.c, () => writeSidecar(s3.s3, config.bucket, newer));
+    expect(await handleObjectEvent(deps({ s3: racing }), await removal(events.a))).toEqual(expect.objectContaining({ copies: { repointed: 2, capped: false } }));
+    expect(await sidecarOf(ids.c)).toEqual(newer);
     expect(index.documents.get(ids.c)).toEqual(cBefore);
   });
 

@@ -3,20 +3,19 @@
  * around that decision. Each changed copy is rewritten in its sidecar first (the durable record
  * `imagegraph reindex` and a redelivered ObjectCreated replay), then in the index.
  */
-import { DeleteObjectCommand, HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
-import { metaKey } from '../shared/storage-keys.ts';
 import { type LinkedImage, type Repointing, repointing } from './copy-pointers.ts';
 import type { ImageIndex } from './image-index.ts';
 import { comparableHash } from './near-duplicates.ts';
-import { readSidecar, writeSidecar } from './sidecar.ts';
+import { isChangedMeanwhile, readSidecarVersion, writeSidecar } from './sidecar.ts';
 
 /**
  * The most images one deletion re-points (byte copies and near-duplicates together). Each costs
- * about five requests (a look-up, sidecar read and write, a HEAD, the index write), run
- * CONCURRENCY at a time: well within the function's 2 minutes. Past it, the later copies keep
- * pointing at the deleted id and the outcome says so (logged as a warning).
+ * about five requests (a look-up, a HEAD of its upload, the sidecar read and its conditional
+ * write, the index write), run CONCURRENCY at a time: well within the function's 2 minutes. Past
+ * it, the later copies keep pointing at the deleted id and the outcome says so (logged as a warning).
  */
 export const MAX_REPOINTED_IMAGES = 500;
 const CONCURRENCY = 4;
@@ -95,19 +94,22 @@ async function liveLookAlike(deps: RepointDeps, stored: StoredUploads, ownerSub:
  * Rewrites one image's pointers: sidecar, then index. Skipped (false) when the image has no
  * sidecar any more (deleted meanwhile) or one from another event than the indexed document
  * (an upload to the same key is being processed, and decides its pointers itself).
+ *
+ * The sidecar write is a compare-and-set (S3's conditional PutObject, If-Match on the ETag read):
+ * if the copy's sidecar changed since (a newer event of the copy wrote its own) or went away (the
+ * copy's removal deleted it), nothing is written, so a deleted copy is never resurrected and a
+ * newer event's sidecar never overwritten. A removal of the copy after the write deletes the
+ * sidecar itself, and its tombstone outranks the index write below.
  */
 async function rewritePointers(deps: RepointDeps, ownerSub: string, { image, duplicateOf, nearDuplicateOf }: Repointing): Promise<boolean> {
-  const sidecar = await readSidecar(deps.s3, deps.bucket, ownerSub, image.id);
-  if (!sidecar || sidecar.document.sequencer !== image.sequencer) return false;
-  const document: ImageDocument = { ...sidecar.document, duplicateOf, nearDuplicateOf };
-  await writeSidecar(deps.s3, deps.bucket, { ...sidecar, document });
-  // S3's conditional PutObject (If-Match) would be a compare-and-set, but the local S3 ignores it
-  // on writes (README.md), so the write is checked after the fact: if the upload is still there, unchanged, any removal of it comes later and deletes this
-  // sidecar itself; if it is gone or replaced, its own event owns the sidecar, and the one just
-  // written must not outlive it (a removal may already have deleted the previous one).
-  if ((await uploadEtag(deps, document.originalKey)) !== document.etag) {
-    await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: metaKey(ownerSub, image.id) }));
-    return false;
+  const read = await readSidecarVersion(deps.s3, deps.bucket, ownerSub, image.id);
+  if (!read || read.sidecar.document.sequencer !== image.sequencer) return false;
+  const document: ImageDocument = { ...read.sidecar.document, duplicateOf, nearDuplicateOf };
+  try {
+    await writeSidecar(deps.s3, deps.bucket, { ...read.sidecar, document }, read.etag);
+  } catch (error) {
+    if (isChangedMeanwhile(error)) return false;
+    throw error;
   }
   // Same sequencer as indexed: put overwrites it, unless a newer event of the copy was indexed meanwhile.
   return (await deps.index.put(document)) === 'written';

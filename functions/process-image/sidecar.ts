@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { metaKey } from '../shared/storage-keys.ts';
 import type { RejectionCode } from './image-rejected.ts';
@@ -22,16 +22,26 @@ export interface ImageSidecar {
 }
 
 export async function readSidecar(s3: S3Client, bucket: string, ownerSub: string, imageId: string): Promise<ImageSidecar | null> {
+  return (await readSidecarVersion(s3, bucket, ownerSub, imageId))?.sidecar ?? null;
+}
+
+/** The sidecar with its ETag, for a compare-and-set (`writeSidecar`'s `ifMatch`); null when there is none. */
+export async function readSidecarVersion(s3: S3Client, bucket: string, ownerSub: string, imageId: string): Promise<{ sidecar: ImageSidecar; etag: string } | null> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(ownerSub, imageId) }));
-    return JSON.parse(await object.Body!.transformToString('utf8')) as ImageSidecar;
+    return { sidecar: JSON.parse(await object.Body!.transformToString('utf8')) as ImageSidecar, etag: object.ETag ?? '' };
   } catch (error) {
     if (error instanceof NoSuchKey) return null;
     throw error;
   }
 }
 
-export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageSidecar): Promise<void> {
+/**
+ * Writes the sidecar; with `ifMatch`, only over the sidecar with that ETag (S3's conditional
+ * write): S3 then refuses with PreconditionFailed (changed), NoSuchKey (deleted) or
+ * ConditionalRequestConflict (deleted during the write), which `isChangedMeanwhile` recognises.
+ */
+export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageSidecar, ifMatch?: string): Promise<void> {
   const { ownerSub, id } = sidecar.document;
   await s3.send(
     new PutObjectCommand({
@@ -39,6 +49,12 @@ export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageS
       Key: metaKey(ownerSub, id),
       Body: JSON.stringify(sidecar),
       ContentType: 'application/json',
+      IfMatch: ifMatch,
     }),
   );
+}
+
+/** Whether a conditional `writeSidecar` was refused because the sidecar changed or went away since it was read. */
+export function isChangedMeanwhile(error: unknown): boolean {
+  return error instanceof S3ServiceException && ['PreconditionFailed', 'NoSuchKey', 'ConditionalRequestConflict'].includes(error.name);
 }
