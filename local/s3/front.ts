@@ -9,10 +9,10 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import Busboy from 'busboy';
 import { guardRefusal } from '../request-guard.ts';
-import { KeyLocks } from './key-locks.ts';
+import { KeyLocks, type Watch } from './key-locks.ts';
 import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
 import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
-import { CONDITION_HEADERS, decideRead, type ReadConditions, readConditions, refuseWrite, writeConditions } from './preconditions.ts';
+import { CONDITION_HEADERS, decideRead, type ReadConditions, readConditions, refuseWrite, type WriteConditions, writeConditions } from './preconditions.ts';
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
@@ -93,9 +93,9 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   const headers = forwardedHeaders(request.headers, eventName);
   const path = `${incoming.path}${strippedQuery(incoming.query)}`;
   const write = objectWrite(options.bucket, method, incoming.path, query);
-  const conditional = write?.kind === 'store' ? writeConditions(request.headers) : null;
+  const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
   // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
-  const watch = conditional && write?.key ? options.locks.watch(write.key) : undefined;
+  const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
@@ -103,28 +103,42 @@ async function handle(options: Front, request: IncomingMessage, response: Server
     try {
       if (hashed && body?.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body?.sha256 ?? '');
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
-      const store = () => forward(options, forwarded, body ? body.read() : request, response, method === 'GET' || method === 'HEAD' ? readConditions(request.headers) : null);
-      if (!write) {
-        await store();
-      } else if (conditional && watch && write.key) {
-        const key = write.key;
-        await options.locks.exclusive(key, async () => {
-          if (watch.conflicted) throw errors.conditionalRequestConflict();
-          const refusal = refuseWrite(conditional, await storedEtag(options, incoming.path), key);
-          if (refusal) throw refusal;
-          await store();
-        });
-      } else {
-        const keys = write.key === null ? deleteRequestKeys(body ? await text(body.read()) : '') : [write.key];
-        const status = await options.locks.shared(keys, store);
-        if (write.kind !== 'store' && status < 300) for (const key of keys) options.locks.deleted(key);
-      }
+      const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
+      const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
+      if (write) await lockedWrite(options, { ...write, objectPath: incoming.path, body }, conditional, store);
+      else await store();
     } finally {
       await body?.discard();
     }
   } finally {
-    watch?.stop();
+    conditional?.watch.stop();
   }
+}
+
+/**
+ * Runs a write under its keys' locks (key-locks.ts): a conditional write exclusively, decided on
+ * the stored object's ETag; any other shared. A successful delete fails the conditional writes to
+ * its keys under way (409).
+ */
+async function lockedWrite(
+  options: Front,
+  write: ObjectWrite & { objectPath: string; body: Spooled | undefined },
+  conditional: { conditions: WriteConditions; watch: Watch } | null,
+  store: () => Promise<number>,
+): Promise<void> {
+  const key = write.key;
+  if (conditional && key !== null) {
+    await options.locks.exclusive(key, async () => {
+      if (conditional.watch.conflicted) throw errors.conditionalRequestConflict();
+      const refusal = refuseWrite(conditional.conditions, await storedEtag(options, write.objectPath), key);
+      if (refusal) throw refusal;
+      await store();
+    });
+    return;
+  }
+  const keys = key === null ? deleteRequestKeys(write.body ? await text(write.body.read()) : '') : [key];
+  const status = await options.locks.shared(keys, store);
+  if (write.kind !== 'store' && status < 300) for (const deleted of keys) options.locks.deleted(deleted);
 }
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
@@ -315,14 +329,19 @@ type ObjectWrite = { kind: 'store' | 'delete'; key: string } | { kind: 'delete-m
  */
 function objectWrite(bucket: string, method: string, path: string, query: Query): ObjectWrite | null {
   if (method === 'POST' && 'delete' in query && isBucketPath(path)) return { kind: 'delete-many', key: null };
+  const key = objectKey(bucket, path, query, method === 'POST' ? ['uploadId'] : []);
+  if (key === null) return null;
+  if (method === 'PUT' || method === 'POST') return { kind: 'store', key };
+  return method === 'DELETE' ? { kind: 'delete', key } : null;
+}
+
+/** The key of a request on an object itself (not a subresource such as ?tagging beyond `allowed`), else null. */
+function objectKey(bucket: string, path: string, query: Query, allowed: readonly string[] = []): string | null {
   const prefix = `/${bucket}/`;
   if (!path.startsWith(prefix) || path.length === prefix.length) return null;
-  const key = safeDecode(path.slice(prefix.length));
   const subresources = Object.keys(query).filter((name) => !QUERY_AUTH_PARAMS.includes(name) && name !== 'x-id');
-  if (method === 'PUT' && subresources.length === 0) return { kind: 'store', key };
-  if (method === 'POST' && subresources.length === 1 && 'uploadId' in query) return { kind: 'store', key };
-  if (method === 'DELETE' && subresources.length === 0) return { kind: 'delete', key };
-  return null;
+  if (subresources.length !== allowed.length || !allowed.every((name) => name in query)) return null;
+  return safeDecode(path.slice(prefix.length));
 }
 
 /** The keys a DeleteObjects body names (`<Object><Key>…</Key>`), XML entities decoded. */

@@ -1,13 +1,14 @@
 /**
  * Client-level conformance of the storage front (local/s3) for browser uploads, judged by moto:
  * a POST policy presigned by the real SDK (@aws-sdk/s3-presigned-post), posted as a browser posts
- * it; only the endpoint differs. moto's departures from S3's documentation are asserted as they
+ * it; and conditional writes and reads (If-Match, If-None-Match) through the SDK client; only the
+ * endpoint differs. moto's departures from S3's documentation are asserted as they
  * are and listed in docs/ORACLES.md (Mn).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../functions/shared/s3-client.ts';
@@ -82,6 +83,35 @@ describe.each(targets)('S3 presigned POST conformance: %s', (_name, open) => {
         throw error;
       },
     );
+
+  describe('conditional writes and reads', () => {
+    const put = (key: string, body: string, condition: { IfMatch?: string; IfNoneMatch?: string } = {}) =>
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ...condition }));
+    const text = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body?.transformToString()) ?? '';
+    const refusal = (status: number, name: string) => ({ name, $metadata: expect.objectContaining({ httpStatusCode: status }) as unknown });
+
+    it('If-None-Match: * creates a new key and refuses an existing one (412)', async () => {
+      await put('meta/create.json', '1', { IfNoneMatch: '*' });
+      await expect(put('meta/create.json', '2', { IfNoneMatch: '*' })).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text('meta/create.json')).toBe('1');
+    });
+
+    it('If-Match writes over the matching ETag only: a stale one is 412, a missing key 404 NoSuchKey', async () => {
+      const first = await put('meta/update.json', '1');
+      await put('meta/update.json', '2', { IfMatch: first.ETag });
+      await expect(put('meta/update.json', '3', { IfMatch: first.ETag })).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+      expect(await text('meta/update.json')).toBe('2');
+      await expect(put('meta/missing.json', '1', { IfMatch: first.ETag })).rejects.toMatchObject(refusal(404, 'NoSuchKey'));
+    });
+
+    it('GetObject: 412 for a stale If-Match, 304 for a matching If-None-Match', async () => {
+      const { ETag } = await put('meta/read.json', '1');
+      await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta/read.json', IfMatch: '"0123"' }))).rejects.toMatchObject(refusal(412, 'PreconditionFailed'));
+      await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta/read.json', IfNoneMatch: ETag }))).rejects.toMatchObject({
+        $metadata: expect.objectContaining({ httpStatusCode: 304 }) as unknown,
+      });
+    });
+  });
 
   it('stores a file that meets every condition (204, as success_action_status defaults)', async () => {
     const upload = await presign();
