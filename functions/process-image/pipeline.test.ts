@@ -226,6 +226,14 @@ describe('ObjectCreated', () => {
     expect(analyses).toBe(0);
   });
 
+  it('skips an event whose object was replaced since: the download’s If-Match fails (412), the newer event does the work', async () => {
+    const stale = await upload('01JD0000000000000000000030', await photo(60));
+    await upload('01JD0000000000000000000030', await photo(70));
+    expect(await handleObjectEvent(deps(), stale)).toEqual({ result: 'skipped', imageId: '01JD0000000000000000000030', why: 'the object is gone or was replaced' });
+    expect(analyses).toBe(0);
+    expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000030'))).toEqual([]);
+  });
+
   it('leaves transient failures to SQS: nothing recorded, nothing announced', async () => {
     const event = await upload('01JD0000000000000000000006', await photo(50));
     detect = () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
