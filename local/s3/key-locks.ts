@@ -10,9 +10,11 @@
  * Waiters are served in arrival order, so a stream of unconditional writes cannot starve a
  * conditional one. No I/O here; the front does that inside `exclusive` and `shared`.
  *
- * `watch` is S3's 409 ConditionalRequestConflict: a delete of the key that succeeds while a
- * conditional write to it is under way (from its arrival, body upload included, until it decides)
- * makes that write fail with 409 rather than judge its condition against the state after the delete.
+ * `watch` is S3's 409 ConditionalRequestConflict ("If a conflicting operation occurs during the
+ * upload", PutObject's API reference; a concurrent delete, per S3's conditional-writes guide): a
+ * delete of the key that succeeds while a conditional write to it is under way (from its arrival,
+ * body upload included, until it decides) fails that write with 409 rather than judging its
+ * condition against the state after the delete.
  */
 
 interface Waiter {
