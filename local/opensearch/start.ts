@@ -15,11 +15,12 @@ import type { KeyPair } from '../sigv4.ts';
  *     1.5x measured the same) for ~2 s more GC time over the 100 batches. Not a cap: the heap
  *     still grows as far as the data needs, e.g. for a 100 MB _bulk body (large-bulk.test.ts).
  *   - Under query load V8 grows the young generation's two semi-spaces to 16 MB each and keeps
- *     them committed (~33 MB of RSS). 4 MB each took another ~15 MB off the peak (272 vs 286 MB,
- *     same CPU time and latencies, measured back to back); 2 MB promoted so much per-query garbage
- *     into old space that RSS after queries grew instead.
+ *     them committed (~33 MB of RSS); 8 MB each halves that at no measured latency cost. 4 MB took
+ *     another ~13 MB off bench:search's peak (273 vs 286 MB) but made the largest owner's searches
+ *     ~1 ms slower (p95 ~16.5 -> ~18 ms, measured back to back); 2 MB promoted so much per-query
+ *     garbage into old space that RSS after queries grew instead.
  */
-export const SEARCH_ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
+export const SEARCH_ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
 
 export interface SearchEngineOptions {
   /** Where SQLite keeps the data (created if missing); ':memory:' for a throwaway engine. */
