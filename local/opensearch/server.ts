@@ -17,7 +17,7 @@ type Params = URLSearchParams;
 
 const CLUSTER_UUID = randomUUID();
 /** http.max_content_length's default. */
-const MAX_BODY_BYTES = 100 * 1024 * 1024;
+export const MAX_BODY_BYTES = 100 * 1024 * 1024;
 /** Accepted everywhere and without effect on a single node that is always refreshed. */
 const HARMLESS = ['pretty', 'human', 'error_trace', 'timeout', 'master_timeout', 'cluster_manager_timeout', 'wait_for_active_shards'];
 const WRITE = ['refresh', 'version', 'version_type', 'if_seq_no', 'if_primary_term', 'op_type', 'routing', 'require_alias'];

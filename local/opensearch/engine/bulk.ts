@@ -10,8 +10,14 @@ export interface BulkAction {
   versionType?: VersionType;
   ifSeqNo?: number;
   ifPrimaryTerm?: number;
+  /** An update's body. */
   body?: Record<string, unknown>;
-  /** The source line as sent: index and create store it as is, instead of re-serializing `body`. */
+  /**
+   * The source line as sent (checked to be a JSON object). Index and create parse it again when
+   * the action is prepared, and store it as is: holding every parsed document of a batch until
+   * the last one is prepared made them outlive V8's young generation (copied by each scavenge,
+   * then promoted to old space), which doubled the GC time of bulk indexing.
+   */
   text?: string;
 }
 
@@ -64,7 +70,9 @@ export function parseBulk(text: string): BulkAction[] {
     if (action !== 'delete') {
       const source = lines[i++]?.trim();
       if (source === undefined || source === '') throw illegalArgument('The bulk request must be terminated by a newline [\\n]');
-      entry.body = parseLine(source, i);
+      // Every source line is checked before any action of the request is applied.
+      const body = parseLine(source, i);
+      if (action === 'update') entry.body = body;
       entry.text = source;
     }
     actions.push(entry);

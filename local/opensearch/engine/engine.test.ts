@@ -229,3 +229,31 @@ describe('versioning', () => {
     expect(engine.update('t', 'y', { doc: { a: '1' }, doc_as_upsert: true }, {}).status).toBe(201);
   });
 });
+
+describe('bulk', () => {
+  const line = (value: unknown) => JSON.stringify(value);
+
+  it('a malformed source line fails the request before any action is applied', () => {
+    const engine = engineWith({ dynamic: true, properties: { a: { type: 'keyword' } } }, { x: { a: '1' } });
+    const body = [
+      line({ index: { _id: 'y' } }), line({ a: '2', added: 'dynamically' }),
+      line({ index: { _index: 'fresh', _id: 'z' } }), line({ a: '3' }),
+      line({ index: { _id: 'w' } }), '{"a": ',
+    ].join('\n') + '\n';
+    const failed = error(() => engine.bulk('t', body));
+    expect([failed.status, failed.type, failed.reason]).toEqual([400, 'illegal_argument_exception', 'Malformed action/metadata line [6], expected START_OBJECT or END_OBJECT but found [VALUE_STRING]']);
+    // No index created, no mapping update, no sequence number taken.
+    expect(engine.exists('fresh')).toBe(false);
+    expect(engine.getMapping('t').body).toEqual({ t: { mappings: { dynamic: true, properties: { a: { type: 'keyword' } } } } });
+    expect(engine.index('t', 'y', { a: '2' }, {}).body._seq_no).toBe(1);
+  });
+
+  it('each document is parsed from its line as sent, and stored as sent', () => {
+    const engine = engineWith({ properties: { a: { type: 'keyword' } } }, {});
+    const body = `${line({ index: { _id: 'x' } })}\n{ "a" : "1",  "b": [1, 2] }\n${line({ create: { _id: 'y' } })}\n${line({ a: '2' })}\n`;
+    const items = engine.bulk('t', body).body.items as Json[];
+    expect(items.map((item) => (Object.values(item)[0] as Json).result as string)).toEqual(['created', 'created']);
+    expect(ids(engine, { query: { term: { a: '1' } } })).toEqual(['x']);
+    expect(engine.get('t', 'x').body._source).toEqual({ a: '1', b: [1, 2] });
+  });
+});

@@ -231,7 +231,7 @@ export class Engine {
           if (action.action === 'delete') outcomes.push(this.prepareDelete(this.state(name), action.id, { ...conditions, opType: 'delete' }, pending));
           else outcomes.push(this.prepareUpdate(this.updateTarget(name, action.body ?? {}), action.id, action.body ?? {}, conditions, pending));
         } else {
-          outcomes.push(this.prepareIndex(this.autoCreate(name), action.id, action.body, { ...conditions, opType: action.action }, pending, action.text));
+          outcomes.push(this.prepareIndex(this.autoCreate(name), action.id, JSON.parse(action.text ?? '{}'), { ...conditions, opType: action.action }, pending, action.text));
         }
       } catch (error) {
         if (!(error instanceof OpenSearchError)) throw error;
