@@ -11,14 +11,19 @@ export type Answer = (operationName: string, variables: Record<string, unknown>)
 
 /**
  * Renders a component with a real Apollo Client whose link answers from `answer` (queries and
- * mutations) and from `events` (subscriptions), and a real session over a fake Cognito.
+ * mutations) and from `events` (subscriptions, acknowledged by `acknowledge`), and a real session
+ * over a fake Cognito.
  */
 export function renderWithApi(ui: ReactElement, { answer = () => ({}), cognito = () => Promise.resolve({}), signedIn = null }: { answer?: Answer; cognito?: (command: unknown) => Promise<unknown>; signedIn?: SessionTokens | null } = {}) {
   const events = new Subject<unknown>();
   const operations: { name: string; variables: Record<string, unknown>; query: string }[] = [];
+  let subscription: ApolloLink.Operation | undefined;
   const link = new ApolloLink((operation) => {
     operations.push({ name: operation.operationName ?? '', variables: operation.variables, query: print(operation.query) });
-    if (operation.operationName === 'OnImageProcessed') return events.asObservable() as Observable<ApolloLink.Result>;
+    if (operation.operationName === 'OnImageProcessed') {
+      subscription = operation;
+      return events.asObservable() as Observable<ApolloLink.Result>;
+    }
     return new Observable<ApolloLink.Result>((observer) => {
       try {
         observer.next({ data: answer(operation.operationName ?? '', operation.variables) as Record<string, unknown> });
@@ -40,5 +45,13 @@ export function renderWithApi(ui: ReactElement, { answer = () => ({}), cognito =
       <ApolloProvider client={client}>{ui}</ApolloProvider>
     </SessionContext.Provider>,
   );
-  return { ...view, client, session, operations, publish: (data: unknown) => events.next({ data }) };
+  return {
+    ...view,
+    client,
+    session,
+    operations,
+    publish: (data: unknown) => events.next({ data }),
+    /** What the AppSync link reports on start_ack (client/src/api/apollo.ts). */
+    acknowledge: () => subscription?.getContext().onSubscriptionAcknowledged?.(),
+  };
 }

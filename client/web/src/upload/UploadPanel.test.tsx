@@ -3,6 +3,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PostForm } from '../../../src/api/upload.ts';
+import { image } from '../testing/images.ts';
 import { renderWithApi } from '../testing/render.tsx';
 import { UploadPanel } from './UploadPanel.tsx';
 
@@ -97,5 +98,32 @@ describe('UploadPanel', () => {
     expect(await screen.findByText('Upload refused: AccessDenied: Invalid according to Policy')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Retry a.png' }));
     await vi.waitFor(() => expect(post.calls).toHaveLength(2));
+  });
+
+  it('once the subscription is acknowledged, reads the uploads whose events came before it', async () => {
+    const user = userEvent.setup();
+    const states: Record<string, object> = {
+      'img-3': { ...image, id: 'img-3', fileName: 'done.jpg' },
+      'img-4': { ...image, id: 'img-4', fileName: 'bad.jpg', status: 'FAILED', failureReason: 'Not a supported image', thumbnails: [] },
+    };
+    let next = 3;
+    const { acknowledge, operations, container } = renderWithApi(<UploadPanel />, {
+      answer: (name, variables) => (name === 'Image' ? { image: states[variables.id as string] } : ticket(`img-${next++}`)),
+    });
+    await user.upload(screen.getByLabelText('Choose photos to upload'), [
+      new File([new Uint8Array(10)], 'done.jpg', { type: 'image/jpeg' }),
+      new File([new Uint8Array(10)], 'bad.jpg', { type: 'image/jpeg' }),
+    ]);
+    await vi.waitFor(() => expect(post.calls).toHaveLength(2));
+    post.calls.forEach((call) => call.finish(204));
+    await vi.waitFor(() => expect(screen.getAllByText('Processing…')).toHaveLength(2));
+    // Their events were published before AppSync acknowledged the subscription: never delivered.
+    expect(operations.filter((operation) => operation.name === 'Image')).toEqual([]);
+
+    acknowledge();
+    await vi.waitFor(() => expect(container.querySelector('.thumb img')?.getAttribute('src')).toBe('http://s3.test/1280.webp'));
+    expect(await screen.findByText('Not a supported image')).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('1 done, 1 failed');
+    expect(operations.filter((operation) => operation.name === 'Image').map((operation) => operation.variables.id).sort()).toEqual(['img-3', 'img-4']);
   });
 });

@@ -24,7 +24,8 @@ describe('uploadsReducer', () => {
     items = uploadsReducer(items, { type: 'uploaded', key: 'a', imageId: 'img-1' });
     expect(items[0]).toMatchObject({ status: 'processing', imageId: 'img-1' });
     items = uploadsReducer(items, { type: 'processed', imageId: 'img-1' });
-    items = uploadsReducer(items, { type: 'thumbnail', imageId: 'img-1', url: 'http://t/1.webp' });
+    expect(items[0]).toMatchObject({ status: 'processed' });
+    items = uploadsReducer(items, { type: 'processed', imageId: 'img-1', thumbnailUrl: 'http://t/1.webp' });
     expect(items[0]).toMatchObject({ status: 'processed', thumbnailUrl: 'http://t/1.webp' });
     expect(uploadSummary(items)).toBe('1 done, 1 failed');
     expect(uploadsReducer(items, { type: 'cleared' })).toEqual([]);

@@ -20,7 +20,6 @@ export type UploadAction =
   | { type: 'failed'; key: string; reason: string }
   | { type: 'processed'; imageId: string; thumbnailUrl?: string }
   | { type: 'processingFailed'; imageId: string; reason: string }
-  | { type: 'thumbnail'; imageId: string; url: string }
   | { type: 'deleted'; imageId: string }
   | { type: 'cleared' };
 
@@ -54,8 +53,6 @@ export function uploadsReducer(items: UploadItem[], action: UploadAction): Uploa
       return update(byImage(action.imageId), { status: 'processed', ...(action.thumbnailUrl ? { thumbnailUrl: action.thumbnailUrl } : {}) });
     case 'processingFailed':
       return update(byImage(action.imageId), { status: 'failed', reason: action.reason });
-    case 'thumbnail':
-      return update(byImage(action.imageId), { thumbnailUrl: action.url });
     case 'deleted':
       // Its link would lead nowhere.
       return items.filter((item) => item.imageId !== action.imageId);

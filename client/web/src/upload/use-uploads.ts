@@ -1,6 +1,6 @@
 import { useApolloClient, useSubscription } from '@apollo/client/react';
 import pLimit from 'p-limit';
-import { useCallback, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { uploadFile, uploadProblem } from '../../../src/api/upload.ts';
 import { ImageDocument, OnImageProcessedDocument, type ThumbnailFieldsFragment } from '../../../src/generated/graphql.ts';
 import { xhrPost } from '../browser.ts';
@@ -25,8 +25,43 @@ export function useUploads() {
   const files = useRef(new Map<string, File>());
   const limit = useMemo(() => pLimit(CONCURRENCY), []);
   const nextKey = useRef(0);
+  const latestItems = useRef(items);
+  useEffect(() => {
+    latestItems.current = items;
+  }, [items]);
+
+  /** Shows what processing has finished by the image's own state, read from the API. */
+  const readOutcome = useCallback(
+    async (imageId: string) => {
+      const { data } = await client.query({ query: ImageDocument, variables: { id: imageId }, fetchPolicy: 'network-only' });
+      const image = data?.image;
+      if (image?.status === 'PROCESSED') {
+        const url = thumbnailUrl(image.thumbnails);
+        dispatch({ type: 'processed', imageId, ...(url ? { thumbnailUrl: url } : {}) });
+      } else if (image?.status === 'FAILED') {
+        dispatch({ type: 'processingFailed', imageId, reason: image.failureReason ?? 'Processing failed' });
+      }
+    },
+    [client],
+  );
+
+  /**
+   * AppSync delivers only events published after it acknowledged the subscription (start_ack), at
+   * sign-in and after each reconnection: an upload that finished before that would wait forever.
+   * So once it is acknowledged, every upload still shown as processing is read, and search again.
+   */
+  const catchUp = useCallback(() => {
+    for (const item of latestItems.current) {
+      // An error (the image deleted meanwhile, the network) leaves the item as it is; its event may still come.
+      if (item.status === 'processing' && item.imageId) readOutcome(item.imageId).catch(() => undefined);
+    }
+    void client.refetchQueries({ include: ['SearchImages'] });
+  }, [client, readOutcome]);
+  // Stable, so that a render does not restart the subscription.
+  const context = useMemo(() => ({ onSubscriptionAcknowledged: catchUp }), [catchUp]);
 
   useSubscription(OnImageProcessedDocument, {
+    context,
     onData: ({ data }) => {
       const event = data.data?.onImageProcessed;
       if (!event) return;
@@ -36,12 +71,7 @@ export function useUploads() {
         const url = event.image ? thumbnailUrl(event.image.thumbnails) : undefined;
         dispatch({ type: 'processed', imageId: event.imageId, ...(url ? { thumbnailUrl: url } : {}) });
         // Events carry no reader-signed URLs when published by the backend: read them.
-        if (!url) {
-          void client.query({ query: ImageDocument, variables: { id: event.imageId }, fetchPolicy: 'network-only' }).then(({ data: image }) => {
-            const signed = image?.image ? thumbnailUrl(image.image.thumbnails) : undefined;
-            if (signed) dispatch({ type: 'thumbnail', imageId: event.imageId, url: signed });
-          });
-        }
+        if (!url) readOutcome(event.imageId).catch(() => undefined);
       } else if (event.status === 'DELETED') {
         dispatch({ type: 'deleted', imageId: event.imageId });
       } else {
