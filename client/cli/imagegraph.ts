@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import pLimit from 'p-limit';
 import { DEFAULTS, thumbnailSpecs } from '../../functions/shared/config.ts';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { ImageIndex, createSearchClient } from '../../functions/process-image/image-index.ts';
@@ -42,6 +43,9 @@ import {
   type ImageFilter,
 } from '../src/generated/graphql.ts';
 import { duplicateGroups, groupLines, missingOriginals, type ListedImage } from './user/duplicate-groups.ts';
+
+/** `duplicates` reads this many originals at a time. */
+const ORIGINALS_IN_FLIGHT = 8;
 
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
@@ -360,12 +364,14 @@ program
       copies.push(...data.searchImages.items);
       after = data.searchImages.pageInfo.hasNextPage ? data.searchImages.pageInfo.endCursor : null;
     } while (after);
-    const originals: ListedImage[] = [];
-    for (const id of missingOriginals(copies)) {
-      const { data } = await client.query({ query: DuplicateOriginalDocument, variables: { id }, fetchPolicy: 'no-cache' });
-      if (data?.image) originals.push(data.image);
-    }
-    const groups = duplicateGroups([...originals, ...copies]);
+    // Originals are read a few at a time: one by one, a library with many originals waited on each round trip.
+    const limit = pLimit(ORIGINALS_IN_FLIGHT);
+    const originals = await Promise.all(
+      missingOriginals(copies).map((id) =>
+        limit(async () => (await client.query({ query: DuplicateOriginalDocument, variables: { id }, fetchPolicy: 'no-cache' })).data?.image ?? null),
+      ),
+    );
+    const groups = duplicateGroups([...originals.filter((image): image is ListedImage => image !== null), ...copies]);
     print(Boolean(options.json), groups, groupLines(groups));
   });
 
