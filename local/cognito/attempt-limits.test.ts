@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CODES_SENT_PER_HOUR, createLockout, createRateLimit, SIGN_IN_LOCKOUT } from './attempt-limits.ts';
+import { CODES_SENT_PER_HOUR, createLockout, createRateLimit, idlePruner, SIGN_IN_LOCKOUT } from './attempt-limits.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -105,5 +105,35 @@ describe('createRateLimit', () => {
     for (let i = 0; i < 5; i++) limit.attempt('ada', 0);
     for (let i = 0; i < 2000; i++) limit.attempt(`spray-${i}`, MINUTE);
     expect(limit.attempt('ada', 2 * MINUTE)).toBe(false);
+  });
+});
+
+describe('idlePruner', () => {
+  it('forgets expired entries once the map is large, then sweeps again only when it has doubled', () => {
+    const entries = new Map<string, number>();
+    let visited = 0;
+    const prune = idlePruner(entries, (expiresAt: number) => {
+      visited += 1;
+      return expiresAt;
+    });
+    for (let i = 0; i < 1000; i++) entries.set(`old-${i}`, 10);
+    prune(20);
+    expect([entries.size, visited]).toEqual([1000, 0]);
+    entries.set('live', 100);
+    prune(20);
+    // The expired ones go, the live one stays.
+    expect([...entries.keys()]).toEqual(['live']);
+    expect(visited).toBe(1001);
+    // 999 more live entries: 1,000 in all, not above the floor, so no sweep.
+    for (let i = 0; i < 999; i++) entries.set(`new-${i}`, 100);
+    prune(20);
+    expect([entries.size, visited]).toEqual([1000, 1001]);
+    entries.set('one-more', 100);
+    prune(20);
+    expect([entries.size, visited]).toEqual([1001, 2002]);
+    // Nothing expired: the next sweep waits for 2,002 entries.
+    entries.set('another', 100);
+    prune(20);
+    expect(visited).toBe(2002);
   });
 });

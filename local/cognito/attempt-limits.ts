@@ -50,9 +50,10 @@ export interface AttemptLimit {
 
 export function createLockout(policy: LockoutPolicy): AttemptLimit {
   const entries = new Map<string, LockoutEntry>();
+  const forgetIdle = idlePruner(entries, (entry: LockoutEntry) => entry.lastAttempt + policy.idleResetMs);
   return {
     attempt(key, now) {
-      forgetIdle(entries, now, (entry) => entry.lastAttempt + policy.idleResetMs);
+      forgetIdle(now);
       const known = entries.get(key);
       const entry = known && now - known.lastAttempt < policy.idleResetMs ? known : { failures: 0, lockedUntil: 0, lastAttempt: now };
       entry.lastAttempt = now;
@@ -90,9 +91,10 @@ export const WRONG_CODES_PER_HOUR: RateLimitPolicy = { limit: 5, windowMs: HOUR_
 /** At most `policy.limit` attempts per key in any window; refused attempts are not recorded. */
 export function createRateLimit(policy: RateLimitPolicy): AttemptLimit {
   const attempts = new Map<string, number[]>();
+  const forgetIdle = idlePruner(attempts, (times: number[]) => (times.at(-1) ?? 0) + policy.windowMs);
   return {
     attempt(key, now) {
-      forgetIdle(attempts, now, (times) => (times.at(-1) ?? 0) + policy.windowMs);
+      forgetIdle(now);
       const recent = (attempts.get(key) ?? []).filter((time) => time > now - policy.windowMs);
       if (recent.length >= policy.limit) {
         attempts.set(key, recent);
@@ -110,7 +112,16 @@ export function createRateLimit(policy: RateLimitPolicy): AttemptLimit {
 /** Keeps the maps small when many keys are tried (each unknown user name is a key). */
 const PRUNE_ABOVE = 1000;
 
-function forgetIdle<Entry>(entries: Map<string, Entry>, now: number, forgottenAt: (entry: Entry) => number): void {
-  if (entries.size <= PRUNE_ABOVE) return;
-  for (const [key, entry] of entries) if (forgottenAt(entry) <= now) entries.delete(key);
+/**
+ * Forgets the entries whose time is up once the map holds more than PRUNE_ABOVE, and then only
+ * each time it has doubled since the last sweep: sweeping on every attempt made a spray of
+ * names cost the square of their number, while this costs each attempt O(1) on average.
+ */
+export function idlePruner<Entry>(entries: Map<string, Entry>, forgottenAt: (entry: Entry) => number): (now: number) => void {
+  let sweepAbove = PRUNE_ABOVE;
+  return (now) => {
+    if (entries.size <= sweepAbove) return;
+    for (const [key, entry] of entries) if (forgottenAt(entry) <= now) entries.delete(key);
+    sweepAbove = Math.max(PRUNE_ABOVE, 2 * entries.size);
+  };
 }

@@ -337,6 +337,15 @@ describe('local Cognito: SRP, refresh, sign-out and password actions', () => {
       await expect(signIn('nobody-here@example.com')).rejects.toMatchObject(EXCEEDED);
     });
 
+    it('locks out a user name longer than Cognito allows alike, without mixing it up with another', async () => {
+      frozenClock();
+      const long = `${'x'.repeat(10_000)}@example.com`;
+      await wrongSignIns(long, 5);
+      await expect(signIn(long)).rejects.toMatchObject(EXCEEDED);
+      // Kept by its hash: a name that differs only at its end is counted apart.
+      await expect(signIn(`${'x'.repeat(10_000)}@example.org`)).rejects.toMatchObject(INCORRECT);
+    });
+
     it('counts concurrent wrong answers, so a burst cannot try more than five', async () => {
       await newUser('burst@example.com');
       frozenClock();

@@ -17,7 +17,7 @@
  * Errors are AWS's (types and messages from the API reference and what AWS answers). The password
  * policy is checked before any of these run (cognito-server.ts), except NEW_PASSWORD_REQUIRED's.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { CognitoError } from 'cognito-local/lib/errors.js';
 import type { Route, Router } from 'cognito-local/lib/server/Router.js';
 import type { AppClient } from 'cognito-local/lib/services/appClient.js';
@@ -52,6 +52,8 @@ export interface UserAuthServices {
   now?: () => Date;
 }
 
+/** Cognito's longest user name (the Username member's length constraint). */
+const MAX_USERNAME_LENGTH = 128;
 const notAuthorized = (message: string) => new CognitoError('NotAuthorizedException', message);
 /** What Cognito answers past a code or ChangePassword limit (aws-amplify/amplify-ui-android#180, aws-sdk-android#627). */
 const limitExceeded = () => new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
@@ -149,8 +151,15 @@ export function withUserAuth(router: Router, services: UserAuthServices): Router
   const changePasswordLockout = createLockout(SIGN_IN_LOCKOUT);
   const codesSent = createRateLimit(CODES_SENT_PER_HOUR);
   const wrongCodes = createRateLimit(WRONG_CODES_PER_HOUR);
-  /** A user's key in the limits: a known user's name (its sub), else the name asked for, so an unknown user is limited alike. */
-  const limitKey = (userPool: UserPoolService, action: string, user: User | null, username: string) => `${action}/${userPool.options.Id}/${user?.Username ?? username}`;
+  /**
+   * A user's key in the limits: a known user's name (its sub), else the name asked for, so an
+   * unknown user is limited alike. A name longer than Cognito allows (128) is kept as its hash, so
+   * anyone spraying long names costs the maps no more per entry than a real user does.
+   */
+  const limitKey = (userPool: UserPoolService, action: string, user: User | null, username: string) => {
+    const name = user?.Username ?? username;
+    return `${action}/${userPool.options.Id}/${name.length <= MAX_USERNAME_LENGTH ? name : createHash('sha256').update(name).digest('base64url')}`;
+  };
   /** Runs `run` as one attempt under `limit`: refused with `refusal()` past the limit, forgiven when `run` succeeds. */
   const limited = async <Result>(limit: AttemptLimit, key: string, refusal: () => CognitoError, run: () => Promise<Result>): Promise<Result> => {
     if (!limit.attempt(key, now().getTime())) throw refusal();

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
 import Busboy from 'busboy';
 import { guardRefusal } from '../request-guard.ts';
 import { KeyLocks, type Watch } from './key-locks.ts';
@@ -99,8 +101,13 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
-    const body = hashed || ((conditional || write?.kind === 'delete-many') && hasBody(request)) ? await spool(request, options.spoolDir, { sha256: hashed }) : undefined;
+    const deletesMany = write?.kind === 'delete-many';
+    const body =
+      hashed || ((conditional || deletesMany) && hasBody(request))
+        ? await spool(request, options.spoolDir, { sha256: hashed, ...(deletesMany ? { maxBytes: MAX_DELETE_BODY_BYTES } : {}) })
+        : undefined;
     try {
+      if (body?.overflowed) throw errors.malformedXml();
       if (hashed && body?.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body?.sha256 ?? '');
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
@@ -268,8 +275,9 @@ async function forward(options: Front, forwarded: Forwarded, body: Readable, res
     }
   }
   response.writeHead(status, headers);
-  answer.pipe(response);
-  await once(answer, 'end');
+  // Settles however the answer ends: a client that hangs up mid-answer must not leave this write
+  // waiting, its key locks held and its spooled body kept. The response is destroyed either way.
+  await pipeline(answer, response).catch(() => undefined);
   return status;
 }
 
@@ -344,21 +352,27 @@ function objectKey(bucket: string, path: string, query: Query, allowed: readonly
   return safeDecode(path.slice(prefix.length));
 }
 
-/** The keys a DeleteObjects body names (`<Object><Key>…</Key>`), XML entities decoded. */
+/** DeleteObjects names at most 1,000 keys (S3's API reference); more is MalformedXML. */
+const MAX_DELETE_KEYS = 1000;
+/**
+ * Far more than 1,000 keys of S3's longest (1,024 bytes), with version ids, take in XML: a larger
+ * body cannot be a valid request, and is refused without being kept.
+ */
+const MAX_DELETE_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The keys a DeleteObjects body names (`<Object><Key>…</Key>`), XML entities decoded; MalformedXML past S3's limits. */
 function deleteRequestKeys(xml: string): string[] {
   const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, key = '']) =>
+  const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, key = '']) =>
     key.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (entity, name: string) => {
-      if (name.startsWith('#')) return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1)));
-      return entities[name] ?? entity;
+      if (!name.startsWith('#')) return entities[name] ?? entity;
+      const codePoint = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+      if (codePoint > 0x10ffff) throw errors.malformedXml();
+      return String.fromCodePoint(codePoint);
     }),
   );
-}
-
-async function text(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  if (keys.length > MAX_DELETE_KEYS) throw errors.malformedXml();
+  return keys;
 }
 
 function isBucketPath(path: string): boolean {

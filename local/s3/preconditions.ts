@@ -37,8 +37,8 @@ export function writeConditions(headers: IncomingHttpHeaders): WriteConditions |
   const ifMatch = single(headers['if-match']);
   const ifNoneMatch = single(headers['if-none-match']);
   if (ifMatch === undefined && ifNoneMatch === undefined) return null;
-  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw errors.notImplemented('If-None-Match', "We don\\'t accept the provided value of If-None-Match header for this API");
-  if (ifMatch !== undefined && ifNoneMatch !== undefined) throw errors.notImplemented('If-Match,If-None-Match', 'Multiple conditional request headers present in the request');
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw errors.unsupportedHeader('If-None-Match', "We don\\'t accept the provided value of If-None-Match header for this API");
+  if (ifMatch !== undefined && ifNoneMatch !== undefined) throw errors.unsupportedHeader('If-Match,If-None-Match', 'Multiple conditional request headers present in the request');
   return ifMatch !== undefined ? { ifMatch } : { ifNoneMatch: '*' };
 }
 

@@ -69,6 +69,8 @@ export const errors = {
   tooSmall: (size: number, min: number) =>
     new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: size, MinSizeAllowed: min }),
   malformedPost: (message: string) => new S3Error(400, 'MalformedPOSTRequest', message),
+  malformedXml: () =>
+    new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema'),
   corsForbidden: (method: string) =>
     new S3Error(
       403,
@@ -87,7 +89,8 @@ export const errors = {
       'ConditionalRequestConflict',
       'A conflicting operation occurred. If using PutObject you can retry the request. If using multipart upload you should initiate another CreateMultipartUpload request and re-upload each part.',
     ),
-  notImplemented: (header: string, additionalMessage: string) =>
+  /** S3's refusal of a header form it does not accept (S3 names the code NotImplemented). */
+  unsupportedHeader: (header: string, additionalMessage: string) =>
     new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: header, additionalMessage }),
 };
 

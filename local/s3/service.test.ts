@@ -143,6 +143,27 @@ describe('local S3 service', () => {
     });
   });
 
+  it("refuses a DeleteObjects past S3's limits with MalformedXML, deleting nothing", async () => {
+    const key = 'thumbnails/u/i/kept.webp';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'kept' }));
+    const tooMany = [{ Key: key }, ...Array.from({ length: 1000 }, (_, i) => ({ Key: `thumbnails/u/i/${i}.webp` }))];
+    await expect(s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: tooMany } }))).rejects.toMatchObject({ name: 'MalformedXML' });
+    expect(await exists(key)).toBe(true);
+
+    // Bodies the SDK would never send: a character reference beyond Unicode, and a body larger than any valid one.
+    const url = new URL(`${service.endpoint}/${BUCKET}?delete`);
+    const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 's3', sha256: Sha256, uriEscapePath: false });
+    const send = async (body: string) => {
+      const headers = { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: { delete: '' }, headers });
+      return errorOf(await fetch(url, { method: 'POST', headers: signed.headers, body }));
+    };
+    const malformed = { status: 400, body: expect.stringContaining('<Code>MalformedXML</Code>') as unknown };
+    expect(await send(`<Delete><Object><Key>${key}&#99999999;</Key></Object></Delete>`)).toMatchObject(malformed);
+    expect(await send(`<Delete><Object><Key>${key}</Key></Object>${' '.repeat(4 * 1024 * 1024)}</Delete>`)).toMatchObject(malformed);
+    expect(await exists(key)).toBe(true);
+  });
+
   describe('conditional writes and reads (If-Match, If-None-Match), decided as AWS decides them', () => {
     const text = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body?.transformToString()) ?? '';
     const put = (key: string, body: string, condition: { IfMatch?: string; IfNoneMatch?: string } = {}) =>

@@ -20,15 +20,9 @@ installBufferGlobal();
  */
 export default function SignedInApp({ config, email }: { config: ClientConfig; email: string }) {
   const session = useSession();
-  const [client] = useState(() => {
-    const created = createImageGraphClient({
-      config,
-      jwtToken: () => session.idToken(),
-      // Events may have been missed while the connection was down: re-read what is on screen.
-      resubscribe: { onResubscribe: () => void created.refetchQueries({ include: 'active' }) },
-    });
-    return created;
-  });
+  // Events missed while the connection was down are caught up once AppSync acknowledges the new
+  // subscription (upload/use-uploads.ts): refetching before that would leave a gap.
+  const [client] = useState(() => createImageGraphClient({ config, jwtToken: () => session.idToken() }));
   useEffect(() => () => client.stop(), [client]);
   const openImageId = useOpenImageId();
   const [changingPassword, setChangingPassword] = useState(false);

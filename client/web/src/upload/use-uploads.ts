@@ -48,14 +48,17 @@ export function useUploads() {
   /**
    * AppSync delivers only events published after it acknowledged the subscription (start_ack), at
    * sign-in and after each reconnection: an upload that finished before that would wait forever.
-   * So once it is acknowledged, every upload still shown as processing is read, and search again.
+   * So once it is acknowledged, every upload still shown as processing is read, and what is on
+   * screen is read again after a reconnection (any event may have been missed meanwhile).
    */
+  const acknowledgements = useRef(0);
   const catchUp = useCallback(() => {
-    for (const item of latestItems.current) {
-      // An error (the image deleted meanwhile, the network) leaves the item as it is; its event may still come.
-      if (item.status === 'processing' && item.imageId) readOutcome(item.imageId).catch(() => undefined);
-    }
-    void client.refetchQueries({ include: ['SearchImages'] });
+    const reconnected = acknowledgements.current++ > 0;
+    const processing = latestItems.current.filter((item) => item.status === 'processing' && item.imageId);
+    // An error (the image deleted meanwhile, the network) leaves the item as it is; its event may still come.
+    for (const item of processing) readOutcome(item.imageId!).catch(() => undefined);
+    if (reconnected) void client.refetchQueries({ include: 'active' });
+    else if (processing.length > 0) void client.refetchQueries({ include: ['SearchImages'] });
   }, [client, readOutcome]);
   // Stable, so that a render does not restart the subscription.
   const context = useMemo(() => ({ onSubscriptionAcknowledged: catchUp }), [catchUp]);
