@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type LinkedImage, repointing, uploadOrder } from './copy-pointers.ts';
+import { type LinkedImage, repointing } from './copy-pointers.ts';
+import { uploadOrder } from './image-document.ts';
 
 const A = 'A-deleted';
 

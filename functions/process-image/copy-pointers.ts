@@ -9,6 +9,7 @@
  * earlier look-alike (findNearDuplicate's rule), if any.
  */
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { uploadOrder } from './image-document.ts';
 
 /** An image whose pointers may change, as the index lists it. */
 export type LinkedImage = Pick<ImageDocument, 'id' | 'uploadedAt' | 'sequencer' | 'originalKey' | 'perceptualHash' | 'duplicateOf' | 'nearDuplicateOf'>;
@@ -21,12 +22,6 @@ export interface Pointers {
 /** One image's new pointers. */
 export interface Repointing extends Pointers {
   image: LinkedImage;
-}
-
-/** Upload order: uploadedAt, then id. A copy points only at an image before it in this order. */
-export function uploadOrder(a: Pick<LinkedImage, 'id' | 'uploadedAt'>, b: Pick<LinkedImage, 'id' | 'uploadedAt'>): number {
-  if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt < b.uploadedAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export interface RepointingInput {

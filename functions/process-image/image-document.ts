@@ -117,3 +117,9 @@ export function deletedDocument(ownerSub: string, imageId: string, sequencer: st
 export function failedDocument(upload: UploadFacts, reason: string): ImageDocument {
   return { ...baseDocument(upload), status: 'FAILED', failureReason: reason };
 }
+
+/** Upload order: uploadedAt, then id. A copy points only at an image before it in this order. */
+export function uploadOrder(a: Pick<ImageDocument, 'id' | 'uploadedAt'>, b: Pick<ImageDocument, 'id' | 'uploadedAt'>): number {
+  if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt < b.uploadedAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

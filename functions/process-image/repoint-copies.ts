@@ -128,23 +128,23 @@ function storedUploads(deps: RepointDeps): StoredUploads {
     return known.get(id)!;
   };
   return {
-    uploadOf: (image) => remember(image.id, async () => (await uploadEtag(deps, image.originalKey)) !== null),
+    uploadOf: (image) => remember(image.id, () => isStored(deps, image.originalKey)),
     uploadOfId: (id) =>
       remember(id, async () => {
         const document = await deps.index.get(id);
-        return document !== null && (await uploadEtag(deps, document.originalKey)) !== null;
+        return document !== null && (await isStored(deps, document.originalKey));
       }),
   };
 }
 
-/** The ETag (unquoted, as S3 events carry it) of the stored upload, or null when there is none. */
-async function uploadEtag(deps: RepointDeps, key: string): Promise<string | null> {
+/** Whether an object is stored at `key`. */
+async function isStored(deps: RepointDeps, key: string): Promise<boolean> {
   try {
-    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
-    return (head.ETag ?? '').replace(/"/g, '');
+    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
+    return true;
   } catch (error) {
     // HEAD has no body, so a missing key is a bare 404 (NotFound), not NoSuchKey.
-    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return null;
+    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
     throw error;
   }
 }

@@ -113,6 +113,7 @@ describe('near-duplicates, end to end', () => {
 });
 
 describe('deleting an original, end to end', () => {
+  // Five uploads processed one after another, then a deletion: its own budget for a loaded machine.
   it('makes its earliest copy the original, re-points the others, and touches no other owner’s images', async () => {
     // A, then byte copies B and C, a resized look-alike D; Bob's identical copy of A.
     const a = await uploadProcessed(users.alice, 'butterfly.jpg', BUTTERFLY);
@@ -147,6 +148,6 @@ describe('deleting an original, end to end', () => {
     // Bob's identical photo was never Alice's copy, and stays as it was.
     expect(await image(users.bob, bobs)).toMatchObject({ duplicateOf: null, nearDuplicateOf: null });
     expect((await search(users.bob, {})).facets.duplicates).toBe(0);
-  });
+  }, 180_000);
 });
 

@@ -1,7 +1,7 @@
 import type { ImageDocument } from '../../../resolvers/lib/imageDocument.ts';
-import { deletedDocument } from '../image-document.ts';
+import { deletedDocument, uploadOrder } from '../image-document.ts';
 import { NEAR_DUPLICATE_MAX_DISTANCE, hammingDistance } from '../near-duplicates.ts';
-import { type LinkedImage, uploadOrder } from '../copy-pointers.ts';
+import type { LinkedImage } from '../copy-pointers.ts';
 import type { ImageIndex, LinkField, UploadedImage } from '../image-index.ts';
 import { compareSequencers } from '../s3-events.ts';
 
