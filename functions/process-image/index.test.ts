@@ -11,6 +11,7 @@ import { thumbnailPrefix } from '../shared/storage-keys.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
 import { createSearchClient } from './image-index.ts';
+import { TIME_MARGIN_MS } from './time-budget.ts';
 import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
 
 // The real handler and its real S3, Rekognition, OpenSearch and AppSync clients. S3 is s3rver, the
@@ -170,6 +171,19 @@ describe('process-image handler', () => {
       { itemIdentifier: 'bad-1' },
       { itemIdentifier: 'bad-2' },
     ]);
+  });
+
+  it('leaves the messages it has no time to start to SQS, as batch item failures, and finishes them on redelivery', async () => {
+    const first = await uploadMessage('in-time', '01JD0000000000000000000106', await jpeg(6));
+    const second = await uploadMessage('too-late', '01JD0000000000000000000107', await jpeg(7));
+    // The invocation's clock runs short once the first image is announced.
+    const publishes = appSync.requests.length;
+    const context = lambdaContext('process-image', () => (appSync.requests.length > publishes ? TIME_MARGIN_MS - 1 : 120_000));
+    expect((await handler({ Records: [first, second] }, context)).batchItemFailures).toEqual([{ itemIdentifier: 'too-late' }]);
+    expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000106']);
+    await expect(index.get({ index: IMAGES_INDEX, id: '01JD0000000000000000000107' })).rejects.toMatchObject({ statusCode: 404 });
+    expect((await handler({ Records: [second] }, lambdaContext('process-image', () => 120_000))).batchItemFailures).toEqual([]);
+    expect((await indexed('01JD0000000000000000000107')).source.status).toBe('PROCESSED');
   });
 
   it('handles the same event delivered three times in one batch once', async () => {
