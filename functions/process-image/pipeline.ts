@@ -111,10 +111,10 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
   if (recorded && compareSequencers(recorded.document.sequencer, upload.sequencer) > 0) {
     return { result: 'skipped', imageId: upload.imageId, why: 'a newer event is already recorded' };
   }
-  if (read && recorded?.document.etag === upload.etag) {
+  if (read && read.sidecar.document.etag === upload.etag) {
     // The same upload again: finish whatever the earlier delivery did not, reusing its results
     // (the double check last: a delivery that failed in it has published already).
-    if (!recorded.publishedAt) return announce(deps, recorded);
+    if (!read.sidecar.publishedAt) return announce(deps, read.sidecar);
     const redecided = await redecideIfOriginalGone(deps, read, []);
     if (redecided) return announce(deps, redecided.sidecar, redecided.gone);
     return { result: 'skipped', imageId: upload.imageId, why: 'already processed' };
