@@ -117,7 +117,7 @@ async function startWhileTimeLeft(tasks: (() => Promise<boolean>)[], timeLeft: T
 
 /**
  * The first of `images` (in upload order) whose upload is still stored, asked CONCURRENCY at a time
- * and in order; those after the answer are not asked.
+ * and in order; none is started once the answer is known.
  */
 async function firstStored(images: readonly LinkedImage[], stored: StoredUploads): Promise<LinkedImage | null> {
   const limit = pLimit(CONCURRENCY);
