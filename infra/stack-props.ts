@@ -12,6 +12,13 @@ import { ConfigError, DEFAULTS, thumbnailSpecs } from '../functions/shared/confi
  */
 export const PROCESSING_BATCH_SIZE = 10;
 
+/**
+ * Longest one processing invocation may take, in seconds (the function's timeout): up to 10
+ * images, each resized and sent to Rekognition four times. Here for the same reason: the local
+ * cloud's event source gives the handler a context counting down from it.
+ */
+export const PROCESSING_TIMEOUT_SECONDS = 120;
+
 /** Largest GraphQL `Int` (signed 32-bit): the schema's `UploadTicket.maxBytes` and `bytes` fields. */
 export const GRAPHQL_INT_MAX = 2 ** 31 - 1;
 

@@ -11,7 +11,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { ApiFunctionName } from '../infra/resolver-wiring.ts';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../infra/stack-outputs.ts';
-import { DEFAULT_SETTINGS, PROCESSING_BATCH_SIZE } from '../infra/stack-props.ts';
+import { DEFAULT_SETTINGS, PROCESSING_BATCH_SIZE, PROCESSING_TIMEOUT_SECONDS } from '../infra/stack-props.ts';
 import { ENV } from '../functions/shared/config.ts';
 import { ImageIndex, createSearchClient } from '../functions/process-image/image-index.ts';
 import { clientConfigFromOutputs } from '../client/src/api/config.ts';
@@ -231,6 +231,8 @@ export async function startLocalCloud(
       batchSize: PROCESSING_BATCH_SIZE,
       maxConcurrency: settings.processingConcurrency,
       functionName: 'process-image',
+      // The handler stops starting work when little of this is left (functions/process-image/README.md).
+      timeoutSeconds: PROCESSING_TIMEOUT_SECONDS,
       region: LOCAL_REGION,
       onError: (error) => log(`processing: ${String(error)}`),
     });

@@ -12,7 +12,7 @@ import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { uploadOrder } from './image-document.ts';
 
 /** An image whose pointers may change, as the index lists it. */
-export type LinkedImage = Pick<ImageDocument, 'id' | 'uploadedAt' | 'sequencer' | 'originalKey' | 'perceptualHash' | 'duplicateOf' | 'nearDuplicateOf'>;
+export type LinkedImage = Pick<ImageDocument, 'id' | 'uploadedAt' | 'sequencer' | 'originalKey' | 'sha256' | 'perceptualHash' | 'duplicateOf' | 'nearDuplicateOf'>;
 
 export interface Pointers {
   duplicateOf: string | null;
@@ -24,9 +24,9 @@ export interface Repointing extends Pointers {
   image: LinkedImage;
 }
 
-export interface RepointingInput {
+export interface ByteCopiesInput {
   deletedId: string;
-  /** The owner's other images with the deleted image's bytes. */
+  /** The owner's other images with the deleted image's bytes, in upload order. */
   sameBytes: readonly LinkedImage[];
   /**
    * The new original among them: the earliest whose own upload is still stored (one whose upload
@@ -35,32 +35,46 @@ export interface RepointingInput {
   original: LinkedImage | null;
   /** The new original's earliest earlier look-alike, the deleted image aside; null when none. */
   originalLookAlike: string | null;
-  /** Images that were near-duplicates of the deleted one, each with its earliest earlier look-alike now. */
-  nearCopies: readonly { image: LinkedImage; lookAlike: string | null }[];
 }
 
 /**
- * The images whose pointers change, with their new pointers; images already pointing where they
- * should are left out, so a second run over the same state (a redelivered event) returns nothing
- * new. Byte copies uploaded before the new original are left alone: they are the ones being
- * deleted.
+ * The byte copies whose pointers change, with their new pointers: the new original first (so it is
+ * among the first rewrites of a delivery), then the copies after it. Images already pointing where
+ * they should are left out, so a second run over the same state (a redelivered event) returns
+ * nothing new. Byte copies uploaded before the new original are left alone: they are the ones
+ * being deleted.
  */
-export function repointing({ deletedId, sameBytes, original, originalLookAlike, nearCopies }: RepointingInput): Repointing[] {
-  if (original && !sameBytes.some((image) => image.id === original.id)) {
+export function byteCopyPointers({ deletedId, sameBytes, original, originalLookAlike }: ByteCopiesInput): Repointing[] {
+  if (!original) return [];
+  if (!sameBytes.some((image) => image.id === original.id)) {
     throw new Error(`the new original ${original.id} is not one of the images with the deleted one's bytes`);
   }
-  const wanted: Repointing[] = [];
-  if (original) {
-    wanted.push({ image: original, duplicateOf: null, nearDuplicateOf: originalLookAlike });
-    for (const image of sameBytes) {
-      if (uploadOrder(image, original) > 0) wanted.push({ image, duplicateOf: original.id, nearDuplicateOf: null });
-    }
+  const wanted: Repointing[] = [{ image: original, duplicateOf: null, nearDuplicateOf: originalLookAlike }];
+  for (const image of sameBytes) {
+    if (uploadOrder(image, original) > 0) wanted.push({ image, duplicateOf: original.id, nearDuplicateOf: null });
   }
+  return changed(deletedId, wanted);
+}
+
+/**
+ * The near copies decided one by one (nearCopyPointers): those that are not byte copies. An image
+ * with the deleted image's bytes is a byte copy, decided by byteCopyPointers, never a near one.
+ */
+export function nearCopiesOnly(nearCopies: readonly LinkedImage[], sameBytes: readonly LinkedImage[]): LinkedImage[] {
   const sameBytesIds = new Set(sameBytes.map((image) => image.id));
-  for (const { image, lookAlike } of nearCopies) {
-    // An image with these bytes is a byte copy, decided above, never a near one.
-    if (!sameBytesIds.has(image.id)) wanted.push({ image, duplicateOf: null, nearDuplicateOf: lookAlike });
-  }
+  return nearCopies.filter((image) => !sameBytesIds.has(image.id));
+}
+
+/**
+ * A near copy's new pointers: its earliest earlier look-alike left (`lookAlike`), or none; null
+ * when it already points there.
+ */
+export function nearCopyPointers(deletedId: string, image: LinkedImage, lookAlike: string | null): Repointing | null {
+  return changed(deletedId, [{ image, duplicateOf: null, nearDuplicateOf: lookAlike }])[0] ?? null;
+}
+
+/** The wanted pointers that differ from the image's own, refusing any that still name the deleted image. */
+function changed(deletedId: string, wanted: Repointing[]): Repointing[] {
   // A look-up that failed to leave the deleted image out would orphan the copy again: refuse it loudly.
   const orphaned = wanted.find((change) => change.duplicateOf === deletedId || change.nearDuplicateOf === deletedId);
   if (orphaned) throw new Error(`image ${orphaned.image.id} would point at the deleted image ${deletedId}`);

@@ -319,6 +319,14 @@ describe('ImageIndex.findFirstWithSha256', () => {
     await store(imageDoc('img1', '01', { sha256: SHA, uploadedAt: uploaded(2) }));
     await expect(index.findFirstWithSha256(OWNER, SHA, { id: 'img1', uploadedAt: uploaded(2) })).resolves.toBeNull();
   });
+
+  it('leaves out the ids it is told to (images being deleted, not yet tombstones)', async () => {
+    await store(imageDoc('img0', '01', { sha256: SHA, uploadedAt: uploaded(1) }));
+    await store(imageDoc('img1', '01', { sha256: SHA, uploadedAt: uploaded(2) }));
+    const image = { id: 'img2', uploadedAt: uploaded(3) };
+    await expect(index.findFirstWithSha256(OWNER, SHA, image, ['img0'])).resolves.toBe('img1');
+    await expect(index.findFirstWithSha256(OWNER, SHA, image, ['img0', 'img1'])).resolves.toBeNull();
+  });
 });
 
 describe('ImageIndex.refresh', () => {
@@ -350,6 +358,7 @@ describe('ImageIndex.findLinkedImages', () => {
       imageDoc('other', '01', { sha256: 'e'.repeat(64) }),
       imageDoc('near1', '01', { nearDuplicateOf: 'original', uploadedAt: '2025-02-01T00:00:00.000Z' }),
       imageDoc('near0', '01', { nearDuplicateOf: 'original', uploadedAt: '2025-03-01T00:00:00.000Z' }),
+      imageDoc('dup1', '01', { duplicateOf: 'original', uploadedAt: '2025-02-01T00:00:00.000Z' }),
     ]);
     proxy.requests.length = 0;
   });
@@ -358,7 +367,7 @@ describe('ImageIndex.findLinkedImages', () => {
     const { images, more } = await index.findLinkedImages(OWNER, 'sha256', SHA, 'original', 500);
     // `copies` is in upload order (uploadedAt, then id).
     expect(images.map((image) => image.id)).toEqual(copies.map((copy) => copy.id));
-    expect(images[0]).toEqual({ id: 'copy000', uploadedAt: copies[0]!.uploadedAt, sequencer: '01', originalKey: copies[0]!.originalKey });
+    expect(images[0]).toEqual({ id: 'copy000', uploadedAt: copies[0]!.uploadedAt, sequencer: '01', originalKey: copies[0]!.originalKey, sha256: SHA });
     expect(more).toBe(false);
     const bodies = searches().map((request) => JSON.parse(request.body) as { size: number; search_after?: unknown[] });
     expect(bodies.map((body) => body.size)).toEqual([100, 100, 100]);
@@ -382,6 +391,13 @@ describe('ImageIndex.findLinkedImages', () => {
       ['near0', 'original'],
     ]);
     await expect(index.findLinkedImages(BOB, 'nearDuplicateOf', 'original', 'original', 10)).resolves.toEqual({ images: [], more: false });
+  });
+
+  it('lists the byte copies of an image by their pointer (duplicateOf)', async () => {
+    const byPointer = await index.findLinkedImages(OWNER, 'duplicateOf', 'original', 'original', 1);
+    expect(byPointer.images.map((image) => [image.id, image.duplicateOf])).toEqual([['dup1', 'original']]);
+    expect(byPointer.more).toBe(false);
+    await expect(index.findLinkedImages(OWNER, 'duplicateOf', 'copy000', 'copy000', 1)).resolves.toEqual({ images: [], more: false });
   });
 });
 

@@ -28,12 +28,12 @@ const NEAR_DUPLICATE_CANDIDATES = 10;
 
 /** Hits per page when listing an owner's images that point at one (findLinkedImages). */
 const LINKED_IMAGES_PAGE = 100;
-const LINKED_IMAGE_FIELDS = ['id', 'uploadedAt', 'sequencer', 'originalKey', 'perceptualHash', 'duplicateOf', 'nearDuplicateOf'] satisfies (keyof LinkedImage)[];
+const LINKED_IMAGE_FIELDS = ['id', 'uploadedAt', 'sequencer', 'originalKey', 'sha256', 'perceptualHash', 'duplicateOf', 'nearDuplicateOf'] satisfies (keyof LinkedImage)[];
 
 export type WriteResult = 'written' | 'stale';
 
-/** The fields findLinkedImages matches on: the same bytes, or a near-duplicate's pointer. */
-export type LinkField = 'sha256' | 'nearDuplicateOf';
+/** The fields findLinkedImages matches on: the same bytes, or a copy's pointer. */
+export type LinkField = 'sha256' | 'duplicateOf' | 'nearDuplicateOf';
 
 /**
  * Requests are signed with SigV4 for service `es`, as OpenSearch Service with IAM access requires,
@@ -151,9 +151,10 @@ export class ImageIndex {
   /**
    * The owner's earliest image with these bytes that comes before this one in upload order (by
    * uploadedAt, then id), deleted ones aside; null when there is none. Search is near real time: an
-   * image indexed within the last second may not be seen yet.
+   * image indexed within the last second may not be seen yet. `excluded` ids are left out too:
+   * images whose upload is gone, being deleted, whose tombstones are not written yet.
    */
-  async findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage): Promise<string | null> {
+  async findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage, excluded: readonly string[] = []): Promise<string | null> {
     const response = await this.client.search({
       index: this.index,
       body: {
@@ -168,7 +169,7 @@ export class ImageIndex {
               { term: { [SHA256_FIELD]: sha256 } },
               { range: { [FIELD.uploadedAt]: { lte: image.uploadedAt } } },
             ],
-            must_not: [{ ids: { values: [image.id] } }, { term: { [FIELD.status]: 'DELETED' } }],
+            must_not: [{ ids: { values: [image.id, ...excluded] } }, { term: { [FIELD.status]: 'DELETED' } }],
           },
         },
         sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],

@@ -6,11 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { type SearchEngine, startSearchEngine } from '../../local/opensearch/start.ts';
 import { type LocalRekognition, startLocalRekognition } from '../../local/rekognition/start.ts';
 import { IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
+import { PROCESSING_TIMEOUT_SECONDS } from '../../infra/stack-props.ts';
 import { ENV } from '../shared/config.ts';
 import { thumbnailPrefix } from '../shared/storage-keys.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
 import { createSearchClient } from './image-index.ts';
+import { TIME_MARGIN_MS } from './time-budget.ts';
 import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
 
 // The real handler and its real S3, Rekognition, OpenSearch and AppSync clients. S3 is s3rver, the
@@ -110,6 +112,9 @@ function message(messageId: string, body: string): SQSRecord {
   };
 }
 
+/** An invocation's context with the function's whole timeout left. */
+const WHOLE_TIMEOUT_MS = PROCESSING_TIMEOUT_SECONDS * 1000;
+const invocation = () => lambdaContext('process-image', () => WHOLE_TIMEOUT_MS);
 const jpeg = (seed: number) => sharp({ create: { width: 400, height: 300, channels: 3, background: { r: seed, g: 80, b: 160 } } }).jpeg().toBuffer();
 const published = () => appSync.requests.map((request) => (JSON.parse(request.body) as { variables: { input: { imageId: string; status: string } } }).variables.input);
 
@@ -121,7 +126,7 @@ describe('process-image handler', () => {
       message('garbage', 'this is not an S3 notification'),
       message('test-event', JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: s3.config.bucket })),
     ];
-    const response = await handler({ Records: batch }, lambdaContext('process-image'));
+    const response = await handler({ Records: batch }, invocation());
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'garbage' }]);
     expect((await indexed('01JD0000000000000000000100')).source).toEqual(
       expect.objectContaining({ status: 'PROCESSED', fileName: 'my photo.jpg', width: 400, height: 300, labelNames: [] }),
@@ -142,14 +147,14 @@ describe('process-image handler', () => {
     const first = await uploadMessage('first', '01JD0000000000000000000102', await jpeg(2));
     const second = await uploadMessage('second', '01JD0000000000000000000103', await jpeg(3));
     unavailableFor = '01JD0000000000000000000102';
-    const response = await handler({ Records: [first, second] }, lambdaContext('process-image'));
+    const response = await handler({ Records: [first, second] }, invocation());
     unavailableFor = null;
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'first' }]);
     expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000103']);
 
     const analysesBefore = rekognition.requests.length;
     expect(analysesBefore).toBeGreaterThan(0);
-    const retry = await handler({ Records: [first] }, lambdaContext('process-image'));
+    const retry = await handler({ Records: [first] }, invocation());
     expect(retry.batchItemFailures).toEqual([]);
     expect((await indexed('01JD0000000000000000000102')).source.status).toBe('PROCESSED');
     // Finished from the sidecar: no second Rekognition call.
@@ -161,21 +166,34 @@ describe('process-image handler', () => {
     // (and an alarm) for one transient failure that SQS retries anyway.
     const only = await uploadMessage('only', '01JD0000000000000000000105', await jpeg(5));
     unavailableFor = '01JD0000000000000000000105';
-    const response = await handler({ Records: [only] }, lambdaContext('process-image')).finally(() => {
+    const response = await handler({ Records: [only] }, invocation()).finally(() => {
       unavailableFor = null;
     });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'only' }]);
     const everyMessageFails = [message('bad-1', 'not json'), message('bad-2', '{}')];
-    expect((await handler({ Records: everyMessageFails }, lambdaContext('process-image'))).batchItemFailures).toEqual([
+    expect((await handler({ Records: everyMessageFails }, invocation())).batchItemFailures).toEqual([
       { itemIdentifier: 'bad-1' },
       { itemIdentifier: 'bad-2' },
     ]);
   });
 
+  it('leaves the messages it has no time to start to SQS, as batch item failures, and finishes them on redelivery', async () => {
+    const first = await uploadMessage('in-time', '01JD0000000000000000000106', await jpeg(6));
+    const second = await uploadMessage('too-late', '01JD0000000000000000000107', await jpeg(7));
+    // The invocation's clock runs short once the first image is announced.
+    const publishes = appSync.requests.length;
+    const context = lambdaContext('process-image', () => (appSync.requests.length > publishes ? TIME_MARGIN_MS - 1 : WHOLE_TIMEOUT_MS));
+    expect((await handler({ Records: [first, second] }, context)).batchItemFailures).toEqual([{ itemIdentifier: 'too-late' }]);
+    expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000106']);
+    await expect(index.get({ index: IMAGES_INDEX, id: '01JD0000000000000000000107' })).rejects.toMatchObject({ statusCode: 404 });
+    expect((await handler({ Records: [second] }, invocation())).batchItemFailures).toEqual([]);
+    expect((await indexed('01JD0000000000000000000107')).source.status).toBe('PROCESSED');
+  });
+
   it('handles the same event delivered three times in one batch once', async () => {
     const event = await uploadMessage('dup-1', '01JD0000000000000000000104', await jpeg(4));
     const batch = [event, { ...event, messageId: 'dup-2' }, { ...event, messageId: 'dup-3' }];
-    const response = await handler({ Records: batch }, lambdaContext('process-image'));
+    const response = await handler({ Records: batch }, invocation());
     expect(response.batchItemFailures).toEqual([]);
     expect(published().map((e) => [e.imageId, e.status])).toEqual([['01JD0000000000000000000104', 'PROCESSED']]);
     expect((await indexed('01JD0000000000000000000104')).version).toBe(1);

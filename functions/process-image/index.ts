@@ -11,7 +11,7 @@ import { ImageEventPublisher } from './image-event-publisher.ts';
 import { ImageIndex, createSearchClient } from './image-index.ts';
 import { createRekognitionClient, detectImageContent } from './image-vision.ts';
 import { recordOutcome, tracedSteps } from './observability.ts';
-import { handleObjectEvent, type PipelineDeps } from './pipeline.ts';
+import { handleObjectEvent, type Outcome, type PipelineDeps } from './pipeline.ts';
 import { objectEventsOf } from './s3-events.ts';
 
 const logger = new Logger({ serviceName: 'process-image' });
@@ -25,7 +25,8 @@ const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, regio
 // Once per container; a failed attempt is retried by the next batch.
 let indexReady: Promise<void> | undefined;
 
-const deps: PipelineDeps = {
+/** Everything but the invocation's clock, which comes with each invocation's context. */
+const deps: Omit<PipelineDeps, 'timeLeft'> = {
   s3,
   config,
   analyze: (bytes) => analyzeImage(bytes, { maxInputPixels: config.maxInputPixels, thumbnails: config.thumbnails }),
@@ -39,8 +40,10 @@ const deps: PipelineDeps = {
 /**
  * One SQS message: its S3 events in order. Throwing marks just this message as failed, so SQS
  * retries it (and, after maxReceiveCount, moves it to the dead-letter queue) and nothing else.
+ * A postponed event (out of the invocation's time) is thrown too, after it is recorded: SQS
+ * delivers it again after the visibility timeout.
  */
-async function processMessage(record: SQSRecord): Promise<void> {
+async function processMessage(record: SQSRecord, context: Context): Promise<void> {
   indexReady ??= index.ensureIndex().catch((error: unknown) => {
     indexReady = undefined;
     throw error;
@@ -56,12 +59,15 @@ async function processMessage(record: SQSRecord): Promise<void> {
     const eventLogger = logger.createChild({ persistentKeys: { key: event.key, event: event.kind } });
     const imageId = parseKey(event.key)?.imageId;
     if (imageId) eventLogger.setCorrelationId(imageId);
+    let outcome: Outcome;
     try {
-      recordOutcome(metrics, eventLogger, await handleObjectEvent(deps, event));
+      outcome = await handleObjectEvent({ ...deps, timeLeft: () => context.getRemainingTimeInMillis() }, event);
     } catch (error) {
       eventLogger.error('Event failed; SQS will retry it', error as Error);
       throw error;
     }
+    recordOutcome(metrics, eventLogger, outcome);
+    if (outcome.result === 'postponed') throw new Error(`Postponed: ${outcome.why}`);
   }
 }
 

@@ -32,3 +32,15 @@ describe('recordOutcome of a deletion', () => {
     expect(logged.at(-1)).toEqual(['warn', 'More than 500 images pointed at the deleted image: the later ones still do', { repointedCopies: 500 }]);
   });
 });
+
+describe('recordOutcome of a postponed event', () => {
+  it('counts it and the copies re-pointed before, and warns that SQS will deliver it again', () => {
+    const { logger, metrics, logged, counted } = recorders();
+    recordOutcome(metrics, logger, { result: 'postponed', imageId: 'a', why: 'out of time re-pointing its copies', repointed: 4 });
+    expect(counted).toEqual([
+      ['EventsPostponed', 1],
+      ['CopiesRepointed', 4],
+    ]);
+    expect(logged).toEqual([['warn', 'Out of time in this invocation: SQS will deliver the event again', { why: 'out of time re-pointing its copies', repointedCopies: 4 }]]);
+  });
+});

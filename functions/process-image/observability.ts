@@ -48,6 +48,12 @@ export function recordOutcome(metrics: Metrics, logger: Logger, outcome: Outcome
         logger.warn(`More than ${MAX_REPOINTED_IMAGES} images pointed at the deleted image: the later ones still do`, { repointedCopies: outcome.copies.repointed });
       }
       return;
+    case 'postponed':
+      // The copies re-pointed so far stay re-pointed; the redelivery continues from there.
+      metrics.addMetric('EventsPostponed', MetricUnit.Count, 1);
+      metrics.addMetric('CopiesRepointed', MetricUnit.Count, outcome.repointed);
+      logger.warn('Out of time in this invocation: SQS will deliver the event again', { why: outcome.why, repointedCopies: outcome.repointed });
+      return;
     case 'skipped':
       metrics.addMetric('EventsSkipped', MetricUnit.Count, 1);
       logger.info('Event skipped', { why: outcome.why });

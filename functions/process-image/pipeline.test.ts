@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
@@ -20,6 +20,7 @@ import { repointCopies } from './repoint-copies.ts';
 import type { ObjectEvent } from './s3-events.ts';
 import { type ImageSidecar, writeSidecar } from './sidecar.ts';
 import { MemoryImageIndex } from './testing/memory-image-index.ts';
+import { TIME_MARGIN_MS } from './time-budget.ts';
 
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
 const FINDINGS: VisionFindings = {
@@ -38,6 +39,8 @@ let visionCalls: { bucket: string; key: string }[];
 let analyses: number;
 let detect: PipelineDeps['detect'];
 let publish: PipelineDeps['publish'];
+/** The invocation's clock: a whole Lambda timeout left unless a test shortens it. */
+let timeLeft: () => number;
 let sequence = 0;
 
 beforeAll(async () => {
@@ -76,6 +79,7 @@ beforeEach(() => {
   published = [];
   visionCalls = [];
   analyses = 0;
+  timeLeft = () => 120_000;
   detect = (image) => {
     visionCalls.push(image);
     return Promise.resolve(FINDINGS);
@@ -99,6 +103,7 @@ function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
     publish: (event) => publish(event),
     now: () => new Date('2026-11-21T12:00:00.000Z'),
     step: (_name, work) => work(),
+    timeLeft: () => timeLeft(),
     ...overrides,
   };
 }
@@ -125,6 +130,16 @@ async function upload(imageId: string, body: Buffer, fileName = 'photo.jpg', con
 async function removal(created: ObjectEvent): Promise<ObjectEvent> {
   await s3.s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: created.key }));
   return { ...created, kind: 'removed', etag: '', size: 0, sequencer: nextSequencer() };
+}
+
+/** The bucket with `around` wrapped around each request, to watch or hold it; `send` sends it. */
+function s3Around(around: (command: { input: { Key?: string; IfMatch?: string } }, send: () => Promise<unknown>) => Promise<unknown>): S3Client {
+  return new Proxy(s3.s3, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+      return (command: { input: { Key?: string } }) => around(command, () => target.send(command as never));
+    },
+  });
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {
@@ -308,6 +323,24 @@ describe('ObjectCreated', () => {
   });
 });
 
+describe('the invocation’s time', () => {
+  it('starts no event with less than the margin left, and starts one with the margin', async () => {
+    const event = await upload('01JD0000000000000000000040', await photo(120));
+    timeLeft = () => TIME_MARGIN_MS - 1;
+    expect(await handleObjectEvent(deps(), event)).toEqual({
+      result: 'postponed',
+      imageId: '01JD0000000000000000000040',
+      why: 'too little time left in this invocation to start',
+      repointed: 0,
+    });
+    expect(analyses).toBe(0);
+    expect(index.documents.size).toBe(0);
+    expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000040'))).toEqual([]);
+    timeLeft = () => TIME_MARGIN_MS;
+    expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000040' });
+  });
+});
+
 describe('ObjectRemoved', () => {
   it('deletes thumbnails and sidecar, leaves a tombstone and announces DELETED once', async () => {
     const created = await upload('01JD0000000000000000000020', await photo(100));
@@ -413,18 +446,13 @@ describe('ObjectRemoved of an original with copies', () => {
   /** The bucket as the re-pointing sees it, with `meanwhile` done right after it reads C's sidecar. */
   function afterReadingSidecarOf(imageId: string, meanwhile: () => Promise<unknown>): S3Client {
     let done = false;
-    return new Proxy(s3.s3, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
-        return async (command: { input: { Key?: string } }) => {
-          const answer: unknown = await target.send(command as never);
-          if (!done && command instanceof GetObjectCommand && command.input.Key === metaKey(OWNER, imageId)) {
-            done = true;
-            await meanwhile();
-          }
-          return answer;
-        };
-      },
+    return s3Around(async (command, send) => {
+      const answer = await send();
+      if (!done && command instanceof GetObjectCommand && command.input.Key === metaKey(OWNER, imageId)) {
+        done = true;
+        await meanwhile();
+      }
+      return answer;
     });
   }
 
@@ -475,9 +503,226 @@ describe('ObjectRemoved of an original with copies', () => {
     expect(pointers(ids.d)).toEqual({ duplicateOf: null, nearDuplicateOf: ids.a });
   });
 
+  it('reads neither the byte group nor S3 when the deleted image is a copy, or nothing points at it', async () => {
+    const { ids, events } = await library(60);
+    const fields: string[] = [];
+    const listing = Object.assign(Object.create(index) as MemoryImageIndex, {
+      findLinkedImages: (...args: Parameters<MemoryImageIndex['findLinkedImages']>) => {
+        fields.push(args[1]);
+        return index.findLinkedImages(...args);
+      },
+    });
+    let s3Requests = 0;
+    const counting = s3Around((_command, send) => ((s3Requests += 1), send()));
+    const repoint = (imageId: string) => repointCopies({ s3: counting, bucket: config.bucket, index: listing, timeLeft }, index.documents.get(imageId)!);
+    // C is a byte copy of A: deleting it changes nothing, and asks S3 nothing.
+    await removal(events.c);
+    expect(await repoint(ids.c)).toEqual({ repointed: 0, capped: false, outOfTime: false });
+    // E is Bob's, and nothing of his points at it.
+    expect(await repoint(ids.e)).toEqual({ repointed: 0, capped: false, outOfTime: false });
+    expect(fields).toEqual(['nearDuplicateOf', 'duplicateOf', 'nearDuplicateOf', 'duplicateOf']);
+    expect(s3Requests).toBe(0);
+    expect(pointers(ids.b)).toEqual({ duplicateOf: ids.a, nearDuplicateOf: null });
+  });
+
+  it('points the copies at an earlier upload with the same bytes that was processed after the deleted one', async () => {
+    const bytes = await photo(140);
+    const [e, a, c] = [id(70), id(71), id(72)];
+    const earlier = await upload(e, bytes);
+    const events = { a: await upload(a, bytes), c: await upload(c, bytes) };
+    // E was uploaded first but processed last: A found nothing before it, C found A, E found nothing.
+    for (const event of [events.a, events.c, earlier]) await handleObjectEvent(deps(), event);
+    expect([a, c, e].map(pointers)).toEqual([
+      { duplicateOf: null, nearDuplicateOf: null },
+      { duplicateOf: a, nearDuplicateOf: null },
+      { duplicateOf: null, nearDuplicateOf: null },
+    ]);
+    expect(await handleObjectEvent(deps(), await removal(events.a))).toEqual({ result: 'deleted', imageId: a, copies: { repointed: 1, capped: false } });
+    // As if A had never been there: C's earliest image with its bytes is E, not C itself.
+    expect(pointers(c)).toEqual({ duplicateOf: e, nearDuplicateOf: null });
+  });
+
+  it('asks for the new original’s upload several at a time, and still picks the first in upload order that is stored', async () => {
+    const bytes = await photo(130);
+    const imageIds = [id(80), id(81), id(82), id(83), id(84)];
+    const events: ObjectEvent[] = [];
+    for (const imageId of imageIds) events.push(await upload(imageId, bytes));
+    for (const event of events) await handleObjectEvent(deps(), event);
+    const [a, b, c, d, e] = imageIds as [string, string, string, string, string];
+    // B's and C's uploads are deleted; their removals are still queued.
+    await removal(events[1]!);
+    await removal(events[2]!);
+    const keyOf = (imageId: string) => events[imageIds.indexOf(imageId)]!.key;
+    let running = 0;
+    let mostRunning = 0;
+    const answered: string[] = [];
+    let eAnswered: Promise<unknown> | undefined;
+    const watching = s3Around(async (command, send) => {
+      if (!(command instanceof HeadObjectCommand)) return send();
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      const key = command.input.Key;
+      try {
+        // D's answer (stored) comes after E's (stored too), when E is asked alongside: asks that
+        // run together all start before the next turn of the event loop.
+        if (key === keyOf(e)) eAnswered = send().catch((error: unknown) => error);
+        if (key === keyOf(d)) {
+          await new Promise(setImmediate);
+          if (eAnswered) await eAnswered;
+        }
+        const answer = await (key === keyOf(e) ? eAnswered : send().catch((error: unknown) => error));
+        answered.push(key!.split('/')[2]!);
+        if (answer instanceof Error) throw answer;
+        return answer;
+      } finally {
+        running -= 1;
+      }
+    });
+    expect(await handleObjectEvent(deps({ s3: watching }), await removal(events[0]!))).toEqual(expect.objectContaining({ result: 'deleted' }));
+    expect(mostRunning).toBeGreaterThan(1);
+    expect(answered.indexOf(e)).toBeLessThan(answered.indexOf(d));
+    expect(pointers(d)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect(pointers(e)).toEqual({ duplicateOf: d, nearDuplicateOf: null });
+    // B and C are being deleted: left as they are.
+    expect([b, c].map(pointers)).toEqual([
+      { duplicateOf: a, nearDuplicateOf: null },
+      { duplicateOf: a, nearDuplicateOf: null },
+    ]);
+  });
+
+  /** A and its byte copies B to G, processed: deleting A changes six pointers (B becomes the original). */
+  async function sevenCopies(base: number) {
+    const bytes = await photo(160 + base);
+    const imageIds = Array.from({ length: 7 }, (_, n) => id(base + n));
+    const events: ObjectEvent[] = [];
+    for (const imageId of imageIds) events.push(await upload(imageId, bytes));
+    for (const event of events) await handleObjectEvent(deps(), event);
+    const [a, b, ...later] = imageIds as [string, string, ...string[]];
+    return { a, b, later, removed: await removal(events[0]!) };
+  }
+
+  it('starts no rewrite once the time left is under the margin, postpones the deletion, and its redelivery finishes it', async () => {
+    const { a, b, later, removed } = await sevenCopies(90);
+    // The clock runs short as soon as a rewrite is written: the first round of four was started, no more.
+    let left = 120_000;
+    const shortening = s3Around(async (command, send) => {
+      const answer = await send();
+      if (command instanceof PutObjectCommand && command.input.IfMatch) left = TIME_MARGIN_MS - 1;
+      return answer;
+    });
+    published = [];
+    expect(await handleObjectEvent(deps({ s3: shortening, timeLeft: () => left }), removed)).toEqual({
+      result: 'postponed',
+      imageId: a,
+      why: 'out of time re-pointing its copies',
+      repointed: 4,
+    });
+    // No tombstone and no DELETED event: the redelivery finds A still indexed. The new original was rewritten first.
+    expect(index.documents.get(a)?.status).toBe('PROCESSED');
+    expect(published).toEqual([]);
+    expect(pointers(b)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect(later.map((copy) => pointers(copy).duplicateOf)).toEqual([b, b, b, a, a]);
+
+    expect(await handleObjectEvent(deps(), removed)).toEqual({ result: 'deleted', imageId: a, copies: { repointed: 2, capped: false } });
+    expect(later.map(pointers)).toEqual(later.map(() => ({ duplicateOf: b, nearDuplicateOf: null })));
+    expect(published.map((event) => [event.imageId, event.status])).toEqual([[a, 'DELETED']]);
+  });
+
+  it('makes progress on every delivery, even one that starts its re-pointing with no time left', async () => {
+    const { a, b, later } = await sevenCopies(100);
+    const repoint = () => repointCopies({ s3: s3.s3, bucket: config.bucket, index, timeLeft: () => 0 }, index.documents.get(a)!);
+    expect(await repoint()).toEqual({ repointed: 4, capped: false, outOfTime: true });
+    expect(await repoint()).toEqual({ repointed: 2, capped: false, outOfTime: false });
+    expect(pointers(b)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect(later.map(pointers)).toEqual(later.map(() => ({ duplicateOf: b, nearDuplicateOf: null })));
+  });
+
+  /** Deps whose step `name` runs `meanwhile` before it, the first time. */
+  function before(name: string, meanwhile: () => Promise<unknown>, overrides: Partial<PipelineDeps> = {}): PipelineDeps {
+    let done = false;
+    return deps({
+      ...overrides,
+      step: async (step, work) => {
+        if (step === name && !done) {
+          done = true;
+          await meanwhile();
+        }
+        return work();
+      },
+    });
+  }
+
+  it('decides again for a copy indexed after its original’s removal listed the copies, instead of pointing at the tombstone', async () => {
+    const bytes = await photo(180);
+    const [a, c] = [id(120), id(121)];
+    const events = { a: await upload(a, bytes), c: await upload(c, bytes) };
+    await handleObjectEvent(deps(), events.a);
+    // C looked A up; A's whole removal runs before C is indexed, and finds no copy of A.
+    const removeA = async () => {
+      expect(await handleObjectEvent(deps(), await removal(events.a))).toEqual({ result: 'deleted', imageId: a, copies: { repointed: 0, capped: false } });
+    };
+    published = [];
+    expect(await handleObjectEvent(before('index', removeA), events.c)).toEqual({ result: 'processed', imageId: c });
+    expect(pointers(c)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect((await sidecarOf(c)).document).toEqual(index.documents.get(c));
+    // Announced again, with the pointers it keeps.
+    const announced = published.filter((event) => event.imageId === c).map((event) => (JSON.parse(event.image!) as ImageDocument).duplicateOf);
+    expect(announced).toEqual([a, null]);
+  });
+
+  it('decides again for a look-alike whose original’s upload is gone before its removal is processed', async () => {
+    const cups = fixturePhoto('cups');
+    const [a, b, d] = [id(125), id(126), id(127)];
+    const events = { a: await upload(a, cups), b: await upload(b, cups), d: await upload(d, await sharp(cups).resize(512, 320).jpeg({ quality: 60 }).toBuffer()) };
+    await handleObjectEvent(deps(), events.a);
+    await handleObjectEvent(deps(), events.b);
+    // D looked A up; A's upload is deleted before D is indexed, A's removal runs later.
+    const aRemoved = removal(events.a);
+    expect(await handleObjectEvent(before('index', () => aRemoved), events.d)).toEqual({ result: 'processed', imageId: d });
+    expect(pointers(d)).toEqual({ duplicateOf: null, nearDuplicateOf: b });
+    expect(await handleObjectEvent(deps(), await aRemoved)).toEqual({ result: 'deleted', imageId: a, copies: { repointed: 1, capped: false } });
+    expect([b, d].map(pointers)).toEqual([
+      { duplicateOf: null, nearDuplicateOf: null },
+      { duplicateOf: null, nearDuplicateOf: b },
+    ]);
+  });
+
+  it('finishes the double check on redelivery when it failed half way', async () => {
+    const bytes = await photo(190);
+    const [a, c] = [id(130), id(131)];
+    const events = { a: await upload(a, bytes), c: await upload(c, bytes) };
+    await handleObjectEvent(deps(), events.a);
+    let writesOfC = 0;
+    const failingSecondWrite = Object.assign(Object.create(index) as MemoryImageIndex, {
+      put: (doc: ImageDocument) => (doc.id === c && ++writesOfC === 2 ? Promise.reject(new Error('search engine 503')) : index.put(doc)),
+    });
+    const removeA = async () => {
+      await handleObjectEvent(deps(), await removal(events.a));
+    };
+    await expect(handleObjectEvent(before('index', removeA, { index: failingSecondWrite }), events.c)).rejects.toThrow('search engine 503');
+    expect(pointers(c)).toEqual({ duplicateOf: a, nearDuplicateOf: null });
+    expect(await handleObjectEvent(deps(), events.c)).toEqual({ result: 'processed', imageId: c });
+    expect(pointers(c)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
+    expect((await sidecarOf(c)).document).toEqual(index.documents.get(c));
+    expect(await handleObjectEvent(deps(), events.c)).toEqual({ result: 'skipped', imageId: c, why: 'already processed' });
+  });
+
+  it('keeps a copy’s sidecar re-pointed when its original is deleted between its indexing and its announcement', async () => {
+    const { ids, events } = await library(140);
+    // A second copy F, whose removal-time re-pointing the old code then undid in its sidecar.
+    const f = id(145);
+    const fCreated = await upload(f, fixturePhoto('cups'));
+    const removeA = async () => {
+      expect(await handleObjectEvent(deps(), await removal(events.a))).toEqual(expect.objectContaining({ result: 'deleted' }));
+    };
+    expect(await handleObjectEvent(before('publish', removeA), fCreated)).toEqual({ result: 'processed', imageId: f });
+    expect(pointers(f)).toEqual({ duplicateOf: ids.b, nearDuplicateOf: null });
+    expect((await sidecarOf(f)).document).toEqual(index.documents.get(f));
+  });
+
   async function repointWithCap(removed: ObjectEvent, maxImages: number) {
     const deleted = index.documents.get(removed.key.split('/')[2]!)!;
-    expect(await repointCopies({ s3: s3.s3, bucket: config.bucket, index, maxImages }, deleted)).toEqual({ repointed: 2, capped: true });
+    expect(await repointCopies({ s3: s3.s3, bucket: config.bucket, index, timeLeft, maxImages }, deleted)).toEqual({ repointed: 2, capped: true, outOfTime: false });
   }
 });
 

@@ -19,14 +19,21 @@ import { comparableHash } from './near-duplicates.ts';
 import { repointCopies, type RepointResult } from './repoint-copies.ts';
 import type { VisionFindings } from './image-vision.ts';
 import { compareSequencers, type ObjectEvent } from './s3-events.ts';
-import { readSidecar, writeSidecar, type ImageSidecar } from './sidecar.ts';
+import { isChangedMeanwhile, readSidecarVersion, writeSidecar, type ImageSidecar } from './sidecar.ts';
+import { storedUploads } from './stored-uploads.ts';
+import { hasTimeToStart, type TimeLeft } from './time-budget.ts';
 
 /** How each event ended; anything transient is thrown instead, for SQS to retry. */
 export type Outcome =
   | { result: 'processed'; imageId: string }
   | { result: 'failed'; imageId: string; code: RejectionCode; reason: string }
   /** `copies`: what became of the images that pointed at it (repoint-copies.ts). */
-  | { result: 'deleted'; imageId: string; copies: RepointResult }
+  | { result: 'deleted'; imageId: string; copies: Omit<RepointResult, 'outOfTime'> }
+  /**
+   * Out of time in this invocation (time-budget.ts): left for SQS to deliver again, which the
+   * handler asks for by reporting the message as failed. `repointed`: copies re-pointed before that.
+   */
+  | { result: 'postponed'; imageId: string; why: string; repointed: number }
   /** Nothing to do: a redelivery, an event older than what is recorded, or a key outside uploads/. */
   | { result: 'skipped'; imageId: string | null; why: string };
 
@@ -42,7 +49,12 @@ export interface PipelineDeps {
   publish: (event: ImageEventInput) => Promise<void>;
   now: () => Date;
   step: StepRunner;
+  /** What is left of the invocation (the Lambda context's, per invocation); see time-budget.ts. */
+  timeLeft: TimeLeft;
 }
+
+/** Images a copy's pointer may find gone one after another (each being deleted) before SQS is left to retry. */
+const MAX_GONE_ORIGINALS = 3;
 
 const NO_VISION: VisionFindings = { labels: [], moderationLabels: [], detectedText: [], faces: null };
 /** Stored beside the thumbnails, never listed: the JPEG Rekognition reads when it cannot read the original. */
@@ -52,6 +64,10 @@ export async function handleObjectEvent(deps: PipelineDeps, event: ObjectEvent):
   const location = parseKey(event.key);
   if (!location || location.area !== 'uploads') {
     return { result: 'skipped', imageId: null, why: `not an upload key: ${event.key}` };
+  }
+  // Nothing is started under the margin: what the batch's earlier messages left may not be enough.
+  if (!hasTimeToStart(deps.timeLeft)) {
+    return { result: 'postponed', imageId: location.imageId, why: 'too little time left in this invocation to start', repointed: 0 };
   }
   const upload: UploadFacts = {
     ownerSub: location.ownerSub,
@@ -67,26 +83,41 @@ export async function handleObjectEvent(deps: PipelineDeps, event: ObjectEvent):
   return event.kind === 'created' ? created(deps, upload) : removed(deps, upload);
 }
 
-/** Whether the image is a copy of one of the owner's earlier images: the same bytes, or else the same look. */
-async function findCopies(deps: PipelineDeps, ownerSub: string, analysis: { sha256: string; perceptualHash: string }, uploaded: { id: string; uploadedAt: string }) {
-  const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(ownerSub, analysis.sha256, uploaded));
+/**
+ * Whether the image is a copy of one of the owner's earlier images: the same bytes, or else the
+ * same look. `excluded`: images found gone (being deleted) by a double check (redecideIfOriginalGone).
+ */
+async function findCopies(
+  deps: PipelineDeps,
+  ownerSub: string,
+  analysis: { sha256: string; perceptualHash: string },
+  uploaded: { id: string; uploadedAt: string },
+  excluded: readonly string[] = [],
+): Promise<Pick<ImageDocument, 'duplicateOf' | 'nearDuplicateOf'>> {
+  const duplicateOf = await deps.step('findDuplicate', () => deps.index.findFirstWithSha256(ownerSub, analysis.sha256, uploaded, excluded));
   // A byte-identical copy is a duplicate, not a near one: only the others are compared by look,
   // and only when their hash has texture to compare (not a blank or flat picture).
   const nearDuplicateOf =
-    duplicateOf || !comparableHash(analysis.perceptualHash) ? null : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(ownerSub, analysis.perceptualHash, uploaded));
+    duplicateOf || !comparableHash(analysis.perceptualHash)
+      ? null
+      : await deps.step('findNearDuplicate', () => deps.index.findNearDuplicate(ownerSub, analysis.perceptualHash, uploaded, excluded));
   return { duplicateOf, nearDuplicateOf };
 }
 
 async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
   const { s3, config } = deps;
-  const recorded = await deps.step('readSidecar', () => readSidecar(s3, config.bucket, upload.ownerSub, upload.imageId));
+  const read = await deps.step('readSidecar', () => readSidecarVersion(s3, config.bucket, upload.ownerSub, upload.imageId));
+  const recorded = read?.sidecar;
   if (recorded && compareSequencers(recorded.document.sequencer, upload.sequencer) > 0) {
     return { result: 'skipped', imageId: upload.imageId, why: 'a newer event is already recorded' };
   }
-  if (recorded && recorded.document.etag === upload.etag) {
-    // The same upload again: finish whatever the earlier delivery did not, reusing its results.
-    if (recorded.publishedAt) return { result: 'skipped', imageId: upload.imageId, why: 'already processed' };
-    return announce(deps, recorded);
+  if (read && read.sidecar.document.etag === upload.etag) {
+    // The same upload again: finish whatever the earlier delivery did not, reusing its results
+    // (the double check last: a delivery that failed in it has published already).
+    if (!read.sidecar.publishedAt) return announce(deps, read.sidecar);
+    const redecided = await redecideIfOriginalGone(deps, read, []);
+    if (redecided) return announce(deps, redecided.sidecar, redecided.gone);
+    return { result: 'skipped', imageId: upload.imageId, why: 'already processed' };
   }
 
   let document: ImageDocument;
@@ -129,8 +160,12 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
   return announce(deps, sidecar);
 }
 
-/** Indexes the recorded outcome and tells the owner, then notes that it did. */
-async function announce(deps: PipelineDeps, sidecar: ImageSidecar): Promise<Outcome> {
+/**
+ * Indexes the recorded outcome and tells the owner, then notes that it did; then makes sure a copy
+ * does not point at an image being deleted (redecideIfOriginalGone), announcing it again if it did.
+ * `gone`: the images this copy was found pointing at while they were being deleted.
+ */
+async function announce(deps: PipelineDeps, sidecar: ImageSidecar, gone: readonly string[] = []): Promise<Outcome> {
   const { document } = sidecar;
   const written = await deps.step('index', () => deps.index.put(document));
   if (written === 'stale') {
@@ -145,13 +180,52 @@ async function announce(deps: PipelineDeps, sidecar: ImageSidecar): Promise<Outc
       reason: document.failureReason ?? null,
     }),
   );
-  await deps.step('writeSidecar', () =>
-    writeSidecar(deps.s3, deps.config.bucket, { ...sidecar, publishedAt: deps.now().toISOString() }),
-  );
+  const published = { ...sidecar, publishedAt: deps.now().toISOString() };
+  const etag = await deps.step('writeSidecar', () => writeSidecar(deps.s3, deps.config.bucket, published));
+  const redecided = await redecideIfOriginalGone(deps, { sidecar: published, etag }, gone);
+  if (redecided) return announce(deps, redecided.sidecar, redecided.gone);
   if (sidecar.rejection) {
     return { result: 'failed', imageId: document.id, ...sidecar.rejection };
   }
   return { result: 'processed', imageId: document.id };
+}
+
+/**
+ * The double check of a copy against the removal of the image it points at (README, "A copy
+ * processed while its original is deleted"). `created` looked the original up before this copy was
+ * indexed; the original's removal may have listed its copies in between, missed this one, and
+ * written its tombstone, leaving this copy pointing at a deleted image. S3 deletes an upload before
+ * its removal is even queued, and this asks after this copy is indexed and recorded: so either the
+ * removal's listing (which refreshes the index first) finds this copy and re-points it, or this
+ * finds the original's upload gone and decides again without it.
+ *
+ * The new decision is recorded as a new outcome to announce (publishedAt null, so that a
+ * redelivery announces it too), by compare-and-set on the ETag of this image's last sidecar
+ * write: a sidecar changed meanwhile means the removal's re-pointing (or a newer event of this
+ * image) decided, and that decision stands. Null when there is nothing to decide again.
+ */
+async function redecideIfOriginalGone(
+  deps: PipelineDeps,
+  recorded: { sidecar: ImageSidecar; etag: string },
+  gone: readonly string[],
+): Promise<{ sidecar: ImageSidecar; gone: string[] } | null> {
+  const { document } = recorded.sidecar;
+  const target = document.duplicateOf ?? document.nearDuplicateOf;
+  if (!target || !document.sha256 || !document.perceptualHash) return null;
+  const stored = storedUploads({ s3: deps.s3, bucket: deps.config.bucket, index: deps.index });
+  if (await deps.step('confirmCopyOf', () => stored.uploadOfId(target))) return null;
+  const nowGone = [...gone, target];
+  if (nowGone.length > MAX_GONE_ORIGINALS) throw new Error(`the images ${nowGone.join(', ')} that image ${document.id} may point at are being deleted`);
+  const analysis = { sha256: document.sha256, perceptualHash: document.perceptualHash };
+  const copyOf = await findCopies(deps, document.ownerSub, analysis, document, nowGone);
+  const sidecar: ImageSidecar = { ...recorded.sidecar, document: { ...document, ...copyOf }, publishedAt: null };
+  try {
+    await deps.step('writeSidecar', () => writeSidecar(deps.s3, deps.config.bucket, sidecar, recorded.etag));
+  } catch (error) {
+    if (isChangedMeanwhile(error)) return null;
+    throw error;
+  }
+  return { sidecar, gone: nowGone };
 }
 
 async function removed(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
@@ -166,10 +240,12 @@ async function removed(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
   await deps.step('deleteDerived', () => deleteDerived(s3, config.bucket, upload));
   // Before the tombstone: a redelivery after a failure here finds the image still indexed, and
   // runs this again (it writes only what is not yet re-pointed). Only a processed image has copies.
-  const copies =
+  const { outOfTime, ...copies } =
     indexed?.status === 'PROCESSED'
-      ? await deps.step('repointCopies', () => repointCopies({ s3, bucket: config.bucket, index: deps.index }, indexed))
-      : { repointed: 0, capped: false };
+      ? await deps.step('repointCopies', () => repointCopies({ s3, bucket: config.bucket, index: deps.index, timeLeft: deps.timeLeft }, indexed))
+      : { repointed: 0, capped: false, outOfTime: false };
+  // No tombstone yet: the redelivery finds the image still indexed and re-points what is left.
+  if (outOfTime) return { result: 'postponed', imageId: upload.imageId, why: 'out of time re-pointing its copies', repointed: copies.repointed };
   const written = await deps.step('index', () => deps.index.markDeleted(upload.ownerSub, upload.imageId, upload.sequencer));
   if (written === 'stale') return { result: 'skipped', imageId: upload.imageId, why: 'the index holds a newer event' };
   await deps.step('publish', () =>

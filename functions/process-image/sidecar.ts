@@ -40,10 +40,11 @@ export async function readSidecarVersion(s3: S3Client, bucket: string, ownerSub:
  * Writes the sidecar; with `ifMatch`, only over the sidecar with that ETag (S3's conditional
  * write): S3 then refuses with PreconditionFailed (changed), NoSuchKey (deleted) or
  * ConditionalRequestConflict (deleted during the write), which `isChangedMeanwhile` recognises.
+ * Returns the ETag written, for the next compare-and-set.
  */
-export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageSidecar, ifMatch?: string): Promise<void> {
+export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageSidecar, ifMatch?: string): Promise<string> {
   const { ownerSub, id } = sidecar.document;
-  await s3.send(
+  const written = await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
       Key: metaKey(ownerSub, id),
@@ -52,6 +53,7 @@ export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageS
       IfMatch: ifMatch,
     }),
   );
+  return written.ETag ?? '';
 }
 
 /** Whether a conditional `writeSidecar` was refused because the sidecar changed or went away since it was read. */

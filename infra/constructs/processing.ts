@@ -9,7 +9,7 @@ import { ENV } from '../../functions/shared/config.ts';
 import { PREFIX } from '../../functions/shared/storage-keys.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { formatMiB, LAMBDA_UNZIPPED_CODE_LIMIT_BYTES, verifySharpBundle } from '../sharp-bundle.ts';
-import { type ImageGraphSettings, PROCESSING_BATCH_SIZE } from '../stack-props.ts';
+import { type ImageGraphSettings, PROCESSING_BATCH_SIZE, PROCESSING_TIMEOUT_SECONDS } from '../stack-props.ts';
 import type { Api } from './api.ts';
 import { NodeFunction } from './node-function.ts';
 import type { Search } from './search.ts';
@@ -74,8 +74,8 @@ export function processingEnvironment(
   };
 }
 
-/** Longest one batch may take: up to 10 images, each resized and sent to Rekognition four times. */
-export const PROCESSING_TIMEOUT = Duration.minutes(2);
+/** Longest one batch may take (PROCESSING_TIMEOUT_SECONDS). */
+export const PROCESSING_TIMEOUT = Duration.seconds(PROCESSING_TIMEOUT_SECONDS);
 
 /** AWS's guidance for Lambda event sources: at least six times the function timeout. */
 export const QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(PROCESSING_TIMEOUT.toSeconds() * 6);

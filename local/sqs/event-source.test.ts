@@ -52,13 +52,16 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 80
 describe('pollQueue', () => {
   it("invokes with Lambda's SQS event; only reported failures stay, and go to the DLQ after maxReceiveCount", async () => {
     const events: SQSEvent[] = [];
+    const remaining: number[] = [];
     const poller = pollQueue({
       sqs,
       queueUrl: local.queueUrl('work'),
+      timeoutSeconds: 30,
       functionName: 'process-image',
       onError: silent,
-      handler: (event) => {
+      handler: (event, context) => {
         events.push(event);
+        remaining.push(context.getRemainingTimeInMillis());
         return Promise.resolve({ batchItemFailures: event.Records.filter((r) => r.body.startsWith('bad')).map((r) => ({ itemIdentifier: r.messageId })) });
       },
     });
@@ -71,6 +74,8 @@ describe('pollQueue', () => {
     } finally {
       await poller.stop();
     }
+    // The context counts down from the configured timeout, from the invocation on.
+    expect(remaining.every((ms) => ms > 25_000 && ms <= 30_000)).toBe(true);
     const records = events.flatMap((event) => event.Records);
     expect(records.filter((r) => r.body.startsWith('good')).length).toBe(3);
     expect(records.filter((r) => r.body === 'bad 1').map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
@@ -100,6 +105,7 @@ describe('pollQueue', () => {
     const poller = pollQueue({
       sqs,
       queueUrl: local.queueUrl('busy'),
+      timeoutSeconds: 30,
       onError: silent,
       handler: (event) => {
         calls += 1;
@@ -127,6 +133,7 @@ describe('pollQueue', () => {
     const poller = pollQueue({
       sqs,
       queueUrl: local.queueUrl('slow'),
+      timeoutSeconds: 30,
       batchSize: 2,
       maxConcurrency: 3,
       onError: silent,
@@ -155,6 +162,7 @@ describe('pollQueue', () => {
     // No client given: the poller makes its own for the queue URL.
     const poller = pollQueue({
       queueUrl: local.queueUrl('batched'),
+      timeoutSeconds: 30,
       batchSize: 25,
       maxConcurrency: 1,
       maximumBatchingWindowMs: 1000,
@@ -173,7 +181,7 @@ describe('pollQueue', () => {
 
 describe('pollQueue options', () => {
   it('refuses what Lambda refuses', () => {
-    const options = { queueUrl: 'http://127.0.0.1:1/000000000000/q', handler: () => Promise.resolve() };
+    const options = { queueUrl: 'http://127.0.0.1:1/000000000000/q', timeoutSeconds: 30, handler: () => Promise.resolve() };
     expect(() => pollQueue({ ...options, batchSize: 0 })).toThrow('batchSize');
     expect(() => pollQueue({ ...options, batchSize: 20 })).toThrow('maximumBatchingWindowMs of at least 1000');
     expect(() => pollQueue({ ...options, maxConcurrency: 0 })).toThrow('maxConcurrency');

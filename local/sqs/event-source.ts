@@ -31,8 +31,12 @@ export interface PollQueueOptions {
   maximumBatchingWindowMs?: number;
   /** For the Lambda context. */
   functionName?: string;
-  /** What the context's getRemainingTimeInMillis counts down from; not enforced. Default 30. */
-  timeoutSeconds?: number;
+  /**
+   * The function's timeout, as configured (PROCESSING_TIMEOUT_SECONDS for process-image): what the
+   * context's getRemainingTimeInMillis counts down from, for a handler that budgets its time. Not
+   * enforced. No default: a made-up one would tell the handler it has more, or less, than it has.
+   */
+  timeoutSeconds: number;
   region?: string;
   /** Told about failed invocations and deletes; default console.error. */
   onError?: (error: unknown) => void;
@@ -181,7 +185,7 @@ export function pollQueue(options: PollQueueOptions): QueuePoller {
     const records = messages.map((message) => record(message, arn, region));
     let failed: Set<string> | 'all';
     try {
-      failed = failedIds(await options.handler({ Records: records }, lambdaContext(functionName, region, options.timeoutSeconds ?? 30)), records);
+      failed = failedIds(await options.handler({ Records: records }, lambdaContext(functionName, region, options.timeoutSeconds)), records);
     } catch (error) {
       onError(error);
       failed = 'all';

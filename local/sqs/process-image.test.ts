@@ -7,6 +7,7 @@ import { IMAGES_INDEX } from '../../resolvers/lib/imageDocument.ts';
 import { ENV } from '../../functions/shared/config.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../functions/shared/testing/local-s3.ts';
 import { createSearchClient } from '../../functions/process-image/image-index.ts';
+import { PROCESSING_TIMEOUT_SECONDS } from '../../infra/stack-props.ts';
 import { LOCAL_CREDENTIALS } from '../config.ts';
 import { startHttpFake, type HttpFake } from '../../functions/process-image/testing/http-fake.ts';
 import { startSearchEngine, type SearchEngine } from '../opensearch/start.ts';
@@ -101,6 +102,7 @@ describe('process-image behind the local event source mapping', () => {
       sqs,
       queueUrl: local.queueUrl('images'),
       functionName: 'process-image',
+      timeoutSeconds: PROCESSING_TIMEOUT_SECONDS,
       onError: () => undefined,
       handler: async (event, context) => {
         const response = await handler(event, context);

@@ -63,11 +63,12 @@ export class MemoryImageIndex
     return Promise.resolve(this.documents.get(imageId) ?? null);
   }
 
-  findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage): Promise<string | null> {
+  findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage, excluded: readonly string[] = []): Promise<string | null> {
     const matches = [...this.documents.values()]
       .filter(
         (doc) =>
           doc.ownerSub === ownerSub &&
+          !excluded.includes(doc.id) &&
           doc.sha256 === sha256 &&
           doc.id !== image.id &&
           doc.status !== 'DELETED' &&

@@ -1,7 +1,10 @@
 import type { Context } from 'aws-lambda';
 
-/** The Context Lambda passes a handler, enough for Powertools Logger to read. */
-export function lambdaContext(functionName: string): Context {
+/**
+ * The Context Lambda passes a handler, enough for Powertools Logger to read; `remainingMs` answers
+ * getRemainingTimeInMillis (a fake clock for handlers that budget their time).
+ */
+export function lambdaContext(functionName: string, remainingMs: () => number = () => 30_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -11,7 +14,7 @@ export function lambdaContext(functionName: string): Context {
     awsRequestId: 'test-request-id',
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'test',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

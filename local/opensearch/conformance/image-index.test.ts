@@ -100,7 +100,7 @@ describe('ImageIndex: the requests of the processing function', () => {
     await images.refresh();
     const all = await images.findLinkedImages(ALICE, 'sha256', sha256, 'l-deleted-original', 500);
     expect(all.images.map((image) => image.id)).toEqual(copies.map((copy) => copy.id));
-    expect(all.images[0]).toEqual({ id: 'l-000', uploadedAt: copies[0]!.uploadedAt, sequencer: '0010', originalKey: template.originalKey });
+    expect(all.images[0]).toEqual({ id: 'l-000', uploadedAt: copies[0]!.uploadedAt, sequencer: '0010', originalKey: template.originalKey, sha256 });
     expect(all.more).toBe(false);
     const first = await images.findLinkedImages(ALICE, 'sha256', sha256, 'l-deleted-original', 101);
     expect([first.images.length, first.images.at(-1)?.id, first.more]).toEqual([101, 'l-100', true]);
