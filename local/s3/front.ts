@@ -4,7 +4,7 @@
  * would accept to the s3rver child, which stores it. Refusals carry S3's XML error bodies.
  */
 import { randomBytes } from 'node:crypto';
-import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
@@ -14,11 +14,21 @@ import { guardRefusal } from '../request-guard.ts';
 import { KeyLocks, type Watch } from './key-locks.ts';
 import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
 import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
-import { CONDITION_HEADERS, decideRead, type ReadConditions, readConditions, refuseWrite, type WriteConditions, writeConditions } from './preconditions.ts';
+import {
+  CONDITION_HEADERS,
+  decideRead,
+  deleteConditions,
+  type ReadConditions,
+  readConditions,
+  refuseDelete,
+  refuseWrite,
+  writeConditions,
+} from './preconditions.ts';
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
-import { EVENT_NAME_HEADER, MULTI_DELETE } from './store-protocol.ts';
+import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
+import { EVENT_NAME_HEADER, MULTI_DELETE, REMOVED_KEYS_HEADER } from './store-protocol.ts';
 
 export interface FrontOptions {
   /** The s3rver child's Unix socket. */
@@ -94,10 +104,10 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : method === 'POST' && 'delete' in query ? MULTI_DELETE : undefined;
   const headers = forwardedHeaders(request.headers, eventName);
   const path = `${incoming.path}${strippedQuery(incoming.query)}`;
+  const key = pathKey(options.bucket, incoming.path);
+  if (key !== null && utf8Length(key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(key), MAX_KEY_BYTES);
   const write = objectWrite(options.bucket, method, incoming.path, query);
-  const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
-  // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
-  const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
+  const conditional = conditionalOf(write, request.headers, options.locks);
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
@@ -118,40 +128,66 @@ async function handle(options: Front, request: IncomingMessage, response: Server
       await body?.discard();
     }
   } finally {
-    conditional?.watch.stop();
+    conditional?.watch?.stop();
   }
 }
 
+/** A conditional write or delete: its decision on the stored object's ETag, and a write's 409 watch. */
+interface Conditional {
+  refuse: (current: string | null) => S3Error | null;
+  watch: Watch | null;
+}
+
+function conditionalOf(write: ObjectWrite | null, headers: IncomingHttpHeaders, locks: KeyLocks): Conditional | null {
+  if (write?.kind === 'store') {
+    const conditions = writeConditions(headers);
+    // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
+    return conditions && { refuse: (current) => refuseWrite(conditions, current, write.key), watch: locks.watch(write.key) };
+  }
+  if (write?.kind === 'delete') {
+    const conditions = deleteConditions(headers);
+    return conditions && { refuse: (current) => refuseDelete(conditions, current, write.key), watch: null };
+  }
+  return null;
+}
+
 /**
- * Runs a write under its keys' locks (key-locks.ts): a conditional write exclusively, decided on
- * the stored object's ETag; any other shared. A successful delete fails the conditional writes to
- * its keys under way (409).
+ * Runs a write under its keys' locks (key-locks.ts): a conditional write or delete exclusively,
+ * decided on the stored object's ETag; any other shared. A delete that removed an object fails the
+ * conditional writes to its key under way (409).
  */
 async function lockedWrite(
   options: Front,
   write: ObjectWrite & { objectPath: string; body: Spooled | undefined },
-  conditional: { conditions: WriteConditions; watch: Watch } | null,
-  store: () => Promise<number>,
+  conditional: Conditional | null,
+  store: () => Promise<StoreAnswer>,
 ): Promise<void> {
   const key = write.key;
-  if (conditional && key !== null) {
-    await options.locks.exclusive(key, async () => {
-      if (conditional.watch.conflicted) throw errors.conditionalRequestConflict();
-      const refusal = refuseWrite(conditional.conditions, await storedEtag(options, write.objectPath), key);
-      if (refusal) throw refusal;
-      await store();
-    });
-    return;
-  }
-  const keys = key === null ? deleteRequestKeys(write.body ? await text(write.body.read()) : '') : [key];
-  const status = await options.locks.shared(keys, store);
-  if (write.kind !== 'store' && status < 300) for (const deleted of keys) options.locks.deleted(deleted);
+  const run =
+    conditional && key !== null
+      ? () =>
+          options.locks.exclusive(key, async () => {
+            if (conditional.watch?.conflicted) throw errors.conditionalRequestConflict();
+            const refusal = conditional.refuse(await storedEtag(options, write.objectPath));
+            if (refusal) throw refusal;
+            return store();
+          })
+      : async () => options.locks.shared(key === null ? deleteRequestKeys(write.body ? await text(write.body.read()) : '') : [key], store);
+  const answer = await run();
+  for (const removed of removedKeys(answer.headers)) options.locks.deleted(removed);
+}
+
+/** The keys the store says a delete removed (REMOVED_KEYS_HEADER). */
+function removedKeys(headers: IncomingHttpHeaders): string[] {
+  const value = headers[REMOVED_KEYS_HEADER];
+  return typeof value === 'string' ? value.split(',').map(decodeURIComponent) : [];
 }
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
 async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { upload, file } = await readPostForm(request, options);
   try {
+    if (utf8Length(upload.key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(upload.key), MAX_KEY_BYTES);
     if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
     if (file.size < upload.minBytes) throw errors.tooSmall(file.size, upload.minBytes);
     const headers: OutgoingHttpHeaders = {
@@ -251,6 +287,12 @@ function respondToPost(response: ServerResponse, upload: PostUpload, stored: { b
   response.writeHead(status === '200' ? 200 : 204, headers).end();
 }
 
+/** The store's answer, once relayed. */
+interface StoreAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+}
+
 interface Forwarded {
   method: string;
   path: string;
@@ -261,24 +303,32 @@ interface Forwarded {
  * Sends the request to the store and relays its answer (its status is returned). A read's
  * conditions are judged on the store's answer, so they hold for the very object sent.
  */
-async function forward(options: Front, forwarded: Forwarded, body: Readable, response: ServerResponse, conditions: ReadConditions | null = null): Promise<number> {
+async function forward(
+  options: Front,
+  forwarded: Forwarded,
+  body: Readable,
+  response: ServerResponse,
+  conditions: ReadConditions | null = null,
+): Promise<StoreAnswer> {
   const answer = await send(options, forwarded, body);
   const status = answer.statusCode ?? 502;
-  const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id'));
+  const headers = Object.fromEntries(
+    Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id' && name !== REMOVED_KEYS_HEADER),
+  );
   if (conditions && (status === 200 || status === 206)) {
     const decision = decideRead(conditions, { etag: String(answer.headers.etag ?? ''), lastModified: new Date(String(answer.headers['last-modified'])) });
     if (decision !== 'proceed') {
       answer.destroy();
       if (decision !== 'not-modified') throw decision;
       response.writeHead(304, { etag: answer.headers.etag, 'last-modified': answer.headers['last-modified'] }).end();
-      return 304;
+      return { status: 304, headers: answer.headers };
     }
   }
   response.writeHead(status, headers);
   // Settles however the answer ends: a client that hangs up mid-answer must not leave this write
   // waiting, its key locks held and its spooled body kept. The response is destroyed either way.
   await pipeline(answer, response).catch(() => undefined);
-  return status;
+  return { status, headers: answer.headers };
 }
 
 /** The stored object's ETag, null when there is none (asked of the store, which checks nothing). */
@@ -292,7 +342,11 @@ async function storedEtag(options: Front, objectPath: string): Promise<string | 
 
 function send(options: Front, forwarded: Forwarded, body: Readable): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ ...options.upstream, method: forwarded.method, path: forwarded.path, headers: forwarded.headers }, resolve);
+    const outgoing = httpRequest(
+      // The removed keys of a DeleteObjects (up to 1,000 keys of 1,024 bytes, URI-encoded) may exceed Node's 16 KiB.
+      { ...options.upstream, method: forwarded.method, path: forwarded.path, headers: forwarded.headers, maxHeaderSize: STORE_MAX_HEADER_BYTES },
+      resolve,
+    );
     outgoing.once('error', reject);
     body.once('error', reject);
     body.pipe(outgoing);
@@ -345,12 +399,19 @@ function objectWrite(bucket: string, method: string, path: string, query: Query)
 
 /** The key of a request on an object itself (not a subresource such as ?tagging beyond `allowed`), else null. */
 function objectKey(bucket: string, path: string, query: Query, allowed: readonly string[] = []): string | null {
-  const prefix = `/${bucket}/`;
-  if (!path.startsWith(prefix) || path.length === prefix.length) return null;
   const subresources = Object.keys(query).filter((name) => !QUERY_AUTH_PARAMS.includes(name) && name !== 'x-id');
   if (subresources.length !== allowed.length || !allowed.every((name) => name in query)) return null;
-  return safeDecode(path.slice(prefix.length));
+  return pathKey(bucket, path);
 }
+
+/** The object key a path names, null for the bucket itself. */
+function pathKey(bucket: string, path: string): string | null {
+  const prefix = `/${bucket}/`;
+  return path.startsWith(prefix) && path.length > prefix.length ? safeDecode(path.slice(prefix.length)) : null;
+}
+
+/** Room for the store's REMOVED_KEYS_HEADER: 1,000 keys of 1,024 bytes, each byte URI-encoded (3 characters). */
+const STORE_MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
 /** DeleteObjects names at most 1,000 keys (S3's API reference); more is MalformedXML. */
 const MAX_DELETE_KEYS = 1000;

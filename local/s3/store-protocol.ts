@@ -9,5 +9,12 @@ export const EVENT_NAME_HEADER = 'x-imagegraph-event-name';
 /** The EVENT_NAME_HEADER value of a DeleteObjects request: each deleted key is a removal. */
 export const MULTI_DELETE = 'ObjectRemoved:Delete';
 
+/**
+ * Set by the store on its answer to a DeleteObject(s): the keys that held an object and no longer
+ * do, each URI-encoded, comma-separated. A delete of a key that held nothing is no conflicting
+ * operation for a conditional write (S3's 409, key-locks.ts).
+ */
+export const REMOVED_KEYS_HEADER = 'x-imagegraph-removed-keys';
+
 /** `outboxed`: an event was added to the outbox (outbox.ts) and waits for delivery. */
 export type StoreMessage = { type: 'listening' } | { type: 'outboxed' };
