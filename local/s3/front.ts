@@ -103,9 +103,10 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   const query = parseQuery(incoming.query);
   const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : method === 'POST' && 'delete' in query ? MULTI_DELETE : undefined;
   const headers = forwardedHeaders(request.headers, eventName);
-  const path = `${incoming.path}${strippedQuery(incoming.query)}`;
   const key = pathKey(options.bucket, incoming.path);
   if (key !== null && utf8Length(key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(key), MAX_KEY_BYTES);
+  const objectPath = key === null ? incoming.path : storePath(options.bucket, key);
+  const path = `${objectPath}${strippedQuery(incoming.query)}`;
   const write = objectWrite(options.bucket, method, incoming.path, query);
   const conditional = conditionalOf(write, request.headers, options.locks);
   try {
@@ -122,7 +123,7 @@ async function handle(options: Front, request: IncomingMessage, response: Server
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
       const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
-      if (write) await lockedWrite(options, { ...write, objectPath: incoming.path, body }, conditional, store);
+      if (write) await lockedWrite(options, { ...write, objectPath, body }, conditional, store);
       else await store();
     } finally {
       await body?.discard();
@@ -199,15 +200,15 @@ async function postUpload(options: Front, request: IncomingMessage, response: Se
     for (const [name, value] of upload.fields) {
       if (STORED_FIELDS.includes(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
     }
-    const objectPath = `/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
+    const location = `http://${request.headers.host}/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
     const stored = await options.locks.shared([upload.key], async () => {
-      const answer = await send(options, { method: 'PUT', path: objectPath, headers }, file.read());
+      const answer = await send(options, { method: 'PUT', path: storePath(options.bucket, upload.key), headers }, file.read());
       answer.resume();
       await once(answer, 'end');
       return answer;
     });
     if (stored.statusCode !== 200) throw new Error(`the store answered ${stored.statusCode} to a POST upload`);
-    respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location: `http://${request.headers.host}${objectPath}` });
+    respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location });
   } finally {
     await file.discard();
   }
@@ -360,6 +361,10 @@ function forwardedHeaders(headers: IncomingMessage['headers'], eventName: string
   // Decided here (preconditions.ts): s3rver ignores them on writes and half-honours them on reads.
   for (const name of CONDITION_HEADERS) delete forwarded[name];
   delete forwarded[EVENT_NAME_HEADER];
+  // s3rver reads the copy source with decodeURI, which leaves %2F, %26, %2B... encoded: give it
+  // the source in the form decodeURI undoes (S3 takes it URI-encoded, as the SDK sends it).
+  const copySource = headers['x-amz-copy-source'];
+  if (typeof copySource === 'string') forwarded['x-amz-copy-source'] = encodeURI(safeDecode(copySource));
   if (eventName) forwarded[EVENT_NAME_HEADER] = eventName;
   return forwarded;
 }
@@ -408,6 +413,14 @@ function objectKey(bucket: string, path: string, query: Query, allowed: readonly
 function pathKey(bucket: string, path: string): string | null {
   const prefix = `/${bucket}/`;
   return path.startsWith(prefix) && path.length > prefix.length ? safeDecode(path.slice(prefix.length)) : null;
+}
+
+/**
+ * The path the store is asked for `key` under: the key as one URI component, so that s3rver's
+ * router (which matches no empty segment: `a//b` was a 404) hands it the key as it is.
+ */
+function storePath(bucket: string, key: string): string {
+  return `/${bucket}/${encodeURIComponent(key)}`;
 }
 
 /** Room for the store's REMOVED_KEYS_HEADER: 1,000 keys of 1,024 bytes, each byte URI-encoded (3 characters). */
