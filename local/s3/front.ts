@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import Busboy from 'busboy';
+import pLimit from 'p-limit';
 import { guardRefusal } from '../request-guard.ts';
 import { KeyLocks, type Watch } from './key-locks.ts';
 import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
@@ -27,6 +28,7 @@ import {
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
+import { type DeleteRequest, deleteResultXml, parseDeleteRequest } from './delete-request.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 import { EVENT_NAME_HEADER, MULTI_DELETE, REMOVED_KEYS_HEADER } from './store-protocol.ts';
 
@@ -123,7 +125,7 @@ async function handle(options: Front, request: IncomingMessage, response: Server
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
       const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
-      if (write) await lockedWrite(options, { ...write, objectPath, body }, conditional, store);
+      if (write) await lockedWrite(options, { ...write, objectPath, body }, conditional, store, response);
       else await store();
     } finally {
       await body?.discard();
@@ -162,21 +164,69 @@ async function lockedWrite(
   write: ObjectWrite & { objectPath: string; body: Spooled | undefined },
   conditional: Conditional | null,
   store: () => Promise<StoreAnswer>,
+  response: ServerResponse,
 ): Promise<void> {
   const key = write.key;
-  const run =
-    conditional && key !== null
-      ? () =>
-          options.locks.exclusive(key, async () => {
-            if (conditional.watch?.conflicted) throw errors.conditionalRequestConflict();
-            const refusal = conditional.refuse(await storedEtag(options, write.objectPath));
-            if (refusal) throw refusal;
-            return store();
-          })
-      : async () => options.locks.shared(key === null ? deleteRequestKeys(write.body ? await text(write.body.read()) : '') : [key], store);
-  const answer = await run();
+  let answer: StoreAnswer;
+  if (key === null) {
+    const deletion = parseDeleteRequest(write.body ? await text(write.body.read()) : '');
+    if (deletion.objects.some((object) => object.etag !== undefined)) {
+      await deleteEach(options, deletion, response);
+      return;
+    }
+    answer = await options.locks.shared(
+      deletion.objects.map((object) => object.key),
+      store,
+    );
+  } else if (conditional) {
+    answer = await options.locks.exclusive(key, async () => {
+      if (conditional.watch?.conflicted) throw errors.conditionalRequestConflict();
+      const refusal = conditional.refuse(await storedEtag(options, write.objectPath));
+      if (refusal) throw refusal;
+      return store();
+    });
+  } else {
+    answer = await options.locks.shared([key], store);
+  }
   for (const removed of removedKeys(answer.headers)) options.locks.deleted(removed);
 }
+
+/**
+ * A DeleteObjects with per-object ETags: each object deleted as a DeleteObject with If-Match (or
+ * without) would be, under its key's lock, and the answer built here with an `<Error>` for each
+ * refused object (delete-request.ts).
+ */
+async function deleteEach(options: Front, deletion: DeleteRequest, response: ServerResponse): Promise<void> {
+  const limit = pLimit(DELETE_EACH_CONCURRENCY);
+  const outcomes = await Promise.all(
+    deletion.objects.map(({ key, etag }) =>
+      limit(async () => {
+        const objectPath = storePath(options.bucket, key);
+        const remove = async () => {
+          const answer = await send(options, { method: 'DELETE', path: objectPath, headers: {} }, Readable.from([]));
+          answer.resume();
+          await once(answer, 'end');
+          if (answer.statusCode !== 204) throw new Error(`the store answered ${answer.statusCode} to a DELETE of ${objectPath}`);
+          for (const removed of removedKeys(answer.headers)) options.locks.deleted(removed);
+        };
+        if (etag === undefined) {
+          await options.locks.shared([key], remove);
+          return { key, error: null };
+        }
+        const refusal = await options.locks.exclusive(key, async () => {
+          const refused = refuseDelete({ ifMatch: etag }, await storedEtag(options, objectPath), key);
+          if (!refused) await remove();
+          return refused;
+        });
+        return { key, error: refusal };
+      }),
+    ),
+  );
+  response.writeHead(200, { 'content-type': 'application/xml' }).end(deleteResultXml(outcomes, deletion.quiet));
+}
+
+/** The deletes a DeleteObjects with ETags has at the store at once. */
+const DELETE_EACH_CONCURRENCY = 8;
 
 /** The keys the store says a delete removed (REMOVED_KEYS_HEADER). */
 function removedKeys(headers: IncomingHttpHeaders): string[] {
@@ -426,28 +476,11 @@ function storePath(bucket: string, key: string): string {
 /** Room for the store's REMOVED_KEYS_HEADER: 1,000 keys of 1,024 bytes, each byte URI-encoded (3 characters). */
 const STORE_MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
-/** DeleteObjects names at most 1,000 keys (S3's API reference); more is MalformedXML. */
-const MAX_DELETE_KEYS = 1000;
 /**
  * Far more than 1,000 keys of S3's longest (1,024 bytes), with version ids, take in XML: a larger
  * body cannot be a valid request, and is refused without being kept.
  */
 const MAX_DELETE_BODY_BYTES = 4 * 1024 * 1024;
-
-/** The keys a DeleteObjects body names (`<Object><Key>…</Key>`), XML entities decoded; MalformedXML past S3's limits. */
-function deleteRequestKeys(xml: string): string[] {
-  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, key = '']) =>
-    key.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (entity, name: string) => {
-      if (!name.startsWith('#')) return entities[name] ?? entity;
-      const codePoint = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-      if (codePoint > 0x10ffff) throw errors.malformedXml();
-      return String.fromCodePoint(codePoint);
-    }),
-  );
-  if (keys.length > MAX_DELETE_KEYS) throw errors.malformedXml();
-  return keys;
-}
 
 function isBucketPath(path: string): boolean {
   return /^\/[^/]+\/?$/.test(path);

@@ -308,6 +308,30 @@ describe('local S3 service', () => {
         expect(await exists(key)).toBe(true);
       });
 
+      it('DeleteObjects conditions each object on its ETag: Deleted or an Error entry per object, Quiet reporting only errors', async () => {
+        const [matching, stale, plain] = ['meta/cond/many-a.json', 'meta/cond/many-b.json', 'meta/cond/many-c.json'];
+        const { ETag } = await put(matching, '{"a":1}');
+        await put(stale, '{"b":1}');
+        await put(plain, '{"c":1}');
+        const missing = 'meta/cond/many-missing.json';
+        const objects = [{ Key: matching, ETag }, { Key: stale, ETag: '"0123"' }, { Key: missing, ETag }, { Key: plain }];
+        const result = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: objects } }));
+        expect(result.Deleted?.map((deleted) => deleted.Key)).toEqual([matching, plain]);
+        expect(result.Errors).toEqual([
+          { Key: stale, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' },
+          { Key: missing, Code: 'NoSuchKey', Message: 'The specified key does not exist.' },
+        ]);
+        expect([await exists(matching), await exists(stale), await exists(plain)]).toEqual([false, true, false]);
+
+        const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Quiet: true, Objects: [{ Key: stale, ETag: '"0123"' }] } }));
+        expect([quiet.Deleted, quiet.Errors?.map((error) => error.Code)]).toEqual([undefined, ['PreconditionFailed']]);
+        const { LastModified } = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: stale }));
+        await expect(
+          s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: stale, LastModifiedTime: LastModified }] } })),
+        ).rejects.toMatchObject(refusal(501, 'NotImplemented'));
+        expect(await exists(stale)).toBe(true);
+      });
+
       it('of concurrent deletes with the same If-Match, one deletes and the others find no key; a write between check and delete is never lost', async () => {
         const key = 'meta/cond/delete-race.json';
         const { ETag } = await put(key, '{"v":0}');
