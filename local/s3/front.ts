@@ -8,11 +8,11 @@ import { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeader
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { pipeline } from 'node:stream/promises';
 import Busboy from 'busboy';
 import pLimit from 'p-limit';
 import { guardRefusal } from '../request-guard.ts';
 import { KeyLocks, type Watch } from './key-locks.ts';
+import { relay } from './relay.ts';
 import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
 import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
 import {
@@ -376,9 +376,7 @@ async function forward(
     }
   }
   response.writeHead(status, headers);
-  // Settles however the answer ends: a client that hangs up mid-answer must not leave this write
-  // waiting, its key locks held and its spooled body kept. The response is destroyed either way.
-  await pipeline(answer, response).catch(() => undefined);
+  await relay(answer, response);
   return { status, headers: answer.headers };
 }
 
