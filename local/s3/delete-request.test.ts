@@ -24,6 +24,7 @@ describe('parseDeleteRequest', () => {
   it("refuses past S3's limits (MalformedXML) and the directory-bucket conditions (501)", () => {
     const many = `<Delete>${'<Object><Key>k</Key></Object>'.repeat(1001)}</Delete>`;
     expect(codeOf(() => parseDeleteRequest(many))).toMatchObject({ status: 400, code: 'MalformedXML' });
+    expect(codeOf(() => parseDeleteRequest('<Delete><Quiet>true</Quiet></Delete>'))).toMatchObject({ status: 400, code: 'MalformedXML' });
     expect(codeOf(() => parseDeleteRequest('<Delete><Object><Key>&#99999999;</Key></Object></Delete>'))).toMatchObject({ code: 'MalformedXML' });
     const sized = '<Delete><Object><Key>k</Key><Size>4</Size></Object></Delete>';
     expect(codeOf(() => parseDeleteRequest(sized))).toMatchObject({ status: 501, code: 'NotImplemented', details: { Header: 'Size' } });

@@ -2,7 +2,7 @@
  * DeleteObjects' request and answer bodies (pure): the objects a `<Delete>` names, each with the
  * ETag it is conditioned on, and the `<DeleteResult>` for what became of them.
  *
- * S3's limits: at most 1,000 objects (API reference), else MalformedXML, as is a character
+ * S3's limits: 1 to 1,000 objects (API reference), else MalformedXML, as is a character
  * reference beyond Unicode. An `<ETag>` makes that object's delete conditional, as If-Match makes a
  * DeleteObject (AWS "conditional deletes"): its outcome is a `<Deleted>` or an `<Error>` entry.
  * `<LastModifiedTime>` and `<Size>` are directory-bucket conditions, which a general purpose
@@ -17,7 +17,7 @@ export interface DeleteRequest {
   quiet: boolean;
 }
 
-/** DeleteObjects names at most 1,000 keys (S3's API reference); more is MalformedXML. */
+/** DeleteObjects names 1 to 1,000 keys (S3's API reference); else MalformedXML. */
 const MAX_DELETE_KEYS = 1000;
 
 export function parseDeleteRequest(xml: string): DeleteRequest {
@@ -26,7 +26,7 @@ export function parseDeleteRequest(xml: string): DeleteRequest {
     const etag = element(body, 'ETag');
     return { key: element(body, 'Key') ?? '', ...(etag === undefined ? {} : { etag }) };
   });
-  if (objects.length > MAX_DELETE_KEYS) throw errors.malformedXml();
+  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw errors.malformedXml();
   return { objects, quiet: element(xml, 'Quiet') === 'true' };
 }
 

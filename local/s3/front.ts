@@ -4,7 +4,7 @@
  * would accept to the s3rver child, which stores it. Refusals carry S3's XML error bodies.
  */
 import { randomBytes } from 'node:crypto';
-import { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
@@ -23,6 +23,7 @@ import {
   readConditions,
   refuseDelete,
   refuseWrite,
+  type WriteConditions,
   writeConditions,
 } from './preconditions.ts';
 import { errors, escapeXml, S3Error } from './s3-error.ts';
@@ -30,7 +31,7 @@ import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Q
 import { spool, type Spooled } from './spool.ts';
 import { type DeleteRequest, deleteResultXml, parseDeleteRequest } from './delete-request.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
-import { EVENT_NAME_HEADER, MULTI_DELETE, REMOVED_KEYS_HEADER } from './store-protocol.ts';
+import { EVENT_NAME_HEADER, REMOVED_HEADER } from './store-protocol.ts';
 
 export interface FrontOptions {
   /** The s3rver child's Unix socket. */
@@ -103,14 +104,22 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   const authentication = await authenticate(incoming, options.auth);
   if (authentication.kind === 'anonymous') throw errors.accessDenied();
   const query = parseQuery(incoming.query);
-  const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : method === 'POST' && 'delete' in query ? MULTI_DELETE : undefined;
+  const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : undefined;
   const headers = forwardedHeaders(request.headers, eventName);
   const key = pathKey(options.bucket, incoming.path);
   if (key !== null && utf8Length(key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(key), MAX_KEY_BYTES);
   const objectPath = key === null ? incoming.path : storePath(options.bucket, key);
   const path = `${objectPath}${strippedQuery(incoming.query)}`;
   const write = objectWrite(options.bucket, method, incoming.path, query);
-  const conditional = conditionalOf(write, request.headers, options.locks);
+  if (write?.kind === 'delete') {
+    const refusal = await deleteObject(options, write.key, deleteConditions(request.headers)?.ifMatch);
+    if (refusal) throw refusal;
+    response.writeHead(204).end();
+    return;
+  }
+  const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
+  // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
+  const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
@@ -125,114 +134,72 @@ async function handle(options: Front, request: IncomingMessage, response: Server
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
       const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
-      if (write) await lockedWrite(options, { ...write, objectPath, body }, conditional, store, response);
+      if (deletesMany) await deleteObjects(options, parseDeleteRequest(body ? await text(body.read()) : ''), response);
+      else if (write?.key) await lockedWrite(options, write.key, objectPath, conditional, store);
       else await store();
     } finally {
       await body?.discard();
     }
   } finally {
-    conditional?.watch?.stop();
+    conditional?.watch.stop();
   }
-}
-
-/** A conditional write or delete: its decision on the stored object's ETag, and a write's 409 watch. */
-interface Conditional {
-  refuse: (current: string | null) => S3Error | null;
-  watch: Watch | null;
-}
-
-function conditionalOf(write: ObjectWrite | null, headers: IncomingHttpHeaders, locks: KeyLocks): Conditional | null {
-  if (write?.kind === 'store') {
-    const conditions = writeConditions(headers);
-    // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
-    return conditions && { refuse: (current) => refuseWrite(conditions, current, write.key), watch: locks.watch(write.key) };
-  }
-  if (write?.kind === 'delete') {
-    const conditions = deleteConditions(headers);
-    return conditions && { refuse: (current) => refuseDelete(conditions, current, write.key), watch: null };
-  }
-  return null;
 }
 
 /**
- * Runs a write under its keys' locks (key-locks.ts): a conditional write or delete exclusively,
- * decided on the stored object's ETag; any other shared. A delete that removed an object fails the
- * conditional writes to its key under way (409).
+ * Runs a write (PUT, copy, multipart completion) under its key's lock (key-locks.ts): a
+ * conditional one exclusively, decided on the stored object's ETag; any other shared.
  */
 async function lockedWrite(
   options: Front,
-  write: ObjectWrite & { objectPath: string; body: Spooled | undefined },
-  conditional: Conditional | null,
-  store: () => Promise<StoreAnswer>,
-  response: ServerResponse,
+  key: string,
+  objectPath: string,
+  conditional: { conditions: WriteConditions; watch: Watch } | null,
+  store: () => Promise<number>,
 ): Promise<void> {
-  const key = write.key;
-  let answer: StoreAnswer;
-  if (key === null) {
-    const deletion = parseDeleteRequest(write.body ? await text(write.body.read()) : '');
-    if (deletion.objects.some((object) => object.etag !== undefined)) {
-      await deleteEach(options, deletion, response);
-      return;
-    }
-    answer = await options.locks.shared(
-      deletion.objects.map((object) => object.key),
-      store,
-    );
-  } else if (conditional) {
-    answer = await options.locks.exclusive(key, async () => {
-      if (conditional.watch?.conflicted) throw errors.conditionalRequestConflict();
-      const refusal = conditional.refuse(await storedEtag(options, write.objectPath));
-      if (refusal) throw refusal;
-      return store();
-    });
-  } else {
-    answer = await options.locks.shared([key], store);
+  if (!conditional) {
+    await options.locks.shared([key], store);
+    return;
   }
-  for (const removed of removedKeys(answer.headers)) options.locks.deleted(removed);
+  await options.locks.exclusive(key, async () => {
+    if (conditional.watch.conflicted) throw errors.conditionalRequestConflict();
+    const refusal = refuseWrite(conditional.conditions, await storedEtag(options, objectPath), key);
+    if (refusal) throw refusal;
+    await store();
+  });
 }
 
 /**
- * A DeleteObjects with per-object ETags: each object deleted as a DeleteObject with If-Match (or
- * without) would be, under its key's lock, and the answer built here with an `<Error>` for each
- * refused object (delete-request.ts).
+ * Deletes `key` as DeleteObject does: with an If-Match (`*` or an ETag) under the key's exclusive
+ * lock, decided on the stored object's ETag, else shared. S3's refusal, or null once deleted. A
+ * delete that removed an object fails the conditional writes to its key under way (409); one of a
+ * key that held nothing does not (AWS: "a delete request to an object").
  */
-async function deleteEach(options: Front, deletion: DeleteRequest, response: ServerResponse): Promise<void> {
-  const limit = pLimit(DELETE_EACH_CONCURRENCY);
-  const outcomes = await Promise.all(
-    deletion.objects.map(({ key, etag }) =>
-      limit(async () => {
-        const objectPath = storePath(options.bucket, key);
-        const remove = async () => {
-          const answer = await send(options, { method: 'DELETE', path: objectPath, headers: {} }, Readable.from([]));
-          answer.resume();
-          await once(answer, 'end');
-          if (answer.statusCode !== 204) throw new Error(`the store answered ${answer.statusCode} to a DELETE of ${objectPath}`);
-          for (const removed of removedKeys(answer.headers)) options.locks.deleted(removed);
-        };
-        if (etag === undefined) {
-          await options.locks.shared([key], remove);
-          return { key, error: null };
-        }
-        const refusal = await options.locks.exclusive(key, async () => {
-          const refused = refuseDelete({ ifMatch: etag }, await storedEtag(options, objectPath), key);
-          if (!refused) await remove();
-          return refused;
-        });
-        return { key, error: refusal };
-      }),
-    ),
-  );
+async function deleteObject(options: Front, key: string, ifMatch: string | undefined): Promise<S3Error | null> {
+  const objectPath = storePath(options.bucket, key);
+  const remove = async () => {
+    const answer = await send(options, { method: 'DELETE', path: objectPath, headers: {} }, Readable.from([]));
+    answer.resume();
+    await once(answer, 'end');
+    if (answer.statusCode !== 204) throw new Error(`the store answered ${answer.statusCode} to a DELETE of ${objectPath}`);
+    if (answer.headers[REMOVED_HEADER] !== undefined) options.locks.deleted(key);
+    return null;
+  };
+  if (ifMatch === undefined) return options.locks.shared([key], remove);
+  return options.locks.exclusive(key, async () => refuseDelete({ ifMatch }, await storedEtag(options, objectPath), key) ?? remove());
+}
+
+/**
+ * DeleteObjects: each object deleted as a DeleteObject with its ETag as If-Match (or none) is,
+ * and the answer built here (delete-request.ts): `<Deleted>`, or `<Error>` for a refused object.
+ */
+async function deleteObjects(options: Front, deletion: DeleteRequest, response: ServerResponse): Promise<void> {
+  const limit = pLimit(DELETES_AT_ONCE);
+  const outcomes = await Promise.all(deletion.objects.map(({ key, etag }) => limit(async () => ({ key, error: await deleteObject(options, key, etag) }))));
   response.writeHead(200, { 'content-type': 'application/xml' }).end(deleteResultXml(outcomes, deletion.quiet));
 }
 
-/** The deletes a DeleteObjects with ETags has at the store at once. */
-const DELETE_EACH_CONCURRENCY = 8;
-
-/** The keys the store says a delete removed (REMOVED_KEYS_HEADER). */
-function removedKeys(headers: IncomingHttpHeaders): string[] {
-  const value = headers[REMOVED_KEYS_HEADER];
-  return typeof value === 'string' ? value.split(',').map(decodeURIComponent) : [];
-}
+/** The deletes of one DeleteObjects the store has at once. */
+const DELETES_AT_ONCE = 8;
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
 async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -338,12 +305,6 @@ function respondToPost(response: ServerResponse, upload: PostUpload, stored: { b
   response.writeHead(status === '200' ? 200 : 204, headers).end();
 }
 
-/** The store's answer, once relayed. */
-interface StoreAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-}
-
 interface Forwarded {
   method: string;
   path: string;
@@ -360,11 +321,11 @@ async function forward(
   body: Readable,
   response: ServerResponse,
   conditions: ReadConditions | null = null,
-): Promise<StoreAnswer> {
+): Promise<number> {
   const answer = await send(options, forwarded, body);
   const status = answer.statusCode ?? 502;
   const headers = Object.fromEntries(
-    Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id' && name !== REMOVED_KEYS_HEADER),
+    Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id'),
   );
   if (conditions && (status === 200 || status === 206)) {
     const decision = decideRead(conditions, { etag: String(answer.headers.etag ?? ''), lastModified: new Date(String(answer.headers['last-modified'])) });
@@ -372,12 +333,12 @@ async function forward(
       answer.destroy();
       if (decision !== 'not-modified') throw decision;
       response.writeHead(304, { etag: answer.headers.etag, 'last-modified': answer.headers['last-modified'] }).end();
-      return { status: 304, headers: answer.headers };
+      return 304;
     }
   }
   response.writeHead(status, headers);
   await relay(answer, response);
-  return { status, headers: answer.headers };
+  return status;
 }
 
 /** The stored object's ETag, null when there is none (asked of the store, which checks nothing). */
@@ -391,11 +352,7 @@ async function storedEtag(options: Front, objectPath: string): Promise<string | 
 
 function send(options: Front, forwarded: Forwarded, body: Readable): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      // The removed keys of a DeleteObjects (up to 1,000 keys of 1,024 bytes, URI-encoded) may exceed Node's 16 KiB.
-      { ...options.upstream, method: forwarded.method, path: forwarded.path, headers: forwarded.headers, maxHeaderSize: STORE_MAX_HEADER_BYTES },
-      resolve,
-    );
+    const outgoing = httpRequest({ ...options.upstream, method: forwarded.method, path: forwarded.path, headers: forwarded.headers }, resolve);
     outgoing.once('error', reject);
     body.once('error', reject);
     body.pipe(outgoing);
@@ -471,8 +428,6 @@ function storePath(bucket: string, key: string): string {
   return `/${bucket}/${encodeURIComponent(key)}`;
 }
 
-/** Room for the store's REMOVED_KEYS_HEADER: 1,000 keys of 1,024 bytes, each byte URI-encoded (3 characters). */
-const STORE_MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Far more than 1,000 keys of S3's longest (1,024 bytes), with version ids, take in XML: a larger

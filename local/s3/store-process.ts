@@ -20,7 +20,7 @@ import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
 import { applyKeyLayout, type FilesystemStore } from './store-layout.ts';
-import { EVENT_NAME_HEADER, MULTI_DELETE, REMOVED_KEYS_HEADER, type StoreMessage } from './store-protocol.ts';
+import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
 const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
 const send = process.send?.bind(process);
@@ -43,8 +43,8 @@ const notify = (change: ObjectChange) => {
   tell({ type: 'outboxed' });
 };
 
-/** The request being handled: the front's event name for it, if it gave one, and the keys it removed. */
-const currentRequest = new AsyncLocalStorage<{ eventName: string | undefined; removed: string[] }>();
+/** The request being handled: the front's event name for it, if it gave one, and whether it removed an object. */
+const currentRequest = new AsyncLocalStorage<{ eventName: string | undefined; removed: boolean }>();
 
 /**
  * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
@@ -79,28 +79,24 @@ interface S3rverRecord {
 
 const store = (s3rver as unknown as { store: FilesystemStore }).store;
 applyKeyLayout(store);
-// s3rver calls deleteObject only for a key that holds an object. It reports no event for
-// DeleteObjects; S3 reports each deleted key. The front learns which keys lost an object
-// (REMOVED_KEYS_HEADER).
+// s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
+// event itself); the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);
 store.deleteObject = async (bucketName, key) => {
   await deleteObject(bucketName, key);
   const request = currentRequest.getStore();
-  request?.removed.push(key);
-  if (request?.eventName === MULTI_DELETE) {
-    notify({ eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: '127.0.0.1' });
-  }
+  if (request) request.removed = true;
 };
 
 // Koa's request handler returns the promise of the handled request; s3rver's typings say void.
 const handle = s3rver.callback() as (...args: Parameters<ReturnType<S3rver['callback']>>) => Promise<void>;
 const server = createServer((request, response) => {
   const eventName = request.headers[EVENT_NAME_HEADER];
-  const context = { eventName: typeof eventName === 'string' ? eventName : undefined, removed: [] as string[] };
+  const context = { eventName: typeof eventName === 'string' ? eventName : undefined, removed: false };
   const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
   // Every answer's head goes through writeHead (Koa's implicit one too), after the deletes ran.
   response.writeHead = (...args: unknown[]) => {
-    if (context.removed.length > 0) response.setHeader(REMOVED_KEYS_HEADER, context.removed.map(encodeURIComponent).join(','));
+    if (context.removed) response.setHeader(REMOVED_HEADER, 'true');
     return writeHead(...args);
   };
   const handled = currentRequest.run(context, () => handle(request, response)).finally(() => handling.delete(handled));
