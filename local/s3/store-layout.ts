@@ -4,6 +4,8 @@
  * names. s3rver builds every object path with `getResourcePath` from the true key, so that one
  * method places objects, metadata, copies, multipart completions and subresources; only
  * `deleteObject`'s directory clean-up and `listObjects` read the key as a path themselves.
+ * POSIX file systems only (s3rver's Windows escaping is not applied; the store's Unix socket needs
+ * POSIX too).
  */
 import { readdir, rmdir, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
