@@ -306,6 +306,9 @@ describe('local S3 service', () => {
           Header: 'x-amz-if-match-last-modified-time',
         });
         expect(await exists(key)).toBe(true);
+        // A conditional delete of a version is refused too (AWS: 501), not run unconditionally.
+        await expect(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, VersionId: 'null', IfMatch: ETag }))).rejects.toMatchObject(refusal(501, 'NotImplemented'));
+        expect(await exists(key)).toBe(true);
       });
 
       it('DeleteObjects conditions each object on its ETag: Deleted or an Error entry per object, Quiet reporting only errors', async () => {
