@@ -431,7 +431,6 @@ function storePath(bucket: string, key: string): string {
   return `/${bucket}/${encodeURIComponent(key)}`;
 }
 
-
 /**
  * Far more than 1,000 keys of S3's longest (1,024 bytes), with version ids, take in XML: a larger
  * body cannot be a valid request, and is refused without being kept.
