@@ -1,6 +1,6 @@
 /**
  * Object keys as the store (s3rver's file system store) holds them, and the bucket listing over
- * them (pure: store-process.ts applies both to s3rver).
+ * them (pure: store-layout.ts applies both to s3rver's store).
  *
  * An S3 key is up to 1,024 bytes of UTF-8 with no limit per '/'-separated segment (AWS, "Naming
  * Amazon S3 objects"), but s3rver stores `a/b/c` as the file `a/b/c._S3rver_object`, one directory
@@ -9,8 +9,8 @@
  * (`a/../b` stored as `b`, `../x` outside the bucket). Such a segment is stored as a chain of
  * directory names that spell it back: pieces marked `~+` (continued in the next name) and a last
  * piece marked `~=`. The mapping is reversible and injective (a segment kept as it is never starts
- * with a marker or s3rver's `._S3rver_`; one that does is stored marked), so the store needs no index, and the true key
- * is read back from the path alone.
+ * with a marker or s3rver's `._S3rver_`; one that does is stored marked), so the store needs no
+ * index, and the true key is read back from the path alone. Ordinary keys keep s3rver's layout.
  *
  * s3rver lists in directory-walk order with JavaScript string comparisons; S3 lists in UTF-8 byte
  * order (ListObjectsV2: "returned in UTF-8 binary order"), which the walk gets wrong as soon as a
