@@ -8,17 +8,30 @@ import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest,
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { pipeline } from 'node:stream/promises';
 import Busboy from 'busboy';
+import pLimit from 'p-limit';
 import { guardRefusal } from '../request-guard.ts';
 import { KeyLocks, type Watch } from './key-locks.ts';
+import { relay } from './relay.ts';
 import { type CorsRule, allowsRequest, corsHeaders, preflight } from './cors.ts';
 import { type PostUpload, verifyPostPolicy } from './post-policy.ts';
-import { CONDITION_HEADERS, decideRead, type ReadConditions, readConditions, refuseWrite, type WriteConditions, writeConditions } from './preconditions.ts';
+import {
+  CONDITION_HEADERS,
+  decideRead,
+  deleteConditions,
+  type ReadConditions,
+  readConditions,
+  refuseDelete,
+  refuseWrite,
+  type WriteConditions,
+  writeConditions,
+} from './preconditions.ts';
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
-import { EVENT_NAME_HEADER, MULTI_DELETE } from './store-protocol.ts';
+import { type DeleteRequest, deleteResultXml, parseDeleteRequest } from './delete-request.ts';
+import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
+import { EVENT_NAME_HEADER, REMOVED_HEADER } from './store-protocol.ts';
 
 export interface FrontOptions {
   /** The s3rver child's Unix socket. */
@@ -91,10 +104,22 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   const authentication = await authenticate(incoming, options.auth);
   if (authentication.kind === 'anonymous') throw errors.accessDenied();
   const query = parseQuery(incoming.query);
-  const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : method === 'POST' && 'delete' in query ? MULTI_DELETE : undefined;
+  const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : undefined;
   const headers = forwardedHeaders(request.headers, eventName);
-  const path = `${incoming.path}${strippedQuery(incoming.query)}`;
+  const key = pathKey(options.bucket, incoming.path);
+  if (key !== null && utf8Length(key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(key), MAX_KEY_BYTES);
+  const objectPath = key === null ? incoming.path : storePath(options.bucket, key);
+  const path = `${objectPath}${strippedQuery(incoming.query)}`;
   const write = objectWrite(options.bucket, method, incoming.path, query);
+  // AWS refuses a conditional delete of a given version with 501 (measured: localstack issue 13894;
+  // which header it names is not recorded there). s3rver would drop the condition and delete.
+  if (method === 'DELETE' && key !== null && 'versionId' in query && request.headers['if-match'] !== undefined) throw errors.unsupportedHeader('If-Match');
+  if (write?.kind === 'delete') {
+    const refusal = await deleteObject(options, write.key, deleteConditions(request.headers)?.ifMatch);
+    if (refusal) throw refusal;
+    response.writeHead(204).end();
+    return;
+  }
   const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
   // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
   const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
@@ -112,7 +137,8 @@ async function handle(options: Front, request: IncomingMessage, response: Server
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
       const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
-      if (write) await lockedWrite(options, { ...write, objectPath: incoming.path, body }, conditional, store);
+      if (deletesMany) await deleteObjects(options, parseDeleteRequest(body ? await text(body.read()) : ''), response);
+      else if (write?.key) await lockedWrite(options, write.key, objectPath, conditional, store);
       else await store();
     } finally {
       await body?.discard();
@@ -123,35 +149,66 @@ async function handle(options: Front, request: IncomingMessage, response: Server
 }
 
 /**
- * Runs a write under its keys' locks (key-locks.ts): a conditional write exclusively, decided on
- * the stored object's ETag; any other shared. A successful delete fails the conditional writes to
- * its keys under way (409).
+ * Runs a write (PUT, copy, multipart completion) under its key's lock (key-locks.ts): a
+ * conditional one exclusively, decided on the stored object's ETag; any other shared.
  */
 async function lockedWrite(
   options: Front,
-  write: ObjectWrite & { objectPath: string; body: Spooled | undefined },
+  key: string,
+  objectPath: string,
   conditional: { conditions: WriteConditions; watch: Watch } | null,
   store: () => Promise<number>,
 ): Promise<void> {
-  const key = write.key;
-  if (conditional && key !== null) {
-    await options.locks.exclusive(key, async () => {
-      if (conditional.watch.conflicted) throw errors.conditionalRequestConflict();
-      const refusal = refuseWrite(conditional.conditions, await storedEtag(options, write.objectPath), key);
-      if (refusal) throw refusal;
-      await store();
-    });
+  if (!conditional) {
+    await options.locks.shared([key], store);
     return;
   }
-  const keys = key === null ? deleteRequestKeys(write.body ? await text(write.body.read()) : '') : [key];
-  const status = await options.locks.shared(keys, store);
-  if (write.kind !== 'store' && status < 300) for (const deleted of keys) options.locks.deleted(deleted);
+  await options.locks.exclusive(key, async () => {
+    if (conditional.watch.conflicted) throw errors.conditionalRequestConflict();
+    const refusal = refuseWrite(conditional.conditions, await storedEtag(options, objectPath), key);
+    if (refusal) throw refusal;
+    await store();
+  });
 }
+
+/**
+ * Deletes `key` as DeleteObject does: with an If-Match (`*` or an ETag) under the key's exclusive
+ * lock, decided on the stored object's ETag, else shared. S3's refusal, or null once deleted. A
+ * delete that removed an object fails the conditional writes to its key under way (409); one of a
+ * key that held nothing does not (AWS: "a delete request to an object").
+ */
+async function deleteObject(options: Front, key: string, ifMatch: string | undefined): Promise<S3Error | null> {
+  const objectPath = storePath(options.bucket, key);
+  const remove = async () => {
+    const answer = await send(options, { method: 'DELETE', path: objectPath, headers: {} }, Readable.from([]));
+    answer.resume();
+    await once(answer, 'end');
+    if (answer.statusCode !== 204) throw new Error(`the store answered ${answer.statusCode} to a DELETE of ${objectPath}`);
+    if (answer.headers[REMOVED_HEADER] !== undefined) options.locks.deleted(key);
+    return null;
+  };
+  if (ifMatch === undefined) return options.locks.shared([key], remove);
+  return options.locks.exclusive(key, async () => refuseDelete({ ifMatch }, await storedEtag(options, objectPath), key) ?? remove());
+}
+
+/**
+ * DeleteObjects: each object deleted as a DeleteObject with its ETag as If-Match (or none) is,
+ * and the answer built here (delete-request.ts): `<Deleted>`, or `<Error>` for a refused object.
+ */
+async function deleteObjects(options: Front, deletion: DeleteRequest, response: ServerResponse): Promise<void> {
+  const limit = pLimit(DELETES_AT_ONCE);
+  const outcomes = await Promise.all(deletion.objects.map(({ key, etag }) => limit(async () => ({ key, error: await deleteObject(options, key, etag) }))));
+  response.writeHead(200, { 'content-type': 'application/xml' }).end(deleteResultXml(outcomes, deletion.quiet));
+}
+
+/** The deletes of one DeleteObjects the store has at once. */
+const DELETES_AT_ONCE = 8;
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
 async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { upload, file } = await readPostForm(request, options);
   try {
+    if (utf8Length(upload.key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(upload.key), MAX_KEY_BYTES);
     if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
     if (file.size < upload.minBytes) throw errors.tooSmall(file.size, upload.minBytes);
     const headers: OutgoingHttpHeaders = {
@@ -163,15 +220,15 @@ async function postUpload(options: Front, request: IncomingMessage, response: Se
     for (const [name, value] of upload.fields) {
       if (STORED_FIELDS.includes(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
     }
-    const objectPath = `/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
+    const location = `http://${request.headers.host}/${options.bucket}/${upload.key.split('/').map(encodeURIComponent).join('/')}`;
     const stored = await options.locks.shared([upload.key], async () => {
-      const answer = await send(options, { method: 'PUT', path: objectPath, headers }, file.read());
+      const answer = await send(options, { method: 'PUT', path: storePath(options.bucket, upload.key), headers }, file.read());
       answer.resume();
       await once(answer, 'end');
       return answer;
     });
     if (stored.statusCode !== 200) throw new Error(`the store answered ${stored.statusCode} to a POST upload`);
-    respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location: `http://${request.headers.host}${objectPath}` });
+    respondToPost(response, upload, { bucket: options.bucket, etag: String(stored.headers.etag), location });
   } finally {
     await file.discard();
   }
@@ -261,10 +318,18 @@ interface Forwarded {
  * Sends the request to the store and relays its answer (its status is returned). A read's
  * conditions are judged on the store's answer, so they hold for the very object sent.
  */
-async function forward(options: Front, forwarded: Forwarded, body: Readable, response: ServerResponse, conditions: ReadConditions | null = null): Promise<number> {
+async function forward(
+  options: Front,
+  forwarded: Forwarded,
+  body: Readable,
+  response: ServerResponse,
+  conditions: ReadConditions | null = null,
+): Promise<number> {
   const answer = await send(options, forwarded, body);
   const status = answer.statusCode ?? 502;
-  const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id'));
+  const headers = Object.fromEntries(
+    Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-') && name !== 'x-amz-request-id'),
+  );
   if (conditions && (status === 200 || status === 206)) {
     const decision = decideRead(conditions, { etag: String(answer.headers.etag ?? ''), lastModified: new Date(String(answer.headers['last-modified'])) });
     if (decision !== 'proceed') {
@@ -275,9 +340,7 @@ async function forward(options: Front, forwarded: Forwarded, body: Readable, res
     }
   }
   response.writeHead(status, headers);
-  // Settles however the answer ends: a client that hangs up mid-answer must not leave this write
-  // waiting, its key locks held and its spooled body kept. The response is destroyed either way.
-  await pipeline(answer, response).catch(() => undefined);
+  await relay(answer, response);
   return status;
 }
 
@@ -306,6 +369,10 @@ function forwardedHeaders(headers: IncomingMessage['headers'], eventName: string
   // Decided here (preconditions.ts): s3rver ignores them on writes and half-honours them on reads.
   for (const name of CONDITION_HEADERS) delete forwarded[name];
   delete forwarded[EVENT_NAME_HEADER];
+  // s3rver reads the copy source with decodeURI, which leaves %2F, %26, %2B... encoded: give it
+  // the source in the form decodeURI undoes (S3 takes it URI-encoded, as the SDK sends it).
+  const copySource = headers['x-amz-copy-source'];
+  if (typeof copySource === 'string') forwarded['x-amz-copy-source'] = encodeURI(safeDecode(copySource));
   if (eventName) forwarded[EVENT_NAME_HEADER] = eventName;
   return forwarded;
 }
@@ -345,35 +412,30 @@ function objectWrite(bucket: string, method: string, path: string, query: Query)
 
 /** The key of a request on an object itself (not a subresource such as ?tagging beyond `allowed`), else null. */
 function objectKey(bucket: string, path: string, query: Query, allowed: readonly string[] = []): string | null {
-  const prefix = `/${bucket}/`;
-  if (!path.startsWith(prefix) || path.length === prefix.length) return null;
   const subresources = Object.keys(query).filter((name) => !QUERY_AUTH_PARAMS.includes(name) && name !== 'x-id');
   if (subresources.length !== allowed.length || !allowed.every((name) => name in query)) return null;
-  return safeDecode(path.slice(prefix.length));
+  return pathKey(bucket, path);
 }
 
-/** DeleteObjects names at most 1,000 keys (S3's API reference); more is MalformedXML. */
-const MAX_DELETE_KEYS = 1000;
+/** The object key a path names, null for the bucket itself. */
+function pathKey(bucket: string, path: string): string | null {
+  const prefix = `/${bucket}/`;
+  return path.startsWith(prefix) && path.length > prefix.length ? safeDecode(path.slice(prefix.length)) : null;
+}
+
+/**
+ * The path the store is asked for `key` under: the key as one URI component, so that s3rver's
+ * router (which matches no empty segment: `a//b` was a 404) hands it the key as it is.
+ */
+function storePath(bucket: string, key: string): string {
+  return `/${bucket}/${encodeURIComponent(key)}`;
+}
+
 /**
  * Far more than 1,000 keys of S3's longest (1,024 bytes), with version ids, take in XML: a larger
  * body cannot be a valid request, and is refused without being kept.
  */
 const MAX_DELETE_BODY_BYTES = 4 * 1024 * 1024;
-
-/** The keys a DeleteObjects body names (`<Object><Key>…</Key>`), XML entities decoded; MalformedXML past S3's limits. */
-function deleteRequestKeys(xml: string): string[] {
-  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-  const keys = [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, key = '']) =>
-    key.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (entity, name: string) => {
-      if (!name.startsWith('#')) return entities[name] ?? entity;
-      const codePoint = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-      if (codePoint > 0x10ffff) throw errors.malformedXml();
-      return String.fromCodePoint(codePoint);
-    }),
-  );
-  if (keys.length > MAX_DELETE_KEYS) throw errors.malformedXml();
-  return keys;
-}
 
 function isBucketPath(path: string): boolean {
   return /^\/[^/]+\/?$/.test(path);

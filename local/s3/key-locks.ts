@@ -11,10 +11,12 @@
  * conditional one. No I/O here; the front does that inside `exclusive` and `shared`.
  *
  * `watch` is S3's 409 ConditionalRequestConflict ("If a conflicting operation occurs during the
- * upload", PutObject's API reference; a concurrent delete, per S3's conditional-writes guide): a
- * delete of the key that succeeds while a conditional write to it is under way (from its arrival,
+ * upload", PutObject's API reference; "if a delete request to an object succeeds before a
+ * conditional write operation on that object completes", S3's conditional-writes guide): a delete
+ * that removes the key's object while a conditional write to it is under way (from its arrival,
  * body upload included, until it decides) fails that write with 409 rather than judging its
- * condition against the state after the delete.
+ * condition against the state after the delete. A delete of a key that holds no object removes
+ * nothing and conflicts with nothing (the front reports only removals).
  */
 
 interface Waiter {
@@ -76,7 +78,7 @@ export class KeyLocks {
     return watch;
   }
 
-  /** A delete of `key` succeeded: the conditional writes to it under way fail with 409. */
+  /** A delete removed the object of `key`: the conditional writes to it under way fail with 409. */
   deleted(key: string): void {
     for (const watch of this.keys.get(key)?.watches ?? []) watch.conflicted = true;
   }

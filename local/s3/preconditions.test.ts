@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRead, readConditions, refuseWrite, writeConditions } from './preconditions.ts';
+import { decideRead, deleteConditions, readConditions, refuseDelete, refuseWrite, writeConditions } from './preconditions.ts';
 import type { S3Error } from './s3-error.ts';
 
 const ETAG = '"9b2cf535f27731c974343645a3985328"';
@@ -15,6 +15,28 @@ const refusalOf = (work: () => unknown) => {
   }
   throw new Error('not refused');
 };
+
+describe('deleteConditions and refuseDelete', () => {
+  it('is null for an unconditional delete, and reads If-Match', () => {
+    expect(deleteConditions({})).toBeNull();
+    expect(deleteConditions({ 'if-match': ETAG })).toEqual({ ifMatch: ETAG });
+  });
+
+  it('refuses the directory-bucket conditions with 501 naming the header, the last-modified one first', () => {
+    const notImplemented = { status: 501, code: 'NotImplemented', message: 'A header you provided implies functionality that is not implemented' };
+    expect(refusalOf(() => deleteConditions({ 'x-amz-if-match-size': '7' }))).toEqual({ ...notImplemented, details: { Header: 'x-amz-if-match-size' } });
+    const all = { 'if-match': ETAG, 'x-amz-if-match-size': '7', 'x-amz-if-match-last-modified-time': 'Wed, 01 Jan 2025 00:00:00 GMT' };
+    expect(refusalOf(() => deleteConditions(all))).toEqual({ ...notImplemented, details: { Header: 'x-amz-if-match-last-modified-time' } });
+  });
+
+  it('deletes a matching ETag (quotes aside) or, with *, any object; 412 on another ETag; 404 NoSuchKey on a missing key', () => {
+    expect(refuseDelete({ ifMatch: ETAG }, ETAG, 'k')).toBeNull();
+    expect(refuseDelete({ ifMatch: ETAG.replace(/"/g, '') }, ETAG, 'k')).toBeNull();
+    expect(refuseDelete({ ifMatch: '*' }, ETAG, 'k')).toBeNull();
+    expect(error(refuseDelete({ ifMatch: '"0123"' }, ETAG, 'k'))).toMatchObject({ status: 412, code: 'PreconditionFailed', details: { Condition: 'If-Match' } });
+    for (const ifMatch of [ETAG, '*']) expect(error(refuseDelete({ ifMatch }, null, 'k'))).toMatchObject({ status: 404, code: 'NoSuchKey', details: { Key: 'k' } });
+  });
+});
 
 describe('writeConditions', () => {
   it('is null for an unconditional write', () => {

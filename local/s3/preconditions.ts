@@ -9,6 +9,13 @@
  * If-None-Match other than `*`, or both headers at once, `501 NotImplemented`. ETags compare
  * without their quotes.
  *
+ * Deletes (DeleteObject; AWS "conditional deletes", general purpose buckets since 2025): `If-Match: *`
+ * deletes only an object that exists, `If-Match: <etag>` only that object; a failed match is
+ * `412 PreconditionFailed`, and either form on a missing key `404 NoSuchKey` (measured against AWS:
+ * localstack issue 13894, moto). `x-amz-if-match-last-modified-time` and `x-amz-if-match-size` are
+ * for directory buckets only: on a general purpose bucket AWS answers `501 NotImplemented` naming
+ * the header, the last-modified one first (localstack's snapshot recorded against AWS).
+ *
  * Reads (GetObject, HeadObject): RFC 7232 section 6's order, which AWS's GetObject reference
  * spells out: If-Match, else If-Unmodified-Since, fails with 412; then If-None-Match, else
  * If-Modified-Since, answers 304 Not Modified. Unparseable dates are ignored.
@@ -48,6 +55,26 @@ export function refuseWrite(conditions: WriteConditions, current: string | null,
   if (conditions.ifMatch === undefined) return null;
   if (current === null) return errors.noSuchKey(key);
   return unquote(conditions.ifMatch) === unquote(current) ? null : errors.preconditionFailed('If-Match');
+}
+
+export interface DeleteConditions {
+  /** `*` or an ETag. */
+  ifMatch: string;
+}
+
+/** A delete's conditions, null for an unconditional delete; throws S3's error for headers AWS refuses on this bucket type. */
+export function deleteConditions(headers: IncomingHttpHeaders): DeleteConditions | null {
+  for (const header of ['x-amz-if-match-last-modified-time', 'x-amz-if-match-size']) {
+    if (headers[header] !== undefined) throw errors.unsupportedHeader(header);
+  }
+  const ifMatch = single(headers['if-match']);
+  return ifMatch === undefined ? null : { ifMatch };
+}
+
+/** Null when the delete may go ahead on `current` (the stored object's ETag, null if none), else S3's refusal. */
+export function refuseDelete(conditions: DeleteConditions, current: string | null, key: string): S3Error | null {
+  if (current === null) return errors.noSuchKey(key);
+  return conditions.ifMatch.trim() === '*' || unquote(conditions.ifMatch) === unquote(current) ? null : errors.preconditionFailed('If-Match');
 }
 
 /** A read's conditions, null when it has none. */

@@ -90,8 +90,12 @@ export const errors = {
       'A conflicting operation occurred. If using PutObject you can retry the request. If using multipart upload you should initiate another CreateMultipartUpload request and re-upload each part.',
     ),
   /** S3's refusal of a header form it does not accept (S3 names the code NotImplemented). */
-  unsupportedHeader: (header: string, additionalMessage: string) =>
-    new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: header, additionalMessage }),
+  unsupportedHeader: (header: string, additionalMessage?: string) =>
+    new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
+      Header: header,
+      ...(additionalMessage === undefined ? {} : { additionalMessage }),
+    }),
+  keyTooLong: (size: number, max: number) => new S3Error(400, 'KeyTooLongError', 'Your key is too long', { Size: size, MaxSizeAllowed: max }),
 };
 
 function isoSeconds(date: Date): string {

@@ -247,6 +247,110 @@ describe('local S3 service', () => {
       expect(await exists(key)).toBe(false);
     });
 
+    it.each(['DeleteObject', 'DeleteObjects'])('lets a conditional write through when a %s of its key removed nothing during its upload', async (how) => {
+      // AWS's 409 is for "a delete request to an object" that succeeds meanwhile; a key that holds
+      // no object has nothing to conflict with (S3's conditional-writes guide).
+      const key = `meta/cond/no conflict & ${how}.json`;
+      const watching = vi.spyOn(KeyLocks.prototype, 'watch');
+      const body = new PassThrough();
+      body.write('{"v":');
+      const conditional = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentLength: 7, IfNoneMatch: '*' }));
+      await vi.waitFor(() => expect(watching).toHaveBeenCalledWith(key), { timeout: 10_000 });
+      watching.mockRestore();
+      if (how === 'DeleteObject') await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+      else await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: 'meta/cond/never.json' }] } }));
+      body.end('1}');
+      await conditional;
+      expect(await text(key)).toBe('{"v":1}');
+    });
+
+    describe('conditional deletes (If-Match on DeleteObject)', () => {
+      const del = (key: string, condition: { IfMatch?: string; IfMatchSize?: number; IfMatchLastModifiedTime?: Date }) =>
+        s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, ...condition }));
+
+      it('deletes only the object with that ETag (quoted or not) or, with *, any object; 412 otherwise, changing nothing', async () => {
+        const key = 'meta/cond/delete.json';
+        const { ETag } = await put(key, '{"v":1}');
+        const failed = await del(key, { IfMatch: '"0123"' }).catch((error: unknown) => error);
+        expect(failed).toMatchObject({ ...refusal(412, 'PreconditionFailed'), Condition: 'If-Match', message: 'At least one of the pre-conditions you specified did not hold' });
+        expect(await text(key)).toBe('{"v":1}');
+        await del(key, { IfMatch: ETag });
+        expect(await exists(key)).toBe(false);
+
+        const second = await put(key, '{"v":2}');
+        await del(key, { IfMatch: second.ETag?.replace(/"/g, '') });
+        expect(await exists(key)).toBe(false);
+        await put(key, '{"v":3}');
+        await del(key, { IfMatch: '*' });
+        expect(await exists(key)).toBe(false);
+      });
+
+      it('answers 404 NoSuchKey for a missing key, with an ETag or with *', async () => {
+        for (const IfMatch of ['"0123"', '*']) {
+          await expect(del('meta/cond/never-there.json', { IfMatch })).rejects.toMatchObject({ ...refusal(404, 'NoSuchKey'), Key: 'meta/cond/never-there.json' });
+        }
+        // Without a condition a delete of a missing key stays a success, as on S3.
+        await del('meta/cond/never-there.json', {});
+      });
+
+      it('refuses the directory-bucket-only size and last-modified conditions with 501, deleting nothing', async () => {
+        const key = 'meta/cond/directory-only.json';
+        const { ETag } = await put(key, '{}');
+        const { LastModified, ContentLength } = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+        await expect(del(key, { IfMatchSize: ContentLength })).rejects.toMatchObject({ ...refusal(501, 'NotImplemented'), Header: 'x-amz-if-match-size' });
+        await expect(del(key, { IfMatchLastModifiedTime: LastModified })).rejects.toMatchObject({
+          ...refusal(501, 'NotImplemented'),
+          Header: 'x-amz-if-match-last-modified-time',
+        });
+        await expect(del(key, { IfMatch: ETag, IfMatchSize: ContentLength, IfMatchLastModifiedTime: LastModified })).rejects.toMatchObject({
+          Header: 'x-amz-if-match-last-modified-time',
+        });
+        expect(await exists(key)).toBe(true);
+        // A conditional delete of a version is refused too (AWS: 501), not run unconditionally.
+        await expect(s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, VersionId: 'null', IfMatch: ETag }))).rejects.toMatchObject(refusal(501, 'NotImplemented'));
+        expect(await exists(key)).toBe(true);
+      });
+
+      it('DeleteObjects conditions each object on its ETag: Deleted or an Error entry per object, Quiet reporting only errors', async () => {
+        const [matching, stale, plain] = ['meta/cond/many-a.json', 'meta/cond/many-b.json', 'meta/cond/many-c.json'];
+        const { ETag } = await put(matching, '{"a":1}');
+        await put(stale, '{"b":1}');
+        await put(plain, '{"c":1}');
+        const missing = 'meta/cond/many-missing.json';
+        const objects = [{ Key: matching, ETag }, { Key: stale, ETag: '"0123"' }, { Key: missing, ETag }, { Key: plain }];
+        const result = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: objects } }));
+        expect(result.Deleted?.map((deleted) => deleted.Key)).toEqual([matching, plain]);
+        expect(result.Errors).toEqual([
+          { Key: stale, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' },
+          { Key: missing, Code: 'NoSuchKey', Message: 'The specified key does not exist.' },
+        ]);
+        expect([await exists(matching), await exists(stale), await exists(plain)]).toEqual([false, true, false]);
+
+        const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Quiet: true, Objects: [{ Key: stale, ETag: '"0123"' }] } }));
+        expect([quiet.Deleted, quiet.Errors?.map((error) => error.Code)]).toEqual([undefined, ['PreconditionFailed']]);
+        const { LastModified } = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: stale }));
+        await expect(
+          s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: stale, LastModifiedTime: LastModified }] } })),
+        ).rejects.toMatchObject(refusal(501, 'NotImplemented'));
+        expect(await exists(stale)).toBe(true);
+      });
+
+      it('of concurrent deletes with the same If-Match, one deletes and the others find no key; a write between check and delete is never lost', async () => {
+        const key = 'meta/cond/delete-race.json';
+        const { ETag } = await put(key, '{"v":0}');
+        const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => del(key, { IfMatch: ETag })));
+        expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+        for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject(refusal(404, 'NoSuchKey'));
+
+        const again = await put(key, '{"v":1}');
+        // Either the delete runs first and the plain write recreates the key, or the write lands first and the delete is refused.
+        const [conditional, plain] = await Promise.allSettled([del(key, { IfMatch: again.ETag }), put(key, '{"plain":true}')]);
+        expect(plain.status).toBe('fulfilled');
+        if (conditional.status === 'rejected') expect(conditional.reason).toMatchObject(refusal(412, 'PreconditionFailed'));
+        expect(await text(key)).toBe('{"plain":true}');
+      });
+    });
+
     it('conditions a multipart completion and a copy too', async () => {
       const key = 'meta/cond/multipart.json';
       await put(key, '{"v":1}');

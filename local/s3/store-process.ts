@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
-import { EVENT_NAME_HEADER, MULTI_DELETE, type StoreMessage } from './store-protocol.ts';
+import { applyKeyLayout, type FilesystemStore } from './store-layout.ts';
+import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
 const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
 const send = process.send?.bind(process);
@@ -42,8 +43,8 @@ const notify = (change: ObjectChange) => {
   tell({ type: 'outboxed' });
 };
 
-/** The front's event name for the request being handled, if it gave one. */
-const eventNameOfRequest = new AsyncLocalStorage<string | undefined>();
+/** The request being handled: the front's event name for it, if it gave one, and whether it removed an object. */
+const currentRequest = new AsyncLocalStorage<{ eventName: string | undefined; removed: boolean }>();
 
 /**
  * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
@@ -71,26 +72,34 @@ interface S3rverRecord {
 // s3rver is a Koa application; its typings leave out the EventEmitter side.
 (s3rver as unknown as NodeJS.EventEmitter).on('event', ({ Records: [record] }: { Records: [S3rverRecord] }) => {
   const { key, size, eTag } = record.s3.object;
-  const eventName = eventNameOfRequest.getStore() ?? record.eventName;
+  const eventName = currentRequest.getStore()?.eventName ?? record.eventName;
   // Over the socket s3rver sees no client address; every client is on this machine.
   notify({ eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' });
 });
 
-// s3rver reports no event for DeleteObjects; S3 reports each deleted key.
-const store = (s3rver as unknown as { store: { deleteObject(bucket: string, key: string): Promise<void> } }).store;
+const store = (s3rver as unknown as { store: FilesystemStore }).store;
+applyKeyLayout(store);
+// s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
+// event itself); the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);
 store.deleteObject = async (bucketName, key) => {
   await deleteObject(bucketName, key);
-  if (eventNameOfRequest.getStore() === MULTI_DELETE) {
-    notify({ eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: '127.0.0.1' });
-  }
+  const request = currentRequest.getStore();
+  if (request) request.removed = true;
 };
 
 // Koa's request handler returns the promise of the handled request; s3rver's typings say void.
 const handle = s3rver.callback() as (...args: Parameters<ReturnType<S3rver['callback']>>) => Promise<void>;
 const server = createServer((request, response) => {
   const eventName = request.headers[EVENT_NAME_HEADER];
-  const handled = eventNameOfRequest.run(typeof eventName === 'string' ? eventName : undefined, () => handle(request, response)).finally(() => handling.delete(handled));
+  const context = { eventName: typeof eventName === 'string' ? eventName : undefined, removed: false };
+  const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
+  // Every answer's head goes through writeHead (Koa's implicit one too), after the deletes ran.
+  response.writeHead = (...args: unknown[]) => {
+    if (context.removed) response.setHeader(REMOVED_HEADER, 'true');
+    return writeHead(...args);
+  };
+  const handled = currentRequest.run(context, () => handle(request, response)).finally(() => handling.delete(handled));
   handling.add(handled);
   request.once('close', () => {
     if (!request.complete) handling.delete(handled);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { compareUtf8, keyOfStoredNames, keyPrefixOfDirectory, listKeys, storedNames, utf8Length } from './store-keys.ts';
+
+const NAME_MAX = 255;
+const LONGEST_SUFFIX = '._S3rver_metadata.json'.length;
+
+describe('storedNames', () => {
+  it('keeps ordinary keys as s3rver lays them out, so existing stores read the same', () => {
+    expect(storedNames('uploads/u/i/cat.gif')).toEqual(['uploads', 'u', 'i', 'cat.gif']);
+    expect(storedNames('photos/')).toEqual(['photos', '']);
+    expect(storedNames('')).toEqual(['']);
+  });
+
+  it('stores a segment too long for a file name as marked pieces that each fit with any suffix', () => {
+    for (const segment of ['x'.repeat(1000), 'é'.repeat(500), '😀'.repeat(250), `${'a'.repeat(232)}😀`]) {
+      const key = `uploads/${segment}/${segment.slice(0, 300)}`;
+      const names = storedNames(key);
+      expect(names.length).toBeGreaterThan(3);
+      for (const name of names) expect(utf8Length(name) + LONGEST_SUFFIX).toBeLessThanOrEqual(NAME_MAX);
+      // No character is split between pieces.
+      for (const name of names) expect(name).not.toMatch(/[\uD800-\uDFFF]/u);
+      expect(keyOfStoredNames(names)).toBe(key);
+    }
+  });
+
+  it('never lets a segment act as a path: ., .., empty middle segments, and names that look marked or like s3rver\'s', () => {
+    for (const key of ['a/../b', '../../etc/passwd', 'a/./b', 'a//b', '/a', '~+x/~=y', '._S3rver_uploads/1/key']) {
+      const names = storedNames(key);
+      for (const name of names.slice(0, -1)) expect(['', '.', '..']).not.toContain(name);
+      expect(names[0]?.startsWith('._S3rver_')).toBe(false);
+      expect(keyOfStoredNames(names)).toBe(key);
+    }
+  });
+
+  it('is injective: distinct keys never share stored names', () => {
+    const keys = ['a/b', 'a//b', 'a/~=b', '~=a/b', 'a/' + 'b'.repeat(300), 'a/' + 'b'.repeat(231) + '/' + 'b'.repeat(69), '~+a/b', 'a~+/b'];
+    const layouts = new Set(keys.map((key) => JSON.stringify(storedNames(key))));
+    expect(layouts.size).toBe(keys.length);
+  });
+
+  it('reads names it did not make as no key', () => {
+    expect(keyOfStoredNames(['~+abc'])).toBeNull();
+    expect(keyOfStoredNames(['~+abc', 'plain'])).toBeNull();
+  });
+});
+
+describe('keyPrefixOfDirectory', () => {
+  it('is the text every key below the directory starts with', () => {
+    const key = `p/${'q'.repeat(600)}/r`;
+    const names = storedNames(key);
+    for (let depth = 1; depth < names.length; depth += 1) expect(key.startsWith(keyPrefixOfDirectory(names.slice(0, depth)))).toBe(true);
+    expect(keyPrefixOfDirectory(['p'])).toBe('p/');
+  });
+});
+
+describe('listKeys', () => {
+  const keys = ['a/b', 'a', 'a-c', `a/${'z'.repeat(400)}`, 'b\uFFFD', 'b😀', 'photos/', 'photos/x'];
+
+  it('lists in UTF-8 byte order (not UTF-16, not directory-walk order)', () => {
+    expect(listKeys(keys, {}).keys).toEqual(['a', 'a-c', 'a/b', `a/${'z'.repeat(400)}`, 'b\uFFFD', 'b😀', 'photos/', 'photos/x']);
+    // U+FFFD sorts after U+1F600 in UTF-16 code units, before it in UTF-8 bytes.
+    expect(compareUtf8('b\uFFFD', 'b😀')).toBeLessThan(0);
+    expect('b\uFFFD' < 'b😀').toBe(false);
+  });
+
+  it('applies prefix, delimiter, start-after (in bytes) and max-keys, counting objects', () => {
+    expect(listKeys(keys, { prefix: 'a/' }).keys).toEqual(['a/b', `a/${'z'.repeat(400)}`]);
+    expect(listKeys(keys, { delimiter: '/' })).toEqual({ keys: ['a', 'a-c', 'b\uFFFD', 'b😀'], commonPrefixes: ['a/', 'photos/'], isTruncated: false });
+    expect(listKeys(keys, { startAfter: 'b\uFFFD' }).keys).toEqual(['b😀', 'photos/', 'photos/x']);
+    expect(listKeys(keys, { maxKeys: 2 })).toEqual({ keys: ['a', 'a-c'], commonPrefixes: [], isTruncated: true });
+    expect(listKeys(keys, { startAfter: 'a-c', maxKeys: 2 })).toEqual({ keys: ['a/b', `a/${'z'.repeat(400)}`], commonPrefixes: [], isTruncated: true });
+  });
+});
