@@ -20,7 +20,8 @@
  * one toward max-keys ("Each rolled-up result counts as only one return against the MaxKeys
  * value", ListObjectsV2's Delimiter), and an entry, object or common prefix, is listed when it
  * sorts after start-after (the continuation), so a page may end with a common prefix and the next
- * page starts after it (ListObjects' NextMarker: the last key or common prefix; moto does the same).
+ * page starts after it (ListObjects' NextMarker is then the common prefix, versitygw issue 1280 as
+ * measured against AWS; moto pages the same way).
  */
 import { keyOfStoredNames, keyPrefixOfDirectory } from './store-keys.ts';
 
