@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, keyOfStoredNames, keyPrefixOfDirectory, listKeys, storedNames, utf8Length } from './store-keys.ts';
+import { keyOfStoredNames, keyPrefixOfDirectory, storedNames, utf8Length } from './store-keys.ts';
 
 const NAME_MAX = 255;
 const LONGEST_SUFFIX = '._S3rver_metadata.json'.length;
@@ -50,24 +50,5 @@ describe('keyPrefixOfDirectory', () => {
     const names = storedNames(key);
     for (let depth = 1; depth < names.length; depth += 1) expect(key.startsWith(keyPrefixOfDirectory(names.slice(0, depth)))).toBe(true);
     expect(keyPrefixOfDirectory(['p'])).toBe('p/');
-  });
-});
-
-describe('listKeys', () => {
-  const keys = ['a/b', 'a', 'a-c', `a/${'z'.repeat(400)}`, 'b\uFFFD', 'b😀', 'photos/', 'photos/x'];
-
-  it('lists in UTF-8 byte order (not UTF-16, not directory-walk order)', () => {
-    expect(listKeys(keys, {}).keys).toEqual(['a', 'a-c', 'a/b', `a/${'z'.repeat(400)}`, 'b\uFFFD', 'b😀', 'photos/', 'photos/x']);
-    // U+FFFD sorts after U+1F600 in UTF-16 code units, before it in UTF-8 bytes.
-    expect(compareUtf8('b\uFFFD', 'b😀')).toBeLessThan(0);
-    expect('b\uFFFD' < 'b😀').toBe(false);
-  });
-
-  it('applies prefix, delimiter, start-after (in bytes) and max-keys, counting objects', () => {
-    expect(listKeys(keys, { prefix: 'a/' }).keys).toEqual(['a/b', `a/${'z'.repeat(400)}`]);
-    expect(listKeys(keys, { delimiter: '/' })).toEqual({ keys: ['a', 'a-c', 'b\uFFFD', 'b😀'], commonPrefixes: ['a/', 'photos/'], isTruncated: false });
-    expect(listKeys(keys, { startAfter: 'b\uFFFD' }).keys).toEqual(['b😀', 'photos/', 'photos/x']);
-    expect(listKeys(keys, { maxKeys: 2 })).toEqual({ keys: ['a', 'a-c'], commonPrefixes: [], isTruncated: true });
-    expect(listKeys(keys, { startAfter: 'a-c', maxKeys: 2 })).toEqual({ keys: ['a/b', `a/${'z'.repeat(400)}`], commonPrefixes: [], isTruncated: true });
   });
 });

@@ -12,11 +12,8 @@
  * with a marker or s3rver's `._S3rver_`; one that does is stored marked), so the store needs no
  * index, and the true key is read back from the path alone. Ordinary keys keep s3rver's layout.
  *
- * s3rver lists in directory-walk order with JavaScript string comparisons; S3 lists in UTF-8 byte
- * order (ListObjectsV2: "returned in UTF-8 binary order"), which the walk gets wrong as soon as a
- * segment is a prefix of another (`a-c` before `a`, `a/b` before `a-c`) or a name is marked.
- * `listKeys` therefore sorts the true keys by their bytes and applies start-after, prefix,
- * delimiter and max-keys on them, as s3rver's listing does otherwise (max-keys counts objects).
+ * The bucket listing walks these names (store-listing.ts): `keyPrefixOfDirectory` is what lets it
+ * order and skip directories by the keys they hold.
  */
 
 /** S3's key limit (bytes of UTF-8). */
@@ -84,38 +81,4 @@ function marked(segment: string): string[] {
   }
   pieces.push(piece);
   return pieces.map((text, index) => (index === pieces.length - 1 ? LAST : CONTINUED) + text);
-}
-
-/** Orders as S3 lists: by the UTF-8 bytes of the keys. */
-export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-export interface ListOptions {
-  prefix?: string;
-  delimiter?: string;
-  startAfter?: string;
-  maxKeys?: number;
-}
-
-/** A page of a listing of `keys`: the keys, the common prefixes before the page's end, and whether more follow. */
-export function listKeys(keys: readonly string[], options: ListOptions): { keys: string[]; commonPrefixes: string[]; isTruncated: boolean } {
-  const { prefix = '', delimiter = '', startAfter = '', maxKeys = Infinity } = options;
-  const listed: string[] = [];
-  const commonPrefixes = new Set<string>();
-  let isTruncated = false;
-  for (const key of [...keys].sort(compareUtf8)) {
-    if (!key.startsWith(prefix) || (startAfter !== '' && compareUtf8(key, startAfter) <= 0)) continue;
-    const delimiterAt = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
-    if (delimiterAt >= 0) {
-      commonPrefixes.add(key.slice(0, delimiterAt + delimiter.length));
-      continue;
-    }
-    if (listed.length >= maxKeys) {
-      isTruncated = true;
-      break;
-    }
-    listed.push(key);
-  }
-  return { keys: listed, commonPrefixes: [...commonPrefixes].sort(compareUtf8), isTruncated };
 }

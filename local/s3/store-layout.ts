@@ -7,10 +7,13 @@
  * POSIX file systems only (s3rver's Windows escaping is not applied; the store's Unix socket needs
  * POSIX too).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { readdir, rmdir, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { keyOfStoredNames, keyPrefixOfDirectory, listKeys, type ListOptions, storedNames } from './store-keys.ts';
+import { storedNames } from './store-keys.ts';
+import { type ListOptions, type ListPage, listPage, type ReadStoreDirectory, type StoreEntry } from './store-listing.ts';
 
 /** The parts of s3rver's FilesystemStore (lib/stores/filesystem.js) this adapts. */
 export interface FilesystemStore {
@@ -54,8 +57,7 @@ export function applyKeyLayout(store: FilesystemStore): void {
   };
 
   store.listObjects = async (bucket, options) => {
-    const keys = await storedKeys(bucketPath(bucket), [], options.prefix ?? '');
-    const page = listKeys(keys, options);
+    const page = await listPage(storeDirectoryReader(bucketPath(bucket)), options);
     const objects = await Promise.all(
       page.keys.map(async (key) => {
         const metadata = await store.getMetadata(bucket, key).catch((error: NodeJS.ErrnoException) => {
@@ -65,28 +67,73 @@ export function applyKeyLayout(store: FilesystemStore): void {
         return metadata && new S3Object(bucket, key, null, metadata);
       }),
     );
-    return { objects: objects.filter((object) => object !== null), commonPrefixes: page.commonPrefixes, isTruncated: page.isTruncated };
+    const answer = listingAnswers.getStore();
+    if (answer) answer.page = page;
+    // s3rver's controller would name the next page by the last object (and fail on a page of
+    // common prefixes only); it is told the page is whole, and correctListingAnswers says the rest.
+    return { objects: objects.filter((object) => object !== null), commonPrefixes: page.commonPrefixes, isTruncated: answer ? false : page.isTruncated };
   };
 }
 
-/** The true keys of the objects below `directory` (the store names `names`), skipping directories outside `prefix`. */
-async function storedKeys(directory: string, names: readonly string[], prefix: string): Promise<string[]> {
-  const entries = await readdir(directory, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  const keys: string[] = [];
-  for (const entry of entries) {
-    if (entry.isDirectory()) {
-      const below = [...names, entry.name];
-      const start = keyPrefixOfDirectory(below);
-      if (start.startsWith(prefix) || prefix.startsWith(start)) keys.push(...(await storedKeys(join(directory, entry.name), below, prefix)));
-    } else if (entry.name.endsWith(OBJECT_SUFFIX)) {
-      const key = keyOfStoredNames([...names, entry.name.slice(0, -OBJECT_SUFFIX.length)]);
-      if (key !== null) keys.push(key);
+/** The listing's view of the bucket's directories (store-listing.ts): subdirectories, and objects by their base name. */
+function storeDirectoryReader(bucketDirectory: string): ReadStoreDirectory {
+  return async (names) => {
+    const entries = await readdir(join(bucketDirectory, ...names), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    return entries.flatMap((entry): StoreEntry[] => {
+      if (entry.isDirectory()) return [{ name: entry.name, kind: 'directory' }];
+      return entry.name.endsWith(OBJECT_SUFFIX) ? [{ name: entry.name.slice(0, -OBJECT_SUFFIX.length), kind: 'object' }] : [];
+    });
+  };
+}
+
+/** The page a ListObjects(V2) request listed, for its answer. */
+const listingAnswers = new AsyncLocalStorage<{ page?: ListPage }>();
+
+/** The parts of s3rver's bucket controller (lib/controllers/bucket.js) and of its Koa context this corrects. */
+export interface BucketController {
+  getBucket(ctx: ListingContext): Promise<void>;
+}
+interface ListingContext {
+  params: { bucket: string };
+  query: Record<string, string | string[] | undefined>;
+  body?: { ListBucketResult?: Record<string, unknown> };
+}
+
+/**
+ * ListObjects(V2) answers as S3 gives them (store-listing.ts): s3rver's controller validates the
+ * request and writes the answer; its truncation, KeyCount (objects and common prefixes, as S3 and
+ * moto count them), NextContinuationToken and NextMarker (the last entry, object or common prefix)
+ * come from the page.
+ */
+export function correctListingAnswers(controller: BucketController): void {
+  const getBucket = controller.getBucket.bind(controller);
+  controller.getBucket = async (ctx) => {
+    const answer: { page?: ListPage } = {};
+    await listingAnswers.run(answer, () => getBucket(ctx));
+    const result = ctx.body?.ListBucketResult;
+    const { page } = answer;
+    if (!page || !result) return;
+    const next = page.isTruncated ? page.lastEntry : undefined;
+    result.IsTruncated = page.isTruncated;
+    if (ctx.query['list-type'] === '2') {
+      result.KeyCount = (result.Contents as unknown[]).length + page.commonPrefixes.length;
+      result.NextContinuationToken = next === undefined ? undefined : continuationToken(ctx.params.bucket, next);
+    } else {
+      result.NextMarker = ctx.query.delimiter ? next : undefined;
     }
-  }
-  return keys;
+  };
+}
+
+/** s3rver's continuation token (generateContinuationToken in lib/controllers/bucket.js, not exported), which its controller reads back. */
+function continuationToken(bucket: string, startAfter: string): string {
+  const iv = randomBytes(8);
+  // s3rver's own: an IV whose first byte lies in [212, 216), DES keyed with "S3RVER".
+  iv[0] = ((iv[0] ?? 0) & 0b11) | 0b11010100;
+  const cipher = createCipheriv('des', Buffer.alloc(8, 'S3RVER', 'utf8'), iv);
+  return Buffer.concat([iv, cipher.update(`us-east-1/${bucket}/${startAfter}`, 'utf8'), cipher.final()]).toString('base64');
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {

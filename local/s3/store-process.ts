@@ -15,11 +15,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
-import { applyKeyLayout, type FilesystemStore } from './store-layout.ts';
+import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore } from './store-layout.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
 const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
@@ -79,6 +80,7 @@ interface S3rverRecord {
 
 const store = (s3rver as unknown as { store: FilesystemStore }).store;
 applyKeyLayout(store);
+correctListingAnswers(createRequire(import.meta.url)('s3rver/lib/controllers/bucket') as BucketController);
 // s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
 // event itself); the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);

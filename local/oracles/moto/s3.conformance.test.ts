@@ -184,6 +184,24 @@ describe.each(targets)('S3 presigned POST conformance: %s', (_name, open) => {
     });
   });
 
+  describe('listing', () => {
+    it('counts common prefixes toward MaxKeys (ListObjectsV2) and pages through every key and prefix once', async () => {
+      const keys = ['pages/a', 'pages/d1/x', 'pages/d1/y/z', 'pages/d2/x', 'pages/e', 'pages/d3/deep/x', 'pages/f'];
+      for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
+      const entries: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'pages/', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }));
+        const listed = [...(page.Contents ?? []).map((object) => object.Key), ...(page.CommonPrefixes ?? []).map((common) => common.Prefix)];
+        expect(listed.length).toBeLessThanOrEqual(2);
+        expect(page.KeyCount).toBe(listed.length);
+        entries.push(...listed.map(String));
+        token = page.NextContinuationToken;
+      } while (token);
+      expect(entries.sort()).toEqual(['pages/a', 'pages/d1/', 'pages/d2/', 'pages/d3/', 'pages/e', 'pages/f']);
+    });
+  });
+
   it('stores a file that meets every condition (204, as success_action_status defaults)', async () => {
     const upload = await presign();
     expect(await post(upload)).toMatchObject({ status: 204 });
