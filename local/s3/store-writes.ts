@@ -6,8 +6,8 @@
  * s3rver (3.7.1, lib/stores/filesystem.js) resolves `putObject` and `putPart` when its hashing
  * Transform has seen the last byte (or right after `writeStream.end(buffer)`), not when the file
  * stream has written it; the metadata and the answer follow at once. A GET right after the answer
- * could then read the new ETag with an empty or partial body: 1 in 1,200 PUT-then-GET pairs on the
- * loaded 2-core machine, seen as `SyntaxError: Unexpected end of JSON input` on a sidecar read in
+ * could then read the new ETag with an empty or partial body: 1 to 4 in 2,000 PUT-then-GET pairs on
+ * the loaded 2-core machine, seen as `SyntaxError: Unexpected end of JSON input` on a sidecar read in
  * functions/process-image/pipeline.test.ts. These replacements write the same files, in the same
  * places, and resolve once the write stream has finished.
  */
