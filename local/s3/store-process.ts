@@ -21,6 +21,7 @@ import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
 import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore } from './store-layout.ts';
+import { applyCompleteWrites, type WritingStore } from './store-writes.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
 const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
@@ -51,8 +52,9 @@ const currentRequest = new AsyncLocalStorage<{ eventName: string | undefined; re
  * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
  * exits: a write whose body arrived whole ends with its metadata and its event in the outbox, never
  * with one and not the other. (Exiting at once could leave metadata a thread had already written
- * and no event.) A body cut short never completes in s3rver, so a request whose body stopped short is
- * not waited for; removeIncompleteObjects removes its bytes at the next start.
+ * and no event.) A body cut short fails its write (store-writes.ts) without metadata or event, and a
+ * request whose body stopped short is not waited for; removeIncompleteObjects removes its bytes at
+ * the next start.
  */
 const handling = new Set<Promise<unknown>>();
 const FINISH_BEFORE_EXIT_MS = 10_000;
@@ -78,9 +80,11 @@ interface S3rverRecord {
   notify({ eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' });
 });
 
-const store = (s3rver as unknown as { store: FilesystemStore }).store;
+const store = (s3rver as unknown as { store: FilesystemStore & WritingStore }).store;
 applyKeyLayout(store);
 correctListingAnswers(createRequire(import.meta.url)('s3rver/lib/controllers/bucket') as BucketController);
+// s3rver answered writes before their bytes were on disk (store-writes.ts).
+applyCompleteWrites(store);
 // s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
 // event itself); the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);
