@@ -1,4 +1,5 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/config.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs/start.ts';
@@ -46,6 +47,28 @@ describe('retrySoon', () => {
     expect(refused).toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('not available for visibility timeout change') as string });
     // The newer receive keeps the message for the queue's visibility timeout.
     expect(await receive()).toEqual([]);
+  });
+
+  it('gives up on a queue that does not answer within about a second, without retrying', async () => {
+    // Each postponed message of a batch waits for its call, within the batch's 30 s margin.
+    const connections: Socket[] = [];
+    const silent = createServer((socket) => {
+      connections.push(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/000000000000/images`;
+    const stalled = createQueueClient({ region: REGION, queueUrl: url }, LOCAL_CREDENTIALS);
+    const started = Date.now();
+    try {
+      expect(await retrySoon(stalled, url, 'any')).toBeInstanceOf(Error);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(connections).toHaveLength(1);
+    } finally {
+      stalled.destroy();
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('resolves to the error when the queue cannot be reached', async () => {
