@@ -73,14 +73,14 @@ const roleOfFunction = (functionId: string): string => targetOf(resources[functi
 const variablesOf = (fn: Resource) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 const functionByEntry = (description: RegExp) =>
   logicalIdOf('AWS::Lambda::Function', (r) => description.test(String(r.Properties.Description)));
-/** The processing function's configuration as it would load it, CloudFormation values stubbed. */
+/** The processing function's configuration as it would load it, CloudFormation values stubbed by URLs. */
 const processingConfigOf = (t: Template): ProcessingConfig => {
   const [[, fn]] = Object.entries(t.findResources('AWS::Lambda::Function')).filter(([, r]) =>
     String((r as Resource).Properties.Description).startsWith('Makes thumbnails'),
   ) as [[string, Resource]];
   const variables = Object.entries(variablesOf(fn)).map(([name, value]) => [
     name,
-    typeof value === 'string' ? value : `<${name}>`,
+    typeof value === 'string' ? value : `https://resolved.invalid/${name}`,
   ]);
   return loadProcessingConfig(Object.fromEntries(variables) as Record<string, string>);
 };
@@ -222,6 +222,18 @@ describe('processing pipeline', () => {
     expect(reach.get('s3:ListBucket')).toEqual([{ 'Fn::GetAtt': [expect.any(String), 'Arn'] }]);
   });
 
+  it('lets the processing role change the visibility of its own queue\'s messages, and no other queue\'s', () => {
+    // A postponed message is made visible again soon (functions/process-image/postponed-retry.ts).
+    const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
+    const granting = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/))).filter((s) =>
+      actionsOf(s).includes('sqs:ChangeMessageVisibility'),
+    );
+    expect(granting).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+    expect(granting[0]!.Condition).toBeUndefined();
+    const variables = variablesOf(resources[functionByEntry(/^Makes thumbnails/)]!);
+    expect(variables[ENV.queueUrl]).toEqual({ Ref: queueId });
+  });
+
   it('lets the processing role use Rekognition, the bucket and the search domain', () => {
     const statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)));
     const actions = statements.flatMap(actionsOf);
@@ -290,6 +302,7 @@ describe('functions', () => {
       ENV.detectFaces,
       ENV.searchEndpoint,
       ENV.graphqlUrl,
+      ENV.queueUrl,
     ];
     expect(Object.keys(variables)).toEqual(expect.arrayContaining(expected));
     for (const name of unset) expect(variables[name]).toBeUndefined();

@@ -171,6 +171,7 @@ export async function startLocalCloud(
       [ENV.s3Endpoint]: s3.endpoint,
       [ENV.searchEndpoint]: search.url,
       [ENV.rekognitionEndpoint]: vision.url,
+      [ENV.queueUrl]: queueUrl,
       // Local vision costs nothing per call: what it looks for is `--detect` (settings.detect).
       [ENV.detectFaces]: String(settings.detect.includes('faces')),
       [ENV.detectModeration]: String(settings.detect.includes('moderation')),

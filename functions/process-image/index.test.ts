@@ -1,10 +1,14 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@opensearch-project/opensearch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SearchEngine, startSearchEngine } from '../../local/opensearch/start.ts';
 import { type LocalRekognition, startLocalRekognition } from '../../local/rekognition/start.ts';
+import { localSqsClient } from '../../local/sqs/client.ts';
+import { pollQueue } from '../../local/sqs/event-source.ts';
+import { type LocalSqs, startLocalSqs } from '../../local/sqs/start.ts';
 import { IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import { PROCESSING_TIMEOUT_SECONDS } from '../../infra/stack-props.ts';
 import { ENV } from '../shared/config.ts';
@@ -12,16 +16,23 @@ import { thumbnailPrefix } from '../shared/storage-keys.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
 import { createSearchClient } from './image-index.ts';
+import { POSTPONED_RETRY_DELAY_SECONDS } from './postponed-retry.ts';
 import { TIME_MARGIN_MS } from './time-budget.ts';
 import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
 
-// The real handler and its real S3, Rekognition, OpenSearch and AppSync clients. S3 is s3rver, the
-// search engine and vision (lite: no labels, real image checks) are the local cloud's, each behind
-// a recording proxy that can inject a fault. AppSync is a wire-level fake that records what was
-// published: the local AppSync needs the whole API (schema, Cognito) to answer one mutation.
+// The real handler and its real S3, Rekognition, OpenSearch, SQS and AppSync clients. S3 is
+// s3rver, the search engine, the queue and vision (lite: no labels, real image checks) are the
+// local cloud's, search and vision each behind a recording proxy that can inject a fault. AppSync
+// is a wire-level fake that records what was published: the local AppSync needs the whole API
+// (schema, Cognito) to answer one mutation.
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
 const REGION = 'us-east-1';
+/** The deployed queue's visibility timeout (QUEUE_VISIBILITY_TIMEOUT, six function timeouts). */
+const QUEUE_VISIBILITY_SECONDS = PROCESSING_TIMEOUT_SECONDS * 6;
 let s3: LocalS3;
+let queue: LocalSqs;
+let sqs: SQSClient;
+let queueUrl: string;
 let engine: SearchEngine;
 let index: Client;
 let vision: LocalRekognition;
@@ -46,11 +57,20 @@ beforeAll(async () => {
   vision = await startLocalRekognition({ mode: 'lite', auth, s3: { endpoint: s3.config.s3Endpoint, region: REGION, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true } });
   rekognition = await startForwardingProxy(vision.url, LOCAL_S3_CREDENTIALS);
   appSync = await startHttpFake(() => ({ body: { data: { publishImageProcessed: { imageId: 'x' } } } }));
+  queue = await startLocalSqs({
+    dataDir: ':memory:',
+    region: REGION,
+    credentials: LOCAL_S3_CREDENTIALS,
+    queues: [{ name: 'images', visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS }],
+  });
+  sqs = localSqsClient(queue.endpoint, REGION, LOCAL_S3_CREDENTIALS);
+  queueUrl = queue.queueUrl('images');
   for (const [name, value] of Object.entries({
     ...s3.env,
     [ENV.searchEndpoint]: openSearch.url,
     [ENV.graphqlUrl]: `${appSync.url}/graphql`,
     [ENV.rekognitionEndpoint]: rekognition.url,
+    [ENV.queueUrl]: queueUrl,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -63,7 +83,8 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.unstubAllEnvs();
   await index.close();
-  await Promise.all([s3.close(), openSearch.close(), appSync.close(), rekognition.close()]);
+  sqs.destroy();
+  await Promise.all([s3.close(), openSearch.close(), appSync.close(), rekognition.close(), queue.close()]);
   await Promise.all([engine.close(), vision.close()]);
 });
 
@@ -111,6 +132,9 @@ function message(messageId: string, body: string): SQSRecord {
     awsRegion: 'us-east-1',
   };
 }
+
+const isProcessed = async (imageId: string) =>
+  index.get({ index: IMAGES_INDEX, id: imageId }).then(({ body }) => (body._source as ImageDocument).status === 'PROCESSED', () => false);
 
 /** An invocation's context with the function's whole timeout left. */
 const WHOLE_TIMEOUT_MS = PROCESSING_TIMEOUT_SECONDS * 1000;
@@ -188,6 +212,74 @@ describe('process-image handler', () => {
     await expect(index.get({ index: IMAGES_INDEX, id: '01JD0000000000000000000107' })).rejects.toMatchObject({ statusCode: 404 });
     expect((await handler({ Records: [second] }, invocation())).batchItemFailures).toEqual([]);
     expect((await indexed('01JD0000000000000000000107')).source.status).toBe('PROCESSED');
+  });
+
+  it('makes a postponed message visible again after the short retry delay, not the queue\'s visibility timeout', async () => {
+    // Lambda's side is the local event source mapping; the first invocation's clock runs short
+    // once its first image is announced, so the second message of the batch is postponed.
+    for (const [n, imageId] of ['01JD0000000000000000000108', '01JD0000000000000000000109'].entries()) {
+      const { body } = await uploadMessage(`postponed-${n}`, imageId, await jpeg(8 + n));
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    }
+    const deliveries: { imageId: string | undefined; receiveCount: string; at: number }[] = [];
+    let firstInvocationAt: number | undefined;
+    const poller = pollQueue({
+      sqs,
+      queueUrl,
+      region: REGION,
+      functionName: 'process-image',
+      timeoutSeconds: PROCESSING_TIMEOUT_SECONDS,
+      maxConcurrency: 1,
+      onError: () => undefined,
+      handler: (event, context) => {
+        const at = Date.now();
+        for (const record of event.Records) {
+          deliveries.push({ imageId: /\/(01JD\w{22})\//.exec(record.body)?.[1], receiveCount: record.attributes.ApproximateReceiveCount, at });
+        }
+        if (firstInvocationAt !== undefined) return handler(event, context);
+        firstInvocationAt = at;
+        const publishes = appSync.requests.length;
+        return handler(event, lambdaContext('process-image', () => (appSync.requests.length > publishes ? TIME_MARGIN_MS - 1 : WHOLE_TIMEOUT_MS)));
+      },
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (deliveries.filter((d) => d.imageId === '01JD0000000000000000000109').length < 2 || !(await isProcessed('01JD0000000000000000000109'))) {
+        if (Date.now() > deadline) throw new Error(`not delivered again: ${JSON.stringify(deliveries)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await poller.stop();
+    }
+    const [first, again] = deliveries.filter((d) => d.imageId === '01JD0000000000000000000109');
+    expect(deliveries[0]).toMatchObject({ imageId: '01JD0000000000000000000108', at: first?.at });
+    expect(again?.receiveCount).toBe('2');
+    // Hidden for the retry delay from the change (made during the first invocation), and back
+    // long before the queue's visibility timeout, which the 60 s deadline is far below.
+    expect(again!.at - firstInvocationAt!).toBeGreaterThanOrEqual(POSTPONED_RETRY_DELAY_SECONDS * 1000);
+    expect(deliveries.filter((d) => d.imageId === '01JD0000000000000000000108')).toHaveLength(1);
+  }, 90_000);
+
+  it('still reports a postponed message as a batch item failure when SQS refuses to change its visibility', async () => {
+    const { body } = await uploadMessage('unused', '01JD0000000000000000000110', await jpeg(10));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    const receive = async () =>
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MessageSystemAttributeNames: ['All'] }))).Messages ?? [];
+    // Received, visible again at once, received again: the first handle is stale, as when a
+    // batch ran past a short visibility timeout and another poller took the message meanwhile.
+    const [stale] = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0 })).then((r) => r.Messages ?? []);
+    const [current] = await receive();
+    expect(current?.MessageId).toBe(stale?.MessageId);
+    const record = { ...message(stale!.MessageId!, body), receiptHandle: stale!.ReceiptHandle! };
+
+    const outOfTime = lambdaContext('process-image', () => TIME_MARGIN_MS - 1);
+    expect((await handler({ Records: [record] }, outOfTime)).batchItemFailures).toEqual([{ itemIdentifier: stale!.MessageId }]);
+    // SQS refuses the stale handle, so the message is left to the newer receive and its timeout.
+    await expect(
+      sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: stale!.ReceiptHandle, VisibilityTimeout: 10 })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    expect(await receive()).toEqual([]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: current!.ReceiptHandle }));
   });
 
   it('handles the same event delivered three times in one batch once', async () => {

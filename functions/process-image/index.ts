@@ -12,6 +12,7 @@ import { ImageIndex, createSearchClient } from './image-index.ts';
 import { createRekognitionClient, detectImageContent } from './image-vision.ts';
 import { recordOutcome, tracedSteps } from './observability.ts';
 import { handleObjectEvent, type Outcome, type PipelineDeps } from './pipeline.ts';
+import { createQueueClient, retrySoon } from './postponed-retry.ts';
 import { objectEventsOf } from './s3-events.ts';
 
 const logger = new Logger({ serviceName: 'process-image' });
@@ -20,6 +21,7 @@ const tracer = new Tracer({ serviceName: 'process-image' });
 const config = loadProcessingConfig();
 const s3 = tracer.captureAWSv3Client(createS3Client(config));
 const rekognition = tracer.captureAWSv3Client(createRekognitionClient(config));
+const queue = tracer.captureAWSv3Client(createQueueClient(config));
 const index = new ImageIndex(createSearchClient(config));
 const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, region: config.region });
 // Once per container; a failed attempt is retried by the next batch.
@@ -40,8 +42,8 @@ const deps: Omit<PipelineDeps, 'timeLeft'> = {
 /**
  * One SQS message: its S3 events in order. Throwing marks just this message as failed, so SQS
  * retries it (and, after maxReceiveCount, moves it to the dead-letter queue) and nothing else.
- * A postponed event (out of the invocation's time) is thrown too, after it is recorded: SQS
- * delivers it again after the visibility timeout.
+ * A postponed event (out of the invocation's time) is thrown too, after it is recorded and its
+ * message set to come back soon (postponed-retry.ts) rather than after the visibility timeout.
  */
 async function processMessage(record: SQSRecord, context: Context): Promise<void> {
   indexReady ??= index.ensureIndex().catch((error: unknown) => {
@@ -67,7 +69,11 @@ async function processMessage(record: SQSRecord, context: Context): Promise<void
       throw error;
     }
     recordOutcome(metrics, eventLogger, outcome);
-    if (outcome.result === 'postponed') throw new Error(`Postponed: ${outcome.why}`);
+    if (outcome.result === 'postponed') {
+      const failed = await retrySoon(queue, config.queueUrl, record.receiptHandle);
+      if (failed) eventLogger.warn('Could not make the postponed message visible again soon; SQS delivers it after the visibility timeout', failed);
+      throw new Error(`Postponed: ${outcome.why}`);
+    }
   }
 }
 

@@ -70,6 +70,7 @@ beforeAll(async () => {
     searchEndpoint: 'http://unused',
     graphqlUrl: 'http://unused',
     rekognitionEndpoint: undefined,
+    queueUrl: 'http://unused',
   };
 });
 afterAll(() => s3.close());

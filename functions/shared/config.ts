@@ -11,6 +11,7 @@ export const ENV = {
   region: 'AWS_REGION',
   searchEndpoint: 'OPENSEARCH_ENDPOINT',
   graphqlUrl: 'GRAPHQL_URL',
+  queueUrl: 'PROCESSING_QUEUE_URL',
   rekognitionEndpoint: 'REKOGNITION_ENDPOINT',
   maxInputPixels: 'MAX_INPUT_PIXELS',
   thumbnailSizes: 'THUMBNAIL_SIZES',
@@ -85,6 +86,11 @@ export interface ProcessingConfig extends StorageConfig, VisionConfig {
   graphqlUrl: string;
   /** Set only for the local cloud's Rekognition stand-in. */
   rekognitionEndpoint: string | undefined;
+  /**
+   * URL of the queue the function consumes (SQS calls take a URL; Lambda's records carry only the
+   * queue's ARN). Its origin is also the SQS endpoint: the local queue's, or SQS's on AWS.
+   */
+  queueUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +129,7 @@ export function loadProcessingConfig(env: Env = process.env): ProcessingConfig {
     searchEndpoint: required(env, ENV.searchEndpoint),
     graphqlUrl: required(env, ENV.graphqlUrl),
     rekognitionEndpoint: env[ENV.rekognitionEndpoint] || undefined,
+    queueUrl: httpUrl(env, ENV.queueUrl),
   };
 }
 
@@ -144,6 +151,14 @@ function flag(env: Env, name: string): boolean {
   if (raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function httpUrl(env: Env, name: string): string {
+  const value = required(env, name);
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  return value;
 }
 
 function required(env: Env, name: string): string {

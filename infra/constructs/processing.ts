@@ -55,7 +55,7 @@ export const METRICS_NAMESPACE = 'ImageGraph';
  */
 export function processingEnvironment(
   pipeline: ProcessingPipelineSettings,
-  endpoints: { searchEndpoint: string; graphqlUrl: string },
+  endpoints: { searchEndpoint: string; graphqlUrl: string; queueUrl: string },
 ): Record<string, string> {
   return {
     [ENV.maxInputPixels]: String(pipeline.maxInputPixels),
@@ -67,6 +67,7 @@ export function processingEnvironment(
     [ENV.detectFaces]: String(pipeline.detectFaces),
     [ENV.searchEndpoint]: endpoints.searchEndpoint,
     [ENV.graphqlUrl]: endpoints.graphqlUrl,
+    [ENV.queueUrl]: endpoints.queueUrl,
     // Powertools Metrics writes EMF log lines that CloudWatch turns into metrics, so the role needs
     // no cloudwatch:PutMetricData.
     POWERTOOLS_SERVICE_NAME: PROCESSING_SERVICE_NAME,
@@ -127,6 +128,9 @@ export class Processing extends Construct {
         ...processingEnvironment(props.pipeline, {
           searchEndpoint: props.search.endpointUrl,
           graphqlUrl: props.api.graphqlUrl,
+          // A postponed message is made visible again soon (ChangeMessageVisibility, which the event
+          // source's grantConsumeMessages already allows on this queue).
+          queueUrl: this.queue.queueUrl,
         }),
       },
       // Native: installed by npm as the linux-arm64 build rather than bundled by esbuild.

@@ -48,6 +48,7 @@ beforeAll(async () => {
     [ENV.searchEndpoint]: search.url,
     [ENV.graphqlUrl]: `${appSync.url}/graphql`,
     [ENV.rekognitionEndpoint]: rekognition.url,
+    [ENV.queueUrl]: local.queueUrl('images'),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',

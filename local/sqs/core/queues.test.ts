@@ -35,12 +35,46 @@ describe('Queues', () => {
     const { clock, queues } = setup();
     queues.createQueue('q');
     queues.send('q', [{ body: 'x' }], 'me');
-    const [message] = queues.receive('q');
+    // In flight all along: a message whose timeout ran out is no longer changed (next test).
+    const [message] = queues.receive('q', { visibilityTimeout: 43_200 });
     clock.now += 6 * 3600_000;
     const change = (visibilityTimeout: number) => queues.changeVisibility('q', [{ handle: message?.receiptHandle, visibilityTimeout }])[0]?.message;
     expect(change(6 * 3600)).toBeUndefined();
     expect(change(6 * 3600 + 1)).toContain('Total VisibilityTimeout for the message is beyond the limit');
     expect(change(43_201)).toContain('Must be between 0 and 43200');
+  });
+
+  it('changes the visibility of a message in flight from now; a handle no longer current changes nothing', () => {
+    const { clock, queues } = setup();
+    queues.createQueue('q', { VisibilityTimeout: '720' });
+    queues.send('q', [{ body: 'x' }], 'me');
+    const change = (handle: string | undefined, visibilityTimeout: number) => queues.changeVisibility('q', [{ handle, visibilityTimeout }])[0];
+    const [first] = queues.receive('q');
+    clock.now += 5_000;
+    expect(change(first?.receiptHandle, 10)).toBeUndefined();
+    clock.now += 9_999;
+    expect(queues.receive('q')).toEqual([]);
+    clock.now += 1;
+    const [second] = queues.receive('q');
+    expect(second?.attributes.ApproximateReceiveCount).toBe('2');
+
+    // Received again since: the older handle is refused with SQS's error, and the newer receive keeps it hidden.
+    expect(change(first?.receiptHandle, 0)).toMatchObject({
+      type: 'InvalidParameterValue',
+      status: 400,
+      message: `Value ${first?.receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+    });
+    expect(queues.receive('q')).toEqual([]);
+
+    // Its timeout ran out and nobody received it since: OK, and it stays visible (as on AWS).
+    clock.now += 720_000;
+    expect(change(second?.receiptHandle, 600)).toBeUndefined();
+    const [third] = queues.receive('q');
+    expect(third?.attributes.ApproximateReceiveCount).toBe('3');
+
+    // Deleted: refused.
+    queues.delete('q', [third?.receiptHandle]);
+    expect(change(third?.receiptHandle, 10)).toMatchObject({ type: 'InvalidParameterValue' });
   });
 
   it('a handle of another queue is not valid there', () => {

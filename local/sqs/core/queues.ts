@@ -280,7 +280,10 @@ export class Queues {
     });
   }
 
-  /** ChangeMessageVisibility(Batch): from now, within 12 hours of the receive; only the newest handle counts. */
+  /**
+   * ChangeMessageVisibility(Batch) of a message in flight: from now, within 12 hours of the receive;
+   * only the newest handle counts.
+   */
   changeVisibility(name: string, changes: { handle: unknown; visibilityTimeout: unknown }[]): (undefined | SqsError)[] {
     this.queue(name);
     const now = this.now();
@@ -293,6 +296,9 @@ export class Queues {
       if (message?.queue !== name || message.receipt !== token || message.receivedAt === null) {
         throw notAvailableForVisibilityChange(String(handle));
       }
+      // No longer in flight (its visibility timeout ran out, and nobody received it since): SQS
+      // answers OK and leaves it visible (LocalStack's AWS-validated fix, localstack#9632).
+      if (message.visibleAt <= now) return undefined;
       if (now + timeout * 1000 > message.receivedAt + MAX_VISIBILITY_SECONDS * 1000) {
         throw invalidParameterValue(
           `Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_SECONDS} seconds]`,

@@ -1,0 +1,47 @@
+import { ChangeMessageVisibilityCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+
+/**
+ * How long a postponed message stays hidden before SQS delivers it again, instead of the queue's
+ * visibility timeout (12 minutes on AWS). Not 0: when every batch runs out of time (a slow
+ * dependency), the redeliveries should not spin through maxReceiveCount in a few seconds.
+ */
+export const POSTPONED_RETRY_DELAY_SECONDS = 10;
+
+/**
+ * The processing queue's SQS client. The queue URL's origin is the endpoint: the SDK would send
+ * there anyway (useQueueUrlAsEndpoint), but would warn on every call where it differs from the
+ * region's endpoint, as the local queue's does. `credentials` is for tests and tools.
+ */
+export function createQueueClient(
+  config: { region: string; queueUrl: string },
+  credentials?: SQSClientConfig['credentials'],
+): SQSClient {
+  return new SQSClient({
+    region: config.region,
+    endpoint: new URL(config.queueUrl).origin,
+    // Best effort, and bounded: a failure only means the usual visibility timeout, while a stalled
+    // call eats the margin the batch keeps in hand (at most 2 s per message: 18 s for nine, < 30 s).
+    maxAttempts: 1,
+    // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes, and waits on.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_000, throwOnRequestTimeout: true },
+    ...(credentials ? { credentials } : {}),
+  });
+}
+
+/**
+ * Makes a postponed message visible again after POSTPONED_RETRY_DELAY_SECONDS. SQS counts the delay
+ * from this call (ChangeMessageVisibility's reference); Lambda leaves a message reported as a batch
+ * item failure as it is, so the new timeout holds. Never throws: resolves to what failed (SQS
+ * refusing a handle no longer current, the message having been received again or deleted; or the
+ * network), and the message then comes back after the queue's visibility timeout as before.
+ */
+export async function retrySoon(sqs: SQSClient, queueUrl: string, receiptHandle: string): Promise<Error | undefined> {
+  try {
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: POSTPONED_RETRY_DELAY_SECONDS }),
+    );
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
