@@ -183,7 +183,7 @@ async function withVisionCalls(session: BenchSession, measured: Measured[]): Pro
   const region = outputs[OUTPUT_KEYS.region] ?? DEFAULTS.region;
   const bucket = outputs[OUTPUT_KEYS.bucketName] ?? '';
   const s3 = createS3Client({ bucket, region, s3Endpoint: outputs[LOCAL_OUTPUT_KEYS.s3Endpoint] }, LOCAL_CREDENTIALS);
-  const rekognition = createRekognitionClient({ region, rekognitionEndpoint: outputs[LOCAL_OUTPUT_KEYS.visionEndpoint] }, LOCAL_CREDENTIALS);
+  const rekognition = createRekognitionClient({ region, rekognitionEndpoint: outputs[LOCAL_OUTPUT_KEYS.visionEndpoint] }, { credentials: LOCAL_CREDENTIALS });
   // As the local cloud configures the function: faces on, moderation and text as deployed.
   const visionOptions = {
     minLabelConfidence: DEFAULTS.minLabelConfidence,

@@ -119,7 +119,7 @@ try {
     figures[`ready_ms_${workers}w`] = round(service.readyMs);
     figures[`listen_ms_${workers}w`] = round(service.listenMs);
     // The pipeline's client (its retries), without its 15 s timeout: requests queue by design here.
-    const client = createRekognitionClient({ region: LOCAL_REGION, rekognitionEndpoint: service.url }, LOCAL_CREDENTIALS);
+    const client = createRekognitionClient({ region: LOCAL_REGION, rekognitionEndpoint: service.url }, { credentials: LOCAL_CREDENTIALS });
     const call = (key: string) => detectImageContent(client, { bucket: LOCAL_BUCKET, key }, visionOptions);
     try {
       // Warm-up: one call per photo of the smallest size, not timed.

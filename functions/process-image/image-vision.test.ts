@@ -15,6 +15,8 @@ const image = { bucket: 'imagegraph-images', key: 'thumbnails/owner/01JD00000000
 const labelsOnly: VisionConfig = { minLabelConfidence: 70, maxLabels: 50, detectModeration: false, detectText: false, detectFaces: false };
 const everything: VisionConfig = { ...labelsOnly, detectModeration: true, detectText: true, detectFaces: true };
 
+const FAKE_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
 const box = (Width: number, Height: number, Left: number, Top: number) => ({ Width, Height, Left, Top });
 
 const DETECT_LABELS = {
@@ -130,7 +132,7 @@ beforeAll(async () => {
   });
   rekognition = createRekognitionClient(
     { region: 'eu-west-1', rekognitionEndpoint: fake.url },
-    { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    { credentials: FAKE_CREDENTIALS },
   );
 });
 
@@ -340,5 +342,16 @@ describe('createRekognitionClient', () => {
     expect(await aws.config.retryStrategy()).toMatchObject({ mode: 'standard' });
     aws.destroy();
     local.destroy();
+  });
+
+  it('gives up on a call that never answers after its request timeout, every attempt, instead of waiting for the Lambda timeout', async () => {
+    answers = { DetectLabels: () => new Promise<FakeResponse>(() => undefined) };
+    const impatient = createRekognitionClient({ region: 'eu-west-1', rekognitionEndpoint: fake.url }, { credentials: FAKE_CREDENTIALS, requestTimeoutMs: 200 });
+    try {
+      await expect(detectImageContent(impatient, image, labelsOnly)).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(fake.requests.filter((request) => operationOf(request) === 'DetectLabels')).toHaveLength(3);
+    } finally {
+      impatient.destroy();
+    }
   });
 });

@@ -46,7 +46,7 @@ const UNUSABLE_IMAGE = new Map([
  */
 export function createRekognitionClient(
   config: { region: string; rekognitionEndpoint?: string | undefined },
-  credentials?: RekognitionClientConfig['credentials'],
+  options: { credentials?: RekognitionClientConfig['credentials']; requestTimeoutMs?: number } = {},
 ): RekognitionClient {
   return new RekognitionClient({
     region: config.region,
@@ -54,9 +54,10 @@ export function createRekognitionClient(
     retryMode: 'standard',
     maxAttempts: 3,
     // No timeout by default: a stalled connection would hold the whole batch until Lambda's own
-    // timeout. A timed-out attempt is retried like a throttled one.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
-    ...(credentials ? { credentials } : {}),
+    // timeout. A timed-out attempt is retried like a throttled one. Without throwOnRequestTimeout
+    // the SDK only logs a warning when requestTimeout passes, and goes on waiting.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 15_000, throwOnRequestTimeout: true },
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
 

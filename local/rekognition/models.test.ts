@@ -37,7 +37,7 @@ beforeAll(async () => {
     maxQueue: 2,
     s3: { endpoint: s3.config.s3Endpoint, region: s3.config.region, credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true },
   });
-  client = createRekognitionClient({ region: 'us-east-1', rekognitionEndpoint: rekognition.url }, LOCAL_CREDENTIALS);
+  client = createRekognitionClient({ region: 'us-east-1', rekognitionEndpoint: rekognition.url }, { credentials: LOCAL_CREDENTIALS });
   // Sent in the same turn the service starts listening, while its models are surely still loading.
   warmUpBurst = sendWarmUpBurst(rekognition);
 }, 60_000);
