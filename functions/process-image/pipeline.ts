@@ -107,11 +107,10 @@ async function findCopies(
 async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
   const { s3, config } = deps;
   const read = await deps.step('readSidecar', () => readSidecarVersion(s3, config.bucket, upload.ownerSub, upload.imageId));
-  const recorded = read?.sidecar;
-  if (recorded && compareSequencers(recorded.document.sequencer, upload.sequencer) > 0) {
+  if (read && compareSequencers(read.sidecar.document.sequencer, upload.sequencer) > 0) {
     return { result: 'skipped', imageId: upload.imageId, why: 'a newer event is already recorded' };
   }
-  if (read && read.sidecar.document.etag === upload.etag) {
+  if (read?.sidecar.document.etag === upload.etag) {
     // The same upload again: finish whatever the earlier delivery did not, reusing its results
     // (the double check last: a delivery that failed in it has published already).
     if (!read.sidecar.publishedAt) return announce(deps, read.sidecar);

@@ -21,10 +21,6 @@ export interface ImageSidecar {
   publishedAt: string | null;
 }
 
-export async function readSidecar(s3: S3Client, bucket: string, ownerSub: string, imageId: string): Promise<ImageSidecar | null> {
-  return (await readSidecarVersion(s3, bucket, ownerSub, imageId))?.sidecar ?? null;
-}
-
 /** The sidecar with its ETag, for a compare-and-set (`writeSidecar`'s `ifMatch`); null when there is none. */
 export async function readSidecarVersion(s3: S3Client, bucket: string, ownerSub: string, imageId: string): Promise<{ sidecar: ImageSidecar; etag: string } | null> {
   try {
