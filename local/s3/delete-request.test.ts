@@ -31,6 +31,12 @@ describe('parseDeleteRequest', () => {
     const dated = '<Delete><Object><Key>k</Key><LastModifiedTime>2025-01-01T00:00:00Z</LastModifiedTime></Object></Delete>';
     expect(codeOf(() => parseDeleteRequest(dated))).toMatchObject({ details: { Header: 'LastModifiedTime' } });
   });
+
+  it('refuses an object without a key (MalformedXML) or with an empty one (UserKeyMustBeSpecified), which would name the bucket', () => {
+    expect(codeOf(() => parseDeleteRequest('<Delete><Object><ETag>"e"</ETag></Object></Delete>'))).toMatchObject({ status: 400, code: 'MalformedXML' });
+    const empty = '<Delete><Object><Key>k</Key></Object><Object><Key></Key></Object></Delete>';
+    expect(codeOf(() => parseDeleteRequest(empty))).toMatchObject({ status: 400, code: 'UserKeyMustBeSpecified' });
+  });
 });
 
 describe('deleteResultXml', () => {

@@ -2,8 +2,8 @@
  * DeleteObjects' request and answer bodies (pure): the objects a `<Delete>` names, each with the
  * ETag it is conditioned on, and the `<DeleteResult>` for what became of them.
  *
- * S3's limits: 1 to 1,000 objects (API reference), else MalformedXML, as is a character
- * reference beyond Unicode. An `<ETag>` makes that object's delete conditional, as If-Match makes a
+ * S3's limits: 1 to 1,000 objects (API reference), else MalformedXML, as is an object without a
+ * `<Key>` or a character reference beyond Unicode; an empty `<Key>` is UserKeyMustBeSpecified. An `<ETag>` makes that object's delete conditional, as If-Match makes a
  * DeleteObject (AWS "conditional deletes"): its outcome is a `<Deleted>` or an `<Error>` entry.
  * `<LastModifiedTime>` and `<Size>` are directory-bucket conditions, which a general purpose
  * bucket refuses (as it refuses their DeleteObject headers, preconditions.ts): the request is
@@ -24,7 +24,11 @@ export function parseDeleteRequest(xml: string): DeleteRequest {
   const objects = [...xml.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map(([, body = '']) => {
     if (/<(LastModifiedTime|Size)>/.test(body)) throw errors.unsupportedHeader(/<LastModifiedTime>/.test(body) ? 'LastModifiedTime' : 'Size');
     const etag = element(body, 'ETag');
-    return { key: element(body, 'Key') ?? '', ...(etag === undefined ? {} : { etag }) };
+    const key = element(body, 'Key');
+    if (key === undefined) throw errors.malformedXml();
+    // An empty key would reach the store as the bucket's own path: a DeleteBucket.
+    if (key === '') throw errors.userKeyMustBeSpecified();
+    return { key, ...(etag === undefined ? {} : { etag }) };
   });
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw errors.malformedXml();
   return { objects, quiet: element(xml, 'Quiet') === 'true' };

@@ -107,7 +107,7 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   const eventName = method === 'POST' && 'uploadId' in query ? 'ObjectCreated:CompleteMultipartUpload' : undefined;
   const headers = forwardedHeaders(request.headers, eventName);
   const key = pathKey(options.bucket, incoming.path);
-  if (key !== null && utf8Length(key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(key), MAX_KEY_BYTES);
+  if (key !== null) refuseLongKey(key);
   const objectPath = key === null ? incoming.path : storePath(options.bucket, key);
   const path = `${objectPath}${strippedQuery(incoming.query)}`;
   const write = objectWrite(options.bucket, method, incoming.path, query);
@@ -208,7 +208,7 @@ const DELETES_AT_ONCE = 8;
 async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { upload, file } = await readPostForm(request, options);
   try {
-    if (utf8Length(upload.key) > MAX_KEY_BYTES) throw errors.keyTooLong(utf8Length(upload.key), MAX_KEY_BYTES);
+    refuseLongKey(upload.key);
     if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
     if (file.size < upload.minBytes) throw errors.tooSmall(file.size, upload.minBytes);
     const headers: OutgoingHttpHeaders = {
@@ -415,6 +415,12 @@ function objectKey(bucket: string, path: string, query: Query, allowed: readonly
   const subresources = Object.keys(query).filter((name) => !QUERY_AUTH_PARAMS.includes(name) && name !== 'x-id');
   if (subresources.length !== allowed.length || !allowed.every((name) => name in query)) return null;
   return pathKey(bucket, path);
+}
+
+/** S3's KeyTooLongError for a key over 1,024 bytes of UTF-8. */
+function refuseLongKey(key: string): void {
+  const size = utf8Length(key);
+  if (size > MAX_KEY_BYTES) throw errors.keyTooLong(size, MAX_KEY_BYTES);
 }
 
 /** The object key a path names, null for the bucket itself. */

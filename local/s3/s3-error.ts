@@ -95,6 +95,9 @@ export const errors = {
       Header: header,
       ...(additionalMessage === undefined ? {} : { additionalMessage }),
     }),
+  /** AWS's error-code table; a DeleteObjects `<Key>` left empty (S3-compatible gateways record it so). */
+  userKeyMustBeSpecified: () =>
+    new S3Error(400, 'UserKeyMustBeSpecified', 'The bucket POST must contain the specified field name. If it is specified, check the order of the fields.'),
   keyTooLong: (size: number, max: number) => new S3Error(400, 'KeyTooLongError', 'Your key is too long', { Size: size, MaxSizeAllowed: max }),
 };
 

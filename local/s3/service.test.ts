@@ -149,6 +149,10 @@ describe('local S3 service', () => {
     const tooMany = [{ Key: key }, ...Array.from({ length: 1000 }, (_, i) => ({ Key: `thumbnails/u/i/${i}.webp` }))];
     await expect(s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: tooMany } }))).rejects.toMatchObject({ name: 'MalformedXML' });
     expect(await exists(key)).toBe(true);
+    // An empty key names no object (forwarded, it would name the bucket: a DeleteBucket).
+    const emptyKey = s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: '' }] } }));
+    await expect(emptyKey).rejects.toMatchObject({ name: 'UserKeyMustBeSpecified', $metadata: { httpStatusCode: 400 } });
+    expect(await exists(key)).toBe(true);
 
     // Bodies the SDK would never send: a character reference beyond Unicode, and a body larger than any valid one.
     const url = new URL(`${service.endpoint}/${BUCKET}?delete`);

@@ -47,12 +47,16 @@ export function applyKeyLayout(store: FilesystemStore): void {
     const directories = storedNames(key).slice(0, -1);
     for (let depth = directories.length; depth > 0; depth -= 1) {
       const directory = join(bucketPath(bucket), ...directories.slice(0, depth));
-      const entries = await readdir(directory).catch(() => null);
-      if (entries === null || entries.length > 0) break;
-      // A write may have just put a file there (as with s3rver's own clean-up): then it stays.
-      await rmdir(directory).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT' && error.code !== 'ENOTEMPTY') throw error;
-      });
+      // rmdir removes only an empty directory: one that holds anything (a write may have just put
+      // a file there, as with s3rver's own clean-up) or is gone ends the climb.
+      const removed = await rmdir(directory).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT' || error.code === 'ENOTEMPTY' || error.code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+      if (!removed) break;
     }
   };
 

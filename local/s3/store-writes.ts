@@ -56,7 +56,7 @@ export function applyCompleteWrites(store: WritingStore): void {
 }
 
 /** Writes `content` to `path` (making its directory), resolving once every byte is written. */
-export async function writeHashed(path: string, content: Readable | Buffer): Promise<Written> {
+async function writeHashed(path: string, content: Readable | Buffer): Promise<Written> {
   await mkdir(dirname(path), { recursive: true });
   const md5 = createHash('md5');
   let size = 0;
