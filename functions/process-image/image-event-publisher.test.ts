@@ -15,6 +15,7 @@ import type { ImageEventInput } from '../../schema/generated/graphql.ts';
 import { ImageEventPublisher, PUBLISH_IMAGE_PROCESSED, PublishError } from './image-event-publisher.ts';
 import { type FakeResponse, type HttpFake, startHttpFake } from './testing/http-fake.ts';
 import { recomputeAuthorization } from './testing/sigv4.ts';
+import { type Stall, startStallingServer } from '../shared/testing/stalling-server.ts';
 
 const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
 const schema = buildSchema(`${read('../../schema/appsync-directives.graphql')}\n${read('../../schema/schema.graphql')}`);
@@ -195,5 +196,16 @@ describe('ImageEventPublisher', () => {
   it('throws when AppSync cannot be reached', async () => {
     const unreachable = new ImageEventPublisher({ graphqlUrl: 'http://127.0.0.1:9/graphql', region: 'eu-west-1', credentials });
     await expect(unreachable.publish(processed)).rejects.toThrow(/fetch failed/);
+  });
+
+  it.each<Stall>(['before-headers', 'in-body'])('gives up with TimeoutError on an AppSync that stalls %s, once', async (stall) => {
+    const server = await startStallingServer({ stall });
+    const impatient = new ImageEventPublisher({ graphqlUrl: `${server.url}/graphql`, region: 'eu-west-1', credentials, timeoutMs: 300 });
+    try {
+      await expect(impatient.publish(processed)).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(server.stalled).toEqual(['POST /graphql']);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -2,13 +2,11 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
 import type { ImageEventInput } from '../../schema/generated/graphql.ts';
+import { DEFAULTS } from '../shared/config.ts';
 import { PublishImageProcessedDocument } from './generated/graphql.ts';
 
 /** The mutation text, generated from publish-image-processed.graphql (see why it selects what it does there). */
 export const PUBLISH_IMAGE_PROCESSED = PublishImageProcessedDocument.toString();
-
-/** AppSync has a 30 s limit of its own; a NONE resolver answers in milliseconds. */
-const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Publishing failed. Always thrown, so SQS retries the event: a GraphQL error of type BadRequest
@@ -39,6 +37,8 @@ export interface ImageEventPublisherOptions {
   region: string;
   /** Defaults to the default provider chain (the function role's credentials on Lambda). */
   credentials?: SignatureV4Init['credentials'];
+  /** How long one publish may take, start to end (the config's graphqlTimeoutMs). */
+  timeoutMs?: number;
   /** For tests. */
   fetch?: typeof fetch;
 }
@@ -48,6 +48,7 @@ export class ImageEventPublisher {
   private readonly url: URL;
   private readonly signer: SignatureV4;
   private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
 
   constructor(options: ImageEventPublisherOptions) {
     this.url = new URL(options.graphqlUrl);
@@ -58,6 +59,7 @@ export class ImageEventPublisher {
       sha256: Sha256,
     });
     this.fetch = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.graphqlTimeoutMs;
   }
 
   /** Resolves once AppSync has accepted the event, which it then fans out to subscribers. */
@@ -78,7 +80,8 @@ export class ImageEventPublisher {
       method: 'POST',
       headers,
       body,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      // Covers the whole exchange, reading the body included: fetch rejects with a TimeoutError.
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();
     const result = parse(text);

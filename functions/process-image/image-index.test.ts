@@ -13,6 +13,7 @@ import { ImageIndex, createSearchClient } from './image-index.ts';
 import { type SearchEngine, startSearchEngine } from '../../local/opensearch/start.ts';
 import { type FakeResponse, type HttpFake, type RecordedRequest, startForwardingProxy } from './testing/http-fake.ts';
 import { recomputeAuthorization } from './testing/sigv4.ts';
+import { type Stall, startStallingServer } from '../shared/testing/stalling-server.ts';
 
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
 const LOCAL_KEY = { accessKeyId: 'LOCALKEY', secretAccessKey: 'local-secret' };
@@ -244,6 +245,23 @@ describe('ImageIndex.put', () => {
     const unreachable = createSearchClient({ searchEndpoint: 'http://127.0.0.1:9', region: REGION }, LOCAL_KEY);
     await expect(new ImageIndex(unreachable).put(imageDoc('img1', '01'))).rejects.toMatchObject({ name: 'ConnectionError' });
     await unreachable.close();
+  });
+
+  // A short searchTimeoutMs, as a config would set it; asserted: the call ends, how, and after how
+  // many attempts, never how long it took.
+  it.each<[Stall, string, RegExp]>([
+    ['before-headers', 'TimeoutError', /timed out/],
+    ['in-body', 'ConnectionError', /aborted while reading the body/],
+  ])('gives up on an engine that stalls %s with %s, after three attempts', async (stall, name, message) => {
+    const server = await startStallingServer({ stall });
+    const stalledClient = createSearchClient({ searchEndpoint: server.url, region: REGION, searchTimeoutMs: 300 }, LOCAL_KEY);
+    try {
+      await expect(new ImageIndex(stalledClient).put(imageDoc('img1', '01'))).rejects.toMatchObject({ name, message: expect.stringMatching(message) as string });
+      expect(server.stalled).toEqual(Array.from({ length: 3 }, () => `GET /${IMAGES_INDEX}/_doc/img1`));
+    } finally {
+      await stalledClient.close();
+      await server.close();
+    }
   });
 });
 

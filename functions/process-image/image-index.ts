@@ -1,7 +1,8 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { Client, type ClientOptions, type Connection } from '@opensearch-project/opensearch';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
+import { DEFAULTS } from '../shared/config.ts';
 import { FIELD, IMAGES_INDEX, type ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import type { LinkedImage } from './copy-pointers.ts';
 import { deletedDocument, uploadOrder } from './image-document.ts';
@@ -40,18 +41,48 @@ export type LinkField = 'sha256' | 'duplicateOf' | 'nearDuplicateOf';
  * and as the local engine requires too. Credentials are `credentials` when given (tools, tests),
  * else the default provider chain's, refreshed before they expire: the function role's on Lambda,
  * the local key pair the local cloud puts in the functions' environment.
+ *
+ * Each attempt gives up after `searchTimeoutMs` of silence (the client's requestTimeout: a socket
+ * idle timeout, from connecting until the headers; boundedBodies extends it to the body), and the
+ * client retries it like a failed connection: three attempts, as the AWS SDK clients make, instead
+ * of the client's default four, so that a stalled engine fails the message within the processing
+ * function's margin. `options.requestTimeout` is for tools that send much larger requests.
  */
 export function createSearchClient(
-  config: { searchEndpoint: string; region: string },
+  config: { searchEndpoint: string; region: string; searchTimeoutMs?: number },
   credentials?: AwsCredentialIdentity,
   options: Pick<ClientOptions, 'requestTimeout'> = {},
 ): Client {
   const provider = credentials ? () => Promise.resolve(credentials) : defaultProvider();
+  const signer = AwsSigv4Signer({ region: config.region, service: 'es', getCredentials: () => provider() });
   return new Client({
-    ...AwsSigv4Signer({ region: config.region, service: 'es', getCredentials: () => provider() }),
+    ...signer,
+    Connection: boundedBodies(signer.Connection),
     node: config.searchEndpoint,
+    requestTimeout: config.searchTimeoutMs ?? DEFAULTS.searchTimeoutMs,
+    maxRetries: 2,
     ...options,
   });
+}
+
+/**
+ * The client stops watching its idle timeout once the response's headers arrive (lib/Connection.js
+ * drops its 'timeout' listener on 'response'), so an answer whose body stalled would be waited for
+ * for ever. This keeps the same limit on silence until the body ends, then destroys the response:
+ * the client fails the attempt ("Response aborted while reading the body", a ConnectionError) and
+ * retries it. Destroyed without an error, which the client would only print to the console. Node
+ * resets the socket's timeout when it goes back to the keep-alive pool, so the limit ends with
+ * the response.
+ */
+function boundedBodies(Base: typeof Connection): typeof Connection {
+  return class BoundedBodyConnection extends Base {
+    override request(...[params, callback]: Parameters<Connection['request']>): ReturnType<Connection['request']> {
+      return super.request(params, (error, response) => {
+        if (response && params.timeout) response.setTimeout(params.timeout, () => response.destroy());
+        callback(error, response);
+      });
+    }
+  };
 }
 
 /** The image a duplicate is looked up for. */

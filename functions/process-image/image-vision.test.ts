@@ -4,6 +4,7 @@ import type { VisionConfig } from '../shared/config.ts';
 import { ImageRejected } from './image-rejected.ts';
 import { createRekognitionClient, detectImageContent } from './image-vision.ts';
 import { type FakeResponse, type HttpFake, type RecordedRequest, startHttpFake } from './testing/http-fake.ts';
+import { startStallingServer } from '../shared/testing/stalling-server.ts';
 
 /**
  * The real Rekognition client against a stand-in that speaks Rekognition's JSON 1.1 protocol:
@@ -346,12 +347,30 @@ describe('createRekognitionClient', () => {
 
   it('gives up on a call that never answers after its request timeout, every attempt, instead of waiting for the Lambda timeout', async () => {
     answers = { DetectLabels: () => new Promise<FakeResponse>(() => undefined) };
-    const impatient = createRekognitionClient({ region: 'eu-west-1', rekognitionEndpoint: fake.url }, { credentials: FAKE_CREDENTIALS, requestTimeoutMs: 200 });
+    const impatient = createRekognitionClient(
+      { region: 'eu-west-1', rekognitionEndpoint: fake.url, rekognitionTimeouts: { connectMs: 500, requestMs: 200 } },
+      { credentials: FAKE_CREDENTIALS },
+    );
     try {
       await expect(detectImageContent(impatient, image, labelsOnly)).rejects.toMatchObject({ name: 'TimeoutError' });
       expect(fake.requests.filter((request) => operationOf(request) === 'DetectLabels')).toHaveLength(3);
     } finally {
       impatient.destroy();
+    }
+  });
+
+  it('gives up on an answer whose body stops after the headers, every attempt: the SDK reads it before answering', async () => {
+    const server = await startStallingServer({ stall: 'in-body' });
+    const impatient = createRekognitionClient(
+      { region: 'eu-west-1', rekognitionEndpoint: server.url, rekognitionTimeouts: { connectMs: 500, requestMs: 200 } },
+      { credentials: FAKE_CREDENTIALS },
+    );
+    try {
+      await expect(detectImageContent(impatient, image, labelsOnly)).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(server.stalled).toEqual(['POST /', 'POST /', 'POST /']);
+    } finally {
+      impatient.destroy();
+      await server.close();
     }
   });
 });

@@ -13,7 +13,8 @@ import {
   type TextDetection,
 } from '@aws-sdk/client-rekognition';
 import type { BoundingBox, Face, Faces, Label, ModerationLabel } from '../../schema/generated/graphql.ts';
-import type { VisionConfig } from '../shared/config.ts';
+import { type CallTimeouts, DEFAULT_REKOGNITION_TIMEOUTS, type VisionConfig } from '../shared/config.ts';
+import { sdkRequestHandler } from '../shared/sdk-request-handler.ts';
 import { ImageRejected } from './image-rejected.ts';
 
 /** What Amazon Rekognition found in one image, in the API's types. Empty lists are normal. */
@@ -41,22 +42,20 @@ const UNUSABLE_IMAGE = new Map([
 
 /**
  * The one way the pipeline builds its Rekognition client. The SDK's standard retry mode backs
- * off and retries throttling and server errors a few times within the invocation; anything still
- * failing goes back to SQS, which retries the image later. `credentials` is for tests and tools.
+ * off and retries throttling, server errors and timed-out attempts a few times within the
+ * invocation; anything still failing goes back to SQS, which retries the image later.
+ * `credentials` is for tests and tools.
  */
 export function createRekognitionClient(
-  config: { region: string; rekognitionEndpoint?: string | undefined },
-  options: { credentials?: RekognitionClientConfig['credentials']; requestTimeoutMs?: number } = {},
+  config: { region: string; rekognitionEndpoint?: string | undefined; rekognitionTimeouts?: CallTimeouts },
+  options: { credentials?: RekognitionClientConfig['credentials'] } = {},
 ): RekognitionClient {
   return new RekognitionClient({
     region: config.region,
     ...(config.rekognitionEndpoint ? { endpoint: config.rekognitionEndpoint } : {}),
     retryMode: 'standard',
     maxAttempts: 3,
-    // No timeout by default: a stalled connection would hold the whole batch until Lambda's own
-    // timeout. A timed-out attempt is retried like a throttled one. Without throwOnRequestTimeout
-    // the SDK only logs a warning when requestTimeout passes, and goes on waiting.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 15_000, throwOnRequestTimeout: true },
+    requestHandler: sdkRequestHandler(config.rekognitionTimeouts ?? DEFAULT_REKOGNITION_TIMEOUTS),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }

@@ -19,6 +19,7 @@ import { createSearchClient } from './image-index.ts';
 import { POSTPONED_RETRY_DELAY_SECONDS } from './postponed-retry.ts';
 import { TIME_MARGIN_MS } from './time-budget.ts';
 import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
+import { startStallingServer } from '../shared/testing/stalling-server.ts';
 
 // The real handler and its real S3, Rekognition, OpenSearch, SQS and AppSync clients. S3 is
 // s3rver, the search engine, the queue and vision (lite: no labels, real image checks) are the
@@ -281,6 +282,29 @@ describe('process-image handler', () => {
     expect(await receive()).toEqual([]);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: current!.ReceiptHandle }));
   });
+
+  it('fails only the message whose S3 calls stall, after their timeouts, and finishes the rest of the batch', async () => {
+    // A handler of its own, configured (as its module loads) with a short S3 timeout and an S3
+    // that never answers a request about the stalled image; the others reach s3rver.
+    const stalledImage = '01JD0000000000000000000111';
+    const stallingS3 = await startStallingServer({ stall: 'before-headers', forwardTo: s3.config.s3Endpoint, stalls: (path) => path.includes(stalledImage) });
+    vi.stubEnv(ENV.s3Endpoint, stallingS3.url);
+    vi.stubEnv(ENV.s3TimeoutMs, '2000');
+    vi.resetModules();
+    const { handler: impatient } = await import('./index.ts');
+    vi.stubEnv(ENV.s3Endpoint, s3.config.s3Endpoint);
+    vi.stubEnv(ENV.s3TimeoutMs, undefined);
+    try {
+      const batch = [await uploadMessage('stalled', stalledImage, await jpeg(11)), await uploadMessage('after-it', '01JD0000000000000000000112', await jpeg(12))];
+      expect((await impatient({ Records: batch }, invocation())).batchItemFailures).toEqual([{ itemIdentifier: 'stalled' }]);
+      expect((await indexed('01JD0000000000000000000112')).source.status).toBe('PROCESSED');
+      // Its first S3 call, given up after the SDK's three attempts.
+      expect(stallingS3.stalled).toHaveLength(3);
+      expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000112']);
+    } finally {
+      await stallingS3.close();
+    }
+  }, 60_000);
 
   it('handles the same event delivered three times in one batch once', async () => {
     const event = await uploadMessage('dup-1', '01JD0000000000000000000104', await jpeg(4));

@@ -23,7 +23,7 @@ const s3 = tracer.captureAWSv3Client(createS3Client(config));
 const rekognition = tracer.captureAWSv3Client(createRekognitionClient(config));
 const queue = tracer.captureAWSv3Client(createQueueClient(config));
 const index = new ImageIndex(createSearchClient(config));
-const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, region: config.region });
+const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, region: config.region, timeoutMs: config.graphqlTimeoutMs });
 // Once per container; a failed attempt is retried by the next batch.
 let indexReady: Promise<void> | undefined;
 

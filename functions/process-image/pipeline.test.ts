@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageDocument } from '../../resolvers/lib/imageDocument.ts';
 import type { ImageEventInput } from '../../schema/generated/graphql.ts';
-import { thumbnailSpecs, DEFAULTS, type ProcessingConfig, type StorageConfig } from '../shared/config.ts';
+import { thumbnailSpecs, DEFAULT_REKOGNITION_TIMEOUTS, DEFAULTS, type ProcessingConfig, type StorageConfig } from '../shared/config.ts';
 import { metaKey } from '../shared/storage-keys.ts';
 import { createS3Client } from '../shared/s3-client.ts';
 import { LOCAL_S3_CREDENTIALS } from '../shared/testing/local-s3.ts';
@@ -71,6 +71,9 @@ beforeAll(async () => {
     graphqlUrl: 'http://unused',
     rekognitionEndpoint: undefined,
     queueUrl: 'http://unused',
+    rekognitionTimeouts: DEFAULT_REKOGNITION_TIMEOUTS,
+    searchTimeoutMs: DEFAULTS.searchTimeoutMs,
+    graphqlTimeoutMs: DEFAULTS.graphqlTimeoutMs,
   };
 });
 afterAll(() => s3.close());

@@ -1,4 +1,6 @@
 import { ChangeMessageVisibilityCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { QUEUE_TIMEOUTS } from '../shared/config.ts';
+import { sdkRequestHandler } from '../shared/sdk-request-handler.ts';
 
 /**
  * How long a postponed message stays hidden before SQS delivers it again, instead of the queue's
@@ -19,11 +21,9 @@ export function createQueueClient(
   return new SQSClient({
     region: config.region,
     endpoint: new URL(config.queueUrl).origin,
-    // Best effort, and bounded: a failure only means the usual visibility timeout, while a stalled
-    // call eats the margin the batch keeps in hand (at most 2 s per message: 18 s for nine, < 30 s).
+    // Best effort, and bounded: see QUEUE_TIMEOUTS.
     maxAttempts: 1,
-    // Without throwOnRequestTimeout the SDK only warns when requestTimeout passes, and waits on.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_000, throwOnRequestTimeout: true },
+    requestHandler: sdkRequestHandler(QUEUE_TIMEOUTS),
     ...(credentials ? { credentials } : {}),
   });
 }

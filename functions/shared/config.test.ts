@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV, loadProcessingConfig } from './config.ts';
+import { DEFAULTS, ENV, loadConfig, loadProcessingConfig } from './config.ts';
 
 const processingEnv = {
   [ENV.bucket]: 'images',
@@ -18,6 +18,44 @@ describe('loadProcessingConfig', () => {
     for (const value of ['images', 'arn:aws:sqs:eu-west-1:123456789012:images', 'ftp://host/queue']) {
       expect(() => loadProcessingConfig({ ...processingEnv, [ENV.queueUrl]: value })).toThrow(
         `PROCESSING_QUEUE_URL must be an http(s) URL, got "${value}"`,
+      );
+    }
+  });
+});
+
+describe('timeouts', () => {
+  it('default to the documented values', () => {
+    const connectMs = DEFAULTS.connectTimeoutMs;
+    expect(loadConfig({ [ENV.bucket]: 'images' }).s3Timeouts).toEqual({ connectMs, requestMs: DEFAULTS.s3TimeoutMs });
+    expect(loadProcessingConfig(processingEnv)).toMatchObject({
+      s3Timeouts: { connectMs, requestMs: DEFAULTS.s3TimeoutMs },
+      rekognitionTimeouts: { connectMs, requestMs: DEFAULTS.rekognitionTimeoutMs },
+      searchTimeoutMs: DEFAULTS.searchTimeoutMs,
+      graphqlTimeoutMs: DEFAULTS.graphqlTimeoutMs,
+    });
+  });
+
+  it('are read from the environment, in milliseconds', () => {
+    const config = loadProcessingConfig({
+      ...processingEnv,
+      [ENV.connectTimeoutMs]: '100',
+      [ENV.s3TimeoutMs]: '200',
+      [ENV.rekognitionTimeoutMs]: '300',
+      [ENV.searchTimeoutMs]: '400',
+      [ENV.graphqlTimeoutMs]: '500',
+    });
+    expect(config).toMatchObject({
+      s3Timeouts: { connectMs: 100, requestMs: 200 },
+      rekognitionTimeouts: { connectMs: 100, requestMs: 300 },
+      searchTimeoutMs: 400,
+      graphqlTimeoutMs: 500,
+    });
+  });
+
+  it('refuse a value that is not a whole number of milliseconds up to Lambda\'s 15 minutes, naming the variable', () => {
+    for (const value of ['0', '-1', '2.5', '10s', '900001']) {
+      expect(() => loadProcessingConfig({ ...processingEnv, [ENV.s3TimeoutMs]: value })).toThrow(
+        `S3_TIMEOUT_MS must be a whole number from 1 to 900000, got "${value}"`,
       );
     }
   });

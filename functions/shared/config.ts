@@ -20,6 +20,11 @@ export const ENV = {
   detectModeration: 'DETECT_MODERATION',
   detectText: 'DETECT_TEXT',
   detectFaces: 'DETECT_FACES',
+  connectTimeoutMs: 'CONNECT_TIMEOUT_MS',
+  s3TimeoutMs: 'S3_TIMEOUT_MS',
+  rekognitionTimeoutMs: 'REKOGNITION_TIMEOUT_MS',
+  searchTimeoutMs: 'OPENSEARCH_TIMEOUT_MS',
+  graphqlTimeoutMs: 'GRAPHQL_TIMEOUT_MS',
 } as const;
 
 export const DEFAULTS = {
@@ -33,7 +38,46 @@ export const DEFAULTS = {
   thumbnailSizes: '160s,480,1280',
   minLabelConfidence: 70,
   maxLabels: 50,
+  /**
+   * Opening a connection takes milliseconds within a region; 3 s lets a lost SYN be sent again
+   * (Linux resends it after 1 s) and gives up on an unreachable host long before Lambda does.
+   */
+  connectTimeoutMs: 3_000,
+  /**
+   * S3 answers small GETs and PUTs in tens of milliseconds, and AWS advises retrying one after 2 s
+   * (S3 performance guidelines: "Timeouts and retries for latency-sensitive applications"). 8 s is
+   * four times that, yet the SDK's three attempts (with backoff) fit in the processing function's
+   * 30 s margin. Only sending the request and waiting for the response's headers count, plus any
+   * 8 s of silence while its body streams in: the largest body sent is a thumbnail (well under a
+   * megabyte), and a 25 MiB original downloads on a slow link for as long as its bytes keep coming.
+   */
+  s3TimeoutMs: 8_000,
+  /** Rekognition analyses the image within the call: seconds for a large one. */
+  rekognitionTimeoutMs: 15_000,
+  /**
+   * Index calls answer in milliseconds; a write with refresh=wait_for waits for the next periodic
+   * refresh (1 s). Three attempts (see createSearchClient) fit in the 30 s margin, as for S3.
+   */
+  searchTimeoutMs: 8_000,
+  /** The whole publish, body included: AppSync's own limit is 30 s, and a NONE resolver answers in milliseconds. */
+  graphqlTimeoutMs: 10_000,
 } as const;
+
+/**
+ * Limits on each attempt of one HTTP call to a dependency, in milliseconds. The AWS SDK retries a
+ * timed-out attempt like a throttled one; once its attempts are spent the call throws TimeoutError
+ * and the message fails alone (SQS delivers it again), instead of holding its batch until Lambda's
+ * timeout returns every message of it to the queue.
+ */
+export interface CallTimeouts {
+  /** To open the TCP connection. */
+  connectMs: number;
+  /**
+   * To send the request and receive the response's headers (connecting included); also the
+   * longest silence allowed while the response's body streams in.
+   */
+  requestMs: number;
+}
 
 export interface StorageConfig {
   /** The bucket holding originals, thumbnails and metadata sidecars. */
@@ -41,6 +85,8 @@ export interface StorageConfig {
   region: string;
   /** Set only for the local cloud; unset on AWS. */
   s3Endpoint: string | undefined;
+  /** Each S3 call's attempts. Configs built by hand (tools, tests) may leave it to the defaults. */
+  s3Timeouts?: CallTimeouts;
 }
 
 export interface UploadConfig extends StorageConfig {
@@ -91,6 +137,15 @@ export interface ProcessingConfig extends StorageConfig, VisionConfig {
    * queue's ARN). Its origin is also the SQS endpoint: the local queue's, or SQS's on AWS.
    */
   queueUrl: string;
+  /** Each Rekognition call's attempts. */
+  rekognitionTimeouts: CallTimeouts;
+  /**
+   * Each search request's attempts: the OpenSearch client's requestTimeout (connecting included),
+   * and the longest silence while its answer's body comes in.
+   */
+  searchTimeoutMs: number;
+  /** One publish of a processing outcome to AppSync, start to end. */
+  graphqlTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     bucket: required(env, ENV.bucket),
     region: env[ENV.region] || DEFAULTS.region,
     s3Endpoint: env[ENV.s3Endpoint] || undefined,
+    s3Timeouts: callTimeouts(env, ENV.s3TimeoutMs, DEFAULTS.s3TimeoutMs),
     maxUploadBytes: positiveInt(env, ENV.maxUploadBytes, DEFAULTS.maxUploadBytes, 5 * 1024 ** 3),
     uploadUrlTtlSeconds: positiveInt(env, ENV.uploadUrlTtlSeconds, DEFAULTS.uploadUrlTtlSeconds, 7 * 24 * 3600),
     downloadUrlTtlSeconds: positiveInt(env, ENV.downloadUrlTtlSeconds, DEFAULTS.downloadUrlTtlSeconds, 7 * 24 * 3600),
@@ -118,6 +174,7 @@ export function loadProcessingConfig(env: Env = process.env): ProcessingConfig {
     bucket: required(env, ENV.bucket),
     region: env[ENV.region] || DEFAULTS.region,
     s3Endpoint: env[ENV.s3Endpoint] || undefined,
+    s3Timeouts: callTimeouts(env, ENV.s3TimeoutMs, DEFAULTS.s3TimeoutMs),
     maxUploadBytes: positiveInt(env, ENV.maxUploadBytes, DEFAULTS.maxUploadBytes, 5 * 1024 ** 3),
     maxInputPixels: positiveInt(env, ENV.maxInputPixels, DEFAULTS.maxInputPixels, 2 ** 31),
     thumbnails: thumbnailSpecs(env[ENV.thumbnailSizes] || DEFAULTS.thumbnailSizes),
@@ -130,7 +187,30 @@ export function loadProcessingConfig(env: Env = process.env): ProcessingConfig {
     graphqlUrl: required(env, ENV.graphqlUrl),
     rekognitionEndpoint: env[ENV.rekognitionEndpoint] || undefined,
     queueUrl: httpUrl(env, ENV.queueUrl),
+    rekognitionTimeouts: callTimeouts(env, ENV.rekognitionTimeoutMs, DEFAULTS.rekognitionTimeoutMs),
+    searchTimeoutMs: timeoutMs(env, ENV.searchTimeoutMs, DEFAULTS.searchTimeoutMs),
+    graphqlTimeoutMs: timeoutMs(env, ENV.graphqlTimeoutMs, DEFAULTS.graphqlTimeoutMs),
   };
+}
+
+/** The defaults of createS3Client and createRekognitionClient when a config leaves them out. */
+export const DEFAULT_S3_TIMEOUTS: CallTimeouts = { connectMs: DEFAULTS.connectTimeoutMs, requestMs: DEFAULTS.s3TimeoutMs };
+export const DEFAULT_REKOGNITION_TIMEOUTS: CallTimeouts = { connectMs: DEFAULTS.connectTimeoutMs, requestMs: DEFAULTS.rekognitionTimeoutMs };
+
+/**
+ * The postponed-retry call to SQS (postponed-retry.ts), one attempt: best effort, since a failure
+ * only means the usual visibility timeout, while a stalled call eats the margin the batch keeps in
+ * hand (at most 2 s per message: 18 s for nine postponed ones, within the 30 s margin).
+ */
+export const QUEUE_TIMEOUTS: CallTimeouts = { connectMs: 1_000, requestMs: 1_000 };
+
+function callTimeouts(env: Env, name: string, requestMs: number): CallTimeouts {
+  return { connectMs: timeoutMs(env, ENV.connectTimeoutMs, DEFAULTS.connectTimeoutMs), requestMs: timeoutMs(env, name, requestMs) };
+}
+
+/** Lambda's longest timeout (15 minutes) bounds them all: a longer one could never fire. */
+function timeoutMs(env: Env, name: string, fallback: number): number {
+  return positiveInt(env, name, fallback, 900_000);
 }
 
 /** Parses "160s,480,1280" (s = square crop) into specs, smallest first. */

@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { StorageConfig } from './config.ts';
+import { DEFAULT_S3_TIMEOUTS, type StorageConfig } from './config.ts';
+import { sdkRequestHandler } from './sdk-request-handler.ts';
 
 /**
  * The one way the functions build their S3 client, so AWS and the local cloud differ only by config.
@@ -12,6 +13,8 @@ export function createS3Client(config: StorageConfig, credentials?: S3ClientConf
     ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
     // Add checksums only where S3 requires them, which S3-compatible local servers also accept.
     requestChecksumCalculation: 'WHEN_REQUIRED',
+    // The SDK's default retries (three attempts) apply to a timed-out attempt.
+    requestHandler: sdkRequestHandler(config.s3Timeouts ?? DEFAULT_S3_TIMEOUTS),
     ...(credentials ? { credentials } : {}),
   });
 }
