@@ -1,7 +1,7 @@
 /**
  * Measures small PUTs through the SDK against the local S3: 1,000 objects of 10 KB, 4 in flight,
  * best of 3 runs (the machine this runs on is shared). Run once by hand, not a test (figures in
- * local/s3/README.md): `node local/s3/testing/measure-puts.ts`.
+ * local/s3/README.md): `node --import tsx local/s3/testing/measure-puts.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
