@@ -31,7 +31,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-atomic-'));
   service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: () => undefined });
   s3 = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, CREDENTIALS);
-  s3Once = new S3Client({ region: REGION, endpoint: service.endpoint, forcePathStyle: true, credentials: CREDENTIALS, maxAttempts: 1 });
+  // createS3Client's options (functions/shared/s3-client.ts), but for the retries.
+  s3Once = new S3Client({ region: REGION, endpoint: service.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: CREDENTIALS, maxAttempts: 1 });
 });
 afterAll(async () => {
   s3.destroy();
