@@ -17,6 +17,9 @@
  * body upload included, until it decides) fails that write with 409 rather than judging its
  * condition against the state after the delete. A delete of a key that holds no object removes
  * nothing and conflicts with nothing (the front reports only removals).
+ *
+ * The store uses them too (store-writes.ts): a write renames its files into place exclusively, and a
+ * read of an object's files holds the key shared, so it never sees half of a write.
  */
 
 interface Waiter {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -708,16 +708,21 @@ describe('local S3 service', () => {
     await vi.waitFor(() => expect(events.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectCreated:Post', key]]));
   });
 
-  it('keeps objects across restarts, but not the bytes of a write a crash cut short', async () => {
+  it('keeps objects across restarts, but not the bytes of a write a crash cut short, nor its temporary files', async () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'meta/u/kept.json', Body: '{}' }));
     await stop();
     // What s3rver leaves when it stops while receiving a body: the bytes, no metadata after them.
     const halfWritten = join(dataDir, 'objects', BUCKET, 'uploads', 'u', 'i', 'half.jpg._S3rver_object');
     await mkdir(dirname(halfWritten), { recursive: true });
     await writeFile(halfWritten, 'half a jpeg');
+    // What this store leaves: an overwrite's files beside the object's (store-writes.ts), not yet renamed.
+    const kept = join(dataDir, 'objects', BUCKET, 'meta', 'u', 'kept.json');
+    await writeFile(`${kept}._S3rver_9.o.tmp`, '{"half":');
+    await writeFile(`${kept}._S3rver_9.e.tmp`, 'ffff');
     await start();
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'meta/u/kept.json' }));
     expect(await got.Body?.transformToString()).toBe('{}');
+    expect((await readdir(join(dataDir, 'objects'), { recursive: true })).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     const uploads = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'uploads/u/' }));
     expect(uploads.Contents ?? []).toEqual([]);
   });

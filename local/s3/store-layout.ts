@@ -12,6 +12,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { readdir, rmdir, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { storedNames } from './store-keys.ts';
 import { type ListOptions, type ListPage, listPage, type ReadStoreDirectory, type StoreEntry } from './store-listing.ts';
 
@@ -29,6 +30,12 @@ const require = createRequire(import.meta.url);
 const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: null, metadata: Record<string, unknown>) => unknown;
 
 const OBJECT_SUFFIX = '._S3rver_object';
+/**
+ * Metadata reads a listing page runs at once. Each opens two files (s3rver's getMetadata), and a
+ * page holds up to 1,000 objects: all at once they would take most of macOS's default limit of
+ * 256 open files, and fail other requests' opens with EMFILE meanwhile.
+ */
+export const LISTING_METADATA_READS = 16;
 
 export function applyKeyLayout(store: FilesystemStore): void {
   const bucketPath = (bucket: string) => join(store.rootDirectory, bucket);
@@ -62,9 +69,10 @@ export function applyKeyLayout(store: FilesystemStore): void {
 
   store.listObjects = async (bucket, options) => {
     const page = await listPage(storeDirectoryReader(bucketPath(bucket)), options);
+    const limit = pLimit(LISTING_METADATA_READS);
     const objects = await Promise.all(
       page.keys.map(async (key) => {
-        const metadata = await store.getMetadata(bucket, key).catch((error: NodeJS.ErrnoException) => {
+        const metadata = await limit(() => store.getMetadata(bucket, key)).catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') return null;
           throw error;
         });

@@ -21,7 +21,7 @@ import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
 import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore } from './store-layout.ts';
-import { applyCompleteWrites, type WritingStore } from './store-writes.ts';
+import { applyAtomicWrites, settleInterruptedWrites, type WritingStore } from './store-writes.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
 const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
@@ -63,6 +63,7 @@ process.on('disconnect', () => {
   setTimeout(() => process.exit(0), FINISH_BEFORE_EXIT_MS).unref();
   void Promise.all(handling).then(() => process.exit(0));
 });
+await settleInterruptedWrites(directory);
 await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
 await s3rver.configureBuckets();
@@ -83,8 +84,9 @@ interface S3rverRecord {
 const store = (s3rver as unknown as { store: FilesystemStore & WritingStore }).store;
 applyKeyLayout(store);
 correctListingAnswers(createRequire(import.meta.url)('s3rver/lib/controllers/bucket') as BucketController);
-// s3rver answered writes before their bytes were on disk (store-writes.ts).
-applyCompleteWrites(store);
+// s3rver's writes were neither atomic nor answered once on disk (store-writes.ts). Applied after
+// the key layout: its delete takes the key's lock around the layout's.
+applyAtomicWrites(store);
 // s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
 // event itself); the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);
@@ -114,10 +116,11 @@ const server = createServer((request, response) => {
 server.listen(socketPath, () => tell({ type: 'listening' }));
 
 /**
- * s3rver writes an object's bytes straight to `<key>._S3rver_object` and its metadata after them,
- * so a store stopped mid-write (the front died while sending the body) leaves bytes without
- * metadata, which s3rver would list. S3 stores nothing it did not receive whole, and such an
- * upload was never acknowledged, nor its event recorded: remove what it left.
+ * s3rver wrote an object's bytes straight to `<key>._S3rver_object` and its metadata after them,
+ * so a store stopped mid-write by an earlier version of this one (writes are now renamed into
+ * place, store-writes.ts) left bytes without metadata, which s3rver would list. S3 stores nothing
+ * it did not receive whole, and such an upload was never acknowledged, nor its event recorded:
+ * remove what it left.
  */
 async function removeIncompleteObjects(root: string): Promise<void> {
   const OBJECT = '._S3rver_object';

@@ -1,22 +1,36 @@
 /**
- * Makes s3rver's file system store answer a write only once its bytes are written, as S3 does
- * ("strong read-after-write consistency": a GET after a successful PUT returns the new object;
- * S3 user guide, "Amazon S3 data consistency model").
+ * Makes s3rver's file system store write objects as S3 does: a write is answered only once its
+ * bytes are written (read-after-write), a GET or HEAD sees the old object or the new one and never
+ * a mix, and a write that fails leaves the old object as it was (S3 user guide, "Amazon S3 data
+ * consistency model": "Updates to a single key are atomic").
  *
- * s3rver (3.7.1, lib/stores/filesystem.js) resolves `putObject` and `putPart` when its hashing
- * Transform has seen the last byte (or right after `writeStream.end(buffer)`), not when the file
- * stream has written it; the metadata and the answer follow at once. A GET right after the answer
- * could then read the new ETag with an empty or partial body: 1 to 4 in 2,000 PUT-then-GET pairs on
- * the loaded 2-core machine, seen as `SyntaxError: Unexpected end of JSON input` on a sidecar read in
- * functions/process-image/pipeline.test.ts. These replacements write the same files, in the same
- * places, and resolve once the write stream has finished.
+ * s3rver (3.7.1, lib/stores/filesystem.js) keeps an object as three files (`<key>._S3rver_object`,
+ * its `.md5` ETag, and `._S3rver_metadata.json`) written in place one after another: a GET could
+ * read new bytes with the old ETag or metadata, or an emptied ETag file, a failed write left the
+ * old object truncated, and s3rver answered before the bytes were on disk.
+ *
+ * Design, the simplest that is atomic for a reader: each write puts its three files beside their
+ * final names (temporary names in the same directory, so renames stay on one file system) and then
+ * renames them into place while it holds its key exclusively; every read of an object's files
+ * (GET, HEAD, a listing's metadata, a copy's source) holds the key shared while it reads the
+ * metadata and opens the bytes, and then streams from the open file, which a later rename does
+ * not change. Renaming three files is not one atomic step, but no reader runs between them. The
+ * locks are in the store process, which alone reads these files, and a commit holds its lock for
+ * three renames, never for a body: readers do not wait for uploads.
+ *
+ * The bytes are renamed first: that rename commits the write. A write cut short (a failure, or a
+ * crash of the store) is settled by one rule, when it fails and for a crash at the next start: while
+ * its bytes' temporary file exists the write never committed and its temporary files are removed
+ * (that one last); once it is gone the other two are renamed into place.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, type FileHandle, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { KeyLocks } from './key-locks.ts';
 
 /** s3rver's S3Object, as its controllers hand it to the store. */
 export interface StoredObject {
@@ -29,8 +43,11 @@ export interface StoredObject {
 /** The parts of s3rver's FilesystemStore this replaces or uses. */
 export interface WritingStore {
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
-  putMetadata(bucket: string, key: string, metadata: Record<string, unknown>, md5?: string): Promise<void>;
+  getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+  getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<StoredObject | null>;
   putObject(object: StoredObject): Promise<Written>;
+  copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata: Record<string, unknown> | null): Promise<Record<string, unknown>>;
+  deleteObject(bucket: string, key: string): Promise<void>;
   putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<Written>;
 }
 
@@ -40,24 +57,146 @@ export interface Written {
   md5: string;
 }
 
-export function applyCompleteWrites(store: WritingStore): void {
-  store.putObject = async (object) => {
-    const written = await writeHashed(store.getResourcePath(object.bucket, object.key, 'object'), object.content);
-    await store.putMetadata(object.bucket, object.key, object.metadata, written.md5);
-    return written;
+const require = createRequire(import.meta.url);
+const S3Object = require('s3rver/lib/models/object') as { ALLOWED_METADATA: string[] };
+const S3rverError = require('s3rver/lib/models/error') as new (code: string, message: string, detail: Record<string, string>) => Error;
+
+/** An object's files by role, as s3rver names them (the resource of `getResourcePath`). */
+const RESOURCES = { bytes: 'object', etag: 'object.md5', metadata: 'metadata.json' } as const;
+type Role = keyof typeof RESOURCES;
+type ObjectFiles = Record<Role, string>;
+/**
+ * A temporary file is `<base>._S3rver_<generation>.<letter>.tmp`: no key's file ends in `.tmp`
+ * (they end in `._S3rver_<resource>`), so listings and reads never see one. It is no longer than
+ * `._S3rver_metadata.json`, the suffix store-keys.ts leaves room for after a 233-byte name, so a
+ * generation has at most 7 characters (a counter in base 36: 78 billion writes per start).
+ */
+const LETTERS: Record<Role, string> = { bytes: 'o', etag: 'e', metadata: 'm' };
+const TEMPORARY = /^(.*\._S3rver_)([0-9a-z]{1,7})\.([oem])\.tmp$/;
+
+let generations = 0;
+const nextGeneration = () => (generations++).toString(36);
+
+export function applyAtomicWrites(store: WritingStore): void {
+  const locks = new KeyLocks();
+  const files = (bucket: string, key: string): ObjectFiles => mapRoles((role) => store.getResourcePath(bucket, key, RESOURCES[role]));
+  const lockOf = (bucket: string, key: string) => files(bucket, key).bytes;
+
+  // s3rver's reads, by path. Its getObject reads the metadata through `this.getMetadata`: it runs
+  // with s3rver's own here, as it already holds the key (the locks are not re-entrant).
+  const readMetadata = store.getMetadata.bind(store);
+  const readObject = store.getObject.bind(Object.create(store, { getMetadata: { value: readMetadata } }) as WritingStore);
+  store.getMetadata = (bucket, key) => locks.shared([lockOf(bucket, key)], () => readMetadata(bucket, key));
+  // It opens the bytes before the lock is released, and the answer streams from that open file.
+  store.getObject = (bucket, key, options) => locks.shared([lockOf(bucket, key)], () => readObject(bucket, key, options));
+
+  const write = async (bucket: string, key: string, content: Readable | Buffer, metadata: Record<string, unknown>): Promise<Written> => {
+    const finals = files(bucket, key);
+    const generation = nextGeneration();
+    const temps = mapRoles((role) => store.getResourcePath(bucket, key, `${generation}.${LETTERS[role]}.tmp`));
+    try {
+      const written = await writeHashed(temps.bytes, content);
+      await Promise.all([writeFile(temps.etag, written.md5), writeFile(temps.metadata, storedMetadata(metadata))]);
+      await locks.exclusive(finals.bytes, async () => {
+        await rename(temps.bytes, finals.bytes);
+        await Promise.all([rename(temps.etag, finals.etag), rename(temps.metadata, finals.metadata)]);
+      });
+      return written;
+    } catch (error) {
+      await locks.exclusive(finals.bytes, () => settleWrite(temps, finals));
+      throw error;
+    }
   };
-  // A part is read back when the upload is completed: the same promise is owed to it.
+
+  store.putObject = (object) => write(object.bucket, object.key, object.content, object.metadata);
+
+  // The source is read as a GET reads it: its metadata and its open bytes, from one write.
+  store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
+    const source = await store.getObject(srcBucket, srcKey);
+    // Deleted since s3rver's controller found it.
+    if (!source) throw new S3rverError('NoSuchKey', 'The specified key does not exist.', { Key: srcKey });
+    const written = await write(destBucket, destKey, source.content, replacementMetadata ?? source.metadata);
+    const metadata = await store.getMetadata(destBucket, destKey);
+    // The answer is about this copy, even if another write has replaced it since.
+    return { ...metadata, etag: JSON.stringify(written.md5), 'content-length': written.size };
+  };
+
+  const deleteObject = store.deleteObject.bind(store);
+  store.deleteObject = (bucket, key) => locks.exclusive(lockOf(bucket, key), () => deleteObject(bucket, key));
+
+  // A part is read back when the upload is completed; a failed re-upload of a part keeps the old one.
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const partPath = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber));
-    const written = await writeHashed(partPath, content);
-    await writeFile(`${partPath}.md5`, written.md5);
-    return written;
+    const temp = `${partPath}.${nextGeneration()}.tmp`;
+    try {
+      const written = await writeHashed(temp, content);
+      await rename(temp, partPath);
+      await writeFile(`${partPath}.md5`, written.md5);
+      return written;
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
   };
 }
 
-/** Writes `content` to `path` (making its directory), resolving once every byte is written. */
+/** What s3rver's putMetadata stores of an object's metadata (lib/stores/filesystem.js). */
+function storedMetadata(metadata: Record<string, unknown>): string {
+  const stored = Object.fromEntries(Object.entries(metadata).filter(([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-')));
+  return JSON.stringify(stored, null, 2);
+}
+
+/**
+ * Ends a write that stopped short (failed, or cut by a crash): undone while its bytes' temporary
+ * file exists (that one removed last, so a crash meanwhile is settled the same way), else completed
+ * (or it never made one: then there is nothing to rename either).
+ */
+async function settleWrite(temps: ObjectFiles, finals: ObjectFiles): Promise<void> {
+  const committed = await access(temps.bytes, constants.F_OK).then(
+    () => false,
+    () => true,
+  );
+  if (!committed) {
+    for (const role of ['metadata', 'etag', 'bytes'] as const) await rm(temps[role], { force: true });
+    return;
+  }
+  for (const role of ['etag', 'metadata'] as const) {
+    await rename(temps[role], finals[role]).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+}
+
+/** The writes a crash of the store cut short, from the paths of the files under its root (pure). */
+export function interruptedWrites(paths: readonly string[]): { temps: ObjectFiles; finals: ObjectFiles }[] {
+  const writes = new Map<string, { temps: ObjectFiles; finals: ObjectFiles }>();
+  for (const path of paths) {
+    const match = TEMPORARY.exec(path);
+    if (!match) continue;
+    const [, base = '', generation = ''] = match;
+    const id = `${base}${generation}`;
+    if (!writes.has(id)) {
+      writes.set(id, { temps: mapRoles((role) => `${base}${generation}.${LETTERS[role]}.tmp`), finals: mapRoles((role) => `${base}${RESOURCES[role]}`) });
+    }
+  }
+  return [...writes.values()];
+}
+
+/** Settles, at start, what a crash of the store left: writes half renamed into place, and temporary files. */
+export async function settleInterruptedWrites(root: string): Promise<void> {
+  const paths = (await readdir(root, { recursive: true })).map((name) => join(root, name));
+  for (const { temps, finals } of interruptedWrites(paths)) await settleWrite(temps, finals);
+  // What is left is parts' (`<part number>.<generation>.tmp`): no file of the store ends in `.tmp`.
+  await Promise.all(paths.filter((path) => path.endsWith('.tmp')).map((path) => rm(path, { force: true })));
+}
+
+function mapRoles(path: (role: Role) => string): ObjectFiles {
+  return { bytes: path('bytes'), etag: path('etag'), metadata: path('metadata') };
+}
+
+/** Writes `content` to the new file `path` (making its directory), resolving once every byte is written. */
 async function writeHashed(path: string, content: Readable | Buffer): Promise<Written> {
-  await mkdir(dirname(path), { recursive: true });
+  const file = await createFile(path);
   const md5 = createHash('md5');
   let size = 0;
   const hashing = new Transform({
@@ -67,6 +206,26 @@ async function writeHashed(path: string, content: Readable | Buffer): Promise<Wr
       callback(null, chunk);
     },
   });
-  await pipeline(Buffer.isBuffer(content) ? Readable.from([content]) : content, hashing, createWriteStream(path));
+  await pipeline(Buffer.isBuffer(content) ? Readable.from([content]) : content, hashing, file.createWriteStream());
   return { size, md5: md5.digest('hex') };
+}
+
+/** Attempts at making a file's directory and the file, each undone by a delete's clean-up. */
+const CREATE_ATTEMPTS = 10;
+
+/**
+ * Creates `path` and its directory. A delete of a sibling key removes the directory once it is
+ * empty (store-layout.ts), which can fall between the mkdir and the file's creation (ENOENT): S3
+ * has no directories and never fails a write for that, so it is made again. Once the file is in
+ * it, the directory is not empty and stays.
+ */
+async function createFile(path: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      return await open(path, 'w');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === CREATE_ATTEMPTS) throw error;
+    }
+  }
 }

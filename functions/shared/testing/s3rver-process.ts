@@ -4,7 +4,7 @@
  * parent.
  */
 import S3rver from 's3rver';
-import { applyCompleteWrites, type WritingStore } from '../../../local/s3/store-writes.ts';
+import { applyAtomicWrites, type WritingStore } from '../../../local/s3/store-writes.ts';
 
 const [directory, bucket] = process.argv.slice(2);
 if (!directory || !bucket || !process.send) throw new Error('usage: fork(s3rver-process.ts, [directory, bucket])');
@@ -17,7 +17,8 @@ const server = new S3rver({
   silent: true,
   configureBuckets: [{ name: bucket, configs: [] }],
 });
-// s3rver answered a PUT before its bytes were written: a GET right after could read an empty body.
-applyCompleteWrites((server as unknown as { store: WritingStore }).store);
+// s3rver answered a PUT before its bytes were written (a GET right after could read an empty body),
+// and its writes were not atomic (local/s3/store-writes.ts).
+applyAtomicWrites((server as unknown as { store: WritingStore }).store);
 const { port } = await server.run();
 process.send(port);
