@@ -17,6 +17,11 @@ function imagegraph(...args: string[]) {
 beforeAll(async () => {
   await sharp({ create: { width: 320, height: 200, channels: 3, background: '#3366cc' } }).jpeg().toFile(path.join(workdir, 'blue.jpg'));
   writeFileSync(path.join(workdir, 'fake.png'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // EXIF text is the photo's to choose: here terminal escape sequences (retitle, clear, colour).
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888888' } })
+    .jpeg()
+    .withExif({ IFD0: { Make: 'Evil\x1b]0;pwned\x07\x1b[2J', Model: 'Cam\x1b[31mRed' } })
+    .toFile(path.join(workdir, 'crafted.jpg'));
 });
 
 describe('imagegraph', () => {
@@ -44,6 +49,22 @@ describe('imagegraph', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/PROCESSED {2}blue\.jpg: JPEG 320x200, 4 thumbnails/);
     expect(stdout).toContain('1 processed, 0 failed');
+  });
+
+  it('prints no control characters from a photo to the terminal; --json keeps them, escaped', () => {
+    const text = imagegraph('process', 'crafted.jpg');
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toMatch(/[\x1b\x07]/);
+    expect(text.stdout).toContain('PROCESSED  crafted.jpg: JPEG 64x64, Evil\uFFFD]0;pwned\uFFFD\uFFFD[2J Cam\uFFFD[31mRed, 4 thumbnails');
+    const json = imagegraph('process', 'crafted.jpg', '--json');
+    expect(json.stdout).not.toContain('\x1b');
+    expect(JSON.parse(json.stdout)[0].document.cameraName).toBe('Evil\x1b]0;pwned\x07\x1b[2J Cam\x1b[31mRed');
+  });
+
+  it('refuses an upload --concurrency outside 1-16 before asking anything', () => {
+    for (const value of ['0', 'abc', '17', '1e9']) {
+      expect(imagegraph('upload', 'blue.jpg', '--concurrency', value)).toMatchObject({ code: 1, stderr: expect.stringMatching(/--concurrency must be (a whole number|from 1 to 16)\./) });
+    }
   });
 
   it('refuses a --first that is not a whole number before asking anything', () => {

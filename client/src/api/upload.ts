@@ -122,6 +122,7 @@ async function postFile(post: PostForm, ticket: UploadTicket, blob: Blob, onProg
   try {
     response = await post(ticket.upload.url, form, onProgress);
   } catch (error) {
+    if (error instanceof UploadError) throw error;
     throw new UploadError(`Upload failed: ${(error as Error).message}`, true);
   }
   if (response.status >= 200 && response.status < 300) return;
@@ -141,7 +142,17 @@ export function s3ErrorMessage(body: string): string | null {
 
 /** PostForm with fetch (Node and browsers; no upload progress, so it reports only completion). */
 export const fetchPost: PostForm = async (url, form, onProgress) => {
-  const response = await fetch(url, { method: 'POST', body: form });
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', body: form });
+  } catch (error) {
+    // Node's file-backed Blob (fs.openAsBlob) refuses to be read once the file has changed or gone:
+    // sending it again cannot help.
+    if ((error as { cause?: { name?: unknown } }).cause?.name === 'NotReadableError') {
+      throw new UploadError('the file changed or was removed while it was being uploaded; upload it again', false);
+    }
+    throw error;
+  }
   const body = await response.text();
   const file = form.get('file');
   const size = file instanceof Blob ? file.size : 0;
