@@ -236,6 +236,46 @@ describe('imagegraph user commands against the local cloud', () => {
     // Seven CLI runs, each a fresh tsx process: seconds apiece on a busy machine.
   }, 240_000);
 
+  it('upload stops starting uploads at Ctrl-C, prints the summary and exits 130; the next run uploads the rest', async () => {
+    const folder = path.join(workdir, 'many');
+    mkdirSync(folder);
+    // Not images (processing fails them quickly); distinct bytes, so none is skipped.
+    for (let i = 0; i < 100; i++) writeFileSync(path.join(folder, `${String(i).padStart(3, '0')}.jpg`), `not a photo ${i}`);
+    const child = spawn(process.execPath, [BIN, '--outputs', cloud.outputsFile, 'upload', 'many', '--concurrency', '1'], { cwd: workdir, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Interrupted once the first upload is recorded, long before the hundredth.
+    const record = path.join(workdir, '.imagegraph', 'uploads.jsonl');
+    const recorded = () => {
+      try {
+        return readFileSync(record, 'utf8').split('\n').filter((line) => line.includes(`"user"`)).length;
+      } catch {
+        return 0;
+      }
+    };
+    const before = recorded();
+    await until(async () => recorded() > before);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('imagegraph: interrupted; finishing the uploads under way (Ctrl-C again to quit at once)');
+    const summary = /(\d+) uploaded, 0 skipped \(already uploaded\), 0 failed, (\d+) not uploaded \(interrupted: run the same command again for them\)/.exec(stdout);
+    expect(summary, stdout).not.toBeNull();
+    const [uploadedCount, interruptedCount] = [Number(summary![1]), Number(summary![2])];
+    expect(uploadedCount).toBeGreaterThan(0);
+    expect(uploadedCount + interruptedCount).toBe(100);
+
+    const again = await imagegraph('upload', 'many', '--json');
+    expect(again.code).toBe(0);
+    // What the first run uploaded is skipped, unless processing has failed it meanwhile (these are
+    // not photos), and a failed image uploads again.
+    const outcomes = JSON.parse(again.stdout) as { status: string }[];
+    expect(outcomes.every((outcome) => outcome.status === 'uploaded' || outcome.status === 'skipped')).toBe(true);
+    expect(outcomes.filter((outcome) => outcome.status === 'uploaded').length).toBeGreaterThanOrEqual(interruptedCount);
+  }, 120_000);
+
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');
     expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first.\n' });
