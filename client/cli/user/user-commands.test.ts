@@ -257,7 +257,7 @@ describe('imagegraph user commands against the local cloud', () => {
       }
     };
     const before = recorded();
-    await until(async () => recorded() > before);
+    await until(() => Promise.resolve(recorded() > before));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toContain('imagegraph: interrupted; finishing the uploads under way (Ctrl-C again to quit at once)');
