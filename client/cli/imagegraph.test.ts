@@ -44,6 +44,15 @@ describe('imagegraph', () => {
     expect(results[1]?.document.failureReason).toMatch(/Not a supported image/);
   });
 
+  it('process fails a missing file or a folder alone, still reporting the others', () => {
+    const { code, stdout } = imagegraph('process', 'missing.jpg', 'blue.jpg', '.');
+    expect(code).toBe(1);
+    expect(stdout).toContain("FAILED     missing.jpg: Cannot read the file: ENOENT: no such file or directory, stat 'missing.jpg'");
+    expect(stdout).toMatch(/PROCESSED {2}blue\.jpg: JPEG 320x200/);
+    expect(stdout).toContain('FAILED     .: Not a file');
+    expect(stdout).toContain('1 processed, 2 failed');
+  });
+
   it('process summarizes in words without --json', () => {
     const { code, stdout } = imagegraph('process', 'blue.jpg');
     expect(code).toBe(0);
