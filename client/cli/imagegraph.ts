@@ -242,8 +242,10 @@ program
   .command('logout')
   .description('Sign out: revokes the refresh token and forgets the stored tokens.')
   .action(async () => {
-    await api().session.signOut();
-    console.log('Signed out.');
+    const notRevoked = await api().session.signOut();
+    if (!notRevoked) return void console.log('Signed out.');
+    // Said, not hidden: whoever has a copy of the refresh token can still use it.
+    throw new Error(`Signed out on this machine, but the refresh token was not revoked (${notRevoked.message}): it stays valid until it expires.`);
   });
 
 program

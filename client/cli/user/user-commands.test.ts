@@ -60,6 +60,15 @@ beforeAll(async () => {
 
 afterAll(() => cloud?.close());
 
+/** A port nothing listens on: a service that is down. */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as { port: number };
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
+}
+
 /** Polls until `check` holds, for at most a minute (processing runs in the background). */
 async function until(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -131,11 +140,7 @@ describe('imagegraph user commands against the local cloud', () => {
   });
 
   it('watch exits non-zero without its banner when the API cannot be reached', async () => {
-    // A port nothing listens on: the API is down.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const downFile = path.join(workdir, 'outputs-api-down.json');
     const down = { ...cloud.outputs };
     for (const key of [OUTPUT_KEYS.graphqlUrl, OUTPUT_KEYS.realtimeUrl]) {
@@ -275,6 +280,16 @@ describe('imagegraph user commands against the local cloud', () => {
     expect(outcomes.every((outcome) => outcome.status === 'uploaded' || outcome.status === 'skipped')).toBe(true);
     expect(outcomes.filter((outcome) => outcome.status === 'uploaded').length).toBeGreaterThanOrEqual(interruptedCount);
   }, 120_000);
+
+  it('logout says so when the refresh token could not be revoked', async () => {
+    const downFile = path.join(workdir, 'outputs-cognito-down.json');
+    writeFileSync(downFile, JSON.stringify({ ...cloud.outputs, CognitoEndpoint: `http://127.0.0.1:${await closedPort()}` }));
+    const logout = await imagegraph('--outputs', downFile, 'logout');
+    expect(logout).toMatchObject({ code: 1, stdout: '' });
+    expect(logout.stderr).toMatch(/^imagegraph: Signed out on this machine, but the refresh token was not revoked \(Could not reach the sign-in service: .+\): it stays valid until it expires\.\n$/);
+    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first.\n' });
+    expect((await imagegraph('login', '--email', email)).stdout).toContain(`Signed in as ${email}.`);
+  });
 
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');
