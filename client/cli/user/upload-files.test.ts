@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { of } from 'rxjs';
+import { of, throwError } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AuthError } from '../../src/api/session.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../src/api/upload.ts';
 import { silentProgress } from '../progress.ts';
 import { listImageFiles, uploadFiles } from './upload-files.ts';
@@ -37,6 +38,7 @@ afterAll(() => {
 // the test to act between hashing and sending), and the user has no images yet.
 let tickets: string[] = [];
 let onTicket: (fileName: string) => void = () => undefined;
+let sessionEndsAfter = Infinity;
 const client = new ApolloClient({
   cache: new InMemoryCache(),
   link: new ApolloLink((operation) => {
@@ -45,6 +47,7 @@ const client = new ApolloClient({
     }
     const { fileName } = (operation.variables as { input: { fileName: string } }).input;
     tickets.push(fileName);
+    if (tickets.length > sessionEndsAfter) return throwError(() => new AuthError('SessionExpired', 'Your session has expired. Sign in again.'));
     onTicket(fileName);
     const imageId = `img-${tickets.length}`;
     return of({
@@ -74,6 +77,7 @@ beforeEach(() => {
   tickets = [];
   posts = 0;
   onTicket = () => undefined;
+  sessionEndsAfter = Infinity;
 });
 
 describe('listImageFiles', () => {
@@ -141,6 +145,18 @@ describe('uploadFiles', () => {
       ['three.jpg', 'interrupted', 'not uploaded: interrupted'],
     ]);
     expect([tickets, posts]).toEqual([['one.jpg'], 1]);
+  });
+
+  it('stops when the session ends: the file that met it fails, the rest are not tried', async () => {
+    for (const name of ['s1.jpg', 's2.jpg', 's3.jpg', 's4.jpg']) writeFileSync(file(name), name);
+    sessionEndsAfter = 1;
+    expect(await run(['s1.jpg', 's2.jpg', 's3.jpg', 's4.jpg'])).toEqual([
+      ['s1.jpg', 'uploaded'],
+      ['s2.jpg', 'failed', 'Your session has expired. Sign in again.'],
+      ['s3.jpg', 'interrupted', 'not uploaded: Your session has expired. Sign in again.'],
+      ['s4.jpg', 'interrupted', 'not uploaded: Your session has expired. Sign in again.'],
+    ]);
+    expect(tickets).toEqual(['s1.jpg', 's2.jpg']);
   });
 
   it('uploads the same bytes once per run, whatever the concurrency', async () => {

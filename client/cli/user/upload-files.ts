@@ -4,6 +4,7 @@ import { openAsBlob } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { AuthError } from '../../src/api/session.ts';
 import { contentTypeForName, fetchPost, uploadFile, uploadProblem, type PostForm } from '../../src/api/upload.ts';
 import type { Progress } from '../progress.ts';
 import type { UploadedImages } from './uploaded-images.ts';
@@ -48,7 +49,7 @@ async function sha256Blob(blob: Blob): Promise<string> {
 
 export interface UploadOutcome {
   path: string;
-  /** `interrupted`: not uploaded because the run was stopped (Ctrl-C) first. */
+  /** `interrupted`: not uploaded because the run was stopped first (Ctrl-C, or the session ended). */
   status: 'uploaded' | 'skipped' | 'failed' | 'interrupted';
   imageId?: string;
   reason?: string;
@@ -61,7 +62,7 @@ export interface UploadFilesOptions {
   concurrency: number;
   progress: Progress;
   post?: PostForm;
-  /** Once aborted, no new upload starts; those under way finish. */
+  /** Once aborted, no new upload starts; those under way finish. An ended session stops it too. */
   signal?: AbortSignal;
 }
 
@@ -79,6 +80,8 @@ export async function uploadFiles({ client, files, uploaded, concurrency, progre
   // Each file claims its hash after the previous file has claimed (or given up) its own, so
   // claims happen in `files` order while the reading and hashing before them run concurrently.
   let previousClaim: Promise<void> = Promise.resolve();
+  // Once the session has ended (refresh token expired or revoked), no later file can get a ticket.
+  let sessionEnded: string | undefined;
   progress.start(files.length, 'Uploading');
   try {
     return await Promise.all(
@@ -88,9 +91,13 @@ export async function uploadFiles({ client, files, uploaded, concurrency, progre
         previousClaim = new Promise((resolve) => (claimed = resolve));
         return limit(async (): Promise<UploadOutcome> => {
           let release: ((imageId: string | undefined) => void) | undefined;
-          const interrupted: UploadOutcome = { path: file, status: 'interrupted', reason: 'not uploaded: interrupted' };
+          const stopped = (): UploadOutcome | undefined =>
+            signal?.aborted || sessionEnded
+              ? { path: file, status: 'interrupted', reason: `not uploaded: ${sessionEnded ?? 'interrupted'}` }
+              : undefined;
           try {
-            if (signal?.aborted) return interrupted;
+            const early = stopped();
+            if (early) return early;
             await stat(file); // openAsBlob's own error does not say why ("Unable to open file as blob")
             const blob = await openAsBlob(file);
             const name = path.basename(file);
@@ -104,12 +111,14 @@ export async function uploadFiles({ client, files, uploaded, concurrency, progre
             claimed();
             const earlierId = await earlier;
             if (earlierId) return { path: file, status: 'skipped', imageId: earlierId, reason: 'already uploaded' };
-            if (signal?.aborted) return interrupted;
+            const late = stopped();
+            if (late) return late;
             const { imageId } = await uploadFile({ client, post, file: { name, type, size: blob.size, blob } });
             release?.(imageId);
             uploaded.add(sha256, imageId);
             return { path: file, status: 'uploaded', imageId };
           } catch (error) {
+            if (error instanceof AuthError) sessionEnded ??= error.message;
             return { path: file, status: 'failed', reason: (error as Error).message };
           } finally {
             claimed();
