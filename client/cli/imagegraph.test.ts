@@ -82,6 +82,12 @@ describe('imagegraph', () => {
     }
   });
 
+  it('says what to run when not signed in', () => {
+    const outputs = { Region: 'eu-west-1', UserPoolId: 'eu-west-1_Abc', UserPoolClientId: 'client1', BucketName: 'b', QueueUrl: 'q', DeadLetterQueueUrl: 'd', SearchEndpoint: 's' };
+    writeFileSync(path.join(workdir, 'signed-out.json'), JSON.stringify({ ...outputs, GraphQLUrl: 'http://127.0.0.1:9/graphql', RealtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' }));
+    expect(imagegraph('--outputs', 'signed-out.json', 'stats')).toMatchObject({ code: 1, stderr: expect.stringContaining('imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n') });
+  });
+
   it('says how to get a deployment when there is none', () => {
     const { code, stderr } = imagegraph('reindex');
     expect(code).toBe(1);

@@ -32,7 +32,7 @@ import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
 import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
 import type { ResubscribeOptions } from '../src/api/apollo.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
-import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
+import { AuthError, CognitoSession, memoryTokenStore } from '../src/api/session.ts';
 import {
   DuplicateImagesDocument,
   DuplicateOriginalDocument,
@@ -481,8 +481,15 @@ function isoInstant(value: string): string {
   return instant.toISOString();
 }
 
+/** What to run next, for errors whose words are shared with the web app. */
+const NEXT_STEP: Record<string, string> = {
+  NotSignedIn: 'Run `imagegraph login`.',
+  SessionExpired: 'Run `imagegraph login`.',
+};
+
 function reportError(error: unknown): void {
-  console.error(`imagegraph: ${terminalSafe((error as Error).message)}`);
+  const next = error instanceof AuthError ? NEXT_STEP[error.code] : undefined;
+  console.error(`imagegraph: ${terminalSafe((error as Error).message)}${next ? ` ${next}` : ''}`);
   process.exitCode = 1;
 }
 

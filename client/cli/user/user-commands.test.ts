@@ -287,12 +287,12 @@ describe('imagegraph user commands against the local cloud', () => {
     const logout = await imagegraph('--outputs', downFile, 'logout');
     expect(logout).toMatchObject({ code: 1, stdout: '' });
     expect(logout.stderr).toMatch(/^imagegraph: Signed out on this machine, but the refresh token was not revoked \(Could not reach the sign-in service: .+\): it stays valid until it expires\.\n$/);
-    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first.\n' });
+    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n' });
     expect((await imagegraph('login', '--email', email)).stdout).toContain(`Signed in as ${email}.`);
   });
 
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');
-    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first.\n' });
+    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n' });
   });
 });
