@@ -121,7 +121,8 @@ export async function uploadFiles({ client, files, uploaded, concurrency, progre
             if (error instanceof AuthError) sessionEnded ??= error.message;
             return { path: file, status: 'failed', reason: (error as Error).message };
           } finally {
-            claimed();
+            // A file that never claimed still passes its turn on, but not before its own turn came.
+            void turn.then(claimed);
             release?.(undefined);
             progress.advance();
           }
