@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,6 +80,16 @@ describe('imagegraph', () => {
     for (const args of [['similar', '01JD00000000000000000000Z9', '--first', 'abc'], ['search', 'dog', '-n', '2.5']]) {
       expect(imagegraph(...args)).toMatchObject({ code: 1, stderr: expect.stringContaining('--first must be a whole number.') });
     }
+  });
+
+  it('ends quietly when its reader stops early (| head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'process', 'blue.jpg', '--json'], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before anything is written
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('says what to run when not signed in', () => {

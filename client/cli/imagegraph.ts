@@ -50,6 +50,13 @@ const MAX_UPLOAD_CONCURRENCY = 16;
 /** `duplicates` reads this many originals at a time. */
 const ORIGINALS_IN_FLIGHT = 8;
 
+// A reader that stops early (`imagegraph search --json | head`) closes stdout: end quietly, as
+// commands killed by SIGPIPE do, rather than with an unhandled EPIPE and its stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
   .addOption(new Option('--outputs <file>', 'deployment outputs file (default: .imagegraph/outputs.json, then cdk-outputs.json)'))
