@@ -65,6 +65,9 @@ const client = new ApolloClient({
   }),
 });
 
+/** Bytes a format check takes for a JPEG (its magic number), distinct per `text`. */
+const jpeg = (text: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(text)]);
+
 const noRecord: UploadRecord = { entries: () => [], add: () => undefined, keep: () => undefined };
 
 async function run(files: string[], options: { concurrency?: number; signal?: AbortSignal } = {}) {
@@ -98,14 +101,16 @@ describe('listImageFiles', () => {
 });
 
 describe('uploadFiles', () => {
-  it('refuses empty, oversized, non-image and vanished files up front, uploads the rest', async () => {
-    writeFileSync(file('ok.jpg'), 'jpeg bytes');
+  it('refuses empty, oversized, non-image (by name or by bytes) and vanished files up front, uploads the rest', async () => {
+    writeFileSync(file('ok.jpg'), jpeg('ok'));
+    writeFileSync(file('text.jpg'), 'a text file named .jpg');
     writeFileSync(file('empty.jpg'), '');
     writeFileSync(file('huge.jpg'), '');
     truncateSync(file('huge.jpg'), DEFAULT_MAX_UPLOAD_BYTES + 1); // sparse: no disk used
     writeFileSync(file('notes.txt'), 'text');
-    expect(await run(['ok.jpg', 'empty.jpg', 'huge.jpg', 'notes.txt', 'gone.jpg'])).toEqual([
+    expect(await run(['ok.jpg', 'text.jpg', 'empty.jpg', 'huge.jpg', 'notes.txt', 'gone.jpg'])).toEqual([
       ['ok.jpg', 'uploaded'],
+      ['text.jpg', 'failed', 'text.jpg: Not a supported image: the file is plain text. Accepted: JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC, HEIF.'],
       ['empty.jpg', 'failed', 'empty.jpg: the file is empty'],
       ['huge.jpg', 'failed', 'huge.jpg: 25.0 MB is over the 25.0 MB limit'],
       ['notes.txt', 'failed', 'notes.txt: unknown type is not accepted (JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC or HEIF only)'],
@@ -115,10 +120,10 @@ describe('uploadFiles', () => {
   });
 
   it('uploads each file as soon as it is read: the second is hashed only after the first was sent', async () => {
-    writeFileSync(file('first.jpg'), 'first');
-    writeFileSync(file('second.jpg'), 'second');
+    writeFileSync(file('first.jpg'), jpeg('first'));
+    writeFileSync(file('second.jpg'), jpeg('second'));
     // Sent before the second is read, the second then has the first's bytes: a copy, not uploaded.
-    onTicket = (name) => name === 'first.jpg' && writeFileSync(file('second.jpg'), 'first');
+    onTicket = (name) => name === 'first.jpg' && writeFileSync(file('second.jpg'), jpeg('first'));
     expect(await run(['first.jpg', 'second.jpg'])).toEqual([
       ['first.jpg', 'uploaded'],
       ['second.jpg', 'skipped', 'already uploaded'],
@@ -126,17 +131,17 @@ describe('uploadFiles', () => {
   });
 
   it('fails a file that changes after it was hashed, at once and saying so', async () => {
-    writeFileSync(file('changing.jpg'), 'before');
-    onTicket = () => writeFileSync(file('changing.jpg'), 'after, and longer');
+    writeFileSync(file('changing.jpg'), jpeg('before'));
+    onTicket = () => writeFileSync(file('changing.jpg'), jpeg('after, and longer'));
     expect(await run(['changing.jpg'])).toEqual([
       ['changing.jpg', 'failed', 'the file changed or was removed while it was being uploaded; upload it again'],
     ]);
     expect(tickets).toHaveLength(1);
-    expect(readFileSync(file('changing.jpg'), 'utf8')).toBe('after, and longer');
+    expect(readFileSync(file('changing.jpg'))).toEqual(jpeg('after, and longer'));
   });
 
   it('once interrupted, starts no more uploads and finishes the one under way', async () => {
-    for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) writeFileSync(file(name), name);
+    for (const name of ['one.jpg', 'two.jpg', 'three.jpg']) writeFileSync(file(name), jpeg(name));
     const interrupt = new AbortController();
     onTicket = () => interrupt.abort();
     expect(await run(['one.jpg', 'two.jpg', 'three.jpg'], { signal: interrupt.signal })).toEqual([
@@ -148,7 +153,7 @@ describe('uploadFiles', () => {
   });
 
   it('stops when the session ends: the file that met it fails, the rest are not tried', async () => {
-    for (const name of ['s1.jpg', 's2.jpg', 's3.jpg', 's4.jpg']) writeFileSync(file(name), name);
+    for (const name of ['s1.jpg', 's2.jpg', 's3.jpg', 's4.jpg']) writeFileSync(file(name), jpeg(name));
     sessionEndsAfter = 1;
     expect(await run(['s1.jpg', 's2.jpg', 's3.jpg', 's4.jpg'])).toEqual([
       ['s1.jpg', 'uploaded'],
@@ -160,9 +165,9 @@ describe('uploadFiles', () => {
   });
 
   it('uploads the same bytes once per run, whatever the concurrency', async () => {
-    writeFileSync(file('orig.jpg'), 'same');
-    writeFileSync(file('copy.jpg'), 'same');
-    writeFileSync(file('other.jpg'), 'other');
+    writeFileSync(file('orig.jpg'), jpeg('same'));
+    writeFileSync(file('copy.jpg'), jpeg('same'));
+    writeFileSync(file('other.jpg'), jpeg('other'));
     expect(await run(['orig.jpg', 'copy.jpg', 'other.jpg'], { concurrency: 3 })).toEqual([
       ['orig.jpg', 'uploaded'],
       ['copy.jpg', 'skipped', 'already uploaded'],

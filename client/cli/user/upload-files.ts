@@ -4,6 +4,8 @@ import { openAsBlob } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { detectImageType } from '../../../functions/process-image/analysis/image-type.ts';
+import { ImageRejected } from '../../../functions/process-image/image-rejected.ts';
 import { AuthError } from '../../src/api/session.ts';
 import { contentTypeForName, fetchPost, uploadFile, uploadProblem, type PostForm } from '../../src/api/upload.ts';
 import type { Progress } from '../progress.ts';
@@ -38,6 +40,24 @@ export async function listImageFiles(paths: string[]): Promise<ImageFileListing>
     else if (info.isFile()) found.add(entry);
   }
   return { files: [...found], links };
+}
+
+/** Enough of a file for its format to show (file-type reads the first 4,100 bytes). */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Why processing would refuse this file as not an image, by the pipeline's own check of its first
+ * bytes (a text file named .jpg); null when its format is accepted. Refused here, it never becomes
+ * a failed image in the library.
+ */
+async function notAnImage(blob: Blob): Promise<string | null> {
+  try {
+    await detectImageType(Buffer.from(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+    return null;
+  } catch (error) {
+    if (error instanceof ImageRejected) return error.reason;
+    throw error;
+  }
 }
 
 async function sha256Blob(blob: Blob): Promise<string> {
@@ -103,7 +123,8 @@ export async function uploadFiles({ client, files, uploaded, concurrency, progre
             const name = path.basename(file);
             const type = contentTypeForName(name) ?? '';
             const problem = uploadProblem({ name, type, size: blob.size });
-            if (problem) return { path: file, status: 'failed', reason: problem };
+            const refused = problem ?? (await notAnImage(blob).then((reason) => reason && `${name}: ${reason}`));
+            if (refused) return { path: file, status: 'failed', reason: refused };
             const sha256 = await sha256Blob(blob);
             await turn;
             const earlier = uploaded.find(sha256) ?? inRun.get(sha256);

@@ -244,8 +244,11 @@ describe('imagegraph user commands against the local cloud', () => {
   it('upload stops starting uploads at Ctrl-C, prints the summary and exits 130; the next run uploads the rest', async () => {
     const folder = path.join(workdir, 'many');
     mkdirSync(folder);
-    // Not images (processing fails them quickly); distinct bytes, so none is skipped.
-    for (let i = 0; i < 100; i++) writeFileSync(path.join(folder, `${String(i).padStart(3, '0')}.jpg`), `not a photo ${i}`);
+    // JPEG magic numbers and no image (the CLI's format check passes them, processing fails them
+    // quickly); distinct bytes, so none is skipped.
+    for (let i = 0; i < 100; i++) {
+      writeFileSync(path.join(folder, `${String(i).padStart(3, '0')}.jpg`), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`not a photo ${i}`)]));
+    }
     const child = spawn(process.execPath, [BIN, '--outputs', cloud.outputsFile, 'upload', 'many', '--concurrency', '1'], { cwd: workdir, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     let stdout = '';
     let stderr = '';
