@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,11 @@ function imagegraph(...args: string[]) {
 beforeAll(async () => {
   await sharp({ create: { width: 320, height: 200, channels: 3, background: '#3366cc' } }).jpeg().toFile(path.join(workdir, 'blue.jpg'));
   writeFileSync(path.join(workdir, 'fake.png'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // EXIF text is the photo's to choose: here terminal escape sequences (retitle, clear, colour).
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888888' } })
+    .jpeg()
+    .withExif({ IFD0: { Make: 'Evil\x1b]0;pwned\x07\x1b[2J', Model: 'Cam\x1b[31mRed' } })
+    .toFile(path.join(workdir, 'crafted.jpg'));
 });
 
 describe('imagegraph', () => {
@@ -39,6 +44,15 @@ describe('imagegraph', () => {
     expect(results[1]?.document.failureReason).toMatch(/Not a supported image/);
   });
 
+  it('process fails a missing file or a folder alone, still reporting the others', () => {
+    const { code, stdout } = imagegraph('process', 'missing.jpg', 'blue.jpg', '.');
+    expect(code).toBe(1);
+    expect(stdout).toContain("FAILED     missing.jpg: Cannot read the file: ENOENT: no such file or directory, stat 'missing.jpg'");
+    expect(stdout).toMatch(/PROCESSED {2}blue\.jpg: JPEG 320x200/);
+    expect(stdout).toContain('FAILED     .: Not a file');
+    expect(stdout).toContain('1 processed, 2 failed');
+  });
+
   it('process summarizes in words without --json', () => {
     const { code, stdout } = imagegraph('process', 'blue.jpg');
     expect(code).toBe(0);
@@ -46,10 +60,42 @@ describe('imagegraph', () => {
     expect(stdout).toContain('1 processed, 0 failed');
   });
 
+  it('prints no control characters from a photo to the terminal; --json keeps them, escaped', () => {
+    const text = imagegraph('process', 'crafted.jpg');
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toMatch(/[\x1b\x07]/);
+    expect(text.stdout).toContain('PROCESSED  crafted.jpg: JPEG 64x64, Evil\uFFFD]0;pwned\uFFFD\uFFFD[2J Cam\uFFFD[31mRed, 4 thumbnails');
+    const json = imagegraph('process', 'crafted.jpg', '--json');
+    expect(json.stdout).not.toContain('\x1b');
+    expect(JSON.parse(json.stdout)[0].document.cameraName).toBe('Evil\x1b]0;pwned\x07\x1b[2J Cam\x1b[31mRed');
+  });
+
+  it('refuses an upload --concurrency outside 1-16 before asking anything', () => {
+    for (const value of ['0', 'abc', '17', '1e9']) {
+      expect(imagegraph('upload', 'blue.jpg', '--concurrency', value)).toMatchObject({ code: 1, stderr: expect.stringMatching(/--concurrency must be (a whole number|from 1 to 16)\./) });
+    }
+  });
+
   it('refuses a --first that is not a whole number before asking anything', () => {
     for (const args of [['similar', '01JD00000000000000000000Z9', '--first', 'abc'], ['search', 'dog', '-n', '2.5']]) {
       expect(imagegraph(...args)).toMatchObject({ code: 1, stderr: expect.stringContaining('--first must be a whole number.') });
     }
+  });
+
+  it('ends quietly when its reader stops early (| head)', async () => {
+    const child = spawn(process.execPath, [BIN, 'process', 'blue.jpg', '--json'], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before anything is written
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+
+  it('says what to run when not signed in', () => {
+    const outputs = { Region: 'eu-west-1', UserPoolId: 'eu-west-1_Abc', UserPoolClientId: 'client1', BucketName: 'b', QueueUrl: 'q', DeadLetterQueueUrl: 'd', SearchEndpoint: 's' };
+    writeFileSync(path.join(workdir, 'signed-out.json'), JSON.stringify({ ...outputs, GraphQLUrl: 'http://127.0.0.1:9/graphql', RealtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' }));
+    expect(imagegraph('--outputs', 'signed-out.json', 'stats')).toMatchObject({ code: 1, stderr: expect.stringContaining('imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n') });
   });
 
   it('says how to get a deployment when there is none', () => {

@@ -23,7 +23,7 @@ import { runSmoke } from './smoke/smoke.ts';
 import { formatHeader, formatRow, formatVerdict } from './smoke/steps.ts';
 import { throwawayUsersFor } from './smoke/throwaway-users.ts';
 import { connect } from './user/connect.ts';
-import { eventLine, imageLine } from './user/format.ts';
+import { eventLine, imageLine, terminalSafe } from './user/format.ts';
 import { ask } from './user/prompt.ts';
 import { similarLine, similarityReasons } from './user/similar.ts';
 import { listImageFiles, uploadFiles } from './user/upload-files.ts';
@@ -32,7 +32,7 @@ import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
 import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
 import type { ResubscribeOptions } from '../src/api/apollo.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
-import { CognitoSession, memoryTokenStore } from '../src/api/session.ts';
+import { AuthError, CognitoSession, memoryTokenStore } from '../src/api/session.ts';
 import {
   DuplicateImagesDocument,
   DuplicateOriginalDocument,
@@ -44,8 +44,18 @@ import {
 } from '../src/generated/graphql.ts';
 import { duplicateGroups, groupLines, missingOriginals, type ListedImage } from './user/duplicate-groups.ts';
 
+/** More uploads at a time than this only queue up at the network and the API's rate limits. */
+const MAX_UPLOAD_CONCURRENCY = 16;
+
 /** `duplicates` reads this many originals at a time. */
 const ORIGINALS_IN_FLIGHT = 8;
+
+// A reader that stops early (`imagegraph search --json | head`) closes stdout: end quietly, as
+// commands killed by SIGPIPE do, rather than with an unhandled EPIPE and its stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 const program = new Command('imagegraph')
   .description('ImageGraph: upload, process, search and operate your photo pipeline, locally or on AWS.')
@@ -65,7 +75,8 @@ function deployment() {
 }
 
 function print(json: boolean, value: unknown, lines: string[]): void {
-  console.log(json ? JSON.stringify(value, null, 2) : lines.join('\n'));
+  // JSON escapes control characters itself.
+  console.log(json ? JSON.stringify(value, null, 2) : terminalSafe(lines.join('\n')));
 }
 
 program
@@ -238,33 +249,49 @@ program
   .command('logout')
   .description('Sign out: revokes the refresh token and forgets the stored tokens.')
   .action(async () => {
-    await api().session.signOut();
-    console.log('Signed out.');
+    const notRevoked = await api().session.signOut();
+    if (!notRevoked) return void console.log('Signed out.');
+    // Said, not hidden: whoever has a copy of the refresh token can still use it.
+    throw new Error(`Signed out on this machine, but the refresh token was not revoked (${notRevoked.message}): it stays valid until it expires.`);
   });
 
 program
   .command('upload')
   .description('Upload images; directories are walked recursively. Files whose contents you already have (same sha256) are skipped.')
   .argument('<paths...>', 'image files and directories')
-  .option('-c, --concurrency <n>', 'uploads at a time', (value) => Number.parseInt(value, 10), 4)
+  .option('-c, --concurrency <n>', `uploads at a time (1-${MAX_UPLOAD_CONCURRENCY})`, (value) => wholeNumberIn('--concurrency', value, 1, MAX_UPLOAD_CONCURRENCY), 4)
   .option('--json', 'print one result per file as JSON')
+  .addHelpText(
+    'after',
+    '\nSymbolic links inside directories are not followed (name a linked file or folder to upload it). Ctrl-C stops\n' +
+      'starting uploads, lets those under way finish and prints the summary; run the same command again to upload the rest.',
+  )
   .action(async (paths: string[], options: { concurrency: number; json?: boolean }) => {
     const { session, client } = api();
     await session.idToken(); // fails early when signed out, and refreshes
     const sub = session.current?.sub ?? '';
-    const files = await listImageFiles(paths);
+    const { files, links } = await listImageFiles(paths);
+    for (const link of links) console.error(terminalSafe(`imagegraph: not following the symbolic link ${link}`));
     if (files.length === 0) throw new Error(`no image files in ${paths.join(', ')}`);
     const uploaded = await UploadedImages.load(client, fileUploadRecord(sub));
-    const outcomes = await uploadFiles({ client, files, uploaded, concurrency: options.concurrency, progress: terminalProgress() });
+    // First Ctrl-C: no new uploads, the summary still comes; a second one quits at once.
+    const interrupt = new AbortController();
+    process.once('SIGINT', () => {
+      console.error('imagegraph: interrupted; finishing the uploads under way (Ctrl-C again to quit at once)');
+      interrupt.abort();
+    });
+    const outcomes = await uploadFiles({ client, files, uploaded, concurrency: options.concurrency, progress: terminalProgress(), signal: interrupt.signal });
     const count = (status: string) => outcomes.filter((outcome) => outcome.status === status).length;
     print(Boolean(options.json), outcomes, [
       ...outcomes
-        .filter((outcome) => outcome.status !== 'uploaded')
+        .filter((outcome) => outcome.status === 'skipped' || outcome.status === 'failed')
         .map((outcome) => `  ${outcome.status} ${outcome.path}${outcome.reason ? `: ${outcome.reason}` : ''}`),
       `${count('uploaded')} uploaded, ${count('skipped')} skipped (already uploaded), ${count('failed')} failed` +
+        (count('interrupted') > 0 ? `, ${count('interrupted')} not uploaded (interrupted: run the same command again for them)` : '') +
         (count('uploaded') > 0 ? '. Processing has started: `imagegraph watch` shows it finish.' : ''),
     ]);
-    if (count('failed') > 0) process.exitCode = 1;
+    if (interrupt.signal.aborted) process.exitCode = 130;
+    else if (count('failed') > 0) process.exitCode = 1;
   });
 
 program
@@ -327,7 +354,7 @@ program
     const watch = watchImageEvents(client, options.image, {
       // Only after AppSync's start_ack: an upload made once this is printed is seen.
       onLive: (first) => console.error(first ? WATCH_BANNER : 'imagegraph: watching again (events while disconnected were missed)'),
-      onEvent: (event) => console.log(options.json ? JSON.stringify(event) : eventLine(event)),
+      onEvent: (event) => console.log(options.json ? JSON.stringify(event) : terminalSafe(eventLine(event))),
     });
     process.once('SIGINT', watch.stop);
     // Exit either way: the subscription link leaves its socket and timers behind (a 15 s
@@ -442,6 +469,12 @@ function positiveNumber(name: string, value: string): number {
   return number;
 }
 
+function wholeNumberIn(name: string, value: string, min: number, max: number): number {
+  const number = wholeNumber(name, value);
+  if (number < min || number > max) throw new InvalidArgumentError(`${name} must be from ${min} to ${max}.`);
+  return number;
+}
+
 function wholeNumber(name: string, value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number.`);
@@ -455,8 +488,15 @@ function isoInstant(value: string): string {
   return instant.toISOString();
 }
 
+/** What to run next, for errors whose words are shared with the web app. */
+const NEXT_STEP: Record<string, string> = {
+  NotSignedIn: 'Run `imagegraph login`.',
+  SessionExpired: 'Run `imagegraph login`.',
+};
+
 function reportError(error: unknown): void {
-  console.error(`imagegraph: ${(error as Error).message}`);
+  const next = error instanceof AuthError ? NEXT_STEP[error.code] : undefined;
+  console.error(`imagegraph: ${terminalSafe((error as Error).message)}${next ? ` ${next}` : ''}`);
   process.exitCode = 1;
 }
 

@@ -12,7 +12,9 @@ export interface Progress {
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY) return silentProgress;
-  const bar = new SingleBar({ format: '{label} [{bar}] {value}/{total} {eta_formatted}', stream, hideCursor: true }, Presets.shades_classic);
+  // No terminal modes are changed (hidden cursor, no line wrapping): a run ended by Ctrl-C would
+  // leave the user's shell in them. The bar is cut to the terminal's width instead.
+  const bar = new SingleBar({ format: '{label} [{bar}] {value}/{total} {eta_formatted}', stream, hideCursor: false, linewrap: true }, Presets.shades_classic);
   let total = 0;
   return {
     start(count, label) {

@@ -11,6 +11,8 @@ import type { Progress } from '../progress.ts';
 /** A detector for local files; none is fine: documents then carry no labels. */
 export type LocalVision = (bytes: Buffer) => Promise<VisionFindings>;
 
+const unreadable = (error: Error) => new ImageRejected('CORRUPT', `Cannot read the file: ${error.message}`);
+
 const NO_VISION: LocalVision = () => Promise.resolve({ labels: [], moderationLabels: [], detectedText: [], faces: null });
 
 export interface ProcessedFile {
@@ -33,24 +35,27 @@ export async function processFiles(
   const results: ProcessedFile[] = [];
   for (const file of paths) {
     const started = performance.now();
-    const info = await stat(file);
+    // A file that cannot be read fails alone: the others are still processed and reported.
+    const info = await stat(file).catch((error: Error) => error);
     const upload: UploadFacts = {
       ownerSub: 'local',
       imageId: path.basename(file),
       key: path.resolve(file),
       fileName: path.basename(file),
       contentType: '',
-      bytes: info.size,
+      bytes: info instanceof Error ? 0 : info.size,
       etag: '',
       sequencer: '',
-      uploadedAt: info.mtime.toISOString(),
+      uploadedAt: (info instanceof Error ? new Date() : info.mtime).toISOString(),
     };
     let document: ImageDocument;
     try {
+      if (info instanceof Error) throw unreadable(info);
+      if (!info.isFile()) throw new ImageRejected('UNSUPPORTED_TYPE', 'Not a file');
       if (info.size > options.maxUploadBytes) {
         throw tooLarge(info.size, options.maxUploadBytes);
       }
-      const bytes = await readFile(file);
+      const bytes = await readFile(file).catch((error: Error) => Promise.reject(unreadable(error)));
       const analysis = await analyzeImage(bytes, { maxInputPixels: options.maxInputPixels, thumbnails: options.thumbnails });
       document = processedDocument(upload, analysis, storedThumbnails(analysis.thumbnails, ''), await vision(bytes), { duplicateOf: null, nearDuplicateOf: null });
     } catch (error) {

@@ -3,6 +3,16 @@ import type { OnImageProcessedSubscription, SearchImagesQuery } from '../../src/
 type Image = SearchImagesQuery['searchImages']['items'][number];
 export type ImageEvent = NonNullable<OnImageProcessedSubscription['onImageProcessed']>;
 
+/**
+ * Text made safe to print on a terminal: control and format characters other than newline and tab
+ * (escape sequences, carriage returns, bidi overrides) become U+FFFD. Image-derived strings (EXIF's
+ * camera make and model, detected text) and local file names can carry them, and a terminal would
+ * obey them: retitle the window, rewrite the clipboard (OSC 52), hide or fake lines.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/(?![\n\t])[\p{Cc}\p{Cf}]/gu, '\uFFFD');
+}
+
 /** One search result on one line: id, status, name, date, top labels. */
 export function imageLine(image: Image): string {
   const labels = image.labels

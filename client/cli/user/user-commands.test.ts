@@ -60,6 +60,15 @@ beforeAll(async () => {
 
 afterAll(() => cloud?.close());
 
+/** A port nothing listens on: a service that is down. */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as { port: number };
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
+}
+
 /** Polls until `check` holds, for at most a minute (processing runs in the background). */
 async function until(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -131,11 +140,7 @@ describe('imagegraph user commands against the local cloud', () => {
   });
 
   it('watch exits non-zero without its banner when the API cannot be reached', async () => {
-    // A port nothing listens on: the API is down.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const downFile = path.join(workdir, 'outputs-api-down.json');
     const down = { ...cloud.outputs };
     for (const key of [OUTPUT_KEYS.graphqlUrl, OUTPUT_KEYS.realtimeUrl]) {
@@ -236,8 +241,61 @@ describe('imagegraph user commands against the local cloud', () => {
     // Seven CLI runs, each a fresh tsx process: seconds apiece on a busy machine.
   }, 240_000);
 
+  it('upload stops starting uploads at Ctrl-C, prints the summary and exits 130; the next run uploads the rest', async () => {
+    const folder = path.join(workdir, 'many');
+    mkdirSync(folder);
+    // JPEG magic numbers and no image (the CLI's format check passes them, processing fails them
+    // quickly); distinct bytes, so none is skipped.
+    for (let i = 0; i < 100; i++) {
+      writeFileSync(path.join(folder, `${String(i).padStart(3, '0')}.jpg`), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`not a photo ${i}`)]));
+    }
+    const child = spawn(process.execPath, [BIN, '--outputs', cloud.outputsFile, 'upload', 'many', '--concurrency', '1'], { cwd: workdir, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Interrupted once the first upload is recorded, long before the hundredth.
+    const record = path.join(workdir, '.imagegraph', 'uploads.jsonl');
+    const recorded = () => {
+      try {
+        return readFileSync(record, 'utf8').split('\n').filter((line) => line.includes(`"user"`)).length;
+      } catch {
+        return 0;
+      }
+    };
+    const before = recorded();
+    await until(() => Promise.resolve(recorded() > before));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('imagegraph: interrupted; finishing the uploads under way (Ctrl-C again to quit at once)');
+    const summary = /(\d+) uploaded, 0 skipped \(already uploaded\), 0 failed, (\d+) not uploaded \(interrupted: run the same command again for them\)/.exec(stdout);
+    expect(summary, stdout).not.toBeNull();
+    const [uploadedCount, interruptedCount] = [Number(summary![1]), Number(summary![2])];
+    expect(uploadedCount).toBeGreaterThan(0);
+    expect(uploadedCount + interruptedCount).toBe(100);
+
+    const again = await imagegraph('upload', 'many', '--json');
+    expect(again.code).toBe(0);
+    // What the first run uploaded is skipped, unless processing has failed it meanwhile (these are
+    // not photos), and a failed image uploads again.
+    const outcomes = JSON.parse(again.stdout) as { status: string }[];
+    expect(outcomes.every((outcome) => outcome.status === 'uploaded' || outcome.status === 'skipped')).toBe(true);
+    expect(outcomes.filter((outcome) => outcome.status === 'uploaded').length).toBeGreaterThanOrEqual(interruptedCount);
+  }, 120_000);
+
+  it('logout says so when the refresh token could not be revoked', async () => {
+    const downFile = path.join(workdir, 'outputs-cognito-down.json');
+    writeFileSync(downFile, JSON.stringify({ ...cloud.outputs, CognitoEndpoint: `http://127.0.0.1:${await closedPort()}` }));
+    const logout = await imagegraph('--outputs', downFile, 'logout');
+    expect(logout).toMatchObject({ code: 1, stdout: '' });
+    expect(logout.stderr).toMatch(/^imagegraph: Signed out on this machine, but the refresh token was not revoked \(Could not reach the sign-in service: .+\): it stays valid until it expires\.\n$/);
+    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n' });
+    expect((await imagegraph('login', '--email', email)).stdout).toContain(`Signed in as ${email}.`);
+  });
+
   it('logs out, after which commands say to sign in', async () => {
     expect((await imagegraph('logout')).stdout).toContain('Signed out.');
-    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first.\n' });
+    expect(await imagegraph('stats')).toMatchObject({ code: 1, stderr: 'imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n' });
   });
 });

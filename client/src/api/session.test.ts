@@ -168,9 +168,9 @@ describe('CognitoSession', () => {
     expect(command.input).toMatchObject({ Username: 'ada@example.com', UserAttributes: [{ Name: 'email', Value: 'ada@example.com' }] });
   });
 
-  it('signs out locally even when revoking the refresh token fails', async () => {
+  it('signs out locally even when revoking the refresh token fails, and says why it was not revoked', async () => {
     const { session: s, cognito, store } = session(() => Promise.reject(new TypeError('fetch failed')), () => T0, signedIn(T0 + 3_600_000));
-    await s.signOut();
+    expect(await s.signOut()).toMatchObject({ code: 'NetworkError', message: 'Could not reach the sign-in service: fetch failed' });
     expect(store.load()).toBeNull();
     expect((cognito.send.mock.calls[0]![0] as RevokeTokenCommand).input).toEqual({ ClientId: 'client-1', Token: 'refresh-1' });
   });

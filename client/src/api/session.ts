@@ -217,12 +217,18 @@ export class CognitoSession {
     return this.refreshing;
   }
 
-  /** Revokes the refresh token (best effort: the local session ends either way). */
-  async signOut(): Promise<void> {
+  /**
+   * Ends the session here, then revokes the refresh token. Answers why revoking failed (the token
+   * then stays valid until it expires, which the user should be told), or null.
+   */
+  async signOut(): Promise<AuthError | null> {
     const tokens = this.store.load();
     this.save(null);
-    if (!tokens) return;
-    await this.cognito.send(new RevokeTokenCommand({ ClientId: this.clientId, Token: tokens.refreshToken })).catch(() => undefined);
+    if (!tokens) return null;
+    return this.call(() => this.cognito.send(new RevokeTokenCommand({ ClientId: this.clientId, Token: tokens.refreshToken }))).then(
+      () => null,
+      (error: AuthError) => error,
+    );
   }
 
   private async refreshOnce(): Promise<SessionTokens> {

@@ -1,6 +1,7 @@
 import { ApolloClient, ApolloLink, InMemoryCache } from '@apollo/client';
-import { of } from 'rxjs';
+import { of, throwError } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
+import { AuthError } from './session.ts';
 import { s3ErrorMessage, uploadFile, uploadProblem, type PostForm } from './upload.ts';
 
 let tickets = 0;
@@ -87,6 +88,22 @@ describe('uploadFile', () => {
     await expect(uploadFile({ client, post, file, attempts: 2, retryDelayMs: 1 })).rejects.toThrow('Upload failed: Failed to fetch');
     expect(post).toHaveBeenCalledTimes(2);
   });
+
+  it('fails at once with the session error when the session has ended, asking for no ticket again', async () => {
+    let requests = 0;
+    const ended = new ApolloClient({
+      cache: new InMemoryCache(),
+      link: new ApolloLink(() => {
+        requests += 1;
+        return throwError(() => new AuthError('SessionExpired', 'Your session has expired. Sign in again.'));
+      }),
+    });
+    const post = vi.fn<PostForm>();
+    const failure = uploadFile({ client: ended, post, file, retryDelayMs: 1 });
+    await expect(failure).rejects.toBeInstanceOf(AuthError);
+    await expect(failure).rejects.toThrow('Your session has expired. Sign in again.');
+    expect([requests, post.mock.calls.length]).toEqual([1, 0]);
+  });
 });
 
 describe('s3ErrorMessage', () => {
@@ -94,4 +111,5 @@ describe('s3ErrorMessage', () => {
     expect(s3ErrorMessage('<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Policy expired</Message></Error>')).toBe('AccessDenied: Policy expired');
     expect(s3ErrorMessage('not xml')).toBeNull();
   });
+
 });

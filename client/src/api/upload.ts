@@ -3,6 +3,7 @@ import { DEFAULTS } from '../../../functions/shared/config.ts';
 import { INPUT_LIMITS } from '../../../resolvers/lib/inputLimits.ts';
 import { isUploadContentType, UPLOAD_CONTENT_TYPES } from '../../../functions/shared/image-types.ts';
 import { RequestUploadDocument, type RequestUploadMutation } from '../generated/graphql.ts';
+import { AuthError } from './session.ts';
 
 /** The content types storage accepts, for file pickers (`accept=`) and checks before upload. */
 export const ACCEPTED_CONTENT_TYPES = Object.keys(UPLOAD_CONTENT_TYPES);
@@ -82,7 +83,8 @@ export interface UploadOptions {
 /**
  * Uploads one file: asks `requestUpload` for a presigned POST, then posts the form fields followed
  * by the file. Network errors and 5xx answers are retried with a new ticket; anything else (the
- * API or storage refusing the file) fails at once with the reason.
+ * API or storage refusing the file) fails at once with the reason, and an ended session with its
+ * AuthError.
  */
 export async function uploadFile({ client, post, file, onProgress = () => undefined, attempts = 3, retryDelayMs = 500 }: UploadOptions): Promise<UploadTicket> {
   const problem = uploadProblem(file);
@@ -94,6 +96,8 @@ export async function uploadFile({ client, post, file, onProgress = () => undefi
       await postFile(post, ticket, file.blob, onProgress);
       return ticket;
     } catch (error) {
+      // The session has ended (refresh token expired or revoked): no ticket will come.
+      if (error instanceof AuthError) throw error;
       const uploadError = error instanceof UploadError ? error : new UploadError((error as Error).message, false);
       if (!uploadError.retryable || attempt >= attempts) throw uploadError;
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
@@ -107,7 +111,7 @@ async function requestTicket(client: ApolloClient, input: { fileName: string; co
     if (!data) throw new UploadError('requestUpload returned no ticket', true);
     return data.requestUpload;
   } catch (error) {
-    if (error instanceof UploadError) throw error;
+    if (error instanceof UploadError || error instanceof AuthError) throw error;
     // GraphQL errors (BadRequest, PayloadTooLarge, ...) are final; a failed request is not.
     const message = (error as Error).message;
     throw new UploadError(message, (error as Error).name !== 'CombinedGraphQLErrors');
@@ -122,6 +126,7 @@ async function postFile(post: PostForm, ticket: UploadTicket, blob: Blob, onProg
   try {
     response = await post(ticket.upload.url, form, onProgress);
   } catch (error) {
+    if (error instanceof UploadError) throw error;
     throw new UploadError(`Upload failed: ${(error as Error).message}`, true);
   }
   if (response.status >= 200 && response.status < 300) return;
@@ -141,7 +146,17 @@ export function s3ErrorMessage(body: string): string | null {
 
 /** PostForm with fetch (Node and browsers; no upload progress, so it reports only completion). */
 export const fetchPost: PostForm = async (url, form, onProgress) => {
-  const response = await fetch(url, { method: 'POST', body: form });
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', body: form });
+  } catch (error) {
+    // Node's file-backed Blob (fs.openAsBlob) refuses to be read once the file has changed or gone:
+    // sending it again cannot help.
+    if ((error as { cause?: { name?: unknown } }).cause?.name === 'NotReadableError') {
+      throw new UploadError('the file changed or was removed while it was being uploaded; upload it again', false);
+    }
+    throw error;
+  }
   const body = await response.text();
   const file = form.get('file');
   const size = file instanceof Blob ? file.size : 0;

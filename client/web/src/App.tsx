@@ -11,7 +11,8 @@ export function App({ config }: { config: ClientConfig }) {
   if (!tokens) return <AuthScreen />;
   return (
     <Suspense fallback={<p className="centered">Loading…</p>}>
-      <SignedInApp config={config} email={tokens.email} />
+      {/* Keyed by user: another user (signed in from another tab) never sees this one's cache. */}
+      <SignedInApp key={tokens.sub} config={config} email={tokens.email} />
     </Suspense>
   );
 }

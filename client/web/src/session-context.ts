@@ -9,10 +9,24 @@ export function useSession(): CognitoSession {
   return session;
 }
 
-/** The signed-in user's tokens, re-rendering on sign-in, refresh and sign-out. */
+/**
+ * The signed-in user's tokens, re-rendering on sign-in, refresh and sign-out, in this tab or another
+ * (the tokens live in localStorage, whose changes other tabs hear as `storage` events): a sign-out
+ * elsewhere must not leave this tab showing the photos.
+ */
 export function useSignedIn(): SessionTokens | null {
   const session = useSession();
-  const subscribe = useCallback((onChange: () => void) => session.onChange(onChange), [session]);
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const stop = session.onChange(onChange);
+      window.addEventListener('storage', onChange);
+      return () => {
+        stop();
+        window.removeEventListener('storage', onChange);
+      };
+    },
+    [session],
+  );
   // The token string is a stable snapshot; the stored object is parsed anew on each read.
   const idToken = useSyncExternalStore(subscribe, () => session.current?.idToken ?? null);
   return useMemo(() => (idToken ? session.current : null), [idToken, session]);
