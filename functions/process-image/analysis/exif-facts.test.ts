@@ -105,6 +105,14 @@ describe('readExifFacts on EXIF written byte by byte', () => {
     expect(camera).toMatchObject({ make: null, model: 'X100', aperture: null, focalLength: null });
   });
 
+  it('drops control and format characters and keeps at most 128 characters', () => {
+    const camera = facts({
+      ifd0: { [TAG.Make]: { ascii: '\u001b[2J\u001b]0;pwned\u0007Canon\r\n' }, [TAG.Model]: { ascii: 'EOS\u007f R5\t' } },
+      exif: { [TAG.LensModel]: { ascii: 'L'.repeat(300) } },
+    }).camera;
+    expect(camera).toMatchObject({ make: '[2J]0;pwnedCanon', model: 'EOS R5', lens: 'L'.repeat(128) });
+  });
+
   it('has altitude above sea level when the ref is 0', () => {
     expect(facts({ gps: { ...SOUTH_WEST, [TAG.GPSAltitudeRef]: { byte: [0] } } }).altitude).toBe(423.5);
   });

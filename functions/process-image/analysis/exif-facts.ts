@@ -96,12 +96,20 @@ function altitude(gps: Tags): number | null {
   return gps.GPSAltitudeRef === 1 ? -metres : metres;
 }
 
-/** EXIF ASCII: cut at the first NUL, trimmed; camera makers pad with spaces and NULs. */
+/**
+ * EXIF text is whatever the file says, and it reaches every client (the web app, the CLI's
+ * terminal, the index): no camera names itself with control or format characters, which could
+ * move a terminal's cursor or reverse text (bidi overrides), nor with more than a line.
+ */
+const MAX_EXIF_TEXT_LENGTH = 128;
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/gu;
+
+/** EXIF ASCII: cut at the first NUL, control and format characters dropped, trimmed, at most 128 characters; camera makers pad with spaces and NULs. */
 function text(value: unknown): string | null {
   const raw = Buffer.isBuffer(value) ? new TextDecoder().decode(value) : value;
   if (typeof raw !== 'string') return null;
-  const trimmed = raw.split('\0')[0]?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
+  const cleaned = (raw.split('\0')[0] ?? '').replace(CONTROL_OR_FORMAT, '').trim();
+  return cleaned === '' ? null : [...cleaned].slice(0, MAX_EXIF_TEXT_LENGTH).join('').trim();
 }
 
 /** A finite number >= 0 (a rational with a zero denominator reads as NaN or Infinity). */
