@@ -161,6 +161,15 @@ describe('after a crash', () => {
     expect(await temporaryFiles()).toEqual([]);
   });
 
+  // S3 allows any key: a directory a key's path makes may end in `.tmp`, or look like a temporary file.
+  it.each(['backup.tmp/photo.jpg', 'x._S3rver_1.o.tmp/y', 'x._S3rver_1.e.tmp/y', 'x._S3rver_1.m.tmp/y'])('leaves the objects of key %s as they are', async (key) => {
+    await put(key, body(1));
+    const stored = await filesOf(key);
+    await settleInterruptedWrites(directory);
+    expect(await filesOf(key)).toEqual(stored);
+    expect(stored[0]).toBe(OLD[0]);
+  });
+
   it('removes parts left half written', async () => {
     const part = join(store.getResourcePath('b', undefined, 'uploads'), 'upload-1', '1.3.tmp');
     await mkdir(dirname(part), { recursive: true });

@@ -184,7 +184,9 @@ export function interruptedWrites(paths: readonly string[]): { temps: ObjectFile
 
 /** Settles, at start, what a crash of the store left: writes half renamed into place, and temporary files. */
 export async function settleInterruptedWrites(root: string): Promise<void> {
-  const paths = (await readdir(root, { recursive: true })).map((name) => join(root, name));
+  // Files only: a key's path may make a directory with any name, `.tmp` ones included (`backup.tmp/a.jpg`).
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const paths = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
   for (const { temps, finals } of interruptedWrites(paths)) await settleWrite(temps, finals);
   // What is left is parts' (`<part number>.<generation>.tmp`): no file of the store ends in `.tmp`.
   await Promise.all(paths.filter((path) => path.endsWith('.tmp')).map((path) => rm(path, { force: true })));
