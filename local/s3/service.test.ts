@@ -726,6 +726,18 @@ describe('local S3 service', () => {
     const uploads = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'uploads/u/' }));
     expect(uploads.Contents ?? []).toEqual([]);
   });
+
+  // S3 allows any key; these make directories named like the files the start-up clean-up looks for.
+  it('restarts with keys whose directories are named like an object file or a temporary one', async () => {
+    const keys = ['backup.tmp/photo.jpg', 'x._S3rver_object/y', 'x._S3rver_1.m.tmp/y'];
+    for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
+    await stop();
+    await start();
+    for (const key of keys) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      expect(await got.Body?.transformToString()).toBe(key);
+    }
+  });
 });
 
 function formOf(upload: UploadTicket['upload']): FormData {

@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
@@ -124,7 +124,9 @@ server.listen(socketPath, () => tell({ type: 'listening' }));
  */
 async function removeIncompleteObjects(root: string): Promise<void> {
   const OBJECT = '._S3rver_object';
-  const files = new Set(await readdir(root, { recursive: true }));
+  // Files only: a key's path may make a directory of any name (`x._S3rver_object/y`).
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))));
   for (const file of files) {
     if (!file.endsWith(OBJECT) || files.has(`${file.slice(0, -OBJECT.length)}._S3rver_metadata.json`)) continue;
     await Promise.all([rm(join(root, file), { force: true }), rm(join(root, `${file}.md5`), { force: true })]);
