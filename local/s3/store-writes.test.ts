@@ -170,6 +170,24 @@ describe('after a crash', () => {
     expect(stored[0]).toBe(OLD[0]);
   });
 
+  // A write whose temporary ETag name a key's directory had taken failed, and left its bytes' one.
+  it("removes a failed write's temporary files, not a key's directory of the same name", async () => {
+    await put('k._S3rver_5.e.tmp/y', body(1));
+    await leave(OLD, { o: NEW[0] });
+    await settleInterruptedWrites(directory);
+    expect(await filesOf('k')).toEqual(OLD);
+    expect((await filesOf('k._S3rver_5.e.tmp/y'))[0]).toBe(OLD[0]);
+    expect(await temporaryFiles()).toEqual(['b/k._S3rver_5.e.tmp']);
+  });
+
+  it("completes a write renamed half into place, leaving a key's directory named like one of its temporary files", async () => {
+    await put('k._S3rver_5.e.tmp/y', body(1));
+    await leave([NEW[0], NEW[1], OLD[2]], { m: NEW[2] });
+    await settleInterruptedWrites(directory);
+    expect(await filesOf('k')).toEqual(NEW);
+    expect((await filesOf('k._S3rver_5.e.tmp/y'))[0]).toBe(OLD[0]);
+  });
+
   it('removes parts left half written', async () => {
     const part = join(store.getResourcePath('b', undefined, 'uploads'), 'upload-1', '1.3.tmp');
     await mkdir(dirname(part), { recursive: true });

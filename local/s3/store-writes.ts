@@ -24,8 +24,7 @@
  * (that one last); once it is gone the other two are renamed into place.
  */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, type FileHandle, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -149,23 +148,23 @@ function storedMetadata(metadata: Record<string, unknown>): string {
 /**
  * Ends a write that stopped short (failed, or cut by a crash): undone while its bytes' temporary
  * file exists (that one removed last, so a crash meanwhile is settled the same way), else completed
- * (or it never made one: then there is nothing to rename either).
+ * (or it never made one: then there is nothing to rename either). Only files are a write's: a key's
+ * path may make a directory of a temporary file's name (`k._S3rver_5.e.tmp/y`), which then failed
+ * the write that drew that name, and is left as it is.
  */
 async function settleWrite(temps: ObjectFiles, finals: ObjectFiles): Promise<void> {
-  const committed = await access(temps.bytes, constants.F_OK).then(
-    () => false,
-    () => true,
-  );
-  if (!committed) {
-    for (const role of ['metadata', 'etag', 'bytes'] as const) await rm(temps[role], { force: true });
-    return;
-  }
-  for (const role of ['etag', 'metadata'] as const) {
-    await rename(temps[role], finals[role]).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+  const committed = !(await isFile(temps.bytes));
+  for (const role of committed ? (['etag', 'metadata'] as const) : (['metadata', 'etag', 'bytes'] as const)) {
+    if (!(await isFile(temps[role]))) continue;
+    await (committed ? rename(temps[role], finals[role]) : rm(temps[role], { force: true }));
   }
 }
+
+const isFile = (path: string) =>
+  lstat(path).then(
+    (stats) => stats.isFile(),
+    () => false,
+  );
 
 /** The writes a crash of the store cut short, from the paths of the files under its root (pure). */
 export function interruptedWrites(paths: readonly string[]): { temps: ObjectFiles; finals: ObjectFiles }[] {
