@@ -109,6 +109,19 @@ it('copies an object whole, its ETag and metadata with it, or with the replaceme
   await expect(store.copyObject('b', 'gone', 'b', 'copy', null)).rejects.toMatchObject({ code: 'NoSuchKey' });
 });
 
+it('answers a copy whose result a delete removed right after it was written', async () => {
+  await put('source', body(3));
+  const getMetadata = store.getMetadata.bind(store);
+  // The delete lands between the copy's rename into place and its read of the copy's metadata.
+  store.getMetadata = async (bucket, key) => {
+    if (key === 'copy') await store.deleteObject(bucket, key);
+    return getMetadata(bucket, key);
+  };
+  const copied = await store.copyObject('b', 'source', 'b', 'copy', null);
+  expect(copied).toMatchObject({ etag: JSON.stringify(md5(body(3))), 'content-length': body(3).length });
+  expect(new Date(String(copied['last-modified'])).getTime()).not.toBeNaN();
+});
+
 describe('parts', () => {
   const partPath = (n: number) => join(store.getResourcePath('b', undefined, 'uploads'), 'upload-1', String(n));
 

@@ -115,7 +115,12 @@ export function applyAtomicWrites(store: WritingStore): void {
     // Deleted since s3rver's controller found it.
     if (!source) throw new S3rverError('NoSuchKey', 'The specified key does not exist.', { Key: srcKey });
     const written = await write(destBucket, destKey, source.content, replacementMetadata ?? source.metadata);
-    const metadata = await store.getMetadata(destBucket, destKey);
+    // A DELETE of the copy may run right after it (S3 orders the two either way): its answer's
+    // ETag and date (what s3rver's controller reads) are still this copy's, not a 500.
+    const metadata = await store.getMetadata(destBucket, destKey).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      return { ...(replacementMetadata ?? source.metadata), 'last-modified': new Date().toUTCString() };
+    });
     // The answer is about this copy, even if another write has replaced it since.
     return { ...metadata, etag: JSON.stringify(written.md5), 'content-length': written.size };
   };
