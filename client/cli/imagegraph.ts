@@ -108,6 +108,12 @@ program
     if (failed.length > 0) process.exitCode = 1;
   });
 
+/**
+ * reindex's bulk writes of many documents, and --recreate's index creation, can take far longer
+ * than the processing function's one-document calls it allows 8 s of silence (DEFAULTS.searchTimeoutMs).
+ */
+const REINDEX_REQUEST_TIMEOUT_MS = 60_000;
+
 program
   .command('reindex')
   .description('Rebuild the search index from the metadata sidecars in the bucket (no Rekognition calls).')
@@ -115,7 +121,9 @@ program
   .option('--json', 'print the summary as JSON')
   .action(async (options: { json?: boolean; recreate?: boolean }) => {
     const { outputs, region, s3, credentials, bucket } = deployment();
-    const index = new ImageIndex(createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint], region }, credentials));
+    const index = new ImageIndex(
+      createSearchClient({ searchEndpoint: outputs[OUTPUT_KEYS.searchEndpoint], region }, credentials, { requestTimeout: REINDEX_REQUEST_TIMEOUT_MS }),
+    );
     const summary = await reindex({ s3, bucket, index, progress: terminalProgress(), recreate: Boolean(options.recreate) });
     print(Boolean(options.json), summary, [
       `${summary.sidecars} sidecars read, ${summary.written} documents written, ${summary.failed.length} refused by the index, ${summary.unreadable.length} unreadable`,
