@@ -115,13 +115,19 @@ export class ImageIndex {
    * request (RequestAbortedError) and is never retried (lib/Transport.js retries other connection
    * errors only).
    */
-  private abortable<T>(request: Promise<T> & { abort: () => void }): Promise<T> {
+  private async abortable<T>(request: Promise<T> & { abort: () => void }): Promise<T> {
     const { signal } = this;
     if (!signal) return request;
-    const abort = () => request.abort();
+    const abort = () => {
+      request.abort();
+    };
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
-    return request.finally(() => signal.removeEventListener('abort', abort));
+    try {
+      return await request;
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
   }
 
   /**

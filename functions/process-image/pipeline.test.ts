@@ -20,7 +20,7 @@ import { repointCopies } from './repoint-copies.ts';
 import type { ObjectEvent } from './s3-events.ts';
 import { type ImageSidecar, writeSidecar } from './sidecar.ts';
 import { MemoryImageIndex } from './testing/memory-image-index.ts';
-import { TIME_MARGIN_MS } from './time-budget.ts';
+import { OutOfTime, TIME_MARGIN_MS } from './time-budget.ts';
 
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
 const FINDINGS: VisionFindings = {
@@ -345,6 +345,26 @@ describe('the invocation’s time', () => {
     expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000040'))).toEqual([]);
     timeLeft = () => TIME_MARGIN_MS;
     expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000040' });
+  });
+
+  it('abandons an event still running at the deadline: its aborted calls write nothing, and its redelivery finishes it', async () => {
+    const event = await upload('01JD0000000000000000000041', await photo(121));
+    const deadline = new AbortController();
+    const reason = new OutOfTime('less than the margin left');
+    // The deadline comes as the sidecar is about to be written: the write is aborted before it is sent.
+    let abandonedWrite: Promise<unknown> | undefined;
+    const step: PipelineDeps['step'] = (name, work) => {
+      if (name !== 'writeSidecar') return work();
+      deadline.abort(reason);
+      abandonedWrite = work();
+      return abandonedWrite as ReturnType<typeof work>;
+    };
+    expect(await handleObjectEvent(deps({ step, signal: deadline.signal }), event)).toEqual({ result: 'timedOut', imageId: '01JD0000000000000000000041' });
+    await expect(abandonedWrite).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000041'))).toEqual([]);
+    expect(index.documents.size).toBe(0);
+    expect(published).toEqual([]);
+    expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000041' });
   });
 });
 
