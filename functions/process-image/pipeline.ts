@@ -57,8 +57,9 @@ export interface PipelineDeps {
   /** What is left of the invocation (the Lambda context's, per invocation); see time-budget.ts. */
   timeLeft: TimeLeft;
   /**
-   * The invocation's deadline (time-budget.ts, watchDeadline): every S3, Rekognition, OpenSearch
-   * and AppSync call of the event is given it, so that the calls of an abandoned event stop.
+   * The invocation's deadline (time-budget.ts, watchDeadline): every S3, Rekognition and AppSync
+   * call of the event is given it, and `index` comes bound to it (ImageIndex.abortingOn), so that
+   * the calls of an abandoned event stop.
    */
   signal: AbortSignal;
 }
