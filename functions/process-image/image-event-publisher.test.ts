@@ -208,4 +208,20 @@ describe('ImageEventPublisher', () => {
       await server.close();
     }
   });
+
+  it('gives up when its signal aborts (the invocation\'s deadline), with the signal\'s reason, closing the connection', async () => {
+    const server = await startStallingServer({ stall: 'before-headers' });
+    const patient = new ImageEventPublisher({ graphqlUrl: `${server.url}/graphql`, region: 'eu-west-1', credentials });
+    const deadline = new AbortController();
+    try {
+      const publishing = patient.publish(processed, deadline.signal);
+      await vi.waitFor(() => expect(server.stalled).toHaveLength(1));
+      const reason = new Error('out of time');
+      deadline.abort(reason);
+      await expect(publishing).rejects.toBe(reason);
+      await vi.waitFor(() => expect(server.abandoned).toEqual(['POST /graphql']));
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -62,8 +62,11 @@ export class ImageEventPublisher {
     this.timeoutMs = options.timeoutMs ?? DEFAULTS.graphqlTimeoutMs;
   }
 
-  /** Resolves once AppSync has accepted the event, which it then fans out to subscribers. */
-  async publish(input: ImageEventInput): Promise<void> {
+  /**
+   * Resolves once AppSync has accepted the event, which it then fans out to subscribers. `signal`
+   * aborts the call too (fetch rejects with its reason).
+   */
+  async publish(input: ImageEventInput, signal?: AbortSignal): Promise<void> {
     // `input.image` is AWSJSON: already a JSON string, which is how AppSync wants it in variables.
     const body = JSON.stringify({ query: PUBLISH_IMAGE_PROCESSED, variables: { input } });
     const { headers } = await this.signer.sign({
@@ -81,7 +84,7 @@ export class ImageEventPublisher {
       headers,
       body,
       // Covers the whole exchange, reading the body included: fetch rejects with a TimeoutError.
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: signal ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), signal]) : AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();
     const result = parse(text);

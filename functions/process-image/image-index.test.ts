@@ -263,6 +263,26 @@ describe('ImageIndex.put', () => {
       await server.close();
     }
   });
+
+  it('aborts a request when its signal does (the invocation\'s deadline), closing the connection, without retrying it', async () => {
+    const server = await startStallingServer({ stall: 'before-headers' });
+    const stalledClient = createSearchClient({ searchEndpoint: server.url, region: REGION }, LOCAL_KEY);
+    const deadline = new AbortController();
+    try {
+      const put = new ImageIndex(stalledClient).abortingOn(deadline.signal).put(imageDoc('img1', '01'));
+      await vi.waitFor(() => expect(server.stalled).toHaveLength(1));
+      deadline.abort();
+      await expect(put).rejects.toMatchObject({ name: 'RequestAbortedError' });
+      await vi.waitFor(() => expect(server.abandoned).toEqual([`GET /${IMAGES_INDEX}/_doc/img1`]));
+      expect(server.stalled).toHaveLength(1);
+      // Once aborted, nothing more is sent.
+      await expect(new ImageIndex(stalledClient).abortingOn(deadline.signal).get('img1')).rejects.toMatchObject({ name: 'RequestAbortedError' });
+      expect(server.stalled).toHaveLength(1);
+    } finally {
+      await stalledClient.close();
+      await server.close();
+    }
+  });
 });
 
 describe('ImageIndex.markDeleted', () => {

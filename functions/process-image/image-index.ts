@@ -101,23 +101,50 @@ export class ImageIndex {
   constructor(
     private readonly client: Client,
     readonly index: string = IMAGES_INDEX,
+    /** Aborts every request (the processing invocation's deadline); see abortingOn. */
+    private readonly signal?: AbortSignal,
   ) {}
+
+  /** The same index, every request of which `signal` aborts: one per processing invocation. */
+  abortingOn(signal: AbortSignal): ImageIndex {
+    return new ImageIndex(this.client, this.index, signal);
+  }
+
+  /**
+   * The client (3.x) takes no AbortSignal; its request promise has abort() instead, which ends the
+   * request (RequestAbortedError) and is never retried (lib/Transport.js retries other connection
+   * errors only).
+   */
+  private async abortable<T>(request: Promise<T> & { abort: () => void }): Promise<T> {
+    const { signal } = this;
+    if (!signal) return request;
+    const abort = () => {
+      request.abort();
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    try {
+      return await request;
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
 
   /**
    * Deletes the index and creates it anew with the current mapping, for `imagegraph reindex
    * --recreate`: static settings (index.knn) and changed field types cannot be applied in place.
    */
   async recreateIndex(): Promise<void> {
-    await this.client.indices.delete({ index: this.index }, { ignore: [404] });
+    await this.abortable(this.client.indices.delete({ index: this.index }, { ignore: [404] }));
     await this.ensureIndex();
   }
 
   /** Creates the index with its mapping unless it exists; another container creating it meanwhile is fine. */
   async ensureIndex(): Promise<void> {
-    const exists = await this.client.indices.exists({ index: this.index });
+    const exists = await this.abortable(this.client.indices.exists({ index: this.index }));
     if (exists.body) return;
     try {
-      await this.client.indices.create({ index: this.index, body: IMAGE_INDEX_MAPPING });
+      await this.abortable(this.client.indices.create({ index: this.index, body: IMAGE_INDEX_MAPPING }));
     } catch (error) {
       if (responseError(error)?.type !== 'resource_already_exists_exception') throw error;
     }
@@ -137,7 +164,7 @@ export class ImageIndex {
         return 'stale';
       }
       try {
-        await this.client.index({
+        await this.abortable(this.client.index({
           index: this.index,
           id: doc.id,
           body: indexed(doc),
@@ -146,7 +173,7 @@ export class ImageIndex {
           // no refresh: it answers once the next periodic one has made the write searchable.
           refresh,
           ...(stored ? { if_seq_no: stored.seqNo, if_primary_term: stored.primaryTerm } : { op_type: 'create' as const }),
-        });
+        }));
         return 'written';
       } catch (error) {
         if (responseError(error)?.status !== 409 || attempt >= MAX_WRITE_ATTEMPTS) throw error;
@@ -171,7 +198,7 @@ export class ImageIndex {
    * last second is not missed and left pointing at it for good.
    */
   async refresh(): Promise<void> {
-    await this.client.indices.refresh({ index: this.index });
+    await this.abortable(this.client.indices.refresh({ index: this.index }));
   }
 
   /** The stored document (a tombstone included), or null when there is none. */
@@ -186,7 +213,7 @@ export class ImageIndex {
    * images whose upload is gone, being deleted, whose tombstones are not written yet.
    */
   async findFirstWithSha256(ownerSub: string, sha256: string, image: UploadedImage, excluded: readonly string[] = []): Promise<string | null> {
-    const response = await this.client.search({
+    const response = await this.abortable(this.client.search({
       index: this.index,
       body: {
         size: 1,
@@ -205,7 +232,7 @@ export class ImageIndex {
         },
         sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],
       },
-    });
+    }));
     const earliest = (response.body.hits.hits as { _id: string; _source: { uploadedAt: string } }[])[0];
     // Of copies uploaded in the same millisecond only the later id points at the other: the
     // earliest one found is an original for this image only if it comes first in upload order.
@@ -220,7 +247,7 @@ export class ImageIndex {
    * `excluded` ids are left out too: an image being deleted, whose tombstone is not written yet.
    */
   async findNearDuplicate(ownerSub: string, perceptualHash: string, image: UploadedImage, excluded: readonly string[] = []): Promise<string | null> {
-    const response = await this.client.search({
+    const response = await this.abortable(this.client.search({
       index: this.index,
       body: {
         size: NEAR_DUPLICATE_CANDIDATES,
@@ -240,7 +267,7 @@ export class ImageIndex {
           },
         },
       },
-    });
+    }));
     const earlier = (response.body.hits.hits as { _id: string; _score: number; _source: { uploadedAt: string } }[])
       .filter((hit) => distanceOfScore(hit._score) <= NEAR_DUPLICATE_MAX_DISTANCE)
       // Strictly earlier, with the id breaking ties: of two copies uploaded in the same millisecond
@@ -262,7 +289,7 @@ export class ImageIndex {
     // One more than the limit is read, to know whether there were more.
     while (images.length <= limit) {
       const size = Math.min(LINKED_IMAGES_PAGE, limit + 1 - images.length);
-      const response = await this.client.search({
+      const response = await this.abortable(this.client.search({
         index: this.index,
         body: {
           size,
@@ -276,7 +303,7 @@ export class ImageIndex {
           sort: [{ [FIELD.uploadedAt]: { order: 'asc' } }, { [FIELD.id]: { order: 'asc' } }],
           ...(after ? { search_after: after } : {}),
         },
-      });
+      }));
       const hits = response.body.hits.hits as { _source: LinkedImage; sort: (string | number)[] }[];
       images.push(...hits.map((hit) => hit._source));
       if (hits.length < size) break;
@@ -291,10 +318,10 @@ export class ImageIndex {
    */
   async bulkPut(docs: ImageDocument[]): Promise<{ written: number; failed: { id: string; reason: string }[] }> {
     if (docs.length === 0) return { written: 0, failed: [] };
-    const response = await this.client.bulk({
+    const response = await this.abortable(this.client.bulk({
       refresh: false,
       body: docs.flatMap((doc) => [{ index: { _index: this.index, _id: doc.id } }, indexed(doc)]),
-    });
+    }));
     // Items answer the actions in order.
     const failed = docs.flatMap((doc, position) => {
       const error = response.body.items[position]?.index?.error;
@@ -306,7 +333,7 @@ export class ImageIndex {
   /** GET with its sequence number and primary term, for the conditional write that follows. */
   private async read(imageId: string): Promise<StoredDocument | null> {
     // 404 is an answer here (no such document, or no index yet), not an error.
-    const { body } = await this.client.get({ index: this.index, id: imageId }, { ignore: [404] });
+    const { body } = await this.abortable(this.client.get({ index: this.index, id: imageId }, { ignore: [404] }));
     if (!body.found || body._seq_no === undefined || body._primary_term === undefined) return null;
     return { doc: body._source as ImageDocument, seqNo: body._seq_no, primaryTerm: body._primary_term };
   }

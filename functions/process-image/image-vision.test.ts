@@ -1,5 +1,5 @@
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VisionConfig } from '../shared/config.ts';
 import { ImageRejected } from './image-rejected.ts';
 import { createRekognitionClient, detectImageContent } from './image-vision.ts';
@@ -356,6 +356,23 @@ describe('createRekognitionClient', () => {
       expect(fake.requests.filter((request) => operationOf(request) === 'DetectLabels')).toHaveLength(3);
     } finally {
       impatient.destroy();
+    }
+  });
+
+  it('aborts its calls when the signal does (the invocation\'s deadline), closing their connections, and the SDK does not retry them', async () => {
+    const server = await startStallingServer({ stall: 'before-headers' });
+    const patient = createRekognitionClient({ region: 'eu-west-1', rekognitionEndpoint: server.url }, { credentials: FAKE_CREDENTIALS });
+    const deadline = new AbortController();
+    try {
+      const detecting = detectImageContent(patient, image, { ...labelsOnly, detectText: true }, deadline.signal);
+      await vi.waitFor(() => expect(server.stalled).toHaveLength(2));
+      deadline.abort(new Error('out of time'));
+      await expect(detecting).rejects.toMatchObject({ name: 'AbortError', $metadata: { attempts: 1 } });
+      await vi.waitFor(() => expect(server.abandoned).toEqual(['POST /', 'POST /']));
+      expect(server.stalled).toHaveLength(2);
+    } finally {
+      patient.destroy();
+      await server.close();
     }
   });
 

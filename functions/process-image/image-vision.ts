@@ -62,7 +62,8 @@ export function createRekognitionClient(
 
 /**
  * Runs DetectLabels and whichever optional detections `options` enables, concurrently, on the
- * image in S3 (Rekognition reads it there; the bytes never pass through the function).
+ * image in S3 (Rekognition reads it there; the bytes never pass through the function). An
+ * `abortSignal` aborts the calls (AbortError), which the SDK then does not retry.
  * Throws ImageRejected('VISION_REJECTED') when Rekognition refuses the image; any other error
  * (throttling, server errors, timeouts, access) is rethrown unchanged, as transient.
  */
@@ -70,19 +71,20 @@ export async function detectImageContent(
   rekognition: RekognitionClient,
   image: { bucket: string; key: string },
   options: VisionConfig,
+  abortSignal?: AbortSignal,
 ): Promise<VisionFindings> {
   const Image = { S3Object: { Bucket: image.bucket, Name: image.key } };
   const labelsRequest = { Image, MinConfidence: options.minLabelConfidence, MaxLabels: options.maxLabels };
   const calls = [
-    detection(rekognition.send(new DetectLabelsCommand(labelsRequest)), (r) => toLabels(r.Labels)),
+    detection(rekognition.send(new DetectLabelsCommand(labelsRequest), { abortSignal }), (r) => toLabels(r.Labels)),
     options.detectModeration
-      ? detection(rekognition.send(new DetectModerationLabelsCommand({ Image })), (r) => toModerationLabels(r.ModerationLabels))
+      ? detection(rekognition.send(new DetectModerationLabelsCommand({ Image }), { abortSignal }), (r) => toModerationLabels(r.ModerationLabels))
       : Promise.resolve([]),
     options.detectText
-      ? detection(rekognition.send(new DetectTextCommand({ Image })), (r) => toLines(r.TextDetections))
+      ? detection(rekognition.send(new DetectTextCommand({ Image }), { abortSignal }), (r) => toLines(r.TextDetections))
       : Promise.resolve([]),
     options.detectFaces
-      ? detection(rekognition.send(new DetectFacesCommand({ Image, Attributes: ['EMOTIONS'] })), (r) => toFaces(r.FaceDetails))
+      ? detection(rekognition.send(new DetectFacesCommand({ Image, Attributes: ['EMOTIONS'] }), { abortSignal }), (r) => toFaces(r.FaceDetails))
       : Promise.resolve(null),
   ] as const;
   // Wait for every call, so that a refusal of the image wins over a transient failure of another

@@ -17,7 +17,7 @@ import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../shared/test
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
 import { createSearchClient } from './image-index.ts';
 import { POSTPONED_RETRY_DELAY_SECONDS } from './postponed-retry.ts';
-import { TIME_MARGIN_MS } from './time-budget.ts';
+import { DEADLINE_MARGIN_MS, TIME_MARGIN_MS } from './time-budget.ts';
 import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
 import { startStallingServer } from '../shared/testing/stalling-server.ts';
 
@@ -304,6 +304,43 @@ describe('process-image handler', () => {
     } finally {
       await stallingS3.close();
     }
+  }, 60_000);
+
+  it('abandons a message still running at the invocation\'s deadline, aborting its calls, and returns in time with the rest of the batch done', async () => {
+    // A handler of its own whose Rekognition stalls every call once the batch's first image is
+    // announced, and whose invocation then has a few seconds left, counting down: the second
+    // message, started with the whole timeout left, is still waiting for Rekognition at the
+    // deadline (its calls would otherwise take 3 attempts of 15 s each).
+    const [done, late] = ['01JD0000000000000000000113', '01JD0000000000000000000114'];
+    const publishes = appSync.requests.length;
+    const stallingVision = await startStallingServer({ stall: 'before-headers', forwardTo: rekognition.url, stalls: () => appSync.requests.length > publishes });
+    vi.stubEnv(ENV.rekognitionEndpoint, stallingVision.url);
+    vi.resetModules();
+    const { handler: stalling } = await import('./index.ts');
+    vi.stubEnv(ENV.rekognitionEndpoint, rekognition.url);
+    let stalledAt: number | undefined;
+    const timeLeft = () => {
+      if (stallingVision.stalled.length === 0) return WHOLE_TIMEOUT_MS;
+      stalledAt ??= Date.now();
+      return DEADLINE_MARGIN_MS + 2_000 - (Date.now() - stalledAt);
+    };
+    try {
+      const batch = [await uploadMessage('in-time', done, await jpeg(13)), await uploadMessage('stalled', late, await jpeg(14))];
+      const response = await stalling({ Records: batch }, lambdaContext('process-image', timeLeft));
+      expect(timeLeft()).toBeGreaterThan(0);
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'stalled' }]);
+      expect((await indexed(done)).source.status).toBe('PROCESSED');
+      expect(published().map((event) => event.imageId)).toEqual([done]);
+      // Every stalled call was aborted (its connection closed), none retried.
+      expect(stallingVision.stalled.length).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(stallingVision.abandoned).toEqual(stallingVision.stalled), { timeout: 10_000 });
+      await expect(index.get({ index: IMAGES_INDEX, id: late })).rejects.toMatchObject({ statusCode: 404 });
+    } finally {
+      await stallingVision.close();
+    }
+    // The redelivery, with Rekognition answering, finishes it.
+    expect((await handler({ Records: [await uploadMessage('again', late, await jpeg(14))] }, invocation())).batchItemFailures).toEqual([]);
+    expect((await indexed(late)).source.status).toBe('PROCESSED');
   }, 60_000);
 
   it('handles the same event delivered three times in one batch once', async () => {

@@ -14,6 +14,7 @@ import { recordOutcome, tracedSteps } from './observability.ts';
 import { handleObjectEvent, type Outcome, type PipelineDeps } from './pipeline.ts';
 import { createQueueClient, retrySoon } from './postponed-retry.ts';
 import { objectEventsOf } from './s3-events.ts';
+import { untilAborted, watchDeadline } from './time-budget.ts';
 
 const logger = new Logger({ serviceName: 'process-image' });
 const metrics = new Metrics({ namespace: 'ImageGraph', serviceName: 'process-image' });
@@ -27,14 +28,13 @@ const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, regio
 // Once per container; a failed attempt is retried by the next batch.
 let indexReady: Promise<void> | undefined;
 
-/** Everything but the invocation's clock, which comes with each invocation's context. */
-const deps: Omit<PipelineDeps, 'timeLeft'> = {
+/** Everything but the invocation's clock and deadline, which come with each invocation. */
+const deps: Omit<PipelineDeps, 'timeLeft' | 'signal' | 'index'> = {
   s3,
   config,
   analyze: (bytes) => analyzeImage(bytes, { maxInputPixels: config.maxInputPixels, thumbnails: config.thumbnails }),
-  detect: (image) => detectImageContent(rekognition, image, config),
-  index,
-  publish: (event) => publisher.publish(event),
+  detect: (image, signal) => detectImageContent(rekognition, image, config, signal),
+  publish: (event, signal) => publisher.publish(event, signal),
   now: () => new Date(),
   step: tracedSteps(tracer, metrics),
 };
@@ -44,14 +44,16 @@ const deps: Omit<PipelineDeps, 'timeLeft'> = {
  * retries it (and, after maxReceiveCount, moves it to the dead-letter queue) and nothing else.
  * A postponed event (out of the invocation's time) is thrown too, after it is recorded and its
  * message set to come back soon (postponed-retry.ts) rather than after the visibility timeout.
+ * `deadline` aborts what is still running at the invocation's deadline (time-budget.ts).
  */
-async function processMessage(record: SQSRecord, context: Context): Promise<void> {
-  indexReady ??= index.ensureIndex().catch((error: unknown) => {
+async function processMessage(record: SQSRecord, context: Context, deadline: AbortSignal): Promise<void> {
+  const invocationIndex = index.abortingOn(deadline);
+  indexReady ??= invocationIndex.ensureIndex().catch((error: unknown) => {
     indexReady = undefined;
     throw error;
   });
   try {
-    await indexReady;
+    await untilAborted(indexReady, deadline);
   } catch (error) {
     // A container that starts while the search engine is down fails here, before any event.
     logger.error('Search index not ready; SQS will retry the message', error as Error);
@@ -63,17 +65,19 @@ async function processMessage(record: SQSRecord, context: Context): Promise<void
     if (imageId) eventLogger.setCorrelationId(imageId);
     let outcome: Outcome;
     try {
-      outcome = await handleObjectEvent({ ...deps, timeLeft: () => context.getRemainingTimeInMillis() }, event);
+      outcome = await handleObjectEvent({ ...deps, index: invocationIndex, timeLeft: () => context.getRemainingTimeInMillis(), signal: deadline }, event);
     } catch (error) {
       eventLogger.error('Event failed; SQS will retry it', error as Error);
       throw error;
     }
     recordOutcome(metrics, eventLogger, outcome);
     if (outcome.result === 'postponed') {
-      const failed = await retrySoon(queue, config.queueUrl, record.receiptHandle);
+      const failed = await retrySoon(queue, config.queueUrl, record.receiptHandle, deadline);
       if (failed) eventLogger.warn('Could not make the postponed message visible again soon; SQS delivers it after the visibility timeout', failed);
       throw new Error(`Postponed: ${outcome.why}`);
     }
+    // Like a failure: it met a stalled dependency, so it comes back after the visibility timeout.
+    if (outcome.result === 'timedOut') throw new Error('Abandoned at the invocation\'s deadline');
   }
 }
 
@@ -81,18 +85,20 @@ const processor = new BatchProcessor(EventType.SQS);
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
+  const deadline = watchDeadline(() => context.getRemainingTimeInMillis());
   try {
     // In order, not in parallel: a duplicate delivery in the same batch then finds the first one's
     // sidecar instead of racing it, and sharp is CPU-bound on a Lambda's fraction of a core anyway.
     // A batch whose every message failed is still a partial response, not a thrown
     // FullBatchFailureError: at low traffic a batch is one message, and one Rekognition throttle
     // would otherwise count as a Lambda error and page someone. SQS retries the messages either way.
-    return await processPartialResponse(event, processMessage, processor, {
+    return await processPartialResponse(event, (record: SQSRecord) => processMessage(record, context, deadline.signal), processor, {
       context,
       processInParallel: false,
       throwOnFullBatchFailure: false,
     });
   } finally {
+    deadline.stop();
     metrics.publishStoredMetrics();
   }
 }

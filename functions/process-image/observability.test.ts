@@ -44,3 +44,12 @@ describe('recordOutcome of a postponed event', () => {
     expect(logged).toEqual([['warn', 'Out of time in this invocation: SQS will deliver the event again', { why: 'out of time re-pointing its copies', repointedCopies: 4 }]]);
   });
 });
+
+describe('recordOutcome of an event abandoned at the deadline', () => {
+  it('counts it and warns that SQS will deliver it again', () => {
+    const { logger, metrics, logged, counted } = recorders();
+    recordOutcome(metrics, logger, { result: 'timedOut', imageId: 'a' });
+    expect(counted).toEqual([['EventsTimedOut', 1]]);
+    expect(logged).toEqual([['warn', "Still running at the invocation's deadline: abandoned; SQS will deliver the event again", undefined]]);
+  });
+});

@@ -54,6 +54,11 @@ export function recordOutcome(metrics: Metrics, logger: Logger, outcome: Outcome
       metrics.addMetric('CopiesRepointed', MetricUnit.Count, outcome.repointed);
       logger.warn('Out of time in this invocation: SQS will deliver the event again', { why: outcome.why, repointedCopies: outcome.repointed });
       return;
+    case 'timedOut':
+      // Its calls were aborted; what it wrote is kept or redone by the redelivery (README).
+      metrics.addMetric('EventsTimedOut', MetricUnit.Count, 1);
+      logger.warn('Still running at the invocation\'s deadline: abandoned; SQS will deliver the event again');
+      return;
     case 'skipped':
       metrics.addMetric('EventsSkipped', MetricUnit.Count, 1);
       logger.info('Event skipped', { why: outcome.why });

@@ -20,7 +20,7 @@ import { repointCopies } from './repoint-copies.ts';
 import type { ObjectEvent } from './s3-events.ts';
 import { type ImageSidecar, writeSidecar } from './sidecar.ts';
 import { MemoryImageIndex } from './testing/memory-image-index.ts';
-import { TIME_MARGIN_MS } from './time-budget.ts';
+import { OutOfTime, TIME_MARGIN_MS } from './time-budget.ts';
 
 const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
 const FINDINGS: VisionFindings = {
@@ -39,6 +39,8 @@ let visionCalls: { bucket: string; key: string }[];
 let analyses: number;
 let detect: PipelineDeps['detect'];
 let publish: PipelineDeps['publish'];
+/** An invocation's deadline that never comes, unless a test gives its own. */
+const NO_DEADLINE = new AbortController().signal;
 /** The invocation's clock: a whole Lambda timeout left unless a test shortens it. */
 let timeLeft: () => number;
 let sequence = 0;
@@ -102,12 +104,13 @@ function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps {
       analyses += 1;
       return analyzeImage(bytes, { maxInputPixels: config.maxInputPixels, thumbnails: config.thumbnails });
     },
-    detect: (image) => detect(image),
+    detect: (image, signal) => detect(image, signal),
     index,
-    publish: (event) => publish(event),
+    publish: (event, signal) => publish(event, signal),
     now: () => new Date('2026-11-21T12:00:00.000Z'),
     step: (_name, work) => work(),
     timeLeft: () => timeLeft(),
+    signal: NO_DEADLINE,
     ...overrides,
   };
 }
@@ -343,6 +346,26 @@ describe('the invocation’s time', () => {
     timeLeft = () => TIME_MARGIN_MS;
     expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000040' });
   });
+
+  it('abandons an event still running at the deadline: its aborted calls write nothing, and its redelivery finishes it', async () => {
+    const event = await upload('01JD0000000000000000000041', await photo(121));
+    const deadline = new AbortController();
+    const reason = new OutOfTime('less than the margin left');
+    // The deadline comes as the sidecar is about to be written: the write is aborted before it is sent.
+    let abandonedWrite: Promise<unknown> | undefined;
+    const step: PipelineDeps['step'] = (name, work) => {
+      if (name !== 'writeSidecar') return work();
+      deadline.abort(reason);
+      abandonedWrite = work();
+      return abandonedWrite as ReturnType<typeof work>;
+    };
+    expect(await handleObjectEvent(deps({ step, signal: deadline.signal }), event)).toEqual({ result: 'timedOut', imageId: '01JD0000000000000000000041' });
+    await expect(abandonedWrite).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await keysUnder(metaKey(OWNER, '01JD0000000000000000000041'))).toEqual([]);
+    expect(index.documents.size).toBe(0);
+    expect(published).toEqual([]);
+    expect(await handleObjectEvent(deps(), event)).toEqual({ result: 'processed', imageId: '01JD0000000000000000000041' });
+  });
 });
 
 describe('ObjectRemoved', () => {
@@ -478,7 +501,7 @@ describe('ObjectRemoved of an original with copies', () => {
     const { ids, events } = await library(35);
     const cBefore = structuredClone(index.documents.get(ids.c));
     const newer = { ...(await sidecarOf(ids.c)), processedAt: '2026-11-21T13:00:00.000Z' };
-    const racing = afterReadingSidecarOf(ids.c, () => writeSidecar(s3.s3, config.bucket, newer));
+    const racing = afterReadingSidecarOf(ids.c, () => writeSidecar(s3.s3, config.bucket, newer, new AbortController().signal));
     expect(await handleObjectEvent(deps({ s3: racing }), await removal(events.a))).toEqual(expect.objectContaining({ copies: { repointed: 2, capped: false } }));
     expect(await sidecarOf(ids.c)).toEqual(newer);
     expect(index.documents.get(ids.c)).toEqual(cBefore);
@@ -518,7 +541,7 @@ describe('ObjectRemoved of an original with copies', () => {
     });
     let s3Requests = 0;
     const counting = s3Around((_command, send) => ((s3Requests += 1), send()));
-    const repoint = (imageId: string) => repointCopies({ s3: counting, bucket: config.bucket, index: listing, timeLeft }, index.documents.get(imageId)!);
+    const repoint = (imageId: string) => repointCopies({ s3: counting, bucket: config.bucket, index: listing, timeLeft, signal: NO_DEADLINE }, index.documents.get(imageId)!);
     // C is a byte copy of A: deleting it changes nothing, and asks S3 nothing.
     await removal(events.c);
     expect(await repoint(ids.c)).toEqual({ repointed: 0, capped: false, outOfTime: false });
@@ -634,7 +657,7 @@ describe('ObjectRemoved of an original with copies', () => {
 
   it('makes progress on every delivery, even one that starts its re-pointing with no time left', async () => {
     const { a, b, later } = await sevenCopies(100);
-    const repoint = () => repointCopies({ s3: s3.s3, bucket: config.bucket, index, timeLeft: () => 0 }, index.documents.get(a)!);
+    const repoint = () => repointCopies({ s3: s3.s3, bucket: config.bucket, index, timeLeft: () => 0, signal: NO_DEADLINE }, index.documents.get(a)!);
     expect(await repoint()).toEqual({ repointed: 4, capped: false, outOfTime: true });
     expect(await repoint()).toEqual({ repointed: 2, capped: false, outOfTime: false });
     expect(pointers(b)).toEqual({ duplicateOf: null, nearDuplicateOf: null });
@@ -726,7 +749,7 @@ describe('ObjectRemoved of an original with copies', () => {
 
   async function repointWithCap(removed: ObjectEvent, maxImages: number) {
     const deleted = index.documents.get(removed.key.split('/')[2]!)!;
-    expect(await repointCopies({ s3: s3.s3, bucket: config.bucket, index, timeLeft, maxImages }, deleted)).toEqual({ repointed: 2, capped: true, outOfTime: false });
+    expect(await repointCopies({ s3: s3.s3, bucket: config.bucket, index, timeLeft, maxImages, signal: NO_DEADLINE }, deleted)).toEqual({ repointed: 2, capped: true, outOfTime: false });
   }
 });
 

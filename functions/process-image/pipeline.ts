@@ -21,7 +21,7 @@ import type { VisionFindings } from './image-vision.ts';
 import { compareSequencers, type ObjectEvent } from './s3-events.ts';
 import { isChangedMeanwhile, readSidecarVersion, writeSidecar, type ImageSidecar } from './sidecar.ts';
 import { storedUploads } from './stored-uploads.ts';
-import { hasTimeToStart, type TimeLeft } from './time-budget.ts';
+import { hasTimeToStart, type TimeLeft, untilAborted } from './time-budget.ts';
 
 /** How each event ended; anything transient is thrown instead, for SQS to retry. */
 export type Outcome =
@@ -34,6 +34,11 @@ export type Outcome =
    * handler asks for by reporting the message as failed. `repointed`: copies re-pointed before that.
    */
   | { result: 'postponed'; imageId: string; why: string; repointed: number }
+  /**
+   * Still running at the invocation's deadline (time-budget.ts): abandoned, its calls aborted, and
+   * left for SQS to deliver again like a failure. Whatever it wrote is redone or kept by the redelivery.
+   */
+  | { result: 'timedOut'; imageId: string }
   /** Nothing to do: a redelivery, an event older than what is recorded, or a key outside uploads/. */
   | { result: 'skipped'; imageId: string | null; why: string };
 
@@ -44,13 +49,19 @@ export interface PipelineDeps {
   s3: S3Client;
   config: ProcessingConfig;
   analyze: (bytes: Buffer) => Promise<ImageAnalysis>;
-  detect: (image: { bucket: string; key: string }) => Promise<VisionFindings>;
+  detect: (image: { bucket: string; key: string }, signal: AbortSignal) => Promise<VisionFindings>;
   index: Pick<ImageIndex, 'put' | 'markDeleted' | 'get' | 'findFirstWithSha256' | 'findNearDuplicate' | 'refresh' | 'findLinkedImages'>;
-  publish: (event: ImageEventInput) => Promise<void>;
+  publish: (event: ImageEventInput, signal: AbortSignal) => Promise<void>;
   now: () => Date;
   step: StepRunner;
   /** What is left of the invocation (the Lambda context's, per invocation); see time-budget.ts. */
   timeLeft: TimeLeft;
+  /**
+   * The invocation's deadline (time-budget.ts, watchDeadline): every S3, Rekognition and AppSync
+   * call of the event is given it, and `index` comes bound to it (ImageIndex.abortingOn), so that
+   * the calls of an abandoned event stop.
+   */
+  signal: AbortSignal;
 }
 
 /** Images a copy's pointer may find gone one after another (each being deleted) before SQS is left to retry. */
@@ -80,7 +91,12 @@ export async function handleObjectEvent(deps: PipelineDeps, event: ObjectEvent):
     sequencer: event.sequencer,
     uploadedAt: event.eventTime,
   };
-  return event.kind === 'created' ? created(deps, upload) : removed(deps, upload);
+  try {
+    return await untilAborted(event.kind === 'created' ? created(deps, upload) : removed(deps, upload), deps.signal);
+  } catch (error) {
+    if (!deps.signal.aborted) throw error;
+    return { result: 'timedOut', imageId: location.imageId };
+  }
 }
 
 /**
@@ -106,7 +122,7 @@ async function findCopies(
 
 async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome> {
   const { s3, config } = deps;
-  const read = await deps.step('readSidecar', () => readSidecarVersion(s3, config.bucket, upload.ownerSub, upload.imageId));
+  const read = await deps.step('readSidecar', () => readSidecarVersion(s3, config.bucket, upload.ownerSub, upload.imageId, deps.signal));
   if (read && compareSequencers(read.sidecar.document.sequencer, upload.sequencer) > 0) {
     return { result: 'skipped', imageId: upload.imageId, why: 'a newer event is already recorded' };
   }
@@ -155,7 +171,7 @@ async function created(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
     processedAt: deps.now().toISOString(),
     publishedAt: null,
   };
-  await deps.step('writeSidecar', () => writeSidecar(s3, config.bucket, sidecar));
+  await deps.step('writeSidecar', () => writeSidecar(s3, config.bucket, sidecar, deps.signal));
   return announce(deps, sidecar);
 }
 
@@ -177,10 +193,10 @@ async function announce(deps: PipelineDeps, sidecar: ImageSidecar, gone: readonl
       status: document.status,
       image: document.status === 'PROCESSED' ? JSON.stringify(document) : null,
       reason: document.failureReason ?? null,
-    }),
+    }, deps.signal),
   );
   const published = { ...sidecar, publishedAt: deps.now().toISOString() };
-  const etag = await deps.step('writeSidecar', () => writeSidecar(deps.s3, deps.config.bucket, published));
+  const etag = await deps.step('writeSidecar', () => writeSidecar(deps.s3, deps.config.bucket, published, deps.signal));
   const redecided = await redecideIfOriginalGone(deps, { sidecar: published, etag }, gone);
   if (redecided) return announce(deps, redecided.sidecar, redecided.gone);
   if (sidecar.rejection) {
@@ -211,7 +227,7 @@ async function redecideIfOriginalGone(
   const { document } = recorded.sidecar;
   const target = document.duplicateOf ?? document.nearDuplicateOf;
   if (!target || !document.sha256 || !document.perceptualHash) return null;
-  const stored = storedUploads({ s3: deps.s3, bucket: deps.config.bucket, index: deps.index });
+  const stored = storedUploads({ s3: deps.s3, bucket: deps.config.bucket, index: deps.index, signal: deps.signal });
   if (await deps.step('confirmCopyOf', () => stored.uploadOfId(target))) return null;
   const nowGone = [...gone, target];
   if (nowGone.length > MAX_GONE_ORIGINALS) throw new Error(`the images ${nowGone.join(', ')} that image ${document.id} may point at are being deleted`);
@@ -219,7 +235,7 @@ async function redecideIfOriginalGone(
   const copyOf = await findCopies(deps, document.ownerSub, analysis, document, nowGone);
   const sidecar: ImageSidecar = { ...recorded.sidecar, document: { ...document, ...copyOf }, publishedAt: null };
   try {
-    await deps.step('writeSidecar', () => writeSidecar(deps.s3, deps.config.bucket, sidecar, recorded.etag));
+    await deps.step('writeSidecar', () => writeSidecar(deps.s3, deps.config.bucket, sidecar, deps.signal, recorded.etag));
   } catch (error) {
     if (isChangedMeanwhile(error)) return null;
     throw error;
@@ -236,19 +252,19 @@ async function removed(deps: PipelineDeps, upload: UploadFacts): Promise<Outcome
   if (indexed?.status === 'DELETED' && indexed.sequencer === upload.sequencer) {
     return { result: 'skipped', imageId: upload.imageId, why: 'already deleted' };
   }
-  await deps.step('deleteDerived', () => deleteDerived(s3, config.bucket, upload));
+  await deps.step('deleteDerived', () => deleteDerived(s3, config.bucket, upload, deps.signal));
   // Before the tombstone: a redelivery after a failure here finds the image still indexed, and
   // runs this again (it writes only what is not yet re-pointed). Only a processed image has copies.
   const { outOfTime, ...copies } =
     indexed?.status === 'PROCESSED'
-      ? await deps.step('repointCopies', () => repointCopies({ s3, bucket: config.bucket, index: deps.index, timeLeft: deps.timeLeft }, indexed))
+      ? await deps.step('repointCopies', () => repointCopies({ s3, bucket: config.bucket, index: deps.index, timeLeft: deps.timeLeft, signal: deps.signal }, indexed))
       : { repointed: 0, capped: false, outOfTime: false };
   // No tombstone yet: the redelivery finds the image still indexed and re-points what is left.
   if (outOfTime) return { result: 'postponed', imageId: upload.imageId, why: 'out of time re-pointing its copies', repointed: copies.repointed };
   const written = await deps.step('index', () => deps.index.markDeleted(upload.ownerSub, upload.imageId, upload.sequencer));
   if (written === 'stale') return { result: 'skipped', imageId: upload.imageId, why: 'the index holds a newer event' };
   await deps.step('publish', () =>
-    deps.publish({ imageId: upload.imageId, ownerSub: upload.ownerSub, status: 'DELETED', image: null, reason: null }),
+    deps.publish({ imageId: upload.imageId, ownerSub: upload.ownerSub, status: 'DELETED', image: null, reason: null }, deps.signal),
   );
   return { result: 'deleted', imageId: upload.imageId, copies };
 }
@@ -260,6 +276,7 @@ async function download(deps: PipelineDeps, upload: UploadFacts): Promise<{ byte
     // IfMatch: if the key was overwritten since this event, the newer event will process it.
     const object = await s3.send(
       new GetObjectCommand({ Bucket: config.bucket, Key: upload.key, IfMatch: upload.etag ? `"${upload.etag.replace(/"/g, '')}"` : undefined }),
+      { abortSignal: deps.signal },
     );
     const length = object.ContentLength ?? 0;
     if (length > config.maxUploadBytes) {
@@ -285,6 +302,7 @@ async function storeThumbnails(deps: PipelineDeps, upload: UploadFacts, analysis
 function putDerived(deps: PipelineDeps, key: string, body: Buffer, contentType: string) {
   return deps.s3.send(
     new PutObjectCommand({ Bucket: deps.config.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: 'private, max-age=31536000, immutable' }),
+    { abortSignal: deps.signal },
   );
 }
 
@@ -303,7 +321,7 @@ async function detectRendition(deps: PipelineDeps, upload: UploadFacts, renditio
 
 async function detectLabels(deps: PipelineDeps, key: string): Promise<Detected> {
   try {
-    return { vision: await deps.step('detect', () => deps.detect({ bucket: deps.config.bucket, key })), skipped: null };
+    return { vision: await deps.step('detect', () => deps.detect({ bucket: deps.config.bucket, key }, deps.signal)), skipped: null };
   } catch (error) {
     // Rekognition refusing a picture we could decode (too small, say) is no reason to fail the
     // upload: it is kept, searchable by everything but labels.
@@ -313,13 +331,16 @@ async function detectLabels(deps: PipelineDeps, key: string): Promise<Detected> 
 }
 
 /** Thumbnails, vision rendition and sidecar: everything derived from the deleted original. */
-async function deleteDerived(s3: S3Client, bucket: string, upload: UploadFacts): Promise<void> {
+async function deleteDerived(s3: S3Client, bucket: string, upload: UploadFacts, abortSignal: AbortSignal): Promise<void> {
   const keys = [metaKey(upload.ownerSub, upload.imageId)];
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: thumbnailPrefix(upload.ownerSub, upload.imageId) })) {
+  const prefix = thumbnailPrefix(upload.ownerSub, upload.imageId);
+  // The paginator hands its extra arguments to each page's send.
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix }, { abortSignal })) {
     keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
   }
   const result = await s3.send(
     new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+    { abortSignal },
   );
   if (result.Errors?.length) {
     throw new Error(`Could not delete ${result.Errors.map((error) => `${error.Key}: ${error.Code}`).join(', ')}`);

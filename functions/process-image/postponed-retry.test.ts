@@ -7,6 +7,8 @@ import { createQueueClient, retrySoon } from './postponed-retry.ts';
 
 // The function's own SQS client (createQueueClient) against the local queue.
 const REGION = 'us-east-1';
+/** An invocation's deadline that never comes. */
+const NO_DEADLINE = new AbortController().signal;
 let local: LocalSqs;
 let queueUrl: string;
 let sqs: SQSClient;
@@ -30,7 +32,7 @@ describe('retrySoon', () => {
     // How soon it comes back is the handler's test (index.test.ts): it takes the retry delay.
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'postponed' }));
     const [message] = await receive();
-    expect(await retrySoon(sqs, queueUrl, message!.ReceiptHandle!)).toBeUndefined();
+    expect(await retrySoon(sqs, queueUrl, message!.ReceiptHandle!, NO_DEADLINE)).toBeUndefined();
     // Back to the queue's visibility timeout: received again at once.
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message!.ReceiptHandle, VisibilityTimeout: 0 }));
     const [again] = await receive();
@@ -43,7 +45,7 @@ describe('retrySoon', () => {
     const [stale] = await receive(0);
     const [current] = await receive();
     expect(current?.MessageId).toBe(stale?.MessageId);
-    const refused = await retrySoon(sqs, queueUrl, stale!.ReceiptHandle!);
+    const refused = await retrySoon(sqs, queueUrl, stale!.ReceiptHandle!, NO_DEADLINE);
     expect(refused).toMatchObject({ name: 'InvalidParameterValue', message: expect.stringContaining('not available for visibility timeout change') as string });
     // The newer receive keeps the message for the queue's visibility timeout.
     expect(await receive()).toEqual([]);
@@ -61,7 +63,7 @@ describe('retrySoon', () => {
     const stalled = createQueueClient({ region: REGION, queueUrl: url }, LOCAL_CREDENTIALS);
     const started = Date.now();
     try {
-      expect(await retrySoon(stalled, url, 'any')).toBeInstanceOf(Error);
+      expect(await retrySoon(stalled, url, 'any', NO_DEADLINE)).toBeInstanceOf(Error);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(connections).toHaveLength(1);
     } finally {
@@ -74,7 +76,7 @@ describe('retrySoon', () => {
   it('resolves to the error when the queue cannot be reached', async () => {
     const unreachable = createQueueClient({ region: REGION, queueUrl: 'http://127.0.0.1:9/000000000000/images' }, LOCAL_CREDENTIALS);
     try {
-      expect(await retrySoon(unreachable, 'http://127.0.0.1:9/000000000000/images', 'any')).toBeInstanceOf(Error);
+      expect(await retrySoon(unreachable, 'http://127.0.0.1:9/000000000000/images', 'any', NO_DEADLINE)).toBeInstanceOf(Error);
     } finally {
       unreachable.destroy();
     }

@@ -33,12 +33,14 @@ export function createQueueClient(
  * from this call (ChangeMessageVisibility's reference); Lambda leaves a message reported as a batch
  * item failure as it is, so the new timeout holds. Never throws: resolves to what failed (SQS
  * refusing a handle no longer current, the message having been received again or deleted; or the
- * network), and the message then comes back after the queue's visibility timeout as before.
+ * network; or `abortSignal`, the invocation's deadline, which nothing runs past), and the message
+ * then comes back after the queue's visibility timeout as before.
  */
-export async function retrySoon(sqs: SQSClient, queueUrl: string, receiptHandle: string): Promise<Error | undefined> {
+export async function retrySoon(sqs: SQSClient, queueUrl: string, receiptHandle: string, abortSignal: AbortSignal): Promise<Error | undefined> {
   try {
     await sqs.send(
       new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: POSTPONED_RETRY_DELAY_SECONDS }),
+      { abortSignal },
     );
     return undefined;
   } catch (error) {

@@ -31,6 +31,8 @@ export interface RepointDeps {
   index: Pick<ImageIndex, 'refresh' | 'findLinkedImages' | 'findNearDuplicate' | 'get' | 'put'>;
   /** What is left of the invocation: no rewrite starts under the margin (time-budget.ts). */
   timeLeft: TimeLeft;
+  /** Aborts every call (the invocation's deadline, time-budget.ts). */
+  signal: AbortSignal;
   /** MAX_REPOINTED_IMAGES unless given (tests of the cap). */
   maxImages?: number;
 }
@@ -162,11 +164,11 @@ async function liveLookAlike(deps: RepointDeps, stored: StoredUploads, ownerSub:
  * sidecar itself, and its tombstone outranks the index write below.
  */
 async function rewritePointers(deps: RepointDeps, ownerSub: string, { image, duplicateOf, nearDuplicateOf }: Repointing): Promise<boolean> {
-  const read = await readSidecarVersion(deps.s3, deps.bucket, ownerSub, image.id);
+  const read = await readSidecarVersion(deps.s3, deps.bucket, ownerSub, image.id, deps.signal);
   if (!read || read.sidecar.document.sequencer !== image.sequencer) return false;
   const document: ImageDocument = { ...read.sidecar.document, duplicateOf, nearDuplicateOf };
   try {
-    await writeSidecar(deps.s3, deps.bucket, { ...read.sidecar, document }, read.etag);
+    await writeSidecar(deps.s3, deps.bucket, { ...read.sidecar, document }, deps.signal, read.etag);
   } catch (error) {
     if (isChangedMeanwhile(error)) return false;
     throw error;

@@ -22,9 +22,15 @@ export interface ImageSidecar {
 }
 
 /** The sidecar with its ETag, for a compare-and-set (`writeSidecar`'s `ifMatch`); null when there is none. */
-export async function readSidecarVersion(s3: S3Client, bucket: string, ownerSub: string, imageId: string): Promise<{ sidecar: ImageSidecar; etag: string } | null> {
+export async function readSidecarVersion(
+  s3: S3Client,
+  bucket: string,
+  ownerSub: string,
+  imageId: string,
+  abortSignal: AbortSignal,
+): Promise<{ sidecar: ImageSidecar; etag: string } | null> {
   try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(ownerSub, imageId) }));
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(ownerSub, imageId) }), { abortSignal });
     return { sidecar: JSON.parse(await object.Body!.transformToString('utf8')) as ImageSidecar, etag: object.ETag ?? '' };
   } catch (error) {
     if (error instanceof NoSuchKey) return null;
@@ -33,12 +39,18 @@ export async function readSidecarVersion(s3: S3Client, bucket: string, ownerSub:
 }
 
 /**
- * Writes the sidecar; with `ifMatch`, only over the sidecar with that ETag (S3's conditional
- * write): S3 then refuses with PreconditionFailed (changed), NoSuchKey (deleted) or
+ * Writes the sidecar (the call aborted by `abortSignal`); with `ifMatch`, only over the sidecar
+ * with that ETag (S3's conditional write): S3 then refuses with PreconditionFailed (changed), NoSuchKey (deleted) or
  * ConditionalRequestConflict (deleted during the write), which `isChangedMeanwhile` recognises.
  * Returns the ETag written, for the next compare-and-set.
  */
-export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageSidecar, ifMatch?: string): Promise<string> {
+export async function writeSidecar(
+  s3: S3Client,
+  bucket: string,
+  sidecar: ImageSidecar,
+  abortSignal: AbortSignal,
+  ifMatch?: string,
+): Promise<string> {
   const { ownerSub, id } = sidecar.document;
   const written = await s3.send(
     new PutObjectCommand({
@@ -48,6 +60,7 @@ export async function writeSidecar(s3: S3Client, bucket: string, sidecar: ImageS
       ContentType: 'application/json',
       IfMatch: ifMatch,
     }),
+    { abortSignal },
   );
   return written.ETag ?? '';
 }

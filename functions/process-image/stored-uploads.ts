@@ -17,6 +17,8 @@ export interface StoredUploadsDeps {
   s3: S3Client;
   bucket: string;
   index: Pick<ImageIndex, 'get'>;
+  /** Aborts the HEADs (the invocation's deadline). */
+  signal: AbortSignal;
 }
 
 /** Asks S3 (HEAD) once per image: answers are remembered for the caller's one decision. */
@@ -39,7 +41,7 @@ export function storedUploads(deps: StoredUploadsDeps): StoredUploads {
 /** Whether an object is stored at `key`. */
 async function isStored(deps: StoredUploadsDeps, key: string): Promise<boolean> {
   try {
-    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
+    await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }), { abortSignal: deps.signal });
     return true;
   } catch (error) {
     // HEAD has no body, so a missing key is a bare 404 (NotFound), not NoSuchKey.

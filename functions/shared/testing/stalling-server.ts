@@ -12,6 +12,8 @@ export interface StallingServer {
   url: string;
   /** Method and path of each request it stalled, in order: one per attempt of a client. */
   stalled: string[];
+  /** Those of `stalled` whose client gave up on them and closed the connection, in that order. */
+  abandoned: string[];
   close(): Promise<void>;
 }
 
@@ -29,11 +31,18 @@ export interface StallingServerOptions {
 /** An HTTP server on 127.0.0.1 that hangs the way a dependency does, for clients' timeout tests. */
 export async function startStallingServer({ stall, forwardTo, stalls = () => true }: StallingServerOptions): Promise<StallingServer> {
   const stalled: string[] = [];
+  const abandoned: string[] = [];
+  let closing = false;
   const target = forwardTo === undefined ? undefined : new URL(forwardTo);
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
     if (!target || stalls(path)) {
-      stalled.push(`${req.method ?? ''} ${path}`);
+      const request = `${req.method ?? ''} ${path}`;
+      stalled.push(request);
+      // A stalled exchange ends only when the client closes it (or close() below does).
+      res.on('close', () => {
+        if (!closing) abandoned.push(request);
+      });
       req.resume();
       if (stall === 'in-body') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1024' });
@@ -52,8 +61,10 @@ export async function startStallingServer({ stall, forwardTo, stalls = () => tru
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stalled,
+    abandoned,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closing = true;
         // The stalled exchanges never end by themselves.
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
