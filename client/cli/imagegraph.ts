@@ -271,11 +271,11 @@ program
     const { session, client } = api();
     await session.idToken(); // fails early when signed out, and refreshes
     const sub = session.current?.sub ?? '';
-    const record = fileUploadRecord(sub, { warn: (message) => console.error(terminalSafe(`imagegraph: ${message}`)) });
-    // Walking the folders and paging through the library's hashes overlap.
-    const [{ files, links }, uploaded] = await Promise.all([listImageFiles(paths), UploadedImages.load(client, record)]);
+    const { files, links } = await listImageFiles(paths);
     for (const link of links) console.error(terminalSafe(`imagegraph: not following the symbolic link ${link}`));
     if (files.length === 0) throw new Error(`no image files in ${paths.join(', ')}`);
+    const record = fileUploadRecord(sub, { warn: (message) => console.error(terminalSafe(`imagegraph: ${message}`)) });
+    const uploaded = await UploadedImages.load(client, record);
     // First Ctrl-C: no new uploads, the summary still comes; a second one quits at once.
     const interrupt = new AbortController();
     process.once('SIGINT', () => {

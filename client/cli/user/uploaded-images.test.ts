@@ -43,7 +43,7 @@ describe('UploadedImages', () => {
 
     const uploaded = await UploadedImages.load(client, record);
     expect(['h-processed', 'h-failed', 'h-deleted', 'h-processing'].map((hash) => uploaded.find(hash))).toEqual(['processed', undefined, undefined, 'processing']);
-    expect(warnings).toEqual([`skipped 1 unreadable line (line 6) of the upload record ${file}, cut short or edited; the files they named may be uploaded again (marked as duplicates).`]);
+    expect(warnings).toEqual([`skipped 1 unreadable line (line 6) of the upload record ${file}, cut short or edited; the files they named may be uploaded again.`]);
     expect(await record.entries()).toEqual([['h-processing', 'processing']]);
     expect(await fileUploadRecord('bob', { file, warn: unexpected }).entries()).toEqual([['h-bob', 'bobs']]);
 
@@ -65,7 +65,7 @@ describe('fileUploadRecord', () => {
     const record = fileUploadRecord('ada', { file, warn: (message) => warnings.push(message) });
     expect(await record.entries()).toEqual([['a', 'id-a'], ['b', 'id-b'], ['c', 'id-c']]);
     expect(warnings).toEqual([
-      `skipped 3 unreadable lines (lines 2, 4, 6) of the upload record ${file}, cut short or edited; the files they named may be uploaded again (marked as duplicates).`,
+      `skipped 3 unreadable lines (lines 2, 4, 6) of the upload record ${file}, cut short or edited; the files they named may be uploaded again.`,
     ]);
     await record.keep(await record.entries());
     expect(readFileSync(file, 'utf8')).toBe(entry('a') + entry('b') + entry('c'));

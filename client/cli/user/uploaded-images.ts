@@ -72,7 +72,7 @@ interface RecordLine {
  * MAX_RECORD_LINE_BYTES, so a huge file is never held whole. A line that is no entry (cut short by
  * a crash or a full disk, edited) is skipped with a `warn`ing naming the file, and dropped by
  * `keep`: losing one only means that file, if it is still processing, may be uploaded again, and
- * processing marks such a copy `duplicateOf` its original (findFirstWithSha256).
+ * processing marks such a copy `duplicateOf` its original once that is indexed (findFirstWithSha256).
  */
 export function fileUploadRecord(userSub: string, { file = DEFAULT_UPLOAD_RECORD, warn }: { file?: string; warn: (message: string) => void }): UploadRecord {
   const line = (record: RecordLine) => `${JSON.stringify(record)}\n`;
@@ -107,7 +107,7 @@ export function fileUploadRecord(userSub: string, { file = DEFAULT_UPLOAD_RECORD
 function unreadableLines(file: string, numbers: number[]): string {
   const shown = numbers.slice(0, 5).join(', ') + (numbers.length > 5 ? ', ...' : '');
   const lines = numbers.length === 1 ? `1 unreadable line (line ${shown})` : `${numbers.length} unreadable lines (lines ${shown})`;
-  return `skipped ${lines} of the upload record ${file}, cut short or edited; the files they named may be uploaded again (marked as duplicates).`;
+  return `skipped ${lines} of the upload record ${file}, cut short or edited; the files they named may be uploaded again.`;
 }
 
 function recordLine(line: string): RecordLine | null {
