@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -22,6 +22,9 @@ beforeAll(async () => {
     .jpeg()
     .withExif({ IFD0: { Make: 'Evil\x1b]0;pwned\x07\x1b[2J', Model: 'Cam\x1b[31mRed' } })
     .toFile(path.join(workdir, 'crafted.jpg'));
+  // A deployment nothing answers for: what happens before any request.
+  const outputs = { Region: 'eu-west-1', UserPoolId: 'eu-west-1_Abc', UserPoolClientId: 'client1', BucketName: 'b', QueueUrl: 'q', DeadLetterQueueUrl: 'd', SearchEndpoint: 's' };
+  writeFileSync(path.join(workdir, 'signed-out.json'), JSON.stringify({ ...outputs, GraphQLUrl: 'http://127.0.0.1:9/graphql', RealtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' }));
 });
 
 describe('imagegraph', () => {
@@ -93,9 +96,23 @@ describe('imagegraph', () => {
   });
 
   it('says what to run when not signed in', () => {
-    const outputs = { Region: 'eu-west-1', UserPoolId: 'eu-west-1_Abc', UserPoolClientId: 'client1', BucketName: 'b', QueueUrl: 'q', DeadLetterQueueUrl: 'd', SearchEndpoint: 's' };
-    writeFileSync(path.join(workdir, 'signed-out.json'), JSON.stringify({ ...outputs, GraphQLUrl: 'http://127.0.0.1:9/graphql', RealtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' }));
     expect(imagegraph('--outputs', 'signed-out.json', 'stats')).toMatchObject({ code: 1, stderr: expect.stringContaining('imagegraph: Not signed in. Sign in first. Run `imagegraph login`.\n') });
+  });
+
+  it('says what is wrong with a session file it cannot use, and what to run, quoting no token', () => {
+    const sessionFile = path.join(workdir, '.imagegraph', 'session.json');
+    mkdirSync(path.dirname(sessionFile), { recursive: true });
+    writeFileSync(sessionFile, 'eyJraWQiOiJzZWNyZXQtdG9rZW4ifQ'); // a token pasted over it
+    try {
+      const { code, stderr } = imagegraph('--outputs', 'signed-out.json', 'stats');
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        'imagegraph: The session file .imagegraph/session.json is not valid JSON (cut short or edited?). Run `imagegraph login` to sign in again; it replaces the file.\n',
+      );
+      expect(stderr).not.toContain('eyJ');
+    } finally {
+      rmSync(sessionFile);
+    }
   });
 
   it('says how to get a deployment when there is none', () => {

@@ -29,6 +29,7 @@ import { similarLine, similarityReasons } from './user/similar.ts';
 import { listImageFiles, uploadFiles } from './user/upload-files.ts';
 import { WATCH_BANNER, watchImageEvents } from './user/watch.ts';
 import { fileUploadRecord, UploadedImages } from './user/uploaded-images.ts';
+import { UNUSABLE_SESSION_FILE } from './user/session-file.ts';
 import { amplifyConfigure, amplifyOutputs } from '../src/api/amplify-config.ts';
 import type { ResubscribeOptions } from '../src/api/apollo.ts';
 import { installWebSocket } from '../src/api/node-websocket.ts';
@@ -281,7 +282,8 @@ program
     const { files, links } = await listImageFiles(paths);
     for (const link of links) console.error(terminalSafe(`imagegraph: not following the symbolic link ${link}`));
     if (files.length === 0) throw new Error(`no image files in ${paths.join(', ')}`);
-    const uploaded = await UploadedImages.load(client, fileUploadRecord(sub));
+    const record = fileUploadRecord(sub, { warn: (message) => console.error(terminalSafe(`imagegraph: ${message}`)) });
+    const uploaded = await UploadedImages.load(client, record);
     // First Ctrl-C: no new uploads, the summary still comes; a second one quits at once.
     const interrupt = new AbortController();
     process.once('SIGINT', () => {
@@ -500,6 +502,7 @@ function isoInstant(value: string): string {
 const NEXT_STEP: Record<string, string> = {
   NotSignedIn: 'Run `imagegraph login`.',
   SessionExpired: 'Run `imagegraph login`.',
+  [UNUSABLE_SESSION_FILE]: 'Run `imagegraph login` to sign in again; it replaces the file.',
 };
 
 function reportError(error: unknown): void {

@@ -46,26 +46,8 @@ export function applyKeyLayout(store: FilesystemStore): void {
     return join(bucketPath(bucket), ...names, `${base}._S3rver_${resource}`);
   };
 
-  store.deleteObject = async (bucket, key) => {
-    for (const resource of ['object', 'object.md5', 'metadata.json']) {
-      await unlink(store.getResourcePath(bucket, key, resource)).catch(ignoreMissing);
-    }
-    // The directories the key's path made, innermost first, while they are empty (as s3rver does).
-    const directories = storedNames(key).slice(0, -1);
-    for (let depth = directories.length; depth > 0; depth -= 1) {
-      const directory = join(bucketPath(bucket), ...directories.slice(0, depth));
-      // rmdir removes only an empty directory: one that holds anything (a write may have just put
-      // a file there, as with s3rver's own clean-up) or is gone ends the climb.
-      const removed = await rmdir(directory).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT' || error.code === 'ENOTEMPTY' || error.code === 'EEXIST') return false;
-          throw error;
-        },
-      );
-      if (!removed) break;
-    }
-  };
+  // The directories the key's path made are named as the key layout stores them.
+  applyObjectDeletes(store, (key) => storedNames(key).slice(0, -1));
 
   store.listObjects = async (bucket, options) => {
     const page = await listPage(storeDirectoryReader(bucketPath(bucket)), options);
@@ -84,6 +66,33 @@ export function applyKeyLayout(store: FilesystemStore): void {
     // s3rver's controller would name the next page by the last object (and fail on a page of
     // common prefixes only); it is told the page is whole, and correctListingAnswers says the rest.
     return { objects: objects.filter((object) => object !== null), commonPrefixes: page.commonPrefixes, isTruncated: answer ? false : page.isTruncated };
+  };
+}
+
+/**
+ * Deletes an object's files, then the directories its key made (`directoriesOf`, outermost first),
+ * innermost first while they are empty, as s3rver does. s3rver's own clean-up read a directory
+ * (readdirSync) and then removed it, so a write landing between the two failed the DELETE with
+ * ENOTEMPTY, and a concurrent delete that removed it first failed the read with ENOENT; rmdir alone
+ * removes only an empty directory, and one that holds anything or is gone ends the climb.
+ */
+export function applyObjectDeletes(store: Pick<FilesystemStore, 'rootDirectory' | 'getResourcePath' | 'deleteObject'>, directoriesOf: (key: string) => string[]): void {
+  store.deleteObject = async (bucket, key) => {
+    for (const resource of ['object', 'object.md5', 'metadata.json']) {
+      await unlink(store.getResourcePath(bucket, key, resource)).catch(ignoreMissing);
+    }
+    const directories = directoriesOf(key);
+    for (let depth = directories.length; depth > 0; depth -= 1) {
+      const directory = join(store.rootDirectory, bucket, ...directories.slice(0, depth));
+      const removed = await rmdir(directory).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT' || error.code === 'ENOTEMPTY' || error.code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+      if (!removed) break;
+    }
   };
 }
 

@@ -68,7 +68,7 @@ const client = new ApolloClient({
 /** Bytes a format check takes for a JPEG (its magic number), distinct per `text`. */
 const jpeg = (text: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(text)]);
 
-const noRecord: UploadRecord = { entries: () => [], add: () => undefined, keep: () => undefined };
+const noRecord: UploadRecord = { entries: () => Promise.resolve([]), add: () => undefined, keep: () => Promise.resolve() };
 
 async function run(files: string[], options: { concurrency?: number; signal?: AbortSignal } = {}) {
   const uploaded = await UploadedImages.load(client, noRecord);

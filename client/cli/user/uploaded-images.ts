@@ -1,9 +1,12 @@
 import type { ApolloClient } from '@apollo/client';
-import { existsSync, readFileSync } from 'node:fs';
 import { UploadedHashesDocument } from '../../src/generated/graphql.ts';
-import { appendPrivateFile, writePrivateFile } from './private-file.ts';
+import { boundedLines } from './bounded-lines.ts';
+import { appendPrivateFile, streamPrivateFile } from './private-file.ts';
 
 export const DEFAULT_UPLOAD_RECORD = '.imagegraph/uploads.jsonl';
+
+/** A line is about 160 bytes (a user's sub, a sha256 and an image id); longer ones are not read. */
+export const MAX_RECORD_LINE_BYTES = 1024;
 
 /**
  * Which file contents the user already has, so `upload` can skip them. The server is the source of
@@ -32,8 +35,8 @@ export class UploadedImages {
       after = data.searchImages.pageInfo.hasNextPage ? data.searchImages.pageInfo.endCursor : null;
     } while (after);
     // Entries for images still processing are kept; the server answers for the others.
-    const stillProcessing = record.entries().filter(([, imageId]) => !listed.has(imageId));
-    record.keep(stillProcessing);
+    const stillProcessing = (await record.entries()).filter(([, imageId]) => !listed.has(imageId));
+    await record.keep(stillProcessing);
     for (const [hash, imageId] of stillProcessing) byHash.set(hash, imageId);
     return new UploadedImages(byHash, record);
   }
@@ -50,10 +53,10 @@ export class UploadedImages {
 }
 
 export interface UploadRecord {
-  entries(): [string, string][];
+  entries(): Promise<[string, string][]>;
   add(sha256: string, imageId: string): void;
   /** Drops every entry but these. */
-  keep(entries: [string, string][]): void;
+  keep(entries: [string, string][]): Promise<void>;
 }
 
 interface RecordLine {
@@ -65,25 +68,53 @@ interface RecordLine {
 /**
  * The CLI's record of its own uploads, per user (`sub`), in `.imagegraph/uploads.jsonl`: one JSON
  * line per upload, appended, so a run of n uploads writes n lines (rewriting a whole JSON file per
- * upload took 14 s for 3,000 and grew with the square), and a line cut short by a crash is skipped.
+ * upload took 14 s for 3,000 and grew with the square). It is read line by line, each line at most
+ * MAX_RECORD_LINE_BYTES, so a huge file is never held whole. A line that is no entry (cut short by
+ * a crash or a full disk, edited) is skipped with a `warn`ing naming the file, and dropped by
+ * `keep`: losing one only means that file, if it is still processing, may be uploaded again, and
+ * processing marks such a copy `duplicateOf` its original once that is indexed (findFirstWithSha256).
  */
-export function fileUploadRecord(userSub: string, file = DEFAULT_UPLOAD_RECORD): UploadRecord {
-  const lines = (): RecordLine[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').flatMap(recordLine) : []);
-  const text = (records: RecordLine[]) => records.map((record) => `${JSON.stringify(record)}\n`).join('');
+export function fileUploadRecord(userSub: string, { file = DEFAULT_UPLOAD_RECORD, warn }: { file?: string; warn: (message: string) => void }): UploadRecord {
+  const line = (record: RecordLine) => `${JSON.stringify(record)}\n`;
+  async function* entries(onUnreadable: (number: number) => void): AsyncGenerator<RecordLine> {
+    for await (const { number, text } of boundedLines(file, MAX_RECORD_LINE_BYTES)) {
+      const entry = text === null ? null : recordLine(text);
+      if (entry) yield entry;
+      else if (text !== '') onUnreadable(number);
+    }
+  }
   return {
-    entries: () => lines().flatMap(({ user, sha256, imageId }): [string, string][] => (user === userSub ? [[sha256, imageId]] : [])),
-    add: (sha256, imageId) => appendPrivateFile(file, text([{ user: userSub, sha256, imageId }])),
+    async entries() {
+      const unreadable: number[] = [];
+      const mine: [string, string][] = [];
+      for await (const { user, sha256, imageId } of entries((number) => unreadable.push(number))) if (user === userSub) mine.push([sha256, imageId]);
+      if (unreadable.length > 0) warn(unreadableLines(file, unreadable));
+      return mine;
+    },
+    add: (sha256, imageId) => appendPrivateFile(file, line({ user: userSub, sha256, imageId })),
     // A line another process appends meanwhile may be lost: it only saves that image's re-upload.
-    keep: (entries) =>
-      writePrivateFile(file, text([...lines().filter(({ user }) => user !== userSub), ...entries.map(([sha256, imageId]) => ({ user: userSub, sha256, imageId }))])),
+    keep: (kept) =>
+      streamPrivateFile(
+        file,
+        (async function* () {
+          for await (const entry of entries(() => {})) if (entry.user !== userSub) yield line(entry);
+          for (const [sha256, imageId] of kept) yield line({ user: userSub, sha256, imageId });
+        })(),
+      ),
   };
 }
 
-function recordLine(line: string): RecordLine[] {
+function unreadableLines(file: string, numbers: number[]): string {
+  const shown = numbers.slice(0, 5).join(', ') + (numbers.length > 5 ? ', ...' : '');
+  const lines = numbers.length === 1 ? `1 unreadable line (line ${shown})` : `${numbers.length} unreadable lines (lines ${shown})`;
+  return `skipped ${lines} of the upload record ${file}, cut short or edited; the files they named may be uploaded again.`;
+}
+
+function recordLine(line: string): RecordLine | null {
   try {
     const { user, sha256, imageId } = JSON.parse(line) as Partial<RecordLine>;
-    return typeof user === 'string' && typeof sha256 === 'string' && typeof imageId === 'string' ? [{ user, sha256, imageId }] : [];
+    return typeof user === 'string' && typeof sha256 === 'string' && typeof imageId === 'string' ? { user, sha256, imageId } : null;
   } catch {
-    return [];
+    return null;
   }
 }

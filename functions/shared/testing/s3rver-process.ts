@@ -4,7 +4,9 @@
  * parent.
  */
 import S3rver from 's3rver';
-import { applyAtomicWrites, type WritingStore } from '../../../local/s3/store-writes.ts';
+import type { FilesystemStore } from '../../../local/s3/store-layout.ts';
+import type { WritingStore } from '../../../local/s3/store-writes.ts';
+import { correctPlainStore } from './plain-store.ts';
 
 const [directory, bucket] = process.argv.slice(2);
 if (!directory || !bucket || !process.send) throw new Error('usage: fork(s3rver-process.ts, [directory, bucket])');
@@ -17,8 +19,6 @@ const server = new S3rver({
   silent: true,
   configureBuckets: [{ name: bucket, configs: [] }],
 });
-// s3rver answered a PUT before its bytes were written (a GET right after could read an empty body),
-// and its writes were not atomic (local/s3/store-writes.ts).
-applyAtomicWrites((server as unknown as { store: WritingStore }).store);
+correctPlainStore((server as unknown as { store: FilesystemStore & WritingStore }).store);
 const { port } = await server.run();
 process.send(port);
