@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -22,6 +22,8 @@ beforeAll(async () => {
     .jpeg()
     .withExif({ IFD0: { Make: 'Evil\x1b]0;pwned\x07\x1b[2J', Model: 'Cam\x1b[31mRed' } })
     .toFile(path.join(workdir, 'crafted.jpg'));
+  // A file name can carry them too (Linux allows any byte but / and NUL).
+  copyFileSync(path.join(workdir, 'crafted.jpg'), path.join(workdir, 'crafted\x1b[31m.jpg'));
   // A deployment nothing answers for: what happens before any request.
   const outputs = { Region: 'eu-west-1', UserPoolId: 'eu-west-1_Abc', UserPoolClientId: 'client1', BucketName: 'b', QueueUrl: 'q', DeadLetterQueueUrl: 'd', SearchEndpoint: 's' };
   writeFileSync(path.join(workdir, 'signed-out.json'), JSON.stringify({ ...outputs, GraphQLUrl: 'http://127.0.0.1:9/graphql', RealtimeUrl: 'ws://127.0.0.1:9/graphql/realtime' }));
@@ -63,14 +65,15 @@ describe('imagegraph', () => {
     expect(stdout).toContain('1 processed, 0 failed');
   });
 
-  it('prints no control characters from a photo to the terminal; --json keeps them, escaped', () => {
-    const text = imagegraph('process', 'crafted.jpg');
+  it('prints no control characters from a photo or its file name to the terminal', () => {
+    const text = imagegraph('process', 'crafted\x1b[31m.jpg');
     expect(text.code).toBe(0);
     expect(text.stdout).not.toMatch(/[\x1b\x07]/);
-    expect(text.stdout).toContain('PROCESSED  crafted.jpg: JPEG 64x64, Evil\uFFFD]0;pwned\uFFFD\uFFFD[2J Cam\uFFFD[31mRed, 4 thumbnails');
+    // The processing core drops EXIF's control characters; the CLI shows those of a file name as U+FFFD.
+    expect(text.stdout).toContain('PROCESSED  crafted\uFFFD[31m.jpg: JPEG 64x64, Evil]0;pwned[2J Cam[31mRed, 4 thumbnails');
     const json = imagegraph('process', 'crafted.jpg', '--json');
     expect(json.stdout).not.toContain('\x1b');
-    expect(JSON.parse(json.stdout)[0].document.cameraName).toBe('Evil\x1b]0;pwned\x07\x1b[2J Cam\x1b[31mRed');
+    expect(JSON.parse(json.stdout)[0].document.cameraName).toBe('Evil]0;pwned[2J Cam[31mRed');
   });
 
   it('refuses an upload --concurrency outside 1-16 before asking anything', () => {
