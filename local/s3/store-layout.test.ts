@@ -1,15 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { applyKeyLayout, type FilesystemStore, LISTING_METADATA_READS } from './store-layout.ts';
-import { applyAtomicWrites, type StoredObject, type WritingStore } from './store-writes.ts';
-
-const require = createRequire(import.meta.url);
-// The store s3rver runs (store-process.ts), and its object model.
-const S3rverStore = require('s3rver/lib/stores/filesystem') as new (directory: string) => FilesystemStore & WritingStore & { putBucket(bucket: string): Promise<void> };
-const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: StoredObject['content'], metadata: Record<string, unknown>) => StoredObject;
+import { applyKeyLayout, LISTING_METADATA_READS } from './store-layout.ts';
+import { applyAtomicWrites } from './store-writes.ts';
+import { S3Object, s3rverStore } from './testing/s3rver-store.ts';
 
 let directory: string;
 beforeEach(async () => {
@@ -19,8 +14,7 @@ afterEach(() => rm(directory, { recursive: true, force: true }));
 
 // macOS lets a process open 256 files by default, and each metadata read opens two.
 it('reads a listing page’s metadata a bounded number at a time', async () => {
-  const store = new S3rverStore(directory);
-  await store.putBucket('b');
+  const store = await s3rverStore(directory);
   applyKeyLayout(store);
   applyAtomicWrites(store);
   const OBJECTS = 300;

@@ -1,25 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyAtomicWrites, interruptedWrites, settleInterruptedWrites, type StoredObject, type WritingStore } from './store-writes.ts';
-
-const require = createRequire(import.meta.url);
-// The store s3rver runs (store-process.ts), and its object model.
-const FilesystemStore = require('s3rver/lib/stores/filesystem') as new (directory: string) => WritingStore & { putBucket(bucket: string): Promise<void> };
-const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: StoredObject['content'], metadata: Record<string, unknown>) => StoredObject;
+import { applyAtomicWrites, interruptedWrites, settleInterruptedWrites, type StoredObject } from './store-writes.ts';
+import { S3Object, type S3rverStore, s3rverStore } from './testing/s3rver-store.ts';
 
 let directory: string;
-let store: InstanceType<typeof FilesystemStore>;
+// The store s3rver runs (store-process.ts).
+let store: S3rverStore;
 
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'imagegraph-store-writes-'));
-  store = new FilesystemStore(directory);
-  await store.putBucket('b');
+  store = await s3rverStore(directory);
   applyAtomicWrites(store);
 });
 afterEach(() => rm(directory, { recursive: true, force: true }));

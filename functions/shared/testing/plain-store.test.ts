@@ -1,24 +1,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { FilesystemStore } from '../../../local/s3/store-layout.ts';
-import type { StoredObject, WritingStore } from '../../../local/s3/store-writes.ts';
+import { S3Object, type S3rverStore, s3rverStore } from '../../../local/s3/testing/s3rver-store.ts';
 import { correctPlainStore } from './plain-store.ts';
 
-const require = createRequire(import.meta.url);
-// The store s3rver-process.ts runs, and its object model.
-const S3rverStore = require('s3rver/lib/stores/filesystem') as new (directory: string) => FilesystemStore & WritingStore & { putBucket(bucket: string): Promise<void> };
-const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: StoredObject['content'], metadata: Record<string, unknown>) => StoredObject;
-
 let directory: string;
-let store: InstanceType<typeof S3rverStore>;
+// The store s3rver-process.ts runs.
+let store: S3rverStore;
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'imagegraph-plain-store-'));
-  store = new S3rverStore(directory);
-  await store.putBucket('b');
+  store = await s3rverStore(directory);
   correctPlainStore(store);
   await store.putObject(new S3Object('b', 'uploads/user/image', Buffer.from('bytes'), {}));
 });
