@@ -79,7 +79,8 @@ const nextGeneration = () => (generations++).toString(36);
 export function applyAtomicWrites(store: WritingStore): void {
   const locks = new KeyLocks();
   const files = (bucket: string, key: string): ObjectFiles => mapRoles((role) => store.getResourcePath(bucket, key, RESOURCES[role]));
-  const lockOf = (bucket: string, key: string) => files(bucket, key).bytes;
+  // A key's lock is named by its bytes' path (computed alone: reads need no other path).
+  const lockOf = (bucket: string, key: string) => store.getResourcePath(bucket, key, RESOURCES.bytes);
 
   // s3rver's reads, by path. Its getObject reads the metadata through `this.getMetadata`: it runs
   // with s3rver's own here, as it already holds the key (the locks are not re-entrant).
