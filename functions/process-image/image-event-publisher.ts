@@ -84,7 +84,7 @@ export class ImageEventPublisher {
       headers,
       body,
       // Covers the whole exchange, reading the body included: fetch rejects with a TimeoutError.
-      signal: signal ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), signal]) : AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), ...(signal ? [signal] : [])]),
     });
     const text = await response.text();
     const result = parse(text);

@@ -28,7 +28,7 @@ const publisher = new ImageEventPublisher({ graphqlUrl: config.graphqlUrl, regio
 // Once per container; a failed attempt is retried by the next batch.
 let indexReady: Promise<void> | undefined;
 
-/** Everything but the invocation's clock and deadline, which come with each invocation. */
+/** Everything but the invocation's clock and deadline, which come with each invocation (see handler). */
 const deps: Omit<PipelineDeps, 'timeLeft' | 'signal' | 'index'> = {
   s3,
   config,
@@ -39,16 +39,19 @@ const deps: Omit<PipelineDeps, 'timeLeft' | 'signal' | 'index'> = {
   step: tracedSteps(tracer, metrics),
 };
 
+/** The pipeline's deps for one invocation, with the whole index (ensureIndex too). */
+type InvocationDeps = PipelineDeps & { index: ImageIndex };
+
 /**
  * One SQS message: its S3 events in order. Throwing marks just this message as failed, so SQS
  * retries it (and, after maxReceiveCount, moves it to the dead-letter queue) and nothing else.
  * A postponed event (out of the invocation's time) is thrown too, after it is recorded and its
  * message set to come back soon (postponed-retry.ts) rather than after the visibility timeout.
- * `deadline` aborts what is still running at the invocation's deadline (time-budget.ts).
+ * `invocation.signal` aborts what is still running at the invocation's deadline (time-budget.ts).
  */
-async function processMessage(record: SQSRecord, context: Context, deadline: AbortSignal): Promise<void> {
-  const invocationIndex = index.abortingOn(deadline);
-  indexReady ??= invocationIndex.ensureIndex().catch((error: unknown) => {
+async function processMessage(record: SQSRecord, invocation: InvocationDeps): Promise<void> {
+  const deadline = invocation.signal;
+  indexReady ??= invocation.index.ensureIndex().catch((error: unknown) => {
     indexReady = undefined;
     throw error;
   });
@@ -65,7 +68,7 @@ async function processMessage(record: SQSRecord, context: Context, deadline: Abo
     if (imageId) eventLogger.setCorrelationId(imageId);
     let outcome: Outcome;
     try {
-      outcome = await handleObjectEvent({ ...deps, index: invocationIndex, timeLeft: () => context.getRemainingTimeInMillis(), signal: deadline }, event);
+      outcome = await handleObjectEvent(invocation, event);
     } catch (error) {
       eventLogger.error('Event failed; SQS will retry it', error as Error);
       throw error;
@@ -85,14 +88,16 @@ const processor = new BatchProcessor(EventType.SQS);
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  const deadline = watchDeadline(() => context.getRemainingTimeInMillis());
+  const timeLeft = () => context.getRemainingTimeInMillis();
+  const deadline = watchDeadline(timeLeft);
+  const invocation: InvocationDeps = { ...deps, index: index.abortingOn(deadline.signal), timeLeft, signal: deadline.signal };
   try {
     // In order, not in parallel: a duplicate delivery in the same batch then finds the first one's
     // sidecar instead of racing it, and sharp is CPU-bound on a Lambda's fraction of a core anyway.
     // A batch whose every message failed is still a partial response, not a thrown
     // FullBatchFailureError: at low traffic a batch is one message, and one Rekognition throttle
     // would otherwise count as a Lambda error and page someone. SQS retries the messages either way.
-    return await processPartialResponse(event, (record: SQSRecord) => processMessage(record, context, deadline.signal), processor, {
+    return await processPartialResponse(event, (record: SQSRecord) => processMessage(record, invocation), processor, {
       context,
       processInParallel: false,
       throwOnFullBatchFailure: false,
