@@ -16,7 +16,6 @@ import {
   getOperationAST,
   getVariableValues,
   parse,
-  print,
   validate,
   type DocumentNode,
   type FieldNode,
@@ -38,6 +37,7 @@ import { DocumentCache } from './document-cache.ts';
 import { FieldError, appendedError, toAppSyncError, unauthorizedField, type AppSyncGraphQLError } from './field-error.ts';
 import { FIELDS_PER_TURN, MAX_DOCUMENT_NESTING, MAX_INTROSPECTION_FIELDS, PARSE_LIMITS, RequestBudget, fieldCount, nestsTooDeeply } from './request-budget.ts';
 import type { LoadedResolver } from './resolvers.ts';
+import { selectionSetOf } from './selection-set.ts';
 import type { ResolverError } from './runtime/evaluation.ts';
 import type { HandlerOutcome } from './sandbox/resolver-sandbox.ts';
 
@@ -337,25 +337,6 @@ function responsePath(info: GraphQLResolveInfo): (string | number)[] {
   const path: (string | number)[] = [];
   for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
   return path;
-}
-
-/** ctx.info.selectionSetList ("a", "a/b") and selectionSetGraphQL, fragments flattened. */
-function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; graphql: string } {
-  const list: string[] = [];
-  const walk = (set: SelectionSetNode | undefined, prefix: string) => {
-    for (const selection of set?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        const name = `${prefix}${selection.name.value}`;
-        list.push(name);
-        walk(selection.selectionSet, `${name}/`);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
-      else walk(info.fragments[selection.name.value]?.selectionSet, prefix);
-    }
-  };
-  const node = info.fieldNodes[0];
-  walk(node?.selectionSet, '');
-  return { list, graphql: node?.selectionSet ? print(node.selectionSet) : '' };
 }
 
 /** The parsed document, within PARSE_LIMITS and MAX_DOCUMENT_NESTING, or its syntax errors. */

@@ -1,4 +1,8 @@
+import type { Info } from '@aws-appsync/utils';
+import { execute, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { loadProjectSchema } from '../../local/appsync/schema.ts';
+import { selectionSetOf } from '../../local/appsync/selection-set.ts';
 import * as resolver from '../Query.searchImages.ts';
 import { ALICE, BOB, IAM_IDENTITY, cognitoIdentity, context, run } from './context.ts';
 
@@ -12,8 +16,10 @@ const FACET_AGGS = {
 };
 const NEWEST = [{ uploadedAt: { order: 'desc' } }, { id: { order: 'asc' } }];
 
-function request(args: Record<string, unknown>, identity: unknown = cognitoIdentity(ALICE)) {
-  const ctx = context({ args, identity });
+const EVERY_EXTRA = { facets: true, totalCount: true };
+
+function request(args: Record<string, unknown>, identity: unknown = cognitoIdentity(ALICE), info?: Partial<Info>) {
+  const ctx = context({ args, identity, info });
   const evaluation = run(resolver.request, ctx);
   return { ...evaluation, stash: ctx.stash };
 }
@@ -55,7 +61,7 @@ describe('Query.searchImages request', () => {
         },
       },
     });
-    expect(stash).toEqual({ page: { first: 24, sort: 'NEWEST' } });
+    expect(stash).toEqual({ page: { first: 24, sort: 'NEWEST' }, extras: EVERY_EXTRA });
   });
 
   it('searches labels, text and camera with boosts and typo tolerance, file names in a lower tier, by relevance', () => {
@@ -198,7 +204,7 @@ describe('Query.searchImages response and cursors', () => {
   };
 
   function respond(stash: Record<string, unknown>, data: unknown = result) {
-    return run(resolver.response, context({ result: data, stash }));
+    return run(resolver.response, context({ result: data, stash: { extras: EVERY_EXTRA, ...stash } }));
   }
 
   it('cuts the page, reports the next one and maps documents and facets', () => {
@@ -259,5 +265,77 @@ describe('Query.searchImages response and cursors', () => {
       context({ error: { message: 'index_not_found_exception', type: 'OpenSearch:Error' }, stash: { page: { first: 2, sort: 'NEWEST' } } }),
     );
     expect(error).toEqual(expect.objectContaining({ message: 'index_not_found_exception', errorType: 'OpenSearch:Error' }));
+  });
+});
+
+/** ctx.info for the searchImages field of `query`, as the local AppSync builds it from a real execution. */
+function infoFor(query: string): Partial<Info> {
+  let info: Partial<Info> = {};
+  const rootValue = {
+    searchImages: (_args: unknown, _context: unknown, resolveInfo: Parameters<typeof selectionSetOf>[0]) => {
+      const selection = selectionSetOf(resolveInfo);
+      info = { selectionSetList: selection.list, selectionSetGraphQL: selection.graphql };
+      return null;
+    },
+  };
+  const schema = loadProjectSchema();
+  const document = parse(query);
+  const problems = validate(schema, document);
+  if (problems.length > 0) throw new Error(`not a valid query: ${problems.map((problem) => problem.message).join('; ')}`);
+  // The null answer fails the non-null field after the resolver has seen its info.
+  void execute({ schema, document, rootValue });
+  return info;
+}
+
+describe('Query.searchImages asks OpenSearch only for what the query selects', () => {
+  const FACETS = 'facets { labels { value count } duplicates }';
+  const bodyFor = (query: string) => {
+    const { result, error, stash } = request({}, cognitoIdentity(ALICE), infoFor(query));
+    expect(error).toBeUndefined();
+    return { body: result?.params?.body as Record<string, unknown>, extras: stash.extras };
+  };
+
+  it('a listing of ids and hashes (the CLI’s) asks for neither the facets nor an exact total', () => {
+    const { body, extras } = bodyFor('{ searchImages(first: 100) { items { id sha256 } pageInfo { hasNextPage endCursor } } }');
+    expect(body.aggs).toBeUndefined();
+    expect(body.track_total_hits).toBe(false);
+    expect(extras).toEqual({ facets: false, totalCount: false });
+  });
+
+  it.each([
+    ['plainly', `{ searchImages { totalCount ${FACETS} } }`, EVERY_EXTRA],
+    ['under an alias', `{ searchImages { n: totalCount f: ${FACETS} } }`, EVERY_EXTRA],
+    ['in an inline fragment', `{ searchImages { items { id } ... on ImageConnection { ${FACETS} } } }`, { facets: true, totalCount: false }],
+    ['in a named fragment', `{ searchImages { items { id } ...Extras } } fragment Extras on ImageConnection { ${FACETS} }`, EVERY_EXTRA],
+    ['in a named fragment under an alias', `{ searchImages { ...Extras } } fragment Extras on ImageConnection { count: totalCount }`, EVERY_EXTRA],
+    ['twice under one response name', `{ searchImages { items { id } } searchImages { ${FACETS} } }`, { facets: true, totalCount: false }],
+    ['with a named fragment on the items (the web app’s query)', `{ searchImages { items { ...Card } ${FACETS} } } fragment Card on Image { id }`, EVERY_EXTRA],
+  ])('selected %s, they are asked for', (_how, query, expected) => {
+    const { body, extras } = bodyFor(query);
+    expect(extras).toEqual(expected);
+    expect(body.aggs !== undefined).toBe(expected.facets);
+    expect(body.track_total_hits).toBe(expected.totalCount);
+  });
+
+  it('reads AppSync’s printing too: a named spread written `... Name`, and an unknown selection', () => {
+    const printed = (selectionSetGraphQL: string, selectionSetList: string[]): unknown =>
+      request({}, cognitoIdentity(ALICE), { selectionSetGraphQL, selectionSetList }).stash.extras;
+    expect(printed('{\n  items {\n    id\n  }\n  ... extras\n}', ['items', 'items/id', 'total', 'total/labels'])).toEqual(EVERY_EXTRA);
+    expect(printed('', [])).toEqual(EVERY_EXTRA);
+    // A name in the list that the printed selection does not show: the printing is not all of it.
+    expect(printed('{\n  items {\n    id\n  }\n}', ['items', 'items/id', 'summary', 'summary/labels'])).toEqual(EVERY_EXTRA);
+    expect(printed('{\n  items {\n    id\n  }\n}', ['items', 'items/id'])).toEqual({ facets: false, totalCount: false });
+  });
+
+  it('answers unselected fields empty without reading them from the response', () => {
+    const pageOnly = { hits: { hits: [{ _id: 'a', _source: doc('01JD000000000000000000000A'), sort: [1, '01JD000000000000000000000A'] }] } };
+    const { result, error } = run(
+      resolver.response,
+      context({ result: pageOnly, stash: { page: { first: 5, sort: 'NEWEST' }, extras: { facets: false, totalCount: false } } }),
+    );
+    expect(error).toBeUndefined();
+    expect(result?.items).toHaveLength(1);
+    expect(result?.totalCount).toBe(0);
+    expect(result?.facets.labels).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Context } from '@aws-appsync/utils';
+import type { Context, Info } from '@aws-appsync/utils';
 import { evaluate } from '../../local/appsync/runtime/evaluation.ts';
 import type { EvaluationOptions } from '../../local/appsync/runtime/evaluation.ts';
 
@@ -36,6 +36,7 @@ interface ContextInput {
   result?: unknown;
   error?: { message: string; type: string };
   stash?: Record<string, unknown>;
+  info?: Partial<Info>;
 }
 
 export function context(input: ContextInput = {}): Context {
@@ -50,7 +51,7 @@ export function context(input: ContextInput = {}): Context {
     stash: input.stash ?? {},
     prev: { result: {} },
     request: { headers: {}, domainName: null },
-    info: { fieldName: 'field', parentTypeName: 'Type', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+    info: { fieldName: 'field', parentTypeName: 'Type', variables: {}, selectionSetList: [], selectionSetGraphQL: '', ...input.info },
   } as unknown as Context;
 }
 

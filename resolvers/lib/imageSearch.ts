@@ -40,7 +40,20 @@ export interface SearchPlan {
   page: { first: number; sort: ImageSort };
 }
 
-export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): SearchPlan {
+/**
+ * What the query selects beyond the page itself. The facets' aggregations and the exact total
+ * cost OpenSearch more than the page (a walk over every match); the CLI's listing of a whole
+ * library selects neither.
+ */
+export interface SearchExtras {
+  facets: boolean;
+  totalCount: boolean;
+}
+
+/** The web app's selection: the facets and the total on every page. */
+export const EVERY_EXTRA: SearchExtras = { facets: true, totalCount: true };
+
+export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs, extras: SearchExtras = EVERY_EXTRA): SearchPlan {
   checkLimits(args);
   const first = pageSize(args.first, INPUT_LIMITS.first);
   const text = args.query ? args.query.trim() : '';
@@ -49,7 +62,7 @@ export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): Searc
   const body: Clause = {
     // One extra hit tells whether another page follows, without a second query.
     size: first + 1,
-    track_total_hits: true,
+    track_total_hits: extras.totalCount,
     query: {
       bool: {
         must: text ? [textQuery(text)] : [{ match_all: {} }],
@@ -58,8 +71,10 @@ export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs): Searc
       },
     },
     sort: SORTS[sort],
-    aggs: FACET_AGGS,
   };
+  if (extras.facets) {
+    body.aggs = FACET_AGGS;
+  }
   if (args.after) {
     body.search_after = decodeCursor(sort, args.after);
   }

@@ -19,7 +19,8 @@ export interface Bucket {
 }
 
 export interface SearchResponse {
-  hits: { total: { value: number; relation: string }; hits: SearchHit[] };
+  /** `total` is absent when the request set track_total_hits to false. */
+  hits: { total?: { value: number; relation: string }; hits: SearchHit[] };
   /** Bucket aggregations (terms, date_histogram) have buckets, metric ones (value_count) a value. */
   aggregations?: Record<string, { buckets?: Bucket[]; value?: number }>;
 }

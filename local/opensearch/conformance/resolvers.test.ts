@@ -14,7 +14,7 @@ import * as imageStatsQuery from '../../../resolvers/Query.imageStats.ts';
 import * as searchImagesQuery from '../../../resolvers/Query.searchImages.ts';
 import * as similarImagesQuery from '../../../resolvers/Query.similarImages.ts';
 import { cognitoIdentity, context, run } from '../../../resolvers/__tests__/context.ts';
-import { searchPlan } from '../../../resolvers/lib/imageSearch.ts';
+import { EVERY_EXTRA, type SearchExtras, searchPlan } from '../../../resolvers/lib/imageSearch.ts';
 import { evaluate } from '../../appsync/runtime/evaluation.ts';
 import type { FacetCount, ImageConnection, ImageStats, QuerySearchImagesArgs } from '../../../schema/generated/graphql.ts';
 import { type Json, createIndex, loadDocuments, raw, useTarget } from './harness.ts';
@@ -50,8 +50,8 @@ async function send(request: ResolverRequest): Promise<Json> {
 }
 
 /** searchPlan under the APPSYNC_JS runtime, then the request AppSync would send. */
-function plan(owner: string, args: QuerySearchImagesArgs) {
-  const evaluation = evaluate(() => searchPlan(owner, args));
+function plan(owner: string, args: QuerySearchImagesArgs, extras: SearchExtras = EVERY_EXTRA) {
+  const evaluation = evaluate(() => searchPlan(owner, args, extras));
   expect(evaluation.error).toBeUndefined();
   const built = evaluation.result;
   if (!built) throw new Error('searchPlan returned nothing');
@@ -59,10 +59,10 @@ function plan(owner: string, args: QuerySearchImagesArgs) {
 }
 
 /** One searchImages page: request built by searchPlan, response mapped by the resolver's response(). */
-async function searchImages(owner: string, args: QuerySearchImagesArgs): Promise<ImageConnection> {
-  const built = plan(owner, args);
+async function searchImages(owner: string, args: QuerySearchImagesArgs, extras: SearchExtras = EVERY_EXTRA): Promise<ImageConnection> {
+  const built = plan(owner, args, extras);
   const result = await send({ operation: 'POST', path: '/images/_search', params: { body: built.body } });
-  const mapped = run(searchImagesQuery.response, context({ args, identity: cognitoIdentity(owner), result, stash: { page: built.page } }));
+  const mapped = run(searchImagesQuery.response, context({ args, identity: cognitoIdentity(owner), result, stash: { page: built.page, extras } }));
   expect(mapped.error).toBeUndefined();
   return mapped.result as ImageConnection;
 }
@@ -258,6 +258,20 @@ describe('searchImages: cursor pages (search_after)', () => {
     }
     return pages;
   }
+
+  it('the pages are the same without the facets and the exact total (track_total_hits: false)', async () => {
+    const pageOnly = { facets: false, totalCount: false };
+    let after: string | null | undefined;
+    for (let i = 0; i < 10; i += 1) {
+      const args = { first: 3, ...(after ? { after } : {}) };
+      const [full, lean] = [await searchImages(ALICE, args), await searchImages(ALICE, args, pageOnly)];
+      expect(lean.items).toEqual(full.items);
+      expect(lean.pageInfo).toEqual(full.pageInfo);
+      if (!full.pageInfo.hasNextPage) return;
+      after = full.pageInfo.endCursor;
+    }
+    throw new Error('more pages than images');
+  });
 
   it('NEWEST, 3 per page: every image once, in order', async () => {
     expect(await allPages({ first: 3 })).toEqual([

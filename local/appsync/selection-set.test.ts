@@ -1,0 +1,74 @@
+import { buildSchema, execute, parse, type GraphQLResolveInfo } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { selectionSetOf } from './selection-set.ts';
+
+const SCHEMA = buildSchema(`
+  type Query { getPost(id: ID!): Post }
+  type Post { postId: ID title: String content: String author(id: ID): Author comments: [Comment] }
+  type Author { authorId: ID name: String }
+  type Comment { id: ID }
+`);
+
+function selectionOf(query: string) {
+  let selection: ReturnType<typeof selectionSetOf> | undefined;
+  const rootValue = {
+    getPost: (_args: unknown, _context: unknown, info: GraphQLResolveInfo) => {
+      selection = selectionSetOf(info);
+      return null;
+    },
+  };
+  void execute({ schema: SCHEMA, document: parse(query), rootValue });
+  if (!selection) throw new Error('the resolver did not run');
+  return selection;
+}
+
+describe('ctx.info.selectionSetList and selectionSetGraphQL', () => {
+  // The example of AWS's resolver context reference (its aliases written as valid GraphQL).
+  const query = `
+    query {
+      getPost(id: "1") {
+        postId
+        title
+        secondTitle: title
+        content
+        author(id: "2") { authorId name }
+        secondAuthor: author(id: "789") { authorId }
+        ... on Post { inlineFragComments: comments { id } }
+        ...postFrag
+      }
+    }
+    fragment postFrag on Post { postFragComments: comments { id } }`;
+
+  it('lists every field by its response name (the alias, not the field name), fragments flattened', () => {
+    expect(selectionOf(query).list).toEqual([
+      'postId',
+      'title',
+      'secondTitle',
+      'content',
+      'author',
+      'author/authorId',
+      'author/name',
+      'secondAuthor',
+      'secondAuthor/authorId',
+      'inlineFragComments',
+      'inlineFragComments/id',
+      'postFragComments',
+      'postFragComments/id',
+    ]);
+  });
+
+  it('prints the selection with aliases and inline fragments, named fragments left as spreads', () => {
+    const printed = selectionOf(query).graphql;
+    expect(printed).toContain('secondAuthor: author(id: "789")');
+    expect(printed).toContain('... on Post {');
+    expect(printed).toContain('...postFrag');
+    expect(printed).not.toContain('postFragComments');
+  });
+
+  it('merges a field selected twice under one response name, listing each path once', () => {
+    const selection = selectionOf('{ getPost(id: "1") { postId title } getPost(id: "1") { title content } }');
+    expect(selection.list).toEqual(['postId', 'title', 'content']);
+    expect(selection.graphql).toContain('postId');
+    expect(selection.graphql).toContain('content');
+  });
+});

@@ -1,0 +1,28 @@
+import { Kind, print, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+
+/**
+ * ctx.info.selectionSetList ("a", "a/b") with fragments flattened and aliased fields by their alias
+ * only, and selectionSetGraphQL with named fragments left as spreads, as AWS documents both.
+ */
+export function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; graphql: string } {
+  const list = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined, prefix: string) => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue;
+        const name = `${prefix}${(selection.alias ?? selection.name).value}`;
+        list.add(name);
+        walk(selection.selectionSet, `${name}/`);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
+      else walk(info.fragments[selection.name.value]?.selectionSet, prefix);
+    }
+  };
+  // A field selected twice under one response name (`a { x } a { y }`) is one field whose
+  // selections merge: each node's part is listed and printed.
+  const printed: string[] = [];
+  for (const node of info.fieldNodes) {
+    walk(node.selectionSet, '');
+    if (node.selectionSet) printed.push(print(node.selectionSet));
+  }
+  return { list: [...list], graphql: printed.join('\n') };
+}
