@@ -174,9 +174,9 @@ export class Monitoring extends Construct {
       // A dependency stalled (Rekognition, the search domain, S3, AppSync) until the invocation's
       // deadline abandoned the image. Each comes back after the visibility timeout and would reach
       // the dead-letter queue only after maxReceiveCount of them, so this pages well before
-      // DeadLetters. EventsPostponed gets no alarm: an image not started for lack of time is
-      // normal back-pressure when a batch runs long, comes back after 10 s, and if it keeps
-      // happening the queue's age and the dead letters alarm.
+      // DeadLetters. EventsPostponed gets no alarm: an image not started for lack of time is the
+      // normal back-pressure of a batch that runs long and comes back after 10 s; one postponed in
+      // every delivery reaches the dead-letter queue within minutes, and DeadLetters pages then.
       {
         id: 'EventsTimedOut',
         description: `Images were abandoned at the processing deadline because a dependency stalled, in 2 of 3 five-minute periods; they retry every ${QUEUE_VISIBILITY_TIMEOUT.toHumanString()} and reach the dead-letter queue after ${deadLetterDelay(processing.maxReceiveCount).toHumanString()}`,
