@@ -7,6 +7,7 @@ import {
   type ProcessingConfig,
   thumbnailSpecs,
 } from '../functions/shared/config.ts';
+import { FAILED_REASON_DIMENSION, OUTCOME_METRICS, PROCESSING_METRICS, SERVICE_DIMENSION } from '../functions/process-image/metric-names.ts';
 import { PREFIX } from '../functions/shared/storage-keys.ts';
 import { readFileSync } from 'node:fs';
 import { checkAppSyncSdl, toAppSyncSdl } from './appsync-sdl.ts';
@@ -315,8 +316,8 @@ describe('functions', () => {
       [ENV.detectText]: 'false',
       [ENV.detectFaces]: 'false',
       // The names functions/process-image uses for its logs, traces and metrics.
-      POWERTOOLS_SERVICE_NAME: 'process-image',
-      POWERTOOLS_METRICS_NAMESPACE: 'ImageGraph',
+      POWERTOOLS_SERVICE_NAME: PROCESSING_METRICS.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: PROCESSING_METRICS.namespace,
     });
 
     // What the function would actually load from them.
@@ -549,6 +550,35 @@ describe('monitoring', () => {
     });
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it("graphs the processing function's own counts next to its Lambda metrics, as the function publishes them", () => {
+    const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    // The body is JSON joined with CloudFormation references, which all sit inside JSON strings.
+    const [, parts] = (dashboard.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
+      widgets: { y: number; properties: { title?: string; alarms?: string[]; metrics?: unknown[][] } }[];
+    };
+    const widget = (title: string) => body.widgets.find((w) => w.properties.title === title)!;
+    const images = widget('Images');
+    expect(images.y).toBe(widget('Processing').y);
+    const { namespace, serviceName } = PROCESSING_METRICS;
+    const count = (metricName: string, axis: object = {}) => [namespace, metricName, SERVICE_DIMENSION, serviceName, { stat: 'Sum', ...axis }];
+    expect(images.properties.metrics).toEqual([
+      count(OUTCOME_METRICS.processed),
+      count(OUTCOME_METRICS.deleted),
+      // Every rejection reason is a metric of its own (ImagesFailed has a reason dimension).
+      [
+        expect.objectContaining({
+          expression: `SELECT SUM("${OUTCOME_METRICS.failed}") FROM SCHEMA("${namespace}", "${FAILED_REASON_DIMENSION}", "${SERVICE_DIMENSION}") WHERE "${SERVICE_DIMENSION}" = '${serviceName}'`,
+        }),
+      ],
+      count(OUTCOME_METRICS.timedOut, { yAxis: 'right' }),
+      count(OUTCOME_METRICS.postponed, { yAxis: 'right' }),
+    ]);
+    const timedOutAlarm = logicalIdOf('AWS::CloudWatch::Alarm', (r) => r.Properties.MetricName === OUTCOME_METRICS.timedOut);
+    expect(widget('Alarms').properties.alarms).toHaveLength(ofType('AWS::CloudWatch::Alarm').length);
+    expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain(JSON.stringify({ 'Fn::GetAtt': [timedOutAlarm, 'Arn'] }));
   });
 });
 

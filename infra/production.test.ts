@@ -3,11 +3,16 @@
  * firewall, who may reach what, and names and removal policies that let `cdk destroy` and a
  * redeploy work. The "dev" and "production" presets are both synthesized.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OUTCOME_METRICS, PROCESSING_METRICS } from '../functions/process-image/metric-names.ts';
+import { recordOutcome } from '../functions/process-image/observability.ts';
 import { PREFIX } from '../functions/shared/storage-keys.ts';
 import { COUNTED_RULES, MANAGED_RULE_GROUPS } from './constructs/firewall.ts';
-import { API_RESOLVER_ERRORS_THRESHOLD, isBurstable } from './constructs/monitoring.ts';
+import { API_RESOLVER_ERRORS_THRESHOLD, deadLetterDelay, isBurstable } from './constructs/monitoring.ts';
+import { QUEUE_VISIBILITY_TIMEOUT } from './constructs/processing.ts';
 import { bundleResolvers } from './resolver-bundles.ts';
 import { OUTPUT_KEYS } from './stack-outputs.ts';
 import {
@@ -56,6 +61,10 @@ const SUSTAINED = { Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 2, Tre
 describe('alarms', () => {
   it.each([
     ['ProcessingErrors', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1, ...SUSTAINED }],
+    [
+      'EventsTimedOut',
+      { Namespace: PROCESSING_METRICS.namespace, MetricName: OUTCOME_METRICS.timedOut, Statistic: 'Sum', Threshold: 1, ...SUSTAINED },
+    ],
     ['Api5xx', { Namespace: 'AWS/AppSync', MetricName: '5XXError', Statistic: 'Sum', Threshold: 1, ...SUSTAINED }],
     [
       'DeadLetters',
@@ -97,6 +106,50 @@ describe('alarms', () => {
     }
   });
 
+  it('watch abandoned images under exactly the namespace, name and dimensions the processing function publishes', () => {
+    // What the function's Metrics object (index.ts: new Metrics(PROCESSING_METRICS)) writes for an
+    // abandoned image: the EMF log line CloudWatch makes the metric of.
+    const metrics = new Metrics(PROCESSING_METRICS);
+    recordOutcome(metrics, new Logger({ logLevel: 'SILENT' }), { result: 'timedOut', imageId: 'a' });
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+    };
+    const [published] = emf._aws.CloudWatchMetrics;
+    expect(emf._aws.CloudWatchMetrics).toHaveLength(1);
+    expect(published!.Metrics).toEqual([expect.objectContaining({ Name: OUTCOME_METRICS.timedOut })]);
+    expect(published!.Dimensions).toHaveLength(1);
+    const publishedDimensions = published!.Dimensions[0]!.map((name) => ({ Name: name, Value: emf[name] }));
+
+    const watched = alarm(dev, 'EventsTimedOut')!;
+    expect({ Namespace: watched.Namespace, MetricName: watched.MetricName, Dimensions: watched.Dimensions }).toEqual({
+      Namespace: published!.Namespace,
+      MetricName: published!.Metrics[0]!.Name,
+      Dimensions: publishedDimensions,
+    });
+    // Powertools' default dimension, named after the service in code and in the environment alike.
+    expect(publishedDimensions).toEqual([{ Name: 'service', Value: PROCESSING_METRICS.serviceName }]);
+    const [processingId] = ofType(dev, 'AWS::Lambda::Function').find(([, r]) => String(r.Properties.Description).startsWith('Makes thumbnails'))!;
+    expect((dev[processingId]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: PROCESSING_METRICS.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: PROCESSING_METRICS.namespace,
+    });
+  });
+
+  it('say how much later an abandoned image would reach the dead-letter queue, and notify the topic', () => {
+    // maxReceiveCount (5) deliveries, a 12-minute visibility timeout (6 × the 120 s function timeout) apart.
+    expect(QUEUE_VISIBILITY_TIMEOUT.toMinutes()).toBe(12);
+    expect(deadLetterDelay(5).toMinutes()).toBe(60);
+    expect(alarm(dev, 'EventsTimedOut')!.AlarmDescription).toMatch(/retry every 12 minutes and reach the dead-letter queue after 1 hour$/);
+    expect(alarm(synth({ maxReceiveCount: 3 }), 'EventsTimedOut')!.AlarmDescription).toMatch(/after 36 minutes$/);
+    const [topicId] = only(dev, 'AWS::SNS::Topic');
+    expect(alarm(dev, 'EventsTimedOut')).toMatchObject({ AlarmActions: [ref(topicId)], OKActions: [ref(topicId)] });
+  });
+
+  it('page on no postponed image: that is back-pressure, not a failure', () => {
+    const watched = ofType(dev, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+    expect(watched).not.toContain(OUTCOME_METRICS.postponed);
+  });
+
   it('watch the search domain and the dead-letter queue they name', () => {
     const [domainId] = only(dev, 'AWS::OpenSearchService::Domain');
     expect(alarm(dev, 'SearchJvmMemoryPressure')!.Dimensions).toEqual(
@@ -117,7 +170,7 @@ describe('alarms', () => {
       'Fn::Join': [
         '',
         [
-          `SELECT SUM(${metric}) FROM SCHEMA("AWS/AppSync", ${dimension}, GraphQLAPIId) WHERE GraphQLAPIId = '`,
+          `SELECT SUM("${metric}") FROM SCHEMA("AWS/AppSync", "${dimension}", "GraphQLAPIId") WHERE "GraphQLAPIId" = '`,
           { 'Fn::GetAtt': [apiId, 'ApiId'] },
           "'",
         ],

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { FAILED_REASON_DIMENSION, OUTCOME_METRICS } from './metric-names.ts';
 import type { Outcome, StepRunner } from './pipeline.ts';
 import { MAX_REPOINTED_IMAGES } from './repoint-copies.ts';
 
@@ -29,20 +30,20 @@ export function tracedSteps(tracer: Tracer, metrics: Metrics): StepRunner {
 export function recordOutcome(metrics: Metrics, logger: Logger, outcome: Outcome): void {
   switch (outcome.result) {
     case 'processed':
-      metrics.addMetric('ImagesProcessed', MetricUnit.Count, 1);
+      metrics.addMetric(OUTCOME_METRICS.processed, MetricUnit.Count, 1);
       logger.info('Image processed');
       return;
     case 'failed': {
       // Per reason, in its own metric set: dimensions apply to every metric they are published with.
       const failed = metrics.singleMetric();
-      failed.addDimension('reason', outcome.code);
-      failed.addMetric('ImagesFailed', MetricUnit.Count, 1);
+      failed.addDimension(FAILED_REASON_DIMENSION, outcome.code);
+      failed.addMetric(OUTCOME_METRICS.failed, MetricUnit.Count, 1);
       logger.warn('Image rejected', { code: outcome.code, reason: outcome.reason });
       return;
     }
     case 'deleted':
-      metrics.addMetric('ImagesDeleted', MetricUnit.Count, 1);
-      metrics.addMetric('CopiesRepointed', MetricUnit.Count, outcome.copies.repointed);
+      metrics.addMetric(OUTCOME_METRICS.deleted, MetricUnit.Count, 1);
+      metrics.addMetric(OUTCOME_METRICS.copiesRepointed, MetricUnit.Count, outcome.copies.repointed);
       logger.info('Image deleted', { repointedCopies: outcome.copies.repointed });
       if (outcome.copies.capped) {
         logger.warn(`More than ${MAX_REPOINTED_IMAGES} images pointed at the deleted image: the later ones still do`, { repointedCopies: outcome.copies.repointed });
@@ -50,17 +51,17 @@ export function recordOutcome(metrics: Metrics, logger: Logger, outcome: Outcome
       return;
     case 'postponed':
       // The copies re-pointed so far stay re-pointed; the redelivery continues from there.
-      metrics.addMetric('EventsPostponed', MetricUnit.Count, 1);
-      metrics.addMetric('CopiesRepointed', MetricUnit.Count, outcome.repointed);
+      metrics.addMetric(OUTCOME_METRICS.postponed, MetricUnit.Count, 1);
+      metrics.addMetric(OUTCOME_METRICS.copiesRepointed, MetricUnit.Count, outcome.repointed);
       logger.warn('Out of time in this invocation: SQS will deliver the event again', { why: outcome.why, repointedCopies: outcome.repointed });
       return;
     case 'timedOut':
       // Its calls were aborted; what it wrote is kept or redone by the redelivery (README).
-      metrics.addMetric('EventsTimedOut', MetricUnit.Count, 1);
+      metrics.addMetric(OUTCOME_METRICS.timedOut, MetricUnit.Count, 1);
       logger.warn('Still running at the invocation\'s deadline: abandoned; SQS will deliver the event again');
       return;
     case 'skipped':
-      metrics.addMetric('EventsSkipped', MetricUnit.Count, 1);
+      metrics.addMetric(OUTCOME_METRICS.skipped, MetricUnit.Count, 1);
       logger.info('Event skipped', { why: outcome.why });
   }
 }

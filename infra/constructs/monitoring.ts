@@ -16,6 +16,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  FAILED_REASON_DIMENSION,
+  OUTCOME_METRICS,
+  PROCESSING_METRICS,
+  SERVICE_DIMENSION,
+} from '../../functions/process-image/metric-names.ts';
 import type { Api } from './api.ts';
 import { DEAD_LETTER_RETENTION, QUEUE_VISIBILITY_TIMEOUT, type Processing } from './processing.ts';
 import type { Search } from './search.ts';
@@ -45,6 +51,14 @@ export const SEARCH_FREE_STORAGE_FRACTION = 0.25;
  * the retention period ends, so this leaves three days to redrive them.
  */
 export const DEAD_LETTER_AGE_THRESHOLD = Duration.days(DEAD_LETTER_RETENTION.toDays() - 3);
+
+/**
+ * How long an image that fails every delivery takes to reach the dead-letter queue: each failed
+ * delivery comes back one visibility timeout after it was received.
+ */
+export function deadLetterDelay(maxReceiveCount: number): Duration {
+  return Duration.seconds(QUEUE_VISIBILITY_TIMEOUT.toSeconds() * maxReceiveCount);
+}
 
 /**
  * One page for a failure that lasts, not for one blip: an error in at least 2 of 3 consecutive
@@ -100,6 +114,7 @@ export class Monitoring extends Construct {
     );
     this.topic = new Topic(this, 'AlarmTopic', { displayName: 'ImageGraph alarms', masterKey: key, enforceSSL: true });
 
+    const fiveMinuteSum = { period: SUSTAINED.period, statistic: 'Sum' };
     const apiMetric = (metricName: string, statistic: string) =>
       new Metric({
         namespace: 'AWS/AppSync',
@@ -111,18 +126,21 @@ export class Monitoring extends Construct {
     // Enhanced metrics carry a Resolver or DataSource dimension per resolver and data source: a
     // Metrics Insights query sums them for this API, whatever resolvers it has.
     const apiEnhancedSum = (metricName: string, dimension: 'Resolver' | 'DataSource', label: string) =>
-      new MathExpression({
-        expression: `SELECT SUM(${metricName}) FROM SCHEMA("AWS/AppSync", ${dimension}, GraphQLAPIId) WHERE GraphQLAPIId = '${api.api.apiId}'`,
-        usingMetrics: {},
-        label,
-        period: SUSTAINED.period,
+      insightsSum({ namespace: 'AWS/AppSync', metricName, over: dimension, where: ['GraphQLAPIId', api.api.apiId], label });
+    // The processing function's own counts, as Powertools publishes them (metric-names.ts).
+    const processingCount = (metricName: string) =>
+      new Metric({
+        namespace: PROCESSING_METRICS.namespace,
+        metricName,
+        dimensionsMap: { [SERVICE_DIMENSION]: PROCESSING_METRICS.serviceName },
+        ...fiveMinuteSum,
       });
     const fn = processing.function.fn;
     const apiFunctions = Object.entries(api.functions).map(([name, nodeFunction]) => ({ name, fn: nodeFunction.fn }));
-    const fiveMinuteSum = { period: SUSTAINED.period, statistic: 'Sum' };
 
     const metrics = {
       processingErrors: fn.metricErrors(fiveMinuteSum),
+      eventsTimedOut: processingCount(OUTCOME_METRICS.timedOut),
       deadLetters: processing.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
@@ -149,6 +167,20 @@ export class Monitoring extends Construct {
         id: 'ProcessingErrors',
         description: 'The image processing function failed whole invocations (crash, timeout, out of memory) for 10 minutes',
         metric: metrics.processingErrors,
+        threshold: 1,
+        ...SUSTAINED,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      },
+      // A dependency stalled (Rekognition, the search domain, S3, AppSync) until the invocation's
+      // deadline abandoned the image. Each comes back after the visibility timeout and would reach
+      // the dead-letter queue only after maxReceiveCount of them, so this pages well before
+      // DeadLetters. EventsPostponed gets no alarm: an image not started for lack of time is the
+      // normal back-pressure of a batch that runs long and comes back after 10 s; one postponed in
+      // every delivery reaches the dead-letter queue within minutes, and DeadLetters pages then.
+      {
+        id: 'EventsTimedOut',
+        description: `Images were abandoned at the processing deadline because a dependency stalled, in 2 of 3 five-minute periods; they retry every ${QUEUE_VISIBILITY_TIMEOUT.toHumanString()} and reach the dead-letter queue after ${deadLetterDelay(processing.maxReceiveCount).toHumanString()}`,
+        metric: metrics.eventsTimedOut,
         threshold: 1,
         ...SUSTAINED,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -277,13 +309,29 @@ export class Monitoring extends Construct {
               fn.metricThrottles({ statistic: 'Sum' }),
             ],
             right: [fn.metricDuration({ statistic: 'p90' })],
-            width: 12,
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Images',
+            left: [
+              processingCount(OUTCOME_METRICS.processed),
+              processingCount(OUTCOME_METRICS.deleted),
+              insightsSum({
+                namespace: PROCESSING_METRICS.namespace,
+                metricName: OUTCOME_METRICS.failed,
+                over: FAILED_REASON_DIMENSION,
+                where: [SERVICE_DIMENSION, PROCESSING_METRICS.serviceName],
+                label: 'Images rejected (all reasons)',
+              }),
+            ],
+            right: [metrics.eventsTimedOut, processingCount(OUTCOME_METRICS.postponed)],
+            width: 8,
           }),
           new GraphWidget({
             title: 'Queues',
             left: [processing.queue.metricApproximateNumberOfMessagesVisible(), metrics.deadLetters],
             right: [metrics.queueAge, metrics.deadLetterAge],
-            width: 12,
+            width: 8,
           }),
         ],
         [
@@ -297,6 +345,28 @@ export class Monitoring extends Construct {
       ],
     });
   }
+}
+
+/**
+ * A Metrics Insights sum of one metric over every value of the `over` dimension (resolvers, data
+ * sources, rejection reasons), for the metrics whose other dimension has the `where` value.
+ * Identifiers are quoted: names that are reserved words must be (Metrics Insights "Reserved
+ * keywords"), and any may be.
+ */
+function insightsSum(query: {
+  namespace: string;
+  metricName: string;
+  over: string;
+  where: [dimension: string, value: string];
+  label: string;
+}): MathExpression {
+  const { namespace, metricName, over, where: [dimension, value], label } = query;
+  return new MathExpression({
+    expression: `SELECT SUM("${metricName}") FROM SCHEMA("${namespace}", "${over}", "${dimension}") WHERE "${dimension}" = '${value}'`,
+    usingMetrics: {},
+    label,
+    period: SUSTAINED.period,
+  });
 }
 
 /** The domain's alarms, per AWS's recommendations, for the nodes this domain has. */

@@ -5,6 +5,7 @@ import { EventType, type Bucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PROCESSING_METRICS } from '../../functions/process-image/metric-names.ts';
 import { ENV } from '../../functions/shared/config.ts';
 import { PREFIX } from '../../functions/shared/storage-keys.ts';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
@@ -42,12 +43,6 @@ export type ProcessingPipelineSettings = Pick<
   | 'detectFaces'
 >;
 
-/** Powertools service name (logs, traces, metrics dimension) of the processing function. */
-export const PROCESSING_SERVICE_NAME = 'process-image';
-
-/** CloudWatch namespace of the pipeline's metrics, which Powertools writes as EMF log lines. */
-export const METRICS_NAMESPACE = 'ImageGraph';
-
 /**
  * The processing function's own settings by the names loadProcessingConfig reads, on top of the
  * shared ones. S3_ENDPOINT and REKOGNITION_ENDPOINT are for the local cloud and stay unset on AWS;
@@ -70,8 +65,9 @@ export function processingEnvironment(
     [ENV.queueUrl]: endpoints.queueUrl,
     // Powertools Metrics writes EMF log lines that CloudWatch turns into metrics, so the role needs
     // no cloudwatch:PutMetricData.
-    POWERTOOLS_SERVICE_NAME: PROCESSING_SERVICE_NAME,
-    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    // The same names the function gives its Logger, Tracer and Metrics in code (which take precedence).
+    POWERTOOLS_SERVICE_NAME: PROCESSING_METRICS.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: PROCESSING_METRICS.namespace,
   };
 }
 
@@ -93,9 +89,12 @@ export class Processing extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly function: NodeFunction;
+  /** Deliveries of one message before it moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
+    this.maxReceiveCount = props.maxReceiveCount;
 
     // SQS-managed encryption: S3 cannot publish to a queue encrypted with the AWS-managed KMS key.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
