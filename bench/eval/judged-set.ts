@@ -17,6 +17,11 @@ export interface JudgedPhoto {
    * eval:search reports both parts (every second photo of the file is held out).
    */
   heldOut: boolean;
+  /**
+   * Lettering not listed in `words` that a reader can make out at full size (name tags, logos, a
+   * boat's label): words read there may be real, so text noise is measured without these photos.
+   */
+  lettering?: boolean;
 }
 
 export type QueryKind = 'object' | 'stem' | 'synonym' | 'text' | 'scene';
@@ -49,6 +54,7 @@ export function loadJudgedSet(file = join(JUDGED, 'judged-set.json')): JudgedSet
     if (typeof photo.file !== 'string' || typeof photo.upload !== 'string' || !strings(photo.labels) || !strings(photo.words)) fail(`photos[${i}]: file, upload, labels and words are required`);
     if (typeof photo.people !== 'boolean' || typeof photo.faces !== 'boolean') fail(`photos[${i}] (${photo.file}): people and faces must be true or false`);
     if (typeof photo.heldOut !== 'boolean') fail(`photos[${i}] (${photo.file}): heldOut must be true or false`);
+    if (photo.lettering !== undefined && typeof photo.lettering !== 'boolean') fail(`photos[${i}] (${photo.file}): lettering must be true or false when given`);
     if (photo.faces && !photo.people) fail(`photos[${i}] (${photo.file}): a visible face needs people`);
     if (uploads.has(photo.upload)) fail(`photos[${i}]: upload name ${photo.upload} is used twice`);
     uploads.add(photo.upload);
@@ -60,6 +66,11 @@ export function loadJudgedSet(file = join(JUDGED, 'judged-set.json')): JudgedSet
     }
   });
   return { photos, queries };
+}
+
+/** A photo with no printed words and no lettering: any text detected on it is noise. */
+export function isTextFree(photo: JudgedPhoto): boolean {
+  return photo.words.length === 0 && photo.lettering !== true;
 }
 
 /** Where a judged photo's bytes are on this machine. */

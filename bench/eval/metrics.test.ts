@@ -1,6 +1,6 @@
 /** The harness's measures on small hand-made cases whose answers are worked out by hand. */
 import { describe, expect, it } from 'vitest';
-import { faceScore, fileNameAboveContent, mean, ndcgAt, partRecallAt, precisionAt, recallAt, setScore } from './metrics.ts';
+import { faceScore, fileNameAboveContent, mean, ndcgAt, partRecallAt, precisionAt, recallAt, setScore, textNoise } from './metrics.ts';
 
 const relevant = new Set(['a', 'b', 'c']);
 const ranking = ['a', 'x', 'b', 'y', 'z', 'w', 'v', 'u', 't', 'c', 's'];
@@ -74,5 +74,21 @@ describe('judged sets', () => {
     expect(fileNameAboveContent([{ name: 'a', explanation: 'content' }, { name: 'b', explanation: 'fileName' }])).toEqual([]);
     expect(mean([1, 0, 0.5])).toBeCloseTo(0.5);
     expect(mean([])).toBe(0);
+  });
+
+  it('text noise: words detected on text-free photos, per photo and the share of photos with any', () => {
+    const noise = textNoise([
+      { name: 'cat.jpg', detectedText: ['ii 13', 'ok'] },
+      { name: 'sky.jpg', detectedText: [] },
+      // A line of symbols only ("| =") holds no word; "21." is one.
+      { name: 'street.jpg', detectedText: ['| =', '21.'] },
+      { name: 'fish.png', detectedText: [] },
+    ]);
+    expect(noise.photos).toBe(4);
+    expect(noise.wordsPerPhoto).toBeCloseTo(4 / 4);
+    expect(noise.shareWithWords).toBeCloseTo(2 / 4);
+    expect(noise.words).toEqual(['cat.jpg: ii', 'cat.jpg: 13', 'cat.jpg: ok', 'street.jpg: 21.']);
+    expect(textNoise([{ name: 'sky.jpg', detectedText: [] }])).toEqual({ photos: 1, wordsPerPhoto: 0, shareWithWords: 0, words: [] });
+    expect(textNoise([])).toEqual({ photos: 0, wordsPerPhoto: 0, shareWithWords: 0, words: [] });
   });
 });

@@ -76,6 +76,31 @@ export function faceScore(photos: readonly { name: string; faceFound: boolean; p
   );
 }
 
+export interface TextNoise {
+  photos: number;
+  /** Mean number of detected words per photo. */
+  wordsPerPhoto: number;
+  /** Share of the photos with at least one detected word. */
+  shareWithWords: number;
+  /** "photo: word" for each detected word. */
+  words: string[];
+}
+
+/**
+ * Detected text on photos that carry none (every word found there is noise): the words of each
+ * photo's detected lines (split at spaces; a token without a letter or digit is no word, as the
+ * index's analyzer drops it). With no photos, nothing was said: 0 and 0.
+ */
+export function textNoise(photos: readonly { name: string; detectedText: readonly string[] }[]): TextNoise {
+  const perPhoto = photos.map((photo) => ({ name: photo.name, words: photo.detectedText.flatMap((line) => line.split(/\s+/u)).filter((token) => /[\p{L}\p{N}]/u.test(token)) }));
+  return {
+    photos: photos.length,
+    wordsPerPhoto: mean(perPhoto.map((photo) => photo.words.length)),
+    shareWithWords: photos.length === 0 ? 0 : perPhoto.filter((photo) => photo.words.length > 0).length / photos.length,
+    words: perPhoto.flatMap((photo) => photo.words.map((word) => `${photo.name}: ${word}`)),
+  };
+}
+
 /** Why a result matched: its labels, text or camera ('content'), or only its file name. */
 export type Explanation = 'content' | 'fileName';
 

@@ -3,7 +3,8 @@
  * well search finds what people look for, measured on the judged set (judged/). It uploads every
  * photo through the API as a user, waits for processing, then reports per query precision@5,
  * recall@10 and nDCG@10, and over the set label precision/recall, face precision/recall,
- * text-word recall and file-name-only results ranked above content. The last line is JSON.
+ * text-word recall, text noise (words detected on photos without text) and file-name-only results
+ * ranked above content. The last line is JSON.
  *
  * Without --outputs it runs `npm start` (local vision) on a fresh data directory and signs up a
  * user; with --outputs (a deployed stack's cdk-outputs.json, or a running local cloud's) it signs
@@ -24,8 +25,8 @@ import { type CloudProcess, startCloudProcess } from '../../local/e2e/cloud-proc
 import { upload } from '../../local/e2e/uploads.ts';
 import { type TestUser, signUpUser } from '../../local/e2e/users.ts';
 import { explain } from './explanation.ts';
-import { DEFAULT_SHARED_FIXTURES, type JudgedPhoto, type QueryKind, loadJudgedSet, photoPath } from './judged-set.ts';
-import { faceScore, fileNameAboveContent, mean, ndcgAt, partRecallAt, precisionAt, recallAt, setScore } from './metrics.ts';
+import { DEFAULT_SHARED_FIXTURES, type JudgedPhoto, type QueryKind, isTextFree, loadJudgedSet, photoPath } from './judged-set.ts';
+import { faceScore, fileNameAboveContent, mean, ndcgAt, partRecallAt, precisionAt, recallAt, setScore, textNoise } from './metrics.ts';
 
 const options = new Command('npm run eval:search --')
   .description('Upload the judged photos, run the judged queries, report search quality.')
@@ -120,6 +121,10 @@ try {
   }
   const wordHits = wordResults.filter((w) => w.hit).map((w) => `${w.photo.upload}: ${w.word}`);
   const wordMisses = wordResults.filter((w) => !w.hit).map((w) => `${w.photo.upload}: ${w.word}`);
+  // Words indexed for photos with no text at all (judged-set.ts: isTextFree) are noise a search can find.
+  const textNoiseOf = (photos: JudgedPhoto[]) => textNoise(photos.filter(isTextFree).map((photo) => ({ name: photo.upload, detectedText: of(photo).detectedText })));
+  const noise = textNoiseOf(set.photos);
+  const noiseFigures = ({ photos, wordsPerPhoto, shareWithWords }: ReturnType<typeof textNoise>) => ({ photos, wordsPerPhoto, shareWithWords });
 
   const goalKinds: QueryKind[] = ['object', 'stem', 'synonym'];
   const byKind = (kinds: QueryKind[]) => queries.filter((q) => kinds.includes(q.kind));
@@ -133,6 +138,7 @@ try {
       labelPrecision: labelScore(photos).precision,
       facePrecision: faceScoreOf(photos).precision,
       textWordRecall: partWords.length === 0 ? 1 : partWords.filter((w) => w.hit).length / partWords.length,
+      textNoise: noiseFigures(textNoiseOf(photos)),
     };
   };
   const summary = {
@@ -149,6 +155,7 @@ try {
     facePrecision: faces.precision,
     faceRecall: faces.recall,
     textWordRecall: words.length === 0 ? 1 : wordHits.length / words.length,
+    textNoise: noiseFigures(noise),
     fileNameAboveContent: queries.reduce((n, q) => n + q.fileNameAboveContent.length, 0),
     calibration: part(set.photos.filter((photo) => !photo.heldOut)),
     heldOut: part(set.photos.filter((photo) => photo.heldOut)),
@@ -165,9 +172,10 @@ try {
   console.log(`  wrong: ${labels.wrong.join('; ') || 'none'}`);
   console.log(`faces: precision ${pct(faces.precision)}, recall ${pct(faces.recall)}; wrong: ${faces.wrong.join(', ') || 'none'}; missed: ${faces.missed.join(', ') || 'none'}`);
   console.log(`text words (4+ letters, printed large): recall ${pct(summary.textWordRecall)} (${wordHits.length}/${words.length}); missed: ${wordMisses.join(', ') || 'none'}`);
+  console.log(`text noise (words detected on ${noise.photos} photos without text): ${pct(noise.wordsPerPhoto)} per photo, on ${pct(noise.shareWithWords)} of them; ${noise.words.join(', ') || 'none'}`);
   const violations = queries.flatMap((q) => q.fileNameAboveContent.map((v) => `${q.query}: ${v}`));
   for (const [name, figures] of [['calibration', summary.calibration], ['held out', summary.heldOut]] as const) {
-    console.log(`${name} (${figures.photos} photos): R@10 object+stem+synonym ${pct(figures.recallAt10ObjectStemSynonym)}, label precision ${pct(figures.labelPrecision)}, face precision ${pct(figures.facePrecision)}, text words ${pct(figures.textWordRecall)}`);
+    console.log(`${name} (${figures.photos} photos): R@10 object+stem+synonym ${pct(figures.recallAt10ObjectStemSynonym)}, label precision ${pct(figures.labelPrecision)}, face precision ${pct(figures.facePrecision)}, text words ${pct(figures.textWordRecall)}, text noise ${pct(figures.textNoise.wordsPerPhoto)} per photo (on ${pct(figures.textNoise.shareWithWords)} of ${figures.textNoise.photos})`);
   }
   console.log(`file-name-only results above content results: ${violations.length}${violations.length ? ` (${violations.join('; ')})` : ''}`);
   console.log(JSON.stringify({ ...summary, perQuery: queries.map(({ query, kind, precisionAt5, recallAt10, ndcgAt10 }) => ({ query, kind, precisionAt5, recallAt10, ndcgAt10 })) }));

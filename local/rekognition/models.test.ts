@@ -124,6 +124,11 @@ describe('local Rekognition with models', { timeout: 180_000 }, () => {
     expect(response.TextDetections?.[0]).toMatchObject({ Type: 'LINE', Id: 0 });
   });
 
+  it('reads no text on a photo without any (the cat, whose fur OCR reads as "yi" and "va")', async () => {
+    const response = await client.send(new DetectTextCommand({ Image: S3Object('chelsea.png') }));
+    expect(response.TextDetections).toEqual([]);
+  });
+
   it('serves the processing function: labels, moderation and faces in one go', async () => {
     const findings = await detectImageContent(client, { bucket, key: 'astronaut.png' }, vision);
     expect(findings.labels.map((label) => label.name)).toContain('Person');

@@ -8,7 +8,7 @@ import { checkDimensions, checkImageSize, imageFormat, MAX_BYTES_IMAGE, MAX_S3_I
 import { moderationResponse } from './moderation.ts';
 import { type LabelOptions, parseRequest } from './requests.ts';
 import { DETECTOR_CLASSES, taxonomyOf } from './taxonomy.ts';
-import { mergeTextPasses, textResponse } from './text.ts';
+import { legibleLines, mergeTextPasses, textResponse } from './text.ts';
 import { imageProperties, imagePropertiesResponse } from './colors.ts';
 
 const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
@@ -154,31 +154,39 @@ describe('DetectText response', () => {
   const word = (text: string, confidence: number, left: number) => ({ text, confidence, box: { left, top: 0.1, width: 0.1, height: 0.05 } });
   const lines = [
     { ...word('hello world', 90, 0.1), words: [word('hello', 95, 0.1), word('world', 65, 0.3)] },
-    { ...word('bye', 80, 0.7), words: [word('bye', 80, 0.7)] },
+    { ...word('goodbye', 80, 0.7), words: [word('goodbye', 80, 0.7)] },
   ];
 
   it('lists LINEs then WORDs with ParentId and polygons', () => {
     const { TextDetections = [] } = textResponse(lines, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [] });
     expect(TextDetections.map((d) => [d.Type, d.Id, d.ParentId, d.DetectedText])).toEqual([
       ['LINE', 0, undefined, 'hello world'],
-      ['LINE', 1, undefined, 'bye'],
+      ['LINE', 1, undefined, 'goodbye'],
       ['WORD', 2, 0, 'hello'],
       ['WORD', 3, 0, 'world'],
-      ['WORD', 4, 1, 'bye'],
+      ['WORD', 4, 1, 'goodbye'],
     ]);
     expect(TextDetections[0]?.Geometry?.Polygon).toHaveLength(4);
   });
 
   it('applies WordFilter and RegionsOfInterest to words', () => {
     const confident = textResponse(lines, { minConfidence: 70, minBoxHeight: 0, minBoxWidth: 0, regions: [] });
-    expect(confident.TextDetections?.filter((d) => d.Type === 'LINE').map((d) => d.DetectedText)).toEqual(['hello', 'bye']);
+    expect(confident.TextDetections?.filter((d) => d.Type === 'LINE').map((d) => d.DetectedText)).toEqual(['hello', 'goodbye']);
     const region = textResponse(lines, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [{ left: 0.6, top: 0, width: 0.4, height: 1 }] });
-    expect(region.TextDetections?.map((d) => d.DetectedText)).toEqual(['bye', 'bye']);
+    expect(region.TextDetections?.map((d) => d.DetectedText)).toEqual(['goodbye', 'goodbye']);
   });
 
   it("drops what is below the OCR model's noise floor: symbols, single characters, low confidence", () => {
-    const noisy = [{ ...word('| == a Ee x9', 90, 0.1), words: [word('|', 93, 0.1), word('==', 78, 0.2), word('a', 90, 0.3), word('Ee', 40, 0.4), word('x9', 61, 0.5)] }];
-    expect(textResponse(noisy, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [] }).TextDetections?.map((d) => d.DetectedText)).toEqual(['x9', 'x9']);
+    const noisy = [{ ...word('| == a Ee x9 EXIT', 90, 0.1), words: [word('|', 93, 0.1), word('==', 78, 0.2), word('a', 90, 0.3), word('Ee', 40, 0.4), word('x9', 61, 0.5), word('EXIT', 61, 0.6)] }];
+    expect(textResponse(noisy, { minConfidence: 0, minBoxHeight: 0, minBoxWidth: 0, regions: [] }).TextDetections?.map((d) => d.DetectedText)).toEqual(['x9 EXIT', 'x9', 'EXIT']);
+  });
+
+  it('drops a line left with one word of fewer than 4 letters or digits: texture read as "ok" or "77"', () => {
+    const alone = (text: string, confidence = 94) => ({ ...word(text, confidence, 0.1), words: [word(text, confidence, 0.1)] });
+    const lines = [alone('ok'), alone('FAK'), alone('21.'), alone('TAXI', 61), alone('2024'), { ...word('TO LET | x', 90, 0.1), words: [word('TO', 90, 0.1), word('LET', 90, 0.2), word('|', 90, 0.3)] }];
+    expect(legibleLines(lines).map((line) => line.words.map((w) => w.text).join(' '))).toEqual(['TAXI', '2024', 'TO LET']);
+    // A short word and symbols: one legible word of two letters, so no line.
+    expect(legibleLines([{ ...word('NO =', 96, 0.1), words: [word('NO', 96, 0.1), word('=', 96, 0.2)] }])).toEqual([]);
   });
 });
 
