@@ -1,8 +1,7 @@
 /**
  * One engine's run of bench:search: index the corpus through _bulk, then the web-app query mix
  * (mix.ts) warm, sequentially, at several in flight, and for the largest owner, each request
- * built by the resolver's searchPlan for what the web app selects (facets and total on a first
- * page only) and each next page by its cursor. Memory is sampled after
+ * built by the resolver's searchPlan and each next page by its cursor. Memory is sampled after
  * every phase and the process's peak (VmHWM) read at the end, so no phase's high-water mark is
  * hidden by a collection after it.
  */
@@ -11,7 +10,7 @@ import { median, percentile } from '../process/stats.ts';
 import type { MeasuredEngine } from './engines.ts';
 import { type LatencySummary, runLoad, summarize } from './load.ts';
 import { QUERY_KINDS, type QueryKind, type SearchStep } from './mix.ts';
-import { type ResolverSearch, WEB_APP_SELECTION } from './plan.ts';
+import type { ResolverSearch } from './plan.ts';
 
 export type RequestKind = QueryKind | 'next page';
 export const REQUEST_KINDS: readonly RequestKind[] = [...QUERY_KINDS, 'next page'];
@@ -36,7 +35,7 @@ export interface EngineFigures {
   byKind: Record<RequestKind, number[]>;
   concurrent: LatencySummary;
   largestOwner: LatencySummary;
-  /** totalCount of each first page of the sequential phase, in order: the engines' answers compared. */
+  /** totalCount of each request of the sequential phase, in order: the engines' answers compared. */
   totals: number[];
   rss: { idle: number; indexed: number; sequential: number; concurrent: number; largestOwner: number; peak: number };
 }
@@ -69,7 +68,7 @@ export async function measureEngine(engine: MeasuredEngine, workload: Workload, 
     const { wallMs } = await runLoad(steps, inFlight, async (step) => {
       let args = step.args;
       for (let page = 0; page <= step.nextPages; page += 1) {
-        const plan = resolver.plan(step.owner, args, page === 0 ? WEB_APP_SELECTION.firstPage : WEB_APP_SELECTION.nextPage);
+        const plan = resolver.plan(step.owner, args);
         const sent = performance.now();
         const response = await client.search({ index, body: plan.body });
         const took = performance.now() - sent;
@@ -77,7 +76,7 @@ export async function measureEngine(engine: MeasuredEngine, workload: Workload, 
         const { hits } = response.body;
         const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
         record?.byKind[page === 0 ? step.kind : 'next page'].push(took);
-        if (page === 0) record?.totals.push(total);
+        record?.totals.push(total);
         // searchPlan asks for one hit more than the page: it tells whether another page follows.
         const last = hits.hits[plan.page.first - 1];
         if (hits.hits.length <= plan.page.first || !last?.sort) break;

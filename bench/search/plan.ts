@@ -6,25 +6,16 @@
  */
 import { importBundled, reexport } from '../bundle.ts';
 import type { ImageSort, QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
-import type { SearchExtras, SearchPlan } from '../../resolvers/lib/imageSearch.ts';
+import type { SearchPlan } from '../../resolvers/lib/imageSearch.ts';
 
 interface PlanModule {
-  searchPlan: (ownerSub: string, args: QuerySearchImagesArgs, extras: SearchExtras) => SearchPlan;
+  searchPlan: (ownerSub: string, args: QuerySearchImagesArgs) => SearchPlan;
   encodeCursor: (sort: ImageSort, values: (string | number)[]) => string;
   evaluate: <T>(run: () => T) => { result: T | undefined; error: { message: string } | undefined };
 }
 
-/**
- * What the web app selects: the facets and the total with a search's first page (SearchImages),
- * the items alone for the next ones (SearchImagesPage).
- */
-export const WEB_APP_SELECTION = {
-  firstPage: { facets: true, totalCount: true },
-  nextPage: { facets: false, totalCount: false },
-} as const satisfies Record<string, SearchExtras>;
-
 export interface ResolverSearch {
-  plan(ownerSub: string, args: QuerySearchImagesArgs, extras: SearchExtras): SearchPlan;
+  plan(ownerSub: string, args: QuerySearchImagesArgs): SearchPlan;
   /** The endCursor of a page whose last hit has these sort values. */
   cursor(sort: ImageSort, values: (string | number)[]): string;
 }
@@ -42,7 +33,7 @@ export async function loadResolverSearch(): Promise<ResolverSearch> {
     return result;
   };
   return {
-    plan: (ownerSub, args, extras) => evaluated(`searchPlan ${JSON.stringify(args)}`, () => module.searchPlan(ownerSub, args, extras)),
+    plan: (ownerSub, args) => evaluated(`searchPlan ${JSON.stringify(args)}`, () => module.searchPlan(ownerSub, args)),
     cursor: (sort, values) => evaluated('encodeCursor', () => module.encodeCursor(sort, values)),
   };
 }
