@@ -99,6 +99,13 @@ export const errors = {
   userKeyMustBeSpecified: () =>
     new S3Error(400, 'UserKeyMustBeSpecified', 'The bucket POST must contain the specified field name. If it is specified, check the order of the fields.'),
   keyTooLong: (size: number, max: number) => new S3Error(400, 'KeyTooLongError', 'Your key is too long', { Size: size, MaxSizeAllowed: max }),
+  /** Operations S3 requires a body digest for (DeleteObjects): neither Content-MD5 nor an x-amz-checksum-* header (versitygw issue 1301 records AWS's body). */
+  missingDigest: () => new S3Error(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*'),
+  invalidMd5: () => new S3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  md5Mismatch: () => new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  invalidChecksum: (header: string) => new S3Error(400, 'InvalidRequest', `Value for ${header} header is invalid.`),
+  /** `algorithm` as S3 names it: "The CRC32 you specified…", "The sha256 you specified…" (aws-sdk-ruby issue 3322, arrow-rs-object-store issue 709). */
+  checksumMismatch: (algorithm: string) => new S3Error(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`),
 };
 
 function isoSeconds(date: Date): string {
