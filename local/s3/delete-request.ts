@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
-import { errors, escapeXml, type S3Error } from './s3-error.ts';
+import { errors, escapeXml, holdsNonXmlCharacter, type S3Error } from './s3-error.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 
 export interface DeleteRequest {
@@ -22,16 +22,13 @@ export interface DeleteRequest {
   quiet: boolean;
 }
 
-/** What XML 1.0's Char production leaves out (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF). */
-const NOT_XML_CHARACTER = /[\0-\x08\v\f\x0e-\x1f\ufffe\uffff]|\p{Cs}/u;
-
 /** DeleteObjects names 1 to 1,000 keys (S3's API reference); else MalformedXML. */
 const MAX_DELETE_KEYS = 1000;
 
 export function parseDeleteRequest(xml: string): DeleteRequest {
   // A character XML 1.0 cannot carry is no well-formed XML, written as it is or as a reference
   // (`&#x1;`: MalformedXML from AWS, riak_cs issue 974), so such a key is deleted by DeleteObject only.
-  if (NOT_XML_CHARACTER.test(xml)) throw errors.malformedXml();
+  if (holdsNonXmlCharacter(xml)) throw errors.malformedXml();
   const objects = [...xml.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map(([, body = '']) => {
     if (/<(LastModifiedTime|Size)>/.test(body)) throw errors.unsupportedHeader(/<LastModifiedTime>/.test(body) ? 'LastModifiedTime' : 'Size');
     const etag = element(body, 'ETag');
@@ -102,7 +99,7 @@ function decodeEntities(text: string): string {
     const codePoint = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
     if (codePoint > 0x10ffff) throw errors.malformedXml();
     const character = String.fromCodePoint(codePoint);
-    if (NOT_XML_CHARACTER.test(character)) throw errors.malformedXml();
+    if (holdsNonXmlCharacter(character)) throw errors.malformedXml();
     return character;
   });
 }

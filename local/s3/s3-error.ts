@@ -25,8 +25,24 @@ export class S3Error extends Error {
   }
 }
 
+/** What XML 1.0's Char production leaves out: C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF. */
+const NOT_XML_CHARACTER = /[\0-\x08\v\f\x0e-\x1f\ufffe\uffff]|\p{Cs}/u;
+
+export function holdsNonXmlCharacter(text: string): boolean {
+  return NOT_XML_CHARACTER.test(text);
+}
+
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+  return characterReferences(text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`));
+}
+
+/**
+ * `xml` with each character XML 1.0 cannot carry, which an S3 key may hold, written as a character
+ * reference, as S3 writes them (`<Key>a&#x19;&#x7;</Key>` from AWS in minio-py issue 716, `&#x1;`
+ * in riak_cs PR 1255): not well-formed XML either, but what S3 answers and what the SDK reads back.
+ */
+export function characterReferences(xml: string): string {
+  return xml.replace(new RegExp(NOT_XML_CHARACTER, 'gu'), (char) => `&#x${(char.codePointAt(0) ?? 0).toString(16).toUpperCase()};`);
 }
 
 /** The errors the front raises, with S3's codes, statuses and messages. */
