@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deleteResultXml, parseDeleteRequest } from './delete-request.ts';
+import { deleteResultXml, digestRefusal, parseDeleteRequest } from './delete-request.ts';
 import { errors, type S3Error } from './s3-error.ts';
 
 const codeOf = (work: () => unknown) => {
@@ -36,6 +38,42 @@ describe('parseDeleteRequest', () => {
     expect(codeOf(() => parseDeleteRequest('<Delete><Object><ETag>"e"</ETag></Object></Delete>'))).toMatchObject({ status: 400, code: 'MalformedXML' });
     const empty = '<Delete><Object><Key>k</Key></Object><Object><Key></Key></Object></Delete>';
     expect(codeOf(() => parseDeleteRequest(empty))).toMatchObject({ status: 400, code: 'UserKeyMustBeSpecified' });
+  });
+});
+
+describe('parseDeleteRequest, keys', () => {
+  it('refuses the whole request for a key over 1,024 bytes of UTF-8 (KeyTooLongError), and takes 1,024', () => {
+    const request = (key: string) => `<Delete><Object><Key>ok</Key></Object><Object><Key>${key}</Key></Object></Delete>`;
+    expect(parseDeleteRequest(request('é'.repeat(512))).objects).toHaveLength(2);
+    expect(codeOf(() => parseDeleteRequest(request(`x${'é'.repeat(512)}`)))).toMatchObject({ status: 400, code: 'KeyTooLongError', details: { Size: 1025, MaxSizeAllowed: 1024 } });
+  });
+
+  it('refuses characters XML 1.0 cannot carry, raw or as references (MalformedXML), and takes tab, LF and CR references', () => {
+    for (const key of ['a\u0001b', 'a\0b', 'a&#x1;b', 'a&#0;b', 'a&#xFFFE;b', 'a&#xD800;b', 'a\u001fb']) {
+      expect(codeOf(() => parseDeleteRequest(`<Delete><Object><Key>${key}</Key></Object></Delete>`))).toMatchObject({ status: 400, code: 'MalformedXML' });
+    }
+    expect(parseDeleteRequest('<Delete><Object><Key>a&#9;&#xA;&#13;b</Key></Object></Delete>').objects).toEqual([{ key: 'a\t\n\rb' }]);
+  });
+});
+
+describe('digestRefusal', () => {
+  const body = Buffer.from('<Delete><Object><Key>k</Key></Object></Delete>');
+  const md5 = createHash('md5').update(body).digest('base64');
+  const crc32 = Buffer.from(zlibCrc32(body).toString(16).padStart(8, '0'), 'hex').toString('base64');
+
+  it('takes a body whose Content-MD5 or checksum matches; CRC32C and CRC64NVME are taken as given', () => {
+    expect(digestRefusal({ 'content-md5': md5 }, body)).toBeNull();
+    expect(digestRefusal({ 'x-amz-checksum-crc32': crc32 }, body)).toBeNull();
+    expect(digestRefusal({ 'x-amz-checksum-sha1': createHash('sha1').update(body).digest('base64') }, body)).toBeNull();
+    expect(digestRefusal({ 'x-amz-checksum-crc32c': 'AAAAAA==' }, body)).toBeNull();
+  });
+
+  it('refuses a body without a digest, with a malformed one, or with one that does not match', () => {
+    expect(digestRefusal({}, body)).toMatchObject({ status: 400, code: 'InvalidRequest', message: 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*' });
+    expect(digestRefusal({ 'content-md5': 'abc' }, body)).toMatchObject({ status: 400, code: 'InvalidDigest' });
+    expect(digestRefusal({ 'content-md5': createHash('md5').update('other').digest('base64') }, body)).toMatchObject({ status: 400, code: 'BadDigest' });
+    expect(digestRefusal({ 'content-md5': md5, 'x-amz-checksum-crc32': 'AAAAAA==' }, body)).toMatchObject({ code: 'BadDigest', message: 'The CRC32 you specified did not match the calculated checksum.' });
+    expect(digestRefusal({ 'x-amz-checksum-sha256': 'AAAA' }, body)).toMatchObject({ status: 400, code: 'InvalidRequest', message: 'Value for x-amz-checksum-sha256 header is invalid.' });
   });
 });
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest, type Server, type ServerResponse, createServer } from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { text } from 'node:stream/consumers';
+import { buffer } from 'node:stream/consumers';
 import Busboy from 'busboy';
 import pLimit from 'p-limit';
 import { guardRefusal } from '../request-guard.ts';
@@ -29,7 +29,7 @@ import {
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
-import { type DeleteRequest, deleteResultXml, parseDeleteRequest } from './delete-request.ts';
+import { deleteResultXml, digestRefusal, parseDeleteRequest } from './delete-request.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER } from './store-protocol.ts';
 
@@ -137,7 +137,7 @@ async function handle(options: Front, request: IncomingMessage, response: Server
       const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
       const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
-      if (deletesMany) await deleteObjects(options, parseDeleteRequest(body ? await text(body.read()) : ''), response);
+      if (deletesMany) await deleteObjects(options, request.headers, body ? await buffer(body.read()) : Buffer.alloc(0), response);
       else if (write?.key) await lockedWrite(options, write.key, objectPath, conditional, store);
       else await store();
     } finally {
@@ -192,10 +192,14 @@ async function deleteObject(options: Front, key: string, ifMatch: string | undef
 }
 
 /**
- * DeleteObjects: each object deleted as a DeleteObject with its ETag as If-Match (or none) is,
- * and the answer built here (delete-request.ts): `<Deleted>`, or `<Error>` for a refused object.
+ * DeleteObjects: its body's digest checked, then each object deleted as a DeleteObject with its
+ * ETag as If-Match (or none) is, and the answer built here (delete-request.ts): `<Deleted>`, or
+ * `<Error>` for a refused object.
  */
-async function deleteObjects(options: Front, deletion: DeleteRequest, response: ServerResponse): Promise<void> {
+async function deleteObjects(options: Front, headers: IncomingMessage['headers'], body: Buffer, response: ServerResponse): Promise<void> {
+  const refusal = digestRefusal(headers, body);
+  if (refusal) throw refusal;
+  const deletion = parseDeleteRequest(body.toString('utf8'));
   const limit = pLimit(DELETES_AT_ONCE);
   const outcomes = await Promise.all(deletion.objects.map(({ key, etag }) => limit(async () => ({ key, error: await deleteObject(options, key, etag) }))));
   response.writeHead(200, { 'content-type': 'application/xml' }).end(deleteResultXml(outcomes, deletion.quiet));

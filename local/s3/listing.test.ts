@@ -1,12 +1,14 @@
 /**
  * Listings through the real SDK client against the running service (store-listing.ts): MaxKeys
  * counts common prefixes and objects together, and paging (ContinuationToken, Marker) returns
- * every key and common prefix exactly once, a page ending with a common prefix included.
+ * every key and common prefix exactly once, a page ending with a common prefix included; keys
+ * holding characters XML 1.0 cannot carry, and `encoding-type=url`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
@@ -82,5 +84,38 @@ describe('listing pages', () => {
       marker = answer.NextMarker;
     }
     expect(entries.sort(byBytes)).toEqual(['list/a', 'list/d1/', 'list/d2/', 'list/d3/', 'list/d4/', 'list/e', 'list/f', 'list/g']);
+  });
+
+  describe('keys XML cannot carry as they are', () => {
+    const KEYS_ODD = ['odd/a\u0001b', 'odd/nul\0/x', 'odd/(3) +é.png', 'odd/&<>'];
+    beforeAll(async () => {
+      for (const key of KEYS_ODD) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
+    });
+    /** The answer's XML as it travels (a presigned URL of the SDK's own request). */
+    const wire = async (command: ListObjectsV2Command) => (await fetch(await getSignedUrl(s3, command, { expiresIn: 60 }))).text();
+
+    it('writes characters XML 1.0 cannot carry as character references, as S3 does, and the SDK reads the true keys back', async () => {
+      const xml = await wire(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'odd/' }));
+      expect(xml).toContain('<Key>odd/a&#x1;b</Key>');
+      expect(xml).toContain('<Key>odd/nul&#x0;/x</Key>');
+      expect(xml).not.toMatch(/[\0-\x08\v\f\x0e-\x1f]/);
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'odd/' }));
+      expect(Contents.map((object) => object.Key)).toEqual([...KEYS_ODD].sort(byBytes));
+    });
+
+    it('encodes keys, prefixes, delimiters and start-after for encoding-type=url, as S3 does', async () => {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'odd/', Delimiter: '/', StartAfter: 'odd/ ', EncodingType: 'url' }));
+      expect(page).toMatchObject({ EncodingType: 'url', Prefix: 'odd/', Delimiter: '/', StartAfter: 'odd/%20', CommonPrefixes: [{ Prefix: 'odd/nul%00/' }] });
+      expect(page.Contents?.map((object) => object.Key)).toEqual(['odd/%26%3C%3E', 'odd/%283%29%20%2B%C3%A9.png', 'odd/a%01b']);
+      const v1 = await s3.send(new ListObjectsCommand({ Bucket: BUCKET, Prefix: 'odd/', Delimiter: '/', MaxKeys: 1, Marker: 'odd/ ', EncodingType: 'url' }));
+      expect(v1).toMatchObject({ EncodingType: 'url', Marker: 'odd/%20', NextMarker: 'odd/%26%3C%3E', Contents: [{ Key: 'odd/%26%3C%3E' }] });
+      // Without it the keys are as they are.
+      expect((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'odd/(' }))).Contents?.map((object) => object.Key)).toEqual(['odd/(3) +é.png']);
+    });
+
+    it('refuses another encoding type (InvalidArgument)', async () => {
+      const refused = s3.send(new ListObjectsV2Command({ Bucket: BUCKET, EncodingType: 'base64' as 'url' }));
+      await expect(refused).rejects.toMatchObject({ name: 'InvalidArgument', message: 'Invalid Encoding Method specified in Request', ArgumentName: 'encoding-type', $metadata: { httpStatusCode: 400 } });
+    });
   });
 });

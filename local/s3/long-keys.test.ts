@@ -1,7 +1,8 @@
 /**
  * Keys S3 accepts that a file system does not hold as they are (store-keys.ts): a '/'-separated
- * segment longer than a file name may be, `.`, `..` and empty segments; and the 1,024-byte limit.
- * Through the real SDK client, presigned POST and the running service.
+ * segment longer than a file name may be, `.`, `..` and empty segments, a NUL, a directory named
+ * like one of s3rver's files; and the 1,024-byte limit. Through the real SDK client, presigned POST
+ * and the running service.
  */
 import { readdir } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -137,6 +138,47 @@ describe('keys a file system cannot hold as they are', () => {
     for (const key of keys) expect(await text(key)).toBe(key);
     expect(new Set((await list({ Prefix: 'dots/' })).keys)).toEqual(new Set(keys));
     expect(await readdir(join(dataDir, 'objects'))).toEqual([BUCKET]);
+  });
+
+  it('stores, reads, lists, copies and deletes keys holding a NUL or other control characters, as S3 takes any Unicode character', async () => {
+    const keys = ['ctl/a\0b', 'ctl/\0/\0', 'ctl/tab\there', 'ctl/x\u0001\u001f\u007f', `ctl/%00\0%25/${'\0'.repeat(300)}`];
+    for (const key of keys) await put(key, JSON.stringify(key));
+    for (const key of keys) expect(await text(key)).toBe(JSON.stringify(key));
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: keys[0] }))).ContentLength).toBe(JSON.stringify(keys[0]).length);
+    // Listed as the true keys (S3 writes the characters XML 1.0 cannot carry as character references).
+    expect(new Set((await list({ Prefix: 'ctl/' })).keys)).toEqual(new Set(keys));
+    expect(await list({ Prefix: 'ctl/\0', Delimiter: '/' })).toMatchObject({ keys: [], prefixes: ['ctl/\0/'] });
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'ctl/copy\0', CopySource: `${BUCKET}/${encodeURIComponent(keys[0] ?? '')}` }));
+    expect(await text('ctl/copy\0')).toBe(JSON.stringify(keys[0]));
+
+    const post = await createPresignedPost(s3, { Bucket: BUCKET, Key: 'uploads/\0.gif', Expires: 60 });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+    form.append('file', new Blob(['GIF89a']), 'cat.gif');
+    expect((await fetch(post.url, { method: 'POST', body: form })).status).toBe(204);
+    expect(await text('uploads/\0.gif')).toBe('GIF89a');
+    await vi.waitFor(() => expect(eventKeys()).toContain('uploads/\0.gif'));
+
+    for (const key of [...keys, 'ctl/copy\0', 'uploads/\0.gif']) await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect((await list({ Prefix: 'ctl/' })).keys).toEqual([]);
+    expect(await exists('uploads/\0.gif')).toBe(false);
+  });
+
+  it("keeps a key and a key whose directory is named like the first's file (`foo`, `foo._S3rver_object/x`) apart, in either order", async () => {
+    const pairs = [
+      ['pair1/foo', 'pair1/foo._S3rver_object/x'],
+      ['pair2/foo._S3rver_object/x', 'pair2/foo'],
+      ['pair3/k', 'pair3/k._S3rver_1.o.tmp/y'],
+    ];
+    for (const pair of pairs) {
+      for (const key of pair) await put(key, key);
+      for (const key of pair) expect(await text(key)).toBe(key);
+      expect(new Set((await list({ Prefix: pair[0]?.split('/')[0] })).keys)).toEqual(new Set(pair));
+      // Overwriting the first and deleting one leaves the other whole.
+      await put(pair[0] ?? '', 'again');
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: pair[0] }));
+      expect(await text(pair[1] ?? '')).toBe(pair[1]);
+    }
   });
 
   it('takes a key of 1,024 bytes of UTF-8 and refuses a longer one with KeyTooLongError, storing nothing', async () => {

@@ -25,8 +25,24 @@ export class S3Error extends Error {
   }
 }
 
+/** What XML 1.0's Char production leaves out: C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF. */
+const NOT_XML_CHARACTER = /[\0-\x08\v\f\x0e-\x1f\ufffe\uffff]|\p{Cs}/u;
+
+export function holdsNonXmlCharacter(text: string): boolean {
+  return NOT_XML_CHARACTER.test(text);
+}
+
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+  return characterReferences(text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`));
+}
+
+/**
+ * `xml` with each character XML 1.0 cannot carry, which an S3 key may hold, written as a character
+ * reference, as S3 writes them (`<Key>a&#x19;&#x7;</Key>` from AWS in minio-py issue 716, `&#x1;`
+ * in riak_cs PR 1255): not well-formed XML either, but what S3 answers and what the SDK reads back.
+ */
+export function characterReferences(xml: string): string {
+  return xml.replace(new RegExp(NOT_XML_CHARACTER, 'gu'), (char) => `&#x${(char.codePointAt(0) ?? 0).toString(16).toUpperCase()};`);
 }
 
 /** The errors the front raises, with S3's codes, statuses and messages. */
@@ -99,6 +115,13 @@ export const errors = {
   userKeyMustBeSpecified: () =>
     new S3Error(400, 'UserKeyMustBeSpecified', 'The bucket POST must contain the specified field name. If it is specified, check the order of the fields.'),
   keyTooLong: (size: number, max: number) => new S3Error(400, 'KeyTooLongError', 'Your key is too long', { Size: size, MaxSizeAllowed: max }),
+  /** Operations S3 requires a body digest for (DeleteObjects): neither Content-MD5 nor an x-amz-checksum-* header (versitygw issue 1301 records AWS's body). */
+  missingDigest: () => new S3Error(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*'),
+  invalidMd5: () => new S3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  md5Mismatch: () => new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  invalidChecksum: (header: string) => new S3Error(400, 'InvalidRequest', `Value for ${header} header is invalid.`),
+  /** `algorithm` as S3 names it: "The CRC32 you specified…", "The sha256 you specified…" (aws-sdk-ruby issue 3322, arrow-rs-object-store issue 709). */
+  checksumMismatch: (algorithm: string) => new S3Error(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`),
 };
 
 function isoSeconds(date: Date): string {

@@ -143,7 +143,7 @@ describe('local S3 service', () => {
     });
   });
 
-  it("refuses a DeleteObjects past S3's limits with MalformedXML, deleting nothing", async () => {
+  it("refuses a DeleteObjects past S3's limits (MalformedXML, KeyTooLongError) or without its body's digest, deleting nothing", async () => {
     const key = 'thumbnails/u/i/kept.webp';
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'kept' }));
     const tooMany = [{ Key: key }, ...Array.from({ length: 1000 }, (_, i) => ({ Key: `thumbnails/u/i/${i}.webp` }))];
@@ -157,8 +157,9 @@ describe('local S3 service', () => {
     // Bodies the SDK would never send: a character reference beyond Unicode, and a body larger than any valid one.
     const url = new URL(`${service.endpoint}/${BUCKET}?delete`);
     const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 's3', sha256: Sha256, uriEscapePath: false });
-    const send = async (body: string) => {
-      const headers = { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+    const md5 = (body: string) => createHash('md5').update(body).digest('base64');
+    const send = async (body: string, digest: Record<string, string> = { 'content-md5': md5(body) }) => {
+      const headers = { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...digest };
       const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: { delete: '' }, headers });
       return errorOf(await fetch(url, { method: 'POST', headers: signed.headers, body }));
     };
@@ -166,6 +167,40 @@ describe('local S3 service', () => {
     expect(await send(`<Delete><Object><Key>${key}&#99999999;</Key></Object></Delete>`)).toMatchObject(malformed);
     expect(await send(`<Delete><Object><Key>${key}</Key></Object>${' '.repeat(4 * 1024 * 1024)}</Delete>`)).toMatchObject(malformed);
     expect(await exists(key)).toBe(true);
+
+    // A key of more than 1,024 bytes refuses the whole request, as AWS does (no <Error> entry).
+    const tooLong = s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: `thumbnails/${'é'.repeat(510)}` }] } }));
+    await expect(tooLong).rejects.toMatchObject({ name: 'KeyTooLongError', Size: '1031', MaxSizeAllowed: '1024', $metadata: { httpStatusCode: 400 } });
+    expect(await exists(key)).toBe(true);
+
+    // A character XML 1.0 cannot carry is no XML, written as the SDK writes it (raw) or as a reference:
+    // such a key is deleted by DeleteObject only.
+    const control = 'thumbnails/u/i/c\u0001.webp';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: control, Body: 'c' }));
+    const raw = s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: control }] } }));
+    await expect(raw).rejects.toMatchObject({ name: 'MalformedXML', $metadata: { httpStatusCode: 400 } });
+    expect(await send(`<Delete><Object><Key>thumbnails/u/i/c&#x1;.webp</Key></Object></Delete>`)).toMatchObject(malformed);
+    expect(await exists(control)).toBe(true);
+    expect(await exists(key)).toBe(true);
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: control }));
+
+    // The body's digest is required (Content-MD5 or x-amz-checksum-*) and checked.
+    const body = `<Delete><Object><Key>${key}</Key></Object></Delete>`;
+    expect(await send(body, {})).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('<Code>InvalidRequest</Code><Message>Missing required header for this request: Content-MD5 OR x-amz-checksum-*</Message>'),
+    });
+    expect(await send(body, { 'content-md5': md5(`${body} `) })).toMatchObject({ status: 400, body: expect.stringContaining('<Code>BadDigest</Code>') });
+    expect(await send(body, { 'content-md5': 'not-a-digest' })).toMatchObject({ status: 400, body: expect.stringContaining('<Code>InvalidDigest</Code>') });
+    expect(await send(body, { 'x-amz-checksum-crc32': 'AAAAAA==' })).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('<Code>BadDigest</Code><Message>The CRC32 you specified did not match the calculated checksum.</Message>'),
+    });
+    const sha256 = createHash('sha256').update(body).digest('base64');
+    expect(await send(body, { 'x-amz-checksum-sha256': sha256.replace(/^./, (first) => (first === 'A' ? 'B' : 'A')) })).toMatchObject({ status: 400, body: expect.stringContaining('<Code>BadDigest</Code>') });
+    expect(await exists(key)).toBe(true);
+    expect(await send(body, { 'x-amz-checksum-sha256': sha256 })).toMatchObject({ status: 200 });
+    expect(await exists(key)).toBe(false);
   });
 
   describe('conditional writes and reads (If-Match, If-None-Match), decided as AWS decides them', () => {

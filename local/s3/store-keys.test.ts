@@ -52,3 +52,34 @@ describe('keyPrefixOfDirectory', () => {
     expect(keyPrefixOfDirectory(['p'])).toBe('p/');
   });
 });
+
+describe('keys no file name holds as it is', () => {
+  it('stores a segment holding a NUL marked, its NULs and %s escaped, and reads it back', () => {
+    for (const key of ['a\0b', 'dir/x\0y/z', '%00\0%25', `n/${'\0'.repeat(300)}`, '~%+a/~%=b', `p/${'%'.repeat(100)}\0/q`]) {
+      const names = storedNames(key);
+      for (const name of names) {
+        expect(name).not.toContain('\0');
+        expect(utf8Length(name) + LONGEST_SUFFIX).toBeLessThanOrEqual(NAME_MAX);
+      }
+      expect(keyOfStoredNames(names)).toBe(key);
+      for (let depth = 1; depth < names.length; depth += 1) expect(key.startsWith(keyPrefixOfDirectory(names.slice(0, depth)))).toBe(true);
+    }
+    expect(storedNames('a\0b')).toEqual(['~%=a%00b']);
+    // A kept segment that merely starts like the NUL marking is not read as one.
+    expect(storedNames('~%ab/c')).toEqual(['~%ab', 'c']);
+  });
+
+  it("stores a directory named like one of s3rver's files marked, so it never takes that file's place", () => {
+    for (const key of ['foo._S3rver_object/x', 'k._S3rver_5.e.tmp/y', 'a/b._S3rver_metadata.json/c']) {
+      const names = storedNames(key);
+      for (const name of names.slice(0, -1)) expect(name).not.toMatch(/^[^~].*\._S3rver_/);
+      expect(keyOfStoredNames(names)).toBe(key);
+    }
+    // As a last segment it only ever names files (`foo._S3rver_object._S3rver_object`): kept.
+    expect(storedNames('a/foo._S3rver_object')).toEqual(['a', 'foo._S3rver_object']);
+  });
+
+  it('reads a chain of mixed markings as no key', () => {
+    expect(keyOfStoredNames(['~+ab', '~%=c'])).toBeNull();
+  });
+});

@@ -13,6 +13,7 @@ import { readdir, rmdir, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
+import { characterReferences } from './s3-error.ts';
 import { storedNames } from './store-keys.ts';
 import { type ListOptions, type ListPage, listPage, type ReadStoreDirectory, type StoreEntry } from './store-listing.ts';
 
@@ -28,6 +29,8 @@ export interface FilesystemStore {
 const require = createRequire(import.meta.url);
 // s3rver's object model, what its bucket controller expects of a listing.
 const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: null, metadata: Record<string, unknown>) => unknown;
+// s3rver's error, which its error handler answers with its code's status.
+const S3rverError = require('s3rver/lib/models/error') as new (code: string, message: string, detail?: Record<string, string>) => Error;
 
 const OBJECT_SUFFIX = '._S3rver_object';
 /**
@@ -127,11 +130,16 @@ interface ListingContext {
  * ListObjects(V2) answers as S3 gives them (store-listing.ts): s3rver's controller validates the
  * request and writes the answer; its truncation, KeyCount (objects and common prefixes, as S3 and
  * moto count them), NextContinuationToken and NextMarker (the last entry, object or common prefix)
- * come from the page.
+ * come from the page. `encoding-type=url` (which s3rver ignored) encodes the keys and key-like
+ * elements, and any other encoding type is refused, as S3 does.
  */
 export function correctListingAnswers(controller: BucketController): void {
   const getBucket = controller.getBucket.bind(controller);
   controller.getBucket = async (ctx) => {
+    const encodingType = ctx.query['encoding-type'];
+    if (encodingType !== undefined && encodingType !== 'url') {
+      throw new S3rverError('InvalidArgument', 'Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: String(encodingType) });
+    }
     const answer: { page?: ListPage } = {};
     await listingAnswers.run(answer, () => getBucket(ctx));
     const result = ctx.body?.ListBucketResult;
@@ -145,7 +153,40 @@ export function correctListingAnswers(controller: BucketController): void {
     } else {
       result.NextMarker = ctx.query.delimiter ? next : undefined;
     }
+    if (encodingType === 'url') urlEncodeListing(result);
   };
+}
+
+/**
+ * The elements S3 encodes for `encoding-type=url` (ListObjectsV2 and ListObjects references:
+ * Delimiter, Prefix, Key, StartAfter, Marker, NextMarker), encoded as S3 encodes them: UTF-8
+ * percent-encoding of all but unreserved characters and `/` ("test_file(3).png will appear as
+ * test_file%283%29.png", EncodingType reference; `quux ab/` lists as `quux%20ab/` in ceph's
+ * s3-tests, test_bucket_list_encoding_basic, which hold against AWS).
+ */
+function urlEncodeListing(result: Record<string, unknown>): void {
+  for (const name of ['Delimiter', 'Prefix', 'StartAfter', 'Marker', 'NextMarker']) {
+    if (typeof result[name] === 'string') result[name] = urlEncodeKey(result[name]);
+  }
+  for (const object of result.Contents as Array<{ Key: string }>) object.Key = urlEncodeKey(object.Key);
+  for (const common of result.CommonPrefixes as Array<{ Prefix: string }>) common.Prefix = urlEncodeKey(common.Prefix);
+  result.EncodingType = 'url';
+}
+
+function urlEncodeKey(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%2F/g, '/');
+}
+
+/**
+ * s3rver's XML answers (its XML writer escapes text with `he.escape`) with the characters XML 1.0
+ * cannot carry, which S3 keys may hold, written as character references as S3 writes them
+ * (s3-error.ts), rather than as they are.
+ */
+export function writeCharacterReferences(he: { escape(text: string): string }): void {
+  const escape = he.escape.bind(he);
+  he.escape = (text) => characterReferences(escape(text));
 }
 
 /** s3rver's continuation token (generateContinuationToken in lib/controllers/bucket.js, not exported), which its controller reads back. */

@@ -20,7 +20,7 @@ import { join, relative } from 'node:path';
 import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
-import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore } from './store-layout.ts';
+import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore, writeCharacterReferences } from './store-layout.ts';
 import { applyAtomicWrites, settleInterruptedWrites, type WritingStore } from './store-writes.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
@@ -83,7 +83,9 @@ interface S3rverRecord {
 
 const store = (s3rver as unknown as { store: FilesystemStore & WritingStore }).store;
 applyKeyLayout(store);
-correctListingAnswers(createRequire(import.meta.url)('s3rver/lib/controllers/bucket') as BucketController);
+const require = createRequire(import.meta.url);
+correctListingAnswers(require('s3rver/lib/controllers/bucket') as BucketController);
+writeCharacterReferences(require(require.resolve('he', { paths: [require.resolve('s3rver')] })) as { escape(text: string): string });
 // s3rver's writes were neither atomic nor answered once on disk (store-writes.ts). Applied after
 // the key layout: its delete takes the key's lock around the layout's.
 applyAtomicWrites(store);
@@ -124,7 +126,8 @@ server.listen(socketPath, () => tell({ type: 'listening' }));
  */
 async function removeIncompleteObjects(root: string): Promise<void> {
   const OBJECT = '._S3rver_object';
-  // Files only: a key's path may make a directory of any name (`x._S3rver_object/y`).
+  // Files only: a directory may bear any name (`backup.tmp`; an earlier version stored
+  // `x._S3rver_object/y` under a directory of that name).
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))));
   for (const file of files) {
