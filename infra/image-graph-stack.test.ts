@@ -235,6 +235,17 @@ describe('processing pipeline', () => {
     expect(variables[ENV.queueUrl]).toEqual({ Ref: queueId });
   });
 
+  it('lets the processing role send messages to its own queue only, and use no KMS key', () => {
+    // A postponed message is re-queued as a new message (functions/process-image/postponed-retry.ts).
+    const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
+    const statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)));
+    const granting = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(granting).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+    expect(granting[0]!.Condition).toBeUndefined();
+    // SQS-managed encryption: nothing to encrypt or decrypt with on the function's side.
+    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('kms:'))).toEqual([]);
+  });
+
   it('lets the processing role use Rekognition, the bucket and the search domain', () => {
     const statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)));
     const actions = statements.flatMap(actionsOf);
