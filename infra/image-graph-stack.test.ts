@@ -224,7 +224,7 @@ describe('processing pipeline', () => {
   });
 
   it('lets the processing role change the visibility of its own queue\'s messages, and no other queue\'s', () => {
-    // A postponed message is made visible again soon (functions/process-image/postponed-retry.ts).
+    // A postponed message that cannot be re-queued is made visible again soon (functions/process-image/postponed-retry.ts).
     const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
     const granting = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/))).filter((s) =>
       actionsOf(s).includes('sqs:ChangeMessageVisibility'),
