@@ -224,7 +224,7 @@ describe('processing pipeline', () => {
   });
 
   it('lets the processing role change the visibility of its own queue\'s messages, and no other queue\'s', () => {
-    // A postponed message is made visible again soon (functions/process-image/postponed-retry.ts).
+    // A postponed message that cannot be re-queued is made visible again soon (functions/process-image/postponed-retry.ts).
     const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
     const granting = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/))).filter((s) =>
       actionsOf(s).includes('sqs:ChangeMessageVisibility'),
@@ -233,6 +233,17 @@ describe('processing pipeline', () => {
     expect(granting[0]!.Condition).toBeUndefined();
     const variables = variablesOf(resources[functionByEntry(/^Makes thumbnails/)]!);
     expect(variables[ENV.queueUrl]).toEqual({ Ref: queueId });
+  });
+
+  it('lets the processing role send messages to its own queue only, and use no KMS key', () => {
+    // A postponed message is re-queued as a new message (functions/process-image/postponed-retry.ts).
+    const queueId = logicalIdOf('AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy !== undefined);
+    const statements = statementsOfRole(roleOfFunction(functionByEntry(/^Makes thumbnails/)));
+    const granting = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(granting).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+    expect(granting[0]!.Condition).toBeUndefined();
+    // SQS-managed encryption: nothing to encrypt or decrypt with on the function's side.
+    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('kms:'))).toEqual([]);
   });
 
   it('lets the processing role use Rekognition, the bucket and the search domain', () => {

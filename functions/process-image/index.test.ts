@@ -1,5 +1,13 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Client } from '@opensearch-project/opensearch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import sharp from 'sharp';
@@ -16,7 +24,7 @@ import { thumbnailPrefix } from '../shared/storage-keys.ts';
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../shared/testing/local-s3.ts';
 import { lambdaContext } from '../shared/testing/lambda-context.ts';
 import { createSearchClient } from './image-index.ts';
-import { POSTPONED_RETRY_DELAY_SECONDS } from './postponed-retry.ts';
+import { MAX_FRESH_POSTPONEMENTS, POSTPONED_RETRY_DELAY_SECONDS, POSTPONEMENTS_ATTRIBUTE } from './postponed-retry.ts';
 import { DEADLINE_MARGIN_MS, TIME_MARGIN_MS } from './time-budget.ts';
 import { startForwardingProxy, startHttpFake, type HttpFake } from './testing/http-fake.ts';
 import { startStallingServer } from '../shared/testing/stalling-server.ts';
@@ -30,6 +38,8 @@ const OWNER = '0a1b2c3d-1111-4111-8111-aaaaaaaaaaaa';
 const REGION = 'us-east-1';
 /** The deployed queue's visibility timeout (QUEUE_VISIBILITY_TIMEOUT, six function timeouts). */
 const QUEUE_VISIBILITY_SECONDS = PROCESSING_TIMEOUT_SECONDS * 6;
+/** Below the deployed 5, so that a few postponements outnumber it. */
+const MAX_RECEIVE_COUNT = 2;
 let s3: LocalS3;
 let queue: LocalSqs;
 let sqs: SQSClient;
@@ -62,7 +72,10 @@ beforeAll(async () => {
     dataDir: ':memory:',
     region: REGION,
     credentials: LOCAL_S3_CREDENTIALS,
-    queues: [{ name: 'images', visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS }],
+    queues: [
+      { name: 'images-dlq' },
+      { name: 'images', visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS, redrive: { deadLetterQueueName: 'images-dlq', maxReceiveCount: MAX_RECEIVE_COUNT } },
+    ],
   });
   sqs = localSqsClient(queue.endpoint, REGION, LOCAL_S3_CREDENTIALS);
   queueUrl = queue.queueUrl('images');
@@ -143,6 +156,99 @@ const invocation = () => lambdaContext('process-image', () => WHOLE_TIMEOUT_MS);
 const jpeg = (seed: number) => sharp({ create: { width: 400, height: 300, channels: 3, background: { r: seed, g: 80, b: 160 } } }).jpeg().toBuffer();
 const published = () => appSync.requests.map((request) => (JSON.parse(request.body) as { variables: { input: { imageId: string; status: string } } }).variables.input);
 
+const imageIdOf = (body: string) => /\/(01JD\w{22})\//.exec(body)?.[1];
+
+/** The record Lambda's event source makes of a received message (local/sqs/event-source.ts shapes the poller's). */
+function recordOf(received: Message): SQSRecord {
+  return {
+    ...message(received.MessageId!, received.Body!),
+    receiptHandle: received.ReceiptHandle!,
+    messageAttributes: Object.fromEntries(
+      Object.entries(received.MessageAttributes ?? {}).map(([name, value]) => [name, { dataType: value.DataType!, stringValue: value.StringValue }]),
+    ),
+  };
+}
+
+/** The next message of a queue, waiting up to 20 s for one to become visible. */
+const nextMessage = async (url: string) =>
+  (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] })))
+    .Messages?.[0];
+
+const deadLetterQueueUrl = () => queue.queueUrl('images-dlq');
+
+/** Every message of a queue: visible, in flight or delayed. */
+async function queueDepth(url: string): Promise<number> {
+  const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...names] }));
+  return names.reduce((sum, name) => sum + Number(Attributes[name]), 0);
+}
+
+/**
+ * An S3 notification for a fresh upload, padded so that the body fits the local queue's 262,144
+ * bytes (SQS's MaximumMessageSize; the body and every attribute's name, type and value count) on
+ * its own but not with the postponement count added.
+ */
+async function oversizeCopyBody(imageId: string, seed: number): Promise<string> {
+  const { body } = await uploadMessage(`oversize-${imageId}`, imageId, await jpeg(seed));
+  const padded = (padding: string) => JSON.stringify({ ...(JSON.parse(body) as object), padding });
+  const room = 262_144 - Buffer.byteLength(padded('')) - (POSTPONEMENTS_ATTRIBUTE.length + 'Number'.length + '1'.length) + 1;
+  return padded('x'.repeat(room));
+}
+
+interface Delivery {
+  imageId: string | undefined;
+  messageId: string;
+  receiveCount: string;
+  postponements: string | undefined;
+  body: string;
+  at: number;
+}
+
+/**
+ * The real handler behind the local event source mapping (one poller), with each invocation's
+ * clock chosen by `clockFor` from its event and the deliveries so far; records every delivery.
+ */
+function pollThrough(options: { batchSize?: number }, clockFor: (event: SQSEvent, deliveries: Delivery[]) => () => number) {
+  const deliveries: Delivery[] = [];
+  const poller = pollQueue({
+    sqs,
+    queueUrl,
+    region: REGION,
+    functionName: 'process-image',
+    timeoutSeconds: PROCESSING_TIMEOUT_SECONDS,
+    maxConcurrency: 1,
+    ...options,
+    onError: () => undefined,
+    handler: (event) => {
+      const clock = clockFor(event, deliveries);
+      const at = Date.now();
+      for (const record of event.Records) {
+        deliveries.push({
+          imageId: imageIdOf(record.body),
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          postponements: record.messageAttributes[POSTPONEMENTS_ATTRIBUTE]?.stringValue,
+          body: record.body,
+          at,
+        });
+      }
+      return handler(event, lambdaContext('process-image', clock));
+    },
+  });
+  return {
+    deliveries,
+    stop: () => poller.stop(),
+    /** Resolves once `done` holds, checked every 200 ms; fails after 100 s. */
+    until: async (done: (deliveries: Delivery[]) => Promise<boolean>) => {
+      const deadline = Date.now() + 100_000;
+      while (!(await done(deliveries))) {
+        if (Date.now() > deadline) throw new Error(`not done: ${JSON.stringify(deliveries.map(({ body: _, ...d }) => d))}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+  };
+}
+
 describe('process-image handler', () => {
   it('fails only the messages that cannot be handled; rejected images are recorded, not retried', async () => {
     const batch = [
@@ -202,67 +308,119 @@ describe('process-image handler', () => {
     ]);
   });
 
-  it('leaves the messages it has no time to start to SQS, as batch item failures, and finishes them on redelivery', async () => {
+  it('re-queues the messages it has no time to start as new messages, reports them done, and finishes them on redelivery', async () => {
     const first = await uploadMessage('in-time', '01JD0000000000000000000106', await jpeg(6));
     const second = await uploadMessage('too-late', '01JD0000000000000000000107', await jpeg(7));
     // The invocation's clock runs short once the first image is announced.
     const publishes = appSync.requests.length;
     const context = lambdaContext('process-image', () => (appSync.requests.length > publishes ? TIME_MARGIN_MS - 1 : WHOLE_TIMEOUT_MS));
-    expect((await handler({ Records: [first, second] }, context)).batchItemFailures).toEqual([{ itemIdentifier: 'too-late' }]);
+    expect((await handler({ Records: [first, second] }, context)).batchItemFailures).toEqual([]);
     expect(published().map((event) => event.imageId)).toEqual(['01JD0000000000000000000106']);
     await expect(index.get({ index: IMAGES_INDEX, id: '01JD0000000000000000000107' })).rejects.toMatchObject({ statusCode: 404 });
-    expect((await handler({ Records: [second] }, invocation())).batchItemFailures).toEqual([]);
+    // Its copy, on the function's queue: the same body, its first postponement counted.
+    const copy = await nextMessage(queueUrl);
+    expect(copy).toMatchObject({ Body: second.body, Attributes: { ApproximateReceiveCount: '1' }, MessageAttributes: { [POSTPONEMENTS_ATTRIBUTE]: { StringValue: '1' } } });
+    expect((await handler({ Records: [recordOf(copy!)] }, invocation())).batchItemFailures).toEqual([]);
     expect((await indexed('01JD0000000000000000000107')).source.status).toBe('PROCESSED');
-  });
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: copy!.ReceiptHandle }));
+  }, 60_000);
 
-  it('makes a postponed message visible again after the short retry delay, not the queue\'s visibility timeout', async () => {
+  it('brings a postponed message back after the short retry delay as a new message, not after the queue\'s visibility timeout', async () => {
     // Lambda's side is the local event source mapping; the first invocation's clock runs short
     // once its first image is announced, so the second message of the batch is postponed.
+    const bodies: string[] = [];
     for (const [n, imageId] of ['01JD0000000000000000000108', '01JD0000000000000000000109'].entries()) {
       const { body } = await uploadMessage(`postponed-${n}`, imageId, await jpeg(8 + n));
+      bodies.push(body);
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     }
-    const deliveries: { imageId: string | undefined; receiveCount: string; at: number }[] = [];
     let firstInvocationAt: number | undefined;
-    const poller = pollQueue({
-      sqs,
-      queueUrl,
-      region: REGION,
-      functionName: 'process-image',
-      timeoutSeconds: PROCESSING_TIMEOUT_SECONDS,
-      maxConcurrency: 1,
-      onError: () => undefined,
-      handler: (event, context) => {
-        const at = Date.now();
-        for (const record of event.Records) {
-          deliveries.push({ imageId: /\/(01JD\w{22})\//.exec(record.body)?.[1], receiveCount: record.attributes.ApproximateReceiveCount, at });
-        }
-        if (firstInvocationAt !== undefined) return handler(event, context);
-        firstInvocationAt = at;
-        const publishes = appSync.requests.length;
-        return handler(event, lambdaContext('process-image', () => (appSync.requests.length > publishes ? TIME_MARGIN_MS - 1 : WHOLE_TIMEOUT_MS)));
-      },
+    const poller = pollThrough({}, () => {
+      if (firstInvocationAt !== undefined) return () => WHOLE_TIMEOUT_MS;
+      firstInvocationAt = Date.now();
+      const publishes = appSync.requests.length;
+      return () => (appSync.requests.length > publishes ? TIME_MARGIN_MS - 1 : WHOLE_TIMEOUT_MS);
     });
     try {
-      const deadline = Date.now() + 60_000;
-      while (deliveries.filter((d) => d.imageId === '01JD0000000000000000000109').length < 2 || !(await isProcessed('01JD0000000000000000000109'))) {
-        if (Date.now() > deadline) throw new Error(`not delivered again: ${JSON.stringify(deliveries)}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await poller.until(async (deliveries) => deliveries.filter((d) => d.imageId === '01JD0000000000000000000109').length >= 2 && (await isProcessed('01JD0000000000000000000109')));
     } finally {
       await poller.stop();
     }
+    const { deliveries } = poller;
     const [first, again] = deliveries.filter((d) => d.imageId === '01JD0000000000000000000109');
     expect(deliveries[0]).toMatchObject({ imageId: '01JD0000000000000000000108', at: first?.at });
-    expect(again?.receiveCount).toBe('2');
-    // Hidden for the retry delay from the change (made during the first invocation), and back
+    // A new message, the body unchanged, received for the first time.
+    expect(again).toMatchObject({ receiveCount: '1', postponements: '1', body: bodies[1] });
+    expect(again!.messageId).not.toBe(first!.messageId);
+    // Delayed for the retry delay from the send (made during the first invocation), and back
     // long before the queue's visibility timeout, which the 60 s deadline is far below.
     expect(again!.at - firstInvocationAt!).toBeGreaterThanOrEqual(POSTPONED_RETRY_DELAY_SECONDS * 1000);
     expect(deliveries.filter((d) => d.imageId === '01JD0000000000000000000108')).toHaveLength(1);
+    expect(await queueDepth(queueUrl)).toBe(0);
   }, 90_000);
 
-  it('still reports a postponed message as a batch item failure when SQS refuses to change its visibility', async () => {
-    const { body } = await uploadMessage('unused', '01JD0000000000000000000110', await jpeg(10));
+  it('postpones a message more often than maxReceiveCount without dead-lettering it; one at the limit takes the counted path to the DLQ', async () => {
+    // Through the local event source, one message per invocation: `often` is postponed in its
+    // first MAX_RECEIVE_COUNT + 1 deliveries and then processed; `stuck`, already postponed
+    // MAX_FRESH_POSTPONEMENTS - 1 times, is postponed in every delivery.
+    const [often, stuck] = ['01JD0000000000000000000115', '01JD0000000000000000000116'];
+    const oftenBody = (await uploadMessage('often', often, await jpeg(15))).body;
+    const stuckBody = (await uploadMessage('stuck', stuck, await jpeg(16))).body;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: oftenBody }));
+    const almost = String(MAX_FRESH_POSTPONEMENTS - 1);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: stuckBody, MessageAttributes: { [POSTPONEMENTS_ATTRIBUTE]: { DataType: 'Number', StringValue: almost } } }));
+    const poller = pollThrough({ batchSize: 1 }, (event, deliveries) => {
+      const imageId = imageIdOf(event.Records[0]!.body);
+      const postponed = imageId === stuck || deliveries.filter((d) => d.imageId === often).length < MAX_RECEIVE_COUNT + 1;
+      return () => (postponed ? TIME_MARGIN_MS - 1 : WHOLE_TIMEOUT_MS);
+    });
+    try {
+      await poller.until(async () => (await isProcessed(often)) && (await queueDepth(deadLetterQueueUrl())) === 1);
+    } finally {
+      await poller.stop();
+    }
+    const of = (imageId: string) => poller.deliveries.filter((d) => d.imageId === imageId).map(({ messageId, receiveCount, postponements, body }) => ({ messageId, receiveCount, postponements, body }));
+    // Each postponement a new message received once: never near maxReceiveCount.
+    const oftenDeliveries = of(often);
+    expect(oftenDeliveries.map(({ receiveCount, postponements }) => [receiveCount, postponements])).toEqual([
+      ['1', undefined],
+      ['1', '1'],
+      ['1', '2'],
+      ['1', '3'],
+    ]);
+    expect(new Set(oftenDeliveries.map((d) => d.messageId)).size).toBe(4);
+    expect(oftenDeliveries.every((d) => d.body === oftenBody)).toBe(true);
+    // At the limit: the same message delivered again, its receives counted, then dead-lettered.
+    const stuckDeliveries = of(stuck);
+    expect(stuckDeliveries.map(({ receiveCount, postponements }) => [receiveCount, postponements])).toEqual([
+      ['1', almost],
+      ['1', String(MAX_FRESH_POSTPONEMENTS)],
+      ['2', String(MAX_FRESH_POSTPONEMENTS)],
+    ]);
+    expect(stuckDeliveries[2]!.messageId).toBe(stuckDeliveries[1]!.messageId);
+    const deadLetters = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: deadLetterQueueUrl(), MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }))).Messages ?? [];
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ MessageId: stuckDeliveries[2]!.messageId, Body: stuckBody, MessageAttributes: { [POSTPONEMENTS_ATTRIBUTE]: expect.objectContaining({ StringValue: String(MAX_FRESH_POSTPONEMENTS) }) as unknown } }),
+    ]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: deadLetterQueueUrl(), ReceiptHandle: deadLetters[0]!.ReceiptHandle }));
+    expect(await queueDepth(queueUrl)).toBe(0);
+  }, 120_000);
+
+  it('falls back to the counted path when SQS refuses the copy: a batch item failure, back after the retry delay', async () => {
+    // A body that fits the queue's 256 KiB alone but not with the count attribute.
+    const body = await oversizeCopyBody('01JD0000000000000000000117', 17);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    const [received] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MessageSystemAttributeNames: ['All'] }))).Messages ?? [];
+    const outOfTime = lambdaContext('process-image', () => TIME_MARGIN_MS - 1);
+    expect((await handler({ Records: [recordOf(received!)] }, outOfTime)).batchItemFailures).toEqual([{ itemIdentifier: received!.MessageId }]);
+    expect(await queueDepth(queueUrl)).toBe(1);
+    const again = await nextMessage(queueUrl);
+    expect(again).toMatchObject({ MessageId: received!.MessageId, Attributes: { ApproximateReceiveCount: '2' } });
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: again!.ReceiptHandle }));
+  }, 60_000);
+
+  it('still reports a postponed message as a batch item failure when SQS refuses both the copy and the visibility change', async () => {
+    const body = await oversizeCopyBody('01JD0000000000000000000110', 10);
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     const receive = async () =>
       (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MessageSystemAttributeNames: ['All'] }))).Messages ?? [];
@@ -271,15 +429,15 @@ describe('process-image handler', () => {
     const [stale] = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0 })).then((r) => r.Messages ?? []);
     const [current] = await receive();
     expect(current?.MessageId).toBe(stale?.MessageId);
-    const record = { ...message(stale!.MessageId!, body), receiptHandle: stale!.ReceiptHandle! };
 
     const outOfTime = lambdaContext('process-image', () => TIME_MARGIN_MS - 1);
-    expect((await handler({ Records: [record] }, outOfTime)).batchItemFailures).toEqual([{ itemIdentifier: stale!.MessageId }]);
+    expect((await handler({ Records: [recordOf(stale!)] }, outOfTime)).batchItemFailures).toEqual([{ itemIdentifier: stale!.MessageId }]);
     // SQS refuses the stale handle, so the message is left to the newer receive and its timeout.
     await expect(
       sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: stale!.ReceiptHandle, VisibilityTimeout: 10 })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     expect(await receive()).toEqual([]);
+    expect(await queueDepth(queueUrl)).toBe(1);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: current!.ReceiptHandle }));
   });
 

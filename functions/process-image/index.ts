@@ -13,7 +13,7 @@ import { createRekognitionClient, detectImageContent } from './image-vision.ts';
 import { PROCESSING_METRICS } from './metric-names.ts';
 import { recordOutcome, tracedSteps } from './observability.ts';
 import { handleObjectEvent, type Outcome, type PipelineDeps } from './pipeline.ts';
-import { createQueueClient, retrySoon } from './postponed-retry.ts';
+import { createQueueClient, postpone, postponementLog } from './postponed-retry.ts';
 import { objectEventsOf } from './s3-events.ts';
 import { untilAborted, watchDeadline } from './time-budget.ts';
 
@@ -47,8 +47,9 @@ type InvocationDeps = PipelineDeps & { index: ImageIndex };
 /**
  * One SQS message: its S3 events in order. Throwing marks just this message as failed, so SQS
  * retries it (and, after maxReceiveCount, moves it to the dead-letter queue) and nothing else.
- * A postponed event (out of the invocation's time) is thrown too, after it is recorded and its
- * message set to come back soon (postponed-retry.ts) rather than after the visibility timeout.
+ * A postponed event (out of the invocation's time) is recorded and its message re-queued as a new
+ * one that comes back soon, the original then counting as done; when that cannot be done, it is
+ * thrown after its message is set to come back soon (postponed-retry.ts).
  * `invocation.signal` aborts what is still running at the invocation's deadline (time-budget.ts).
  */
 async function processMessage(record: SQSRecord, invocation: InvocationDeps): Promise<void> {
@@ -77,8 +78,11 @@ async function processMessage(record: SQSRecord, invocation: InvocationDeps): Pr
     }
     recordOutcome(metrics, eventLogger, outcome);
     if (outcome.result === 'postponed') {
-      const failed = await retrySoon(queue, config.queueUrl, record.receiptHandle, deadline);
-      if (failed) eventLogger.warn('Could not make the postponed message visible again soon; SQS delivers it after the visibility timeout', failed);
+      const postponement = await postpone(queue, config.queueUrl, record, deadline);
+      const log = postponementLog(postponement);
+      eventLogger[log.level](log.message, log.attributes);
+      // A copy is on the queue: done with the original, which the event source then deletes.
+      if (postponement.path === 'requeued') return;
       throw new Error(`Postponed: ${outcome.why}`);
     }
     // Like a failure: it met a stalled dependency, so it comes back after the visibility timeout.

@@ -198,9 +198,12 @@ export const DEFAULT_S3_TIMEOUTS: CallTimeouts = { connectMs: DEFAULTS.connectTi
 export const DEFAULT_REKOGNITION_TIMEOUTS: CallTimeouts = { connectMs: DEFAULTS.connectTimeoutMs, requestMs: DEFAULTS.rekognitionTimeoutMs };
 
 /**
- * The postponed-retry call to SQS (postponed-retry.ts), one attempt: best effort, since a failure
- * only means the usual visibility timeout, while a stalled call eats the margin the batch keeps in
- * hand (at most 2 s per message: 18 s for nine postponed ones, within the 30 s margin).
+ * The postponed-retry calls to SQS (postponed-retry.ts), one attempt each: best effort, since a
+ * failure only means the fallback (ChangeMessageVisibility after a failed SendMessage) or the usual
+ * visibility timeout, while a stalled call eats the margin the batch keeps in hand (at most 2 s per
+ * call: 18 s for nine postponed messages when SQS answers or refuses at once; if it stalls, both
+ * calls of each, and the deadline 5 s before the end aborts those left, which then come back after
+ * the visibility timeout).
  */
 export const QUEUE_TIMEOUTS: CallTimeouts = { connectMs: 1_000, requestMs: 1_000 };
 

@@ -175,8 +175,9 @@ export class Monitoring extends Construct {
       // deadline abandoned the image. Each comes back after the visibility timeout and would reach
       // the dead-letter queue only after maxReceiveCount of them, so this pages well before
       // DeadLetters. EventsPostponed gets no alarm: an image not started for lack of time is the
-      // normal back-pressure of a batch that runs long and comes back after 10 s; one postponed in
-      // every delivery reaches the dead-letter queue within minutes, and DeadLetters pages then.
+      // normal back-pressure of a batch that runs long and comes back after 10 s as a new message,
+      // its receive count afresh; one postponed 36 times (an hour or more) then takes the counted
+      // path to the dead-letter queue, and DeadLetters pages then (process-image README).
       {
         id: 'EventsTimedOut',
         description: `Images were abandoned at the processing deadline because a dependency stalled, in 2 of 3 five-minute periods; they retry every ${QUEUE_VISIBILITY_TIMEOUT.toHumanString()} and reach the dead-letter queue after ${deadLetterDelay(processing.maxReceiveCount).toHumanString()}`,

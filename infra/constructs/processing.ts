@@ -127,8 +127,9 @@ export class Processing extends Construct {
         ...processingEnvironment(props.pipeline, {
           searchEndpoint: props.search.endpointUrl,
           graphqlUrl: props.api.graphqlUrl,
-          // A postponed message is made visible again soon (ChangeMessageVisibility, which the event
-          // source's grantConsumeMessages already allows on this queue).
+          // A postponed message is re-queued as a new message (SendMessage, granted below), or made
+          // visible again soon (ChangeMessageVisibility, which the event source's
+          // grantConsumeMessages already allows on this queue).
           queueUrl: this.queue.queueUrl,
         }),
       },
@@ -206,6 +207,10 @@ export class Processing extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'Rekognition DetectLabels, DetectModerationLabels, DetectText and DetectFaces define no resource types, so IAM accepts only "*" for them.',
     );
+
+    // Re-queues postponed messages (functions/process-image/postponed-retry.ts) on this queue only.
+    // The queue is SQS-managed encrypted, so no KMS key grant comes with it (a customer key would).
+    this.queue.grantSendMessages(role);
 
     props.search.grantHttpAccess(role);
     props.api.grantPublishImageProcessed(role);
