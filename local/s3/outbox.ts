@@ -49,13 +49,15 @@ export class EventOutbox {
     if (connection === 'delivery') this.db.pragma('synchronous = NORMAL');
     // pending_write: NULL once the entry is ready; else the write it waits for (see the top of this file).
     this.db.exec('CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, pending_write TEXT)');
-    // An outbox from before pending entries: every entry in it is ready.
-    this.db
-      .transaction(() => {
-        const columns = this.db.pragma('table_info(outbox)') as { name: string }[];
-        if (!columns.some((column) => column.name === 'pending_write')) this.db.exec('ALTER TABLE outbox ADD COLUMN pending_write TEXT');
-      })
-      .immediate();
+    // An outbox from before pending entries: every entry in it is ready. (Checked again under the write lock, which only a migration takes.)
+    const migrated = () => (this.db.pragma('table_info(outbox)') as { name: string }[]).some((column) => column.name === 'pending_write');
+    if (!migrated()) {
+      this.db
+        .transaction(() => {
+          if (!migrated()) this.db.exec('ALTER TABLE outbox ADD COLUMN pending_write TEXT');
+        })
+        .immediate();
+    }
     // Prepared once: these run for every upload.
     this.statements = {
       insert: this.db.prepare('INSERT INTO outbox (record) VALUES (?)'),

@@ -125,20 +125,23 @@ export function applyAtomicWrites(store: WritingStore, events?: WriteEvents): vo
     const generation = nextGeneration();
     const temps = mapRoles((role) => store.getResourcePath(bucket, key, `${generation}.${LETTERS[role]}.tmp`));
     let event: number | undefined;
+    let committed = false;
     try {
       const written = await writeHashed(temps.bytes, content);
       await Promise.all([writeFile(temps.etag, written.md5), writeFile(temps.metadata, storedMetadata(metadata))]);
       await locks.exclusive(finals.bytes, async () => {
         event = events?.record({ bucket, key, operation, ...written, temporaryBytes: temps.bytes });
         await rename(temps.bytes, finals.bytes);
+        committed = true;
         await Promise.all([rename(temps.etag, finals.etag), rename(temps.metadata, finals.metadata)]);
         if (event !== undefined) events?.ready(event);
       });
       return written;
     } catch (error) {
       await locks.exclusive(finals.bytes, async () => {
+        // Known here, where the file rule could be misled by another process's clean-up.
         if (event !== undefined) {
-          if (await writeCommitted(temps.bytes)) events?.ready(event);
+          if (committed) events?.ready(event);
           else events?.forget(event);
         }
         await settleWrite(temps, finals);
