@@ -1,17 +1,25 @@
 /**
- * `kill -9` of the local S3 service (front and outbox drain; its store child sees the front go)
- * during a burst of writes: after a restart, every object stored, acknowledged or not, has its
- * event delivered, and no event is missing for an acknowledged write.
+ * `kill -9` of the local S3 service (front and outbox drain; its store child sees the front go, or
+ * is killed with it) during a burst of writes: after a restart, every object stored, acknowledged
+ * or not, has its event delivered, and no event is missing for an acknowledged write. And `kill -9`
+ * of the store at the steps of one write's commit: after a restart the object and its event are
+ * there together (once), or neither is.
  */
+import { createHash } from 'node:crypto';
 import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { pathToFileURL } from 'node:url';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import { afterAll, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
+import { EventOutbox } from './outbox.ts';
 import { startLocalS3Service } from './start.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -21,13 +29,22 @@ const WRITERS = 8;
 const KILL_AFTER = 30;
 const BODY = Buffer.alloc(300_000, 7);
 
-let dataDir: string | undefined;
+const dataDirs: string[] = [];
 afterAll(async () => {
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await Promise.all(dataDirs.map((dataDir) => rm(dataDir, { recursive: true, force: true })));
 });
+const newDataDir = async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-crash-'));
+  dataDirs.push(dataDir);
+  return dataDir;
+};
 
-it('after kill -9 mid-burst and a restart, every stored object has its event, every acknowledged one included', async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-crash-'));
+// The store finishes its requests when the front dies; killed with it, it leaves writes cut at any step.
+it.each([
+  ['the service', false],
+  ['the service and its store', true],
+])('after kill -9 of %s mid-burst and a restart, every stored object has its event, every acknowledged one included', async (_, killStore) => {
+  const dataDir = await newDataDir();
   const endpointFile = join(dataDir, 'endpoint');
   const serviceDir = join(dataDir, 's3');
   const served = fork(new URL('./testing/serve.ts', import.meta.url).pathname, [serviceDir, endpointFile, CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey], {
@@ -49,7 +66,9 @@ it('after kill -9 mid-burst and a restart, every stored object has its event, ev
           return;
         }
         acknowledged.push(key);
-        if (acknowledged.length === KILL_AFTER) served.kill('SIGKILL');
+        if (acknowledged.length !== KILL_AFTER) continue;
+        if (killStore) for (const pid of storeProcessesOf(serviceDir)) process.kill(Number(pid), 'SIGKILL');
+        served.kill('SIGKILL');
       }
     }),
   );
@@ -74,6 +93,89 @@ it('after kill -9 mid-burst and a restart, every stored object has its event, ev
     await restarted.close();
   }
 }, 60_000);
+
+describe('kill -9 of the store at a step of a write', () => {
+  const KEY = 'uploads/u/paused.jpg';
+  const OLD = Buffer.from('the old object');
+  const NEW = Buffer.from('the new object, cut at a step of its commit');
+  const require = createRequire(import.meta.url);
+
+  /** Starts the service on `dataDir`, runs `use` with an SDK client, and returns the events it delivered once its outbox is empty. */
+  async function withService(dataDir: string, use: (client: ReturnType<typeof createS3Client>) => Promise<void>): Promise<S3EventRecord[]> {
+    const delivered: S3EventRecord[] = [];
+    const service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (event) => void delivered.push(event) });
+    const client = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: service.endpoint }, CREDENTIALS);
+    const outbox = new EventOutbox(dataDir, 'delivery');
+    try {
+      await use(client);
+      // Emptied: nothing more will be delivered.
+      await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    } finally {
+      outbox.close();
+      client.destroy();
+      await service.close();
+    }
+    return delivered;
+  }
+
+  /** Runs the store child alone (as start.ts does) with the pause preloaded, PUTs `NEW` to `KEY` on its socket, and kills it once paused at `step`. */
+  async function killStoreAt(dataDir: string, step: 'before-commit' | 'after-renames'): Promise<void> {
+    const socketDir = join(dataDir, 'store');
+    await Promise.all([mkdir(socketDir, { recursive: true, mode: 0o700 }), mkdir(join(dataDir, 'objects'), { recursive: true })]);
+    const socketPath = join(socketDir, 's3rver.sock');
+    // The last run's socket, which start.ts removes too.
+    await rm(socketPath, { force: true });
+    const store = fork(new URL('./store-process.ts', import.meta.url).pathname, [join(dataDir, 'objects'), BUCKET, socketPath, dataDir, REGION], {
+      execArgv: ['--openssl-legacy-provider', '--import', pathToFileURL(require.resolve('tsx')).href, '--import', new URL('./testing/pause-store.ts', import.meta.url).href],
+      env: { ...process.env, IMAGEGRAPH_PAUSE_STORE: `${step} ${KEY}` },
+    });
+    const exited = once(store, 'exit');
+    const said = (type: string) =>
+      new Promise<void>((resolve, reject) => {
+        store.on('message', (message: { type: string }) => message.type === type && resolve());
+        store.once('exit', (code) => reject(new Error(`the store exited (${String(code)}) before saying ${type}`)));
+      });
+    await said('listening');
+    const paused = said('paused');
+    // s3rver checks nothing: the front's signature is not needed on its socket.
+    request({ socketPath, method: 'PUT', path: `/${BUCKET}/${KEY}`, headers: { 'content-length': NEW.length } })
+      .on('error', () => undefined)
+      .end(NEW);
+    await paused;
+    store.kill('SIGKILL');
+    await exited;
+  }
+
+  const bodyOf = async (client: ReturnType<typeof createS3Client>) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))).Body!.transformToByteArray());
+
+  it('delivers, exactly once, the event of a write killed after its renames, before its event was marked', async () => {
+    const dataDir = await newDataDir();
+    await killStoreAt(dataDir, 'after-renames');
+    const delivered = await withService(dataDir, async (client) => {
+      expect(await bodyOf(client)).toEqual(NEW);
+    });
+    expect(delivered.map((event) => [event.eventName, event.s3.object.key, event.s3.object.eTag, event.s3.object.size])).toEqual([
+      ['ObjectCreated:Put', KEY, createHash('md5').update(NEW).digest('hex'), NEW.length],
+    ]);
+  }, 60_000);
+
+  it('drops the event recorded by a write killed before its bytes were renamed, and keeps the old object', async () => {
+    const dataDir = await newDataDir();
+    const first = await withService(dataDir, async (client) => {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: OLD }));
+    });
+    expect(first.map((event) => event.s3.object.key)).toEqual([KEY]);
+    await killStoreAt(dataDir, 'before-commit');
+    // The write's event was on disk before its commit, waiting for it.
+    const outbox = new EventOutbox(dataDir, 'delivery');
+    expect(outbox.pendingWrites()).toHaveLength(1);
+    outbox.close();
+    const delivered = await withService(dataDir, async (client) => {
+      expect(await bodyOf(client)).toEqual(OLD);
+    });
+    expect(delivered).toEqual([]);
+  }, 60_000);
+});
 
 /** Store children (store-process.ts) serving `dataDir`, from /proc. */
 function storeProcessesOf(dataDir: string): string[] {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventRecord } from './events.ts';
 import { drainOutbox, EventOutbox } from './outbox.ts';
@@ -53,6 +53,40 @@ describe('the event outbox', () => {
     await again.close();
     reopened.close();
     store.close();
+  });
+
+  it("delivers a write's pending entry only once it is marked ready, and lists it with its write until then", async () => {
+    const store = new EventOutbox(dataDir);
+    const outbox = new EventOutbox(dataDir, 'delivery');
+    const delivered: S3EventRecord[] = [];
+    const drain = drainOutbox(outbox, { retryMs: 10, deliver: (record) => void delivered.push(record) });
+    const pending = store.addPending(recordFor('uploads/pending'), 'b/uploads/pending._S3rver_0.o.tmp');
+    store.add(recordFor('uploads/ready'));
+    drain.nudge();
+    await vi.waitFor(() => expect(outbox.size()).toBe(1));
+    expect(keysOf(delivered)).toEqual(['uploads/ready']);
+    expect(outbox.pendingWrites()).toEqual([{ id: pending, write: 'b/uploads/pending._S3rver_0.o.tmp' }]);
+    expect(() => outbox.markReady(pending)).toThrow(/store's outbox connection/);
+    store.markReady(pending);
+    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    expect(keysOf(delivered)).toEqual(['uploads/ready', 'uploads/pending']);
+    expect(store.pendingWrites()).toEqual([]);
+    // The mark is not synced; the adds after it are.
+    expect((store as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
+    await drain.close();
+    outbox.close();
+    store.close();
+  });
+
+  it('opens an outbox written before pending entries existed, its entries ready', () => {
+    const old = new Database(join(dataDir, 'event-outbox.sqlite'));
+    old.exec('CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)');
+    old.prepare('INSERT INTO outbox (record) VALUES (?)').run(JSON.stringify(recordFor('uploads/old')));
+    old.close();
+    const outbox = new EventOutbox(dataDir, 'delivery');
+    expect(keysOf(outbox.pending(10).map((entry) => entry.record))).toEqual(['uploads/old']);
+    expect(outbox.pendingWrites()).toEqual([]);
+    outbox.close();
   });
 
   it('delivers entries another process added without a nudge', async () => {

@@ -10,6 +10,14 @@
  * blocked event loop per upload), and a removal lost to a power cut only sends the event again,
  * which at-least-once delivery allows. In WAL mode a commit with synchronous=NORMAL still survives
  * `kill -9` (https://www.sqlite.org/pragma.html#pragma_synchronous); the store's adds stay FULL.
+ *
+ * An object write's event is added before the write commits, as pending (with the write's
+ * temporary bytes file, which names it), and marked ready once the write is in place
+ * (store-writes.ts); only ready entries are delivered. At start the store decides each pending
+ * entry as it decides the write's files: ready once the bytes were renamed, removed while their
+ * temporary file exists. So a crash between a commit and its event loses no event, and a write
+ * that never committed sends none. The mark needs no sync: a mark lost to a power cut is made
+ * again by that rule at the next start.
  */
 import type { S3EventRecord } from 'aws-lambda';
 import type Database from 'better-sqlite3';
@@ -31,7 +39,7 @@ export interface OutboxEntry {
 /** The outbox table in `dataDir`; the store child and the service each open it. */
 export class EventOutbox {
   private readonly db: Database.Database;
-  private readonly statements: Record<'insert' | 'oldest' | 'count' | 'remove', Database.Statement>;
+  private readonly statements: Record<'insert' | 'insertPending' | 'markReady' | 'oldest' | 'pendingWrites' | 'count' | 'remove', Database.Statement>;
 
   constructor(
     dataDir: string,
@@ -39,11 +47,24 @@ export class EventOutbox {
   ) {
     this.db = openDurableDatabase(dataDir, FILE_NAME);
     if (connection === 'delivery') this.db.pragma('synchronous = NORMAL');
-    this.db.exec('CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)');
+    // pending_write: NULL once the entry is ready; else the write it waits for (see the top of this file).
+    this.db.exec('CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, pending_write TEXT)');
+    // An outbox from before pending entries: every entry in it is ready. (Checked again under the write lock, which only a migration takes.)
+    const migrated = () => (this.db.pragma('table_info(outbox)') as { name: string }[]).some((column) => column.name === 'pending_write');
+    if (!migrated()) {
+      this.db
+        .transaction(() => {
+          if (!migrated()) this.db.exec('ALTER TABLE outbox ADD COLUMN pending_write TEXT');
+        })
+        .immediate();
+    }
     // Prepared once: these run for every upload.
     this.statements = {
       insert: this.db.prepare('INSERT INTO outbox (record) VALUES (?)'),
-      oldest: this.db.prepare('SELECT id, record FROM outbox ORDER BY id LIMIT ?'),
+      insertPending: this.db.prepare('INSERT INTO outbox (record, pending_write) VALUES (?, ?)'),
+      markReady: this.db.prepare('UPDATE outbox SET pending_write = NULL WHERE id = ?'),
+      oldest: this.db.prepare('SELECT id, record FROM outbox WHERE pending_write IS NULL ORDER BY id LIMIT ?'),
+      pendingWrites: this.db.prepare('SELECT id, pending_write AS write FROM outbox WHERE pending_write IS NOT NULL ORDER BY id'),
       count: this.db.prepare('SELECT count(*) AS n FROM outbox'),
       remove: this.db.prepare('DELETE FROM outbox WHERE id = ?'),
     };
@@ -51,27 +72,54 @@ export class EventOutbox {
 
   /** Durable when it returns (a full sync per commit); only the store's connection adds. */
   add(record: S3EventRecord): number {
-    if (this.connection !== 'store') throw new Error('events are added through the store\'s outbox connection, whose adds are synced');
+    this.assertStoreConnection();
     return Number(this.statements.insert.run(JSON.stringify(record)).lastInsertRowid);
   }
 
-  /** The oldest `limit` entries not in `excluded`. */
+  /** Adds the event of `write` (what names it) before it commits; not delivered until marked ready. Durable when it returns. */
+  addPending(record: S3EventRecord, write: string): number {
+    this.assertStoreConnection();
+    return Number(this.statements.insertPending.run(JSON.stringify(record), write).lastInsertRowid);
+  }
+
+  /** Its write committed: deliver it. Not synced (see the top of this file). */
+  markReady(id: number): void {
+    this.assertStoreConnection();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.statements.markReady.run(id);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** Entries whose write was not yet known to have committed, with what names the write. */
+  pendingWrites(): { id: number; write: string }[] {
+    return this.statements.pendingWrites.all() as { id: number; write: string }[];
+  }
+
+  /** The oldest `limit` ready entries not in `excluded`. */
   pending(limit: number, excluded: ReadonlySet<number> = new Set()): OutboxEntry[] {
     const rows = this.statements.oldest.all(limit + excluded.size) as { id: number; record: string }[];
     return rows.filter((row) => !excluded.has(row.id)).slice(0, limit).map((row) => ({ id: row.id, record: JSON.parse(row.record) as S3EventRecord }));
   }
 
+  /** Entries, pending ones included. */
   size(): number {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  /** Synced only on the store's connection (see the top of this file). */
+  /** Synced only on the store's connection (see the top of this file): the store removes the pending entry of a write that failed. */
   remove(id: number): void {
     this.statements.remove.run(id);
   }
 
   close(): void {
     this.db.close();
+  }
+
+  private assertStoreConnection(): void {
+    if (this.connection !== 'store') throw new Error("events are added through the store's outbox connection, whose adds are synced");
   }
 }
 

@@ -2,9 +2,10 @@
  * Entry point of the store child process: s3rver serving `directory` with `bucket` created, on the
  * Unix socket `socketPath`. Each stored or removed object the deployed configuration notifies
  * becomes an S3 event record written to the outbox in `outboxDir` (fsync'd) before s3rver answers
- * the request, which s3rver does only after its synchronous 'event' (see triggerS3Event in
- * s3rver/lib/controllers/object.js); the parent is then told to deliver it. An acknowledged upload
- * therefore always has its event on disk. s3rver
+ * the request: a stored object's by its write, before the write commits (writeEvents), a removed
+ * one's in s3rver's synchronous 'event' (see triggerS3Event in s3rver/lib/controllers/object.js);
+ * the parent is then told to deliver it. An acknowledged upload therefore always has its event
+ * on disk, and so does every stored object after a crash. s3rver
  * checks no signature, so nothing but the front may reach it: no TCP port at all, and the socket
  * sits in a directory only its owner can enter (start.ts). The front has already authenticated
  * every request it forwards.
@@ -21,7 +22,7 @@ import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
 import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore, writeCharacterReferences } from './store-layout.ts';
-import { applyAtomicWrites, settleInterruptedWrites, type WritingStore } from './store-writes.ts';
+import { applyAtomicWrites, settleInterruptedWrites, type WriteEvents, type WritingStore, writeCommitted } from './store-writes.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
 const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
@@ -35,18 +36,41 @@ const tell = (message: StoreMessage) => {
   if (process.connected) send(message, undefined, undefined, () => undefined);
 };
 
-const outbox = new EventOutbox(outboxDir);
-const nextSequencer = sequencerSource();
-/** Synchronous, so it is on disk before the request that made the change is answered. */
-const notify = (change: ObjectChange) => {
-  const configurationId = notificationFor(change);
-  if (!configurationId) return;
-  outbox.add(eventRecord(change, { region, configurationId, sequencer: nextSequencer() }));
-  tell({ type: 'outboxed' });
-};
-
 /** The request being handled: the front's event name for it, if it gave one, and whether it removed an object. */
 const currentRequest = new AsyncLocalStorage<{ eventName: string | undefined; removed: boolean }>();
+
+const outbox = new EventOutbox(outboxDir);
+const nextSequencer = sequencerSource();
+/** Over the socket s3rver sees no client address; every client is on this machine. */
+const SOURCE_IP = '127.0.0.1';
+/** The outbox entry for `change`, if the deployed configuration notifies it; `pendingWrite` names the write it waits for. */
+const outboxed = (change: ObjectChange, pendingWrite?: string): number | undefined => {
+  const configurationId = notificationFor(change);
+  if (!configurationId) return undefined;
+  const record = eventRecord(change, { region, configurationId, sequencer: nextSequencer() });
+  return pendingWrite === undefined ? outbox.add(record) : outbox.addPending(record, pendingWrite);
+};
+
+/**
+ * A created object's event, recorded by its write (store-writes.ts) before the write commits and
+ * made ready once it has, all before the request is answered: a crash between the commit and the
+ * event loses it no more than a crash before the answer. The sequencer is drawn under the key's
+ * lock, so one key's writes get growing sequencers in the order they commit.
+ */
+const writeEvents: WriteEvents = {
+  record: ({ bucket: bucketName, key, operation, size, md5, temporaryBytes }) =>
+    outboxed(
+      // The front names the event where s3rver cannot tell (POST upload, multipart completion).
+      { eventName: currentRequest.getStore()?.eventName ?? (operation === 'copy' ? 'ObjectCreated:Copy' : 'ObjectCreated:Put'), bucket: bucketName, key, size, eTag: md5, sourceIp: SOURCE_IP },
+      // Relative, as the data directory may move between runs.
+      relative(directory, temporaryBytes),
+    ),
+  ready: (id) => {
+    outbox.markReady(id);
+    tell({ type: 'outboxed' });
+  },
+  forget: (id) => outbox.remove(id),
+};
 
 /**
  * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
@@ -63,6 +87,11 @@ process.on('disconnect', () => {
   setTimeout(() => process.exit(0), FINISH_BEFORE_EXIT_MS).unref();
   void Promise.all(handling).then(() => process.exit(0));
 });
+// The events first: a write's temporary bytes file decides its event, and settling its files removes it.
+for (const { id, write } of outbox.pendingWrites()) {
+  if (await writeCommitted(join(directory, write))) outbox.markReady(id);
+  else outbox.remove(id);
+}
 await settleInterruptedWrites(directory);
 await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
@@ -70,15 +99,14 @@ await s3rver.configureBuckets();
 
 interface S3rverRecord {
   eventName: string;
-  requestParameters: { sourceIPAddress: string };
-  s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
+  s3: { bucket: { name: string }; object: { key: string } };
 }
-// s3rver is a Koa application; its typings leave out the EventEmitter side.
+// s3rver is a Koa application; its typings leave out the EventEmitter side. Its ObjectCreated
+// events come after the write, which has recorded them (writeEvents); its removals are recorded
+// here, synchronously, so before the DELETE is answered.
 (s3rver as unknown as NodeJS.EventEmitter).on('event', ({ Records: [record] }: { Records: [S3rverRecord] }) => {
-  const { key, size, eTag } = record.s3.object;
-  const eventName = currentRequest.getStore()?.eventName ?? record.eventName;
-  // Over the socket s3rver sees no client address; every client is on this machine.
-  notify({ eventName, bucket: record.s3.bucket.name, key, size, eTag, sourceIp: record.requestParameters.sourceIPAddress || '127.0.0.1' });
+  if (record.eventName.startsWith('ObjectCreated:')) return;
+  if (outboxed({ eventName: record.eventName, bucket: record.s3.bucket.name, key: record.s3.object.key, sourceIp: SOURCE_IP }) !== undefined) tell({ type: 'outboxed' });
 });
 
 const store = (s3rver as unknown as { store: FilesystemStore & WritingStore }).store;
@@ -88,7 +116,7 @@ correctListingAnswers(require('s3rver/lib/controllers/bucket') as BucketControll
 writeCharacterReferences(require(require.resolve('he', { paths: [require.resolve('s3rver')] })) as { escape(text: string): string });
 // s3rver's writes were neither atomic nor answered once on disk (store-writes.ts). Applied after
 // the key layout: its delete takes the key's lock around the layout's.
-applyAtomicWrites(store);
+applyAtomicWrites(store, writeEvents);
 // s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
 // event itself); the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);

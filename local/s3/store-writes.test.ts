@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyAtomicWrites, interruptedWrites, settleInterruptedWrites, type StoredObject } from './store-writes.ts';
+import { applyAtomicWrites, type CommittingWrite, interruptedWrites, settleInterruptedWrites, type StoredObject } from './store-writes.ts';
 import { S3Object, type S3rverStore, s3rverStore } from './testing/s3rver-store.ts';
 
 let directory: string;
@@ -115,6 +116,87 @@ it('answers a copy whose result a delete removed right after it was written', as
   const copied = await store.copyObject('b', 'source', 'b', 'copy', null);
   expect(copied).toMatchObject({ etag: JSON.stringify(md5(body(3))), 'content-length': body(3).length });
   expect(new Date(String(copied['last-modified'])).getTime()).not.toBeNaN();
+});
+
+describe("a write's event", () => {
+  /** What each call of the events saw: the key's bytes in place and whether the write's temporary bytes file existed. */
+  let calls: { call: string; id?: number; operation?: string; bytes: string | null; temporaryBytes?: boolean }[];
+  let recordFails: boolean;
+  beforeEach(async () => {
+    calls = [];
+    recordFails = false;
+    let ids = 0;
+    // A store of its own: the events are what each write is given when the store is made atomic.
+    store = await s3rverStore(directory);
+    const pending = new Map<number, CommittingWrite>();
+    applyAtomicWrites(store, {
+      record: (write) => {
+        if (recordFails) throw new Error('outbox busy');
+        ids += 1;
+        pending.set(ids, write);
+        // Synchronous: what the files are at this instant, as the key's lock holds them.
+        calls.push({ call: 'record', id: ids, operation: write.operation, bytes: readFileSyncOrNull(store.getResourcePath('b', write.key, 'object')), temporaryBytes: existsSync(write.temporaryBytes) });
+        return ids;
+      },
+      ready: (id) => calls.push({ call: 'ready', id, bytes: readFileSyncOrNull(store.getResourcePath('b', pending.get(id)!.key, 'object')) }),
+      forget: (id) => calls.push({ call: 'forget', id, bytes: readFileSyncOrNull(store.getResourcePath('b', pending.get(id)!.key, 'object')), temporaryBytes: existsSync(pending.get(id)!.temporaryBytes) }),
+    });
+  });
+  /** A file's content, or null when there is no file there. */
+  const readFileSyncOrNull = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+
+  it('is recorded before the bytes are renamed into place, and marked ready after the renames, for a put and a copy', async () => {
+    await put('k', body(1));
+    await store.copyObject('b', 'k', 'b', 'copy', null);
+    expect(calls).toEqual([
+      { call: 'record', id: 1, operation: 'put', bytes: null, temporaryBytes: true },
+      { call: 'ready', id: 1, bytes: body(1).toString() },
+      { call: 'record', id: 2, operation: 'copy', bytes: null, temporaryBytes: true },
+      { call: 'ready', id: 2, bytes: body(1).toString() },
+    ]);
+  });
+
+  it('is forgotten, before the temporary bytes go, when the commit fails, and the old object stays', async () => {
+    await put('k', body(1));
+    const before = await filesOf('k');
+    // The bytes' rename fails: a non-empty directory holds their place.
+    const bytesPath = store.getResourcePath('b', 'k', 'object');
+    await rm(bytesPath);
+    await mkdir(join(bytesPath, 'x'), { recursive: true });
+    await expect(put('k', body(2))).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) });
+    expect(calls.slice(2)).toEqual([
+      { call: 'record', id: 2, operation: 'put', bytes: null, temporaryBytes: true },
+      { call: 'forget', id: 2, bytes: null, temporaryBytes: true },
+    ]);
+    expect((await filesOf('k')).slice(1)).toEqual(before.slice(1));
+    expect(await temporaryFiles()).toEqual([]);
+  });
+
+  it('is marked ready when the write fails after its bytes were renamed: it committed', async () => {
+    // The ETag's rename fails: a non-empty directory holds its place.
+    await mkdir(join(store.getResourcePath('b', 'k', 'object.md5'), 'x'), { recursive: true });
+    await expect(put('k', body(2))).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) });
+    expect(calls.map(({ call, id }) => [call, id])).toEqual([
+      ['record', 1],
+      ['ready', 1],
+    ]);
+    expect((await filesOf('k'))[0]).toBe(body(2).toString());
+  });
+
+  it('fails the write, leaving the old object, when it cannot be recorded', async () => {
+    await put('k', body(1));
+    const before = await filesOf('k');
+    recordFails = true;
+    await expect(put('k', body(2))).rejects.toThrow('outbox busy');
+    expect(await filesOf('k')).toEqual(before);
+    expect(await temporaryFiles()).toEqual([]);
+  });
 });
 
 describe('parts', () => {

@@ -22,6 +22,11 @@
  * crash of the store) is settled by one rule, when it fails and for a crash at the next start: while
  * its bytes' temporary file exists the write never committed and its temporary files are removed
  * (that one last); once it is gone the other two are renamed into place.
+ *
+ * The write's event follows the same rule (WriteEvents): it is recorded, durably, under the key's
+ * lock just before the bytes' rename, naming the bytes' temporary file, and marked ready after the
+ * renames; a write cut short before its commit forgets it before removing that file, and at start
+ * a recorded event is kept or dropped as its write is completed or undone (`writeCommitted`).
  */
 import { createHash } from 'node:crypto';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -50,6 +55,27 @@ export interface WritingStore {
   putPart(bucket: string, uploadId: string, partNumber: number | string, content: Readable): Promise<Written>;
 }
 
+/** A write about to commit: what its event reports, and its bytes' temporary file, which names it until it commits. */
+export interface CommittingWrite {
+  bucket: string;
+  key: string;
+  /** A copy (CopyObject) or any other write (PUT, POST upload, multipart completion). */
+  operation: 'put' | 'copy';
+  size: number;
+  md5: string;
+  temporaryBytes: string;
+}
+
+/** Where the store's writes record their events (the outbox, store-process.ts). */
+export interface WriteEvents {
+  /** Under the key's lock, just before the commit; durable when it returns. Undefined: no event for this write. */
+  record(write: CommittingWrite): number | undefined;
+  /** The write committed (its bytes are in place): deliver its event. */
+  ready(id: number): void;
+  /** The write did not commit and is being undone: drop its event (durably, before its bytes' temporary file goes). */
+  forget(id: number): void;
+}
+
 export interface Written {
   size: number;
   /** Hex MD5 of the bytes: s3rver's ETag. */
@@ -76,7 +102,11 @@ const TEMPORARY = /^(.*\._S3rver_)([0-9a-z]{1,7})\.([oem])\.tmp$/;
 let generations = 0;
 const nextGeneration = () => (generations++).toString(36);
 
-export function applyAtomicWrites(store: WritingStore): void {
+/**
+ * Makes `store`'s writes atomic, each recording its event in `events` (a store without
+ * notifications, as the functions' tests use, passes none).
+ */
+export function applyAtomicWrites(store: WritingStore, events?: WriteEvents): void {
   const locks = new KeyLocks();
   const files = (bucket: string, key: string): ObjectFiles => mapRoles((role) => store.getResourcePath(bucket, key, RESOURCES[role]));
   // A key's lock is named by its bytes' path (computed alone: reads need no other path).
@@ -90,32 +120,44 @@ export function applyAtomicWrites(store: WritingStore): void {
   // It opens the bytes before the lock is released, and the answer streams from that open file.
   store.getObject = (bucket, key, options) => locks.shared([lockOf(bucket, key)], () => readObject(bucket, key, options));
 
-  const write = async (bucket: string, key: string, content: Readable | Buffer, metadata: Record<string, unknown>): Promise<Written> => {
+  const write = async (operation: CommittingWrite['operation'], bucket: string, key: string, content: Readable | Buffer, metadata: Record<string, unknown>): Promise<Written> => {
     const finals = files(bucket, key);
     const generation = nextGeneration();
     const temps = mapRoles((role) => store.getResourcePath(bucket, key, `${generation}.${LETTERS[role]}.tmp`));
+    let event: number | undefined;
+    let committed = false;
     try {
       const written = await writeHashed(temps.bytes, content);
       await Promise.all([writeFile(temps.etag, written.md5), writeFile(temps.metadata, storedMetadata(metadata))]);
       await locks.exclusive(finals.bytes, async () => {
+        event = events?.record({ bucket, key, operation, ...written, temporaryBytes: temps.bytes });
         await rename(temps.bytes, finals.bytes);
+        committed = true;
         await Promise.all([rename(temps.etag, finals.etag), rename(temps.metadata, finals.metadata)]);
+        if (event !== undefined) events?.ready(event);
       });
       return written;
     } catch (error) {
-      await locks.exclusive(finals.bytes, () => settleWrite(temps, finals));
+      await locks.exclusive(finals.bytes, async () => {
+        // Known here, where the file rule could be misled by another process's clean-up.
+        if (event !== undefined) {
+          if (committed) events?.ready(event);
+          else events?.forget(event);
+        }
+        await settleWrite(temps, finals);
+      });
       throw error;
     }
   };
 
-  store.putObject = (object) => write(object.bucket, object.key, object.content, object.metadata);
+  store.putObject = (object) => write('put', object.bucket, object.key, object.content, object.metadata);
 
   // The source is read as a GET reads it: its metadata and its open bytes, from one write.
   store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
     const source = await store.getObject(srcBucket, srcKey);
     // Deleted since s3rver's controller found it.
     if (!source) throw new S3rverError('NoSuchKey', 'The specified key does not exist.', { Key: srcKey });
-    const written = await write(destBucket, destKey, source.content, replacementMetadata ?? source.metadata);
+    const written = await write('copy', destBucket, destKey, source.content, replacementMetadata ?? source.metadata);
     // A DELETE of the copy may run right after it (S3 orders the two either way): its answer's
     // ETag and date (what s3rver's controller reads) are still this copy's, not a 500.
     const metadata = await store.getMetadata(destBucket, destKey).catch((error: NodeJS.ErrnoException) => {
@@ -159,12 +201,18 @@ function storedMetadata(metadata: Record<string, unknown>): string {
  * the write that drew that name, and is left as it is.
  */
 async function settleWrite(temps: ObjectFiles, finals: ObjectFiles): Promise<void> {
-  const committed = !(await isFile(temps.bytes));
+  const committed = await writeCommitted(temps.bytes);
   for (const role of committed ? (['etag', 'metadata'] as const) : (['metadata', 'etag', 'bytes'] as const)) {
     if (!(await isFile(temps[role]))) continue;
     await (committed ? rename(temps[role], finals[role]) : rm(temps[role], { force: true }));
   }
 }
+
+/**
+ * The rule that settles a write cut short, its files and its event: it committed once its bytes'
+ * temporary file is gone (renamed into place), and not while that file exists.
+ */
+export const writeCommitted = async (temporaryBytes: string) => !(await isFile(temporaryBytes));
 
 const isFile = (path: string) =>
   lstat(path).then(

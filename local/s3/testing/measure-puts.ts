@@ -1,7 +1,9 @@
 /**
  * Measures small PUTs through the SDK against the local S3: 1,000 objects of 10 KB, 4 in flight,
  * best of 3 runs (the machine this runs on is shared). Run once by hand, not a test (figures in
- * local/s3/README.md): `node --import tsx local/s3/testing/measure-puts.ts`.
+ * local/s3/README.md): `node --import tsx local/s3/testing/measure-puts.ts [key prefix]`. The keys
+ * are under `meta/bench/` by default, which notifies nothing; under `uploads/` each PUT's event is
+ * recorded in the outbox and delivered too.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ const CREDENTIALS = { accessKeyId: 'AKIALOCAL0000000TEST', secretAccessKey: 'loc
 const PUTS = 1000;
 const IN_FLIGHT = 4;
 const BODY = Buffer.alloc(10 * 1024, 'x');
+const KEY_PREFIX = process.argv[2] ?? 'meta/bench/';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-measure-puts-'));
 const service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: () => undefined });
@@ -30,7 +33,7 @@ try {
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < PUTS) {
           // Half new keys, half overwrites of a key written before (run 0 writes them first).
-          const key = `meta/bench/${next % 500}-${run === 0 ? 'a' : 'b'}${next < 500 ? '' : '-2'}.json`;
+          const key = `${KEY_PREFIX}${next % 500}-${run === 0 ? 'a' : 'b'}${next < 500 ? '' : '-2'}.json`;
           next += 1;
           const sent = performance.now();
           await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: BODY }));
