@@ -139,12 +139,16 @@ export function applyAtomicWrites(store: WritingStore, events?: WriteEvents): vo
       return written;
     } catch (error) {
       await locks.exclusive(finals.bytes, async () => {
-        // Known here, where the file rule could be misled by another process's clean-up.
-        if (event !== undefined) {
-          if (committed) events?.ready(event);
-          else events?.forget(event);
+        // Known here, where the file rule could be misled by another process's clean-up. Not
+        // committed: forgotten before its temporary bytes go (a failed forget leaves them, so the
+        // next start drops the entry). Committed: its files completed whether or not the mark
+        // (which failed once if it threw above) goes through now.
+        if (event !== undefined && !committed) events?.forget(event);
+        try {
+          await settleWrite(temps, finals);
+        } finally {
+          if (event !== undefined && committed) events?.ready(event);
         }
-        await settleWrite(temps, finals);
       });
       throw error;
     }
