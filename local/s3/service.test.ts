@@ -199,6 +199,10 @@ describe('local S3 service', () => {
     const sha256 = createHash('sha256').update(body).digest('base64');
     expect(await send(body, { 'x-amz-checksum-sha256': sha256.replace(/^./, (first) => (first === 'A' ? 'B' : 'A')) })).toMatchObject({ status: 400, body: expect.stringContaining('<Code>BadDigest</Code>') });
     expect(await exists(key)).toBe(true);
+    // Who is asking is checked first, as S3 does: an unsigned request learns nothing of its body.
+    const unsigned = await fetch(url, { method: 'POST', body: `<Delete><Object><Key>${key}&#x1;</Key></Object></Delete>` });
+    expect(await errorOf(unsigned)).toMatchObject({ status: 403, body: expect.stringContaining('<Code>AccessDenied</Code>') });
+    expect(await exists(key)).toBe(true);
     expect(await send(body, { 'x-amz-checksum-sha256': sha256 })).toMatchObject({ status: 200 });
     expect(await exists(key)).toBe(false);
   });
