@@ -79,6 +79,22 @@ describe('keys no file name holds as it is', () => {
     expect(storedNames('a/foo._S3rver_object')).toEqual(['a', 'foo._S3rver_object']);
   });
 
+  it("never names a directory as another key's file, when the segments are marked too", () => {
+    // s3rver's suffixes on a key's files: its bytes, ETag, metadata, and a write's temporary bytes.
+    const files = (key: string) => {
+      const names = storedNames(key);
+      return ['._S3rver_object', '._S3rver_object.md5', '._S3rver_metadata.json', '._S3rver_0.o.tmp'].map((suffix) => [...names.slice(0, -1), `${names.at(-1)}${suffix}`].join('/'));
+    };
+    const directories = (key: string) => storedNames(key).slice(0, -1).map((_, depth, names) => names.slice(0, depth + 1).join('/'));
+    const keys = ['a/..', 'a/.._S3rver_object/x', 'a/n\0', 'a/n\0._S3rver_object/y', `a/${'x'.repeat(240)}`, `a/${'x'.repeat(240)}._S3rver_metadata.json/y`, 'a/._S3rver_0.o.tmp', 'a/._S3rver_0.o.tmp._S3rver_0.o.tmp/b'];
+    const allFiles = new Set(keys.flatMap(files));
+    for (const key of keys) {
+      for (const directory of directories(key)) expect(allFiles).not.toContain(directory);
+      expect(keyOfStoredNames(storedNames(key))).toBe(key);
+    }
+    expect(storedNames('a/.._S3rver_object/x')).toEqual(['a', '~%=%2E%2E_S3rver_object', 'x']);
+  });
+
   it('reads a chain of mixed markings as no key', () => {
     expect(keyOfStoredNames(['~+ab', '~%=c'])).toBeNull();
   });

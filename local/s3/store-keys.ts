@@ -10,12 +10,15 @@
  * character", and no file name holds) failed every request naming the key, and a directory named
  * like one of s3rver's files (`foo._S3rver_object/x`) competed with that file (`foo`'s bytes).
  * Such a segment is stored as a chain of directory names that spell it back: pieces marked `~+`
- * (continued in the next name) and a last piece marked `~=`; a segment holding a NUL is marked
- * `~%+` and `~%=`, its NULs written `%00` and its `%`s `%25`. The mapping is reversible and
- * injective (a segment kept as it is never starts with a marker, nor holds s3rver's `._S3rver_`
- * unless it is the last, which only ever names files; one that does is stored marked), so the
- * store needs no index, and the true key is read back from the path alone. Ordinary keys keep
- * s3rver's layout.
+ * (continued in the next name) and a last piece marked `~=`; a segment holding a NUL, or a
+ * directory's holding `._S3rver_`, is marked `~%+` and `~%=`, its NULs written `%00`, its `%`s
+ * `%25` and its `.`s `%2E`. The mapping is reversible and injective (a segment kept as it is never
+ * starts with a marker, nor holds s3rver's `._S3rver_` unless it is the last, which only ever
+ * names files; one that does is stored marked), so the store needs no index, and the true key is
+ * read back from the path alone. No directory is named like a file: a file's name holds
+ * `._S3rver_` (its suffix) and starts as a kept segment, `~=` or `~%=` does; no directory's name
+ * starting so holds `._S3rver_` (`a/..` is the file `a/~=.._S3rver_object`, `a/.._S3rver_object/x`
+ * is under the directory `a/~%=%2E%2E_S3rver_object`). Ordinary keys keep s3rver's layout.
  *
  * The bucket listing walks these names (store-listing.ts): `keyPrefixOfDirectory` is what lets it
  * order and skip directories by the keys they hold.
@@ -36,13 +39,16 @@ interface Marking {
   read(text: string): string;
 }
 const PLAIN: Marking = { continued: '~+', last: '~=', write: (character) => character, read: (text) => text };
-const NUL_ESCAPED: Marking = {
+/** What ESCAPED writes as `%` and two hex digits: its names hold no NUL, and no `.`, so no `._S3rver_`. */
+const ESCAPED_CHARACTERS: Record<string, string> = { '\0': '%00', '%': '%25', '.': '%2E' };
+const UNESCAPED_CHARACTERS = Object.fromEntries(Object.entries(ESCAPED_CHARACTERS).map(([character, code]) => [code, character]));
+const ESCAPED: Marking = {
   continued: '~%+',
   last: '~%=',
-  write: (character) => (character === '\0' ? '%00' : character === '%' ? '%25' : character),
-  read: (text) => text.replace(/%(00|25)/g, (_, code: string) => (code === '00' ? '\0' : '%')),
+  write: (character) => ESCAPED_CHARACTERS[character] ?? character,
+  read: (text) => text.replace(/%(00|25|2E)/g, (code) => UNESCAPED_CHARACTERS[code] ?? code),
 };
-const MARKINGS = [PLAIN, NUL_ESCAPED];
+const MARKINGS = [PLAIN, ESCAPED];
 /** A marked name's text, decoded, and whether its segment continues in the next name. */
 interface Piece {
   text: string;
@@ -57,7 +63,10 @@ export function utf8Length(text: string): number {
 /** The names of the path (directories, then the object's base name) the store keeps `key` under. */
 export function storedNames(key: string): string[] {
   const segments = key.split('/');
-  return segments.flatMap((segment, index) => (keptAsIs(segment, index === segments.length - 1) ? [segment] : marked(segment)));
+  return segments.flatMap((segment, index) => {
+    const isLast = index === segments.length - 1;
+    return keptAsIs(segment, isLast) ? [segment] : marked(segment, isLast);
+  });
 }
 
 /** The key stored under `names` (what `storedNames` made), or null for names it cannot have made. */
@@ -119,9 +128,13 @@ function keptAsIs(segment: string, isLast: boolean): boolean {
   return utf8Length(segment) <= MAX_NAME_BYTES;
 }
 
-/** `segment` as marked names of at most MAX_NAME_BYTES each, split between characters. */
-function marked(segment: string): string[] {
-  const marking = segment.includes('\0') ? NUL_ESCAPED : PLAIN;
+/**
+ * `segment` as marked names of at most MAX_NAME_BYTES each, split between characters. A
+ * directory's holding `._S3rver_` is escaped: marked plainly, `a/.._S3rver_object/x` would make
+ * the directory `a/~=.._S3rver_object`, the file of `a/..`.
+ */
+function marked(segment: string, isLast: boolean): string[] {
+  const marking = segment.includes('\0') || (!isLast && segment.includes(S3RVER_NAME)) ? ESCAPED : PLAIN;
   const room = MAX_NAME_BYTES - Math.max(marking.continued.length, marking.last.length);
   const pieces: string[] = [];
   let piece = '';
