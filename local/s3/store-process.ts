@@ -88,10 +88,13 @@ process.on('disconnect', () => {
   void Promise.all(handling).then(() => process.exit(0));
 });
 // The events first: a write's temporary bytes file decides its event, and settling its files removes it.
-for (const { id, write } of outbox.pendingWrites()) {
+const interrupted = outbox.pendingWrites();
+for (const { id, write } of interrupted) {
   if (await writeCommitted(join(directory, write))) outbox.markReady(id);
   else outbox.remove(id);
 }
+// Those made ready are announced as any other, not left for the parent's next reread of the outbox.
+if (interrupted.length > 0) tell({ type: 'outboxed' });
 await settleInterruptedWrites(directory);
 await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
