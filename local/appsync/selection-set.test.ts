@@ -65,6 +65,15 @@ describe('ctx.info.selectionSetList and selectionSetGraphQL', () => {
     expect(printed).not.toContain('postFragComments');
   });
 
+  it('walks a named fragment spread again at the same path once: a doubling chain of fragments costs a step per fragment', () => {
+    const depth = 40;
+    const chain = Array.from({ length: depth }, (_, i) => `fragment F${i} on Post { ...F${i + 1} ...F${i + 1} }`).join('\n');
+    // Walked per spread, this would be 2^40 walks of the last fragment.
+    const selection = selectionOf(`{ getPost(id: "1") { postId ...F0 } }\n${chain}\nfragment F${depth} on Post { title author { name } }`);
+    expect(selection.list).toEqual(['postId', 'title', 'author', 'author/name']);
+    expect(selection.graphql).toContain('...F0');
+  });
+
   it('merges a field selected twice under one response name, listing each path once', () => {
     const selection = selectionOf('{ getPost(id: "1") { postId title } getPost(id: "1") { title content } }');
     expect(selection.list).toEqual(['postId', 'title', 'content']);

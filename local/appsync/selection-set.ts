@@ -6,6 +6,9 @@ import { Kind, print, type GraphQLResolveInfo, type SelectionSetNode } from 'gra
  */
 export function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; graphql: string } {
   const list = new Set<string>();
+  // A named fragment spread again at the same path adds nothing new: walked once, so that
+  // `fragment A { ...B ...B }`, B { ...C ...C }, ... costs a step per fragment, not 2^depth.
+  const walkedSpreads = new Set<string>();
   const walk = (set: SelectionSetNode | undefined, prefix: string) => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
@@ -14,7 +17,10 @@ export function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; grap
         list.add(name);
         walk(selection.selectionSet, `${name}/`);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, prefix);
-      else walk(info.fragments[selection.name.value]?.selectionSet, prefix);
+      else if (!walkedSpreads.has(`${prefix}...${selection.name.value}`)) {
+        walkedSpreads.add(`${prefix}...${selection.name.value}`);
+        walk(info.fragments[selection.name.value]?.selectionSet, prefix);
+      }
     }
   };
   // A field selected twice under one response name (`a { x } a { y }`) is one field whose

@@ -327,6 +327,18 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
     expect(printed('{\n  items {\n    id\n  }\n}', ['items', 'items/id'])).toEqual({ facets: false, totalCount: false });
   });
 
+  it('reads a top-level name of the list found only nested in the printed selection as a part the printing left out', () => {
+    const printed = (selectionSetGraphQL: string, selectionSetList: string[]): unknown =>
+      request({}, cognitoIdentity(ALICE), { selectionSetGraphQL, selectionSetList }).stash.extras;
+    // `searchImages { items { totalCount: id } } searchImages { totalCount: facets { duplicates } }`,
+    // were only the first part printed (AWS does not say which parts a field selected twice prints).
+    expect(printed('{\n  items {\n    totalCount: id\n  }\n}', ['items', 'items/totalCount', 'totalCount', 'totalCount/duplicates'])).toEqual(EVERY_EXTRA);
+    expect(printed('{\n  items {\n    ... on Image {\n      totalCount: id\n    }\n  }\n}', ['items', 'items/totalCount', 'totalCount', 'totalCount/duplicates'])).toEqual(EVERY_EXTRA);
+    // A top-level name at the first indent, or at the second inside an inline fragment at the first, is found.
+    const inFragment = '{\n  items {\n    id\n  }\n  ... on ImageConnection {\n    pageInfo {\n      hasNextPage\n    }\n  }\n}';
+    expect(printed(inFragment, ['items', 'items/id', 'pageInfo', 'pageInfo/hasNextPage'])).toEqual({ facets: false, totalCount: false });
+  });
+
   it('answers unselected fields empty without reading them from the response', () => {
     const pageOnly = { hits: { hits: [{ _id: 'a', _source: doc('01JD000000000000000000000A'), sort: [1, '01JD000000000000000000000A'] }] } };
     const { result, error } = run(

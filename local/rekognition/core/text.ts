@@ -20,7 +20,8 @@ const LEGIBLE = { minConfidence: 60, minAlphanumerics: 2, minAlphanumericShare: 
 
 export function isLegible(word: TextWord): boolean {
   const text = word.text.trim();
-  return word.confidence >= LEGIBLE.minConfidence && alphanumerics(text) >= LEGIBLE.minAlphanumerics && alphanumerics(text) >= LEGIBLE.minAlphanumericShare * text.length;
+  const count = alphanumerics(text);
+  return word.confidence >= LEGIBLE.minConfidence && count >= LEGIBLE.minAlphanumerics && count >= LEGIBLE.minAlphanumericShare * text.length;
 }
 
 function alphanumerics(text: string): number {
