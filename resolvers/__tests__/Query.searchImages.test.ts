@@ -287,6 +287,11 @@ function infoFor(query: string): Partial<Info> {
   return info;
 }
 
+/** What request() asks OpenSearch for, given ctx.info as AppSync might print it. */
+function extrasFor(selectionSetGraphQL: string, selectionSetList: string[]): unknown {
+  return request({}, cognitoIdentity(ALICE), { fieldName: 'searchImages', selectionSetGraphQL, selectionSetList }).stash.extras;
+}
+
 describe('Query.searchImages asks OpenSearch only for what the query selects', () => {
   const FACETS = 'facets { labels { value count } duplicates }';
   const bodyFor = (query: string) => {
@@ -318,25 +323,31 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
   });
 
   it('reads AppSync’s printing too: a named spread written `... Name`, and an unknown selection', () => {
-    const printed = (selectionSetGraphQL: string, selectionSetList: string[]): unknown =>
-      request({}, cognitoIdentity(ALICE), { selectionSetGraphQL, selectionSetList }).stash.extras;
-    expect(printed('{\n  items {\n    id\n  }\n  ... extras\n}', ['items', 'items/id', 'total', 'total/labels'])).toEqual(EVERY_EXTRA);
-    expect(printed('', [])).toEqual(EVERY_EXTRA);
+    expect(extrasFor('{\n  items {\n    id\n  }\n  ... extras\n}', ['items', 'items/id', 'total', 'total/labels'])).toEqual(EVERY_EXTRA);
+    expect(extrasFor('', [])).toEqual(EVERY_EXTRA);
     // A name in the list that the printed selection does not show: the printing is not all of it.
-    expect(printed('{\n  items {\n    id\n  }\n}', ['items', 'items/id', 'summary', 'summary/labels'])).toEqual(EVERY_EXTRA);
-    expect(printed('{\n  items {\n    id\n  }\n}', ['items', 'items/id'])).toEqual({ facets: false, totalCount: false });
+    expect(extrasFor('{\n  items {\n    id\n  }\n}', ['items', 'items/id', 'summary', 'summary/labels'])).toEqual(EVERY_EXTRA);
+    expect(extrasFor('{\n  items {\n    id\n  }\n}', ['items', 'items/id'])).toEqual({ facets: false, totalCount: false });
   });
 
   it('reads a top-level name of the list found only nested in the printed selection as a part the printing left out', () => {
-    const printed = (selectionSetGraphQL: string, selectionSetList: string[]): unknown =>
-      request({}, cognitoIdentity(ALICE), { selectionSetGraphQL, selectionSetList }).stash.extras;
     // `searchImages { items { totalCount: id } } searchImages { totalCount: facets { duplicates } }`,
     // were only the first part printed (AWS does not say which parts a field selected twice prints).
-    expect(printed('{\n  items {\n    totalCount: id\n  }\n}', ['items', 'items/totalCount', 'totalCount', 'totalCount/duplicates'])).toEqual(EVERY_EXTRA);
-    expect(printed('{\n  items {\n    ... on Image {\n      totalCount: id\n    }\n  }\n}', ['items', 'items/totalCount', 'totalCount', 'totalCount/duplicates'])).toEqual(EVERY_EXTRA);
+    expect(extrasFor('{\n  items {\n    totalCount: id\n  }\n}', ['items', 'items/totalCount', 'totalCount', 'totalCount/duplicates'])).toEqual(EVERY_EXTRA);
+    expect(extrasFor('{\n  items {\n    ... on Image {\n      totalCount: id\n    }\n  }\n}', ['items', 'items/totalCount', 'totalCount', 'totalCount/duplicates'])).toEqual(EVERY_EXTRA);
     // A top-level name at the first indent, or at the second inside an inline fragment at the first, is found.
     const inFragment = '{\n  items {\n    id\n  }\n  ... on ImageConnection {\n    pageInfo {\n      hasNextPage\n    }\n  }\n}';
-    expect(printed(inFragment, ['items', 'items/id', 'pageInfo', 'pageInfo/hasNextPage'])).toEqual({ facets: false, totalCount: false });
+    expect(extrasFor(inFragment, ['items', 'items/id', 'pageInfo', 'pageInfo/hasNextPage'])).toEqual({ facets: false, totalCount: false });
+  });
+
+  it('reads the printing of AWS’s context reference, the field itself around its selection', () => {
+    const wrapped = '{\n  searchImages(first: 100) {\n    items {\n      id\n    }\n    ... on ImageConnection {\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n}';
+    expect(extrasFor(wrapped, ['items', 'items/id', 'pageInfo', 'pageInfo/hasNextPage'])).toEqual({ facets: false, totalCount: false });
+    // The list names one more: the printing is not all of it.
+    expect(extrasFor(wrapped, ['items', 'items/id', 'pageInfo', 'pageInfo/hasNextPage', 'more', 'more/duplicates'])).toEqual(EVERY_EXTRA);
+    // A selection aliased with the field's name is not the field around the selection.
+    const aliased = '{\n  searchImages: items {\n    searchImages: id\n    more: id\n  }\n}';
+    expect(extrasFor(aliased, ['searchImages', 'searchImages/searchImages', 'searchImages/more', 'more', 'more/duplicates'])).toEqual(EVERY_EXTRA);
   });
 
   it('answers unselected fields empty without reading them from the response', () => {

@@ -23,26 +23,41 @@ export function maySelect(info: Info, field: SkippableField): boolean {
   }
   const topLevel = (info.selectionSetList || []).filter((path) => path.indexOf('/') < 0);
   if (topLevel.length > MAX_TOP_LEVEL_NAMES) return true;
-  const shown = topLevelResponseNames(printed);
+  const lines = printed.split('\n');
+  const outer = responseNamesAt(lines, 2);
+  // AWS's resolver context reference prints the field itself around its selection
+  // (`{\n  getPost(id: $postId) {\n    postId ...`); the field's own unaliased line is no field of
+  // the type it returns, so only that wrapping can put it there.
+  const wrapped = outer.length === 1 && outer[0] === info.fieldName && isUnaliasedField(lines, info.fieldName);
+  const shown = wrapped ? responseNamesAt(lines, 4) : outer;
   return topLevel.some((name) => shown.indexOf(name) < 0);
 }
 
+/** Whether a line at the first indent selects `fieldName` itself, not an alias of another field. */
+function isUnaliasedField(lines: string[], fieldName: string): boolean {
+  return lines.some((line) => {
+    const rest = line.startsWith(`  ${fieldName}`) ? line.charAt(2 + fieldName.length) : ':';
+    return rest === '(' || rest === ' ' || rest === '{' || rest === '';
+  });
+}
+
 /**
- * The response names `printed` shows in its own selection rather than a nested one, in AppSync's
- * printing (one selection a line, indented two spaces a level, as AWS's resolver context reference
- * shows): at the first indent, or at the second inside an inline fragment at the first. Printed
- * any other way, a name is not found, which counts as selected. One pass over the lines, no
- * pattern: a repeated group in Java's regex engine recurses once per repetition.
+ * The response names selected at `indent` spaces (AppSync prints one selection a line, indented two
+ * spaces a level, as AWS's resolver context reference shows), and at two more inside an inline
+ * fragment at that indent. Printed any other way, a name is not found, which counts as selected.
+ * One pass over the lines, no pattern: a repeated group in Java's regex engine recurses once per
+ * repetition.
  */
-function topLevelResponseNames(printed: string): string[] {
+function responseNamesAt(lines: string[], indent: number): string[] {
   const names: string[] = [];
+  const at = (line: string, spaces: number) => line.length > spaces && line.charAt(spaces) !== ' ' && line.slice(0, spaces).trim() === '';
   let inInlineFragment = false;
-  for (const line of printed.split('\n')) {
+  for (const line of lines) {
     const selection = line.trim();
-    const atFirstIndent = line.startsWith('  ') && line.charAt(2) !== ' ';
-    const inFragmentAtFirst = inInlineFragment && line.startsWith('    ') && line.charAt(4) !== ' ';
-    if (atFirstIndent) inInlineFragment = selection.startsWith('...') && selection.endsWith('{');
-    if ((atFirstIndent || inFragmentAtFirst) && !selection.startsWith('...') && selection !== '}') {
+    const atIndent = at(line, indent);
+    const inFragmentAtIndent = inInlineFragment && at(line, indent + 2);
+    if (atIndent) inInlineFragment = selection.startsWith('...') && selection.endsWith('{');
+    if ((atIndent || inFragmentAtIndent) && !selection.startsWith('...') && selection !== '}') {
       names.push(responseName(selection));
     }
   }
