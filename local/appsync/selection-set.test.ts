@@ -1,6 +1,6 @@
 import { buildSchema, execute, parse, type GraphQLResolveInfo } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { selectionSetOf } from './selection-set.ts';
+import { MAX_SELECTION_PATHS, selectionSetOf } from './selection-set.ts';
 
 const SCHEMA = buildSchema(`
   type Query { getPost(id: ID!): Post }
@@ -72,6 +72,17 @@ describe('ctx.info.selectionSetList and selectionSetGraphQL', () => {
     const selection = selectionOf(`{ getPost(id: "1") { postId ...F0 } }\n${chain}\nfragment F${depth} on Post { title author { name } }`);
     expect(selection.list).toEqual(['postId', 'title', 'author', 'author/name']);
     expect(selection.graphql).toContain('...F0');
+  });
+
+  it('lists at most MAX_SELECTION_PATHS paths: aliases multiplied through fragments cost a bounded walk', () => {
+    const aliases = (field: string, then: string) => Array.from({ length: 100 }, (_, i) => `${field}${i}: ${field}${then}`).join(' ');
+    const query = `{ getPost(id: "1") { ...A } }
+      fragment A on Post { ${aliases('author', ' { ...B }')} }
+      fragment B on Author { ${aliases('name', '')} ${aliases('authorId', '')} }`;
+    // Unbounded, 20,100 paths.
+    const { list } = selectionOf(query);
+    expect(list).toHaveLength(MAX_SELECTION_PATHS);
+    expect(list.slice(0, 3)).toEqual(['author0', 'author0/name0', 'author0/name1']);
   });
 
   it('merges a field selected twice under one response name, listing each path once', () => {

@@ -4,6 +4,13 @@ import { Kind, print, type GraphQLResolveInfo, type SelectionSetNode } from 'gra
  * ctx.info.selectionSetList ("a", "a/b") with fragments flattened and aliased fields by their alias
  * only, and selectionSetGraphQL with named fragments left as spreads, as AWS documents both.
  */
+/**
+ * At most this many paths are listed. Aliases multiply through fragments (three fragments of 100
+ * aliases each, 5 KB of query, make a million paths), and the list crosses into the resolver
+ * sandbox as JSON on every handler call; AWS documents no bound, so this is the local runtime's.
+ */
+export const MAX_SELECTION_PATHS = 10_000;
+
 export function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; graphql: string } {
   const list = new Set<string>();
   // A named fragment spread again at the same path adds nothing new: walked once, so that
@@ -11,6 +18,7 @@ export function selectionSetOf(info: GraphQLResolveInfo): { list: string[]; grap
   const walkedSpreads = new Set<string>();
   const walk = (set: SelectionSetNode | undefined, prefix: string) => {
     for (const selection of set?.selections ?? []) {
+      if (list.size >= MAX_SELECTION_PATHS) return;
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue;
         const name = `${prefix}${(selection.alias ?? selection.name).value}`;
