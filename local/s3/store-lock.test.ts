@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import { afterAll, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { EventOutbox } from './outbox.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
+import { holdStoreDirectory } from './store-lock.ts';
 import { forkStore, pausedStore, type PausedStore } from './testing/paused-store.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -154,3 +155,27 @@ it('a store whose front dies while it waits exits, without settling or serving',
   expect(pendingWrites(dataDir)).toHaveLength(1);
   await finish(previous);
 }, 60_000);
+
+it('a start with a wait that is not a whole number of milliseconds fails, saying so', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-hold-'));
+  dataDirs.push(dataDir);
+  await expect(startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: () => undefined, previousStoreWaitMs: 1.5 })).rejects.toThrow(
+    'The wait for the previous local S3 store (previousStoreWaitMs) must be a whole number of milliseconds, not 1.5.',
+  );
+}, 60_000);
+
+describe('holdStoreDirectory', () => {
+  it('tells the wait once and fails without a pid when the holder wrote none', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-hold-'));
+    dataDirs.push(dataDir);
+    // SQLite keeps its own connections' locks apart within a process, as across processes.
+    await holdStoreDirectory(dataDir, { waitMs: 0, onWaiting: () => expect.fail('nothing held it') });
+    expect(readFileSync(join(dataDir, 'store-lock.pid'), 'utf8')).toBe(String(process.pid));
+    await rm(join(dataDir, 'store-lock.pid'));
+    const lines: string[] = [];
+    await expect(holdStoreDirectory(dataDir, { waitMs: 100, onWaiting: (line) => lines.push(line) })).rejects.toThrow(
+      `The local S3 data directory ${dataDir} is still held by the previous local S3 store after 100 ms; stop that process and start again.`,
+    );
+    expect(lines).toEqual([`waiting for the previous local S3 store to finish with ${dataDir}`]);
+  });
+});

@@ -22,13 +22,8 @@ const PID_FILE = 'store-lock.pid';
 /** How often a waiting store tries again; the lock is taken within this of its release. */
 const RETRY_MS = 25;
 
-/** Connections holding a directory: referenced here so that garbage collection never closes one (which would release it). */
+/** Connections holding a directory, for the process's life: referenced here so that garbage collection never closes one (which would let it go). */
 const holds = new Set<Database.Database>();
-
-export interface StoreDirectoryHold {
-  /** Lets the directory go (the process's end does too). */
-  release(): void;
-}
 
 export interface HoldOptions {
   /** How long to wait for the store holding the directory to let it go before failing. */
@@ -37,8 +32,8 @@ export interface HoldOptions {
   onWaiting: (line: string) => void;
 }
 
-/** Holds `dataDir` for this process, waiting up to `waitMs` for the store holding it; rejects, naming that store, if it still does. */
-export async function holdStoreDirectory(dataDir: string, { waitMs, onWaiting }: HoldOptions): Promise<StoreDirectoryHold> {
+/** Holds `dataDir` until this process ends, waiting up to `waitMs` for the store holding it; rejects, naming that store, if it still does. */
+export async function holdStoreDirectory(dataDir: string, { waitMs, onWaiting }: HoldOptions): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   // No busy timeout: SQLite's would block this thread, and the waiting store must stay responsive.
   const db = new Database(join(dataDir, LOCK_FILE), { timeout: 0 });
@@ -60,12 +55,6 @@ export async function holdStoreDirectory(dataDir: string, { waitMs, onWaiting }:
   // Whole or not at all, for the waiting store that reads it.
   writeFileSync(join(dataDir, `${PID_FILE}.tmp`), String(process.pid));
   renameSync(join(dataDir, `${PID_FILE}.tmp`), join(dataDir, PID_FILE));
-  return {
-    release() {
-      holds.delete(db);
-      db.close();
-    },
-  };
 }
 
 function tryHold(db: Database.Database): boolean {

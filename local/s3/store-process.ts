@@ -63,9 +63,12 @@ process.on('disconnect', () => {
  * of a write it commits a moment later (store-lock.ts). Waited for a little longer than it takes;
  * a holder still there after that is not draining, and starting beside it would be unsafe.
  */
-const HOLD_WAIT_MS = holdWaitArgument === undefined ? FINISH_BEFORE_EXIT_MS + 5_000 : Number(holdWaitArgument);
+const holdWaitMs = holdWaitArgument === undefined ? FINISH_BEFORE_EXIT_MS + 5_000 : Number(holdWaitArgument);
 try {
-  await holdStoreDirectory(outboxDir, { waitMs: HOLD_WAIT_MS, onWaiting: (line) => tell({ type: 'waiting', line }) });
+  if (!Number.isSafeInteger(holdWaitMs) || holdWaitMs < 0) {
+    throw new Error(`The wait for the previous local S3 store (previousStoreWaitMs) must be a whole number of milliseconds, not ${String(holdWaitArgument)}.`);
+  }
+  await holdStoreDirectory(outboxDir, { waitMs: holdWaitMs, onWaiting: (line) => tell({ type: 'waiting', line }) });
 } catch (error) {
   // Out once the front has the reason (start.ts fails with it); nothing below may run meanwhile.
   tell({ type: 'failed', message: error instanceof Error ? error.message : String(error) }, () => process.exit(1));
