@@ -7,20 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
-import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { EventOutbox } from './outbox.ts';
 import { startLocalS3Service } from './start.ts';
+import { pausedStore } from './testing/paused-store.ts';
 
 const BUCKET = 'imagegraph-local';
 const REGION = 'us-east-1';
@@ -76,8 +73,8 @@ it.each([
   await exited;
   expect(acknowledged.length).toBeGreaterThanOrEqual(KILL_AFTER);
 
-  // The store child finishes what it was writing and exits once the front is gone.
-  await vi.waitFor(() => expect(storeProcessesOf(serviceDir)).toEqual([]), { timeout: 30_000 });
+  // The store child finishes what it was writing and exits once the front is gone; the restart
+  // waits for it (store-lock.ts), as a developer's next `npm start` would.
   const delivered: S3EventRecord[] = [];
   const restarted = await startLocalS3Service({ dataDir: serviceDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (event) => void delivered.push(event) });
   const reader = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: restarted.endpoint }, CREDENTIALS);
@@ -98,7 +95,6 @@ describe('kill -9 of the store at a step of a write', () => {
   const KEY = 'uploads/u/paused.jpg';
   const OLD = Buffer.from('the old object');
   const NEW = Buffer.from('the new object, cut at a step of its commit');
-  const require = createRequire(import.meta.url);
 
   /** Starts the service on `dataDir`, runs `use` with an SDK client, and returns the events it delivered once its outbox is empty. */
   async function withService(dataDir: string, use: (client: ReturnType<typeof createS3Client>) => Promise<void>): Promise<S3EventRecord[]> {
@@ -118,32 +114,11 @@ describe('kill -9 of the store at a step of a write', () => {
     return delivered;
   }
 
-  /** Runs the store child alone (as start.ts does) with the pause preloaded, PUTs `NEW` to `KEY` on its socket, and kills it once paused at `step`. */
+  /** Runs the store child alone (as start.ts does), PUTs `NEW` to `KEY` on its socket, and kills it once paused at `step`. */
   async function killStoreAt(dataDir: string, step: 'before-commit' | 'after-renames'): Promise<void> {
-    const socketDir = join(dataDir, 'store');
-    await Promise.all([mkdir(socketDir, { recursive: true, mode: 0o700 }), mkdir(join(dataDir, 'objects'), { recursive: true })]);
-    const socketPath = join(socketDir, 's3rver.sock');
-    // The last run's socket, which start.ts removes too.
-    await rm(socketPath, { force: true });
-    const store = fork(new URL('./store-process.ts', import.meta.url).pathname, [join(dataDir, 'objects'), BUCKET, socketPath, dataDir, REGION], {
-      execArgv: ['--openssl-legacy-provider', '--import', pathToFileURL(require.resolve('tsx')).href, '--import', new URL('./testing/pause-store.ts', import.meta.url).href],
-      env: { ...process.env, IMAGEGRAPH_PAUSE_STORE: `${step} ${KEY}` },
-    });
-    const exited = once(store, 'exit');
-    const said = (type: string) =>
-      new Promise<void>((resolve, reject) => {
-        store.on('message', (message: { type: string }) => message.type === type && resolve());
-        store.once('exit', (code) => reject(new Error(`the store exited (${String(code)}) before saying ${type}`)));
-      });
-    await said('listening');
-    const paused = said('paused');
-    // s3rver checks nothing: the front's signature is not needed on its socket.
-    request({ socketPath, method: 'PUT', path: `/${BUCKET}/${KEY}`, headers: { 'content-length': NEW.length } })
-      .on('error', () => undefined)
-      .end(NEW);
-    await paused;
-    store.kill('SIGKILL');
-    await exited;
+    const store = await pausedStore(dataDir, { bucket: BUCKET, region: REGION, key: KEY, body: NEW, step });
+    store.child.kill('SIGKILL');
+    await store.exited;
   }
 
   const bodyOf = async (client: ReturnType<typeof createS3Client>) => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))).Body!.transformToByteArray());

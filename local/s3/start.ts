@@ -30,10 +30,15 @@ export interface LocalS3ServiceOptions {
    * crash interrupted, is made again (at least once, as S3 delivers).
    */
   onEvent: (record: S3EventRecord) => Promise<void> | void;
-  /** Where failed deliveries are reported; console.error by default. */
+  /** Where failed deliveries are reported, and a wait for the previous run's store; console.error by default. */
   log?: (line: string) => void;
   /** Browser origins the bucket's CORS rule allows; any origin by default. */
   corsOrigins?: readonly string[];
+  /**
+   * How long the store waits for the previous run's store to let `dataDir` go (store-lock.ts) before
+   * start-up fails; by default a little over the 10 s that store may take to finish its requests.
+   */
+  previousStoreWaitMs?: number;
 }
 
 /**
@@ -64,26 +69,29 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
     throw new Error(`The local S3 store's socket path is too long for the system (${socketPath.length} > ${MAX_SOCKET_PATH} characters): use a shorter data directory.`);
   }
   // Bodies still being checked when the last run stopped were never stored: S3 would not have them.
-  await Promise.all([rm(spoolDir, { recursive: true, force: true }), rm(socketPath, { force: true })]);
+  // (The last run's socket is the store's to remove, once it holds the data directory.)
+  await rm(spoolDir, { recursive: true, force: true });
   await Promise.all([mkdir(objectsDir, { recursive: true }), mkdir(spoolDir, { recursive: true }), mkdir(socketDir, { recursive: true, mode: 0o700 })]);
   // mkdir's mode does not apply to a directory that already exists.
   await chmod(socketDir, 0o700);
 
   // Events the last run stored but did not deliver go out first.
   const outbox = new EventOutbox(options.dataDir, 'delivery');
-  const drain = drainOutbox(outbox, { deliver: options.onEvent, ...(options.log ? { log: options.log } : {}) });
+  const log = options.log ?? console.error;
+  const drain = drainOutbox(outbox, { deliver: options.onEvent, log });
   const stopDelivering = async () => {
     await drain.close();
     outbox.close();
   };
 
-  const store = fork(fileURLToPath(new URL('./store-process.ts', import.meta.url)), [objectsDir, options.bucket, socketPath, options.dataDir, options.region], {
+  const store = fork(fileURLToPath(new URL('./store-process.ts', import.meta.url)), [objectsDir, options.bucket, socketPath, options.dataDir, options.region, ...(options.previousStoreWaitMs === undefined ? [] : [String(options.previousStoreWaitMs)])], {
     // tsx by path: a bare --import resolves from the working directory, which may be anywhere.
     execArgv: ['--openssl-legacy-provider', '--import', pathToFileURL(require.resolve('tsx')).href],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   store.on('message', (message: StoreMessage) => {
     if (message.type === 'outboxed') drain.nudge();
+    if (message.type === 'waiting') log(message.line);
   });
   try {
     await storeListening(store);
@@ -122,11 +130,13 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
 function storeListening(store: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: StoreMessage) => {
+      if (message.type === 'failed') reject(new Error(message.message));
       if (message.type !== 'listening') return;
       store.off('message', onMessage);
       resolve();
     };
     store.on('message', onMessage);
-    store.once('exit', (code) => reject(new Error(`the local S3 store exited with code ${String(code)} before listening`)));
+    // 'close', not 'exit': it comes after the store's last message.
+    store.once('close', (code) => reject(new Error(`the local S3 store exited with code ${String(code)} before listening`)));
   });
 }

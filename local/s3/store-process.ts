@@ -15,7 +15,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import S3rver from 's3rver';
@@ -23,18 +23,57 @@ import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from
 import { EventOutbox } from './outbox.ts';
 import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore, writeCharacterReferences } from './store-layout.ts';
 import { applyAtomicWrites, settleInterruptedWrites, type WriteEvents, type WritingStore, writeCommitted } from './store-writes.ts';
+import { holdStoreDirectory } from './store-lock.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
-const [directory, bucket, socketPath, outboxDir, region] = process.argv.slice(2);
+const [directory, bucket, socketPath, outboxDir, region, holdWaitArgument] = process.argv.slice(2);
 const send = process.send?.bind(process);
 if (!directory || !bucket || !socketPath || !outboxDir || !region || !send) {
-  throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath, outboxDir, region])');
+  throw new Error('usage: fork(store-process.ts, [directory, bucket, socketPath, outboxDir, region, holdWaitMs?])');
 }
 // Once the front is gone there is no one to tell, and the outbox holds what matters. With a
 // callback, a send to a front that just died (EPIPE) is not an 'error' event that kills the store.
-const tell = (message: StoreMessage) => {
-  if (process.connected) send(message, undefined, undefined, () => undefined);
+const tell = (message: StoreMessage, then: () => void = () => undefined) => {
+  if (process.connected) send(message, undefined, undefined, then);
+  else then();
 };
+
+/**
+ * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
+ * exits: a write whose body arrived whole ends with its metadata and its event in the outbox, never
+ * with one and not the other. (Exiting at once could leave metadata a thread had already written
+ * and no event.) A body cut short fails its write (store-writes.ts) without metadata or event, and a
+ * request whose body stopped short is not waited for; removeIncompleteObjects removes its bytes at
+ * the next start. A store whose front dies before it serves exits at once (settling is safe to cut
+ * at any step).
+ */
+const handling = new Set<Promise<unknown>>();
+const FINISH_BEFORE_EXIT_MS = 10_000;
+// Serves once the directory is held and settled (below); until then closing it is a no-op.
+const server = createServer();
+process.on('disconnect', () => {
+  server.close();
+  setTimeout(() => process.exit(0), FINISH_BEFORE_EXIT_MS).unref();
+  void Promise.all(handling).then(() => process.exit(0));
+});
+
+/**
+ * Before anything is settled or served: the previous store on this directory may still be finishing
+ * its requests (above) for up to FINISH_BEFORE_EXIT_MS, and settling beside it could drop the event
+ * of a write it commits a moment later (store-lock.ts). Waited for a little longer than it takes;
+ * a holder still there after that is not draining, and starting beside it would be unsafe.
+ */
+const holdWaitMs = holdWaitArgument === undefined ? FINISH_BEFORE_EXIT_MS + 5_000 : Number(holdWaitArgument);
+try {
+  if (!Number.isSafeInteger(holdWaitMs) || holdWaitMs < 0) {
+    throw new Error(`The wait for the previous local S3 store (previousStoreWaitMs) must be a whole number of milliseconds, not ${String(holdWaitArgument)}.`);
+  }
+  await holdStoreDirectory(outboxDir, { waitMs: holdWaitMs, onWaiting: (line) => tell({ type: 'waiting', line }) });
+} catch (error) {
+  // Out once the front has the reason (start.ts fails with it); nothing below may run meanwhile.
+  tell({ type: 'failed', message: error instanceof Error ? error.message : String(error) }, () => process.exit(1));
+  await new Promise<never>(() => undefined);
+}
 
 /** The request being handled: the front's event name for it, if it gave one, and whether it removed an object. */
 const currentRequest = new AsyncLocalStorage<{ eventName: string | undefined; removed: boolean }>();
@@ -72,21 +111,6 @@ const writeEvents: WriteEvents = {
   forget: (id) => outbox.remove(id),
 };
 
-/**
- * Requests being handled. When the front dies (even by `kill -9`) the store finishes them before it
- * exits: a write whose body arrived whole ends with its metadata and its event in the outbox, never
- * with one and not the other. (Exiting at once could leave metadata a thread had already written
- * and no event.) A body cut short fails its write (store-writes.ts) without metadata or event, and a
- * request whose body stopped short is not waited for; removeIncompleteObjects removes its bytes at
- * the next start.
- */
-const handling = new Set<Promise<unknown>>();
-const FINISH_BEFORE_EXIT_MS = 10_000;
-process.on('disconnect', () => {
-  server.close();
-  setTimeout(() => process.exit(0), FINISH_BEFORE_EXIT_MS).unref();
-  void Promise.all(handling).then(() => process.exit(0));
-});
 // The events first: a write's temporary bytes file decides its event, and settling its files removes it.
 const interrupted = outbox.pendingWrites();
 for (const { id, write } of interrupted) {
@@ -131,7 +155,7 @@ store.deleteObject = async (bucketName, key) => {
 
 // Koa's request handler returns the promise of the handled request; s3rver's typings say void.
 const handle = s3rver.callback() as (...args: Parameters<ReturnType<S3rver['callback']>>) => Promise<void>;
-const server = createServer((request, response) => {
+server.on('request', (request: IncomingMessage, response: ServerResponse) => {
   const eventName = request.headers[EVENT_NAME_HEADER];
   const context = { eventName: typeof eventName === 'string' ? eventName : undefined, removed: false };
   const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
@@ -146,6 +170,8 @@ const server = createServer((request, response) => {
     if (!request.complete) handling.delete(handled);
   });
 });
+// The last run's socket, if any: its store has let the directory go.
+await rm(socketPath, { force: true });
 server.listen(socketPath, () => tell({ type: 'listening' }));
 
 /**

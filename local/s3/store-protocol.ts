@@ -14,5 +14,9 @@ export const EVENT_NAME_HEADER = 'x-imagegraph-event-name';
  */
 export const REMOVED_HEADER = 'x-imagegraph-removed';
 
-/** `outboxed`: an event was added to the outbox (outbox.ts) and waits for delivery. */
-export type StoreMessage = { type: 'listening' } | { type: 'outboxed' };
+/**
+ * `outboxed`: an event was added to the outbox (outbox.ts) and waits for delivery. `waiting`: another
+ * store still holds the data directory (store-lock.ts), `line` says which. `failed`: it did not let
+ * go in time; the store exits.
+ */
+export type StoreMessage = { type: 'listening' } | { type: 'outboxed' } | { type: 'waiting'; line: string } | { type: 'failed'; message: string };

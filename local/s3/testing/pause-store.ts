@@ -1,9 +1,10 @@
 /**
  * Preloaded (`--import`) into a store child (store-process.ts) by crash.test.ts: pauses the write
- * of one key at a step of its commit, tells the parent `{ type: 'paused' }`, and never goes on,
- * so the parent can `kill -9` the store in exactly that state. `IMAGEGRAPH_PAUSE_STORE` is
+ * of one key at a step of its commit, tells the parent `{ type: 'paused' }`, and goes on only when
+ * told, so the parent can `kill -9` the store in exactly that state. `IMAGEGRAPH_PAUSE_STORE` is
  * `<step> <key>`: `before-commit` (its files written, its bytes not yet renamed into place) or
- * `after-renames` (its three files renamed into place). The store renames through
+ * `after-renames` (its three files renamed into place). Sent SIGUSR2, the write goes
+ * on (store-lock.test.ts: an old store finishing a write). The store renames through
  * `node:fs/promises`, whose named exports follow the module object once synced.
  */
 import fs from 'node:fs';
@@ -12,14 +13,15 @@ import { syncBuiltinESMExports } from 'node:module';
 const [step, key] = (process.env.IMAGEGRAPH_PAUSE_STORE ?? '').split(' ');
 if ((step !== 'before-commit' && step !== 'after-renames') || !key) throw new Error('IMAGEGRAPH_PAUSE_STORE: <before-commit|after-renames> <key>');
 const rename = fs.promises.rename;
+/** Resolves on SIGUSR2: a signal, as the parent may have disconnected (the front died). */
 const pause = () => {
   process.send?.({ type: 'paused' });
-  return new Promise<void>(() => undefined);
+  return new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve()));
 };
 let renamedAfterBytes = 0;
 fs.promises.rename = async (from, to) => {
   const target = String(to);
-  if (step === 'before-commit' && target.endsWith(`/${key}._S3rver_object`)) return pause();
+  if (step === 'before-commit' && target.endsWith(`/${key}._S3rver_object`)) await pause();
   await rename(from, to);
   // The ETag and the metadata are renamed side by side after the bytes: pause once both are.
   if (step === 'after-renames' && [`/${key}._S3rver_object.md5`, `/${key}._S3rver_metadata.json`].some((end) => target.endsWith(end))) {
