@@ -10,11 +10,11 @@
  * whatever ends it, the cloud exits too (its IPC channel closes).
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CloudMessage, LauncherMessage } from './cloud-main.ts';
+import { ALREADY_RUNNING_EXIT_CODE, CloudAlreadyRunning, holdCloudDataDirectory, resetCloudDataDirectory } from './cloud-lock.ts';
 import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, cloudLogFile, parseDetections } from './config.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
@@ -67,8 +67,16 @@ const settings: LocalCloudSettings = {
   detect: options.detect,
 };
 
-if (options.reset) await rm(settings.dataDir, { recursive: true, force: true });
-mkdirSync(settings.dataDir, { recursive: true });
+// Before anything touches the data directory (--reset, the log, the services' files): a cloud
+// already running on it is told about, never disturbed.
+try {
+  await holdCloudDataDirectory(settings.dataDir);
+} catch (error) {
+  if (!(error instanceof CloudAlreadyRunning)) throw error;
+  console.error(error.message);
+  process.exit(ALREADY_RUNNING_EXIT_CODE);
+}
+if (options.reset) await resetCloudDataDirectory(settings.dataDir);
 const cloudLog = cloudLogFile(settings);
 const logFd = openSync(cloudLog, 'w');
 

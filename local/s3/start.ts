@@ -68,10 +68,8 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
   if (socketPath.length > MAX_SOCKET_PATH) {
     throw new Error(`The local S3 store's socket path is too long for the system (${socketPath.length} > ${MAX_SOCKET_PATH} characters): use a shorter data directory.`);
   }
-  // Bodies still being checked when the last run stopped were never stored: S3 would not have them.
   // (The last run's socket is the store's to remove, once it holds the data directory.)
-  await rm(spoolDir, { recursive: true, force: true });
-  await Promise.all([mkdir(objectsDir, { recursive: true }), mkdir(spoolDir, { recursive: true }), mkdir(socketDir, { recursive: true, mode: 0o700 })]);
+  await Promise.all([mkdir(objectsDir, { recursive: true }), mkdir(socketDir, { recursive: true, mode: 0o700 })]);
   // mkdir's mode does not apply to a directory that already exists.
   await chmod(socketDir, 0o700);
 
@@ -95,7 +93,13 @@ export async function startLocalS3Service(options: LocalS3ServiceOptions): Promi
   });
   try {
     await storeListening(store);
+    // Bodies still being checked when the last run stopped were never stored: S3 would not have
+    // them. Only once the store holds the directory (store-lock.ts): a start beside a live service
+    // fails without emptying the spool of the uploads that service is receiving.
+    await rm(spoolDir, { recursive: true, force: true });
+    await mkdir(spoolDir, { recursive: true });
   } catch (error) {
+    store.kill();
     await stopDelivering();
     throw error;
   }
