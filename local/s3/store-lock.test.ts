@@ -2,10 +2,11 @@
  * One store per data directory (store-lock.ts): a start while the previous run's store still
  * finishes a write (its front gone) waits for it to exit before it settles anything, goes on as
  * soon as a `kill -9` ends it, and fails, naming it, when it does not let go in time. The previous
- * store is a real store child holding one PUT mid-commit (testing/paused-store.ts).
+ * store is a real store child holding one PUT mid-commit (testing/paused-store.ts). Nor does the
+ * start empty the upload spool before it holds the directory.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,15 @@ const CREDENTIALS = { accessKeyId: 'AKIALOCAL0000000TEST', secretAccessKey: 'loc
 const KEY = 'uploads/u/finishing.jpg';
 const BODY = Buffer.from('written by the previous store while the next one starts');
 
+const SPOOLED = 'upload-in-flight';
+const SPOOLED_BODY = 'bytes of an upload the front spools';
+
+/** The front's upload spool: each file and its contents. */
+function spool(dataDir: string): Record<string, string> {
+  const dir = join(dataDir, 'incoming');
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+}
+
 const dataDirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dataDirs.map((dataDir) => rm(dataDir, { recursive: true, force: true })));
@@ -34,6 +44,9 @@ async function startBesidePreviousStore(previousStoreWaitMs?: number) {
   const dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-hold-'));
   dataDirs.push(dataDir);
   const previous = await pausedStore(dataDir, { bucket: BUCKET, region: REGION, key: KEY, body: BODY, step: 'before-commit' });
+  // An upload the previous run's front was spooling when the start began.
+  mkdirSync(join(dataDir, 'incoming'));
+  writeFileSync(join(dataDir, 'incoming', SPOOLED), SPOOLED_BODY);
   const delivered: S3EventRecord[] = [];
   const lines: string[] = [];
   let saidWaiting: () => void = () => undefined;
@@ -60,6 +73,7 @@ async function startBesidePreviousStore(previousStoreWaitMs?: number) {
   expect(lines).toEqual([`waiting for the previous local S3 store (pid ${String(previous.child.pid)}) to finish with ${dataDir}`]);
   // Nothing settled while it waits: the write's event still pending, its bytes' temporary file there.
   expect(pendingWrites(dataDir).map(({ write }) => existsSync(join(dataDir, 'objects', write)))).toEqual([true]);
+  expect(spool(dataDir)).toEqual({ [SPOOLED]: SPOOLED_BODY });
   return { dataDir, previous, starting, delivered, lines };
 }
 
@@ -120,6 +134,8 @@ it('a kill -9 of the previous store lets the waiting start go on, which undoes t
   // Under the default wait (15 s): only the lock's release lets it start, never the wait's end.
   const service = await starting;
   expect(await previous.exited).toBe(null);
+  // Once it holds the directory: the spool's bodies were never stored, so they go.
+  expect(spool(dataDir)).toEqual({});
   expect(await readAndDrain(service, dataDir, delivered)).toEqual({ body: 'NoSuchKey', events: [] });
   expect(pendingWrites(dataDir)).toEqual([]);
 }, 60_000);
@@ -130,7 +146,8 @@ it('a start fails, naming the store and the directory, when the previous store s
   await expect(starting).rejects.toThrow(
     `The local S3 data directory ${dataDir} is still held by the previous local S3 store (pid ${pid}) after 300 ms; stop that process (kill ${pid}) and start again.`,
   );
-  // The previous store was not disturbed: its write is still pending, and completes.
+  // The previous store was not disturbed: its write is still pending, and completes; nor its front's spool.
+  expect(spool(dataDir)).toEqual({ [SPOOLED]: SPOOLED_BODY });
   expect(pendingWrites(dataDir)).toHaveLength(1);
   await finish(previous);
   expect(pendingWrites(dataDir)).toEqual([]);
