@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startExits } from './e2e/cloud-process.ts';
 import { ALREADY_RUNNING_EXIT_CODE, holdCloudDataDirectory, resetCloudDataDirectory } from './cloud-lock.ts';
 
-const START = fileURLToPath(new URL('./start.ts', import.meta.url));
 const CLOUD_LOCK = fileURLToPath(new URL('./cloud-lock.ts', import.meta.url));
 
 const dataDirs: string[] = [];
@@ -44,20 +44,6 @@ async function liveCloud(dataDir: string): Promise<ChildProcess> {
   return child;
 }
 
-/** `npm start -- <args>` on `dataDir`: its exit code and what it printed on each stream. */
-async function npmStart(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', START, '--data-dir', dataDir, '--port-base', '0', '--vision', 'lite', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  processes.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
-
 /** Every file under `dir` with its bytes and modification time, every directory by name. */
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -83,7 +69,7 @@ describe('a second npm start on a data directory a live cloud holds', () => {
     const live = await liveCloud(dataDir);
     inUse(dataDir);
     const before = snapshot(dataDir);
-    const second = await npmStart(dataDir, args);
+    const second = await startExits(['--data-dir', dataDir, '--port-base', '0', '--vision', 'lite', ...args]);
     expect(second).toEqual({
       code: ALREADY_RUNNING_EXIT_CODE,
       stdout: '',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,20 @@ export interface CloudProcess {
   stop(): Promise<number | null>;
   /** kill -9, and waits until it is gone. */
   kill(): Promise<void>;
+}
+
+/** `npm start -- <args>` expected to stop by itself (refused options, a held data directory): its exit code and what it printed on each stream. */
+export async function startExits(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', START, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, IMAGEGRAPH_VISION: undefined },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
 }
 
 export async function startCloudProcess(dataDir: string, args: readonly string[] = []): Promise<CloudProcess> {
