@@ -4,6 +4,9 @@
  * outputs file the client and CLI read, and stops everything on Ctrl-C, SIGINT or SIGTERM. Data
  * persists in the data directory.
  *
+ * It holds the data directory first thing, for its life, and refuses to start (exit code 75) on
+ * one another cloud holds (local/cloud-lock.ts).
+ *
  * This process only launches and relays: the cloud runs in local/cloud-main.ts, in a session of
  * its own, with its output in the cloud log, so the terminal shows ImageGraph's own lines
  * only. npm runs this file with `exec` (package.json), so a signal to npm reaches it, and
@@ -34,7 +37,7 @@ function detections(raw: string): Detection[] {
 const program = new Command('npm start --')
   .description('Run ImageGraph locally: S3, Cognito, SQS, search, vision and AppSync on 127.0.0.1.')
   .option('--data-dir <dir>', 'where the local cloud keeps its data and outputs.json', '.imagegraph')
-  .option('--reset', 'delete the data directory first', false)
+  .option('--reset', 'empty the data directory first', false)
   .option('--port-base <port>', 'first of the ports the services use (0: any free ports)', positiveInt(65_000), DEFAULT_LOCAL_SETTINGS.portBase)
   .addOption(new Option('--vision <mode>', 'offline vision models, or colours only').choices(['models', 'lite']).default(process.env.IMAGEGRAPH_VISION ?? DEFAULT_LOCAL_SETTINGS.vision))
   .option('--vision-workers <n>', 'vision inference workers (default: one per core)', positiveInt(64))
