@@ -135,14 +135,22 @@ describe('kill -9 of the store at a step of a write or a delete', () => {
     ]);
   }, 60_000);
 
-  it('drops the event recorded by a write killed before its bytes were renamed, and keeps the old object', async () => {
-    const dataDir = await newDataDir();
+  /** Stores `OLD` at `KEY` through the service, its event delivered. */
+  async function stored(dataDir: string): Promise<void> {
     const first = await withService(dataDir, async (client) => {
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: OLD }));
     });
     expect(first.map((event) => event.s3.object.key)).toEqual([KEY]);
-    await killStoreAt(dataDir, 'before-commit');
-    // The write's event was on disk before its commit, waiting for it.
+  }
+
+  it.each([
+    ['the event recorded by a write killed before its bytes were renamed, and keeps the old object', 'before-commit'],
+    ['the removal event recorded by a delete killed before removing the object, which stays', 'before-remove'],
+  ] as const)('drops %s', async (_, step) => {
+    const dataDir = await newDataDir();
+    await stored(dataDir);
+    await killStoreAt(dataDir, step);
+    // The change's event was on disk before it committed, waiting for it.
     const outbox = new EventOutbox(dataDir, 'delivery');
     expect(outbox.pendingWrites()).toHaveLength(1);
     outbox.close();
@@ -151,14 +159,6 @@ describe('kill -9 of the store at a step of a write or a delete', () => {
     });
     expect(delivered).toEqual([]);
   }, 60_000);
-
-  /** Stores `OLD` at `KEY` through the service, its event delivered. */
-  async function stored(dataDir: string): Promise<void> {
-    const first = await withService(dataDir, async (client) => {
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: OLD }));
-    });
-    expect(first.map((event) => event.s3.object.key)).toEqual([KEY]);
-  }
 
   it('delivers, exactly once, the removal event of a delete killed after its files were removed', async () => {
     const dataDir = await newDataDir();
@@ -168,20 +168,6 @@ describe('kill -9 of the store at a step of a write or a delete', () => {
       await expect(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))).rejects.toMatchObject({ name: 'NoSuchKey' });
     });
     expect(delivered.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectRemoved:Delete', KEY]]);
-  }, 60_000);
-
-  it('drops the removal event recorded by a delete killed before removing the object, which stays', async () => {
-    const dataDir = await newDataDir();
-    await stored(dataDir);
-    await killStoreAt(dataDir, 'before-remove');
-    // The delete's event was on disk before any file went, waiting for it.
-    const outbox = new EventOutbox(dataDir, 'delivery');
-    expect(outbox.pendingWrites()).toHaveLength(1);
-    outbox.close();
-    const delivered = await withService(dataDir, async (client) => {
-      expect(await bodyOf(client)).toEqual(OLD);
-    });
-    expect(delivered).toEqual([]);
   }, 60_000);
 });
 
