@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { EventOutbox } from './outbox.ts';
 import { startLocalS3Service } from './start.ts';
+import type { PauseStep } from './testing/pause-store.ts';
 import { pausedStore } from './testing/paused-store.ts';
 
 const BUCKET = 'imagegraph-local';
@@ -91,7 +92,7 @@ it.each([
   }
 }, 60_000);
 
-describe('kill -9 of the store at a step of a write', () => {
+describe('kill -9 of the store at a step of a write or a delete', () => {
   const KEY = 'uploads/u/paused.jpg';
   const OLD = Buffer.from('the old object');
   const NEW = Buffer.from('the new object, cut at a step of its commit');
@@ -114,8 +115,8 @@ describe('kill -9 of the store at a step of a write', () => {
     return delivered;
   }
 
-  /** Runs the store child alone (as start.ts does), PUTs `NEW` to `KEY` on its socket, and kills it once paused at `step`. */
-  async function killStoreAt(dataDir: string, step: 'before-commit' | 'after-renames'): Promise<void> {
+  /** Runs the store child alone (as start.ts does), PUTs `NEW` to `KEY` (or DELETEs it) on its socket, and kills it once paused at `step`. */
+  async function killStoreAt(dataDir: string, step: PauseStep): Promise<void> {
     const store = await pausedStore(dataDir, { bucket: BUCKET, region: REGION, key: KEY, body: NEW, step });
     store.child.kill('SIGKILL');
     await store.exited;
@@ -134,14 +135,22 @@ describe('kill -9 of the store at a step of a write', () => {
     ]);
   }, 60_000);
 
-  it('drops the event recorded by a write killed before its bytes were renamed, and keeps the old object', async () => {
-    const dataDir = await newDataDir();
+  /** Stores `OLD` at `KEY` through the service, its event delivered. */
+  async function stored(dataDir: string): Promise<void> {
     const first = await withService(dataDir, async (client) => {
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: OLD }));
     });
     expect(first.map((event) => event.s3.object.key)).toEqual([KEY]);
-    await killStoreAt(dataDir, 'before-commit');
-    // The write's event was on disk before its commit, waiting for it.
+  }
+
+  it.each([
+    ['the event recorded by a write killed before its bytes were renamed, and keeps the old object', 'before-commit'],
+    ['the removal event recorded by a delete killed before removing the object, which stays', 'before-remove'],
+  ] as const)('drops %s', async (_, step) => {
+    const dataDir = await newDataDir();
+    await stored(dataDir);
+    await killStoreAt(dataDir, step);
+    // The change's event was on disk before it committed, waiting for it.
     const outbox = new EventOutbox(dataDir, 'delivery');
     expect(outbox.pendingWrites()).toHaveLength(1);
     outbox.close();
@@ -149,6 +158,16 @@ describe('kill -9 of the store at a step of a write', () => {
       expect(await bodyOf(client)).toEqual(OLD);
     });
     expect(delivered).toEqual([]);
+  }, 60_000);
+
+  it('delivers, exactly once, the removal event of a delete killed after its files were removed', async () => {
+    const dataDir = await newDataDir();
+    await stored(dataDir);
+    await killStoreAt(dataDir, 'after-remove');
+    const delivered = await withService(dataDir, async (client) => {
+      await expect(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    });
+    expect(delivered.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectRemoved:Delete', KEY]]);
   }, 60_000);
 });
 

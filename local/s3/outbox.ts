@@ -17,7 +17,8 @@
  * entry as it decides the write's files: ready once the bytes were renamed, removed while their
  * temporary file exists. So a crash between a commit and its event loses no event, and a write
  * that never committed sends none. The mark needs no sync: a mark lost to a power cut is made
- * again by that rule at the next start.
+ * again by that rule at the next start. A delete's event is pending the same way, named by the
+ * object's bytes file, which the delete removes: ready once it is gone, removed while it is there.
  */
 import type { S3EventRecord } from 'aws-lambda';
 import type Database from 'better-sqlite3';
@@ -47,7 +48,7 @@ export class EventOutbox {
   ) {
     this.db = openDurableDatabase(dataDir, FILE_NAME);
     if (connection === 'delivery') this.db.pragma('synchronous = NORMAL');
-    // pending_write: NULL once the entry is ready; else the write it waits for (see the top of this file).
+    // pending_write: NULL once the entry is ready; else the file naming the write or delete it waits for (see the top of this file).
     this.db.exec('CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL, pending_write TEXT)');
     // An outbox from before pending entries: every entry in it is ready. (Checked again under the write lock, which only a migration takes.)
     const migrated = () => (this.db.pragma('table_info(outbox)') as { name: string }[]).some((column) => column.name === 'pending_write');
@@ -76,13 +77,13 @@ export class EventOutbox {
     return Number(this.statements.insert.run(JSON.stringify(record)).lastInsertRowid);
   }
 
-  /** Adds the event of `write` (what names it) before it commits; not delivered until marked ready. Durable when it returns. */
+  /** Adds the event of `write` (the file naming the write or delete) before it commits; not delivered until marked ready. Durable when it returns. */
   addPending(record: S3EventRecord, write: string): number {
     this.assertStoreConnection();
     return Number(this.statements.insertPending.run(JSON.stringify(record), write).lastInsertRowid);
   }
 
-  /** Its write committed: deliver it. Not synced (see the top of this file). */
+  /** Its write or delete committed: deliver it. Not synced (see the top of this file). */
   markReady(id: number): void {
     this.assertStoreConnection();
     this.db.pragma('synchronous = NORMAL');
@@ -93,7 +94,7 @@ export class EventOutbox {
     }
   }
 
-  /** Entries whose write was not yet known to have committed, with what names the write. */
+  /** Entries whose write or delete was not yet known to have committed, with the file naming it. */
   pendingWrites(): { id: number; write: string }[] {
     return this.statements.pendingWrites.all() as { id: number; write: string }[];
   }
@@ -109,7 +110,7 @@ export class EventOutbox {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  /** Synced only on the store's connection (see the top of this file): the store removes the pending entry of a write that failed. */
+  /** Synced only on the store's connection (see the top of this file): the store removes the pending entry of a write or delete that failed. */
   remove(id: number): void {
     this.statements.remove.run(id);
   }

@@ -2,9 +2,8 @@
  * Entry point of the store child process: s3rver serving `directory` with `bucket` created, on the
  * Unix socket `socketPath`. Each stored or removed object the deployed configuration notifies
  * becomes an S3 event record written to the outbox in `outboxDir` (fsync'd) before s3rver answers
- * the request: a stored object's by its write, before the write commits (writeEvents), a removed
- * one's in s3rver's synchronous 'event' (see triggerS3Event in s3rver/lib/controllers/object.js);
- * the parent is then told to deliver it. An acknowledged upload therefore always has its event
+ * the request, by the change itself before it commits (writeEvents): a stored object's by its
+ * write, a removed one's by its delete; the parent is then told to deliver it. An acknowledged upload therefore always has its event
  * on disk, and so does every stored object after a crash. s3rver
  * checks no signature, so nothing but the front may reach it: no TCP port at all, and the socket
  * sits in a directory only its owner can enter (start.ts). The front has already authenticated
@@ -22,7 +21,7 @@ import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
 import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore, writeCharacterReferences } from './store-layout.ts';
-import { applyAtomicWrites, settleInterruptedWrites, type WriteEvents, type WritingStore, writeCommitted } from './store-writes.ts';
+import { applyAtomicWrites, settleInterruptedWrites, type WriteEvents, type WritingStore, changeCommitted } from './store-writes.ts';
 import { holdStoreDirectory } from './store-lock.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER, type StoreMessage } from './store-protocol.ts';
 
@@ -93,8 +92,9 @@ const outboxed = (change: ObjectChange, pendingWrite?: string): number | undefin
 /**
  * A created object's event, recorded by its write (store-writes.ts) before the write commits and
  * made ready once it has, all before the request is answered: a crash between the commit and the
- * event loses it no more than a crash before the answer. The sequencer is drawn under the key's
- * lock, so one key's writes get growing sequencers in the order they commit.
+ * event loses it no more than a crash before the answer. A removed object's the same way, by its
+ * delete, before its files are removed. The sequencer is drawn under the key's lock, so one key's
+ * writes and deletes get growing sequencers in the order they commit.
  */
 const writeEvents: WriteEvents = {
   record: ({ bucket: bucketName, key, operation, size, md5, temporaryBytes }) =>
@@ -104,6 +104,8 @@ const writeEvents: WriteEvents = {
       // Relative, as the data directory may move between runs.
       relative(directory, temporaryBytes),
     ),
+  // Only for an object there (store-writes.ts), as s3rver notified only those.
+  recordRemoval: ({ bucket: bucketName, key, bytes }) => outboxed({ eventName: 'ObjectRemoved:Delete', bucket: bucketName, key, sourceIp: SOURCE_IP }, relative(directory, bytes)),
   ready: (id) => {
     outbox.markReady(id);
     tell({ type: 'outboxed' });
@@ -111,10 +113,11 @@ const writeEvents: WriteEvents = {
   forget: (id) => outbox.remove(id),
 };
 
-// The events first: a write's temporary bytes file decides its event, and settling its files removes it.
+// The events first: a write's temporary bytes file decides its event, and settling its files removes
+// it; a delete's, the object's bytes file (nothing else runs on the directory: it is held).
 const interrupted = outbox.pendingWrites();
 for (const { id, write } of interrupted) {
-  if (await writeCommitted(join(directory, write))) outbox.markReady(id);
+  if (await changeCommitted(join(directory, write))) outbox.markReady(id);
   else outbox.remove(id);
 }
 // Those made ready are announced as any other, not left for the parent's next reread of the outbox.
@@ -124,18 +127,8 @@ await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
 await s3rver.configureBuckets();
 
-interface S3rverRecord {
-  eventName: string;
-  s3: { bucket: { name: string }; object: { key: string } };
-}
-// s3rver is a Koa application; its typings leave out the EventEmitter side. Its ObjectCreated
-// events come after the write, which has recorded them (writeEvents); its removals are recorded
-// here, synchronously, so before the DELETE is answered.
-(s3rver as unknown as NodeJS.EventEmitter).on('event', ({ Records: [record] }: { Records: [S3rverRecord] }) => {
-  if (record.eventName.startsWith('ObjectCreated:')) return;
-  if (outboxed({ eventName: record.eventName, bucket: record.s3.bucket.name, key: record.s3.object.key, sourceIp: SOURCE_IP }) !== undefined) tell({ type: 'outboxed' });
-});
-
+// s3rver also emits each change as an 'event' after it, unsynced: not listened to, as every
+// change's event is recorded by the change itself (writeEvents).
 const store = (s3rver as unknown as { store: FilesystemStore & WritingStore }).store;
 applyKeyLayout(store);
 const require = createRequire(import.meta.url);
@@ -144,8 +137,7 @@ writeCharacterReferences(require(require.resolve('he', { paths: [require.resolve
 // s3rver's writes were neither atomic nor answered once on disk (store-writes.ts). Applied after
 // the key layout: its delete takes the key's lock around the layout's.
 applyAtomicWrites(store, writeEvents);
-// s3rver calls deleteObject only for a key that holds an object (and then reports the removal's
-// event itself); the front learns of it from REMOVED_HEADER.
+// s3rver calls deleteObject only for a key that holds an object; the front learns of it from REMOVED_HEADER.
 const deleteObject = store.deleteObject.bind(store);
 store.deleteObject = async (bucketName, key) => {
   await deleteObject(bucketName, key);

@@ -138,6 +138,7 @@ describe("a write's event", () => {
         calls.push({ call: 'record', id: ids, operation: write.operation, bytes: readFileSyncOrNull(store.getResourcePath('b', write.key, 'object')), temporaryBytes: existsSync(write.temporaryBytes) });
         return ids;
       },
+      recordRemoval: () => undefined,
       ready: (id) => calls.push({ call: 'ready', id, bytes: readFileSyncOrNull(store.getResourcePath('b', pending.get(id)!.key, 'object')) }),
       forget: (id) => calls.push({ call: 'forget', id, bytes: readFileSyncOrNull(store.getResourcePath('b', pending.get(id)!.key, 'object')), temporaryBytes: existsSync(pending.get(id)!.temporaryBytes) }),
     });
@@ -196,6 +197,82 @@ describe("a write's event", () => {
     await expect(put('k', body(2))).rejects.toThrow('outbox busy');
     expect(await filesOf('k')).toEqual(before);
     expect(await temporaryFiles()).toEqual([]);
+  });
+});
+
+describe("a delete's event", () => {
+  /** Each call of the events, with whether the key's bytes file existed then. */
+  let calls: { call: string; id?: number; key?: string; bytes: boolean }[];
+  let recordFails: boolean;
+  /** Where s3rver's own delete (the layout's, in the store) fails: before removing anything, or after the files. */
+  let deleteFails: 'before' | 'after' | undefined;
+  beforeEach(async () => {
+    calls = [];
+    recordFails = false;
+    deleteFails = undefined;
+    store = await s3rverStore(directory);
+    const removeFiles = store.deleteObject.bind(store);
+    store.deleteObject = async (bucket, key) => {
+      if (deleteFails === 'before') throw new Error('EIO before');
+      await removeFiles(bucket, key);
+      if (deleteFails === 'after') throw new Error('EIO after');
+    };
+    const keys = new Map<number, string>();
+    const bytesThere = (key: string) => existsSync(store.getResourcePath('b', key, 'object'));
+    applyAtomicWrites(store, {
+      record: () => undefined,
+      recordRemoval: ({ key, bytes }) => {
+        if (recordFails) throw new Error('outbox busy');
+        keys.set(keys.size + 1, key);
+        calls.push({ call: 'record', id: keys.size, key, bytes: existsSync(bytes) });
+        return keys.size;
+      },
+      ready: (id) => calls.push({ call: 'ready', id, bytes: bytesThere(keys.get(id)!) }),
+      forget: (id) => calls.push({ call: 'forget', id, bytes: bytesThere(keys.get(id)!) }),
+    });
+    await put('k', body(1));
+  });
+
+  it('is recorded before the files are removed, and marked ready once they are', async () => {
+    await store.deleteObject('b', 'k');
+    expect(calls).toEqual([
+      { call: 'record', id: 1, key: 'k', bytes: true },
+      { call: 'ready', id: 1, bytes: false },
+    ]);
+    expect(await filesOf('k')).toEqual([null, null, null]);
+  });
+
+  // s3rver's controller finds the object before the key's lock: two deletes of it may both find it.
+  it('is recorded once for deletes of one object at once, by the one that removed it', async () => {
+    await Promise.all([store.deleteObject('b', 'k'), store.deleteObject('b', 'k')]);
+    expect(calls.map(({ call }) => call)).toEqual(['record', 'ready']);
+  });
+
+  it('is forgotten when the delete fails with the object still there, which stays', async () => {
+    const before = await filesOf('k');
+    deleteFails = 'before';
+    await expect(store.deleteObject('b', 'k')).rejects.toThrow('EIO before');
+    expect(calls).toEqual([
+      { call: 'record', id: 1, key: 'k', bytes: true },
+      { call: 'forget', id: 1, bytes: true },
+    ]);
+    expect(await filesOf('k')).toEqual(before);
+  });
+
+  it('is marked ready when the delete fails after removing the bytes: the object is gone', async () => {
+    deleteFails = 'after';
+    await expect(store.deleteObject('b', 'k')).rejects.toThrow('EIO after');
+    expect(calls.map(({ call, bytes }) => [call, bytes])).toEqual([
+      ['record', true],
+      ['ready', false],
+    ]);
+  });
+
+  it('fails the delete, leaving the object, when it cannot be recorded', async () => {
+    const before = await filesOf('k');
+    recordFails = true;
+    await expect(store.deleteObject('b', 'k')).rejects.toThrow('outbox busy');
+    expect(await filesOf('k')).toEqual(before);
   });
 });
 

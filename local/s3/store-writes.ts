@@ -26,7 +26,9 @@
  * The write's event follows the same rule (WriteEvents): it is recorded, durably, under the key's
  * lock just before the bytes' rename, naming the bytes' temporary file, and marked ready after the
  * renames; a write cut short before its commit forgets it before removing that file, and at start
- * a recorded event is kept or dropped as its write is completed or undone (`writeCommitted`).
+ * a recorded event is kept or dropped as its write is completed or undone (`changeCommitted`).
+ * A delete's event is recorded the same way before the object's files are removed, naming its
+ * bytes file: at start it is kept if that file is gone, dropped if it is still there.
  */
 import { createHash } from 'node:crypto';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -66,13 +68,22 @@ export interface CommittingWrite {
   temporaryBytes: string;
 }
 
-/** Where the store's writes record their events (the outbox, store-process.ts). */
+/** A delete about to remove an object: its key, and its bytes' file, whose removal commits the delete. */
+export interface RemovingObject {
+  bucket: string;
+  key: string;
+  bytes: string;
+}
+
+/** Where the store's writes and deletes record their events (the outbox, store-process.ts). */
 export interface WriteEvents {
   /** Under the key's lock, just before the commit; durable when it returns. Undefined: no event for this write. */
   record(write: CommittingWrite): number | undefined;
-  /** The write committed (its bytes are in place): deliver its event. */
+  /** Under the key's lock, just before the object's files are removed; durable when it returns. Undefined: no event for this delete. */
+  recordRemoval(removal: RemovingObject): number | undefined;
+  /** The write or delete committed (the bytes are in place, or gone): deliver its event. */
   ready(id: number): void;
-  /** The write did not commit and is being undone: drop its event (durably, before its bytes' temporary file goes). */
+  /** The write or delete did not commit: drop its event (durably; for a write, before its bytes' temporary file goes). */
   forget(id: number): void;
 }
 
@@ -172,8 +183,29 @@ export function applyAtomicWrites(store: WritingStore, events?: WriteEvents): vo
     return { ...metadata, etag: JSON.stringify(written.md5), 'content-length': written.size };
   };
 
+  // A delete's event follows the write's rule with the object's bytes file in place of the
+  // temporary one: recorded before that file is removed, the delete committed once it is gone.
   const deleteObject = store.deleteObject.bind(store);
-  store.deleteObject = (bucket, key) => locks.exclusive(lockOf(bucket, key), () => deleteObject(bucket, key));
+  store.deleteObject = (bucket, key) =>
+    locks.exclusive(lockOf(bucket, key), async () => {
+      const bytes = lockOf(bucket, key);
+      // s3rver's controller found the object before this lock: a delete beside it may have removed
+      // it since, and removed it with its one event.
+      if (!(await isFile(bytes))) return;
+      const event = events?.recordRemoval({ bucket, key, bytes });
+      try {
+        await deleteObject(bucket, key);
+      } catch (error) {
+        // The clean-up of its directories (or of its ETag and metadata files) may fail once the
+        // bytes are gone: the object is removed then, and so notified.
+        if (event !== undefined) {
+          if (await changeCommitted(bytes)) events?.ready(event);
+          else events?.forget(event);
+        }
+        throw error;
+      }
+      if (event !== undefined) events?.ready(event);
+    });
 
   // A part is read back when the upload is completed; a failed re-upload of a part keeps the old one.
   store.putPart = async (bucket, uploadId, partNumber, content) => {
@@ -205,7 +237,7 @@ function storedMetadata(metadata: Record<string, unknown>): string {
  * the write that drew that name, and is left as it is.
  */
 async function settleWrite(temps: ObjectFiles, finals: ObjectFiles): Promise<void> {
-  const committed = await writeCommitted(temps.bytes);
+  const committed = await changeCommitted(temps.bytes);
   for (const role of committed ? (['etag', 'metadata'] as const) : (['metadata', 'etag', 'bytes'] as const)) {
     if (!(await isFile(temps[role]))) continue;
     await (committed ? rename(temps[role], finals[role]) : rm(temps[role], { force: true }));
@@ -213,10 +245,11 @@ async function settleWrite(temps: ObjectFiles, finals: ObjectFiles): Promise<voi
 }
 
 /**
- * The rule that settles a write cut short, its files and its event: it committed once its bytes'
- * temporary file is gone (renamed into place), and not while that file exists.
+ * The rule that settles a write or a delete cut short, and its event: it committed once the file
+ * that names it is gone, and not while that file exists. A write is named by its bytes' temporary
+ * file (gone once renamed into place), a delete by the object's bytes file (removed first).
  */
-export const writeCommitted = async (temporaryBytes: string) => !(await isFile(temporaryBytes));
+export const changeCommitted = async (namingFile: string) => !(await isFile(namingFile));
 
 const isFile = (path: string) =>
   lstat(path).then(

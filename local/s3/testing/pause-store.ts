@@ -1,22 +1,32 @@
 /**
  * Preloaded (`--import`) into a store child (store-process.ts) by crash.test.ts: pauses the write
- * of one key at a step of its commit, tells the parent `{ type: 'paused' }`, and goes on only when
+ * or delete of one key at a step, tells the parent `{ type: 'paused' }`, and goes on only when
  * told, so the parent can `kill -9` the store in exactly that state. `IMAGEGRAPH_PAUSE_STORE` is
- * `<step> <key>`: `before-commit` (its files written, its bytes not yet renamed into place) or
- * `after-renames` (its three files renamed into place). Sent SIGUSR2, the write goes
- * on (store-lock.test.ts: an old store finishing a write). The store renames through
- * `node:fs/promises`, whose named exports follow the module object once synced.
+ * `<step> <key>`: for a write, `before-commit` (its files written, its bytes not yet renamed into
+ * place) or `after-renames` (its three files renamed into place); for a delete, `before-remove`
+ * (none of its files removed yet) or `after-remove` (its three files removed). Sent SIGUSR2, the
+ * change goes on (store-lock.test.ts: an old store finishing a write). The store renames and
+ * unlinks through `node:fs/promises`, whose named exports follow the module object once synced.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
+export const PAUSE_STEPS = ['before-commit', 'after-renames', 'before-remove', 'after-remove'] as const;
+export type PauseStep = (typeof PAUSE_STEPS)[number];
 const [step, key] = (process.env.IMAGEGRAPH_PAUSE_STORE ?? '').split(' ');
-if ((step !== 'before-commit' && step !== 'after-renames') || !key) throw new Error('IMAGEGRAPH_PAUSE_STORE: <before-commit|after-renames> <key>');
-const rename = fs.promises.rename;
+if (!PAUSE_STEPS.includes(step as PauseStep) || !key) throw new Error(`IMAGEGRAPH_PAUSE_STORE: <${PAUSE_STEPS.join('|')}> <key>`);
+const { rename, unlink } = fs.promises;
 /** Resolves on SIGUSR2: a signal, as the parent may have disconnected (the front died). */
 const pause = () => {
   process.send?.({ type: 'paused' });
   return new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve()));
+};
+// A delete removes the bytes, the ETag and the metadata, in that order (store-layout.ts).
+fs.promises.unlink = async (path) => {
+  const target = String(path);
+  if (step === 'before-remove' && target.endsWith(`/${key}._S3rver_object`)) await pause();
+  await unlink(path);
+  if (step === 'after-remove' && target.endsWith(`/${key}._S3rver_metadata.json`)) await pause();
 };
 let renamedAfterBytes = 0;
 fs.promises.rename = async (from, to) => {

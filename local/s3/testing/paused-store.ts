@@ -1,7 +1,7 @@
 /**
  * A store child (store-process.ts) run alone on a data directory, as start.ts runs it; paused, with
- * pause-store.ts preloaded: one PUT of `key` is held at `step` of its commit until resumed (SIGUSR2)
- * or killed. For the tests of a store killed, or still finishing, mid-write (crash.test.ts,
+ * pause-store.ts preloaded: one PUT or DELETE of `key` is held at `step` of its commit until resumed (SIGUSR2)
+ * or killed. For the tests of a store killed, or still finishing, mid-write or mid-delete (crash.test.ts,
  * store-lock.test.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -11,6 +11,7 @@ import { type IncomingMessage, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { PauseStep } from './pause-store.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -47,16 +48,20 @@ export interface PausedStore extends StoreChild {
   answered: Promise<IncomingMessage>;
 }
 
-/** Starts the store on `dataDir` (bucket `bucket`), PUTs `body` to `key` on its socket and resolves once the write is paused at `step`. */
-export async function pausedStore(dataDir: string, options: { bucket: string; region: string; key: string; body: Buffer; step: 'before-commit' | 'after-renames' }): Promise<PausedStore> {
+/**
+ * Starts the store on `dataDir` (bucket `bucket`), PUTs `body` to `key` on its socket (DELETEs `key`
+ * for a delete's step) and resolves once the write or delete is paused at `step`.
+ */
+export async function pausedStore(dataDir: string, options: { bucket: string; region: string; key: string; body?: Buffer; step: PauseStep }): Promise<PausedStore> {
+  const body = options.step.endsWith('-remove') ? undefined : (options.body ?? Buffer.alloc(0));
   const store = await forkStore(dataDir, { bucket: options.bucket, region: options.region, pause: `${options.step} ${options.key}` });
   await store.said('listening');
   const paused = store.said('paused');
   // s3rver checks nothing: the front's signature is not needed on its socket.
   const answered = new Promise<IncomingMessage>((resolve, reject) => {
-    request({ socketPath: store.socketPath, method: 'PUT', path: `/${options.bucket}/${options.key}`, headers: { 'content-length': options.body.length } }, resolve)
+    request({ socketPath: store.socketPath, method: body ? 'PUT' : 'DELETE', path: `/${options.bucket}/${options.key}`, headers: { 'content-length': body?.length ?? 0 } }, resolve)
       .on('error', reject)
-      .end(options.body);
+      .end(body);
   });
   // Killed mid-write, the store answers nothing: that rejection is expected unless awaited.
   answered.catch(() => undefined);
