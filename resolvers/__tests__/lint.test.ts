@@ -11,7 +11,9 @@ async function ruleIds(code: string, filePath = RESOLVER_PATH): Promise<string[]
   return (result?.messages ?? []).map((message) => message.ruleId ?? message.message);
 }
 
-describe('APPSYNC_JS lint rules on resolvers/', () => {
+// The first lint builds the typed program of the whole project (typescript-eslint): 30-40 s of
+// CPU on an idle 2-core machine, past vitest's 60 s on a loaded one. A budget, not a speed test.
+describe('APPSYNC_JS lint rules on resolvers/', { timeout: 300_000 }, () => {
   it('rejects constructs the APPSYNC_JS runtime lacks', async () => {
     const forbidden = `
       export async function request(ctx: { args: Record<string, number> }) {
