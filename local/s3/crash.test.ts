@@ -106,7 +106,7 @@ describe('kill -9 of the store at a step of a write or a delete', () => {
     try {
       await use(client);
       // Emptied: nothing more will be delivered.
-      await vi.waitFor(() => expect(outbox.size()).toBe(0));
+      await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 10_000 });
     } finally {
       outbox.close();
       client.destroy();

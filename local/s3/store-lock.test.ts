@@ -104,7 +104,7 @@ async function readAndDrain(service: LocalS3Service, dataDir: string, delivered:
       .send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))
       .then(async (object) => Buffer.from(await object.Body!.transformToByteArray()))
       .catch((error: unknown) => (error as Error).name);
-    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 10_000 });
     return { body, events: delivered.map((event) => [event.eventName, event.s3.object.key, event.s3.object.eTag]) };
   } finally {
     outbox.close();
