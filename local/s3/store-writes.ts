@@ -186,9 +186,9 @@ export function applyAtomicWrites(store: WritingStore, events?: WriteEvents): vo
   // A delete's event follows the write's rule with the object's bytes file in place of the
   // temporary one: recorded before that file is removed, the delete committed once it is gone.
   const deleteObject = store.deleteObject.bind(store);
-  store.deleteObject = (bucket, key) =>
-    locks.exclusive(lockOf(bucket, key), async () => {
-      const bytes = lockOf(bucket, key);
+  store.deleteObject = (bucket, key) => {
+    const bytes = lockOf(bucket, key);
+    return locks.exclusive(bytes, async () => {
       // s3rver's controller found the object before this lock: a delete beside it may have removed
       // it since, and removed it with its one event.
       if (!(await isFile(bytes))) return;
@@ -206,6 +206,7 @@ export function applyAtomicWrites(store: WritingStore, events?: WriteEvents): vo
       }
       if (event !== undefined) events?.ready(event);
     });
+  };
 
   // A part is read back when the upload is completed; a failed re-upload of a part keeps the old one.
   store.putPart = async (bucket, uploadId, partNumber, content) => {
