@@ -10,8 +10,8 @@ export const MAX_SELECTION_PATHS = 10_000;
 /**
  * At most this many selections are visited. Selections that add no path (`__typename`, a name
  * listed already) do not bring the path bound nearer: 10,000 aliased prefixes each spreading a
- * fragment of 13,000 `__typename`s (150 KB of query, within PARSE_LIMITS) took 2 s of the event
- * loop, for every request that sends it.
+ * fragment of 4,000 aliased `__typename`s (a valid 75 KB query, within PARSE_LIMITS) took 0.8 s
+ * of the event loop for every request that sent it; 16 ms with this bound.
  */
 export const MAX_SELECTION_STEPS = 10 * MAX_SELECTION_PATHS;
 
