@@ -1,6 +1,6 @@
 import { buildSchema, execute, parse, type GraphQLResolveInfo } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { MAX_SELECTION_PATHS, selectionSetOf } from './selection-set.ts';
+import { MAX_SELECTION_PATHS, MAX_SELECTION_STEPS, selectionSetOf } from './selection-set.ts';
 
 const SCHEMA = buildSchema(`
   type Query { getPost(id: ID!): Post }
@@ -83,6 +83,19 @@ describe('ctx.info.selectionSetList and selectionSetGraphQL', () => {
     const { list } = selectionOf(query);
     expect(list).toHaveLength(MAX_SELECTION_PATHS);
     expect(list.slice(0, 3)).toEqual(['author0', 'author0/name0', 'author0/name1']);
+  });
+
+  it('visits at most MAX_SELECTION_STEPS selections: selections that add no path do not escape the bound', () => {
+    const aliases = (field: string, then: string) => Array.from({ length: 100 }, (_, i) => `${field}${i}: ${field}${then}`).join(' ');
+    const typenames = Array.from({ length: 2_000 }, (_, i) => `t${i}: __typename`).join(' ');
+    const query = `{ getPost(id: "1") { ...A } }
+      fragment A on Post { ${aliases('author', ' { ...B }')} }
+      fragment B on Author { ${typenames} name }`;
+    // Unbounded in steps: 100 walks of B, 200,300 visits, for 200 paths.
+    const { list } = selectionOf(query);
+    expect(MAX_SELECTION_STEPS).toBeLessThan(200_300);
+    expect(list.length).toBeLessThan(200);
+    expect(list.slice(0, 4)).toEqual(['author0', 'author0/name', 'author1', 'author1/name']);
   });
 
   it('merges a field selected twice under one response name, listing each path once', () => {
