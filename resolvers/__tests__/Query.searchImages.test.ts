@@ -314,12 +314,30 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
     ['in a named fragment', `{ searchImages { items { id } ...Extras } } fragment Extras on ImageConnection { ${FACETS} }`, EVERY_EXTRA],
     ['in a named fragment under an alias', `{ searchImages { ...Extras } } fragment Extras on ImageConnection { count: totalCount }`, EVERY_EXTRA],
     ['twice under one response name', `{ searchImages { items { id } } searchImages { ${FACETS} } }`, { facets: true, totalCount: false }],
-    ['with a named fragment on the items (the web app’s query)', `{ searchImages { items { ...Card } ${FACETS} } } fragment Card on Image { id }`, EVERY_EXTRA],
+    ['with a named fragment on the items (the web app’s first page)', `{ searchImages { items { ...Card } ${FACETS} } } fragment Card on Image { id }`, { facets: true, totalCount: false }],
+    ['in a named fragment spread inside an inline fragment', `{ searchImages { items { id } ... on ImageConnection { ...Extras } } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
+    ['in a named fragment spread inside nested inline fragments', `{ searchImages { items { id } ... on ImageConnection { ... @include(if: true) { ...Extras } } } } fragment Extras on ImageConnection { f: ${FACETS} }`, EVERY_EXTRA],
+    ['in a named fragment spread with a directive', `{ searchImages { items { id } ...Extras @skip(if: false) } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
   ])('selected %s, they are asked for', (_how, query, expected) => {
     const { body, extras } = bodyFor(query);
     expect(extras).toEqual(expected);
     expect(body.aggs !== undefined).toBe(expected.facets);
     expect(body.track_total_hits).toBe(expected.totalCount);
+  });
+
+  it.each([
+    ['the web app’s next pages: a named fragment on the items', '{ searchImages { items { ...Card } pageInfo { hasNextPage endCursor } } }'],
+    ['a named fragment in an inline fragment on the items', '{ searchImages { items { ... on Image { ...Card } } } }'],
+    ['named fragments deeper down and on pageInfo', '{ searchImages { items { id thumbnails { ...Thumb } } pageInfo { ...Page } } }'],
+    ['under aliases', '{ searchImages { list: items { ...Card } next: pageInfo @include(if: true) { endCursor } } }'],
+    ['in a field selected twice', '{ searchImages { items { ...Card } } searchImages { pageInfo { endCursor } } }'],
+  ])('a named spread inside a field’s selection selects that field’s type only, so %s ask for neither', (_how, operation) => {
+    const fragments = { Card: 'on Image { id }', Thumb: 'on Thumbnail { url }', Page: 'on PageInfo { endCursor }' };
+    const used = Object.entries(fragments).filter(([name]) => operation.includes(`...${name}`));
+    const { body, extras } = bodyFor([operation, ...used.map(([name, definition]) => `fragment ${name} ${definition}`)].join(' '));
+    expect(extras).toEqual({ facets: false, totalCount: false });
+    expect(body.aggs).toBeUndefined();
+    expect(body.track_total_hits).toBe(false);
   });
 
   it('reads AppSync’s printing too: a named spread written `... Name`, and an unknown selection', () => {
@@ -348,6 +366,81 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
     // A selection aliased with the field's name is not the field around the selection.
     const aliased = '{\n  searchImages: items {\n    searchImages: id\n    more: id\n  }\n}';
     expect(extrasFor(aliased, ['searchImages', 'searchImages/searchImages', 'searchImages/more', 'more', 'more/duplicates'])).toEqual(EVERY_EXTRA);
+  });
+
+  describe('a printed selection with named spreads, read by its structure, not its layout', () => {
+    const NEITHER = { facets: false, totalCount: false };
+    const PAGE_LIST = ['items', 'items/id', 'pageInfo', 'pageInfo/endCursor'];
+    // AWS's printing, the field around its selection, with arguments split over lines whose
+    // strings hold braces, newlines, quotes and spreads: none of it is a selection.
+    const ARGUMENTS = [
+      '  searchImages(',
+      '    query: "} ...Extras { \\" ...Extras"',
+      '    filter: {labels: ["a{", "}"], near: {lat: -1.5e-3, lon: 2, radiusKm: 10}}',
+      '    after: """',
+      '    }',
+      '    ...Extras',
+      '    \\""" {',
+      '    """',
+      '    first: $first',
+      '  ) @include(if: true) {',
+    ].join('\n');
+    const wrapped = (top: string) => `{\n${ARGUMENTS}\n    items {\n      ...ImageSummary\n    }\n${top}    pageInfo {\n      endCursor\n    }\n  }\n}`;
+
+    it('a spread only in a field’s selection, in either printing and on one line or many, selects neither', () => {
+      expect(extrasFor(wrapped(''), PAGE_LIST)).toEqual(NEITHER);
+      expect(extrasFor('{\n  items {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n}', PAGE_LIST)).toEqual(NEITHER);
+      expect(extrasFor('{ items{...ImageSummary ... on Image{...More}} pageInfo{endCursor} }', PAGE_LIST)).toEqual(NEITHER);
+      // A field selected twice, printed part by part.
+      expect(extrasFor('{\n  items {\n    ...ImageSummary\n  }\n}\n{\n  pageInfo {\n    endCursor\n  }\n}', PAGE_LIST)).toEqual(NEITHER);
+    });
+
+    it.each([
+      ['beside the items', '    ...Extras\n'],
+      ['written `... Name`, with a directive', '    ... Extras @include(if: true)\n'],
+      ['in an inline fragment', '    ... on ImageConnection {\n      ...Extras\n    }\n'],
+      ['in nested inline fragments', '    ... on ImageConnection {\n      ... @skip(if: false) {\n        ...Extras\n      }\n    }\n'],
+    ])('a spread at the top level of the selection, %s, may select anything', (_where, top) => {
+      expect(extrasFor(wrapped(top), PAGE_LIST)).toEqual(EVERY_EXTRA);
+      const unwrapped = `{\n  items {\n    id\n  }\n${top.replace(/^ {2}/gm, '')}  pageInfo {\n    endCursor\n  }\n}`;
+      expect(extrasFor(unwrapped, PAGE_LIST)).toEqual(EVERY_EXTRA);
+    });
+
+    it('a spread at the top level of a second printed part may select anything', () => {
+      expect(extrasFor('{\n  items {\n    ...ImageSummary\n  }\n}\n{\n  ...Extras\n}', PAGE_LIST)).toEqual(EVERY_EXTRA);
+      expect(extrasFor(`${wrapped('')}\n{\n  searchImages {\n    ...Extras\n  }\n}`, PAGE_LIST)).toEqual(EVERY_EXTRA);
+    });
+
+    it('the field wrapped under an alias is read unwrapped: its name is no top-level name of the list', () => {
+      expect(extrasFor(wrapped('').replace('  searchImages(', '  s: searchImages('), PAGE_LIST)).toEqual(EVERY_EXTRA);
+    });
+
+    it.each([
+      ['a comment', '{\n  # ...\n  items {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['an unclosed brace', '{\n  items {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n'],
+      ['a brace too many', '{\n  items {\n    ...ImageSummary\n  }\n  }\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['an unterminated string', wrapped('').replace('first: $first', 'first: "24')],
+      ['an unterminated block string', wrapped('').replace('    """\n    first', '    first')],
+      ['unclosed arguments', wrapped('').replace('  ) @include', '  @include')],
+      ['a variable outside arguments', '{\n  items {\n    ...ImageSummary\n  }\n  pageInfo $x {\n    endCursor\n  }\n}'],
+      ['four dots', '{\n  items {\n    ....ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['a selection after a spread', '{\n  items {\n    id\n  }\n  ...Extras {\n    totalCount2\n  }\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['an inline fragment without a selection', '{\n  items {\n    id\n  }\n  ... on ImageConnection\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['an operation around the selection', 'query {\n  items {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['a selection without braces', 'items pageInfo'],
+      ['an empty selection', '{}'],
+      ['a value outside arguments', '{\n  items: "x" {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n}'],
+      ['a character GraphQL does not have', '{\n  items {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n}\u00a0'],
+      ['more than 8,000 characters', `{\n  items {\n    ...ImageSummary\n  }\n  pageInfo {\n    endCursor\n  }\n${' '.repeat(8_000)}}`],
+    ])('a printing not read (%s) may select anything', (_what, printed) => {
+      expect(extrasFor(printed, PAGE_LIST)).toEqual(EVERY_EXTRA);
+    });
+
+    it('without a selection list, anything may be selected', () => {
+      const ctx = context({ info: { fieldName: 'searchImages', selectionSetGraphQL: '{\n  items {\n    id\n  }\n}', selectionSetList: undefined } });
+      run(resolver.request, ctx);
+      expect(ctx.stash.extras).toEqual(EVERY_EXTRA);
+    });
   });
 
   it('answers unselected fields empty without reading them from the response', () => {
