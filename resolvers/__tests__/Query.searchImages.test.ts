@@ -1,6 +1,7 @@
 import type { Info } from '@aws-appsync/utils';
-import { execute, parse, validate } from 'graphql';
+import { execute, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { SearchImagesDocument, SearchImagesPageDocument } from '../../client/src/generated/graphql.ts';
 import { loadProjectSchema } from '../../local/appsync/schema.ts';
 import { selectionSetOf } from '../../local/appsync/selection-set.ts';
 import * as resolver from '../Query.searchImages.ts';
@@ -305,6 +306,14 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
     expect(body.aggs).toBeUndefined();
     expect(body.track_total_hits).toBe(false);
     expect(extras).toEqual({ facets: false, totalCount: false });
+  });
+
+  it('the web app’s first page asks for both; its next pages (“Show more”) for neither', () => {
+    expect(bodyFor(print(SearchImagesDocument)).extras).toEqual(EVERY_EXTRA);
+    const next = bodyFor(print(SearchImagesPageDocument));
+    expect(next.extras).toEqual({ facets: false, totalCount: false });
+    expect(next.body.aggs).toBeUndefined();
+    expect(next.body.track_total_hits).toBe(false);
   });
 
   it.each([

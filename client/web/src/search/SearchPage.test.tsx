@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithApi, type Answer } from '../testing/render.tsx';
 import { SearchPage } from './SearchPage.tsx';
 import { SEARCH_HINT } from './search-examples.ts';
+import { PAGE_SIZE } from './search-state.ts';
 
 afterEach(cleanup);
 
@@ -25,16 +26,18 @@ const item = (n: number) => ({
 
 const facet = (value: string, count: number) => ({ __typename: 'FacetCount', value, count });
 
-// Two pages of results; the second page follows cursor "c1".
-const answer: Answer = (_name, variables) => ({
-  searchImages: {
+// Two pages of results; the second page follows cursor "c1". The next page's query
+// (SearchImagesPage) selects neither the total nor the facets, so AppSync would send neither.
+const answer: Answer = (name, variables) => {
+  const page = {
     __typename: 'ImageConnection',
     items: variables.after === 'c1' ? [item(3)] : [item(1), item(2)],
-    totalCount: 3,
     pageInfo: { __typename: 'PageInfo', hasNextPage: variables.after !== 'c1', endCursor: variables.after === 'c1' ? 'c2' : 'c1' },
-    facets: { __typename: 'ImageFacets', labels: [facet('Dog', 3), facet('Beach', 1)], formats: [], cameras: [facet('NEX-3N', 2)], years: [], duplicates: 1 },
-  },
-});
+  };
+  if (name === 'SearchImagesPage') return { searchImages: page };
+  const facets = { __typename: 'ImageFacets', labels: [facet('Dog', 3), facet('Beach', 1)], formats: [], cameras: [facet('NEX-3N', 2)], years: [], duplicates: 1 };
+  return { searchImages: { ...page, totalCount: 3, facets } };
+};
 
 describe('SearchPage', () => {
   it('shows the count and results, suggests labels, and pages on by cursor', async () => {
@@ -48,8 +51,23 @@ describe('SearchPage', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Show more (2 of 3)' }));
     await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));
-    expect(operations.at(-1)?.variables).toMatchObject({ after: 'c1' });
     expect(screen.queryByRole('button', { name: /Show more/ })).toBeNull();
+    // The next page asks for the page alone, with the search's own variables; the first page's
+    // count and facets stay.
+    const next = operations.at(-1);
+    expect(next).toMatchObject({ name: 'SearchImagesPage', variables: { ...operations[0]?.variables, after: 'c1' } });
+    expect(next?.query).not.toMatch(/facets|totalCount/);
+    expect(screen.getByText('3 photos')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Beach 1' })).toBeTruthy();
+  });
+
+  it('pages on within the filters of the search', async () => {
+    const { operations } = renderWithApi(<SearchPage />, { answer });
+    await userEvent.click(await screen.findByRole('button', { name: 'Beach 1' }));
+    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'] } }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Show more (2 of 3)' }));
+    await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));
+    expect(operations.at(-1)).toMatchObject({ name: 'SearchImagesPage', variables: { filter: { labels: ['Beach'] }, first: PAGE_SIZE, after: 'c1' } });
   });
 
   it('filters by a label facet and by camera', async () => {

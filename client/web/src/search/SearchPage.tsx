@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { INPUT_LIMITS } from '../../../../resolvers/lib/inputLimits.ts';
-import { SearchImagesDocument } from '../../../src/generated/graphql.ts';
+import { SearchImagesDocument, SearchImagesPageDocument } from '../../../src/generated/graphql.ts';
 import { thumbnailUrl } from '../upload/use-uploads.ts';
 import { imageHref } from '../use-hash-route.ts';
 import { Filters } from './Filters.tsx';
@@ -21,10 +21,17 @@ export function SearchPage() {
   const loadMore = () => {
     if (!result?.pageInfo.hasNextPage || loadingMore) return;
     setLoadingMore(true);
+    // The next page alone (SearchImagesPage): the first page's facets and total stay. With a
+    // query of its own, fetchMore sends only the variables given here, so the search's are repeated.
     void fetchMore({
-      variables: { after: result.pageInfo.endCursor },
+      query: SearchImagesPageDocument,
+      variables: { ...variables, after: result.pageInfo.endCursor },
       updateQuery: (previous, { fetchMoreResult }) => ({
-        searchImages: { ...fetchMoreResult.searchImages, items: [...previous.searchImages.items, ...fetchMoreResult.searchImages.items] },
+        searchImages: {
+          ...previous.searchImages,
+          items: [...previous.searchImages.items, ...fetchMoreResult.searchImages.items],
+          pageInfo: fetchMoreResult.searchImages.pageInfo,
+        },
       }),
     }).finally(() => setLoadingMore(false));
   };
