@@ -8,13 +8,15 @@
  *     _bulk in batches of 1,000 with the real @opensearch-project/opensearch client.
  *   - The same queries follow: a mix like the web app's (bench/search/mix.ts: landing page, words,
  *     label/camera facets, date ranges sorted by taken date, GPS radius, next pages through the
- *     resolver's cursors), each request built by the resolver's searchPlan with its four facets;
+ *     resolver's cursors), each request built by the resolver's searchPlan for what the web app's
+ *     document selects (first pages: facets and the exact total; next pages, "Show more": neither);
  *     warm-up, then sequentially, then 4 in flight, then the largest owner's collection.
  * Goals, for the local engine (absolute, set by the issues for this machine): p95 <= 20 ms
  * sequentially, at 4 in flight and for the largest owner; >= 300 queries/s at 4 in flight; peak
  * RSS (VmHWM) <= 300 MB. Against OpenSearch the figures are reported as ratios.
  */
 import type { ImageDocument } from '../resolvers/lib/imageDocument.ts';
+import type { SearchExtras } from '../resolvers/lib/imageSearch.ts';
 import { ImageGenerator, type Owner, owners, random } from './search/corpus.ts';
 import { assertEngineAvailable } from './search/engine.ts';
 import { type MeasuredEngine, startLocalEngine, startOpenSearchEngine } from './search/engines.ts';
@@ -126,6 +128,7 @@ function report(work: Workload, localFigures: EngineFigures, baseline: EngineFig
     rssAfterIndexingMb: round(localFigures.rss.indexed),
     rssLargestSampleMb: round(largestRss),
     rssPeakMb: round(rssPeak),
+    nextPagesAskFor: extrasText(resolver.extras.next),
   };
   if (reference) {
     Object.assign(figures, {
@@ -177,10 +180,16 @@ function report(work: Workload, localFigures: EngineFigures, baseline: EngineFig
         ? `Same answers: ${sameTotals} of ${localFigures.totals.length} sequential requests had the same totalCount on both engines (text queries' fuzziness and scoring may differ; see local/opensearch/README.md).`
         : `OpenSearch baseline skipped: ${skipped}`,
       `Owners of the measured queries are drawn uniformly (most own few images); the largest owner has ${work.largestOwnerImages} images.`,
+      `Beyond the page, first pages (SearchImages) ask for ${extrasText(resolver.extras.first)}, next pages (SearchImagesPage) for ${extrasText(resolver.extras.next)}, as the resolver reads the web app's documents.`,
       'OpenSearch is a JVM with a fixed 1 GB heap (-Xms1g): its RSS is mostly that reservation, not what the data needs.',
       "Client and engine share this machine's CPUs; RSS is the engine process's own (VmRSS; peak = VmHWM).",
     ],
   );
+}
+
+function extrasText(extras: SearchExtras): string {
+  const asked = [extras.facets ? 'the facets' : '', extras.totalCount ? 'the exact total' : ''].filter(Boolean);
+  return asked.length ? asked.join(' and ') : 'nothing';
 }
 
 function shuffle<T>(items: T[], next: () => number): T[] {

@@ -1,7 +1,8 @@
 /**
  * One engine's run of bench:search: index the corpus through _bulk, then the web-app query mix
  * (mix.ts) warm, sequentially, at several in flight, and for the largest owner, each request
- * built by the resolver's searchPlan and each next page by its cursor. Memory is sampled after
+ * built by the resolver's searchPlan for what the web app's document selects (SearchImages for a
+ * first page, SearchImagesPage for the next ones) and each next page by its cursor. Memory is sampled after
  * every phase and the process's peak (VmHWM) read at the end, so no phase's high-water mark is
  * hidden by a collection after it.
  */
@@ -35,7 +36,7 @@ export interface EngineFigures {
   byKind: Record<RequestKind, number[]>;
   concurrent: LatencySummary;
   largestOwner: LatencySummary;
-  /** totalCount of each request of the sequential phase, in order: the engines' answers compared. */
+  /** totalCount of each first page of the sequential phase, in order: the engines' answers compared. */
   totals: number[];
   rss: { idle: number; indexed: number; sequential: number; concurrent: number; largestOwner: number; peak: number };
 }
@@ -62,13 +63,13 @@ export async function measureEngine(engine: MeasuredEngine, workload: Workload, 
   if (count !== workload.documents) throw new Error(`bench:search (${engine.name}): the index holds ${count} documents, expected ${workload.documents}`);
   const indexed = engine.rssMb();
 
-  /** Runs steps; each request's latency goes to `latencies` (and its kind), each total to `totals`. */
+  /** Runs steps; each request's latency goes to `latencies` (and its kind), each first page's total to `totals`. */
   const phase = async (steps: SearchStep[], inFlight: number, record?: { byKind: Record<RequestKind, number[]>; totals: number[] }) => {
     const latencies: number[] = [];
     const { wallMs } = await runLoad(steps, inFlight, async (step) => {
       let args = step.args;
       for (let page = 0; page <= step.nextPages; page += 1) {
-        const plan = resolver.plan(step.owner, args);
+        const plan = resolver.plan(step.owner, args, page === 0 ? 'first' : 'next');
         const sent = performance.now();
         const response = await client.search({ index, body: plan.body });
         const took = performance.now() - sent;
@@ -76,7 +77,8 @@ export async function measureEngine(engine: MeasuredEngine, workload: Workload, 
         const { hits } = response.body;
         const total = typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0);
         record?.byKind[page === 0 ? step.kind : 'next page'].push(took);
-        record?.totals.push(total);
+        // Only a first page asks for the exact total (the web app shows the first page's).
+        if (page === 0) record?.totals.push(total);
         // searchPlan asks for one hit more than the page: it tells whether another page follows.
         const last = hits.hits[plan.page.first - 1];
         if (hits.hits.length <= plan.page.first || !last?.sort) break;

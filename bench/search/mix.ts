@@ -2,8 +2,9 @@
  * A query mix like the web app's (client/web/src/search): the landing page (no words, NEWEST),
  * words typed (RELEVANCE), a facet clicked (label, camera), the date range and sort-by-taken of
  * the filters panel, "near a place" (GPS radius), and next pages through the cursor of the page
- * before. Every request asks for the web app's page size and its four facets, as searchPlan
- * always aggregates them.
+ * before. Every request asks for the web app's page size; what else it asks for (the facets and
+ * the exact total with a first page, neither with a next one) follows the web app's documents
+ * (plan.ts).
  */
 import type { QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
 import { CAMERAS, CITIES, END_TAKEN, ImageGenerator, START_TAKEN } from './corpus.ts';

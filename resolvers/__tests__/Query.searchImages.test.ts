@@ -1,9 +1,8 @@
 import type { Info } from '@aws-appsync/utils';
-import { execute, parse, print, validate } from 'graphql';
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { SearchImagesDocument, SearchImagesPageDocument } from '../../client/src/generated/graphql.ts';
-import { loadProjectSchema } from '../../local/appsync/schema.ts';
-import { selectionSetOf } from '../../local/appsync/selection-set.ts';
+import { rootFieldSelection } from '../../local/appsync/document-selection.ts';
 import * as resolver from '../Query.searchImages.ts';
 import { ALICE, BOB, IAM_IDENTITY, cognitoIdentity, context, run } from './context.ts';
 
@@ -269,25 +268,6 @@ describe('Query.searchImages response and cursors', () => {
   });
 });
 
-/** ctx.info for the searchImages field of `query`, as the local AppSync builds it from a real execution. */
-function infoFor(query: string): Partial<Info> {
-  let info: Partial<Info> = {};
-  const rootValue = {
-    searchImages: (_args: unknown, _context: unknown, resolveInfo: Parameters<typeof selectionSetOf>[0]) => {
-      const selection = selectionSetOf(resolveInfo);
-      info = { selectionSetList: selection.list, selectionSetGraphQL: selection.graphql };
-      return null;
-    },
-  };
-  const schema = loadProjectSchema();
-  const document = parse(query);
-  const problems = validate(schema, document);
-  if (problems.length > 0) throw new Error(`not a valid query: ${problems.map((problem) => problem.message).join('; ')}`);
-  // The null answer fails the non-null field after the resolver has seen its info.
-  void execute({ schema, document, rootValue });
-  return info;
-}
-
 /** What request() asks OpenSearch for, given ctx.info as AppSync might print it. */
 function extrasFor(selectionSetGraphQL: string, selectionSetList: string[]): unknown {
   return request({}, cognitoIdentity(ALICE), { fieldName: 'searchImages', selectionSetGraphQL, selectionSetList }).stash.extras;
@@ -296,7 +276,7 @@ function extrasFor(selectionSetGraphQL: string, selectionSetList: string[]): unk
 describe('Query.searchImages asks OpenSearch only for what the query selects', () => {
   const FACETS = 'facets { labels { value count } duplicates }';
   const bodyFor = (query: string) => {
-    const { result, error, stash } = request({}, cognitoIdentity(ALICE), infoFor(query));
+    const { result, error, stash } = request({}, cognitoIdentity(ALICE), { fieldName: 'searchImages', ...rootFieldSelection(query, 'searchImages') });
     expect(error).toBeUndefined();
     return { body: result?.params?.body as Record<string, unknown>, extras: stash.extras };
   };
