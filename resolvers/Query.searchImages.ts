@@ -3,13 +3,14 @@ import type { ImageConnection, ImageFacets, ImageSort, QuerySearchImagesArgs } f
 import { encodeCursor } from './lib/cursor.ts';
 import { callerSub } from './lib/identity.ts';
 import { IMAGES_INDEX, toImage } from './lib/imageDocument.ts';
-import { type SearchExtras, searchExtras, searchPlan } from './lib/imageSearch.ts';
+import { type SearchExtras, searchPlan } from './lib/imageSearch.ts';
 import { duplicateCount, facetCounts, searchResult, type SearchResponse } from './lib/searchResponse.ts';
+import { maySelect } from './lib/selection.ts';
 
 type Stash = { page: { first: number; sort: ImageSort }; extras: SearchExtras };
 
 export function request(ctx: Context<QuerySearchImagesArgs, Stash>): OpenSearchRequest {
-  const extras = searchExtras(ctx.info);
+  const extras = maySelect(ctx.info);
   const plan = searchPlan(callerSub(ctx.identity), ctx.args, extras);
   ctx.stash.page = plan.page;
   ctx.stash.extras = extras;

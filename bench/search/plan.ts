@@ -14,7 +14,7 @@ import type { SearchExtras, SearchPlan } from '../../resolvers/lib/imageSearch.t
 
 interface PlanModule {
   searchPlan: (ownerSub: string, args: QuerySearchImagesArgs, extras: SearchExtras) => SearchPlan;
-  searchExtras: (info: unknown) => SearchExtras;
+  maySelect: (info: unknown) => SearchExtras;
   encodeCursor: (sort: ImageSort, values: (string | number)[]) => string;
   evaluate: <T>(run: () => T) => { result: T | undefined; error: { message: string } | undefined };
 }
@@ -32,7 +32,8 @@ export interface ResolverSearch {
 
 export async function loadResolverSearch(): Promise<ResolverSearch> {
   const source = [
-    reexport(['searchPlan', 'searchExtras'], 'resolvers/lib/imageSearch.ts'),
+    reexport(['searchPlan'], 'resolvers/lib/imageSearch.ts'),
+    reexport(['maySelect'], 'resolvers/lib/selection.ts'),
     reexport(['encodeCursor'], 'resolvers/lib/cursor.ts'),
     reexport(['evaluate'], 'local/appsync/runtime/evaluation.ts'),
   ];
@@ -44,7 +45,7 @@ export async function loadResolverSearch(): Promise<ResolverSearch> {
   };
   const extrasOf = (document: DocumentNode) => {
     const info = { fieldName: 'searchImages', ...rootFieldSelection(print(document), 'searchImages') };
-    return evaluated('searchExtras', () => module.searchExtras(info));
+    return evaluated('maySelect', () => module.maySelect(info));
   };
   const extras = { first: extrasOf(SearchImagesDocument), next: extrasOf(SearchImagesPageDocument) };
   return {

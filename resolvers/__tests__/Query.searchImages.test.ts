@@ -386,6 +386,7 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
 
     it.each([
       ['beside the items', '    ...Extras\n'],
+      ['named like a type condition', '    ...onExtras\n'],
       ['written `... Name`, with a directive', '    ... Extras @include(if: true)\n'],
       ['in an inline fragment', '    ... on ImageConnection {\n      ...Extras\n    }\n'],
       ['in nested inline fragments', '    ... on ImageConnection {\n      ... @skip(if: false) {\n        ...Extras\n      }\n    }\n'],

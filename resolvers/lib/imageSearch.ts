@@ -1,12 +1,10 @@
 import { util } from '@aws-appsync/utils';
-import type { Info } from '@aws-appsync/utils';
 import type { ImageFilter, ImageSort, QuerySearchImagesArgs } from '../../schema/generated/graphql.ts';
 import { decodeCursor } from './cursor.ts';
 import { FIELD } from './imageDocument.ts';
 import { countWords, pageSize, refuse, searchTextProblem } from './inputChecks.ts';
 import { INPUT_LIMITS, countProblem, lengthProblem } from './inputLimits.ts';
 import { DUPLICATE_AGGS } from './searchResponse.ts';
-import { maySelect } from './selection.ts';
 
 /**
  * Builds OpenSearch query DSL from `searchImages` arguments. Only constructs the local search
@@ -54,11 +52,6 @@ export interface SearchExtras {
 
 /** Both extras, as a query that selects them both (the web app's first page) gets. */
 export const EVERY_EXTRA: SearchExtras = { facets: true, totalCount: true };
-
-/** The extras `ctx.info` says the query may select (resolvers/lib/selection.ts). */
-export function searchExtras(info: Info): SearchExtras {
-  return { facets: maySelect(info, 'facets'), totalCount: maySelect(info, 'totalCount') };
-}
 
 export function searchPlan(ownerSub: string, args: QuerySearchImagesArgs, extras: SearchExtras = EVERY_EXTRA): SearchPlan {
   checkLimits(args);

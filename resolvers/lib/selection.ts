@@ -2,8 +2,7 @@ import { util } from '@aws-appsync/utils';
 import type { Info } from '@aws-appsync/utils';
 
 /**
- * Whether the query may select a field of the type this resolver returns, so that a resolver can
- * skip work for fields nobody asked for.
+ * For each field a resolver can skip work for, whether the query may select it.
  *
  * AppSync prints `ctx.info.selectionSetGraphQL` with aliases and inline fragments but leaves named
  * fragments as spreads (`...ImageSummary`); `selectionSetList` flattens every fragment but names
@@ -11,21 +10,32 @@ import type { Info } from '@aws-appsync/utils';
  * around its selection (`{\n  getPost(id: $postId) {\n    postId ...`), the local AppSync (as
  * graphql-js prints a selection set) does not: both are read. A field counts as selected when its
  * name appears anywhere in the printed selection (plain, aliased, in an inline fragment, even in a
- * string), and every field counts as selected when the printed selection may not be all of it:
- * it is missing, empty or longer than MAX_PRINTED_CHARS, it is not GraphQL this reader follows
- * (outline), a named fragment is spread at the top level of the selection (directly or inside
- * inline fragments there: a spread inside a field's own selection, `items { ...ImageSummary }`,
- * selects fields of that field's type only), or it does not show a top-level name the list has as
- * a top-level response name (AWS does not say what it prints for a field selected twice,
- * `searchImages { items { totalCount: id } } searchImages { totalCount: facets { duplicates } }`:
- * were it the first part only, the name would appear, but nested). A false "selected" costs only
- * the work that could have been skipped; a false "not selected" would answer wrong data, so every
- * doubt falls on the first side.
+ * string), and every field counts as selected when the printing may not show all of the selection
+ * (mayHideSelections). A false "selected" costs only the work that could have been skipped; a
+ * false "not selected" would answer wrong data, so every doubt falls on the first side.
  */
-export function maySelect(info: Info, field: SkippableField): boolean {
+export function maySelect(info: Info): Record<SkippableField, boolean> {
+  const printed = info.selectionSetGraphQL || '';
+  const facets = util.matches(FIELD_MENTIONED.facets, printed);
+  const totalCount = util.matches(FIELD_MENTIONED.totalCount, printed);
+  const everything = (facets && totalCount) || mayHideSelections(info);
+  return { facets: everything || facets, totalCount: everything || totalCount };
+}
+
+/**
+ * Whether the printed selection may not show all of it: it is missing, empty or longer than
+ * MAX_PRINTED_CHARS, it is not GraphQL this reader follows (outline), a named fragment is spread at
+ * the top level of the selection (directly or inside inline fragments there: a spread inside a
+ * field's own selection, `items { ...ImageSummary }`, selects fields of that field's type only), or
+ * it does not show a top-level name the list has as a top-level response name (AWS does not say
+ * what it prints for a field selected twice, `searchImages { items { totalCount: id } }
+ * searchImages { totalCount: facets { duplicates } }`: were it the first part only, the name would
+ * appear, but nested).
+ */
+function mayHideSelections(info: Info): boolean {
   const printed = info.selectionSetGraphQL;
   const list = info.selectionSetList;
-  if (!printed || !list || printed.length > MAX_PRINTED_CHARS || util.matches(FIELD_MENTIONED[field], printed)) return true;
+  if (!printed || !list || printed.length > MAX_PRINTED_CHARS) return true;
   const topLevel = list.filter((path) => path.indexOf('/') < 0);
   if (topLevel.length > MAX_TOP_LEVEL_NAMES) return true;
   const selections = outline(printed);
