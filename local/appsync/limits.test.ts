@@ -5,14 +5,13 @@
  * server-set owner filter. After each attack the server still answers a normal request.
  */
 import { getIntrospectionQuery, print } from 'graphql';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageDocument, OnImageProcessedDocument, SearchImagesDocument } from '../../client/src/generated/graphql.ts';
 import { DEFAULT_SETTINGS } from '../../infra/stack-props.ts';
 import { listen } from '../http-server.ts';
-import { signedHeaders } from '../sigv4.ts';
 import { MAX_CONCURRENT_DATA_SOURCE_CALLS, MAX_DOCUMENT_NESTING, PARSE_LIMITS } from './request-budget.ts';
-import { ALICE, BOB, IAM, REGION, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
+import { ALICE, BOB, iamPost, imageDocument, mintToken, startTestCloud, userPost, type TestCloud } from './testing/fixtures.ts';
+import { SearchProxy } from './testing/search-proxy.ts';
 import { connectRealtime, type RealtimeSocket } from './testing/realtime-socket.ts';
 
 /** Four renditions, as the processing function makes by default (160 px square in WebP and JPEG, 480, 1280). */
@@ -33,31 +32,8 @@ const ALICE_IMAGES = Array.from({ length: 100 }, (_, i) => fullImage(ALICE, `01J
 const IMAGE_STATS = { query: '{ imageStats { total } }' };
 const aliases = (count: number, selection: string) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(' ')} }`;
 
-/** Counts the requests the local AppSync sends to the search engine (its OPENSEARCH data source). */
-class CountingProxy {
-  count = 0;
-  target = '';
-  readonly server: Server = createServer((req, res) => {
-    this.count += 1;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
-      const url = new URL(`${this.target}${req.url ?? '/'}`);
-      const method = req.method ?? 'GET';
-      // Signed again for the engine's own address, as every caller of the engine must sign.
-      signedHeaders(url, { method, headers: { 'content-type': 'application/json' }, body }, { service: 'es', region: REGION, credentials: IAM })
-        .then((headers) => fetch(url, { method, headers, body }))
-        .then(async (response) => {
-          res.writeHead(response.status, { 'content-type': 'application/json' });
-          res.end(Buffer.from(await response.arrayBuffer()));
-        })
-        .catch(() => res.writeHead(502).end());
-    });
-  });
-}
-
-const proxy = new CountingProxy();
+/** Counts the requests the local AppSync sends to the search engine. */
+const proxy = new SearchProxy();
 let cloud: TestCloud;
 
 beforeAll(async () => {
