@@ -20,6 +20,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { S3EventRecord } from 'aws-lambda';
@@ -252,4 +253,24 @@ it('checks a DeleteObjects body against the CRC32C or CRC64NVME the SDK computes
   await unchanged(key, 'kept', before);
   expect(await signed('POST', `/${BUCKET}?delete`, { 'x-amz-checksum-crc64nvme': await sdkDigest(Crc64Nvme, xml) }, xml)).toMatchObject({ status: 200 });
   await expect(text(key)).rejects.toMatchObject({ name: 'NoSuchKey' });
+});
+
+it('checks a presigned POST upload against its Content-MD5 field (POST Object reference), keeping the object on a refusal', async () => {
+  const key = 'uploads/u/digests/posted.txt';
+  await stored(key, 'kept');
+  const before = events.length;
+  // The field, in the policy as createPresignedPost puts every field there, as a browser page would get it.
+  const post = async (contentMd5: string, body: string) => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: BUCKET, Key: key, Fields: { 'Content-MD5': contentMd5 } });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append('file', new Blob([body]), 'posted.txt');
+    const response = await fetch(url, { method: 'POST', body: form });
+    return { status: response.status, body: await response.text() };
+  };
+  expect(await post(digestOf('md5', 'kept'), 'replaced')).toMatchObject(refusal('BadDigest', 'The Content-MD5 you specified did not match what we received.'));
+  expect(await post('not-a-digest', 'replaced')).toMatchObject(refusal('InvalidDigest', 'The Content-MD5 you specified was invalid.'));
+  await unchanged(key, 'kept', before);
+  expect(await post(digestOf('md5', 'replaced'), 'replaced')).toMatchObject({ status: 204 });
+  expect(await text(key)).toBe('replaced');
 });

@@ -227,11 +227,13 @@ const DELETES_AT_ONCE = 8;
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
 async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const { upload, file } = await readPostForm(request, options);
+  const { upload, file, digests } = await readPostForm(request, options);
   try {
     refuseLongKey(upload.key);
     if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
     if (file.size < upload.minBytes) throw errors.tooSmall(file.size, upload.minBytes);
+    const refusal = await digests.refusal();
+    if (refusal) throw refusal;
     const headers: OutgoingHttpHeaders = {
       host: request.headers.host,
       'content-length': String(file.size),
@@ -257,12 +259,14 @@ async function postUpload(options: Front, request: IncomingMessage, response: Se
 
 /**
  * Parses the form up to the file, verifies the policy against the fields before it (S3 ignores
- * fields after the file), and spools the file within the policy's size range.
+ * fields after the file), and spools the file within the policy's size range, digesting it for a
+ * `Content-MD5` (or checksum) field: "Amazon S3 checks the object against the provided MD5 value"
+ * (POST Object reference), as it checks a PUT's headers.
  */
 async function readPostForm(
   request: IncomingMessage,
   options: Front,
-): Promise<{ upload: PostUpload; file: Spooled }> {
+): Promise<{ upload: PostUpload; file: Spooled; digests: ReturnType<typeof bodyDigests> }> {
   let form: ReturnType<typeof Busboy>;
   try {
     form = Busboy({ headers: request.headers, limits: { files: 1, fieldSize: 20 * 1024 } });
@@ -270,7 +274,7 @@ async function readPostForm(
     throw errors.malformedPost('The body of your POST request is not well-formed multipart/form-data.');
   }
   const fields: Array<[string, string]> = [];
-  let result: Promise<{ upload: PostUpload; file: Spooled }> | undefined;
+  let result: Promise<{ upload: PostUpload; file: Spooled; digests: ReturnType<typeof bodyDigests> }> | undefined;
   form.on('field', (name, value) => {
     if (!result) fields.push([name, value]);
   });
@@ -280,13 +284,15 @@ async function readPostForm(
       return;
     }
     const before = [...fields];
-    result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth }).then(
-      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, { maxBytes: upload.maxBytes }) }),
-      (error: unknown) => {
-        stream.resume();
-        throw error;
-      },
-    );
+    result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth })
+      .then((upload) => ({ upload, digests: bodyDigests(expectedDigests(Object.fromEntries(upload.fields))) }))
+      .then(
+        async ({ upload, digests }) => ({ upload, digests, file: await spool(stream, options.spoolDir, { maxBytes: upload.maxBytes, observe: (chunk) => digests.update(chunk) }) }),
+        (error: unknown) => {
+          stream.resume();
+          throw error;
+        },
+      );
     // Settled below, once the whole form has been read.
     result.catch(() => undefined);
   });
