@@ -160,16 +160,27 @@ describe('kill -9 of the store at a step of a write or a delete', () => {
     expect(delivered).toEqual([]);
   }, 60_000);
 
-  it('delivers, exactly once, the removal event of a delete killed after its files were removed', async () => {
+  it.each([
+    ['after its files were removed', 'after-remove'],
+    ['after its bytes were removed and before its ETag and metadata were, leaving none of them', 'after-bytes-removed'],
+  ] as const)('delivers, exactly once, the removal event of a delete killed %s', async (_, step) => {
     const dataDir = await newDataDir();
     await stored(dataDir);
-    await killStoreAt(dataDir, 'after-remove');
+    await killStoreAt(dataDir, step);
     const delivered = await withService(dataDir, async (client) => {
       await expect(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))).rejects.toMatchObject({ name: 'NoSuchKey' });
     });
     expect(delivered.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectRemoved:Delete', KEY]]);
+    // The delete is completed at start: no file of the object is left.
+    expect(objectFiles(dataDir)).toEqual([]);
   }, 60_000);
 });
+
+/** The files of `paused.jpg` under the store's directory (`dataDir/objects`). */
+function objectFiles(dataDir: string): string[] {
+  const entries = readdirSync(join(dataDir, 'objects'), { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.startsWith('paused.jpg')).map((entry) => entry.name);
+}
 
 /** Store children (store-process.ts) serving `dataDir`, from /proc. */
 function storeProcessesOf(dataDir: string): string[] {

@@ -4,15 +4,12 @@
  *
  * S3's limits: 1 to 1,000 objects (API reference), else MalformedXML, as is an object without a
  * `<Key>` or a character XML 1.0 cannot carry; an empty `<Key>` is UserKeyMustBeSpecified, a key
- * over 1,024 bytes KeyTooLongError; the body comes with a digest S3 checks (`digestRefusal`). An `<ETag>` makes that object's delete conditional, as If-Match makes a
+ * over 1,024 bytes KeyTooLongError; the body comes with a digest S3 checks (front.ts, body-digests.ts). An `<ETag>` makes that object's delete conditional, as If-Match makes a
  * DeleteObject (AWS "conditional deletes"): its outcome is a `<Deleted>` or an `<Error>` entry.
  * `<LastModifiedTime>` and `<Size>` are directory-bucket conditions, which a general purpose
  * bucket refuses (as it refuses their DeleteObject headers, preconditions.ts): the request is
  * refused with 501 NotImplemented, nothing deleted.
  */
-import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import { crc32 } from 'node:zlib';
 import { errors, escapeXml, holdsNonXmlCharacter, type S3Error } from './s3-error.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 
@@ -64,37 +61,6 @@ function objectBodies(xml: string): string[] {
   }
   return bodies;
 }
-
-/**
- * S3 requires DeleteObjects' body to come with a digest, Content-MD5 or an x-amz-checksum-*
- * header (API reference; the SDK sends x-amz-checksum-crc32), and checks it. Null when the body
- * matches; CRC32C and CRC64NVME, which Node does not compute, are taken as given.
- */
-export function digestRefusal(headers: IncomingHttpHeaders, body: Buffer): S3Error | null {
-  const header = (name: string) => [headers[name] ?? []].flat().join(',') || undefined;
-  const md5 = header('content-md5');
-  const checksums = Object.entries(CHECKSUMS).flatMap(([name, checksum]) => {
-    const value = header(name);
-    return value === undefined ? [] : [{ name, value, checksum }];
-  });
-  if (md5 === undefined && checksums.length === 0 && !header('x-amz-checksum-crc32c') && !header('x-amz-checksum-crc64nvme')) return errors.missingDigest();
-  if (md5 !== undefined) {
-    if (Buffer.from(md5, 'base64').length !== 16) return errors.invalidMd5();
-    if (md5 !== createHash('md5').update(body).digest('base64')) return errors.md5Mismatch();
-  }
-  for (const { name, value, checksum } of checksums) {
-    if (Buffer.from(value, 'base64').length !== checksum.bytes) return errors.invalidChecksum(name);
-    if (value !== checksum.digest(body)) return errors.checksumMismatch(checksum.algorithm);
-  }
-  return null;
-}
-
-/** The checksum headers checked: the algorithm as S3's BadDigest message names it, the digest's size and its base64. */
-const CHECKSUMS: Record<string, { algorithm: string; bytes: number; digest: (body: Buffer) => string }> = {
-  'x-amz-checksum-crc32': { algorithm: 'CRC32', bytes: 4, digest: (body) => Buffer.from(crc32(body).toString(16).padStart(8, '0'), 'hex').toString('base64') },
-  'x-amz-checksum-sha1': { algorithm: 'sha1', bytes: 20, digest: (body) => createHash('sha1').update(body).digest('base64') },
-  'x-amz-checksum-sha256': { algorithm: 'sha256', bytes: 32, digest: (body) => createHash('sha256').update(body).digest('base64') },
-};
 
 /** The answer: a `<Deleted>` per deleted key (none when quiet) and an `<Error>` per refused one, in request order. */
 export function deleteResultXml(outcomes: ReadonlyArray<{ key: string; error: S3Error | null }>, quiet: boolean): string {

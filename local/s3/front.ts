@@ -29,7 +29,9 @@ import {
 import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
-import { deleteResultXml, digestRefusal, parseDeleteRequest } from './delete-request.ts';
+import { deleteResultXml, parseDeleteRequest } from './delete-request.ts';
+import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked.ts';
+import { bodyDigests, expectedDigests, promisesDigest } from './body-digests.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER } from './store-protocol.ts';
 
@@ -120,24 +122,41 @@ async function handle(options: Front, request: IncomingMessage, response: Server
     response.writeHead(204).end();
     return;
   }
+  const deletesMany = write?.kind === 'delete-many';
+  // S3 checks the digests of a PUT's body (an object, a part, a subresource) and of DeleteObjects',
+  // which must have one (API reference); a copy has no body.
+  const expected = deletesMany || (method === 'PUT' && request.headers['x-amz-copy-source'] === undefined) ? expectedDigests(request.headers) : {};
+  if (deletesMany && !promisesDigest(expected)) throw errors.missingDigest();
   const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
   // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
   const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
+    const digests = promisesDigest(expected) ? bodyDigests(expected) : null;
+    // S3 stores an aws-chunked body's bytes, not its framing: decoded before anything is checked.
+    const decoder = method === 'PUT' && isAwsChunked(request.headers) ? new AwsChunkedDecoder() : null;
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
-    const deletesMany = write?.kind === 'delete-many';
     const body =
-      hashed || ((conditional || deletesMany) && hasBody(request))
-        ? await spool(request, options.spoolDir, { sha256: hashed, ...(deletesMany ? { maxBytes: MAX_DELETE_BODY_BYTES } : {}) })
+      hashed || decoder || digests || ((conditional || deletesMany) && hasBody(request))
+        ? await spool(decoder ? decoded(request, decoder) : request, options.spoolDir, {
+            sha256: hashed,
+            ...(digests ? { observe: (chunk: Buffer) => digests.update(chunk) } : {}),
+            ...(deletesMany ? { maxBytes: MAX_DELETE_BODY_BYTES } : {}),
+          })
         : undefined;
     try {
       if (body?.overflowed) throw errors.malformedXml();
       if (hashed && body?.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body?.sha256 ?? '');
-      const forwarded = { method, path, headers: body ? { ...headers, 'content-length': String(body.size) } : headers };
+      if (decoder && request.headers['x-amz-decoded-content-length'] !== undefined && request.headers['x-amz-decoded-content-length'] !== String(body?.size)) {
+        throw errors.incompleteBody();
+      }
+      const refusal = await digests?.refusal(decoder?.trailers);
+      if (refusal) throw refusal;
+      const sent = decoder ? decodedHeaders(headers, request.headers) : headers;
+      const forwarded = { method, path, headers: body ? { ...sent, 'content-length': String(body.size) } : sent };
       const reads = (method === 'GET' || method === 'HEAD') && objectKey(options.bucket, incoming.path, query) !== null;
       const store = () => forward(options, forwarded, body ? body.read() : request, response, reads ? readConditions(request.headers) : null);
-      if (deletesMany) await deleteObjects(options, request.headers, body ? await buffer(body.read()) : Buffer.alloc(0), response);
+      if (deletesMany) await deleteObjects(options, body ? await buffer(body.read()) : Buffer.alloc(0), response);
       else if (write?.key) await lockedWrite(options, write.key, objectPath, conditional, store);
       else await store();
     } finally {
@@ -192,13 +211,11 @@ async function deleteObject(options: Front, key: string, ifMatch: string | undef
 }
 
 /**
- * DeleteObjects: its body's digest checked, then each object deleted as a DeleteObject with its
+ * DeleteObjects, its body's digest checked (handle): each object deleted as a DeleteObject with its
  * ETag as If-Match (or none) is, and the answer built here (delete-request.ts): `<Deleted>`, or
  * `<Error>` for a refused object.
  */
-async function deleteObjects(options: Front, headers: IncomingMessage['headers'], body: Buffer, response: ServerResponse): Promise<void> {
-  const refusal = digestRefusal(headers, body);
-  if (refusal) throw refusal;
+async function deleteObjects(options: Front, body: Buffer, response: ServerResponse): Promise<void> {
   const deletion = parseDeleteRequest(body.toString('utf8'));
   const limit = pLimit(DELETES_AT_ONCE);
   const outcomes = await Promise.all(deletion.objects.map(({ key, etag }) => limit(async () => ({ key, error: await deleteObject(options, key, etag) }))));
@@ -210,11 +227,13 @@ const DELETES_AT_ONCE = 8;
 
 /** A browser-based upload: policy and signature checked, size enforced, then stored as a PUT. */
 async function postUpload(options: Front, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const { upload, file } = await readPostForm(request, options);
+  const { upload, file, digests } = await readPostForm(request, options);
   try {
     refuseLongKey(upload.key);
     if (file.overflowed) throw errors.tooLarge(file.size, upload.maxBytes);
     if (file.size < upload.minBytes) throw errors.tooSmall(file.size, upload.minBytes);
+    const refusal = await digests.refusal();
+    if (refusal) throw refusal;
     const headers: OutgoingHttpHeaders = {
       host: request.headers.host,
       'content-length': String(file.size),
@@ -240,12 +259,14 @@ async function postUpload(options: Front, request: IncomingMessage, response: Se
 
 /**
  * Parses the form up to the file, verifies the policy against the fields before it (S3 ignores
- * fields after the file), and spools the file within the policy's size range.
+ * fields after the file), and spools the file within the policy's size range, digesting it for a
+ * `Content-MD5` (or checksum) field: "Amazon S3 checks the object against the provided MD5 value"
+ * (POST Object reference), as it checks a PUT's headers.
  */
 async function readPostForm(
   request: IncomingMessage,
   options: Front,
-): Promise<{ upload: PostUpload; file: Spooled }> {
+): Promise<{ upload: PostUpload; file: Spooled; digests: ReturnType<typeof bodyDigests> }> {
   let form: ReturnType<typeof Busboy>;
   try {
     form = Busboy({ headers: request.headers, limits: { files: 1, fieldSize: 20 * 1024 } });
@@ -253,7 +274,7 @@ async function readPostForm(
     throw errors.malformedPost('The body of your POST request is not well-formed multipart/form-data.');
   }
   const fields: Array<[string, string]> = [];
-  let result: Promise<{ upload: PostUpload; file: Spooled }> | undefined;
+  let result: Promise<{ upload: PostUpload; file: Spooled; digests: ReturnType<typeof bodyDigests> }> | undefined;
   form.on('field', (name, value) => {
     if (!result) fields.push([name, value]);
   });
@@ -263,13 +284,15 @@ async function readPostForm(
       return;
     }
     const before = [...fields];
-    result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth }).then(
-      async (upload) => ({ upload, file: await spool(stream, options.spoolDir, { maxBytes: upload.maxBytes }) }),
-      (error: unknown) => {
-        stream.resume();
-        throw error;
-      },
-    );
+    result = verifyPostPolicy(before, { bucket: options.bucket, fileName: info.filename ?? '', config: options.auth })
+      .then((upload) => ({ upload, digests: bodyDigests(expectedDigests(Object.fromEntries(upload.fields))) }))
+      .then(
+        async ({ upload, digests }) => ({ upload, digests, file: await spool(stream, options.spoolDir, { maxBytes: upload.maxBytes, observe: (chunk) => digests.update(chunk) }) }),
+        (error: unknown) => {
+          stream.resume();
+          throw error;
+        },
+      );
     // Settled below, once the whole form has been read.
     result.catch(() => undefined);
   });
@@ -449,6 +472,18 @@ const MAX_DELETE_BODY_BYTES = 4 * 1024 * 1024;
 
 function isBucketPath(path: string): boolean {
   return /^\/[^/]+\/?$/.test(path);
+}
+
+/**
+ * The request's body through `decoder`: piped, not pipelined, so that a body refused mid-way is
+ * still read to its end and answered with the error, not reset; a client that breaks off fails it.
+ */
+function decoded(request: IncomingMessage, decoder: AwsChunkedDecoder): AwsChunkedDecoder {
+  request.once('error', (error) => decoder.destroy(error));
+  request.once('close', () => {
+    if (!request.complete) decoder.destroy(errors.incompleteBody());
+  });
+  return request.pipe(decoder);
 }
 
 function hasBody(request: IncomingMessage): boolean {

@@ -120,8 +120,16 @@ export const errors = {
   invalidMd5: () => new S3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
   md5Mismatch: () => new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.'),
   invalidChecksum: (header: string) => new S3Error(400, 'InvalidRequest', `Value for ${header} header is invalid.`),
-  /** `algorithm` as S3 names it: "The CRC32 you specified…", "The sha256 you specified…" (aws-sdk-ruby issue 3322, arrow-rs-object-store issue 709). */
+  /**
+   * `algorithm` as S3 names it, upper case: "The CRC32 you specified…" (aws-sdk-ruby issue 3322), "The SHA1 you specified…" and
+   * "The SHA256 you specified…" (AWS answers quoted in versitygw issue 1694 and a Go S3 client's test fixture), "The CRC64NVME…" (versitygw issue 1653).
+   */
   checksumMismatch: (algorithm: string) => new S3Error(400, 'BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`),
+  /** An aws-chunked trailer missing, or not `name:value` (AWS's answer, versitygw issues 1600 and 1691). */
+  malformedTrailer: () =>
+    new S3Error(400, 'MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.'),
+  /** A body shorter than it said (Content-Length, x-amz-decoded-content-length) or cut off mid-chunk (S3's error-code table). */
+  incompleteBody: () => new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'),
 };
 
 function isoSeconds(date: Date): string {

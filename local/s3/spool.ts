@@ -48,6 +48,8 @@ export interface SpoolOptions {
   maxBytes?: number;
   /** Hash the kept bytes (to check a signed payload hash). */
   sha256?: boolean;
+  /** Sees each kept chunk, in order (to digest the body: body-digests.ts). */
+  observe?: (chunk: Buffer) => void;
   /** Bodies up to this size stay in memory; larger ones go to a file. */
   inMemoryBytes?: number;
   /** Shared by every body spooled at once; default one for the whole process. */
@@ -71,7 +73,7 @@ export const SPOOL_MEMORY = new MemoryBudget(8 * IN_MEMORY_BYTES);
 export function spool(body: Readable, directory: string, options: SpoolOptions & { sha256: true }): Promise<Spooled & { sha256: string }>;
 export function spool(body: Readable, directory: string, options?: SpoolOptions): Promise<Spooled>;
 export function spool(body: Readable, directory: string, options: SpoolOptions = {}): Promise<Spooled> {
-  const { maxBytes = Infinity, sha256 = false, inMemoryBytes = IN_MEMORY_BYTES, memory = SPOOL_MEMORY } = options;
+  const { maxBytes = Infinity, sha256 = false, observe, inMemoryBytes = IN_MEMORY_BYTES, memory = SPOOL_MEMORY } = options;
   const hash = sha256 ? createHash('sha256') : null;
   const held: Buffer[] = [];
   let heldBytes = 0;
@@ -115,6 +117,7 @@ export function spool(body: Readable, directory: string, options: SpoolOptions =
       if (room <= 0) return;
       const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
       hash?.update(kept);
+      observe?.(kept);
       if (file || heldBytes + kept.length > inMemoryBytes || !memory.take(kept.length)) write(kept);
       else {
         held.push(kept);

@@ -167,20 +167,29 @@ await rm(socketPath, { force: true });
 server.listen(socketPath, () => tell({ type: 'listening' }));
 
 /**
+ * An object's files without the others, which S3 never holds: removed. Bytes without metadata:
  * s3rver wrote an object's bytes straight to `<key>._S3rver_object` and its metadata after them,
  * so a store stopped mid-write by an earlier version of this one (writes are now renamed into
- * place, store-writes.ts) left bytes without metadata, which s3rver would list. S3 stores nothing
- * it did not receive whole, and such an upload was never acknowledged, nor its event recorded:
- * remove what it left.
+ * place, store-writes.ts) left bytes without metadata, which s3rver would list; such an upload was
+ * never acknowledged, nor its event recorded. An ETag or metadata file without bytes: a delete
+ * removes the bytes first (its commit, store-writes.ts) and the other two after, so a store killed
+ * between them left those; the object reads as deleted and its event is settled as committed, so
+ * the delete is completed here (the next PUT would overwrite them, but until then they are files
+ * of no object).
  */
 async function removeIncompleteObjects(root: string): Promise<void> {
   const OBJECT = '._S3rver_object';
+  const METADATA = '._S3rver_metadata.json';
+  const ETAG = `${OBJECT}.md5`;
   // Files only: a directory may bear any name (`backup.tmp`; an earlier version stored
   // `x._S3rver_object/y` under a directory of that name).
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))));
+  const remove = (file: string) => rm(join(root, file), { force: true });
   for (const file of files) {
-    if (!file.endsWith(OBJECT) || files.has(`${file.slice(0, -OBJECT.length)}._S3rver_metadata.json`)) continue;
-    await Promise.all([rm(join(root, file), { force: true }), rm(join(root, `${file}.md5`), { force: true })]);
+    // Each suffix ends every stored file's name (store-keys.ts), so the base it leaves names one key.
+    if (file.endsWith(OBJECT) && !files.has(`${file.slice(0, -OBJECT.length)}${METADATA}`)) await Promise.all([remove(file), remove(`${file}.md5`)]);
+    else if (file.endsWith(ETAG) && !files.has(file.slice(0, -'.md5'.length))) await remove(file);
+    else if (file.endsWith(METADATA) && !files.has(`${file.slice(0, -METADATA.length)}${OBJECT}`)) await remove(file);
   }
 }

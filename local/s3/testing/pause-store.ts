@@ -4,14 +4,15 @@
  * told, so the parent can `kill -9` the store in exactly that state. `IMAGEGRAPH_PAUSE_STORE` is
  * `<step> <key>`: for a write, `before-commit` (its files written, its bytes not yet renamed into
  * place) or `after-renames` (its three files renamed into place); for a delete, `before-remove`
- * (none of its files removed yet) or `after-remove` (its three files removed). Sent SIGUSR2, the
+ * (none of its files removed yet), `after-bytes-removed` (its bytes removed, its ETag and metadata
+ * not yet) or `after-remove` (its three files removed). Sent SIGUSR2, the
  * change goes on (store-lock.test.ts: an old store finishing a write). The store renames and
  * unlinks through `node:fs/promises`, whose named exports follow the module object once synced.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
-export const PAUSE_STEPS = ['before-commit', 'after-renames', 'before-remove', 'after-remove'] as const;
+export const PAUSE_STEPS = ['before-commit', 'after-renames', 'before-remove', 'after-bytes-removed', 'after-remove'] as const;
 export type PauseStep = (typeof PAUSE_STEPS)[number];
 const [step, key] = (process.env.IMAGEGRAPH_PAUSE_STORE ?? '').split(' ');
 if (!PAUSE_STEPS.includes(step as PauseStep) || !key) throw new Error(`IMAGEGRAPH_PAUSE_STORE: <${PAUSE_STEPS.join('|')}> <key>`);
@@ -26,6 +27,7 @@ fs.promises.unlink = async (path) => {
   const target = String(path);
   if (step === 'before-remove' && target.endsWith(`/${key}._S3rver_object`)) await pause();
   await unlink(path);
+  if (step === 'after-bytes-removed' && target.endsWith(`/${key}._S3rver_object`)) await pause();
   if (step === 'after-remove' && target.endsWith(`/${key}._S3rver_metadata.json`)) await pause();
 };
 let renamedAfterBytes = 0;

@@ -1,0 +1,111 @@
+/**
+ * aws-chunked bodies (`Content-Encoding: aws-chunked`, `x-amz-content-sha256: STREAMING-…`), as the
+ * SDK sends a stream body with a checksum trailer: `<hex size>[;chunk-signature=…]\r\n<bytes>\r\n`
+ * repeated, a chunk of size 0, then trailer lines `<name>:<value>\r\n` and an empty line. S3 stores
+ * the bytes, not the framing; s3rver stored the framing. Decoded here before the body is checked
+ * and stored; chunk signatures are not checked (README, "Not supported").
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import { errors } from './s3-error.ts';
+
+export function isAwsChunked(headers: IncomingHttpHeaders): boolean {
+  const sha256 = headers['x-amz-content-sha256'];
+  return contentEncodings(headers).includes('aws-chunked') || (typeof sha256 === 'string' && sha256.startsWith('STREAMING-'));
+}
+
+/** The headers the decoded body is stored with: no aws-chunked encoding, nothing of its framing. */
+export function decodedHeaders<Headers extends Record<string, unknown>>(headers: Headers, incoming: IncomingHttpHeaders): Headers {
+  const decoded: Record<string, unknown> = { ...headers };
+  for (const name of ['x-amz-decoded-content-length', 'x-amz-trailer', 'transfer-encoding', 'content-encoding']) delete decoded[name];
+  const kept = contentEncodings(incoming).filter((encoding) => encoding !== 'aws-chunked');
+  if (kept.length > 0) decoded['content-encoding'] = kept.join(',');
+  return decoded as Headers;
+}
+
+function contentEncodings(headers: IncomingHttpHeaders): string[] {
+  return (headers['content-encoding'] ?? '')
+    .split(',')
+    .map((encoding) => encoding.trim())
+    .filter(Boolean);
+}
+
+/** A chunk-size line or a trailer line longer than this is no aws-chunked framing (a signature line is ~100 bytes). */
+const MAX_LINE_BYTES = 4096;
+/** Trailer lines at most: S3 takes one checksum (and, signed, its signature). */
+const MAX_TRAILERS = 8;
+
+/**
+ * Decodes an aws-chunked body into its bytes; `trailers` holds the trailer headers (lower-case
+ * names) once the stream has ended. A body that breaks off or is not such framing fails the stream
+ * with S3's `IncompleteBody`.
+ */
+export class AwsChunkedDecoder extends Transform {
+  readonly trailers = new Map<string, string>();
+  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes of the current chunk still to come, then its CRLF; null while a size line is awaited. */
+  private remaining: number | null = null;
+  private state: 'size' | 'data' | 'data-end' | 'trailers' | 'done' = 'size';
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    try {
+      this.consume();
+      callback();
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    callback(this.state === 'done' && this.pending.length === 0 ? null : errors.incompleteBody());
+  }
+
+  private consume(): void {
+    for (;;) {
+      if (this.state === 'data') {
+        const size = Math.min(this.remaining ?? 0, this.pending.length);
+        if (size > 0) this.push(this.pending.subarray(0, size));
+        this.pending = this.pending.subarray(size);
+        this.remaining = (this.remaining ?? 0) - size;
+        if (this.remaining > 0) return;
+        this.state = 'data-end';
+        continue;
+      }
+      if (this.state === 'done') {
+        if (this.pending.length > 0) throw errors.incompleteBody();
+        return;
+      }
+      const line = this.line();
+      if (line === null) return;
+      if (this.state === 'data-end') {
+        if (line !== '') throw errors.incompleteBody();
+        this.state = 'size';
+      } else if (this.state === 'size') {
+        const size = /^([0-9a-fA-F]{1,16})(;.*)?$/.exec(line)?.[1];
+        if (size === undefined) throw errors.incompleteBody();
+        this.remaining = parseInt(size, 16);
+        this.state = this.remaining === 0 ? 'trailers' : 'data';
+      } else if (line === '') {
+        this.state = 'done';
+      } else {
+        const colon = line.indexOf(':');
+        if (colon <= 0 || this.trailers.size >= MAX_TRAILERS) throw errors.malformedTrailer();
+        this.trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      }
+    }
+  }
+
+  /** The next CRLF-terminated line, null until it has arrived whole. */
+  private line(): string | null {
+    const end = this.pending.indexOf('\r\n');
+    if (end === -1) {
+      if (this.pending.length > MAX_LINE_BYTES) throw errors.incompleteBody();
+      return null;
+    }
+    if (end > MAX_LINE_BYTES) throw errors.incompleteBody();
+    const line = this.pending.subarray(0, end).toString('latin1');
+    this.pending = this.pending.subarray(end + 2);
+    return line;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Body digests, as S3 checks them: through the real SDK with its default checksums (a header for a
+ * buffer body, an aws-chunked trailer for a stream) and raw signed requests for what the SDK never
+ * sends (malformed values, two checksums, a wrong trailer, a body cut mid-chunk). Every refusal
+ * leaves the object as it was, with no event and nothing in the outbox.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  type ChecksumAlgorithm,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { S3EventRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventOutbox } from './outbox.ts';
+import { type LocalS3Service, startLocalS3Service } from './start.ts';
+
+const BUCKET = 'imagegraph-local';
+const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'AKIALOCAL0000000TEST', secretAccessKey: 'local-secret-for-tests' };
+const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+
+let dataDir: string;
+let service: LocalS3Service;
+/** The SDK as a developer's code would use it: its default checksums (`WHEN_SUPPORTED`), no retries to hide an error. */
+let s3: S3Client;
+const events: S3EventRecord[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'imagegraph-s3-digests-'));
+  service = await startLocalS3Service({ dataDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (event) => void events.push(event) });
+  s3 = new S3Client({ region: REGION, endpoint: service.endpoint, forcePathStyle: true, credentials: CREDENTIALS, maxAttempts: 1 });
+});
+afterAll(async () => {
+  s3.destroy();
+  await service.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const text = async (key: string) => (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body?.transformToString()) ?? '';
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const digestOf = (algorithm: 'md5' | 'sha1' | 'sha256', body: string) => createHash(algorithm).update(body).digest('base64');
+const sdkDigest = async (Checksum: typeof Crc32c | typeof Crc64Nvme, body: string) => {
+  const checksum = new Checksum();
+  checksum.update(Buffer.from(body));
+  return base64(await checksum.digest());
+};
+/** `value` changed in its first character, still well-formed. */
+const wrong = (value: string) => value.replace(/^./, (first) => (first === 'A' ? 'B' : 'A'));
+
+/** Stores `body` at `key` and waits for its event, so that what follows starts from an empty outbox. */
+async function stored(key: string, body: string): Promise<void> {
+  const before = events.length;
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  await vi.waitFor(() => expect(events.length).toBe(before + 1), { timeout: 30_000 });
+  await vi.waitFor(() => expect(outboxSize()).toBe(0), { timeout: 30_000 });
+}
+
+function outboxSize(): number {
+  const outbox = new EventOutbox(dataDir, 'delivery');
+  try {
+    return outbox.size();
+  } finally {
+    outbox.close();
+  }
+}
+
+/** Expects `key` to hold `body` still, with no event since `eventsBefore` and nothing in the outbox. */
+async function unchanged(key: string, body: string, eventsBefore: number): Promise<void> {
+  expect(await text(key)).toBe(body);
+  expect(outboxSize()).toBe(0);
+  expect(events).toHaveLength(eventsBefore);
+}
+
+/** A raw request signed with the local credentials, its body sent as given (`x-amz-content-sha256` as in `headers`, else UNSIGNED-PAYLOAD). */
+async function signed(method: string, pathAndQuery: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  const url = new URL(`${service.endpoint}${pathAndQuery}`);
+  const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 's3', sha256: Sha256, uriEscapePath: false });
+  const request = await signer.sign({
+    method,
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers },
+  });
+  const response = await fetch(url, { method, headers: request.headers, body });
+  return { status: response.status, body: await response.text() };
+}
+
+const refusal = (code: string, message: string) => ({ status: 400, body: expect.stringContaining(`<Code>${code}</Code><Message>${message}</Message>`) as unknown });
+
+describe('PutObject through the SDK, with its default checksums', () => {
+  it.each(ALGORITHMS)('stores a buffer body (the checksum as a header) and a stream body (as an aws-chunked trailer) with %s, and reads back the bytes', async (algorithm) => {
+    const key = `uploads/u/digests/${algorithm}.txt`;
+    const before = events.length;
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'a buffer body', ChecksumAlgorithm: algorithm }));
+    expect(await text(key)).toBe('a buffer body');
+    // A stream of unknown framing: the SDK sends it aws-chunked, one chunk per piece, the checksum after them.
+    const pieces = [Buffer.alloc(70_000, 'a'), Buffer.from('\r\n0\r\n'), Buffer.alloc(130_000, 'b')];
+    const whole = Buffer.concat(pieces);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Readable.from(pieces), ContentLength: whole.length, ChecksumAlgorithm: algorithm }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
+    expect(got.ETag).toBe(`"${createHash('md5').update(whole).digest('hex')}"`);
+    await vi.waitFor(() => expect(events.slice(before).map((event) => [event.eventName, event.s3.object.size])).toEqual([
+      ['ObjectCreated:Put', 'a buffer body'.length],
+      ['ObjectCreated:Put', whole.length],
+    ]), { timeout: 30_000 });
+  });
+
+  it('refuses a checksum or Content-MD5 that does not match the body (BadDigest), keeping the object', async () => {
+    const key = 'uploads/u/digests/kept.txt';
+    await stored(key, 'kept');
+    const before = events.length;
+    const put = (input: Partial<ConstructorParameters<typeof PutObjectCommand>[0]>) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'replaced', ...input }));
+    await expect(put({ ChecksumCRC32: 'AAAAAA==' })).rejects.toMatchObject({ name: 'BadDigest', message: 'The CRC32 you specified did not match the calculated checksum.', $metadata: { httpStatusCode: 400 } });
+    await expect(put({ ChecksumCRC32C: wrong(await sdkDigest(Crc32c, 'replaced')) })).rejects.toMatchObject({ name: 'BadDigest', message: 'The CRC32C you specified did not match the calculated checksum.' });
+    await expect(put({ ChecksumCRC64NVME: wrong(await sdkDigest(Crc64Nvme, 'replaced')) })).rejects.toMatchObject({ name: 'BadDigest', message: 'The CRC64NVME you specified did not match the calculated checksum.' });
+    await expect(put({ ChecksumSHA1: digestOf('sha1', 'kept') })).rejects.toMatchObject({ name: 'BadDigest', message: 'The SHA1 you specified did not match the calculated checksum.' });
+    await expect(put({ ChecksumSHA256: digestOf('sha256', 'kept') })).rejects.toMatchObject({ name: 'BadDigest', message: 'The SHA256 you specified did not match the calculated checksum.' });
+    await expect(put({ ContentMD5: digestOf('md5', 'kept') })).rejects.toMatchObject({ name: 'BadDigest', message: 'The Content-MD5 you specified did not match what we received.' });
+    await unchanged(key, 'kept', before);
+    // The right ones are taken, Content-MD5 and a checksum together.
+    await put({ ContentMD5: digestOf('md5', 'replaced'), ChecksumCRC32C: await sdkDigest(Crc32c, 'replaced') });
+    expect(await text(key)).toBe('replaced');
+  });
+});
+
+describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
+  const key = 'uploads/u/digests/raw.txt';
+  const path = `/${BUCKET}/${key}`;
+  const body = 'replaced';
+
+  it.each([
+    ['a malformed Content-MD5', { 'content-md5': 'not-a-digest' }, refusal('InvalidDigest', 'The Content-MD5 you specified was invalid.')],
+    ['a Content-MD5 of another size', { 'content-md5': digestOf('sha1', body) }, refusal('InvalidDigest', 'The Content-MD5 you specified was invalid.')],
+    ['a checksum that is not base64', { 'x-amz-checksum-crc32': 'not base64!' }, refusal('InvalidRequest', 'Value for x-amz-checksum-crc32 header is invalid.')],
+    ['a checksum of another size', { 'x-amz-checksum-crc64nvme': 'AAAAAA==' }, refusal('InvalidRequest', 'Value for x-amz-checksum-crc64nvme header is invalid.')],
+    [
+      'two checksums, both right',
+      { 'x-amz-checksum-sha1': digestOf('sha1', body), 'x-amz-checksum-sha256': digestOf('sha256', body) },
+      refusal('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.'),
+    ],
+    [
+      'an x-amz-sdk-checksum-algorithm naming another algorithm',
+      { 'x-amz-sdk-checksum-algorithm': 'CRC32', 'x-amz-checksum-sha256': digestOf('sha256', body) },
+      refusal('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.'),
+    ],
+    ['an x-amz-sdk-checksum-algorithm S3 does not know', { 'x-amz-sdk-checksum-algorithm': 'MD5' }, refusal('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.')],
+    ['a wrong SHA-256 checksum', { 'x-amz-checksum-sha256': digestOf('sha256', 'other') }, refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.')],
+  ] as const)('refuses %s, keeping the object and notifying nothing', async (_, headers, expected) => {
+    await stored(key, 'kept');
+    const before = events.length;
+    expect(await signed('PUT', path, headers, body)).toMatchObject(expected);
+    await unchanged(key, 'kept', before);
+  });
+
+  /** An aws-chunked body as the SDK frames it (STREAMING-UNSIGNED-PAYLOAD-TRAILER), with `trailer` lines after the last chunk. */
+  const chunked = (pieces: string[], trailer: string[]) => `${pieces.map((piece) => `${piece.length.toString(16)}\r\n${piece}\r\n`).join('')}0\r\n${trailer.map((line) => `${line}\r\n`).join('')}\r\n`;
+  const streaming = (trailer: string, decodedLength = body.length) => ({
+    'content-encoding': 'aws-chunked',
+    'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    'x-amz-decoded-content-length': String(decodedLength),
+    'x-amz-trailer': trailer,
+    'x-amz-sdk-checksum-algorithm': 'SHA256',
+  });
+
+  it('stores an aws-chunked body whose trailer matches, decoded', async () => {
+    await stored(key, 'kept');
+    const framed = chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]);
+    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256'), framed)).toMatchObject({ status: 200 });
+    expect(await text(key)).toBe(body);
+  });
+
+  it.each([
+    ['a wrong trailer', chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', 'other')}`]), {}, refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.')],
+    ['a malformed trailer value', chunked(['replaced'], ['x-amz-checksum-sha256:AAAA']), {}, refusal('InvalidRequest', 'Value for x-amz-checksum-sha256 trailing header is invalid.')],
+    [
+      'no trailer where x-amz-trailer declared one',
+      chunked(['replaced'], []),
+      {},
+      refusal('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.'),
+    ],
+    ['a trailer naming no checksum', chunked(['replaced'], ['x-amz-checksum-sha256']), {}, refusal('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.')],
+    ['a body cut mid-chunk', `10\r\n${body}`, {}, refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.')],
+    ['a chunk size that is not hex', chunked(['replaced'], []).replace(/^8/, 'x'), {}, refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.')],
+    [
+      'fewer bytes than x-amz-decoded-content-length',
+      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      { 'x-amz-decoded-content-length': '9' },
+      refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'),
+    ],
+    [
+      'a trailer and a checksum header',
+      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      { 'x-amz-checksum-sha256': digestOf('sha256', body) },
+      refusal('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.'),
+    ],
+    ['an x-amz-trailer naming no checksum', chunked(['replaced'], []), { 'x-amz-trailer': 'x-amz-meta-color' }, refusal('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported')],
+  ] as const)('refuses an aws-chunked body with %s, keeping the object and notifying nothing', async (_, framed, headers, expected) => {
+    await stored(key, 'kept');
+    const before = events.length;
+    expect(await signed('PUT', path, { ...streaming('x-amz-checksum-sha256'), ...headers }, framed)).toMatchObject(expected);
+    await unchanged(key, 'kept', before);
+  });
+});
+
+it('checks UploadPart bodies the same way: a wrong checksum keeps the part uploaded before', async () => {
+  const key = 'uploads/u/digests/multipart.bin';
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+  const part = (Body: string | Readable, input: Partial<ConstructorParameters<typeof UploadPartCommand>[0]> = {}) =>
+    s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body, ...input }));
+  const first = await part(Readable.from([Buffer.from('first part')]), { ContentLength: 'first part'.length });
+  expect(first.ETag).toBe(`"${createHash('md5').update('first part').digest('hex')}"`);
+  await expect(part('second part', { ChecksumSHA256: digestOf('sha256', 'first part') })).rejects.toMatchObject({ name: 'BadDigest', message: 'The SHA256 you specified did not match the calculated checksum.' });
+  await expect(part('second part', { ContentMD5: digestOf('md5', 'first part') })).rejects.toMatchObject({ name: 'BadDigest' });
+  // s3rver has no ListParts: completed, the upload holds the first part.
+  await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: first.ETag }] } }));
+  expect(await text(key)).toBe('first part');
+});
+
+it('checks a DeleteObjects body against the CRC32C or CRC64NVME the SDK computes, and refuses a wrong one', async () => {
+  const key = 'uploads/u/digests/deleted.txt';
+  for (const algorithm of ['CRC32C', 'CRC64NVME'] as const) {
+    await stored(key, 'to delete');
+    await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }] }, ChecksumAlgorithm: algorithm }));
+    await expect(text(key)).rejects.toMatchObject({ name: 'NoSuchKey' });
+  }
+  await stored(key, 'kept');
+  const before = events.length;
+  const xml = `<Delete><Object><Key>${key}</Key></Object></Delete>`;
+  expect(await signed('POST', `/${BUCKET}?delete`, { 'x-amz-checksum-crc32c': wrong(await sdkDigest(Crc32c, xml)) }, xml)).toMatchObject(
+    refusal('BadDigest', 'The CRC32C you specified did not match the calculated checksum.'),
+  );
+  expect(await signed('POST', `/${BUCKET}?delete`, { 'x-amz-checksum-crc64nvme': wrong(await sdkDigest(Crc64Nvme, xml)) }, xml)).toMatchObject(
+    refusal('BadDigest', 'The CRC64NVME you specified did not match the calculated checksum.'),
+  );
+  await unchanged(key, 'kept', before);
+  expect(await signed('POST', `/${BUCKET}?delete`, { 'x-amz-checksum-crc64nvme': await sdkDigest(Crc64Nvme, xml) }, xml)).toMatchObject({ status: 200 });
+  await expect(text(key)).rejects.toMatchObject({ name: 'NoSuchKey' });
+});
+
+it('checks a presigned POST upload against its Content-MD5 field (POST Object reference), keeping the object on a refusal', async () => {
+  const key = 'uploads/u/digests/posted.txt';
+  await stored(key, 'kept');
+  const before = events.length;
+  // The field, in the policy as createPresignedPost puts every field there, as a browser page would get it.
+  const post = async (contentMd5: string, body: string) => {
+    const { url, fields } = await createPresignedPost(s3, { Bucket: BUCKET, Key: key, Fields: { 'Content-MD5': contentMd5 } });
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append('file', new Blob([body]), 'posted.txt');
+    const response = await fetch(url, { method: 'POST', body: form });
+    return { status: response.status, body: await response.text() };
+  };
+  expect(await post(digestOf('md5', 'kept'), 'replaced')).toMatchObject(refusal('BadDigest', 'The Content-MD5 you specified did not match what we received.'));
+  expect(await post('not-a-digest', 'replaced')).toMatchObject(refusal('InvalidDigest', 'The Content-MD5 you specified was invalid.'));
+  await unchanged(key, 'kept', before);
+  expect(await post(digestOf('md5', 'replaced'), 'replaced')).toMatchObject({ status: 204 });
+  expect(await text(key)).toBe('replaced');
+});
