@@ -121,6 +121,7 @@ export function stopWithParent(): (stop: () => void) => void {
  */
 export async function holdDataDirectory(dataDir: string, service: ServiceHold): Promise<void> {
   try {
+    // For the process's life: never released.
     await holdServiceDirectory(dataDir, service, { waitMs: PREVIOUS_RUN_WAIT_MS, onWaiting: (line) => tellCloud(line) });
   } catch (error) {
     tellCloud(error instanceof Error ? error.message : String(error), () => process.exit(1));

@@ -62,7 +62,8 @@ const SEARCH_MAIN = fileURLToPath(new URL('./opensearch/main.ts', import.meta.ur
 const SQS_MAIN = fileURLToPath(new URL('./sqs/main.ts', import.meta.url));
 
 /**
- * `log` gets the cloud's own news (a service that exited, failed deliveries); `toolOutput` the
+ * `log` gets the cloud's own news (a service that exited, failed deliveries, a wait for the previous
+ * run's service processes); `toolOutput` the
  * output of the tools it runs (the web app's build).
  */
 export async function startLocalCloud(

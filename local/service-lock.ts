@@ -1,6 +1,7 @@
 /**
  * One process per service data directory, for the services that run in processes of their own:
- * the S3 store (s3/store-lock.ts), the search engine and the SQS (child-service.ts). Each outlives
+ * the S3 store (s3/store-lock.ts), the search engine and the SQS (child-service.ts); `--reset`
+ * takes them all before it empties the data directory (cloud-lock.ts). Each outlives
  * the cloud that started it by a moment after a `kill -9` (it finishes or closes what it was
  * doing, and notices only once its event loop is free), and a start on the same directory
  * meanwhile must not open the files it still writes. So a service's process holds its directory
@@ -29,8 +30,18 @@ export interface ServiceHoldOptions {
   onWaiting: (line: string) => void;
 }
 
-/** Holds `dir` until this process ends, waiting up to `waitMs` for the previous run's process; rejects, naming it, if it still holds it. */
-export async function holdServiceDirectory(dir: string, service: ServiceHold, { waitMs, onWaiting }: ServiceHoldOptions): Promise<void> {
+/** Each service's hold, in its directory (config.ts's serviceDataDir). */
+export const SERVICE_HOLDS = {
+  search: { name: 'search-lock', process: 'local search engine', directory: 'local search engine data directory' },
+  sqs: { name: 'sqs-lock', process: 'local SQS', directory: 'local SQS data directory' },
+  s3: { name: 'store-lock', process: 'local S3 store', directory: 'local S3 data directory' },
+} as const satisfies Record<string, ServiceHold>;
+
+/**
+ * Holds `dir` until this process ends or calls the returned release, waiting up to `waitMs` for
+ * the previous run's process; rejects, naming it, if it still holds it.
+ */
+export async function holdServiceDirectory(dir: string, service: ServiceHold, { waitMs, onWaiting }: ServiceHoldOptions): Promise<() => void> {
   const previous = (holder: number | undefined) => `the previous ${service.process}${holder === undefined ? '' : ` (pid ${holder})`}`;
   const hold = await holdDirectory(dir, service.name, { waitMs, onWaiting: (holder) => onWaiting(`waiting for ${previous(holder)} to finish with ${dir}`) });
   if (!hold.held) {
@@ -38,4 +49,5 @@ export async function holdServiceDirectory(dir: string, service: ServiceHold, { 
       `The ${service.directory} ${dir} is still held by ${previous(hold.holder)} after ${waitMs} ms; stop that process${hold.holder === undefined ? '' : ` (kill ${hold.holder})`} and start again.`,
     );
   }
+  return hold.release;
 }

@@ -8,11 +8,9 @@
  * The hold is local/service-lock.ts's (an SQLite EXCLUSIVE lock the system releases when the
  * process ends, `kill -9` included), named `store-lock` in the store's directory.
  */
-import { holdServiceDirectory, type ServiceHoldOptions } from '../service-lock.ts';
-
-const STORE_HOLD = { name: 'store-lock', process: 'local S3 store', directory: 'local S3 data directory' };
+import { holdServiceDirectory, SERVICE_HOLDS, type ServiceHoldOptions } from '../service-lock.ts';
 
 /** Holds `dataDir` until this process ends, waiting up to `waitMs` for the store holding it; rejects, naming that store, if it still does. */
-export function holdStoreDirectory(dataDir: string, options: ServiceHoldOptions): Promise<void> {
-  return holdServiceDirectory(dataDir, STORE_HOLD, options);
+export async function holdStoreDirectory(dataDir: string, options: ServiceHoldOptions): Promise<void> {
+  await holdServiceDirectory(dataDir, SERVICE_HOLDS.s3, options);
 }
