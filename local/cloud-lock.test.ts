@@ -123,6 +123,15 @@ describe('a second npm start on a data directory a live cloud holds', () => {
 });
 
 describe('resetCloudDataDirectory', () => {
+  /** A directory this process holds as a cloud, in use, with the previous run's search engine still holding its folder; and what is in it. */
+  async function heldBesidePreviousEngine() {
+    const dataDir = await dataDirectory();
+    await holdCloudDataDirectory(dataDir);
+    inUse(dataDir);
+    const engine = await previousSearchEngine(dataDir);
+    return { dataDir, engine, before: snapshot(dataDir) };
+  }
+
   it('empties the held directory but keeps the hold: another cloud is still refused', async () => {
     const dataDir = await dataDirectory();
     await holdCloudDataDirectory(dataDir);
@@ -134,11 +143,7 @@ describe('resetCloudDataDirectory', () => {
   });
 
   it("waits for the previous run's service processes to exit, removing nothing meanwhile", async () => {
-    const dataDir = await dataDirectory();
-    await holdCloudDataDirectory(dataDir);
-    inUse(dataDir);
-    const engine = await previousSearchEngine(dataDir);
-    const before = snapshot(dataDir);
+    const { dataDir, engine, before } = await heldBesidePreviousEngine();
     const lines: string[] = [];
     const reset = resetCloudDataDirectory(dataDir, { waitMs: 60_000, onWaiting: (line) => lines.push(line) });
     await expect.poll(() => lines, { timeout: 30_000 }).toEqual([`waiting for the previous local search engine (pid ${String(engine.pid)}) to finish with ${serviceDataDir({ dataDir }, 'search')}`]);
@@ -149,11 +154,7 @@ describe('resetCloudDataDirectory', () => {
   }, 60_000);
 
   it("removes nothing, and names the process, when one of the previous run's does not let go", async () => {
-    const dataDir = await dataDirectory();
-    await holdCloudDataDirectory(dataDir);
-    inUse(dataDir);
-    const engine = await previousSearchEngine(dataDir);
-    const before = snapshot(dataDir);
+    const { dataDir, engine, before } = await heldBesidePreviousEngine();
     const pid = String(engine.pid);
     await expect(resetCloudDataDirectory(dataDir, { waitMs: 300, onWaiting: () => undefined })).rejects.toThrow(
       `The local search engine data directory ${serviceDataDir({ dataDir }, 'search')} is still held by the previous local search engine (pid ${pid}) after 300 ms; stop that process (kill ${pid}) and start again.`,
