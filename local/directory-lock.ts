@@ -9,7 +9,8 @@
  * which no other connection can take; no page is written (the journal SQLite makes holds only a
  * header whose first byte is zero, never a hot journal, even left behind by a holder that was
  * killed; the lock database stays empty). On Unix the lock is an fcntl lock, which the system
- * releases when the process ends, `kill -9` included: no stale lock to clean up. The holder's pid, written beside it once held, only names it in messages.
+ * releases when the process ends, `kill -9` included: no stale lock to clean up. The holder's
+ * pid, written beside it once held, only names it in messages.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
