@@ -15,9 +15,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startExits } from './e2e/cloud-process.ts';
-import { ALREADY_RUNNING_EXIT_CODE, holdCloudDataDirectory, resetCloudDataDirectory } from './cloud-lock.ts';
+import { ALREADY_RUNNING_EXIT_CODE, holdCloudDataDirectory, RESET_WAIT_MS, resetCloudDataDirectory } from './cloud-lock.ts';
+import { serviceDataDir } from './config.ts';
 
 const CLOUD_LOCK = fileURLToPath(new URL('./cloud-lock.ts', import.meta.url));
+const SERVICE_LOCK = fileURLToPath(new URL('./service-lock.ts', import.meta.url));
 
 const dataDirs: string[] = [];
 const processes: ChildProcess[] = [];
@@ -34,15 +36,25 @@ async function dataDirectory(): Promise<string> {
   return dataDir;
 }
 
-/** A process holding `dataDir` as a running cloud's launcher does, once it holds it. */
-async function liveCloud(dataDir: string): Promise<ChildProcess> {
-  const script = `import { holdCloudDataDirectory } from ${JSON.stringify(CLOUD_LOCK)};\nawait holdCloudDataDirectory(${JSON.stringify(dataDir)});\nconsole.log('held');\nsetInterval(() => undefined, 60_000);`;
+/** A process that awaits `hold` (with `imports`) and then stays, once it holds. */
+async function holder(imports: string, hold: string): Promise<ChildProcess> {
+  const script = `${imports}\nawait ${hold};\nconsole.log('held');\nsetInterval(() => undefined, 60_000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   processes.push(child);
   const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
   expect(line).toBe('held');
   return child;
 }
+
+/** A process holding `dataDir` as a running cloud's launcher does. */
+const liveCloud = (dataDir: string) => holder(`import { holdCloudDataDirectory } from ${JSON.stringify(CLOUD_LOCK)};`, `holdCloudDataDirectory(${JSON.stringify(dataDir)})`);
+
+/** The previous run's search engine, still holding its directory as the engine's process does (its cloud gone, itself not yet). */
+const previousSearchEngine = (dataDir: string) =>
+  holder(
+    `import { holdServiceDirectory, SERVICE_HOLDS } from ${JSON.stringify(SERVICE_LOCK)};`,
+    `holdServiceDirectory(${JSON.stringify(serviceDataDir({ dataDir }, 'search'))}, SERVICE_HOLDS.search, { waitMs: 0, onWaiting: () => undefined })`,
+  );
 
 /** Every file under `dir` with its bytes and modification time, every directory by name. */
 function snapshot(dir: string): Record<string, string> {
@@ -79,6 +91,26 @@ describe('a second npm start on a data directory a live cloud holds', () => {
     expect(readFileSync(join(dataDir, 's3', 'incoming', 'upload-in-flight'), 'utf8')).toBe('the first bytes of an upload the live cloud is receiving');
   }, 60_000);
 
+  it("npm start --reset on a directory the previous run's search engine still holds waits for it, then exits saying so, removing nothing", async () => {
+    const dataDir = await dataDirectory();
+    inUse(dataDir);
+    const engine = await previousSearchEngine(dataDir);
+    const before = snapshot(dataDir);
+    const pid = String(engine.pid);
+    const searchDir = serviceDataDir({ dataDir }, 'search');
+    expect(await startExits(['--data-dir', dataDir, '--port-base', '0', '--vision', 'lite', '--reset'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        `waiting for the previous local search engine (pid ${pid}) to finish with ${searchDir}`,
+        `The local search engine data directory ${searchDir} is still held by the previous local search engine (pid ${pid}) after ${RESET_WAIT_MS} ms; stop that process (kill ${pid}) and start again.`,
+        '',
+      ].join('\n'),
+    });
+    // The launcher's own hold aside (SQLite leaves an empty journal beside a lock held at exit).
+    expect(Object.fromEntries(Object.entries(snapshot(dataDir)).filter(([path]) => !/cloud-lock\.(pid|sqlite|sqlite-journal)$/.test(path)))).toEqual(before);
+  }, 120_000);
+
   it('can hold it once the live cloud is killed with kill -9', async () => {
     const dataDir = await dataDirectory();
     const live = await liveCloud(dataDir);
@@ -91,15 +123,44 @@ describe('a second npm start on a data directory a live cloud holds', () => {
 });
 
 describe('resetCloudDataDirectory', () => {
+  /** A directory this process holds as a cloud, in use, with the previous run's search engine still holding its folder; and what is in it. */
+  async function heldBesidePreviousEngine() {
+    const dataDir = await dataDirectory();
+    await holdCloudDataDirectory(dataDir);
+    inUse(dataDir);
+    const engine = await previousSearchEngine(dataDir);
+    return { dataDir, engine, before: snapshot(dataDir) };
+  }
+
   it('empties the held directory but keeps the hold: another cloud is still refused', async () => {
     const dataDir = await dataDirectory();
     await holdCloudDataDirectory(dataDir);
     inUse(dataDir);
-    await resetCloudDataDirectory(dataDir);
+    await resetCloudDataDirectory(dataDir, { waitMs: 0, onWaiting: () => expect.fail('no service process held its directory') });
     expect(readdirSync(dataDir).sort()).toEqual(['cloud-lock.pid', 'cloud-lock.sqlite']);
     // SQLite keeps its own connections' locks apart within a process, as across processes.
     await expect(holdCloudDataDirectory(dataDir)).rejects.toThrow(`ImageGraph's local cloud is already running on ${dataDir} (pid ${String(process.pid)})`);
   });
+
+  it("waits for the previous run's service processes to exit, removing nothing meanwhile", async () => {
+    const { dataDir, engine, before } = await heldBesidePreviousEngine();
+    const lines: string[] = [];
+    const reset = resetCloudDataDirectory(dataDir, { waitMs: 60_000, onWaiting: (line) => lines.push(line) });
+    await expect.poll(() => lines, { timeout: 30_000 }).toEqual([`waiting for the previous local search engine (pid ${String(engine.pid)}) to finish with ${serviceDataDir({ dataDir }, 'search')}`]);
+    expect(snapshot(dataDir)).toEqual(before);
+    engine.kill('SIGKILL');
+    await reset;
+    expect(readdirSync(dataDir).sort()).toEqual(['cloud-lock.pid', 'cloud-lock.sqlite']);
+  }, 60_000);
+
+  it("removes nothing, and names the process, when one of the previous run's does not let go", async () => {
+    const { dataDir, engine, before } = await heldBesidePreviousEngine();
+    const pid = String(engine.pid);
+    await expect(resetCloudDataDirectory(dataDir, { waitMs: 300, onWaiting: () => undefined })).rejects.toThrow(
+      `The local search engine data directory ${serviceDataDir({ dataDir }, 'search')} is still held by the previous local search engine (pid ${pid}) after 300 ms; stop that process (kill ${pid}) and start again.`,
+    );
+    expect(snapshot(dataDir)).toEqual(before);
+  }, 60_000);
 
   it('names no pid when the holder wrote none', async () => {
     const dataDir = await dataDirectory();

@@ -62,7 +62,8 @@ const SEARCH_MAIN = fileURLToPath(new URL('./opensearch/main.ts', import.meta.ur
 const SQS_MAIN = fileURLToPath(new URL('./sqs/main.ts', import.meta.url));
 
 /**
- * `log` gets the cloud's own news (a service that exited, failed deliveries); `toolOutput` the
+ * `log` gets the cloud's own news (a service that exited, failed deliveries, a wait for the previous
+ * run's service processes); `toolOutput` the
  * output of the tools it runs (the web app's build).
  */
 export async function startLocalCloud(
@@ -93,6 +94,7 @@ export async function startLocalCloud(
         args: ['--data-dir', serviceDataDir(settings, 'search'), '--port', String(port), '--region', LOCAL_REGION],
         nodeFlags: SEARCH_ENGINE_NODE_FLAGS,
         env: childEnv,
+        log,
       });
       void child.exited.then((code) => {
         if (!closing && !stoppingSearch && child === search) log(`The search engine exited (${code}); searches and processing fail until it is restarted (SIGUSR2 to process ${process.pid}).`);
@@ -122,6 +124,7 @@ export async function startLocalCloud(
       main: SQS_MAIN,
       args: ['--data-dir', serviceDataDir(settings, 'sqs'), '--port', String(servicePort(settings, 'sqs')), '--region', LOCAL_REGION, '--queues', JSON.stringify(queues)],
       env: childEnv,
+      log,
     });
     closers.push(() => sqs.stop());
     const queueUrl = localQueueUrl(sqs.url, LOCAL_QUEUES.processing);

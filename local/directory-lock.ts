@@ -1,13 +1,16 @@
 /**
- * A hold on a directory for the holding process's life, by name: one holder per directory and name.
- * The local S3 store (s3/store-lock.ts) and the local cloud (cloud-lock.ts) each hold theirs.
+ * A hold on a directory for the holding process's life (or until it releases it), by name: one
+ * holder per directory and name. The local cloud holds its data directory (cloud-lock.ts), and
+ * each service that runs in a process of its own its own directory (service-lock.ts).
  *
  * The hold is an SQLite EXCLUSIVE transaction on a lock-only database, left open for the process's
  * life. In the rollback-journal modes (the default; not WAL, where EXCLUSIVE is IMMEDIATE and readers
  * still get in: https://www.sqlite.org/lang_transaction.html) it takes the file's EXCLUSIVE lock,
- * which no other connection can take; nothing is written, so no journal is made. On Unix the lock is
- * an fcntl lock, which the system releases when the process ends, `kill -9` included: no stale lock
- * to clean up. The holder's pid, written beside it once held, only names it in messages.
+ * which no other connection can take; no page is written (the journal SQLite makes holds only a
+ * header whose first byte is zero, never a hot journal, even left behind by a holder that was
+ * killed; the lock database stays empty). On Unix the lock is an fcntl lock, which the system
+ * releases when the process ends, `kill -9` included: no stale lock to clean up. The holder's
+ * pid, written beside it once held, only names it in messages.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,10 +35,10 @@ export interface DirectoryHoldOptions {
   onWaiting?: (holder: number | undefined) => void;
 }
 
-/** Whether this process now holds `dir` (until it ends) or, when the holder kept it past `waitMs`, who holds it. */
-export type DirectoryHold = { held: true } | { held: false; holder: number | undefined };
+/** Whether this process now holds `dir` (until it ends or releases it) or, when the holder kept it past `waitMs`, who holds it. */
+export type DirectoryHold = { held: true; release: () => void } | { held: false; holder: number | undefined };
 
-/** Holds `dir` under `name` until this process ends, waiting up to `waitMs` for its holder to let go. */
+/** Holds `dir` under `name` until this process ends or releases it, waiting up to `waitMs` for its holder to let go. */
 export async function holdDirectory(dir: string, name: string, { waitMs, onWaiting }: DirectoryHoldOptions): Promise<DirectoryHold> {
   const files = holdFiles(name);
   mkdirSync(dir, { recursive: true });
@@ -57,7 +60,13 @@ export async function holdDirectory(dir: string, name: string, { waitMs, onWaiti
   // Whole or not at all, for the process that reads it.
   writeFileSync(join(dir, `${files.pid}.tmp`), String(process.pid));
   renameSync(join(dir, `${files.pid}.tmp`), join(dir, files.pid));
-  return { held: true };
+  return {
+    held: true,
+    release: () => {
+      holds.delete(db);
+      db.close();
+    },
+  };
 }
 
 function tryHold(db: Database.Database): boolean {

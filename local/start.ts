@@ -17,7 +17,7 @@ import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CloudMessage, LauncherMessage } from './cloud-main.ts';
-import { ALREADY_RUNNING_EXIT_CODE, CloudAlreadyRunning, holdCloudDataDirectory, resetCloudDataDirectory } from './cloud-lock.ts';
+import { ALREADY_RUNNING_EXIT_CODE, CloudAlreadyRunning, holdCloudDataDirectory, RESET_WAIT_MS, resetCloudDataDirectory } from './cloud-lock.ts';
 import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, cloudLogFile, parseDetections } from './config.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
@@ -79,7 +79,14 @@ try {
   console.error(error.message);
   process.exit(ALREADY_RUNNING_EXIT_CODE);
 }
-if (options.reset) await resetCloudDataDirectory(settings.dataDir);
+if (options.reset) {
+  try {
+    await resetCloudDataDirectory(settings.dataDir, { waitMs: RESET_WAIT_MS, onWaiting: (line) => console.error(line) });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
 const cloudLog = cloudLogFile(settings);
 const logFd = openSync(cloudLog, 'w');
 

@@ -46,6 +46,11 @@ export async function startExits(args: readonly string[]): Promise<{ code: numbe
 }
 
 export async function startCloudProcess(dataDir: string, args: readonly string[] = []): Promise<CloudProcess> {
+  return launchCloudProcess(dataDir, args).ready;
+}
+
+/** `npm start` launched, for a test that watches it while it starts: `ready` resolves as startCloudProcess does. */
+export function launchCloudProcess(dataDir: string, args: readonly string[] = []): { child: ChildProcess; log: string[]; ready: Promise<CloudProcess> } {
   const child = spawn(process.execPath, ['--import', 'tsx', START, '--data-dir', dataDir, '--port-base', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, IMAGEGRAPH_VISION: undefined },
@@ -53,7 +58,7 @@ export async function startCloudProcess(dataDir: string, args: readonly string[]
   const log: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => log.push(line));
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the local cloud did not start within 60 s:\n${log.join('\n')}`)), 60_000);
     const poll = setInterval(() => {
       if (log.some((line) => line.startsWith('ImageGraph is running'))) {
@@ -67,7 +72,11 @@ export async function startCloudProcess(dataDir: string, args: readonly string[]
       clearTimeout(timer);
       reject(new Error(`the local cloud exited (${String(code)}) before it was ready:\n${log.join('\n')}`));
     });
-  });
+  }).then(() => cloudProcess(dataDir, child, log, exited));
+  return { child, log, ready };
+}
+
+function cloudProcess(dataDir: string, child: ChildProcess, log: string[], exited: Promise<number | null>): CloudProcess {
   const outputs = JSON.parse(readFileSync(outputsFile({ dataDir }), 'utf8')) as Record<string, string>;
   return {
     outputs,

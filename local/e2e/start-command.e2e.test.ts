@@ -5,7 +5,7 @@
  * command started and closes every port it opened.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../../infra/paths.ts';
 import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
 import { cloudLogFile, outputsFile } from '../config.ts';
 import { waitFor } from './probes.ts';
+import { commandOf, descendants, isAlive, processesOf } from './process-table.ts';
 
 interface NpmStart {
   npm: ChildProcess;
@@ -51,54 +52,6 @@ async function npmStart(args: readonly string[], readyLine: RegExp | ((run: NpmS
   }, 240_000);
   return run;
 }
-
-/** Every process descended from `root`, from /proc (the cloud runs in a session of its own). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const parent = parentOf(Number(entry));
-    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-/** A process's state letter and parent, or undefined when it is gone. */
-function statOf(pid: number): { state: string; parent: number } | undefined {
-  try {
-    const [state, parent] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return { state: state!, parent: Number(parent) };
-  } catch {
-    return undefined;
-  }
-}
-
-const parentOf = (pid: number) => statOf(pid)?.parent;
-const commandOf = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-};
-/** Live processes whose command line names the data directory (every service gets a path in it). */
-function processesOf(dataDir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => pid !== process.pid && isAlive(pid) && commandOf(pid).includes(dataDir));
-}
-
-/** Gone, or a zombie waiting for whoever reaps orphans here. */
-const isAlive = (pid: number) => !['Z', 'X', undefined].includes(statOf(pid)?.state);
 
 function acceptsConnections(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);

@@ -11,6 +11,8 @@ import { SEARCH_ENGINE_NODE_FLAGS } from './start.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'opensearch-durability-'));
+// Another engine's: one engine process per data directory (local/service-lock.ts).
+const launchedDataDir = mkdtempSync(join(tmpdir(), 'opensearch-launched-'));
 const children: ChildService[] = [];
 
 /** Starts the CLI in its own process, as the local cloud does. */
@@ -27,7 +29,7 @@ async function startProcess(): Promise<ChildService> {
 
 afterAll(async () => {
   await Promise.all(children.map((child) => child.stop(0)));
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of [dataDir, launchedDataDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('durability', () => {
@@ -54,7 +56,7 @@ describe('durability', () => {
     const launcher = fileURLToPath(new URL('../child-service.ts', import.meta.url));
     const script = [
       `import { startChildService } from ${JSON.stringify(launcher)};`,
-      `const child = await startChildService({ name: 'engine', main: ${JSON.stringify(MAIN)}, args: ['--data-dir', ${JSON.stringify(dataDir)}, '--port', '0'] });`,
+      `const child = await startChildService({ name: 'engine', main: ${JSON.stringify(MAIN)}, args: ['--data-dir', ${JSON.stringify(launchedDataDir)}, '--port', '0'] });`,
       'console.log(child.pid);',
     ].join('\n');
     const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../config.ts';
-import { stopWithParent } from '../child-service.ts';
+import { holdDataDirectory, stopWithParent } from '../child-service.ts';
+import { SERVICE_HOLDS } from '../service-lock.ts';
 import { keyPairFromEnv } from '../sigv4.ts';
 import { startSearchEngine } from './start.ts';
 
@@ -20,6 +21,8 @@ const { values } = parseArgs({
 });
 // Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
 const whenCloudGone = stopWithParent();
+// Before anything opens its files: the previous run's process may still be closing them.
+await holdDataDirectory(values['data-dir'], SERVICE_HOLDS.search);
 const engine = await startSearchEngine({
   dataDir: values['data-dir'],
   port: Number(values.port),

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../config.ts';
-import { stopWithParent } from '../child-service.ts';
+import { holdDataDirectory, stopWithParent } from '../child-service.ts';
+import { SERVICE_HOLDS } from '../service-lock.ts';
 import { keyPairFromEnv } from '../sigv4.ts';
 import { startLocalSqs, type LocalQueueDeclaration } from './start.ts';
 
@@ -22,6 +23,8 @@ const { values } = parseArgs({
 });
 // Run by the local cloud (local/child-service.ts): stop with it, even when it was killed.
 const whenCloudGone = stopWithParent();
+// Before anything opens its files: the previous run's process may still be closing them.
+await holdDataDirectory(values['data-dir'], SERVICE_HOLDS.sqs);
 const sqs = await startLocalSqs({
   dataDir: values['data-dir'],
   port: Number(values.port),
