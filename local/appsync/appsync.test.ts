@@ -159,13 +159,7 @@ describe('the project client (Apollo Client 4 + aws-appsync-auth-link + aws-apps
     return { received, errors, started, stop: () => subscription.unsubscribe() };
   }
 
-  const until = async (check: () => boolean, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > end) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (check: () => boolean) => expect.poll(check).toBe(true);
 
   it('delivers a published event to its owner only, with the subscription’s selection', async () => {
     const alice = collect(apollo(mintToken()));
