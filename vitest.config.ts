@@ -30,6 +30,13 @@ export default defineConfig({
   test: {
     exclude: ['node_modules/**', 'cdk.out/**', 'dist/**', '.oracles/**'],
     testTimeout: 60_000,
+    // Hooks start servers and processes, as tests do; vitest's 10 s default is not a budget a loaded machine keeps.
+    hookTimeout: 60_000,
+    // The one budget of every expect.poll: tests wait for what crosses processes, sockets, disk and
+    // queues, which on a loaded 2-core machine can take far longer than vitest's 1 s default. A
+    // wait that succeeds ends at once; only a failing one spends it. (vi.waitFor has no such
+    // setting, so the tests poll with expect.poll.)
+    expect: { poll: { timeout: 30_000 } },
     projects: [{ extends: true, test: { name: 'local', include: ['**/*.test.ts', 'client/web/**/*.test.tsx'] } }, ...opensearchOracleProject()],
   },
 });

@@ -215,11 +215,11 @@ describe('ImageEventPublisher', () => {
     const deadline = new AbortController();
     try {
       const publishing = patient.publish(processed, deadline.signal);
-      await vi.waitFor(() => expect(server.stalled).toHaveLength(1));
+      await expect.poll(() => server.stalled).toHaveLength(1);
       const reason = new Error('out of time');
       deadline.abort(reason);
       await expect(publishing).rejects.toBe(reason);
-      await vi.waitFor(() => expect(server.abandoned).toEqual(['POST /graphql']));
+      await expect.poll(() => server.abandoned).toEqual(['POST /graphql']);
     } finally {
       await server.close();
     }

@@ -270,10 +270,10 @@ describe('ImageIndex.put', () => {
     const deadline = new AbortController();
     try {
       const put = new ImageIndex(stalledClient).abortingOn(deadline.signal).put(imageDoc('img1', '01'));
-      await vi.waitFor(() => expect(server.stalled).toHaveLength(1));
+      await expect.poll(() => server.stalled).toHaveLength(1);
       deadline.abort();
       await expect(put).rejects.toMatchObject({ name: 'RequestAbortedError' });
-      await vi.waitFor(() => expect(server.abandoned).toEqual([`GET /${IMAGES_INDEX}/_doc/img1`]));
+      await expect.poll(() => server.abandoned).toEqual([`GET /${IMAGES_INDEX}/_doc/img1`]);
       expect(server.stalled).toHaveLength(1);
       // Once aborted, nothing more is sent.
       await expect(new ImageIndex(stalledClient).abortingOn(deadline.signal).get('img1')).rejects.toMatchObject({ name: 'RequestAbortedError' });

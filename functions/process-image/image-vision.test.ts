@@ -1,5 +1,5 @@
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VisionConfig } from '../shared/config.ts';
 import { ImageRejected } from './image-rejected.ts';
 import { createRekognitionClient, detectImageContent } from './image-vision.ts';
@@ -365,10 +365,10 @@ describe('createRekognitionClient', () => {
     const deadline = new AbortController();
     try {
       const detecting = detectImageContent(patient, image, { ...labelsOnly, detectText: true }, deadline.signal);
-      await vi.waitFor(() => expect(server.stalled).toHaveLength(2));
+      await expect.poll(() => server.stalled).toHaveLength(2);
       deadline.abort(new Error('out of time'));
       await expect(detecting).rejects.toMatchObject({ name: 'AbortError', $metadata: { attempts: 1 } });
-      await vi.waitFor(() => expect(server.abandoned).toEqual(['POST /', 'POST /']));
+      await expect.poll(() => server.abandoned).toEqual(['POST /', 'POST /']);
       expect(server.stalled).toHaveLength(2);
     } finally {
       patient.destroy();

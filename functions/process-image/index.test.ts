@@ -491,7 +491,7 @@ describe('process-image handler', () => {
       expect(published().map((event) => event.imageId)).toEqual([done]);
       // Every stalled call was aborted (its connection closed), none retried.
       expect(stallingVision.stalled.length).toBeGreaterThan(0);
-      await vi.waitFor(() => expect(stallingVision.abandoned).toEqual(stallingVision.stalled), { timeout: 10_000 });
+      await expect.poll(() => stallingVision.abandoned).toEqual(stallingVision.stalled);
       await expect(index.get({ index: IMAGES_INDEX, id: late })).rejects.toMatchObject({ statusCode: 404 });
     } finally {
       await stallingVision.close();

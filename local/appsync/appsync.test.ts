@@ -147,25 +147,24 @@ describe('the project client (Apollo Client 4 + aws-appsync-auth-link + aws-apps
   function collect(client: ApolloClient, variables: Record<string, unknown> = {}) {
     const received: unknown[] = [];
     const errors: unknown[] = [];
-    // Apollo Client 4 does not pass the link's CONNECTED control message on; give the start time.
-    const started = new Promise<void>((resolve) => setTimeout(resolve, 1500));
-    const subscription = client.subscribe({ query: SUBSCRIBE, variables }).subscribe({
+    // Live once AppSync acknowledges the start (its start_ack, which the project client reports),
+    // however long a busy machine takes; or failed.
+    let settled: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (settled = resolve));
+    const subscription = client.subscribe({ query: SUBSCRIBE, variables, context: { onSubscriptionAcknowledged: () => settled() } }).subscribe({
       next: (value) => {
         const result = value as { data?: unknown };
         if (result.data) received.push(result.data);
       },
-      error: (error) => errors.push(error),
+      error: (error) => {
+        errors.push(error);
+        settled();
+      },
     });
     return { received, errors, started, stop: () => subscription.unsubscribe() };
   }
 
-  const until = async (check: () => boolean, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > end) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (check: () => boolean) => expect.poll(check).toBe(true);
 
   it('delivers a published event to its owner only, with the subscription’s selection', async () => {
     const alice = collect(apollo(mintToken()));

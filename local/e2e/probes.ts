@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_OUTPUT_KEYS, OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
 import { createSearchClient } from '../../functions/process-image/image-index.ts';
 import { IMAGES_INDEX } from '../../resolvers/lib/imageDocument.ts';
@@ -57,8 +57,12 @@ export interface QueueDepths {
   deadLetters: number;
 }
 
+function queueClient(outputs: Outputs): SQSClient {
+  return new SQSClient({ endpoint: outputs[LOCAL_OUTPUT_KEYS.sqsEndpoint], region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
 export async function queueDepths(outputs: Outputs): Promise<QueueDepths> {
-  const sqs = new SQSClient({ endpoint: outputs[LOCAL_OUTPUT_KEYS.sqsEndpoint], region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const sqs = queueClient(outputs);
   try {
     const depth = async (queueUrl: string | undefined) =>
       (
@@ -72,6 +76,16 @@ export async function queueDepths(outputs: Outputs): Promise<QueueDepths> {
       inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible),
       deadLetters: Number(deadLetters.ApproximateNumberOfMessages) + Number(deadLetters.ApproximateNumberOfMessagesNotVisible),
     };
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** Sets the processing queue's visibility timeout, as an operator would with SetQueueAttributes. */
+export async function setVisibilityTimeout(outputs: Outputs, seconds: number): Promise<void> {
+  const sqs = queueClient(outputs);
+  try {
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: outputs[OUTPUT_KEYS.queueUrl], Attributes: { VisibilityTimeout: String(seconds) } }));
   } finally {
     sqs.destroy();
   }

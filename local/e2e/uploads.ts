@@ -40,12 +40,14 @@ export async function upload(user: TestUser, file: UploadFile, change?: (fields:
 
 /**
  * Subscribes the user to onImageProcessed; each event goes to `onEvent` (and is kept in the
- * returned list). Resolves once the subscription had time to start.
+ * returned list). Resolves once AppSync acknowledged the start (start_ack, which the project
+ * client reports), so no event published after that is missed, however slow the machine.
  */
 export function subscribeToEvents(user: TestUser, onEvent: (event: ImageEvent) => void = () => undefined): Promise<{ events: ImageEvent[]; unsubscribe(): void }> {
   const events: ImageEvent[] = [];
   return new Promise((resolve, reject) => {
-    const subscription = user.client.subscribe({ query: OnImageProcessedDocument }).subscribe({
+    const live = () => resolve({ events, unsubscribe: () => subscription.unsubscribe() });
+    const subscription = user.client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: live } }).subscribe({
       next: (result) => {
         const event = result.data?.onImageProcessed;
         if (!event) return;
@@ -54,8 +56,6 @@ export function subscribeToEvents(user: TestUser, onEvent: (event: ImageEvent) =
       },
       error: reject,
     });
-    // The link acknowledges the start asynchronously; a short settle keeps the first event.
-    setTimeout(() => resolve({ events, unsubscribe: () => subscription.unsubscribe() }), 1_500);
   });
 }
 

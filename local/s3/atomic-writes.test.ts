@@ -13,7 +13,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
@@ -100,10 +100,10 @@ it('keeps the old object whole when a write over it breaks off mid-body, and lea
   forward.on('error', () => undefined);
   forward.write(Buffer.alloc(300_000, 'new'));
   // The store is writing the new version beside the old one...
-  await vi.waitFor(async () => expect(await temporaryFiles()).not.toEqual([]), { timeout: 20_000 });
+  await expect.poll(() => temporaryFiles()).not.toEqual([]);
   forward.destroy();
   // ...and removes what it wrote once the body breaks off.
-  await vi.waitFor(async () => expect(await temporaryFiles()).toEqual([]), { timeout: 20_000 });
+  await expect.poll(() => temporaryFiles()).toEqual([]);
   const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   expect(md5(Buffer.from(await got.Body!.transformToByteArray()))).toBe(md5(old));
   expect({ etag: got.ETag, version: got.Metadata?.version }).toEqual({ etag: ETag, version: '1' });

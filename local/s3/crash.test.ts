@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { EventOutbox } from './outbox.ts';
 import { startLocalS3Service } from './start.ts';
@@ -49,7 +49,7 @@ it.each([
     execArgv: ['--import', 'tsx'],
   });
   const exited = new Promise((resolve) => served.once('exit', resolve));
-  await vi.waitFor(() => expect(existsSync(endpointFile)).toBe(true), { timeout: 30_000 });
+  await expect.poll(() => existsSync(endpointFile)).toBe(true);
   const writer = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: readFileSync(endpointFile, 'utf8') }, CREDENTIALS);
 
   const acknowledged: string[] = [];
@@ -85,7 +85,7 @@ it.each([
     // Nothing half-written survives: S3 stores a body whole or not at all.
     expect(listed.every((object) => object.Size === BODY.length)).toBe(true);
     expect(stored).toEqual(expect.arrayContaining(acknowledged));
-    await vi.waitFor(() => expect(new Set(delivered.map((event) => event.s3.object.key))).toEqual(new Set(stored)));
+    await expect.poll(() => new Set(delivered.map((event) => event.s3.object.key))).toEqual(new Set(stored));
   } finally {
     reader.destroy();
     await restarted.close();
@@ -106,7 +106,7 @@ describe('kill -9 of the store at a step of a write or a delete', () => {
     try {
       await use(client);
       // Emptied: nothing more will be delivered.
-      await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 10_000 });
+      await expect.poll(() => outbox.size()).toBe(0);
     } finally {
       outbox.close();
       client.destroy();

@@ -24,7 +24,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { S3EventRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventOutbox } from './outbox.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
@@ -65,8 +65,8 @@ const wrong = (value: string) => value.replace(/^./, (first) => (first === 'A' ?
 async function stored(key: string, body: string): Promise<void> {
   const before = events.length;
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
-  await vi.waitFor(() => expect(events.length).toBe(before + 1), { timeout: 30_000 });
-  await vi.waitFor(() => expect(outboxSize()).toBe(0), { timeout: 30_000 });
+  await expect.poll(() => events.length).toBe(before + 1);
+  await expect.poll(() => outboxSize()).toBe(0);
 }
 
 function outboxSize(): number {
@@ -117,10 +117,10 @@ describe('PutObject through the SDK, with its default checksums', () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
     expect(got.ETag).toBe(`"${createHash('md5').update(whole).digest('hex')}"`);
-    await vi.waitFor(() => expect(events.slice(before).map((event) => [event.eventName, event.s3.object.size])).toEqual([
+    await expect.poll(() => events.slice(before).map((event) => [event.eventName, event.s3.object.size])).toEqual([
       ['ObjectCreated:Put', 'a buffer body'.length],
       ['ObjectCreated:Put', whole.length],
-    ]), { timeout: 30_000 });
+    ]);
   });
 
   it('refuses a checksum or Content-MD5 that does not match the body (BadDigest), keeping the object', async () => {

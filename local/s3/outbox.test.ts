@@ -36,7 +36,7 @@ describe('the event outbox', () => {
     const delivered: S3EventRecord[] = [];
     const outbox = new EventOutbox(dataDir, 'delivery');
     const drain = drainOutbox(outbox, { deliver: (record) => void delivered.push(record) });
-    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    await expect.poll(() => outbox.size()).toBe(0);
     expect(keysOf(delivered)).toEqual(['uploads/a', 'uploads/b']);
     await drain.close();
     outbox.close();
@@ -48,7 +48,7 @@ describe('the event outbox', () => {
     const again = drainOutbox(reopened, { deliver: (record) => void redelivered.push(record) });
     store.add(recordFor('uploads/c'));
     again.nudge();
-    await vi.waitFor(() => expect(reopened.size()).toBe(0));
+    await expect.poll(() => reopened.size()).toBe(0);
     expect(keysOf(redelivered)).toEqual(['uploads/c']);
     await again.close();
     reopened.close();
@@ -63,12 +63,12 @@ describe('the event outbox', () => {
     const pending = store.addPending(recordFor('uploads/pending'), 'b/uploads/pending._S3rver_0.o.tmp');
     store.add(recordFor('uploads/ready'));
     drain.nudge();
-    await vi.waitFor(() => expect(outbox.size()).toBe(1));
+    await expect.poll(() => outbox.size()).toBe(1);
     expect(keysOf(delivered)).toEqual(['uploads/ready']);
     expect(outbox.pendingWrites()).toEqual([{ id: pending, write: 'b/uploads/pending._S3rver_0.o.tmp' }]);
     expect(() => outbox.markReady(pending)).toThrow(/store's outbox connection/);
     store.markReady(pending);
-    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    await expect.poll(() => outbox.size()).toBe(0);
     expect(keysOf(delivered)).toEqual(['uploads/ready', 'uploads/pending']);
     expect(store.pendingWrites()).toEqual([]);
     // The mark is not synced; the adds after it are.
@@ -96,7 +96,7 @@ describe('the event outbox', () => {
     const otherWriter = new EventOutbox(dataDir);
     otherWriter.add(recordFor('uploads/late'));
     otherWriter.close();
-    await vi.waitFor(() => expect(keysOf(delivered)).toEqual(['uploads/late']));
+    await expect.poll(() => keysOf(delivered)).toEqual(['uploads/late']);
     await drain.close();
     outbox.close();
   });
@@ -119,7 +119,7 @@ describe('the event outbox', () => {
     });
     store.add(recordFor('uploads/x'));
     drain.nudge();
-    await vi.waitFor(() => expect(keysOf(delivered)).toEqual(['uploads/x']));
+    await expect.poll(() => keysOf(delivered)).toEqual(['uploads/x']);
     expect(attempts).toBe(3);
     expect(outbox.size()).toBe(0);
     expect(log).toEqual(['S3 notification for uploads/x not delivered, retrying: Error: queue down', 'S3 notification for uploads/x not delivered, retrying: Error: queue down']);
@@ -143,7 +143,7 @@ describe('the event outbox', () => {
     const drain = drainOutbox(outbox, { retryMs: 10, log: (line) => log.push(line), deliver: (record) => void delivered.push(record) });
     store.add(recordFor('uploads/y'));
     drain.nudge();
-    await vi.waitFor(() => expect(outbox.size()).toBe(0));
+    await expect.poll(() => outbox.size()).toBe(0);
     expect(keysOf(delivered)).toEqual(['uploads/y', 'uploads/y']);
     expect(log).toEqual(['S3 notification for uploads/y delivered but not yet removed, it will be sent again: Error: SQLITE_BUSY: database is locked']);
     await drain.close();
@@ -170,7 +170,7 @@ describe('the event outbox', () => {
     drain.nudge();
     drain.nudge();
     // At most `concurrency` at once, and a nudge does not send an entry already under way.
-    await vi.waitFor(() => expect(settle).toHaveLength(2));
+    await expect.poll(() => settle).toHaveLength(2);
     expect(calls).toEqual(['uploads/1', 'uploads/2']);
     const closed = drain.close();
     settle[0]?.(true);

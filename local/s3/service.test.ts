@@ -281,7 +281,7 @@ describe('local S3 service', () => {
       const conditional = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentLength: 7, IfMatch: ETag }));
       conditional.catch(() => undefined);
       // The front has the request (and watches its key) before the delete is sent.
-      await vi.waitFor(() => expect(watching).toHaveBeenCalledWith(key), { timeout: 10_000 });
+      await expect.poll(() => watching).toHaveBeenCalledWith(key);
       watching.mockRestore();
       if (how === 'DeleteObject') await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
       else await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }] } }));
@@ -298,7 +298,7 @@ describe('local S3 service', () => {
       const body = new PassThrough();
       body.write('{"v":');
       const conditional = s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentLength: 7, IfNoneMatch: '*' }));
-      await vi.waitFor(() => expect(watching).toHaveBeenCalledWith(key), { timeout: 10_000 });
+      await expect.poll(() => watching).toHaveBeenCalledWith(key);
       watching.mockRestore();
       if (how === 'DeleteObject') await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
       else await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: 'meta/cond/never.json' }] } }));
@@ -440,7 +440,7 @@ describe('local S3 service', () => {
       const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
       expect(stored.ContentType).toBe('image/gif');
       expect(Buffer.from((await stored.Body?.transformToByteArray()) ?? [])).toEqual(GIF);
-      await vi.waitFor(() => expect(events.map((event) => event.s3.object.key)).toContain(key));
+      await expect.poll(() => events.map((event) => event.s3.object.key)).toContain(key);
       expect(events.find((event) => event.s3.object.key === key)).toMatchObject({
         eventVersion: '2.1',
         eventSource: 'aws:s3',
@@ -704,7 +704,7 @@ describe('local S3 service', () => {
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'thumbnails/x/y/z.webp', Body: 'x' }));
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'jpeg' }));
       await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
-      await vi.waitFor(() => expect(events).toHaveLength(2));
+      await expect.poll(() => events).toHaveLength(2);
       expect(events.map((event) => [event.eventName, event.s3.object.key])).toEqual([
         ['ObjectCreated:Put', `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VX/my+photo+%281%29%2B%C3%A9.jpg`],
         ['ObjectRemoved:Delete', `uploads/${USER.sub}/01HZX3V6Q8K2M4N5P6R7S8T9VX/my+photo+%281%29%2B%C3%A9.jpg`],
@@ -721,7 +721,7 @@ describe('local S3 service', () => {
       const { ETag } = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: 'part' }));
       await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
       await s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: key }, { Key: 'thumbnails/x/y/z.webp' }] } }));
-      await vi.waitFor(() => expect(events).toHaveLength(2));
+      await expect.poll(() => events).toHaveLength(2);
       expect(events.map((event) => event.eventName)).toEqual(['ObjectCreated:CompleteMultipartUpload', 'ObjectRemoved:Delete']);
       expect(await exists('thumbnails/x/y/z.webp')).toBe(false);
     });
@@ -739,12 +739,12 @@ describe('local S3 service', () => {
     } finally {
       outbox.close();
     }
-    await vi.waitFor(() => expect(deliveryLog.join('\n')).toContain(`S3 notification for ${key} not delivered, retrying: Error: queue unavailable`));
+    await expect.poll(() => deliveryLog.join('\n')).toContain(`S3 notification for ${key} not delivered, retrying: Error: queue unavailable`);
     await stop();
 
     deliver = record;
     await start();
-    await vi.waitFor(() => expect(events.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectCreated:Post', key]]));
+    await expect.poll(() => events.map((event) => [event.eventName, event.s3.object.key])).toEqual([['ObjectCreated:Post', key]]);
   });
 
   it('keeps objects across restarts, but not the bytes of a write a crash cut short, nor its temporary files', async () => {

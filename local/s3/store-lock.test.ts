@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../functions/shared/s3-client.ts';
 import { EventOutbox } from './outbox.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
@@ -104,7 +104,7 @@ async function readAndDrain(service: LocalS3Service, dataDir: string, delivered:
       .send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }))
       .then(async (object) => Buffer.from(await object.Body!.transformToByteArray()))
       .catch((error: unknown) => (error as Error).name);
-    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 10_000 });
+    await expect.poll(() => outbox.size()).toBe(0);
     return { body, events: delivered.map((event) => [event.eventName, event.s3.object.key, event.s3.object.eTag]) };
   } finally {
     outbox.close();

@@ -177,7 +177,7 @@ describe('createImageGraphClient', () => {
     expect(start.payload!.extensions.authorization).toMatchObject({ Authorization: expect.stringMatching(/^token-/), host: new URL(config.graphqlUrl).host });
 
     appsync.publish(connection!, start.id!, event('img-1'));
-    await vi.waitFor(() => expect(received).toHaveLength(1));
+    await expect.poll(() => received).toHaveLength(1);
     expect(received[0]).toMatchObject({ onImageProcessed: { imageId: 'img-1', status: 'FAILED', reason: 'not an image' } });
 
     subscription.unsubscribe();
@@ -198,9 +198,9 @@ describe('createImageGraphClient', () => {
     expect(acknowledged).not.toHaveBeenCalled();
 
     appsync.acknowledge(connection!, id);
-    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(1));
+    await expect.poll(() => acknowledged).toHaveBeenCalledTimes(1);
     appsync.publish(connection!, id, event('img-1'));
-    await vi.waitFor(() => expect(received).toHaveLength(1));
+    await expect.poll(() => received).toHaveLength(1);
     expect(received).toEqual([{ data: expect.objectContaining({ onImageProcessed: expect.objectContaining({ imageId: 'img-1' }) }) }]);
     subscription.unsubscribe();
   });
@@ -213,7 +213,7 @@ describe('createImageGraphClient', () => {
     const subscription = client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: acknowledged } }).subscribe({});
     await appsync.until(() => appsync.starts().length === 2);
     appsync.onStart = 'acknowledge';
-    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(1));
+    await expect.poll(() => acknowledged).toHaveBeenCalledTimes(1);
     expect(resubscribed.mock.calls.length).toBeGreaterThanOrEqual(2);
     subscription.unsubscribe();
   });
@@ -235,9 +235,9 @@ describe('createImageGraphClient', () => {
     const live = client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: acknowledged } }).subscribe({
       next: (result) => errors.push(...(result.error ? [result.error] : [])),
     });
-    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(1));
+    await expect.poll(() => acknowledged).toHaveBeenCalledTimes(1);
     appsync.connections.at(-1)!.socket.terminate();
-    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(2));
+    await expect.poll(() => acknowledged).toHaveBeenCalledTimes(2);
     expect(resubscribed).toHaveBeenCalledWith('OnImageProcessed', 1);
     expect(errors).toEqual([]);
     live.unsubscribe();
@@ -265,10 +265,10 @@ describe('createImageGraphClient', () => {
     expect(tokens.length).toBeGreaterThan(tokensBefore);
     expect(tokens.slice(tokensBefore)).toContain(appsync.connections[1]!.header.Authorization);
     expect(resubscribed).toHaveBeenCalledWith('OnImageProcessed', 1);
-    await vi.waitFor(() => expect(acknowledged).toHaveBeenCalledTimes(2));
+    await expect.poll(() => acknowledged).toHaveBeenCalledTimes(2);
 
     appsync.publish(appsync.connections[1]!, second!.message.id!, event('img-2'));
-    await vi.waitFor(() => expect(received).toHaveLength(1));
+    await expect.poll(() => received).toHaveLength(1);
     expect(received[0]).toMatchObject({ onImageProcessed: { imageId: 'img-2' } });
     expect(errors).toEqual([]);
     subscription.unsubscribe();

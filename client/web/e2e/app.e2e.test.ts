@@ -125,7 +125,7 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     expect(Object.keys(progressSeen).sort()).toEqual(PHOTO_NAMES.map((name) => `Uploading ${name}`).sort());
     for (const values of Object.values(progressSeen)) expect(values.some((value) => value > 0 && value < 1)).toBe(true);
     // Thumbnails arrive live (onImageProcessed, then the reader-signed URL), and really load.
-    await expect.poll(() => page.locator('.upload.processed .thumb img').count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => page.locator('.upload.processed .thumb img').count()).toBe(3);
     await expect
       .poll(() => page.locator('.upload .thumb img').evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length))
       .toBe(3);
@@ -165,7 +165,7 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     expect(new URL(page.url()).hash).toBe('');
     await expect.poll(() => photoCount(page).textContent()).toBe('0 photos');
     await page.getByLabel('Search photos').fill('');
-    await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('2 photos');
+    await expect.poll(() => photoCount(page).textContent()).toBe('2 photos');
     await expect.poll(() => page.getByTestId('result').allTextContents().then((names) => names.sort())).toEqual(['fruits.jpg', 'messi5.jpg']);
     await screenshot(page, '6-after-delete');
 
@@ -189,17 +189,17 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     // first in its Similar photos strip, and a click there opens it.
     await page.getByLabel('Choose photos to upload').setInputFiles({ name: 'fruits-copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTOS[0]!) });
     await page.locator('.upload.processed', { hasText: 'fruits-copy.jpg' }).waitFor({ timeout: 90_000 });
-    await expect.poll(() => photoCount(page).textContent(), { timeout: 30_000 }).toBe('4 photos');
+    await expect.poll(() => photoCount(page).textContent()).toBe('4 photos');
     await page.getByTestId('result').filter({ hasText: /^fruits\.jpg$/ }).getByRole('link').click();
     await dialog.getByRole('heading', { name: 'fruits.jpg' }).waitFor();
     const similar = dialog.getByRole('region', { name: 'Similar photos' });
     const firstSimilar = similar.getByRole('link').first();
-    await expect.poll(() => firstSimilar.getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits-copy.jpg');
+    await expect.poll(() => firstSimilar.getByRole('img').getAttribute('alt')).toBe('fruits-copy.jpg');
     await expect.poll(() => firstSimilar.getByRole('img').evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await screenshot(page, '6c-similar');
     await firstSimilar.click();
     await dialog.getByRole('heading', { name: 'fruits-copy.jpg' }).waitFor();
-    await expect.poll(() => similar.getByRole('link').first().getByRole('img').getAttribute('alt'), { timeout: 15_000 }).toBe('fruits.jpg');
+    await expect.poll(() => similar.getByRole('link').first().getByRole('img').getAttribute('alt')).toBe('fruits.jpg');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(errors).toEqual([]);

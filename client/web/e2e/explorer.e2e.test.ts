@@ -91,7 +91,7 @@ describe.skipIf(skipped !== null)('the GraphQL explorer in Chromium against the 
     await page.getByRole('button', { name: 'Sign in' }).click();
     // The bar's status says why (the local Cognito names it InvalidPasswordException, AWS NotAuthorizedException).
     const status = page.locator('form > span').last();
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/password/i);
+    await expect.poll(() => status.textContent()).toMatch(/password/i);
     expect(await page.getByPlaceholder('or paste a token').inputValue()).toBe('');
 
     await page.getByPlaceholder('password', { exact: true }).fill(PASSWORD);

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { cleanup, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { renderWithApi } from '../testing/render.tsx';
 import { AuthScreen } from './AuthScreen.tsx';
 
@@ -80,7 +80,7 @@ describe('AuthScreen', () => {
     await userEvent.type(screen.getByLabelText('Reset code'), '123456');
     await userEvent.type(screen.getByLabelText('New password'), 'New-password-12!');
     await userEvent.click(screen.getByRole('button', { name: 'Set a new password' }));
-    await vi.waitFor(() => expect(session.current?.email).toBe('ada@example.com'));
+    await expect.poll(() => session.current?.email).toBe('ada@example.com');
     const confirm = cognito.commands.find((command) => command instanceof ConfirmForgotPasswordCommand) as ConfirmForgotPasswordCommand;
     expect(confirm.input).toMatchObject({ Username: 'ada@example.com', ConfirmationCode: '123456', Password: 'New-password-12!' });
     // The sign-in that follows is SRP: the new password is not sent again.

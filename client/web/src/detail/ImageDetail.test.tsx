@@ -65,7 +65,7 @@ describe('ImageDetail', () => {
     );
     expect(await screen.findByText('2 photos')).toBeTruthy();
     await userEvent.click(await screen.findByRole('button', { name: 'Delete' }));
-    await vi.waitFor(() => expect(operations.find((operation) => operation.name === 'DeleteImage')?.variables).toEqual({ id: 'img-1' }));
+    await expect.poll(() => operations.find((operation) => operation.name === 'DeleteImage')?.variables).toEqual({ id: 'img-1' });
     expect(confirm).toHaveBeenCalledWith('Delete dog.jpg? This cannot be undone.');
     // Gone from the results at once, without asking the index, which drops it only after processing.
     expect(await screen.findByText('1 photo')).toBeTruthy();
@@ -101,7 +101,7 @@ describe('ImageDetail', () => {
   it('shows no strip when nothing is similar, nor for an image still processing (not even asking)', async () => {
     const { operations, unmount } = renderWithApi(<ImageDetail id="img-1" />, { answer });
     expect(await screen.findByRole('heading', { name: 'dog.jpg' })).toBeTruthy();
-    await vi.waitFor(() => expect(operations.some((operation) => operation.name === 'SimilarImages')).toBe(true));
+    await expect.poll(() => operations.some((operation) => operation.name === 'SimilarImages')).toBe(true);
     expect(screen.queryByRole('region', { name: 'Similar photos' })).toBeNull();
     unmount();
     const processing = renderWithApi(<ImageDetail id="img-1" />, { answer: (name, variables) => (name === 'Image' ? { image: { ...image, status: 'PROCESSING' } } : answer(name, variables)) });

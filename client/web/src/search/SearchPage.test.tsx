@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { renderWithApi, type Answer } from '../testing/render.tsx';
 import { SearchPage } from './SearchPage.tsx';
 import { SEARCH_HINT } from './search-examples.ts';
@@ -50,7 +50,7 @@ describe('SearchPage', () => {
     expect(screen.getByLabelText('Search photos').getAttribute('placeholder')).toBe(SEARCH_HINT);
 
     await userEvent.click(screen.getByRole('button', { name: 'Show more (2 of 3)' }));
-    await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));
+    await expect.poll(() => screen.getAllByTestId('result')).toHaveLength(3);
     expect(screen.queryByRole('button', { name: /Show more/ })).toBeNull();
     // The next page asks for the page alone, with the search's own variables; the first page's
     // count and facets stay.
@@ -64,19 +64,19 @@ describe('SearchPage', () => {
   it('pages on within the filters of the search', async () => {
     const { operations } = renderWithApi(<SearchPage />, { answer });
     await userEvent.click(await screen.findByRole('button', { name: 'Beach 1' }));
-    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'] } }));
+    await expect.poll(() => operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'] } });
     await userEvent.click(await screen.findByRole('button', { name: 'Show more (2 of 3)' }));
-    await vi.waitFor(() => expect(screen.getAllByTestId('result')).toHaveLength(3));
+    await expect.poll(() => screen.getAllByTestId('result')).toHaveLength(3);
     expect(operations.at(-1)).toMatchObject({ name: 'SearchImagesPage', variables: { filter: { labels: ['Beach'] }, first: PAGE_SIZE, after: 'c1' } });
   });
 
   it('filters by a label facet and by camera', async () => {
     const { operations } = renderWithApi(<SearchPage />, { answer });
     await userEvent.click(await screen.findByRole('button', { name: 'Beach 1' }));
-    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'] } }));
+    await expect.poll(() => operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'] } });
     expect(screen.getByRole('button', { name: 'Beach 1' }).getAttribute('aria-pressed')).toBe('true');
     await userEvent.selectOptions(screen.getByLabelText('Camera'), 'NEX-3N');
-    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'], camera: 'NEX-3N' } }));
+    await expect.poll(() => operations.at(-1)?.variables).toMatchObject({ filter: { labels: ['Beach'], camera: 'NEX-3N' } });
   });
 
   it('hides copies or shows only them, with their count', async () => {
@@ -85,9 +85,9 @@ describe('SearchPage', () => {
     const duplicates = screen.getByLabelText('Duplicates');
     expect([...duplicates.querySelectorAll('option')].map((option) => option.textContent)).toEqual(['Show copies', 'Hide copies', 'Only copies (1)']);
     await userEvent.selectOptions(duplicates, 'hide');
-    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { hideDuplicates: true } }));
+    await expect.poll(() => operations.at(-1)?.variables).toMatchObject({ filter: { hideDuplicates: true } });
     await userEvent.selectOptions(duplicates, 'only');
-    await vi.waitFor(() => expect(operations.at(-1)?.variables).toMatchObject({ filter: { onlyDuplicates: true } }));
+    await expect.poll(() => operations.at(-1)?.variables).toMatchObject({ filter: { onlyDuplicates: true } });
     expect(operations.at(-1)?.variables.filter).not.toHaveProperty('hideDuplicates');
   });
 });

@@ -68,24 +68,24 @@ describe('UploadPanel', () => {
     const svgItem = items.find((item) => item.textContent?.includes('drawing.svg'))!;
     expect(within(svgItem).getByText(/image\/svg\+xml is not accepted/)).toBeTruthy();
 
-    await vi.waitFor(() => expect(post.calls).toHaveLength(1));
+    await expect.poll(() => post.calls).toHaveLength(1);
     expect(operations.filter((operation) => operation.name === 'RequestUpload').map((operation) => operation.variables)).toEqual([
       { input: { fileName: 'beach.jpg', contentType: 'image/jpeg', bytes: 100 } },
     ]);
     post.calls[0]!.progress(40, 100);
     const bar = await screen.findByRole('progressbar', { name: 'Uploading beach.jpg' });
-    await vi.waitFor(() => expect(bar.getAttribute('value')).toBe('40'));
+    await expect.poll(() => bar.getAttribute('value')).toBe('40');
 
     post.calls[0]!.finish(204);
     expect(await screen.findByText('Processing…')).toBeTruthy();
 
     publish(processed('img-1'));
-    await vi.waitFor(() => expect(container.querySelector('.thumb img')?.getAttribute('src')).toBe('http://s3.test/thumb.webp'));
+    await expect.poll(() => container.querySelector('.thumb img')?.getAttribute('src')).toBe('http://s3.test/thumb.webp');
     expect(screen.getByRole('link', { name: 'beach.jpg' }).getAttribute('href')).toBe('#/image/img-1');
     expect(screen.getByRole('status').textContent).toBe('1 done, 1 failed');
 
     publish({ onImageProcessed: { __typename: 'ImageEvent', imageId: 'img-1', ownerSub: 'u', status: 'DELETED', reason: null, image: null } });
-    await vi.waitFor(() => expect(screen.queryByRole('link', { name: 'beach.jpg' })).toBeNull());
+    await expect.poll(() => screen.queryByRole('link', { name: 'beach.jpg' })).toBeNull();
     expect(screen.getByRole('status').textContent).toBe('1 failed');
   });
 
@@ -93,11 +93,11 @@ describe('UploadPanel', () => {
     const user = userEvent.setup();
     renderWithApi(<UploadPanel />, { answer: () => ticket('img-2') });
     await user.upload(screen.getByLabelText('Choose photos to upload'), [new File([new Uint8Array(10)], 'a.png', { type: 'image/png' })]);
-    await vi.waitFor(() => expect(post.calls).toHaveLength(1));
+    await expect.poll(() => post.calls).toHaveLength(1);
     post.calls[0]!.finish(403, '<Error><Code>AccessDenied</Code><Message>Invalid according to Policy</Message></Error>');
     expect(await screen.findByText('Upload refused: AccessDenied: Invalid according to Policy')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Retry a.png' }));
-    await vi.waitFor(() => expect(post.calls).toHaveLength(2));
+    await expect.poll(() => post.calls).toHaveLength(2);
   });
 
   it('once the subscription is acknowledged, reads the uploads whose events came before it', async () => {
@@ -114,14 +114,14 @@ describe('UploadPanel', () => {
       new File([new Uint8Array(10)], 'done.jpg', { type: 'image/jpeg' }),
       new File([new Uint8Array(10)], 'bad.jpg', { type: 'image/jpeg' }),
     ]);
-    await vi.waitFor(() => expect(post.calls).toHaveLength(2));
+    await expect.poll(() => post.calls).toHaveLength(2);
     post.calls.forEach((call) => call.finish(204));
-    await vi.waitFor(() => expect(screen.getAllByText('Processing…')).toHaveLength(2));
+    await expect.poll(() => screen.getAllByText('Processing…')).toHaveLength(2);
     // Their events were published before AppSync acknowledged the subscription: never delivered.
     expect(operations.filter((operation) => operation.name === 'Image')).toEqual([]);
 
     acknowledge();
-    await vi.waitFor(() => expect(container.querySelector('.thumb img')?.getAttribute('src')).toBe('http://s3.test/1280.webp'));
+    await expect.poll(() => container.querySelector('.thumb img')?.getAttribute('src')).toBe('http://s3.test/1280.webp');
     expect(await screen.findByText('Not a supported image')).toBeTruthy();
     expect(screen.getByRole('status').textContent).toBe('1 done, 1 failed');
     expect(operations.filter((operation) => operation.name === 'Image').map((operation) => operation.variables.id).sort()).toEqual(['img-3', 'img-4']);
