@@ -306,6 +306,7 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
     ['with a named fragment on the items (the web app’s first page)', `{ searchImages { items { ...Card } ${FACETS} } } fragment Card on Image { id }`, { facets: true, totalCount: false }],
     ['in a named fragment spread inside an inline fragment', `{ searchImages { items { id } ... on ImageConnection { ...Extras } } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
     ['in a named fragment spread inside nested inline fragments', `{ searchImages { items { id } ... on ImageConnection { ... @include(if: true) { ...Extras } } } } fragment Extras on ImageConnection { f: ${FACETS} }`, EVERY_EXTRA],
+    ['in a named fragment reusing the field’s alias', `{ s: searchImages { ...Extras } } fragment Extras on ImageConnection { s: facets { duplicates } }`, EVERY_EXTRA],
     ['in a named fragment spread with a directive', `{ searchImages { items { id } ...Extras @skip(if: false) } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
   ])('selected %s, they are asked for', (_how, query, expected) => {
     const { body, extras } = bodyFor(query);
@@ -401,8 +402,22 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
       expect(extrasFor(`${wrapped('')}\n{\n  searchImages {\n    ...Extras\n  }\n}`, PAGE_LIST)).toEqual(EVERY_EXTRA);
     });
 
-    it('the field wrapped under an alias is read unwrapped: its name is no top-level name of the list', () => {
-      expect(extrasFor(wrapped('').replace('  searchImages(', '  s: searchImages('), PAGE_LIST)).toEqual(EVERY_EXTRA);
+    it('the field wrapped under an alias is read wrapped too: a spread beside the items may select anything, none selects neither', () => {
+      const aliased = (top: string) => wrapped(top).replace('  searchImages(', '  s: searchImages(');
+      expect(extrasFor(aliased('    ...Extras\n'), PAGE_LIST)).toEqual(EVERY_EXTRA);
+      expect(extrasFor(aliased(''), PAGE_LIST)).toEqual(NEITHER);
+    });
+
+    // `{ s: searchImages { ...Extras } } fragment Extras on ImageConnection { s: facets { duplicates } }`:
+    // every top-level response name of the list (`s`) is the wrapper's alias too, and neither field
+    // name is printed. Read unwrapped, nothing would be hidden and both extras would be skipped.
+    it.each([
+      ['facets', 's: facets {\n  duplicates\n}', ['s', 's/duplicates']],
+      ['totalCount', 's: totalCount', ['s']],
+      ['both', 's: facets {\n  duplicates\n}\nt: totalCount', ['s', 's/duplicates', 't']],
+    ])('a spread in the field wrapped under an alias its fragment reuses (%s) may select anything', (_what, _fragment, list) => {
+      expect(extrasFor('{\n  s: searchImages {\n    ... Extras\n  }\n}', list)).toEqual(EVERY_EXTRA);
+      expect(extrasFor('{\n  s: searchImages(first: 2) @include(if: true) {\n    ... on ImageConnection {\n      ...Extras\n    }\n  }\n}', list)).toEqual(EVERY_EXTRA);
     });
 
     it.each([

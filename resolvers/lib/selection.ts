@@ -40,10 +40,12 @@ function mayHideSelections(info: Info): boolean {
   if (topLevel.length > MAX_TOP_LEVEL_NAMES) return true;
   const selections = outline(printed);
   if (!selections) return true;
-  // The field's own unaliased name with a selection is no field of the type it returns (this
-  // resolver's contract), so only the wrapping of AWS's reference puts it alone at the first level.
+  // The field's own name with a selection is no field of the type it returns (this resolver's
+  // contract), so only the wrapping of AWS's reference puts it alone at the first level, aliased
+  // or not: read unwrapped, `s: searchImages { ...Extras }` would hide no spread, and a fragment
+  // whose fields reuse the alias (`s: facets`) would leave every name of the list shown.
   const first = selections.filter((selection) => selection.level === 1);
-  const wrapped = first.length > 0 && first.every((selection) => selection.kind === 'field' && !selection.aliased && selection.name === info.fieldName && selection.hasSelectionSet);
+  const wrapped = first.length > 0 && first.every((selection) => selection.kind === 'field' && selection.name === info.fieldName && selection.hasSelectionSet);
   const top = selections.filter((selection) => selection.level === (wrapped ? 2 : 1));
   if (top.length === 0 || top.some((selection) => selection.kind === 'spread')) return true;
   const shown = top.map((selection) => selection.responseName);
@@ -58,7 +60,6 @@ interface Selection {
   responseName: string;
   /** The field's name (the alias's field) or the fragment's. */
   name: string;
-  aliased: boolean;
   hasSelectionSet: boolean;
 }
 
@@ -86,7 +87,7 @@ function outline(printed: string): Selection[] | null {
     if (head === undefined) return !hasSelectionSet;
     if (head === '...') {
       if (second !== undefined && isName(second) && second !== 'on') {
-        selections.push({ kind: 'spread', level, responseName: '', name: second, aliased: false, hasSelectionSet: false });
+        selections.push({ kind: 'spread', level, responseName: '', name: second, hasSelectionSet: false });
         return !hasSelectionSet;
       }
       return hasSelectionSet;
@@ -94,7 +95,7 @@ function outline(printed: string): Selection[] | null {
     const aliased = second === ':';
     const name = aliased ? third : head;
     if (name === undefined || !isName(name)) return false;
-    selections.push({ kind: 'field', level, responseName: head, name, aliased, hasSelectionSet });
+    selections.push({ kind: 'field', level, responseName: head, name, hasSelectionSet });
     return true;
   };
   for (const token of tokens) {
