@@ -26,8 +26,12 @@ export function rootFieldSelection(document: string, fieldName: string): InfoSel
       return null;
     },
   };
-  // The null answer fails a non-null field after its resolver has seen its info.
-  void execute({ schema, document: parsed, rootValue });
-  if (!selection) throw new Error(`the document does not select ${fieldName}`);
+  // The null answer fails a non-null field after its resolver has seen its info. Errors before
+  // that (a required variable, which this gives none) say why the resolver was not reached.
+  const executed = execute({ schema, document: parsed, rootValue });
+  if (!selection) {
+    const errors = 'errors' in executed ? (executed.errors ?? []) : [];
+    throw new Error(`the document does not reach ${fieldName}'s resolver${errors.map((error) => `; ${error.message}`).join('')}`);
+  }
   return selection;
 }

@@ -307,6 +307,9 @@ describe('Query.searchImages asks OpenSearch only for what the query selects', (
     ['in a named fragment spread inside an inline fragment', `{ searchImages { items { id } ... on ImageConnection { ...Extras } } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
     ['in a named fragment spread inside nested inline fragments', `{ searchImages { items { id } ... on ImageConnection { ... @include(if: true) { ...Extras } } } } fragment Extras on ImageConnection { f: ${FACETS} }`, EVERY_EXTRA],
     ['in a named fragment reusing the field’s alias', `{ s: searchImages { ...Extras } } fragment Extras on ImageConnection { s: facets { duplicates } }`, EVERY_EXTRA],
+    ['in a named fragment skipped by a variable', `query Q($no: Boolean = false) { searchImages { items { id } ...Extras @skip(if: $no) } } fragment Extras on ImageConnection { f: facets { duplicates } t: totalCount }`, EVERY_EXTRA],
+    ['in a second selection of the field, in an inline fragment on Query', `{ searchImages { items { id } } ... on Query { searchImages { ...Extras } } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
+    ['in a second selection of the field, in a named fragment on Query', `{ searchImages { items { id } } ...Root } fragment Root on Query { searchImages { items { id } ...Extras } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
     ['in a named fragment spread with a directive', `{ searchImages { items { id } ...Extras @skip(if: false) } } fragment Extras on ImageConnection { n: totalCount }`, EVERY_EXTRA],
   ])('selected %s, they are asked for', (_how, query, expected) => {
     const { body, extras } = bodyFor(query);
