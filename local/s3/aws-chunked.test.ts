@@ -14,7 +14,8 @@ async function decode(framed: string, cuts: number[] = [], declared = 1000): Pro
 }
 
 describe('AwsChunkedDecoder', () => {
-  const signedFraming = '5;chunk-signature=ab12\r\nhello\r\n7;chunk-signature=cd34\r\n\r\n0\r\nxy\r\n0;chunk-signature=ef56\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n';
+  const signature = (digit: string) => `;chunk-signature=${digit.repeat(64)}`;
+  const signedFraming = `5${signature('a')}\r\nhello\r\n7${signature('b')}\r\n\r\n0\r\nxy\r\n0${signature('c')}\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n`;
 
   it('yields the bytes and the trailers, wherever the framing is cut into pieces', async () => {
     for (let cut = 0; cut <= signedFraming.length; cut += 1) {
@@ -52,6 +53,8 @@ describe('AwsChunkedDecoder', () => {
     ['cut before the final empty line', '0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n', 'IncompleteBody'],
     ['a chunk longer than its size', '2\r\nabc\r\n0\r\n\r\n', 'IncompleteBody'],
     ['a size that is not hex', 'g\r\nabc\r\n0\r\n\r\n', 'IncompleteBody'],
+    ['a chunk extension other than a signature', `3;x=${'y'.repeat(1000)}\r\nabc\r\n0\r\n\r\n`, 'IncompleteBody'],
+    ['a malformed signature', '3;chunk-signature=ab12\r\nabc\r\n0\r\n\r\n', 'IncompleteBody'],
     ['bytes after the end', '0\r\n\r\nmore', 'IncompleteBody'],
     ['a size line without end', 'f'.repeat(5000), 'IncompleteBody'],
     ['a trailer without a colon', '0\r\nx-amz-checksum-crc32\r\n\r\n', 'MalformedTrailerError'],

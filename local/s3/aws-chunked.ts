@@ -46,8 +46,14 @@ function contentEncodings(headers: IncomingHttpHeaders): string[] {
     .filter(Boolean);
 }
 
-/** A chunk-size line or a trailer line longer than this is no aws-chunked framing (a signature line is ~100 bytes). */
+/** A trailer line longer than this is no aws-chunked framing (a checksum or signature trailer is under 100 bytes). */
 const MAX_LINE_BYTES = 4096;
+/**
+ * A chunk-size line: hex, and for a signed stream its signature, nothing else (sigv4-streaming's
+ * chunk body; a malformed one is `IncompleteBody`, versitygw issue 1685). A free-form extension
+ * would let each 1-byte chunk carry up to MAX_LINE_BYTES of framing to parse.
+ */
+const SIZE_LINE = /^([0-9a-fA-F]{1,16})(;chunk-signature=[0-9a-f]{64})?$/;
 /** Trailer lines at most: S3 takes one checksum (and, signed, its signature). */
 const MAX_TRAILERS = 8;
 
@@ -110,7 +116,7 @@ export class AwsChunkedDecoder extends Transform {
         if (line !== '') throw errors.malformedChunks();
         this.state = 'size';
       } else if (this.state === 'size') {
-        const size = /^([0-9a-fA-F]{1,16})(;.*)?$/.exec(line)?.[1];
+        const size = SIZE_LINE.exec(line)?.[1];
         if (size === undefined) throw errors.malformedChunks();
         this.remaining = parseInt(size, 16);
         this.decoded += this.remaining;

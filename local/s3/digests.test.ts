@@ -5,7 +5,7 @@
  * leaves the object as it was, with no event and nothing in the outbox.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -185,6 +185,20 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     const framed = chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]);
     expect(await signed('PUT', path, streaming('x-amz-checksum-sha256'), framed)).toMatchObject({ status: 200 });
     expect(await text(key)).toBe(body);
+  });
+
+  it('leaves no spooled file behind a large body refused at its trailer or cut off mid-framing', async () => {
+    await stored(key, 'kept');
+    const before = events.length;
+    // Past the 8 MiB a body may hold in memory: spooled to a file in `incoming`.
+    const large = 'a'.repeat(9 * 1024 * 1024);
+    const pieces = [large.slice(0, 5_000_000), large.slice(5_000_000)];
+    const wrongTrailer = chunked(pieces, [`x-amz-checksum-sha256:${digestOf('sha256', 'other')}`]);
+    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', large.length), wrongTrailer)).toMatchObject(refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.'));
+    const brokenFraming = `${chunked(pieces, []).slice(0, -5)}zz\r\n\r\n`;
+    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', large.length), brokenFraming)).toMatchObject(refusal('IncompleteBody', 'The request body terminated unexpectedly'));
+    expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
+    await unchanged(key, 'kept', before);
   });
 
   it('stores a plain body sent with Content-Encoding: aws-chunked as it came (only a streaming payload is framed)', async () => {
