@@ -9,9 +9,25 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import { errors } from './s3-error.ts';
 
+/**
+ * Whether the body is aws-chunked framing: a streaming payload type says so, `Content-Encoding:
+ * aws-chunked` alone does not (a plain upload may carry that token over an unframed body; rustfs
+ * issue 4962, versitygw pull request 2427).
+ */
 export function isAwsChunked(headers: IncomingHttpHeaders): boolean {
   const sha256 = headers['x-amz-content-sha256'];
-  return contentEncodings(headers).includes('aws-chunked') || (typeof sha256 === 'string' && sha256.startsWith('STREAMING-'));
+  return typeof sha256 === 'string' && sha256.startsWith('STREAMING-');
+}
+
+/**
+ * The decoded size a streaming upload must declare (sigv4-streaming: "For all requests, you must
+ * include the x-amz-decoded-content-length header"); missing or not a number, S3's
+ * `MissingContentLength` (versitygw issue 1656).
+ */
+export function declaredDecodedLength(headers: IncomingHttpHeaders): number {
+  const declared = headers['x-amz-decoded-content-length'];
+  if (typeof declared !== 'string' || !/^\d{1,15}$/.test(declared)) throw errors.missingContentLength();
+  return Number(declared);
 }
 
 /** The headers the decoded body is stored with: no aws-chunked encoding, nothing of its framing. */
@@ -30,15 +46,21 @@ function contentEncodings(headers: IncomingHttpHeaders): string[] {
     .filter(Boolean);
 }
 
-/** A chunk-size line or a trailer line longer than this is no aws-chunked framing (a signature line is ~100 bytes). */
+/** A trailer line longer than this is no aws-chunked framing (a checksum or signature trailer is under 100 bytes). */
 const MAX_LINE_BYTES = 4096;
+/**
+ * A chunk-size line: hex, and for a signed stream its signature, nothing else (sigv4-streaming's
+ * chunk body; a malformed one is `IncompleteBody`, versitygw issue 1685). A free-form extension
+ * would let each 1-byte chunk carry up to MAX_LINE_BYTES of framing to parse.
+ */
+const SIZE_LINE = /^([0-9a-fA-F]{1,16})(;chunk-signature=[0-9a-f]{64})?$/;
 /** Trailer lines at most: S3 takes one checksum (and, signed, its signature). */
 const MAX_TRAILERS = 8;
 
 /**
  * Decodes an aws-chunked body into its bytes; `trailers` holds the trailer headers (lower-case
  * names) once the stream has ended. A body that breaks off or is not such framing fails the stream
- * with S3's `IncompleteBody`.
+ * with S3's `IncompleteBody` "The request body terminated unexpectedly" (versitygw issues 1666, 1685).
  */
 export class AwsChunkedDecoder extends Transform {
   readonly trailers = new Map<string, string>();
@@ -46,26 +68,38 @@ export class AwsChunkedDecoder extends Transform {
   /** Bytes of the current chunk still to come, then its CRLF; null while a size line is awaited. */
   private remaining: number | null = null;
   private state: 'size' | 'data' | 'data-end' | 'trailers' | 'done' = 'size';
+  /** Bytes the chunks announced so far. */
+  private decoded = 0;
+
+  /** `declared`: the x-amz-decoded-content-length; a chunk announcing more is refused before its bytes are read. */
+  constructor(private readonly declared: number) {
+    super();
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const bytes: Buffer[] = [];
     try {
-      this.consume();
-      callback();
+      this.consume(bytes);
     } catch (error) {
       callback(error as Error);
+      return;
     }
+    // One copied buffer per piece read: a slice per chunk would hold the whole piece (framing
+    // included) and cost a Buffer object per chunk, and 1-byte chunks are 6 bytes of framing each.
+    callback(null, bytes.length > 0 ? Buffer.concat(bytes) : undefined);
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(this.state === 'done' && this.pending.length === 0 ? null : errors.incompleteBody());
+    callback(this.state === 'done' && this.pending.length === 0 ? null : errors.malformedChunks());
   }
 
-  private consume(): void {
+  /** Parses what is pending, adding the chunks' bytes to `bytes`. */
+  private consume(bytes: Buffer[]): void {
     for (;;) {
       if (this.state === 'data') {
         const size = Math.min(this.remaining ?? 0, this.pending.length);
-        if (size > 0) this.push(this.pending.subarray(0, size));
+        if (size > 0) bytes.push(this.pending.subarray(0, size));
         this.pending = this.pending.subarray(size);
         this.remaining = (this.remaining ?? 0) - size;
         if (this.remaining > 0) return;
@@ -73,18 +107,20 @@ export class AwsChunkedDecoder extends Transform {
         continue;
       }
       if (this.state === 'done') {
-        if (this.pending.length > 0) throw errors.incompleteBody();
+        if (this.pending.length > 0) throw errors.malformedChunks();
         return;
       }
       const line = this.line();
       if (line === null) return;
       if (this.state === 'data-end') {
-        if (line !== '') throw errors.incompleteBody();
+        if (line !== '') throw errors.malformedChunks();
         this.state = 'size';
       } else if (this.state === 'size') {
-        const size = /^([0-9a-fA-F]{1,16})(;.*)?$/.exec(line)?.[1];
-        if (size === undefined) throw errors.incompleteBody();
+        const size = SIZE_LINE.exec(line)?.[1];
+        if (size === undefined) throw errors.malformedChunks();
         this.remaining = parseInt(size, 16);
+        this.decoded += this.remaining;
+        if (this.decoded > this.declared) throw errors.incompleteBody(this.declared, this.decoded);
         this.state = this.remaining === 0 ? 'trailers' : 'data';
       } else if (line === '') {
         this.state = 'done';
@@ -100,10 +136,10 @@ export class AwsChunkedDecoder extends Transform {
   private line(): string | null {
     const end = this.pending.indexOf('\r\n');
     if (end === -1) {
-      if (this.pending.length > MAX_LINE_BYTES) throw errors.incompleteBody();
+      if (this.pending.length > MAX_LINE_BYTES) throw errors.malformedChunks();
       return null;
     }
-    if (end > MAX_LINE_BYTES) throw errors.incompleteBody();
+    if (end > MAX_LINE_BYTES) throw errors.malformedChunks();
     const line = this.pending.subarray(0, end).toString('latin1');
     this.pending = this.pending.subarray(end + 2);
     return line;

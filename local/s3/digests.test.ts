@@ -5,7 +5,7 @@
  * leaves the object as it was, with no event and nothing in the outbox.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -187,6 +187,26 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     expect(await text(key)).toBe(body);
   });
 
+  it('leaves no spooled file behind a large body refused at its trailer or cut off mid-framing', async () => {
+    await stored(key, 'kept');
+    const before = events.length;
+    // Past the 8 MiB a body may hold in memory: spooled to a file in `incoming`.
+    const large = 'a'.repeat(9 * 1024 * 1024);
+    const pieces = [large.slice(0, 5_000_000), large.slice(5_000_000)];
+    const wrongTrailer = chunked(pieces, [`x-amz-checksum-sha256:${digestOf('sha256', 'other')}`]);
+    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', large.length), wrongTrailer)).toMatchObject(refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.'));
+    const brokenFraming = `${chunked(pieces, []).slice(0, -5)}zz\r\n\r\n`;
+    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', large.length), brokenFraming)).toMatchObject(refusal('IncompleteBody', 'The request body terminated unexpectedly'));
+    expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
+    await unchanged(key, 'kept', before);
+  });
+
+  it('stores a plain body sent with Content-Encoding: aws-chunked as it came (only a streaming payload is framed)', async () => {
+    await stored(key, 'kept');
+    expect(await signed('PUT', path, { 'content-encoding': 'aws-chunked' }, '3\r\nabc\r\n0\r\n\r\n')).toMatchObject({ status: 200 });
+    expect(await text(key)).toBe('3\r\nabc\r\n0\r\n\r\n');
+  });
+
   it.each([
     ['a wrong trailer', chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', 'other')}`]), {}, refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.')],
     ['a malformed trailer value', chunked(['replaced'], ['x-amz-checksum-sha256:AAAA']), {}, refusal('InvalidRequest', 'Value for x-amz-checksum-sha256 trailing header is invalid.')],
@@ -197,8 +217,20 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
       refusal('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.'),
     ],
     ['a trailer naming no checksum', chunked(['replaced'], ['x-amz-checksum-sha256']), {}, refusal('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.')],
-    ['a body cut mid-chunk', `10\r\n${body}`, {}, refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.')],
-    ['a chunk size that is not hex', chunked(['replaced'], []).replace(/^8/, 'x'), {}, refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.')],
+    ['a body cut mid-chunk', `8\r\n${body.slice(0, 5)}`, {}, refusal('IncompleteBody', 'The request body terminated unexpectedly')],
+    ['a chunk size that is not hex', chunked(['replaced'], []).replace(/^8/, 'x'), {}, refusal('IncompleteBody', 'The request body terminated unexpectedly')],
+    [
+      'a chunk larger than x-amz-decoded-content-length',
+      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      { 'x-amz-decoded-content-length': '7' },
+      refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'),
+    ],
+    [
+      'an x-amz-decoded-content-length that is no number',
+      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      { 'x-amz-decoded-content-length': 'abc' },
+      { ...refusal('MissingContentLength', 'You must provide the Content-Length HTTP header.'), status: 411 },
+    ],
     [
       'fewer bytes than x-amz-decoded-content-length',
       chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),

@@ -30,7 +30,7 @@ import { errors, escapeXml, S3Error } from './s3-error.ts';
 import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Query, QUERY_AUTH_PARAMS } from './sigv4.ts';
 import { spool, type Spooled } from './spool.ts';
 import { deleteResultXml, parseDeleteRequest } from './delete-request.ts';
-import { AwsChunkedDecoder, decodedHeaders, isAwsChunked } from './aws-chunked.ts';
+import { AwsChunkedDecoder, declaredDecodedLength, decodedHeaders, isAwsChunked } from './aws-chunked.ts';
 import { bodyDigests, expectedDigests, promisesDigest } from './body-digests.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER } from './store-protocol.ts';
@@ -127,14 +127,15 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   // which must have one (API reference); a copy has no body.
   const expected = deletesMany || (method === 'PUT' && request.headers['x-amz-copy-source'] === undefined) ? expectedDigests(request.headers) : {};
   if (deletesMany && !promisesDigest(expected)) throw errors.missingDigest();
+  // S3 stores an aws-chunked body's bytes, not its framing: decoded before anything is checked.
+  const decodedLength = method === 'PUT' && isAwsChunked(request.headers) ? declaredDecodedLength(request.headers) : null;
   const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
   // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
   const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
     const digests = promisesDigest(expected) ? bodyDigests(expected) : null;
-    // S3 stores an aws-chunked body's bytes, not its framing: decoded before anything is checked.
-    const decoder = method === 'PUT' && isAwsChunked(request.headers) ? new AwsChunkedDecoder() : null;
+    const decoder = decodedLength === null ? null : new AwsChunkedDecoder(decodedLength);
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
     const body =
       hashed || decoder || digests || ((conditional || deletesMany) && hasBody(request))
@@ -147,9 +148,7 @@ async function handle(options: Front, request: IncomingMessage, response: Server
     try {
       if (body?.overflowed) throw errors.malformedXml();
       if (hashed && body?.sha256 !== authentication.payloadHash) throw errors.contentSha256Mismatch(authentication.payloadHash, body?.sha256 ?? '');
-      if (decoder && request.headers['x-amz-decoded-content-length'] !== undefined && request.headers['x-amz-decoded-content-length'] !== String(body?.size)) {
-        throw errors.incompleteBody();
-      }
+      if (decodedLength !== null && decodedLength !== (body?.size ?? 0)) throw errors.incompleteBody(decodedLength, body?.size ?? 0);
       const refusal = await digests?.refusal(decoder?.trailers);
       if (refusal) throw refusal;
       const sent = decoder ? decodedHeaders(headers, request.headers) : headers;
@@ -481,7 +480,7 @@ function isBucketPath(path: string): boolean {
 function decoded(request: IncomingMessage, decoder: AwsChunkedDecoder): AwsChunkedDecoder {
   request.once('error', (error) => decoder.destroy(error));
   request.once('close', () => {
-    if (!request.complete) decoder.destroy(errors.incompleteBody());
+    if (!request.complete) decoder.destroy(errors.malformedChunks());
   });
   return request.pipe(decoder);
 }

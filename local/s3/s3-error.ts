@@ -128,8 +128,13 @@ export const errors = {
   /** An aws-chunked trailer missing, or not `name:value` (AWS's answer, versitygw issues 1600 and 1691). */
   malformedTrailer: () =>
     new S3Error(400, 'MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.'),
-  /** A body shorter than it said (Content-Length, x-amz-decoded-content-length) or cut off mid-chunk (S3's error-code table). */
-  incompleteBody: () => new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'),
+  /** A decoded body of another size than its x-amz-decoded-content-length (S3's error-code table; the fields: versitygw issue 1684). */
+  incompleteBody: (expected: number, provided: number) =>
+    new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', { NumberBytesExpected: expected, NumberBytesProvided: provided }),
+  /** An aws-chunked body cut off or not such framing (AWS's answer, versitygw issues 1666 and 1685). */
+  malformedChunks: () => new S3Error(400, 'IncompleteBody', 'The request body terminated unexpectedly'),
+  /** A streaming upload without a decimal x-amz-decoded-content-length (AWS's answer, versitygw issue 1656). */
+  missingContentLength: () => new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
 };
 
 function isoSeconds(date: Date): string {

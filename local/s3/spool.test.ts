@@ -63,6 +63,24 @@ describe('spool', () => {
     expect(await readdir(directory)).toEqual([]);
   });
 
+  it("fails with the body's error, leaving no file behind, when it fails while a write to the file is under way", async () => {
+    // Destroying the file fails the write under way (ERR_STREAM_DESTROYED): neither that error nor the file may remain.
+    let chunks = 0;
+    const broken = new Readable({
+      read() {
+        this.push(Buffer.alloc(1024 * 1024, chunks));
+      },
+    });
+    const spooling = spool(broken, directory, { inMemoryBytes: 4 });
+    // After spool's own listener has written the chunk: the third comes once the file is open and drained, so its write is under way.
+    broken.on('data', () => {
+      chunks += 1;
+      if (chunks === 3) broken.destroy(new Error('framing broken'));
+    });
+    await expect(spooling).rejects.toThrow('framing broken');
+    expect(await readdir(directory)).toEqual([]);
+  });
+
   it('holds bodies in memory only while the shared budget has room, then spools to disk, and gives the bytes back on discard', async () => {
     const memory = new MemoryBudget(body.length + 4);
     const first = await spool(chunks(), directory, { memory });

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -91,7 +90,12 @@ export function spool(body: Readable, directory: string, options: SpoolOptions =
     });
   };
   return new Promise((resolve, reject) => {
+    let failed = false;
+    // The first error is the answer: destroying the file below fails its pending writes too
+    // (ERR_STREAM_DESTROYED), which must not replace a refusal the body stream failed with.
     const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
       releaseHeld();
       body.unpipe();
       void closed(file?.stream)
@@ -102,7 +106,7 @@ export function spool(body: Readable, directory: string, options: SpoolOptions =
       if (!file) {
         const path = join(directory, randomUUID());
         file = { path, stream: createWriteStream(path) };
-        file.stream.once('error', fail);
+        file.stream.on('error', fail);
         for (const earlier of held.splice(0)) file.stream.write(earlier);
         releaseHeld();
       }
@@ -137,10 +141,14 @@ export function spool(body: Readable, directory: string, options: SpoolOptions =
   });
 }
 
-/** Destroys a file stream and waits until it is closed: one still opening would create its file after an unlink. */
+/**
+ * Destroys a file stream and waits until it is closed: one still opening would create its file after
+ * an unlink. Not `once(stream, 'close')`, which rejects on the 'error' that destroying it gives its
+ * pending writes (ERR_STREAM_DESTROYED), and the file would then be left behind.
+ */
 async function closed(stream: WriteStream | undefined): Promise<void> {
   if (!stream || stream.closed) return;
-  const closing = once(stream, 'close');
+  const closing = new Promise<void>((resolve) => stream.once('close', () => resolve()));
   stream.destroy();
   await closing;
 }
