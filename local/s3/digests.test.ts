@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -85,11 +86,11 @@ async function unchanged(key: string, body: string, eventsBefore: number): Promi
   expect(events).toHaveLength(eventsBefore);
 }
 
-/** A raw request signed with the local credentials, its body sent as given (`x-amz-content-sha256` as in `headers`, else UNSIGNED-PAYLOAD). */
-async function signed(method: string, pathAndQuery: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+/** The URL and SigV4-signed headers of a request with the local credentials (`x-amz-content-sha256` as in `headers`, else UNSIGNED-PAYLOAD). */
+async function signedFor(method: string, pathAndQuery: string, headers: Record<string, string>): Promise<{ url: URL; headers: Record<string, string> }> {
   const url = new URL(`${service.endpoint}${pathAndQuery}`);
   const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 's3', sha256: Sha256, uriEscapePath: false });
-  const request = await signer.sign({
+  const signed = await signer.sign({
     method,
     protocol: 'http:',
     hostname: url.hostname,
@@ -98,8 +99,31 @@ async function signed(method: string, pathAndQuery: string, headers: Record<stri
     query: Object.fromEntries(url.searchParams),
     headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers },
   });
-  const response = await fetch(url, { method, headers: request.headers, body });
+  return { url, headers: signed.headers };
+}
+
+/** A raw request signed with the local credentials, its body sent as given (`x-amz-content-sha256` as in `headers`, else UNSIGNED-PAYLOAD). */
+async function signed(method: string, pathAndQuery: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  const { url, headers: signedHeaders } = await signedFor(method, pathAndQuery, headers);
+  const response = await fetch(url, { method, headers: signedHeaders, body });
   return { status: response.status, body: await response.text() };
+}
+
+/** A signed request that declares its headers (a Content-Length, say) and sends no body: the answer the headers alone get. */
+async function declaredOnly(method: string, pathAndQuery: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const { url, headers: signedHeaders } = await signedFor(method, pathAndQuery, headers);
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { method, headers: signedHeaders }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body });
+        sent.destroy();
+      });
+    });
+    sent.on('error', reject);
+    sent.flushHeaders();
+  });
 }
 
 const refusal = (code: string, message: string) => ({ status: 400, body: expect.stringContaining(`<Code>${code}</Code><Message>${message}</Message>`) as unknown });
@@ -197,6 +221,22 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', large.length), wrongTrailer)).toMatchObject(refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.'));
     const brokenFraming = `${chunked(pieces, []).slice(0, -5)}zz\r\n\r\n`;
     expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', large.length), brokenFraming)).toMatchObject(refusal('IncompleteBody', 'The request body terminated unexpectedly'));
+    expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
+    await unchanged(key, 'kept', before);
+  });
+
+  it('refuses a PUT declaring more than 5 GiB, plain or aws-chunked, before reading its body (EntityTooLarge)', async () => {
+    await stored(key, 'kept');
+    const before = events.length;
+    const tooLarge = 5 * 1024 ** 3 + 1;
+    const sizes = `<ProposedSize>${tooLarge}</ProposedSize><MaxSizeAllowed>${5 * 1024 ** 3}</MaxSizeAllowed>`;
+    // Declared, never sent: the answer must come from the header alone.
+    const plain = await declaredOnly('PUT', path, { 'content-length': String(tooLarge) });
+    expect(plain).toMatchObject(refusal('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
+    expect(plain.body).toContain(sizes);
+    const framed = await signed('PUT', path, { ...streaming('x-amz-checksum-sha256'), 'x-amz-decoded-content-length': String(tooLarge) }, chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', 'replaced')}`]));
+    expect(framed).toMatchObject(refusal('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
+    expect(framed.body).toContain(sizes);
     expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
     await unchanged(key, 'kept', before);
   });

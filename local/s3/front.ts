@@ -129,6 +129,12 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   if (deletesMany && !promisesDigest(expected)) throw errors.missingDigest();
   // S3 stores an aws-chunked body's bytes, not its framing: decoded before anything is checked.
   const decodedLength = method === 'PUT' && isAwsChunked(request.headers) ? declaredDecodedLength(request.headers) : null;
+  // S3 takes at most 5 GiB in one PUT of an object or a part, refused from its declared size before
+  // a byte is read (a multipart upload is the way past it); the spool would otherwise fill the disk.
+  if (method === 'PUT' && key !== null && request.headers['x-amz-copy-source'] === undefined) {
+    const proposed = decodedLength ?? Number(request.headers['content-length'] ?? 0);
+    if (proposed > MAX_PUT_BYTES) throw errors.tooLarge(proposed, MAX_PUT_BYTES);
+  }
   const conditions = write?.kind === 'store' ? writeConditions(request.headers) : null;
   // From the request's arrival: a delete succeeding while its body uploads is S3's 409 too.
   const conditional = conditions && write?.key ? { conditions, watch: options.locks.watch(write.key) } : null;
@@ -468,6 +474,8 @@ function storePath(bucket: string, key: string): string {
  * body cannot be a valid request, and is refused without being kept.
  */
 const MAX_DELETE_BODY_BYTES = 4 * 1024 * 1024;
+/** S3's largest single PUT (an object or a part): 5 GiB (S3 User Guide, "Uploading objects"). */
+const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
 function isBucketPath(path: string): boolean {
   return /^\/[^/]+\/?$/.test(path);
