@@ -204,6 +204,9 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     'x-amz-sdk-checksum-algorithm': 'SHA256',
   });
 
+  /** `body` framed in one chunk with its right SHA-256 trailer: what a header-level refusal is tried on. */
+  const wellFramed = () => chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]);
+
   it('stores an aws-chunked body whose trailer matches, decoded', async () => {
     await stored(key, 'kept');
     const framed = chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]);
@@ -234,7 +237,7 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     const plain = await declaredOnly('PUT', path, { 'content-length': String(tooLarge) });
     expect(plain).toMatchObject(refusal('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
     expect(plain.body).toContain(sizes);
-    const framed = await signed('PUT', path, { ...streaming('x-amz-checksum-sha256'), 'x-amz-decoded-content-length': String(tooLarge) }, chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', 'replaced')}`]));
+    const framed = await signed('PUT', path, { ...streaming('x-amz-checksum-sha256'), 'x-amz-decoded-content-length': String(tooLarge) }, wellFramed());
     expect(framed).toMatchObject(refusal('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
     expect(framed.body).toContain(sizes);
     expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
@@ -261,25 +264,25 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     ['a chunk size that is not hex', chunked(['replaced'], []).replace(/^8/, 'x'), {}, refusal('IncompleteBody', 'The request body terminated unexpectedly')],
     [
       'a chunk larger than x-amz-decoded-content-length',
-      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      wellFramed(),
       { 'x-amz-decoded-content-length': '7' },
       refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'),
     ],
     [
       'an x-amz-decoded-content-length that is no number',
-      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      wellFramed(),
       { 'x-amz-decoded-content-length': 'abc' },
       { ...refusal('MissingContentLength', 'You must provide the Content-Length HTTP header.'), status: 411 },
     ],
     [
       'fewer bytes than x-amz-decoded-content-length',
-      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      wellFramed(),
       { 'x-amz-decoded-content-length': '9' },
       refusal('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'),
     ],
     [
       'a trailer and a checksum header',
-      chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      wellFramed(),
       { 'x-amz-checksum-sha256': digestOf('sha256', body) },
       refusal('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.'),
     ],
