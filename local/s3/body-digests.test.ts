@@ -39,6 +39,8 @@ describe('body digests', () => {
     [{ 'x-amz-checksum-sha256': 'AAAA' }, 'InvalidRequest', 'Value for x-amz-checksum-sha256 header is invalid.'],
     [{ 'x-amz-checksum-crc32': CRC32, 'x-amz-checksum-crc32c': CRC32C }, 'InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.'],
     [{ 'x-amz-checksum-crc32': CRC32, 'x-amz-sdk-checksum-algorithm': 'SHA1' }, 'InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.'],
+    [{ 'x-amz-sdk-checksum-algorithm': 'MD5' }, 'InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.'],
+    [{ 'x-amz-sdk-checksum-algorithm': 'CRC32', 'content-md5': md5 }, 'InvalidRequest', 'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.'],
     [{ 'x-amz-trailer': 'content-md5' }, 'InvalidRequest', 'The value specified in the x-amz-trailer header is not supported'],
   ])('refuse the headers %j', (headers, code, message) => {
     expect(() => expectedDigests(headers)).toThrow(expect.objectContaining({ status: 400, code, message }));

@@ -40,7 +40,10 @@ export interface ExpectedDigests {
  * trailer) `InvalidRequest` "Expecting a single x-amz-checksum- header. Multiple checksum Types are
  * not allowed." (AWS's answer, versitygw issue 1186); a malformed value "Value for <header> header
  * is invalid."; an `x-amz-sdk-checksum-algorithm` that names another algorithm (or none S3 knows)
- * "Value for x-amz-sdk-checksum-algorithm header is invalid." (versitygw issue 1598); a trailer
+ * "Value for x-amz-sdk-checksum-algorithm header is invalid." (versitygw issue 1598), and one with
+ * neither a checksum header nor a trailer "x-amz-sdk-checksum-algorithm specified, but no
+ * corresponding x-amz-checksum-* or x-amz-trailer headers were found." (AWS's answer quoted in
+ * versitygw issue 1593 and apache/hadoop pull request 6467); a trailer
  * that names no checksum "The value specified in the x-amz-trailer header is not supported"
  * (versitygw issue 1632).
  */
@@ -60,6 +63,7 @@ export function expectedDigests(headers: IncomingHttpHeaders): ExpectedDigests {
   if (sdkAlgorithm !== undefined) {
     const named = CHECKSUM_HEADERS.find((name) => CHECKSUMS[name].algorithm === sdkAlgorithm.toUpperCase());
     if (!named || (checksumHeader !== undefined && named !== checksumHeader)) throw errors.invalidRequest('Value for x-amz-sdk-checksum-algorithm header is invalid.');
+    if (checksumHeader === undefined) throw errors.invalidRequest('x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.');
   }
   const expected: ExpectedDigests = md5 === undefined ? {} : { md5 };
   if (checksumHeader === undefined) return expected;

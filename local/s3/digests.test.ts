@@ -186,6 +186,11 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
       refusal('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.'),
     ],
     ['an x-amz-sdk-checksum-algorithm S3 does not know', { 'x-amz-sdk-checksum-algorithm': 'MD5' }, refusal('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.')],
+    [
+      'an x-amz-sdk-checksum-algorithm with no checksum header or trailer',
+      { 'x-amz-sdk-checksum-algorithm': 'CRC32' },
+      refusal('InvalidRequest', 'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.'),
+    ],
     ['a wrong SHA-256 checksum', { 'x-amz-checksum-sha256': digestOf('sha256', 'other') }, refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.')],
   ] as const)('refuses %s, keeping the object and notifying nothing', async (_, headers, expected) => {
     await stored(key, 'kept');
@@ -241,6 +246,19 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     expect(framed).toMatchObject(refusal('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'));
     expect(framed.body).toContain(sizes);
     expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
+    await unchanged(key, 'kept', before);
+  });
+
+  it('refuses a plain body sent with HTTP chunked transfer (501 NotImplemented naming Transfer-Encoding), keeping the object', async () => {
+    await stored(key, 'kept');
+    const before = events.length;
+    const { url, headers } = await signedFor('PUT', path, {});
+    // A stream body of no declared length: fetch sends it chunked.
+    const response = await fetch(url, { method: 'PUT', headers, body: Readable.toWeb(Readable.from(['repl', 'aced'])) as ReadableStream, duplex: 'half' });
+    expect(response.status).toBe(501);
+    expect(await response.text()).toContain(
+      '<Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message><Header>Transfer-Encoding</Header>',
+    );
     await unchanged(key, 'kept', before);
   });
 

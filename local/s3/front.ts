@@ -129,6 +129,9 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   if (deletesMany && !promisesDigest(expected)) throw errors.missingDigest();
   // S3 stores an aws-chunked body's bytes, not its framing: decoded before anything is checked.
   const decodedLength = method === 'PUT' && isAwsChunked(request.headers) ? declaredDecodedLength(request.headers) : null;
+  // S3 wants a PUT's length up front: HTTP chunked transfer is refused with 501 naming the header,
+  // unless the body is aws-chunked with its decoded length declared (what the SDK sends for a stream).
+  if (method === 'PUT' && request.headers['transfer-encoding'] !== undefined && decodedLength === null) throw errors.unsupportedHeader('Transfer-Encoding');
   // S3 takes at most 5 GiB in one PUT of an object or a part, refused from its declared size before
   // a byte is read (a multipart upload is the way past it); the spool would otherwise fill the disk.
   if (method === 'PUT' && key !== null && request.headers['x-amz-copy-source'] === undefined) {
