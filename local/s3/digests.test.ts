@@ -253,10 +253,19 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     await stored(key, 'kept');
     const before = events.length;
     const { url, headers } = await signedFor('PUT', path, {});
-    // A stream body of no declared length: fetch sends it chunked.
-    const response = await fetch(url, { method: 'PUT', headers, body: Readable.toWeb(Readable.from(['repl', 'aced'])) as ReadableStream, duplex: 'half' });
-    expect(response.status).toBe(501);
-    expect(await response.text()).toContain(
+    // Written in pieces with no Content-Length: Node sends the body chunked.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const sent = request(url, { method: 'PUT', headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      sent.on('error', reject);
+      sent.write('repl');
+      sent.end('aced');
+    });
+    expect(answer.status).toBe(501);
+    expect(answer.body).toContain(
       '<Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message><Header>Transfer-Encoding</Header>',
     );
     await unchanged(key, 'kept', before);
