@@ -15,15 +15,32 @@ async function decode(framed: string, cuts: number[] = [], declared = 1000): Pro
 
 describe('AwsChunkedDecoder', () => {
   const signature = (digit: string) => `;chunk-signature=${digit.repeat(64)}`;
-  const signedFraming = `5${signature('a')}\r\nhello\r\n7${signature('b')}\r\n\r\n0\r\nxy\r\n0${signature('c')}\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n`;
+  /** Every chunk but the last at least 8 KiB, as S3 requires. */
+  const first = 'h'.repeat(8192);
+  const signedFraming = `2000${signature('a')}\r\n${first}\r\n7${signature('b')}\r\n\r\n0\r\nxy\r\n0${signature('c')}\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n`;
 
   it('yields the bytes and the trailers, wherever the framing is cut into pieces', async () => {
-    for (let cut = 0; cut <= signedFraming.length; cut += 1) {
+    // Every cut in and around the framing; inside the first chunk's bytes, every 97th.
+    const framingStart = signedFraming.indexOf(first) + first.length - 8;
+    const cutsAt = [...Array.from({ length: 90 }, (_, at) => at), ...Array.from({ length: 85 }, (_, i) => 90 + i * 97), ...Array.from({ length: signedFraming.length - framingStart + 1 }, (_, i) => framingStart + i)];
+    for (const cut of cutsAt) {
       for (const second of [cut + 1, cut + 7]) {
         const cuts = [cut, second].filter((at) => at <= signedFraming.length);
-        expect(await decode(signedFraming, cuts)).toEqual({ bytes: 'hello\r\n0\r\nxy', trailers: new Map([['x-amz-checksum-crc32', 'DUoRhQ==']]) });
+        expect(await decode(signedFraming, cuts, 10_000)).toEqual({ bytes: `${first}\r\n0\r\nxy`, trailers: new Map([['x-amz-checksum-crc32', 'DUoRhQ==']]) });
       }
     }
+  });
+
+  it('refuses a chunk with bytes after one under 8 KiB (InvalidChunkSizeError naming both), and takes a small last chunk', async () => {
+    await expect(decode('5\r\nhello\r\n1\r\nx\r\n0\r\n\r\n')).rejects.toMatchObject({
+      status: 400,
+      code: 'InvalidChunkSizeError',
+      message: 'Only the last chunk is allowed to have a size less than 8192 bytes',
+      details: { Chunk: 2, BadChunkSize: 5 },
+    });
+    const framed = `2000\r\n${first}\r\n1fff\r\n${'i'.repeat(8191)}\r\n1\r\nj\r\n0\r\n\r\n`;
+    await expect(decode(framed, [], 20_000)).rejects.toMatchObject({ code: 'InvalidChunkSizeError', details: { Chunk: 3, BadChunkSize: 8191 } });
+    await expect(decode(`2000\r\n${first}\r\n2000\r\n${first}\r\n1\r\nj\r\n0\r\n\r\n`, [], 20_000)).resolves.toMatchObject({ bytes: `${first}${first}j` });
   });
 
   it('takes a body without trailers, and an empty one', async () => {
@@ -31,19 +48,19 @@ describe('AwsChunkedDecoder', () => {
     expect(await decode('0\r\n\r\n')).toEqual({ bytes: '', trailers: new Map() });
   });
 
-  it('yields one buffer per piece read, however many chunks it holds (not a Buffer object per 1-byte chunk)', async () => {
-    const decoder = new AwsChunkedDecoder(10_000);
+  it('yields one buffer per piece read, however many chunks it holds (not a Buffer object per chunk)', async () => {
+    const decoder = new AwsChunkedDecoder(100 * 8192);
     const outputs: Buffer[] = [];
     decoder.on('data', (output: Buffer) => outputs.push(output));
-    decoder.end(Buffer.from(`${'1\r\nx\r\n'.repeat(10_000)}0\r\n\r\n`));
+    decoder.end(Buffer.from(`${`2000\r\n${first}\r\n`.repeat(100)}0\r\n\r\n`));
     await new Promise((resolve) => decoder.once('end', resolve));
-    expect(outputs.map((output) => output.length)).toEqual([10_000]);
+    expect(outputs.map((output) => output.length)).toEqual([100 * 8192]);
   });
 
   it('refuses a chunk announcing more than x-amz-decoded-content-length before its bytes arrive', async () => {
-    const decoder = new AwsChunkedDecoder(4);
+    const decoder = new AwsChunkedDecoder(8196);
     const failed = new Promise((resolve) => decoder.once('error', resolve));
-    decoder.write(Buffer.from('3\r\nabc\r\nffffffffffffffff\r\n'));
+    decoder.write(Buffer.from(`2000\r\n${first}\r\nffffffffffffffff\r\n`));
     await expect(failed).resolves.toMatchObject({ code: 'IncompleteBody', message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' });
     await expect(decode('3\r\nabc\r\n0\r\n\r\n', [], 3)).resolves.toMatchObject({ bytes: 'abc' });
   });

@@ -56,6 +56,12 @@ const MAX_LINE_BYTES = 4096;
 const SIZE_LINE = /^([0-9a-fA-F]{1,16})(;chunk-signature=[0-9a-f]{64})?$/;
 /** Trailer lines at most: S3 takes one checksum (and, signed, its signature). */
 const MAX_TRAILERS = 8;
+/**
+ * Only the last chunk may be smaller (S3's `InvalidChunkSizeError`, for signed and unsigned streams
+ * alike: versitygw issues 1665 and 1683; aws-sdk-js-v3 pull request 7598 advises buffering a
+ * stream of small pieces for it).
+ */
+const MIN_CHUNK_BYTES = 8192;
 
 /**
  * Decodes an aws-chunked body into its bytes; `trailers` holds the trailer headers (lower-case
@@ -70,6 +76,9 @@ export class AwsChunkedDecoder extends Transform {
   private state: 'size' | 'data' | 'data-end' | 'trailers' | 'done' = 'size';
   /** Bytes the chunks announced so far. */
   private decoded = 0;
+  /** Chunks announced so far, and the size of the last. */
+  private chunks = 0;
+  private previous = 0;
 
   /** `declared`: the x-amz-decoded-content-length; a chunk announcing more is refused before its bytes are read. */
   constructor(private readonly declared: number) {
@@ -119,6 +128,10 @@ export class AwsChunkedDecoder extends Transform {
         const size = SIZE_LINE.exec(line)?.[1];
         if (size === undefined) throw errors.malformedChunks();
         this.remaining = parseInt(size, 16);
+        // Known once the next chunk carries bytes: the one before it was not the last.
+        if (this.remaining > 0 && this.chunks > 0 && this.previous < MIN_CHUNK_BYTES) throw errors.invalidChunkSize(this.chunks + 1, this.previous);
+        this.chunks += 1;
+        this.previous = this.remaining;
         this.decoded += this.remaining;
         if (this.decoded > this.declared) throw errors.incompleteBody(this.declared, this.decoded);
         this.state = this.remaining === 0 ? 'trailers' : 'data';

@@ -134,8 +134,9 @@ describe('PutObject through the SDK, with its default checksums', () => {
     const before = events.length;
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'a buffer body', ChecksumAlgorithm: algorithm }));
     expect(await text(key)).toBe('a buffer body');
-    // A stream of unknown framing: the SDK sends it aws-chunked, one chunk per piece, the checksum after them.
-    const pieces = [Buffer.alloc(70_000, 'a'), Buffer.from('\r\n0\r\n'), Buffer.alloc(130_000, 'b')];
+    // A stream: the SDK sends it aws-chunked, one chunk per piece (each but the last at least 8 KiB,
+    // as S3 requires), the checksum after them; the middle piece starts like framing.
+    const pieces = [Buffer.alloc(70_000, 'a'), Buffer.concat([Buffer.from('\r\n0\r\n'), Buffer.alloc(9_000, 'c')]), Buffer.alloc(130_000, 'b')];
     const whole = Buffer.concat(pieces);
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Readable.from(pieces), ContentLength: whole.length, ChecksumAlgorithm: algorithm }));
     const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -145,6 +146,17 @@ describe('PutObject through the SDK, with its default checksums', () => {
       ['ObjectCreated:Put', 'a buffer body'.length],
       ['ObjectCreated:Put', whole.length],
     ]);
+  });
+
+  it('refuses a stream whose pieces are under 8 KiB before the last (InvalidChunkSizeError, as S3 answers the SDK), keeping the object', async () => {
+    const key = 'uploads/u/digests/small-pieces.txt';
+    await stored(key, 'kept');
+    const before = events.length;
+    const pieces = ['small ', 'pieces'];
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Readable.from(pieces.map((piece) => Buffer.from(piece))), ContentLength: pieces.join('').length })),
+    ).rejects.toMatchObject({ name: 'InvalidChunkSizeError', Chunk: '2', BadChunkSize: '6' });
+    await unchanged(key, 'kept', before);
   });
 
   it('refuses a checksum or Content-MD5 that does not match the body (BadDigest), keeping the object', async () => {
@@ -214,9 +226,11 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
 
   it('stores an aws-chunked body whose trailer matches, decoded', async () => {
     await stored(key, 'kept');
-    const framed = chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]);
-    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256'), framed)).toMatchObject({ status: 200 });
-    expect(await text(key)).toBe(body);
+    const pieces = ['r'.repeat(8192), 'eplaced'];
+    const whole = pieces.join('');
+    const framed = chunked(pieces, [`x-amz-checksum-sha256:${digestOf('sha256', whole)}`]);
+    expect(await signed('PUT', path, streaming('x-amz-checksum-sha256', whole.length), framed)).toMatchObject({ status: 200 });
+    expect(await text(key)).toBe(whole);
   });
 
   it('leaves no spooled file behind a large body refused at its trailer or cut off mid-framing', async () => {
@@ -278,7 +292,13 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
   });
 
   it.each([
-    ['a wrong trailer', chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', 'other')}`]), {}, refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.')],
+    ['a wrong trailer', chunked(['replaced'], [`x-amz-checksum-sha256:${digestOf('sha256', 'other')}`]), {}, refusal('BadDigest', 'The SHA256 you specified did not match the calculated checksum.')],
+    [
+      'a chunk under 8 KiB before the last',
+      chunked(['repl', 'aced'], [`x-amz-checksum-sha256:${digestOf('sha256', body)}`]),
+      {},
+      refusal('InvalidChunkSizeError', 'Only the last chunk is allowed to have a size less than 8192 bytes'),
+    ],
     ['a malformed trailer value', chunked(['replaced'], ['x-amz-checksum-sha256:AAAA']), {}, refusal('InvalidRequest', 'Value for x-amz-checksum-sha256 trailing header is invalid.')],
     [
       'no trailer where x-amz-trailer declared one',

@@ -133,6 +133,9 @@ export const errors = {
     new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', { NumberBytesExpected: expected, NumberBytesProvided: provided }),
   /** An aws-chunked body cut off or not such framing (AWS's answer, versitygw issues 1666 and 1685). */
   malformedChunks: () => new S3Error(400, 'IncompleteBody', 'The request body terminated unexpectedly'),
+  /** A chunk under 8 KiB followed by another with bytes: `chunk` is the later one's number, `size` the small one's (AWS's answer, versitygw issues 1665 and 2085). */
+  invalidChunkSize: (chunk: number, size: number) =>
+    new S3Error(400, 'InvalidChunkSizeError', 'Only the last chunk is allowed to have a size less than 8192 bytes', { Chunk: chunk, BadChunkSize: size }),
   /** A streaming upload without a decimal x-amz-decoded-content-length (AWS's answer, versitygw issue 1656). */
   missingContentLength: () => new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
 };
