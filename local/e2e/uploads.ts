@@ -38,23 +38,44 @@ export async function upload(user: TestUser, file: UploadFile, change?: (fields:
   return { ticket, ...(await postUpload(ticket, file, change)) };
 }
 
+/** How long a subscription may wait for AppSync's start_ack: far above a loaded machine's seconds, below the tests' timeouts. */
+const ACK_WAIT_MS = 60_000;
+
 /**
  * Subscribes the user to onImageProcessed; each event goes to `onEvent` (and is kept in the
  * returned list). Resolves once AppSync acknowledged the start (start_ack, which the project
- * client reports), so no event published after that is missed, however slow the machine.
+ * client reports), so no event published after that is missed, however slow the machine. Fails,
+ * unsubscribed, when the subscription errors, ends, or gets no acknowledgement within `ackWaitMs`,
+ * saying which, instead of leaving the test to its timeout.
  */
-export function subscribeToEvents(user: TestUser, onEvent: (event: ImageEvent) => void = () => undefined): Promise<{ events: ImageEvent[]; unsubscribe(): void }> {
+export function subscribeToEvents(
+  user: Pick<TestUser, 'client'>,
+  onEvent: (event: ImageEvent) => void = () => undefined,
+  ackWaitMs = ACK_WAIT_MS,
+): Promise<{ events: ImageEvent[]; unsubscribe(): void }> {
   const events: ImageEvent[] = [];
   return new Promise((resolve, reject) => {
-    const live = () => resolve({ events, unsubscribe: () => subscription.unsubscribe() });
-    const subscription = user.client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: live } }).subscribe({
+    // Assigned once subscribe returns; an error delivered during subscribe has closed it already.
+    const opened: { subscription?: { unsubscribe(): void } } = {};
+    const fail = (error: unknown) => {
+      clearTimeout(unacknowledged);
+      opened.subscription?.unsubscribe();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const unacknowledged = setTimeout(() => fail(new Error(`onImageProcessed: no start_ack from AppSync within ${ackWaitMs / 1000} s`)), ackWaitMs);
+    const live = () => {
+      clearTimeout(unacknowledged);
+      resolve({ events, unsubscribe: () => opened.subscription?.unsubscribe() });
+    };
+    opened.subscription = user.client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: live } }).subscribe({
       next: (result) => {
         const event = result.data?.onImageProcessed;
         if (!event) return;
         events.push(event);
         onEvent(event);
       },
-      error: reject,
+      error: fail,
+      complete: () => fail(new Error('onImageProcessed: the subscription ended before AppSync acknowledged it')),
     });
   });
 }
