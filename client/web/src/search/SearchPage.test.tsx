@@ -1,13 +1,16 @@
 // @vitest-environment happy-dom
-import { cleanup, screen } from '@testing-library/react';
+import { act, cleanup, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderWithApi, type Answer } from '../testing/render.tsx';
 import { SearchPage } from './SearchPage.tsx';
 import { SEARCH_HINT } from './search-examples.ts';
 import { PAGE_SIZE } from './search-state.ts';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 const item = (n: number) => ({
   __typename: 'Image',
@@ -59,6 +62,31 @@ describe('SearchPage', () => {
     expect(next?.query).not.toMatch(/facets|totalCount/);
     expect(screen.getByText('3 photos')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Beach 1' })).toBeTruthy();
+  });
+
+  it('asks for a page once when the end of the grid comes into view twice before React renders again', async () => {
+    // happy-dom never reports an intersection: a stand-in hands the test the page's latest observer.
+    const observers: Array<(entries: Array<{ isIntersecting: boolean }>) => void> = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(callback: (entries: Array<{ isIntersecting: boolean }>) => void) {
+          observers.push(callback);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const { operations } = renderWithApi(<SearchPage />, { answer });
+    expect(await screen.findByText('3 photos')).toBeTruthy();
+    act(() => {
+      const inView = observers.at(-1);
+      inView?.([{ isIntersecting: true }]);
+      inView?.([{ isIntersecting: true }]);
+    });
+    await expect.poll(() => screen.getAllByTestId('result')).toHaveLength(3);
+    expect(operations.filter((operation) => operation.name === 'SearchImagesPage')).toHaveLength(1);
+    expect(screen.getAllByTestId('result')).toHaveLength(3);
   });
 
   it('pages on within the filters of the search', async () => {

@@ -17,15 +17,20 @@ export function SearchPage() {
   const result = data?.searchImages;
   const sentinel = useRef<HTMLDivElement>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  // The cursor whose page is on its way. A ref, not state: the observer and the button can both
+  // call loadMore before React renders again, and state read in that closure would still say idle.
+  const pagingFrom = useRef<string | null>(null);
 
   const loadMore = () => {
-    if (!result?.pageInfo.hasNextPage || loadingMore) return;
+    const cursor = result?.pageInfo.endCursor;
+    if (!result?.pageInfo.hasNextPage || !cursor || pagingFrom.current === cursor) return;
+    pagingFrom.current = cursor;
     setLoadingMore(true);
     // The next page alone (SearchImagesPage): the first page's facets and total stay. With a
     // query of its own, fetchMore sends only the variables given here, so the search's are repeated.
     void fetchMore({
       query: SearchImagesPageDocument,
-      variables: { ...variables, after: result.pageInfo.endCursor },
+      variables: { ...variables, after: cursor },
       updateQuery: (previous, { fetchMoreResult }) => ({
         searchImages: {
           ...previous.searchImages,
@@ -33,7 +38,10 @@ export function SearchPage() {
           pageInfo: fetchMoreResult.searchImages.pageInfo,
         },
       }),
-    }).finally(() => setLoadingMore(false));
+    }).finally(() => {
+      pagingFrom.current = null;
+      setLoadingMore(false);
+    });
   };
 
   // Infinite scroll: the next page loads when the end of the grid comes into view.
