@@ -36,9 +36,12 @@ export class Postings {
     return this.field.docAt(this.ord, i);
   }
 
+  /** Where the last look-up ended, so that look-ups in ascending doc order gallop from there. */
+  private readonly cursor = { at: 0 };
+
   /** The term frequency in `doc`, 0 when absent. */
   freq(doc: number): number {
-    return this.field.freq(this.ord, doc);
+    return this.field.freq(this.ord, doc, this.cursor);
   }
 }
 
@@ -178,23 +181,36 @@ export class TermField {
     return (offset < 0 ? this.own[-1 - offset]?.docs[i] : this.pool[offset + i]) ?? 0;
   }
 
-  freq(ord: number, doc: number): number {
+  /**
+   * The term frequency of `doc`, 0 when absent. A query checks its candidates in ascending doc
+   * order, so `cursor` (the position the last look-up in this list ended at) lets the search gallop
+   * forward from there: a few probes per candidate instead of a binary search of the whole list
+   * (the largest owner's queries check 13,000 candidates against lists of 50,000). A doc before the
+   * cursor searches from the start, so any order gives the same answer.
+   */
+  freq(ord: number, doc: number, cursor: { at: number } = { at: 0 }): number {
     const length = this.lengthOf[ord] ?? 0;
     if (length === 1) return this.firstDoc[ord] === doc ? (this.firstFreq[ord] ?? 0) : 0;
     const offset = this.offset[ord] ?? 0;
     const list = offset < 0 ? this.own[-1 - offset] : undefined;
     const docs = list ? list.docs : this.pool;
     const start = list ? 0 : offset;
-    let lo = start;
-    let hi = start + length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const d = docs[mid] ?? 0;
-      if (d === doc) return (list ? list.freqs : this.poolFreqs)[mid] ?? 0;
-      if (d < doc) lo = mid + 1;
-      else hi = mid - 1;
+    // Invariant: every position before `lo` holds a smaller doc.
+    let lo = cursor.at > 0 && cursor.at <= length && (docs[start + cursor.at - 1] ?? 0) < doc ? cursor.at : 0;
+    let hi = lo;
+    for (let step = 1; hi < length && (docs[start + hi] ?? 0) < doc; step *= 2) {
+      lo = hi + 1;
+      hi = lo + step;
     }
-    return 0;
+    hi = Math.min(hi, length);
+    // The first position in [lo, hi) whose doc is not smaller, else hi.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((docs[start + mid] ?? 0) < doc) lo = mid + 1;
+      else hi = mid;
+    }
+    cursor.at = lo;
+    return lo < length && docs[start + lo] === doc ? ((list ? list.freqs : this.poolFreqs)[start + lo] ?? 0) : 0;
   }
 
   private ordinal(term: string): number {
