@@ -2,6 +2,7 @@ import sharp, { type Channels, type Sharp } from 'sharp';
 import { corrupt } from '../image-rejected.ts';
 import { decodeHeifPrimary } from './heif-decode.ts';
 import type { ImageHeader } from './image-metadata.ts';
+import { isIdentityToSrgb } from './srgb-profile.ts';
 
 /**
  * The upright, 8-bit sRGB pixels every output (thumbnails, hashes, colours, vision rendition) is
@@ -24,9 +25,10 @@ export interface DecodeTarget {
 }
 
 /** The original with the decoder settings every read of it shares. */
-export function openOriginal(bytes: Buffer, limitInputPixels: number | false, page = 0): Sharp {
+export function openOriginal(bytes: Buffer, limitInputPixels: number | false, page = 0, ignoreIcc = false): Sharp {
   return sharp(bytes, {
     limitInputPixels,
+    ignoreIcc,
     // 'error': truncated or undecodable pixel data (e.g. a JPEG cut short) is refused as CORRUPT
     // instead of becoming thumbnails with a grey band, while damage libjpeg recovers from (a stray
     // marker in the entropy data of an otherwise intact camera file) is accepted. sharp's default,
@@ -41,7 +43,8 @@ export function openOriginal(bytes: Buffer, limitInputPixels: number | false, pa
 /**
  * Decodes once: auto-oriented, shrunk to the smallest size that still serves `target`, and (sharp's
  * default output, for raw pixels too) 8-bit sRGB: CMYK through its embedded or libvips' built-in
- * profile, 16-bit scaled down, greyscale expanded to three channels.
+ * profile, 16-bit scaled down, greyscale expanded to three channels. An 8-bit RGB image whose
+ * embedded profile is sRGB already (srgb-profile.ts) skips that conversion: its pixels would not change.
  *
  * Chosen by measurement, on the two 2560x1600 JPEGs (4 thumbnails, dHash, colour sample; sharp
  * concurrency 1, as on glibc): deriving every output from these pixels cost a median 275-300 ms of
@@ -61,7 +64,7 @@ export async function decodeUpright(
   let image =
     header.heifCompression === 'hevc'
       ? fromDecoded(decodeHeifPrimary(bytes, maxInputPixels))
-      : openOriginal(bytes, maxInputPixels, header.page).autoOrient();
+      : openOriginal(bytes, maxInputPixels, header.page, await alreadySrgb(header)).autoOrient();
   if (scale < 1) {
     image = image.resize({
       width: Math.max(1, Math.round(header.width * scale)),
@@ -75,6 +78,10 @@ export async function decodeUpright(
   } catch (error) {
     throw corrupt(error);
   }
+}
+
+async function alreadySrgb({ icc, metadata }: ImageHeader): Promise<boolean> {
+  return icc !== undefined && metadata.colorSpace === 'srgb' && metadata.bitDepth === '8' && (await isIdentityToSrgb(icc));
 }
 
 /** A new pipeline over the decoded pixels. */

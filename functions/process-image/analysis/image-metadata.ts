@@ -24,6 +24,8 @@ export interface ImageHeader {
   metadata: ImageMetadata;
   /** The raw EXIF block, when there is one. */
   exif: Buffer | undefined;
+  /** The embedded ICC profile, when there is one. */
+  icc: Buffer | undefined;
   /** The page (top-level image) to decode: a HEIF's primary image, which need not be its first; 0 otherwise. */
   page: number;
   /** HEIF only: the codec of its images. sharp decodes 'av1'; 'hevc' (HEIC) goes to heif-decode.ts. */
@@ -73,6 +75,7 @@ export async function readImageHeader(bytes: Buffer, maxInputPixels: number): Pr
       pages: meta.pages ?? 1,
     },
     exif: meta.exif,
+    icc: meta.icc,
     page: meta.pagePrimary ?? 0,
     heifCompression: meta.compression,
   };

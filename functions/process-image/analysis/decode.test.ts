@@ -1,0 +1,36 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeUpright } from './decode.ts';
+import { photo, solid } from './fixtures/corpus.ts';
+import { readImageHeader } from './image-metadata.ts';
+
+const MAX_PIXELS = 100_000_000;
+
+async function decode(bytes: Buffer, longEdge: number) {
+  return decodeUpright(bytes, await readImageHeader(bytes, MAX_PIXELS), MAX_PIXELS, { longEdge, shortEdge: 0 });
+}
+
+function maxDifference(a: Buffer, b: Buffer): number {
+  expect(a.length).toBe(b.length);
+  return a.reduce((max, value, i) => Math.max(max, Math.abs(value - (b[i] ?? 0))), 0);
+}
+
+describe('decodeUpright and embedded ICC profiles', () => {
+  it('gives the pixels of sharp converting through an sRGB profile, without converting', async () => {
+    const bytes = photo('path');
+    const decoded = await decode(bytes, 512);
+    const converted = await sharp(bytes).resize(decoded.width, decoded.height, { fit: 'fill' }).raw().toBuffer();
+    expect(maxDifference(decoded.pixels, converted)).toBeLessThanOrEqual(2);
+  });
+
+  it('still converts a Display P3 image to sRGB', async () => {
+    // Pure sRGB red, stored as P3 values (about 234, 51, 35).
+    const p3 = await solid(64, 64, [255, 0, 0]).withIccProfile('p3').jpeg({ quality: 100 }).toBuffer();
+    const stored = await sharp(p3, { ignoreIcc: true }).raw().toBuffer();
+    expect(stored[0]).toBeLessThan(245);
+    const decoded = await decode(p3, 64);
+    const [red, green, blue] = decoded.pixels;
+    expect(red).toBeGreaterThanOrEqual(249);
+    expect(Math.max(green ?? 255, blue ?? 255)).toBeLessThanOrEqual(6);
+  });
+});
