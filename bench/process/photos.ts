@@ -95,12 +95,15 @@ async function stitched(shape: CameraShape, outDir: string): Promise<string> {
         })),
       ),
     )
+    // EXIF and the first tile's ICC profile kept, as a camera's file carries them (HP's sRGB on
+    // four of the five tiles; a profile costs the core a colour conversion it must prove idle).
     .keepExif()
+    .keepIccProfile()
     // Lossless in between (PNG keeps EXIF), so the photo is JPEG-encoded once.
     .png({ compressionLevel: 0 })
     .toBuffer();
   const file = path.join(outDir, shape.name);
-  const camera = sharp(grid).keepExif();
+  const camera = sharp(grid).keepExif().keepIccProfile();
   // Crop to the camera's aspect ratio, then downscale; the 16 MP grid needs neither.
   const resized = shape.width === gridWidth && shape.height === gridHeight ? camera : camera.resize(shape.width, shape.height, { fit: 'cover', kernel: 'lanczos3' });
   await resized.jpeg({ quality: 90 }).toFile(file);
