@@ -3,10 +3,12 @@
  * SDK sends a stream body with a checksum trailer: `<hex size>[;chunk-signature=…]\r\n<bytes>\r\n`
  * repeated, a chunk of size 0, then trailer lines `<name>:<value>\r\n` and an empty line. S3 stores
  * the bytes, not the framing; s3rver stored the framing. Decoded here before the body is checked
- * and stored; chunk signatures are not checked (README, "Not supported").
+ * and stored; a signed stream's chunk and trailer signatures are verified as they pass
+ * (chunk-signatures.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { ChunkSignatures } from './chunk-signatures.ts';
 import { errors } from './s3-error.ts';
 
 /**
@@ -53,7 +55,9 @@ const MAX_LINE_BYTES = 4096;
  * chunk body; a malformed one is `IncompleteBody`, versitygw issue 1685). A free-form extension
  * would let each 1-byte chunk carry up to MAX_LINE_BYTES of framing to parse.
  */
-const SIZE_LINE = /^([0-9a-fA-F]{1,16})(;chunk-signature=[0-9a-f]{64})?$/;
+const SIZE_LINE = /^([0-9a-fA-F]{1,16})(?:;chunk-signature=([0-9a-f]{64}))?$/;
+/** The trailer line that signs the ones before it, in a `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER` body. */
+const TRAILER_SIGNATURE = 'x-amz-trailer-signature';
 /** Trailer lines at most: S3 takes one checksum (and, signed, its signature). */
 const MAX_TRAILERS = 8;
 /**
@@ -67,6 +71,16 @@ const MIN_CHUNK_BYTES = 8192;
  * Decodes an aws-chunked body into its bytes; `trailers` holds the trailer headers (lower-case
  * names) once the stream has ended. A body that breaks off or is not such framing fails the stream
  * with S3's `IncompleteBody` "The request body terminated unexpectedly" (versitygw issues 1666, 1685).
+ *
+ * With `signatures` (a signed stream) every chunk must carry its signature, which must sign its
+ * bytes in their place (`SignatureDoesNotMatch` as soon as a chunk has passed), and, for a signed
+ * trailer, the trailer lines must end with their `x-amz-trailer-signature`. A chunk or trailer
+ * signature missing from a signed stream is framing S3 does not take (`IncompleteBody`: versitygw
+ * issue 1685 lists a missing chunk-signature; its reader, modelled on S3's answers, refuses a
+ * missing trailer signature so), and so is a trailer after the chunks of a stream that signs none.
+ * An unsigned stream's size lines carry no signature: one that does is refused the same way (no AWS
+ * answer found recorded; versitygw's unsigned reader, whose framing refusals follow S3's, issue
+ * 1666, takes only hex there), rather than a signature taken unchecked.
  */
 export class AwsChunkedDecoder extends Transform {
   readonly trailers = new Map<string, string>();
@@ -79,9 +93,18 @@ export class AwsChunkedDecoder extends Transform {
   /** Chunks announced so far, and the size of the last. */
   private chunks = 0;
   private previous = 0;
+  /** The current chunk's signature (a signed stream), checked once its bytes have passed. */
+  private signature = '';
+  private trailerSignature: string | null = null;
 
-  /** `declared`: the x-amz-decoded-content-length; a chunk announcing more is refused before its bytes are read. */
-  constructor(private readonly declared: number) {
+  /**
+   * `declared`: the x-amz-decoded-content-length; a chunk announcing more is refused before its
+   * bytes are read. `signatures`: a signed stream's chain, null for an unsigned one.
+   */
+  constructor(
+    private readonly declared: number,
+    private readonly signatures: ChunkSignatures | null = null,
+  ) {
     super();
   }
 
@@ -108,10 +131,15 @@ export class AwsChunkedDecoder extends Transform {
     for (;;) {
       if (this.state === 'data') {
         const size = Math.min(this.remaining ?? 0, this.pending.length);
-        if (size > 0) bytes.push(this.pending.subarray(0, size));
+        if (size > 0) {
+          const chunkBytes = this.pending.subarray(0, size);
+          bytes.push(chunkBytes);
+          this.signatures?.update(chunkBytes);
+        }
         this.pending = this.pending.subarray(size);
         this.remaining = (this.remaining ?? 0) - size;
         if (this.remaining > 0) return;
+        this.signatures?.endChunk(this.signature);
         this.state = 'data-end';
         continue;
       }
@@ -125,8 +153,9 @@ export class AwsChunkedDecoder extends Transform {
         if (line !== '') throw errors.malformedChunks();
         this.state = 'size';
       } else if (this.state === 'size') {
-        const size = SIZE_LINE.exec(line)?.[1];
-        if (size === undefined) throw errors.malformedChunks();
+        const [, size, signature] = SIZE_LINE.exec(line) ?? [];
+        if (size === undefined || (signature === undefined) === (this.signatures !== null)) throw errors.malformedChunks();
+        this.signature = signature ?? '';
         this.remaining = parseInt(size, 16);
         // Known once the next chunk carries bytes: the one before it was not the last.
         if (this.remaining > 0 && this.chunks > 0 && this.previous < MIN_CHUNK_BYTES) throw errors.invalidChunkSize(this.chunks + 1, this.previous);
@@ -134,15 +163,36 @@ export class AwsChunkedDecoder extends Transform {
         this.previous = this.remaining;
         this.decoded += this.remaining;
         if (this.decoded > this.declared) throw errors.incompleteBody(this.declared, this.decoded);
+        if (this.remaining === 0) this.signatures?.endChunk(this.signature);
         this.state = this.remaining === 0 ? 'trailers' : 'data';
       } else if (line === '') {
+        this.endTrailers();
         this.state = 'done';
       } else {
-        const colon = line.indexOf(':');
-        if (colon <= 0 || this.trailers.size >= MAX_TRAILERS) throw errors.malformedTrailer();
-        this.trailers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+        this.trailer(line);
       }
     }
+  }
+
+  /** A trailer line: `name:value`; signed, nothing after the signature's line. */
+  private trailer(line: string): void {
+    const colon = line.indexOf(':');
+    if (colon <= 0 || this.trailers.size >= MAX_TRAILERS) throw errors.malformedTrailer();
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const signing = this.signatures?.signing;
+    if (signing && (!signing.signedTrailer || this.trailerSignature !== null)) throw errors.malformedChunks();
+    if (signing && name === TRAILER_SIGNATURE) {
+      if (!/^[0-9a-f]{64}$/.test(value)) throw errors.malformedChunks();
+      this.trailerSignature = value;
+    } else this.trailers.set(name, value);
+  }
+
+  /** At the body's last line: a signed trailer's signature checked against the lines before it. */
+  private endTrailers(): void {
+    if (!this.signatures?.signing.signedTrailer) return;
+    if (this.trailerSignature === null) throw errors.malformedChunks();
+    this.signatures.endTrailer(this.trailers, this.trailerSignature);
   }
 
   /** The next CRLF-terminated line, null until it has arrived whole. */

@@ -26,6 +26,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { S3EventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAmzDate } from '../sigv4.ts';
 import { EventOutbox } from './outbox.ts';
 import { type LocalS3Service, startLocalS3Service } from './start.ts';
 
@@ -338,6 +339,137 @@ describe('PutObject refusals the SDK never sends (raw signed requests)', () => {
     await stored(key, 'kept');
     const before = events.length;
     expect(await signed('PUT', path, { ...streaming('x-amz-checksum-sha256'), ...headers }, framed)).toMatchObject(expected);
+    await unchanged(key, 'kept', before);
+  });
+});
+
+describe('signed streaming uploads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER], raw signed requests)', () => {
+  const key = 'uploads/u/digests/signed-stream.txt';
+  const path = `/${BUCKET}/${key}`;
+  /** Two chunks, the first of the 8 KiB S3 wants of every chunk but the last. */
+  const chunks = [Buffer.alloc(8192, 'r'), Buffer.from('eplaced')];
+  const whole = Buffer.concat(chunks).toString();
+  const sha256Hex = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
+  const checksumLine = `x-amz-checksum-sha256:${digestOf('sha256', whole)}`;
+
+  interface StreamRequest {
+    url: URL;
+    headers: Record<string, string>;
+    seed: string;
+    amzDate: string;
+  }
+
+  /** A signed stream's headers, signed with the local credentials: the seed signature is the Authorization's. */
+  async function streamRequest(trailer: boolean, decodedLength = whole.length): Promise<StreamRequest> {
+    const { url, headers } = await signedFor('PUT', path, {
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': trailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      'x-amz-decoded-content-length': String(decodedLength),
+      ...(trailer ? { 'x-amz-trailer': 'x-amz-checksum-sha256' } : {}),
+    });
+    return { url, headers, seed: /Signature=([0-9a-f]{64})/.exec(headers.authorization ?? '')?.[1] ?? '', amzDate: headers['x-amz-date'] ?? '' };
+  }
+
+  /**
+   * The signatures of `signed` (each chunk's, then the final empty chunk's, then the trailer lines'
+   * if any), chained from the seed as the streaming pages specify, each computed by the SDK's
+   * signer (`sign` of a string: HMAC with its derived key) with `credentials`.
+   */
+  async function chain(request: StreamRequest, signed: Buffer[], trailer: string[] | null, credentials = CREDENTIALS): Promise<string[]> {
+    const signer = new SignatureV4({ credentials, region: REGION, service: 's3', sha256: Sha256 });
+    const signingDate = parseAmzDate(request.amzDate) ?? new Date();
+    const scope = `${request.amzDate.slice(0, 8)}/${REGION}/s3/aws4_request`;
+    const signatures: string[] = [];
+    let previous = request.seed;
+    for (const chunk of [...signed, Buffer.alloc(0)]) {
+      previous = await signer.sign(['AWS4-HMAC-SHA256-PAYLOAD', request.amzDate, scope, previous, sha256Hex(''), sha256Hex(chunk)].join('\n'), { signingDate });
+      signatures.push(previous);
+    }
+    if (trailer) {
+      const lines = trailer.map((line) => `${line}\n`).join('');
+      signatures.push(await signer.sign(['AWS4-HMAC-SHA256-TRAILER', request.amzDate, scope, previous, sha256Hex(lines)].join('\n'), { signingDate }));
+    }
+    return signatures;
+  }
+
+  /** `sent` framed, chunk i with `signatures[i]` (none if null), then the final chunk's and the trailer lines. */
+  const frame = (sent: Buffer[], signatures: Array<string | null>, trailer: string[] = []) =>
+    Buffer.concat([
+      ...sent.map((chunk, i) => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}${signatures[i] ? `;chunk-signature=${signatures[i]}` : ''}\r\n`), chunk, Buffer.from('\r\n')])),
+      Buffer.from(`0;chunk-signature=${signatures[sent.length]}\r\n${trailer.map((line) => `${line}\r\n`).join('')}\r\n`),
+    ]);
+
+  async function send(request: StreamRequest, body: Buffer): Promise<{ status: number; body: string }> {
+    const response = await fetch(request.url, { method: 'PUT', headers: request.headers, body: new Uint8Array(body) });
+    return { status: response.status, body: await response.text() };
+  }
+
+  it('stores a correctly signed stream decoded, with and without a signed trailer', async () => {
+    await stored(key, 'kept');
+    const plain = await streamRequest(false);
+    expect(await send(plain, frame(chunks, await chain(plain, chunks, null)))).toMatchObject({ status: 200 });
+    expect(await text(key)).toBe(whole);
+    await stored(key, 'kept');
+    const trailed = await streamRequest(true);
+    const signatures = await chain(trailed, chunks, [checksumLine]);
+    expect(await send(trailed, frame(chunks, signatures, [checksumLine, `x-amz-trailer-signature:${signatures.at(-1)}`]))).toMatchObject({ status: 200 });
+    expect(await text(key)).toBe(whole);
+  });
+
+  const signatureMismatch = {
+    status: 403,
+    body: expect.stringContaining(
+      '<Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message>',
+    ) as unknown,
+  };
+  const swapped = [Buffer.alloc(8192, 'a'), Buffer.alloc(8192, 'b')];
+
+  it('refuses a 9 MiB signed stream (spooled to a file) at a wrong chunk signature, leaving no file', async () => {
+    await stored(key, 'kept');
+    const before = events.length;
+    const large = [Buffer.alloc(5_000_000, 'a'), Buffer.alloc(9 * 1024 * 1024 - 5_000_000, 'a')];
+    const request = await streamRequest(false, 9 * 1024 * 1024);
+    const [first = '', , end = ''] = await chain(request, large, null);
+    expect(await send(request, frame(large, [first, '0'.repeat(64), end]))).toMatchObject(signatureMismatch);
+    expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
+    await unchanged(key, 'kept', before);
+  });
+
+
+  it.each([
+    ['a chunk byte altered', false, async (request: StreamRequest) => frame([Buffer.concat([chunks[0]!.subarray(1), Buffer.from('x')]), chunks[1]!], await chain(request, chunks, null)), signatureMismatch],
+    ['a wrong chunk signature', false, async (request: StreamRequest) => frame(chunks, ['0'.repeat(64), ...(await chain(request, chunks, null)).slice(1)]), signatureMismatch],
+    [
+      'its chunks swapped, each with its signature',
+      false,
+      async (request: StreamRequest) => {
+        const [a = '', b = '', end = ''] = await chain(request, swapped, null);
+        return frame([swapped[1]!, swapped[0]!], [b, a, end]);
+      },
+      signatureMismatch,
+    ],
+    ['chunks signed with another secret', false, async (request: StreamRequest) => frame(chunks, await chain(request, chunks, null, { ...CREDENTIALS, secretAccessKey: 'another-secret' })), signatureMismatch],
+    [
+      'a wrong trailer signature',
+      true,
+      async (request: StreamRequest) => {
+        const signatures = await chain(request, chunks, [checksumLine]);
+        return frame(chunks, signatures, [checksumLine, `x-amz-trailer-signature:${signatures[0]}`]);
+      },
+      signatureMismatch,
+    ],
+    [
+      'a chunk without its signature',
+      false,
+      async (request: StreamRequest) => frame(chunks, [null, ...(await chain(request, chunks, null)).slice(1)]),
+      refusal('IncompleteBody', 'The request body terminated unexpectedly'),
+    ],
+  ] as const)('refuses a signed stream with %s, keeping the object, notifying nothing and leaving no spooled file', async (_, trailer, body, expected) => {
+    await stored(key, 'kept');
+    const before = events.length;
+    const request = await streamRequest(trailer);
+    expect(await send(request, await body(request))).toMatchObject(expected);
+    expect(await readdir(join(dataDir, 'incoming'))).toEqual([]);
     await unchanged(key, 'kept', before);
   });
 });

@@ -31,6 +31,7 @@ import { type AuthConfig, authenticate, type IncomingRequest, parseQuery, type Q
 import { spool, type Spooled } from './spool.ts';
 import { deleteResultXml, parseDeleteRequest } from './delete-request.ts';
 import { AwsChunkedDecoder, declaredDecodedLength, decodedHeaders, isAwsChunked } from './aws-chunked.ts';
+import { ChunkSignatures } from './chunk-signatures.ts';
 import { bodyDigests, expectedDigests, promisesDigest } from './body-digests.ts';
 import { MAX_KEY_BYTES, utf8Length } from './store-keys.ts';
 import { EVENT_NAME_HEADER, REMOVED_HEADER } from './store-protocol.ts';
@@ -144,7 +145,9 @@ async function handle(options: Front, request: IncomingMessage, response: Server
   try {
     const hashed = authentication.kind === 'header' && HEX_SHA256.test(authentication.payloadHash) && hasBody(request);
     const digests = promisesDigest(expected) ? bodyDigests(expected) : null;
-    const decoder = decodedLength === null ? null : new AwsChunkedDecoder(decodedLength);
+    // A signed stream's chunks are checked against the chain its verified header signature seeds.
+    const streaming = authentication.kind === 'header' ? authentication.streaming : null;
+    const decoder = decodedLength === null ? null : new AwsChunkedDecoder(decodedLength, streaming && new ChunkSignatures(streaming));
     // A conditional write is decided once its body is here, as S3 decides it when the upload completes.
     const body =
       hashed || decoder || digests || ((conditional || deletesMany) && hasBody(request))

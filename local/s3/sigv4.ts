@@ -3,9 +3,10 @@
  * The canonical request and signature are recomputed by @smithy/signature-v4, the signer the SDK
  * itself uses, from exactly what arrived: the raw path, the decoded query, the signed headers.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { NodeSha256, parseAmzDate, sameHex } from '../sigv4.ts';
+import type { StreamSigning } from './chunk-signatures.ts';
 import { errors } from './s3-error.ts';
 
 export interface Credentials {
@@ -31,8 +32,11 @@ export interface IncomingRequest {
 
 export type Authentication =
   | { kind: 'anonymous' }
-  /** `payloadHash` is the x-amz-content-sha256 the signature covers; the body must match it. */
-  | { kind: 'header'; payloadHash: string }
+  /**
+   * `payloadHash` is the x-amz-content-sha256 the signature covers; the body must match it. A
+   * signed stream's chunks must carry the signatures `streaming` chains from this one.
+   */
+  | { kind: 'header'; payloadHash: string; streaming: StreamSigning | null }
   | { kind: 'query' };
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -71,8 +75,8 @@ async function verifyHeaderSignature(
   if (!authorization.startsWith(`${ALGORITHM} `)) throw unsupportedMechanism();
   if (!match) throw errors.headerMalformed('The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.');
   const [, credential = '', signedHeaderList = '', signature = ''] = match;
-  const amzDate = header(request, 'x-amz-date');
-  const signingDate = amzDate === undefined ? undefined : parseAmzDate(amzDate);
+  const amzDate = header(request, 'x-amz-date') ?? '';
+  const signingDate = parseAmzDate(amzDate);
   if (!signingDate) throw errors.accessDenied('AWS authentication requires a valid Date or x-amz-date header');
   const scope = checkCredential(credential, signingDate, config, errors.headerMalformed, 'The authorization header is malformed;');
   if (Math.abs(now.getTime() - signingDate.getTime()) > MAX_SKEW_MS) throw errors.tooSkewed(signingDate, now);
@@ -86,7 +90,29 @@ async function verifyHeaderSignature(
   });
   const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization))?.[1] ?? '';
   if (!sameHex(expected, signature)) throw errors.signatureDoesNotMatch(scope.accessKeyId);
-  return { kind: 'header', payloadHash };
+  return { kind: 'header', payloadHash, streaming: await streamSigning(payloadHash, { amzDate, signature, scope }, config) };
+}
+
+/** The payload hashes of a signed stream: chunks signed, and with `-TRAILER` the trailer lines too. */
+const SIGNED_STREAMS: Record<string, { signedTrailer: boolean }> = {
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD': { signedTrailer: false },
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER': { signedTrailer: true },
+};
+
+/** For a signed stream, what its chunk signatures chain from: the seed signature and the request's signing key. */
+async function streamSigning(payloadHash: string, request: { amzDate: string; signature: string; scope: Scope }, config: AuthConfig): Promise<StreamSigning | null> {
+  const stream = SIGNED_STREAMS[payloadHash];
+  if (!stream) return null;
+  const shortDate = request.amzDate.slice(0, 8);
+  return {
+    accessKeyId: request.scope.accessKeyId,
+    // The signer's own derivation (and cache), as for the header signature just verified.
+    signingKey: await getSigningKey(NodeSha256, config.credentials, shortDate, request.scope.region, 's3'),
+    amzDate: request.amzDate,
+    scope: createScope(shortDate, request.scope.region, 's3'),
+    seed: request.signature,
+    signedTrailer: stream.signedTrailer,
+  };
 }
 
 async function verifyQuerySignature(request: IncomingRequest, query: Query, config: AuthConfig, now: Date): Promise<Authentication> {
