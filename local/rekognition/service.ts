@@ -14,7 +14,7 @@
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RekognitionError } from './core/errors.ts';
 import { type DetectionKind, type Detections, dimensions, readsPixels } from './analysis.ts';
-import { facesResponse } from './core/faces.ts';
+import { facesResponse, mayHoldFaces } from './core/faces.ts';
 import { labelsResponse } from './core/labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_S3_IMAGE } from './core/limits.ts';
 import { moderationResponse } from './core/moderation.ts';
@@ -25,6 +25,8 @@ import { type Rgb, detectorPixels } from './detector-pixels.ts';
 import { InFlight } from './in-flight.ts';
 import { SharedWhileUsed } from './shared-while-used.ts';
 import type { Analyzer } from './pool.ts';
+
+const NO_FACES: Detections['faces'] = [];
 
 export interface S3Options {
   endpoint: string;
@@ -74,9 +76,14 @@ export class RekognitionService {
     }
   }
 
-  private detect<K extends DetectionKind>(analyzer: Analyzer, kind: K, { bytes, hash }: CheckedImage): Promise<Detections[K]> {
-    if (!readsPixels(kind) || !analyzer.detectors) return analyzer.run(kind, { bytes });
-    return this.detectorPixels.use(hash, () => detectorPixels(bytes), (rgb) => analyzer.run(kind, { rgb }));
+  private detect<K extends DetectionKind>(analyzer: Analyzer, kind: K, image: CheckedImage): Promise<Detections[K]> {
+    if (!readsPixels(kind) || !analyzer.detectors) return analyzer.run(kind, { bytes: image.bytes });
+    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (rgb) => {
+      // Faces count only inside a person (core/faces.ts): on a photo without one the face models
+      // would find nothing DetectFaces answers. The pixels stay held while the objects are awaited.
+      if (kind === 'faces' && !mayHoldFaces(await this.detections.of(image)('objects'))) return NO_FACES as Detections[K];
+      return analyzer.run(kind, { rgb });
+    });
   }
 
   close(): void {
