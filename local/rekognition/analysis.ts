@@ -27,7 +27,7 @@ export interface Detections {
 export type DetectionKind = keyof Detections;
 
 /** The kinds that read the detector pixels (detector-pixels.ts) rather than the file. */
-export const PIXEL_KINDS = ['objects', 'faces'] as const satisfies readonly DetectionKind[];
+const PIXEL_KINDS = ['objects', 'faces'] as const satisfies readonly DetectionKind[];
 type PixelKind = (typeof PIXEL_KINDS)[number];
 export const readsPixels = (kind: DetectionKind): kind is PixelKind => (PIXEL_KINDS as readonly DetectionKind[]).includes(kind);
 
@@ -60,7 +60,7 @@ async function detectAny(models: VisionModels | null, kind: DetectionKind, input
   if (kind === 'faces' && rgb) return withTensor(rgb, (_, batch) => models.objectsAndFaces.faces(batch));
   if (kind === 'moderation' && bytes) return withTensor(await pixels(bytes, MODERATION_SIDE, 'fill'), (image) => models.moderation.scores(image));
   if (kind === 'text' && bytes) return readText(models, bytes);
-  throw new Error(`${kind}: ${readsPixels(kind) ? 'the detectors read pixels' : 'reads the file'}`);
+  throw new Error(`${kind} reads ${readsPixels(kind) ? 'pixels' : 'the file'}, but was given ${rgb ? 'pixels' : 'the file'}`);
 }
 
 /** Width and height from the header; undecodable bytes are Rekognition's InvalidImageFormatException. */
