@@ -1,6 +1,7 @@
 /**
  * One image's model work, as a worker (or lite mode, in process) runs it: decode with sharp at the
- * size each model needs, run one model, return its raw detections. The service shapes these into
+ * size each model needs (the detectors get pixels decoded once for both, detector-pixels.ts), run
+ * one model, return its raw detections. The service shapes these into
  * Rekognition's answers (core/), and shares them between the calls made for the same image.
  * `models` null is lite mode: no models, empty detections, real image properties.
  */
@@ -11,6 +12,7 @@ import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
 import { normaliseGrey } from './grey-normalise.ts';
 import { ZOOMED_OUT_FILL, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
+import { type Rgb, inSquare } from './detector-pixels.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
 
@@ -24,12 +26,14 @@ export interface Detections {
 }
 export type DetectionKind = keyof Detections;
 
-/**
- * Detector input: the object model reads 512x512 and the face detector less, so photos are
- * scaled down by sharp (better resampling, and 4x fewer pixels to convert than at 1024). The
- * object model gets the photo letterboxed into that square (core/letterbox.ts).
- */
-const DETECTOR_SIDE = 512;
+/** The kinds that read the detector pixels (detector-pixels.ts) rather than the file. */
+const PIXEL_KINDS = ['objects', 'faces'] as const satisfies readonly DetectionKind[];
+type PixelKind = (typeof PIXEL_KINDS)[number];
+export const readsPixels = (kind: DetectionKind): kind is PixelKind => (PIXEL_KINDS as readonly DetectionKind[]).includes(kind);
+
+/** What a detection reads: the detectors the photo's pixels, decoded once for both; the others (and lite mode) its file. */
+export type DetectionInput = { rgb: Rgb } | { bytes: Uint8Array };
+
 const MODERATION_SIDE = 224;
 /** Colour statistics do not need more pixels than this. */
 const PROPERTIES_SIDE = 128;
@@ -44,23 +48,19 @@ const PROPERTIES_SIDE = 128;
  */
 const TEXT_SIDE = 1600;
 
-export async function detect<K extends DetectionKind>(models: VisionModels | null, kind: K, bytes: Uint8Array): Promise<Detections[K]> {
-  return (await detectAny(models, kind, bytes)) as Detections[K];
+export async function detect<K extends DetectionKind>(models: VisionModels | null, kind: K, input: DetectionInput): Promise<Detections[K]> {
+  return (await detectAny(models, kind, input)) as Detections[K];
 }
 
-async function detectAny(models: VisionModels | null, kind: DetectionKind, bytes: Uint8Array): Promise<Detections[DetectionKind]> {
-  if (kind === 'properties') return propertiesOf(bytes);
+async function detectAny(models: VisionModels | null, kind: DetectionKind, input: DetectionInput): Promise<Detections[DetectionKind]> {
+  const { rgb, bytes } = input as Partial<{ rgb: Rgb; bytes: Uint8Array }>;
+  if (kind === 'properties' && bytes) return propertiesOf(bytes);
   if (!models) return kind === 'moderation' ? {} : [];
-  switch (kind) {
-    case 'objects':
-      return letterboxedObjects(models, bytes);
-    case 'faces':
-      return withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.faces(batch));
-    case 'moderation':
-      return withImage(bytes, MODERATION_SIDE, (image) => models.moderation.scores(image), 'fill');
-    case 'text':
-      return readText(models, bytes);
-  }
+  if (kind === 'objects' && rgb) return letterboxedObjects(models, rgb);
+  if (kind === 'faces' && rgb) return withTensor(rgb, (_, batch) => models.objectsAndFaces.faces(batch));
+  if (kind === 'moderation' && bytes) return withTensor(await pixels(bytes, MODERATION_SIDE, 'fill'), (image) => models.moderation.scores(image));
+  if (kind === 'text' && bytes) return readText(models, bytes);
+  throw new Error(`${kind} reads ${readsPixels(kind) ? 'pixels' : 'the file'}, but was given ${rgb ? 'pixels' : 'the file'}`);
 }
 
 /** Width and height from the header; undecodable bytes are Rekognition's InvalidImageFormatException. */
@@ -74,25 +74,19 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
   }
 }
 
-type Fit = 'inside' | 'fill' | 'contain';
-const BLACK = { r: 0, g: 0, b: 0 };
+type Fit = 'inside' | 'fill';
 const WHITE = { r: 255, g: 255, b: 255 };
 
-/**
- * RGB pixels, at most `side` on each side; exactly side x side with 'fill' (stretched) and
- * 'contain' (letterboxed on black, the photo filling `fill` of the side, centred).
- */
-async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside', fill = 1) {
-  const inner = Math.round(side * fill);
-  const margin = { before: Math.floor((side - inner) / 2), after: Math.ceil((side - inner) / 2) };
+/** RGB pixels, at most `side` on each side; exactly side x side with 'fill' (stretched). */
+async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside'): Promise<Rgb> {
   try {
-    return await sharp(bytes)
-      .resize(inner, inner, { fit, withoutEnlargement: fit === 'inside', background: BLACK })
-      .extend({ top: margin.before, bottom: margin.after, left: margin.before, right: margin.after, background: BLACK })
+    const { data, info } = await sharp(bytes)
+      .resize(side, side, { fit, withoutEnlargement: fit === 'inside' })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
   } catch {
     // The header was readable but the pixels are not (a truncated or corrupt file).
     throw invalidImageFormat();
@@ -123,16 +117,9 @@ async function textImage(bytes: Uint8Array, enlarge: boolean) {
   }
 }
 
-/** The image as int32 RGB tensors, [h, w, 3] and batched [1, h, w, 3], freed after `run`. */
-async function withImage<T>(
-  bytes: Uint8Array,
-  side: number,
-  run: (image: tf.Tensor3D, batch: tf.Tensor4D) => Promise<T>,
-  fit: Fit = 'inside',
-  fill = 1,
-): Promise<T> {
-  const { data, info } = await pixels(bytes, side, fit, fill);
-  const image = tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
+/** The pixels as int32 RGB tensors, [h, w, 3] and batched [1, h, w, 3], freed after `run`. */
+async function withTensor<T>({ data, width, height }: Rgb, run: (image: tf.Tensor3D, batch: tf.Tensor4D) => Promise<T>): Promise<T> {
+  const image = tf.tensor3d(new Int32Array(data), [height, width, 3], 'int32');
   const batch = tf.expandDims<tf.Tensor4D>(image, 0);
   try {
     return await run(image, batch);
@@ -142,17 +129,16 @@ async function withImage<T>(
 }
 
 /** Objects in the letterboxed photo, and, when it holds an animal, animals in the zoomed-out view too (core/letterbox.ts). */
-async function letterboxedObjects(models: VisionModels, bytes: Uint8Array): Promise<ObjectDetection[]> {
-  const { width, height } = await dimensions(bytes);
+async function letterboxedObjects(models: VisionModels, photo: Rgb): Promise<ObjectDetection[]> {
   const detectIn = async (fill: number) => {
-    const objects = await withImage(bytes, DETECTOR_SIDE, (_, batch) => models.objectsAndFaces.objects(batch), 'contain', fill);
-    return toPhoto(objects, letterboxContent(width, height, fill));
+    const objects = await withTensor(await inSquare(photo, fill), (_, batch) => models.objectsAndFaces.objects(batch));
+    return toPhoto(objects, letterboxContent(photo.width, photo.height, fill));
   };
   const letterboxed = await detectIn(1);
   return needsZoomedOutView(letterboxed) ? withZoomedOutAnimals(letterboxed, await detectIn(ZOOMED_OUT_FILL)) : letterboxed;
 }
 
 async function propertiesOf(bytes: Uint8Array): Promise<ImageProperties> {
-  const { data, info } = await pixels(bytes, PROPERTIES_SIDE);
-  return imageProperties(data, info.width, info.height);
+  const { data, width, height } = await pixels(bytes, PROPERTIES_SIDE);
+  return imageProperties(data, width, height);
 }

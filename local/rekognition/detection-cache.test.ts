@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectionKind } from './analysis.ts';
-import { type Detect, DetectionCache, contentHash } from './detection-cache.ts';
+import { type CheckedImage, type Detect, DetectionCache, contentHash } from './detection-cache.ts';
 
 const image = (...bytes: number[]) => {
   const data = Uint8Array.from(bytes);
@@ -10,7 +10,7 @@ const image = (...bytes: number[]) => {
 /** A model stand-in that counts its runs and fails the first `failures` of them. */
 function counting(failures = 0) {
   const runs: string[] = [];
-  const detect = ((kind: DetectionKind, bytes: Uint8Array) => {
+  const detect = ((kind: DetectionKind, { bytes }: CheckedImage) => {
     runs.push(`${kind}:${bytes[0]}`);
     return runs.length <= failures ? Promise.reject(new Error('worker died')) : Promise.resolve([]);
   }) as Detect;

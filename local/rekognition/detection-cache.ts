@@ -18,7 +18,7 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export type Detect = <K extends DetectionKind>(kind: K, bytes: Uint8Array) => Promise<Detections[K]>;
+export type Detect = <K extends DetectionKind>(kind: K, image: CheckedImage) => Promise<Detections[K]>;
 
 /** Images whose results are kept: a few batches' worth of concurrent calls. */
 const DEFAULT_IMAGES = 32;
@@ -32,11 +32,11 @@ export class DetectionCache {
   ) {}
 
   /** One image's detections, each run on first use. */
-  of({ bytes, hash: key }: CheckedImage): <K extends DetectionKind>(kind: K) => Promise<Detections[K]> {
-    const runs = this.images.get(key) ?? new Map<DetectionKind, Promise<unknown>>();
+  of(image: CheckedImage): <K extends DetectionKind>(kind: K) => Promise<Detections[K]> {
+    const runs = this.images.get(image.hash) ?? new Map<DetectionKind, Promise<unknown>>();
     // Re-inserted on every use: Map order is then least recently used first.
-    this.images.delete(key);
-    this.images.set(key, runs);
+    this.images.delete(image.hash);
+    this.images.set(image.hash, runs);
     for (const oldest of this.images.keys()) {
       if (this.images.size <= this.maxImages) break;
       this.images.delete(oldest);
@@ -44,7 +44,7 @@ export class DetectionCache {
     return <K extends DetectionKind>(kind: K) => {
       const known = runs.get(kind) as Promise<Detections[K]> | undefined;
       if (known) return known;
-      const run = this.detect(kind, bytes);
+      const run = this.detect(kind, image);
       runs.set(kind, run);
       run.catch(() => runs.get(kind) === run && runs.delete(kind));
       return run;

@@ -8,7 +8,8 @@ import type { Analyzer } from './pool.ts';
 export function liteAnalyzer(): Analyzer {
   return {
     ready: Promise.resolve(),
-    run: (kind, bytes) => detect(null, kind, bytes),
+    detectors: false,
+    run: (kind, input) => detect(null, kind, input),
     close: () => Promise.resolve(),
   };
 }

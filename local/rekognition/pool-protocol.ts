@@ -1,11 +1,11 @@
 /** Messages between the pool (pool.ts) and its worker threads (worker.ts). */
-import type { DetectionKind } from './analysis.ts';
+import type { DetectionInput, DetectionKind } from './analysis.ts';
 import type { ErrorData } from './core/errors.ts';
 
 export interface ToWorker {
   id: number;
   kind: DetectionKind;
-  bytes: Uint8Array;
+  input: DetectionInput;
 }
 
 export type FromWorker =

@@ -4,7 +4,7 @@ import { RekognitionError } from './core/errors.ts';
 import { WorkerPool } from './pool.ts';
 
 const fake = (data: object) => ({ url: new URL('./testing/fake-worker.mjs', import.meta.url), data });
-const bytes = new Uint8Array(3);
+const file = { bytes: new Uint8Array(3) };
 
 async function errorType(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -19,12 +19,12 @@ describe('WorkerPool', () => {
   it('queues requests during warm-up and throttles beyond the bound', async () => {
     const pool = new WorkerPool({ workers: 1, maxQueue: 2, worker: fake({ readyMs: 200 }) });
     try {
-      const queued = [pool.run('objects', bytes), pool.run('objects', bytes)];
-      expect(await errorType(pool.run('objects', bytes))).toBe('ThrottlingException');
+      const queued = [pool.run('moderation', file), pool.run('moderation', file)];
+      expect(await errorType(pool.run('moderation', file))).toBe('ThrottlingException');
       await pool.ready;
       expect(await Promise.all(queued)).toEqual([
-        { kind: 'objects', size: 3 },
-        { kind: 'objects', size: 3 },
+        { kind: 'moderation', size: 3 },
+        { kind: 'moderation', size: 3 },
       ]);
     } finally {
       await pool.close();
@@ -35,8 +35,8 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool({ workers: 1, worker: fake({}) });
     try {
       await pool.ready;
-      expect(await errorType(pool.run('text', bytes))).toBe('InternalServerError');
-      expect(await pool.run('objects', bytes)).toEqual({ kind: 'objects', size: 3 });
+      expect(await errorType(pool.run('text', file))).toBe('InternalServerError');
+      expect(await pool.run('moderation', file)).toEqual({ kind: 'moderation', size: 3 });
     } finally {
       await pool.close();
     }
@@ -45,10 +45,10 @@ describe('WorkerPool', () => {
   it('reports models that cannot load, on ready and on every request', async () => {
     const pool = new WorkerPool({ workers: 1, worker: fake({ fail: true }) });
     try {
-      const waiting = pool.run('objects', bytes);
+      const waiting = pool.run('moderation', file);
       await expect(pool.ready).rejects.toThrow('no models here');
       expect(await errorType(waiting)).toBe('InternalServerError');
-      expect(await errorType(pool.run('objects', bytes))).toBe('InternalServerError');
+      expect(await errorType(pool.run('moderation', file))).toBe('InternalServerError');
     } finally {
       await pool.close();
     }

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { DetectionKind, Detections } from './analysis.ts';
+import type { DetectionInput, DetectionKind, Detections } from './analysis.ts';
 import { RekognitionError } from './core/errors.ts';
 import type { FromWorker, ToWorker } from './pool-protocol.ts';
 
@@ -13,7 +13,9 @@ export interface Analyzer {
   /** Resolves once every worker's models are loaded and warm; rejects if a worker cannot load them. */
   ready: Promise<void>;
   /** One model's detections on one image. */
-  run<K extends DetectionKind>(kind: K, bytes: Uint8Array): Promise<Detections[K]>;
+  run<K extends DetectionKind>(kind: K, input: DetectionInput): Promise<Detections[K]>;
+  /** Whether objects and faces come from the detectors, which read pixels (lite mode has none: they are empty). */
+  readonly detectors: boolean;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export interface PoolOptions {
 interface Task {
   id: number;
   kind: DetectionKind;
-  bytes: Uint8Array;
+  input: DetectionInput;
   resolve(result: unknown): void;
   reject(error: Error): void;
 }
@@ -44,6 +46,7 @@ const QUEUE_PER_WORKER = 32;
 
 export class WorkerPool implements Analyzer {
   readonly ready: Promise<void>;
+  readonly detectors = true;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly maxQueue: number;
@@ -61,14 +64,14 @@ export class WorkerPool implements Analyzer {
     this.ready.catch(() => undefined);
   }
 
-  run<K extends DetectionKind>(kind: K, bytes: Uint8Array): Promise<Detections[K]> {
+  run<K extends DetectionKind>(kind: K, input: DetectionInput): Promise<Detections[K]> {
     if (this.failure) return Promise.reject(internal(`the vision models could not be loaded: ${this.failure.message}`));
     if (this.closed) return Promise.reject(internal('the vision service is shutting down'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new RekognitionError('ThrottlingException', 'Rate exceeded: the local vision queue is full'));
     }
     return new Promise<Detections[K]>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, kind, bytes, resolve: resolve, reject });
+      this.queue.push({ id: this.nextId++, kind, input, resolve: resolve, reject });
       this.dispatch();
     });
   }
@@ -126,7 +129,7 @@ export class WorkerPool implements Analyzer {
       const task = this.queue.shift();
       if (!task) return;
       slot.task = task;
-      const message: ToWorker = { id: task.id, kind: task.kind, bytes: task.bytes };
+      const message: ToWorker = { id: task.id, kind: task.kind, input: task.input };
       slot.worker.postMessage(message);
     }
   }

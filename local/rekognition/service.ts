@@ -7,20 +7,26 @@
  * The pipeline sends DetectLabels, DetectFaces and DetectText for one S3 object at the same
  * moment: calls for the same object (bucket, key, version) made while its read is under way share
  * that read and its checks, hash and dimensions (in-flight.ts). Nothing is kept after the read, so
- * a later call reads the object again, as Rekognition would.
+ * a later call reads the object again, as Rekognition would. The detectors' pixels are decoded
+ * once per image for both detectors, here, and dropped when their detections end
+ * (shared-while-used.ts); the worker gets those pixels (about 0.8 MB at most) instead of the file.
  */
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RekognitionError } from './core/errors.ts';
-import { dimensions } from './analysis.ts';
-import { facesResponse } from './core/faces.ts';
+import { type DetectionKind, type Detections, dimensions, readsPixels } from './analysis.ts';
+import { facesResponse, mayHoldFaces } from './core/faces.ts';
 import { labelsResponse } from './core/labels.ts';
 import { checkDimensions, checkImageSize, imageFormat, MAX_S3_IMAGE } from './core/limits.ts';
 import { moderationResponse } from './core/moderation.ts';
 import { type ImageSource, type Operation, OPERATIONS, parseRequest } from './core/requests.ts';
 import { textResponse } from './core/text.ts';
 import { type CheckedImage, DetectionCache, contentHash } from './detection-cache.ts';
+import { type Rgb, detectorPixels } from './detector-pixels.ts';
 import { InFlight } from './in-flight.ts';
+import { SharedWhileUsed } from './shared-while-used.ts';
 import type { Analyzer } from './pool.ts';
+
+const NO_FACES: Detections['faces'] = [];
 
 export interface S3Options {
   endpoint: string;
@@ -33,10 +39,12 @@ export class RekognitionService {
   private readonly s3: S3Client | undefined;
   private readonly detections: DetectionCache;
   private readonly s3Reads = new InFlight<CheckedImage>();
+  /** Bounded by the analyzer's queue: pixels are held only while a detection that reads them waits or runs. */
+  private readonly detectorPixels = new SharedWhileUsed<Rgb>();
 
   constructor(analyzer: Analyzer, s3: S3Options | undefined) {
     // During warm-up a detection waits in the analyzer's queue (bounded, like any other time).
-    this.detections = new DetectionCache((kind, bytes) => analyzer.run(kind, bytes));
+    this.detections = new DetectionCache((kind, image) => this.detect(analyzer, kind, image));
     this.s3 = s3 && new S3Client({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials, forcePathStyle: s3.forcePathStyle ?? true });
   }
 
@@ -66,6 +74,16 @@ export class RekognitionService {
       case 'DetectText':
         return textResponse(await detected('text'), request.options);
     }
+  }
+
+  private detect<K extends DetectionKind>(analyzer: Analyzer, kind: K, image: CheckedImage): Promise<Detections[K]> {
+    if (!readsPixels(kind) || !analyzer.detectors) return analyzer.run(kind, { bytes: image.bytes });
+    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (rgb) => {
+      // Faces count only inside a person (core/faces.ts): on a photo without one the face models
+      // would find nothing DetectFaces answers. The pixels stay held while the objects are awaited.
+      if (kind === 'faces' && !mayHoldFaces(await this.detections.of(image)('objects'))) return NO_FACES as Detections[K];
+      return analyzer.run(kind, { rgb });
+    });
   }
 
   close(): void {

@@ -15,7 +15,7 @@ const send = (message: FromWorker) => port.postMessage(message);
 try {
   const models = await loadModels();
   port.on('message', (task: ToWorker) => {
-    detect(models, task.kind, task.bytes).then(
+    detect(models, task.kind, task.input).then(
       (result) => send({ id: task.id, result }),
       (error: unknown) => send({ id: task.id, error: toErrorData(error) }),
     );

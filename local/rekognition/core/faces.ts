@@ -32,7 +32,7 @@ const MAX_FACES = 100;
 export const FACE_GATES = { minScore: 0.5, minMeshScore: 0.9, minSide: 0.03, minPersonScore: 0.2 } as const;
 
 export function confirmedFaces(faces: FaceDetection[], objects: ObjectDetection[]): FaceDetection[] {
-  const people = objects.filter((o) => o.className === 'person' && o.score >= FACE_GATES.minPersonScore).map((o) => o.box);
+  const people = objects.filter((o) => mayHoldFaces([o])).map((o) => o.box);
   return faces.filter(
     (face) =>
       face.score >= FACE_GATES.minScore &&
@@ -40,6 +40,11 @@ export function confirmedFaces(faces: FaceDetection[], objects: ObjectDetection[
       Math.min(face.box.width, face.box.height) >= FACE_GATES.minSide &&
       people.some((person) => contains(person, centre(face.box))),
   );
+}
+
+/** Whether any face could pass the person gate: without a person in the photo the face models need not run. */
+export function mayHoldFaces(objects: ObjectDetection[]): boolean {
+  return objects.some((o) => o.className === 'person' && o.score >= FACE_GATES.minPersonScore);
 }
 
 function centre(box: Box): { x: number; y: number } {

@@ -2,7 +2,7 @@
 import { ModerationModel } from './moderation.ts';
 import { ObjectAndFaceModel } from './objects-and-faces.ts';
 import { TextModel } from './text.ts';
-import { tf } from './tfjs.ts';
+import { poolSpatialMeans, tf } from './tfjs.ts';
 
 export interface VisionModels {
   objectsAndFaces: ObjectAndFaceModel;
@@ -13,6 +13,7 @@ export interface VisionModels {
 export async function loadModels(): Promise<VisionModels> {
   const objectsAndFaces = await ObjectAndFaceModel.load();
   const [moderation, text] = await Promise.all([ModerationModel.load(), TextModel.load()]);
+  poolSpatialMeans();
   // The first inference of each graph compiles its kernels; do it now rather than on a request.
   const blank = tf.zeros<tf.Rank.R3>([256, 256, 3], 'int32');
   const batch = tf.expandDims<tf.Tensor4D>(blank, 0);

@@ -1,0 +1,80 @@
+/** The service's sharing of one decode between the detectors, with a model-free analyzer. */
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { DetectionInput, DetectionKind } from './analysis.ts';
+import type { ObjectDetection } from './core/detections.ts';
+import { RekognitionError } from './core/errors.ts';
+import { DETECTOR_SIDE } from './detector-pixels.ts';
+import type { Analyzer } from './pool.ts';
+import { RekognitionService } from './service.ts';
+
+const PERSON: ObjectDetection = { className: 'person', score: 0.6, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.8 } };
+
+/** An analyzer that records what each detection was given and finds `objects` and nothing else. */
+function recording(objects: ObjectDetection[] = []) {
+  const runs: { kind: DetectionKind; input: DetectionInput }[] = [];
+  const analyzer: Analyzer = {
+    ready: Promise.resolve(),
+    detectors: true,
+    run: (kind, input) => {
+      runs.push({ kind, input });
+      return Promise.resolve((kind === 'moderation' ? {} : kind === 'objects' ? objects : []) as never);
+    },
+    close: () => Promise.resolve(),
+  };
+  return { runs, service: new RekognitionService(analyzer, undefined) };
+}
+
+const BLACK = { r: 0, g: 0, b: 0 };
+const photo = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: BLACK, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .jpeg()
+    .toBuffer();
+const base64 = (bytes: Buffer) => ({ Bytes: bytes.toString('base64') });
+
+async function rejection(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(RekognitionError);
+  return (error as RekognitionError).type;
+}
+
+describe('RekognitionService: the detectors share one decode', () => {
+  it('decodes the photo once for objects and faces, scaled into the detector side, and gives the other kinds the file', async () => {
+    const { runs, service } = recording([PERSON]);
+    const bytes = await photo(900, 600);
+    await Promise.all([
+      service.call('DetectLabels', { Image: base64(bytes) }),
+      service.call('DetectFaces', { Image: base64(bytes) }),
+    ]);
+    const input = (kind: DetectionKind) => runs.find((run) => run.kind === kind)?.input;
+    const rgb = (kind: DetectionKind) => (input(kind) as { rgb: unknown } | undefined)?.rgb;
+    expect(runs.map((run) => run.kind).sort()).toEqual(['faces', 'objects', 'text']);
+    expect(rgb('objects')).toEqual({ data: expect.any(Uint8Array), width: DETECTOR_SIDE, height: 341 });
+    // The very same pixels: one decode.
+    expect(rgb('faces')).toBe(rgb('objects'));
+    expect(Buffer.from((input('text') as { bytes: Uint8Array }).bytes).equals(bytes)).toBe(true);
+  });
+
+  it('fails every call waiting on a decode that fails, without running a detector', async () => {
+    const { runs, service } = recording([PERSON]);
+    const whole = await photo(1200, 800);
+    // The header is readable (the image checks pass), the pixels are not.
+    const truncated = whole.subarray(0, Math.floor(whole.length / 2));
+    const calls = [service.call('DetectFaces', { Image: base64(truncated) }), service.call('DetectFaces', { Image: base64(truncated) })];
+    expect(await Promise.all(calls.map(rejection))).toEqual(['InvalidImageFormatException', 'InvalidImageFormatException']);
+    expect(runs).toEqual([]);
+    // Not remembered: a later call for a photo that decodes runs the detectors.
+    await service.call('DetectFaces', { Image: base64(whole) });
+    expect(runs.map((run) => run.kind).sort()).toEqual(['faces', 'objects']);
+  });
+
+  it('does not run the face models on a photo in which the object detector found no person', async () => {
+    const { runs, service } = recording([{ ...PERSON, className: 'cat' }]);
+    const answer = await service.call('DetectFaces', { Image: base64(await photo(900, 600)) });
+    expect(answer).toMatchObject({ FaceDetails: [] });
+    expect(runs.map((run) => run.kind)).toEqual(['objects']);
+  });
+});
