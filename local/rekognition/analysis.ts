@@ -12,7 +12,7 @@ import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
 import { normaliseGrey } from './grey-normalise.ts';
 import { ZOOMED_OUT_FILL, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
-import { type Rgb, inSquare } from './detector-pixels.ts';
+import { type Rgb, inSquare, rgbPixels } from './detector-pixels.ts';
 import type { VisionModels } from './models/models.ts';
 import { tf } from './models/tfjs.ts';
 
@@ -58,7 +58,7 @@ async function detectAny(models: VisionModels | null, kind: DetectionKind, input
   if (!models) return kind === 'moderation' ? {} : [];
   if (kind === 'objects' && rgb) return letterboxedObjects(models, rgb);
   if (kind === 'faces' && rgb) return withTensor(rgb, (_, batch) => models.objectsAndFaces.faces(batch));
-  if (kind === 'moderation' && bytes) return withTensor(await pixels(bytes, MODERATION_SIDE, 'fill'), (image) => models.moderation.scores(image));
+  if (kind === 'moderation' && bytes) return withTensor(await rgbPixels(bytes, MODERATION_SIDE, 'fill'), (image) => models.moderation.scores(image));
   if (kind === 'text' && bytes) return readText(models, bytes);
   throw new Error(`${kind} reads ${readsPixels(kind) ? 'pixels' : 'the file'}, but was given ${rgb ? 'pixels' : 'the file'}`);
 }
@@ -74,24 +74,7 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
   }
 }
 
-type Fit = 'inside' | 'fill';
 const WHITE = { r: 255, g: 255, b: 255 };
-
-/** RGB pixels, at most `side` on each side; exactly side x side with 'fill' (stretched). */
-async function pixels(bytes: Uint8Array, side: number, fit: Fit = 'inside'): Promise<Rgb> {
-  try {
-    const { data, info } = await sharp(bytes)
-      .resize(side, side, { fit, withoutEnlargement: fit === 'inside' })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height };
-  } catch {
-    // The header was readable but the pixels are not (a truncated or corrupt file).
-    throw invalidImageFormat();
-  }
-}
 
 async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
   const read = async (enlarge: boolean) => {
@@ -139,6 +122,6 @@ async function letterboxedObjects(models: VisionModels, photo: Rgb): Promise<Obj
 }
 
 async function propertiesOf(bytes: Uint8Array): Promise<ImageProperties> {
-  const { data, width, height } = await pixels(bytes, PROPERTIES_SIDE);
+  const { data, width, height } = await rgbPixels(bytes, PROPERTIES_SIDE);
   return imageProperties(data, width, height);
 }

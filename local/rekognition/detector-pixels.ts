@@ -22,10 +22,15 @@ export interface Rgb {
 const BLACK = { r: 0, g: 0, b: 0 };
 
 /** The photo at most DETECTOR_SIDE on a side (never enlarged); undecodable pixels are InvalidImageFormatException. */
-export async function detectorPixels(bytes: Uint8Array): Promise<Rgb> {
+export function detectorPixels(bytes: Uint8Array): Promise<Rgb> {
+  return rgbPixels(bytes, DETECTOR_SIDE);
+}
+
+/** RGB pixels, at most `side` on each side ('inside', never enlarged) or exactly side x side ('fill', stretched). */
+export async function rgbPixels(bytes: Uint8Array, side: number, fit: 'inside' | 'fill' = 'inside'): Promise<Rgb> {
   try {
     const { data, info } = await sharp(bytes)
-      .resize(DETECTOR_SIDE, DETECTOR_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .resize(side, side, { fit, withoutEnlargement: fit === 'inside' })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
