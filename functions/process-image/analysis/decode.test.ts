@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeUpright } from './decode.ts';
 import { photo, solid } from './fixtures/corpus.ts';
 import { readImageHeader } from './image-metadata.ts';
@@ -16,11 +19,25 @@ function maxDifference(a: Buffer, b: Buffer): number {
 }
 
 describe('decodeUpright and embedded ICC profiles', () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'imagegraph-decode-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
   it('gives the pixels of sharp converting through an sRGB profile, without converting', async () => {
     const bytes = photo('path');
     const decoded = await decode(bytes, 512);
     const converted = await sharp(bytes).resize(decoded.width, decoded.height, { fit: 'fill' }).raw().toBuffer();
     expect(maxDifference(decoded.pixels, converted)).toBeLessThanOrEqual(2);
+  });
+
+  it('skips the conversion through an sRGB profile: the pixels as stored, where converting would move them a level', async () => {
+    // HP's sRGB profile (the fixture photo's) moves saturated green 0,208,0 to 1,208,0 through lcms.
+    const profileFile = path.join(scratch, 'hp-srgb.icc');
+    writeFileSync(profileFile, (await sharp(photo('path')).metadata()).icc ?? Buffer.alloc(0));
+    const green = await solid(64, 64, [0, 208, 0]).withIccProfile(profileFile).jpeg({ quality: 100 }).toBuffer();
+    const stored = await sharp(green, { ignoreIcc: true }).raw().toBuffer();
+    const converted = await sharp(green).raw().toBuffer();
+    expect(maxDifference(stored, converted)).toBeGreaterThan(0);
+    expect((await decode(green, 64)).pixels.equals(stored)).toBe(true);
   });
 
   it('still converts a Display P3 image to sRGB', async () => {

@@ -12,13 +12,13 @@ const REMEMBERED = 64;
 
 /**
  * Whether converting pixels through this embedded ICC profile to sRGB, as sharp does for every
- * image that carries one, leaves them as they are: true for the sRGB profiles most cameras,
+ * image that carries one, leaves them as they are (within SAME_LEVEL): true for the sRGB profiles most cameras,
  * phones and editors embed. Then the conversion can be skipped: it is a per-pixel lcms transform
  * on the shrunk-on-load image (before its final resize), measured at 22-65 ms of CPU on 8-24 MP
  * JPEGs with the common HP profile, 35-45% of their decode.
  *
- * Decided by trying it: sharp decodes a small JPEG of 256 colours (a 6x6x6 cube and greys)
- * carrying the profile with and without the conversion, so the answer is exactly sharp's own
+ * Decided by trying it: sharp decodes a small JPEG (every level of each channel and of grey, and a
+ * 6x6x6 cube of mixed colours) carrying the profile with and without the conversion, so the answer is sharp's own
  * transform, for any profile: a P3 or Adobe RGB one is not the identity; one lcms cannot use,
  * which sharp then leaves unapplied, is.
  */
@@ -26,7 +26,7 @@ export async function isIdentityToSrgb(icc: Buffer): Promise<boolean> {
   const key = createHash('sha256').update(icc).digest('hex');
   const known = remembered.get(key);
   if (known !== undefined) return known;
-  const identity = await convertsAsIs(withProfile(await probeJpeg(), icc));
+  const identity = await convertsAsIs(icc);
   if (remembered.size >= REMEMBERED) remembered.clear();
   remembered.set(key, identity);
   return identity;
@@ -35,10 +35,11 @@ export async function isIdentityToSrgb(icc: Buffer): Promise<boolean> {
 const remembered = new Map<string, boolean>();
 let probe: Promise<Buffer> | undefined;
 
-/** False when the probe cannot carry the profile or fails to decode with it: the conversion then stays as it was. */
-async function convertsAsIs(jpeg: Buffer | null): Promise<boolean> {
-  if (jpeg === null) return false;
+/** False when the probe cannot be made, cannot carry the profile or fails to decode with it: the conversion then stays as it was. */
+async function convertsAsIs(icc: Buffer): Promise<boolean> {
   try {
+    const jpeg = withProfile(await probeJpeg(), icc);
+    if (jpeg === null) return false;
     const [converted, asIs] = await Promise.all([sharp(jpeg).raw().toBuffer(), sharp(jpeg, { ignoreIcc: true }).raw().toBuffer()]);
     return maxDifference(converted, asIs) <= SAME_LEVEL;
   } catch {
@@ -46,16 +47,28 @@ async function convertsAsIs(jpeg: Buffer | null): Promise<boolean> {
   }
 }
 
-/** 16x16 pixels, quality 100 without chroma subsampling; made once. */
+/**
+ * 40x40 pixels, quality 100 without chroma subsampling, made once: every level of each channel
+ * alone and of grey (so a tone curve bent at any level shows), a 6x6x6 cube of mixed colours,
+ * then greys again. A failed build is not kept, so the next photo tries again.
+ */
 function probeJpeg(): Promise<Buffer> {
-  probe ??= (() => {
-    const side = 16;
-    const levels = [0, 51, 102, 153, 204, 255];
-    const rgb = levels.flatMap((r) => levels.flatMap((g) => levels.flatMap((b) => [r, g, b])));
-    while (rgb.length < side * side * 3) rgb.push(...Array<number>(3).fill(Math.round(((rgb.length / 3 - 216) * 255) / 39)));
-    const pixels = Buffer.from(rgb);
-    return sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
-  })();
+  if (probe) return probe;
+  const side = 40;
+  const ramp = Array.from({ length: 256 }, (_, level) => level);
+  const levels = [0, 51, 102, 153, 204, 255];
+  const rgb = [
+    ...ramp.flatMap((level) => [level, 0, 0]),
+    ...ramp.flatMap((level) => [0, level, 0]),
+    ...ramp.flatMap((level) => [0, 0, level]),
+    ...ramp.flatMap((level) => [level, level, level]),
+    ...levels.flatMap((r) => levels.flatMap((g) => levels.flatMap((b) => [r, g, b]))),
+  ];
+  for (let level = 0; rgb.length < side * side * 3; level = (level + 1) % 256) rgb.push(level, level, level);
+  probe = sharp(Buffer.from(rgb), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
+  probe.catch(() => {
+    probe = undefined;
+  });
   return probe;
 }
 
