@@ -15,12 +15,25 @@ export interface TwoUsers {
 
 export async function startTwoUsers(dataDir: string, cloudArgs: readonly string[]): Promise<TwoUsers> {
   const cloud = await startCloudProcess(dataDir, cloudArgs);
-  const [alice, bob] = await Promise.all([signUpUser(cloud.config, dataDir, 'alice'), signUpUser(cloud.config, dataDir, 'bob')]);
+  const users: Partial<Record<'alice' | 'bob', TestUser>> = {};
   const events: TwoUsers['events'] = { alice: [], bob: [] };
-  const subscriptions = await Promise.all([
-    subscribeToEvents(alice, (event) => events.alice.push(event)),
-    subscribeToEvents(bob, (event) => events.bob.push(event)),
-  ]);
+  const subscribed = await Promise.allSettled(
+    (['alice', 'bob'] as const).map(async (name) => {
+      const user = await signUpUser(cloud.config, dataDir, name);
+      users[name] = user;
+      return subscribeToEvents(user, (event) => events[name].push(event));
+    }),
+  );
+  const subscriptions = subscribed.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = subscribed.find((result) => result.status === 'rejected');
+  if (failed) {
+    // Nothing is left running for the test's teardown, which never got a `stop`.
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    for (const user of Object.values(users)) user.client.stop();
+    await cloud.stop();
+    throw failed.reason;
+  }
+  const { alice, bob } = users as Record<'alice' | 'bob', TestUser>;
   return {
     cloud,
     alice,

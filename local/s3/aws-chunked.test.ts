@@ -76,6 +76,7 @@ describe('AwsChunkedDecoder', () => {
     ['a size line without end', 'f'.repeat(5000), 'IncompleteBody'],
     ['a trailer without a colon', '0\r\nx-amz-checksum-crc32\r\n\r\n', 'MalformedTrailerError'],
     ['too many trailers', `0\r\n${Array.from({ length: 9 }, (_, i) => `x-${i}:b\r\n`).join('')}\r\n`, 'MalformedTrailerError'],
+    ['one trailer repeated past the limit', `0\r\n${'x-amz-checksum-crc32:AAAAAA==\r\n'.repeat(9)}\r\n`, 'MalformedTrailerError'],
   ])('fails a body %s', async (_, framed, code) => {
     await expect(decode(framed)).rejects.toMatchObject({ status: 400, code });
   });

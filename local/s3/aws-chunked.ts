@@ -96,6 +96,8 @@ export class AwsChunkedDecoder extends Transform {
   /** The current chunk's signature (a signed stream), checked once its bytes have passed. */
   private signature = '';
   private trailerSignature: string | null = null;
+  /** Trailer lines read so far. */
+  private trailerLines = 0;
 
   /**
    * `declared`: the x-amz-decoded-content-length; a chunk announcing more is refused before its
@@ -177,7 +179,9 @@ export class AwsChunkedDecoder extends Transform {
   /** A trailer line: `name:value`; signed, nothing after the signature's line. */
   private trailer(line: string): void {
     const colon = line.indexOf(':');
-    if (colon <= 0 || this.trailers.size >= MAX_TRAILERS) throw errors.malformedTrailer();
+    // Lines, not names, are counted: a name repeated without end would otherwise stream forever.
+    this.trailerLines += 1;
+    if (colon <= 0 || this.trailerLines > MAX_TRAILERS) throw errors.malformedTrailer();
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     const signing = this.signatures?.signing;

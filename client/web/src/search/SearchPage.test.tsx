@@ -89,6 +89,37 @@ describe('SearchPage', () => {
     expect(screen.getAllByTestId('result')).toHaveLength(3);
   });
 
+  it('shows a failed next page, does not retry it on its own, and retries from the button', async () => {
+    const observers: Array<(entries: Array<{ isIntersecting: boolean }>) => void> = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(callback: (entries: Array<{ isIntersecting: boolean }>) => void) {
+          observers.push(callback);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    let failures = 1;
+    const failingOnce: Answer = (name, variables) => {
+      if (name === 'SearchImagesPage' && failures-- > 0) throw new Error('the search engine is unavailable');
+      return answer(name, variables);
+    };
+    const { operations } = renderWithApi(<SearchPage />, { answer: failingOnce });
+    expect(await screen.findByText('3 photos')).toBeTruthy();
+    const pages = () => operations.filter((operation) => operation.name === 'SearchImagesPage');
+    act(() => observers.at(-1)?.([{ isIntersecting: true }]));
+    expect((await screen.findByRole('alert')).textContent).toContain('Could not load more photos: the search engine is unavailable');
+    // Every render makes a new observer, which reports the end of the grid in view at once.
+    for (let i = 0; i < 3; i++) act(() => observers.at(-1)?.([{ isIntersecting: true }]));
+    expect(pages()).toHaveLength(1);
+    await userEvent.click(screen.getByRole('button', { name: 'Try again (2 of 3)' }));
+    await expect.poll(() => screen.getAllByTestId('result')).toHaveLength(3);
+    expect(pages()).toHaveLength(2);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('pages on within the filters of the search', async () => {
     const { operations } = renderWithApi(<SearchPage />, { answer });
     await userEvent.click(await screen.findByRole('button', { name: 'Beach 1' }));

@@ -17,18 +17,27 @@ export function SearchPage() {
   const result = data?.searchImages;
   const sentinel = useRef<HTMLDivElement>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  // The cursor whose page is on its way. A ref, not state: the observer and the button can both
-  // call loadMore before React renders again, and state read in that closure would still say idle.
-  const pagingFrom = useRef<string | null>(null);
+  // The page on its way, or the one that failed, by search and cursor. A ref, not state: the
+  // observer and the button can both call loadMore before React renders again, and state read in
+  // that closure would still say idle. A failed page stays here, so the observer (made anew on
+  // every render, so in view at once) does not retry it in a loop; the button does.
+  const pagingFrom = useRef<{ search: string; cursor: string } | null>(null);
+  const [pageError, setPageError] = useState<{ search: string; message: string } | null>(null);
+  const search = JSON.stringify(variables);
 
-  const loadMore = () => {
+  const loadMore = (retry = false) => {
     const cursor = result?.pageInfo.endCursor;
-    if (!result?.pageInfo.hasNextPage || !cursor || pagingFrom.current === cursor) return;
-    pagingFrom.current = cursor;
+    if (!result?.pageInfo.hasNextPage || !cursor) return;
+    const from = pagingFrom.current;
+    const failedHere = pageError?.search === search;
+    if (from?.search === search && from.cursor === cursor && !(retry && failedHere && !loadingMore)) return;
+    const request = { search, cursor };
+    pagingFrom.current = request;
+    setPageError(null);
     setLoadingMore(true);
     // The next page alone (SearchImagesPage): the first page's facets and total stay. With a
     // query of its own, fetchMore sends only the variables given here, so the search's are repeated.
-    void fetchMore({
+    fetchMore({
       query: SearchImagesPageDocument,
       variables: { ...variables, after: cursor },
       updateQuery: (previous, { fetchMoreResult }) => ({
@@ -38,10 +47,17 @@ export function SearchPage() {
           pageInfo: fetchMoreResult.searchImages.pageInfo,
         },
       }),
-    }).finally(() => {
-      pagingFrom.current = null;
-      setLoadingMore(false);
-    });
+    }).then(
+      () => {
+        // A page of an earlier search may arrive after a new one started its own.
+        if (pagingFrom.current === request) pagingFrom.current = null;
+        setLoadingMore(false);
+      },
+      (failure: unknown) => {
+        setPageError({ search, message: failure instanceof Error ? failure.message : String(failure) });
+        setLoadingMore(false);
+      },
+    );
   };
 
   // Infinite scroll: the next page loads when the end of the grid comes into view.
@@ -117,9 +133,14 @@ export function SearchPage() {
         })}
       </ul>
       <div ref={sentinel} />
+      {pageError?.search === search && (
+        <p role="alert" className="error">
+          Could not load more photos: {pageError.message}
+        </p>
+      )}
       {result?.pageInfo.hasNextPage && (
-        <button type="button" onClick={loadMore} disabled={loadingMore}>
-          {loadingMore ? 'Loading…' : `Show more (${result.items.length} of ${result.totalCount})`}
+        <button type="button" onClick={() => loadMore(true)} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : `${pageError?.search === search ? 'Try again' : 'Show more'} (${result.items.length} of ${result.totalCount})`}
         </button>
       )}
     </section>
