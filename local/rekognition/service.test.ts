@@ -1,12 +1,22 @@
 /** The service's sharing of one decode between the detectors, with a model-free analyzer. */
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DetectionInput, DetectionKind } from './analysis.ts';
 import type { ObjectDetection } from './core/detections.ts';
 import { RekognitionError } from './core/errors.ts';
 import { DETECTOR_SIDE } from './detector-pixels.ts';
 import type { Analyzer } from './pool.ts';
 import { RekognitionService } from './service.ts';
+
+/** Every decode of detector pixels, counted. */
+const decodes = vi.hoisted(() => ({ count: 0 }));
+vi.mock('./detector-pixels.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./detector-pixels.ts')>();
+  return { ...actual, detectorPixels: (bytes: Uint8Array) => (decodes.count++, actual.detectorPixels(bytes)) };
+});
+beforeEach(() => {
+  decodes.count = 0;
+});
 
 const PERSON: ObjectDetection = { className: 'person', score: 0.6, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.8 } };
 
@@ -76,5 +86,15 @@ describe('RekognitionService: the detectors share one decode', () => {
     const answer = await service.call('DetectFaces', { Image: base64(await photo(900, 600)) });
     expect(answer).toMatchObject({ FaceDetails: [] });
     expect(runs.map((run) => run.kind)).toEqual(['objects']);
+  });
+
+  it('decodes a photo without a person only for its objects: DetectFaces after DetectLabels decodes nothing', async () => {
+    const { runs, service } = recording([{ ...PERSON, className: 'cat' }]);
+    const bytes = await photo(900, 600);
+    await service.call('DetectLabels', { Image: base64(bytes) });
+    expect(decodes.count).toBe(1);
+    expect(await service.call('DetectFaces', { Image: base64(bytes) })).toMatchObject({ FaceDetails: [] });
+    expect(decodes.count).toBe(1);
+    expect(runs.map((run) => run.kind).sort()).toEqual(['objects', 'text']);
   });
 });

@@ -78,11 +78,13 @@ export class RekognitionService {
 
   private detect<K extends DetectionKind>(analyzer: Analyzer, kind: K, image: CheckedImage): Promise<Detections[K]> {
     if (!readsPixels(kind) || !analyzer.detectors) return analyzer.run(kind, { bytes: image.bytes });
-    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (rgb) => {
+    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (pixels) => {
       // Faces count only inside a person (core/faces.ts): on a photo without one the face models
-      // would find nothing DetectFaces answers. The pixels stay held while the objects are awaited.
+      // would find nothing DetectFaces answers, so the objects come first and the photo is decoded
+      // for faces only if they hold a person. Joining the pixels' users before that keeps the
+      // objects' decode for the faces.
       if (kind === 'faces' && !mayHoldFaces(await this.detections.of(image)('objects'))) return NO_FACES as Detections[K];
-      return analyzer.run(kind, { rgb });
+      return analyzer.run(kind, { rgb: await pixels() });
     });
   }
 
