@@ -58,7 +58,7 @@ async function detectAny(models: VisionModels | null, kind: DetectionKind, input
   if (!models) return kind === 'moderation' ? {} : [];
   if (kind === 'objects' && rgb) return letterboxedObjects(models, rgb);
   if (kind === 'faces' && rgb) return withTensor(rgb, (_, batch) => models.objectsAndFaces.faces(batch));
-  if (kind === 'moderation' && bytes) return withTensor(await rgbPixels(bytes, MODERATION_SIDE, 'fill'), (image) => models.moderation.scores(image));
+  if (kind === 'moderation' && bytes) return withTensor(await rgbPixels(bytes, MODERATION_SIDE, { fit: 'fill' }), (image) => models.moderation.scores(image));
   if (kind === 'text' && bytes) return readText(models, bytes);
   throw new Error(`${kind} reads ${readsPixels(kind) ? 'pixels' : 'the file'}, but was given ${rgb ? 'pixels' : 'the file'}`);
 }

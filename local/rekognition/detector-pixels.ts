@@ -3,8 +3,8 @@
  * at most DETECTOR_SIDE on a side, and the letterboxed squares the object detector reads derived
  * from those raw pixels rather than from the file again. Decoding the JPEG is the costly part
  * (10-30 ms per 2-12 MP photo, even shrinking on load); letterboxing the raw pixels costs 1-2 ms,
- * and at fill 1 gives the same bytes as letterboxing the file (sharp scales to the same size, and
- * enlarges a photo smaller than the square from its own pixels either way).
+ * and for an opaque photo at fill 1 gives the same bytes as letterboxing the file (sharp scales to
+ * the same size, and enlarges a photo smaller than the square from its own pixels either way).
  */
 import sharp from 'sharp';
 import { invalidImageFormat } from './core/errors.ts';
@@ -21,16 +21,27 @@ export interface Rgb {
 
 const BLACK = { r: 0, g: 0, b: 0 };
 
-/** The photo at most DETECTOR_SIDE on a side (never enlarged); undecodable pixels are InvalidImageFormatException. */
+/**
+ * The photo at most DETECTOR_SIDE on a side (never enlarged), transparent areas black as the
+ * detectors saw them when they letterboxed the file (its scaling premultiplied the alpha), not the
+ * colour hidden under them; undecodable pixels are InvalidImageFormatException.
+ */
 export function detectorPixels(bytes: Uint8Array): Promise<Rgb> {
-  return rgbPixels(bytes, DETECTOR_SIDE);
+  return rgbPixels(bytes, DETECTOR_SIDE, { onBlack: true });
 }
 
-/** RGB pixels, at most `side` on each side ('inside', never enlarged) or exactly side x side ('fill', stretched). */
-export async function rgbPixels(bytes: Uint8Array, side: number, fit: 'inside' | 'fill' = 'inside'): Promise<Rgb> {
+export interface RgbOptions {
+  /** 'inside': at most `side` on each side, never enlarged; 'fill': exactly side x side, stretched. Default 'inside'. */
+  fit?: 'inside' | 'fill';
+  /** Flatten transparency onto black before dropping the alpha (else the colour under it shows). */
+  onBlack?: boolean;
+}
+
+/** RGB pixels of the photo scaled to `side` (RgbOptions). */
+export async function rgbPixels(bytes: Uint8Array, side: number, { fit = 'inside', onBlack = false }: RgbOptions = {}): Promise<Rgb> {
   try {
-    const { data, info } = await sharp(bytes)
-      .resize(side, side, { fit, withoutEnlargement: fit === 'inside' })
+    const scaled = sharp(bytes).resize(side, side, { fit, withoutEnlargement: fit === 'inside' });
+    const { data, info } = await (onBlack ? scaled.flatten({ background: BLACK }) : scaled)
       .removeAlpha()
       .toColourspace('srgb')
       .raw()

@@ -31,6 +31,45 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('makes an input given as a function only once a worker takes the task, never for a throttled one', async () => {
+    const pool = new WorkerPool({ workers: 2, maxQueue: 4, worker: fake({ delayMs: 20 }) });
+    let made = 0;
+    let held = 0;
+    let peak = 0;
+    const run = () => {
+      const input = () => {
+        made++;
+        peak = Math.max(peak, ++held);
+        return Promise.resolve({ bytes: new Uint8Array(5) });
+      };
+      return pool.run('moderation', input).finally(() => held--);
+    };
+    try {
+      await pool.ready;
+      const accepted = Array.from({ length: 6 }, run);
+      expect(await errorType(run())).toBe('ThrottlingException');
+      expect(await Promise.all(accepted)).toEqual(Array.from({ length: 6 }, () => ({ kind: 'moderation', size: 5 })));
+      // One input per worker made or held at a time; none for the throttled request.
+      expect(peak).toBe(2);
+      expect(made).toBe(6);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails only the task whose input cannot be made', async () => {
+    const pool = new WorkerPool({ workers: 1, worker: fake({}) });
+    try {
+      await pool.ready;
+      const broken = pool.run('objects', () => Promise.reject(new RekognitionError('InvalidImageFormatException', 'undecodable')));
+      const next = pool.run('moderation', () => Promise.resolve(file));
+      expect(await errorType(broken)).toBe('InvalidImageFormatException');
+      expect(await next).toEqual({ kind: 'moderation', size: 3 });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('fails only the request of a worker that dies, and replaces the worker', async () => {
     const pool = new WorkerPool({ workers: 1, worker: fake({}) });
     try {

@@ -2,6 +2,9 @@
  * Worker threads that hold the models, and a bounded queue in front of them. Requests that arrive
  * while the models load wait in the queue; when it is full the answer is ThrottlingException, as
  * Rekognition answers under load. A worker that dies fails only its own request and is replaced.
+ * An input given as a function (the detector pixels, decoded in this process) is made only once a
+ * worker takes the task: a throttled request never pays for it, and at most one input per worker
+ * is being made or held for a running task.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -12,12 +15,17 @@ import type { FromWorker, ToWorker } from './pool-protocol.ts';
 export interface Analyzer {
   /** Resolves once every worker's models are loaded and warm; rejects if a worker cannot load them. */
   ready: Promise<void>;
-  /** One model's detections on one image. */
-  run<K extends DetectionKind>(kind: K, input: DetectionInput): Promise<Detections[K]>;
+  /** One model's detections on one image; an input function is called only if the request is not refused. */
+  run<K extends DetectionKind>(kind: K, input: TaskInput): Promise<Detections[K]>;
   /** Whether objects and faces come from the detectors, which read pixels (lite mode has none: they are empty). */
   readonly detectors: boolean;
   close(): Promise<void>;
 }
+
+/** A detection's input, or how to make it once a worker is free for it. */
+export type TaskInput = DetectionInput | (() => Promise<DetectionInput>);
+
+export const inputOf = (input: TaskInput): Promise<DetectionInput> => (typeof input === 'function' ? input() : Promise.resolve(input));
 
 export interface PoolOptions {
   /** Default: one per core (the wasm backend uses one core per worker). */
@@ -31,7 +39,7 @@ export interface PoolOptions {
 interface Task {
   id: number;
   kind: DetectionKind;
-  input: DetectionInput;
+  input: TaskInput;
   resolve(result: unknown): void;
   reject(error: Error): void;
 }
@@ -64,7 +72,7 @@ export class WorkerPool implements Analyzer {
     this.ready.catch(() => undefined);
   }
 
-  run<K extends DetectionKind>(kind: K, input: DetectionInput): Promise<Detections[K]> {
+  run<K extends DetectionKind>(kind: K, input: TaskInput): Promise<Detections[K]> {
     if (this.failure) return Promise.reject(internal(`the vision models could not be loaded: ${this.failure.message}`));
     if (this.closed) return Promise.reject(internal('the vision service is shutting down'));
     if (this.queue.length >= this.maxQueue) {
@@ -129,8 +137,21 @@ export class WorkerPool implements Analyzer {
       const task = this.queue.shift();
       if (!task) return;
       slot.task = task;
-      const message: ToWorker = { id: task.id, kind: task.kind, input: task.input };
-      slot.worker.postMessage(message);
+      // Unless the worker died (failing its task) while the input was made.
+      const current = () => slot.task === task && this.slots.includes(slot);
+      inputOf(task.input).then(
+        (input) => {
+          if (!current()) return;
+          const message: ToWorker = { id: task.id, kind: task.kind, input };
+          slot.worker.postMessage(message);
+        },
+        (error: Error) => {
+          if (!current()) return;
+          slot.task = undefined;
+          task.reject(error);
+          this.dispatch();
+        },
+      );
     }
   }
 }

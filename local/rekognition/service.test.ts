@@ -1,12 +1,23 @@
 /** The service's sharing of one decode between the detectors, with a model-free analyzer. */
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DetectionInput, DetectionKind } from './analysis.ts';
 import type { ObjectDetection } from './core/detections.ts';
 import { RekognitionError } from './core/errors.ts';
 import { DETECTOR_SIDE } from './detector-pixels.ts';
-import type { Analyzer } from './pool.ts';
+import type * as DetectorPixels from './detector-pixels.ts';
+import { type Analyzer, inputOf } from './pool.ts';
 import { RekognitionService } from './service.ts';
+
+/** Every decode of detector pixels, counted. */
+const decodes = vi.hoisted(() => ({ count: 0 }));
+vi.mock('./detector-pixels.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof DetectorPixels>();
+  return { ...actual, detectorPixels: (bytes: Uint8Array) => (decodes.count++, actual.detectorPixels(bytes)) };
+});
+beforeEach(() => {
+  decodes.count = 0;
+});
 
 const PERSON: ObjectDetection = { className: 'person', score: 0.6, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.8 } };
 
@@ -16,9 +27,10 @@ function recording(objects: ObjectDetection[] = []) {
   const analyzer: Analyzer = {
     ready: Promise.resolve(),
     detectors: true,
-    run: (kind, input) => {
+    run: async (kind, pending) => {
+      const input = await inputOf(pending);
       runs.push({ kind, input });
-      return Promise.resolve((kind === 'moderation' ? {} : kind === 'objects' ? objects : []) as never);
+      return (kind === 'moderation' ? {} : kind === 'objects' ? objects : []) as never;
     },
     close: () => Promise.resolve(),
   };
@@ -76,5 +88,29 @@ describe('RekognitionService: the detectors share one decode', () => {
     const answer = await service.call('DetectFaces', { Image: base64(await photo(900, 600)) });
     expect(answer).toMatchObject({ FaceDetails: [] });
     expect(runs.map((run) => run.kind)).toEqual(['objects']);
+  });
+
+  it('decodes a photo without a person only for its objects: DetectFaces after DetectLabels decodes nothing', async () => {
+    const { runs, service } = recording([{ ...PERSON, className: 'cat' }]);
+    const bytes = await photo(900, 600);
+    await service.call('DetectLabels', { Image: base64(bytes) });
+    expect(decodes.count).toBe(1);
+    expect(await service.call('DetectFaces', { Image: base64(bytes) })).toMatchObject({ FaceDetails: [] });
+    expect(decodes.count).toBe(1);
+    expect(runs.map((run) => run.kind).sort()).toEqual(['objects', 'text']);
+  });
+
+  it('refuses a detection the analyzer throttles without decoding the photo', async () => {
+    const throttling: Analyzer = {
+      ready: Promise.resolve(),
+      detectors: true,
+      run: () => Promise.reject(new RekognitionError('ThrottlingException', 'Rate exceeded')),
+      close: () => Promise.resolve(),
+    };
+    const service = new RekognitionService(throttling, undefined);
+    const bytes = await photo(900, 600);
+    expect(await rejection(service.call('DetectFaces', { Image: base64(bytes) }))).toBe('ThrottlingException');
+    expect(await rejection(service.call('DetectLabels', { Image: base64(bytes) }))).toBe('ThrottlingException');
+    expect(decodes.count).toBe(0);
   });
 });

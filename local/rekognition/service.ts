@@ -8,8 +8,10 @@
  * moment: calls for the same object (bucket, key, version) made while its read is under way share
  * that read and its checks, hash and dimensions (in-flight.ts). Nothing is kept after the read, so
  * a later call reads the object again, as Rekognition would. The detectors' pixels are decoded
- * once per image for both detectors, here, and dropped when their detections end
- * (shared-while-used.ts); the worker gets those pixels (about 0.8 MB at most) instead of the file.
+ * once per image for both detectors, here, when a worker takes the first detection that reads
+ * them (pool.ts: a request the full queue refuses decodes nothing, and at most one decode per
+ * worker is under way), and dropped when their detections end (shared-while-used.ts); the worker
+ * gets those pixels (about 0.8 MB at most) instead of the file.
  */
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RekognitionError } from './core/errors.ts';
@@ -39,7 +41,11 @@ export class RekognitionService {
   private readonly s3: S3Client | undefined;
   private readonly detections: DetectionCache;
   private readonly s3Reads = new InFlight<CheckedImage>();
-  /** Bounded by the analyzer's queue: pixels are held only while a detection that reads them waits or runs. */
+  /**
+   * Made only when the analyzer gives a worker a detection that reads them (pool.ts), so decodes in
+   * flight are at most one per worker and a throttled request decodes nothing; held while a
+   * detection that read them runs or the faces wait for the objects.
+   */
   private readonly detectorPixels = new SharedWhileUsed<Rgb>();
 
   constructor(analyzer: Analyzer, s3: S3Options | undefined) {
@@ -78,11 +84,14 @@ export class RekognitionService {
 
   private detect<K extends DetectionKind>(analyzer: Analyzer, kind: K, image: CheckedImage): Promise<Detections[K]> {
     if (!readsPixels(kind) || !analyzer.detectors) return analyzer.run(kind, { bytes: image.bytes });
-    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (rgb) => {
+    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (pixels) => {
       // Faces count only inside a person (core/faces.ts): on a photo without one the face models
-      // would find nothing DetectFaces answers. The pixels stay held while the objects are awaited.
+      // would find nothing DetectFaces answers, so the objects come first and the photo is decoded
+      // for faces only if they hold a person. Joining the pixels' users before that keeps the
+      // objects' decode for the faces.
       if (kind === 'faces' && !mayHoldFaces(await this.detections.of(image)('objects'))) return NO_FACES as Detections[K];
-      return analyzer.run(kind, { rgb });
+      // Decoded only once the analyzer has room for the detection (pool.ts).
+      return analyzer.run(kind, async () => ({ rgb: await pixels() }));
     });
   }
 

@@ -25,13 +25,13 @@ describe('SharedWhileUsed', () => {
     const shared = new SharedWhileUsed<string>();
     const first = pending();
     const seen: string[] = [];
-    const a = shared.use('photo', make('photo'), (value) => (seen.push(value), first.done));
-    const b = shared.use('photo', make('photo'), (value) => Promise.resolve(seen.push(value)));
+    const a = shared.use('photo', make('photo'), async (value) => (seen.push(await value()), await first.done));
+    const b = shared.use('photo', make('photo'), async (value) => seen.push(await value()));
     await expect.poll(() => made).toEqual(['photo']);
     settle()?.resolve('pixels');
     await b;
     // One user is still working: a newcomer joins the value already made.
-    await shared.use('photo', make('photo'), (value) => Promise.resolve(seen.push(value)));
+    await shared.use('photo', make('photo'), async (value) => seen.push(await value()));
     expect(made).toEqual(['photo']);
     expect(shared.size).toBe(1);
     first.end();
@@ -39,23 +39,23 @@ describe('SharedWhileUsed', () => {
     expect(seen).toEqual(['pixels', 'pixels', 'pixels']);
     expect(shared.size).toBe(0);
     // Nothing kept: a later user makes the value again.
-    const later = shared.use('photo', make('photo'), (value) => Promise.resolve(value));
+    const later = shared.use('photo', make('photo'), (value) => value());
     await expect.poll(() => made).toEqual(['photo', 'photo']);
     settle()?.resolve('pixels again');
     expect(await later).toBe('pixels again');
   });
 
-  it('fails every user waiting on a value that cannot be made, runs none of their work, and forgets the failure', async () => {
+  it('fails every user waiting on a value that cannot be made, gives none of their work the value, and forgets the failure', async () => {
     const { made, make, settle } = controlled();
     const shared = new SharedWhileUsed<string>();
     const worked: string[] = [];
-    const users = [1, 2, 3].map(() => shared.use('photo', make('photo'), (value) => Promise.resolve(worked.push(value))));
+    const users = [1, 2, 3].map(() => shared.use('photo', make('photo'), async (value) => worked.push(await value())));
     await expect.poll(() => made).toEqual(['photo']);
     settle()?.reject(new Error('undecodable'));
     for (const user of users) await expect(user).rejects.toThrow('undecodable');
     expect(worked).toEqual([]);
     expect(shared.size).toBe(0);
-    const retry = shared.use('photo', make('photo'), (value) => Promise.resolve(value));
+    const retry = shared.use('photo', make('photo'), (value) => value());
     await expect.poll(() => made).toEqual(['photo', 'photo']);
     settle()?.resolve('pixels');
     expect(await retry).toBe('pixels');
@@ -64,7 +64,7 @@ describe('SharedWhileUsed', () => {
   it('releases the value when a user\'s work fails, and passes that failure to that user only', async () => {
     const shared = new SharedWhileUsed<string>();
     const other = pending();
-    const ok = shared.use('photo', () => Promise.resolve('pixels'), async (value) => (await other.done, value));
+    const ok = shared.use('photo', () => Promise.resolve('pixels'), async (value) => (await other.done, await value()));
     await expect(shared.use('photo', () => Promise.resolve('unused'), () => Promise.reject(new Error('worker died')))).rejects.toThrow('worker died');
     expect(shared.size).toBe(1);
     other.end();
@@ -72,9 +72,26 @@ describe('SharedWhileUsed', () => {
     expect(shared.size).toBe(0);
   });
 
+  it('makes the value only when a user asks for it', async () => {
+    const { made, make, settle } = controlled();
+    const shared = new SharedWhileUsed<string>();
+    const asking = pending();
+    // A user that finds it has no need of the value: nothing is made for it.
+    expect(await shared.use('photo', make('photo'), () => Promise.resolve('no need'))).toBe('no need');
+    expect(made).toEqual([]);
+    const idle = shared.use('photo', make('photo'), () => asking.done);
+    const asker = shared.use('photo', make('photo'), async (value) => (await asking.done, value()));
+    expect(made).toEqual([]);
+    asking.end();
+    await idle;
+    await expect.poll(() => made).toEqual(['photo']);
+    settle()?.resolve('pixels');
+    expect(await asker).toBe('pixels');
+  });
+
   it('keeps keys apart', async () => {
     const shared = new SharedWhileUsed<string>();
-    const values = await Promise.all(['a', 'b'].map((key) => shared.use(key, () => Promise.resolve(`pixels of ${key}`), (value) => Promise.resolve(value))));
+    const values = await Promise.all(['a', 'b'].map((key) => shared.use(key, () => Promise.resolve(`pixels of ${key}`), (value) => value())));
     expect(values).toEqual(['pixels of a', 'pixels of b']);
     expect(shared.size).toBe(0);
   });

@@ -7,7 +7,7 @@ if (workerData?.fail) {
 } else {
   parentPort.on('message', (task) => {
     if (task.kind === 'text') process.exit(3);
-    setTimeout(() => parentPort.postMessage({ id: task.id, result: { kind: task.kind, size: task.input.bytes.length } }), workerData?.delayMs ?? 0);
+    setTimeout(() => parentPort.postMessage({ id: task.id, result: { kind: task.kind, size: (task.input.bytes ?? task.input.rgb.data).length } }), workerData?.delayMs ?? 0);
   });
   setTimeout(() => parentPort.postMessage({ type: 'ready' }), workerData?.readyMs ?? 0);
 }
