@@ -16,14 +16,15 @@ export function SearchPage() {
   const { data, error, loading, fetchMore } = useQuery(SearchImagesDocument, { variables, notifyOnNetworkStatusChange: true });
   const result = data?.searchImages;
   const sentinel = useRef<HTMLDivElement>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
   // The page on its way, or the one that failed, by search and cursor. A ref, not state: the
   // observer and the button can both call loadMore before React renders again, and state read in
   // that closure would still say idle. A failed page stays here, so the observer (made anew on
   // every render, so in view at once) does not retry it in a loop; the button does.
   const pagingFrom = useRef<{ search: string; cursor: string } | null>(null);
   const [pageError, setPageError] = useState<{ search: string; message: string } | null>(null);
+  const [pageLoading, setPageLoading] = useState<{ search: string; cursor: string } | null>(null);
   const search = JSON.stringify(variables);
+  const loadingMore = pageLoading?.search === search;
 
   const loadMore = (retry = false) => {
     const cursor = result?.pageInfo.endCursor;
@@ -34,7 +35,7 @@ export function SearchPage() {
     const request = { search, cursor };
     pagingFrom.current = request;
     setPageError(null);
-    setLoadingMore(true);
+    setPageLoading(request);
     // The next page alone (SearchImagesPage): the first page's facets and total stay. With a
     // query of its own, fetchMore sends only the variables given here, so the search's are repeated.
     fetchMore({
@@ -49,13 +50,13 @@ export function SearchPage() {
       }),
     }).then(
       () => {
-        // A page of an earlier search may arrive after a new one started its own.
+        // A page of an earlier search may arrive after a new one started its own: it leaves that one's state alone.
+        setPageLoading((loading) => (loading === request ? null : loading));
         if (pagingFrom.current === request) pagingFrom.current = null;
-        setLoadingMore(false);
       },
       (failure: unknown) => {
-        setPageError({ search, message: failure instanceof Error ? failure.message : String(failure) });
-        setLoadingMore(false);
+        setPageLoading((loading) => (loading === request ? null : loading));
+        if (pagingFrom.current === request) setPageError({ search, message: failure instanceof Error ? failure.message : String(failure) });
       },
     );
   };
