@@ -27,6 +27,24 @@ const item = (n: number) => ({
   thumbnails: [{ __typename: 'Thumbnail', size: 160, width: 160, height: 160, format: 'WEBP', square: true, url: `http://s3.test/${n}.webp` }],
 });
 
+type InView = (entries: Array<{ isIntersecting: boolean }>) => void;
+
+/** happy-dom never reports an intersection: a stand-in hands the test every observer the page makes, the latest last. */
+function stubIntersectionObserver(): InView[] {
+  const observers: InView[] = [];
+  vi.stubGlobal(
+    'IntersectionObserver',
+    class {
+      constructor(callback: InView) {
+        observers.push(callback);
+      }
+      observe() {}
+      disconnect() {}
+    },
+  );
+  return observers;
+}
+
 const facet = (value: string, count: number) => ({ __typename: 'FacetCount', value, count });
 
 // Two pages of results; the second page follows cursor "c1". The next page's query
@@ -65,18 +83,7 @@ describe('SearchPage', () => {
   });
 
   it('asks for a page once when the end of the grid comes into view twice before React renders again', async () => {
-    // happy-dom never reports an intersection: a stand-in hands the test the page's latest observer.
-    const observers: Array<(entries: Array<{ isIntersecting: boolean }>) => void> = [];
-    vi.stubGlobal(
-      'IntersectionObserver',
-      class {
-        constructor(callback: (entries: Array<{ isIntersecting: boolean }>) => void) {
-          observers.push(callback);
-        }
-        observe() {}
-        disconnect() {}
-      },
-    );
+    const observers = stubIntersectionObserver();
     const { operations } = renderWithApi(<SearchPage />, { answer });
     expect(await screen.findByText('3 photos')).toBeTruthy();
     act(() => {
@@ -90,17 +97,7 @@ describe('SearchPage', () => {
   });
 
   it('shows a failed next page, does not retry it on its own, and retries from the button', async () => {
-    const observers: Array<(entries: Array<{ isIntersecting: boolean }>) => void> = [];
-    vi.stubGlobal(
-      'IntersectionObserver',
-      class {
-        constructor(callback: (entries: Array<{ isIntersecting: boolean }>) => void) {
-          observers.push(callback);
-        }
-        observe() {}
-        disconnect() {}
-      },
-    );
+    const observers = stubIntersectionObserver();
     let failures = 1;
     const failingOnce: Answer = (name, variables) => {
       if (name === 'SearchImagesPage' && failures-- > 0) throw new Error('the search engine is unavailable');
