@@ -11,6 +11,7 @@ import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
 import { normaliseGrey } from './grey-normalise.ts';
+import { TEXT_SIDE, textPixels } from './text-pixels.ts';
 import { ZOOMED_OUT_FILL, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
 import { type Rgb, inSquare, rgbPixels } from './detector-pixels.ts';
 import type { VisionModels } from './models/models.ts';
@@ -37,17 +38,6 @@ export type DetectionInput = { rgb: Rgb } | { bytes: Uint8Array };
 const MODERATION_SIDE = 224;
 /** Colour statistics do not need more pixels than this. */
 const PROPERTIES_SIDE = 128;
-/**
- * OCR input: large enough for sign lettering, small enough that tesseract does not spend tens of
- * seconds on the texture of a 10 MP landscape (measured: 41 s at 2560 px, under 5 s at 1600).
- * Greyscale with a stretched histogram (sharp's normalise, grey-normalise.ts) reads coloured signs
- * better than the colour image.
- * A photo smaller than that is read twice, at its own size and enlarged to it: tesseract wants
- * letters 20-30 px high, and on bench/eval's photos of 800-1000 px the enlarged pass read sign
- * words the first missed ("NOTICE", "centre") while missing others the first read ("Sports").
- */
-const TEXT_SIDE = 1600;
-
 export async function detect<K extends DetectionKind>(models: VisionModels | null, kind: K, input: DetectionInput): Promise<Detections[K]> {
   return (await detectAny(models, kind, input)) as Detections[K];
 }
@@ -74,30 +64,20 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
   }
 }
 
-const WHITE = { r: 255, g: 255, b: 255 };
-
+/**
+ * A photo smaller than the OCR's input side is read twice, at its own size and enlarged to it:
+ * tesseract wants letters 20-30 px high, and on bench/eval's photos of 800-1000 px the enlarged pass
+ * read sign words the first missed ("NOTICE", "centre") while missing others the first read
+ * ("Sports").
+ */
 async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
   const read = async (enlarge: boolean) => {
-    const { data, info } = await textImage(bytes, enlarge);
-    return models.text.lines(await normaliseGrey(data), info.width, info.height);
+    const { data, width, height } = await textPixels(bytes, enlarge);
+    return models.text.lines(await normaliseGrey(data), width, height);
   };
   const { width, height } = await dimensions(bytes);
   const first = await read(false);
   return Math.max(width, height) < TEXT_SIDE ? mergeTextPasses(first, await read(true)) : first;
-}
-
-async function textImage(bytes: Uint8Array, enlarge: boolean) {
-  try {
-    return await sharp(bytes)
-      .resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: !enlarge })
-      // One channel: transparent areas become white paper, where dark lettering stays legible.
-      .flatten({ background: WHITE })
-      .grayscale()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-  } catch {
-    throw invalidImageFormat();
-  }
 }
 
 /** The pixels as int32 RGB tensors, [h, w, 3] and batched [1, h, w, 3], freed after `run`. */
