@@ -1,7 +1,10 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RekognitionError } from './core/errors.ts';
-import { TEXT_SIDE, textPixels } from './text-pixels.ts';
+import { TEXT_SIDE, loadShrink, textPixels } from './text-pixels.ts';
 
 const photo = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
@@ -48,5 +51,53 @@ describe('text pixels', () => {
   it("refuse pixels that cannot be decoded with Rekognition's error", async () => {
     const truncated = (await photo(600, 400)).subarray(0, 2_000);
     await expect(textPixels(truncated, false)).rejects.toMatchObject({ type: 'InvalidImageFormatException' } satisfies Partial<RekognitionError>);
+  });
+
+  describe('a large JPEG, shrunk on load', () => {
+    let scratch: string;
+    const previousTmp = process.env.TMPDIR;
+    beforeAll(async () => {
+      // Its own temporary directory, to see what decoding leaves there.
+      scratch = await mkdtemp(join(tmpdir(), 'text-pixels-test-'));
+      process.env.TMPDIR = scratch;
+    });
+    afterAll(async () => {
+      if (previousTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previousTmp;
+      await rm(scratch, { recursive: true, force: true });
+    });
+
+    it.each([
+      [4032, 3024, 2],
+      [3840, 2160, 2],
+      [6400, 4800, 4],
+      [4000, 100, 2],
+      [13000, 9000, 8],
+      [2560, 1600, 1],
+      [3199, 2000, 1],
+    ])('%ix%i: shrink on load by %i (the long side stays at least the OCR side)', (width, height, factor) => {
+      expect(loadShrink(width, height)).toBe(factor);
+      expect(Math.ceil(Math.max(width, height) / factor)).toBeGreaterThanOrEqual(TEXT_SIDE);
+    });
+
+    it('read a 12 MP JPEG at the OCR side, close to decoding every pixel, and leave no file behind', async () => {
+      const jpeg = await photo(4032, 3024);
+      const shrunk = await textPixels(jpeg, false);
+      expect(shrunk).toMatchObject({ width: TEXT_SIDE, height: 1200 });
+      const whole = await sharp(jpeg).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).grayscale().raw().toBuffer();
+      let difference = 0;
+      for (let i = 0; i < whole.length; i++) difference += Math.abs(whole[i]! - shrunk.data[i]!);
+      // Not the whole decode (so the shrink was taken), but the same picture: on noise, the
+      // hardest case for a shrink, within a few levels on average.
+      expect(shrunk.data.equals(whole)).toBe(false);
+      expect(difference / whole.length).toBeLessThan(8);
+      expect(await readdir(scratch)).toEqual([]);
+    });
+
+    it("refuse a truncated one with Rekognition's error and leave no file behind", async () => {
+      const truncated = (await photo(4032, 3024)).subarray(0, 200_000);
+      await expect(textPixels(truncated, false)).rejects.toMatchObject({ type: 'InvalidImageFormatException' } satisfies Partial<RekognitionError>);
+      expect(await readdir(scratch)).toEqual([]);
+    });
   });
 });
