@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RekognitionError } from './core/errors.ts';
-import { TEXT_SIDE, loadShrink, textPixels } from './text-pixels.ts';
+import { TEXT_SIDE, shrinkSharpSkips, textPixels } from './text-pixels.ts';
 
 const photo = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
@@ -70,13 +70,17 @@ describe('text pixels', () => {
     it.each([
       [4032, 3024, 2],
       [3840, 2160, 2],
-      [6400, 4800, 4],
       [4000, 100, 2],
+      [6400, 4800, 4],
       [13000, 9000, 8],
       [2560, 1600, 1],
       [3199, 2000, 1],
-    ])('%ix%i: shrink on load by %i (the long side stays at least the OCR side)', (width, height, factor) => {
-      expect(loadShrink(width, height)).toBe(factor);
+      // sharp shrinks these on load itself (by 2, 4 and 8).
+      [5600, 4200, 1],
+      [8064, 6048, 1],
+      [38500, 2000, 1],
+    ])('%ix%i: shrink on load by %i where sharp would not', (width, height, factor) => {
+      expect(shrinkSharpSkips(width, height)).toBe(factor);
       expect(Math.ceil(Math.max(width, height) / factor)).toBeGreaterThanOrEqual(TEXT_SIDE);
     });
 
@@ -98,6 +102,24 @@ describe('text pixels', () => {
       const truncated = (await photo(4032, 3024)).subarray(0, 200_000);
       await expect(textPixels(truncated, false)).rejects.toMatchObject({ type: 'InvalidImageFormatException' } satisfies Partial<RekognitionError>);
       expect(await readdir(scratch)).toEqual([]);
+    });
+
+    it('read a panorama that sharp shrinks on load by more than 8 itself', async () => {
+      const panorama = await sharp({ create: { width: 38_500, height: 2_000, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+        .jpeg()
+        .toBuffer();
+      expect(await textPixels(panorama, false)).toMatchObject({ width: TEXT_SIDE, height: 83 });
+    });
+
+    it('decode the photo whole when no temporary file can be written', async () => {
+      const jpeg = await photo(4032, 3024);
+      process.env.TMPDIR = join(scratch, 'missing');
+      try {
+        const whole = await sharp(jpeg).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).grayscale().raw().toBuffer();
+        expect((await textPixels(jpeg, false)).data.equals(whole)).toBe(true);
+      } finally {
+        process.env.TMPDIR = scratch;
+      }
     });
   });
 });
