@@ -1,11 +1,11 @@
 /**
  * subscribeToEvents' own paths, against a stand-in Apollo client (the e2e tests use the real one):
  * it resolves on the acknowledgement only, and fails, saying why, on an error, an early end or no
- * acknowledgement, unsubscribing each time.
+ * acknowledgement, unsubscribing each time; after the acknowledgement it says why it ended.
  */
 import type { ApolloClient } from '@apollo/client';
 import { Observable } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { subscribeToEvents } from './uploads.ts';
 
 type Subscriber = { next(value: unknown): void; error(error: unknown): void; complete(): void };
@@ -44,5 +44,23 @@ describe('subscribeToEvents', () => {
     await expect(subscribeToEvents(user, undefined, 50)).rejects.toThrow(message);
     // rxjs tears a subscription down once, whether it ended or was unsubscribed.
     expect(state.unsubscribed).toBe(1);
+  });
+
+  it.each([
+    ['fails', (subscriber: Subscriber) => subscriber.error(new Error('socket closed')), 'onImageProcessed ended after it was acknowledged: socket closed'],
+    ['ends', (subscriber: Subscriber) => subscriber.complete(), 'onImageProcessed ended after it was acknowledged: the subscription ended'],
+  ])('says why when it %s after the acknowledgement, unsubscribed', async (_, end, message) => {
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const { user, state } = clientThat((subscriber, acknowledge) => {
+        acknowledge();
+        setTimeout(() => end(subscriber), 5);
+      });
+      await subscribeToEvents(user);
+      await expect.poll(() => said.mock.calls).toEqual([[message]]);
+      expect(state.unsubscribed).toBe(1);
+    } finally {
+      said.mockRestore();
+    }
   });
 });

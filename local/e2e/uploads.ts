@@ -46,7 +46,8 @@ const ACK_WAIT_MS = 60_000;
  * returned list). Resolves once AppSync acknowledged the start (start_ack, which the project
  * client reports), so no event published after that is missed, however slow the machine. Fails,
  * unsubscribed, when the subscription errors, ends, or gets no acknowledgement within `ackWaitMs`,
- * saying which, instead of leaving the test to its timeout.
+ * saying which, instead of leaving the test to its timeout; an error or end after the
+ * acknowledgement is written to stderr, beside the wait that then times out.
  */
 export function subscribeToEvents(
   user: Pick<TestUser, 'client'>,
@@ -57,14 +58,20 @@ export function subscribeToEvents(
   return new Promise((resolve, reject) => {
     // Assigned once subscribe returns; an error delivered during subscribe has closed it already.
     const opened: { subscription?: { unsubscribe(): void } } = {};
+    let acknowledged = false;
     const fail = (error: unknown) => {
       clearTimeout(unacknowledged);
       opened.subscription?.unsubscribe();
-      reject(error instanceof Error ? error : new Error(String(error)));
+      const cause = error instanceof Error ? error : new Error(String(error));
+      if (!acknowledged) return reject(cause);
+      // After the acknowledgement no caller awaits this any more: say why, so that a wait for an
+      // event that can no longer come is not left to read as a slow pipeline.
+      console.error(`onImageProcessed ended after it was acknowledged: ${cause.message}`);
     };
     const unacknowledged = setTimeout(() => fail(new Error(`onImageProcessed: no start_ack from AppSync within ${ackWaitMs / 1000} s`)), ackWaitMs);
     const live = () => {
       clearTimeout(unacknowledged);
+      acknowledged = true;
       resolve({ events, unsubscribe: () => opened.subscription?.unsubscribe() });
     };
     opened.subscription = user.client.subscribe({ query: OnImageProcessedDocument, context: { onSubscriptionAcknowledged: live } }).subscribe({
@@ -75,7 +82,7 @@ export function subscribeToEvents(
         onEvent(event);
       },
       error: fail,
-      complete: () => fail(new Error('onImageProcessed: the subscription ended before AppSync acknowledged it')),
+      complete: () => fail(new Error(acknowledged ? 'the subscription ended' : 'onImageProcessed: the subscription ended before AppSync acknowledged it')),
     });
   });
 }
