@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RekognitionError } from './core/errors.ts';
-import { TEXT_SIDE, shrinkSharpSkips, textPixels } from './text-pixels.ts';
+import { TEXT_SIDE, textPixels } from './text-pixels.ts';
 
 const photo = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
@@ -65,23 +65,6 @@ describe('text pixels', () => {
       if (previousTmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = previousTmp;
       await rm(scratch, { recursive: true, force: true });
-    });
-
-    it.each([
-      [4032, 3024, 2],
-      [3840, 2160, 2],
-      [4000, 100, 2],
-      [6400, 4800, 4],
-      [13000, 9000, 8],
-      [2560, 1600, 1],
-      [3199, 2000, 1],
-      // sharp shrinks these on load itself (by 2, 4 and 8).
-      [5600, 4200, 1],
-      [8064, 6048, 1],
-      [38500, 2000, 1],
-    ])('%ix%i: shrink on load by %i where sharp would not', (width, height, factor) => {
-      expect(shrinkSharpSkips(width, height)).toBe(factor);
-      expect(Math.ceil(Math.max(width, height) / factor)).toBeGreaterThanOrEqual(TEXT_SIDE);
     });
 
     it('read a 12 MP JPEG at the OCR side, close to decoding every pixel, and leave no file behind', async () => {

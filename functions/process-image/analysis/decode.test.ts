@@ -24,7 +24,8 @@ describe('decodeUpright and embedded ICC profiles', () => {
 
   it('gives the pixels of sharp converting through an sRGB profile, without converting', async () => {
     const bytes = photo('path');
-    const decoded = await decode(bytes, 512);
+    // 1024 -> 300: sharp shrinks on load by 2 itself, from the buffer as from our file.
+    const decoded = await decode(bytes, 300);
     const converted = await sharp(bytes).resize(decoded.width, decoded.height, { fit: 'fill' }).raw().toBuffer();
     expect(maxDifference(decoded.pixels, converted)).toBeLessThanOrEqual(2);
   });
@@ -49,5 +50,36 @@ describe('decodeUpright and embedded ICC profiles', () => {
     const [red, green, blue] = decoded.pixels;
     expect(red).toBeGreaterThanOrEqual(249);
     expect(Math.max(green ?? 255, blue ?? 255)).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('decodeUpright and shrink-on-load', () => {
+  function meanDifference(a: Buffer, b: Buffer): number {
+    expect(a.length).toBe(b.length);
+    return a.reduce((sum, value, i) => sum + Math.abs(value - (b[i] ?? 0)), 0) / a.length;
+  }
+
+  it('decodes a JPEG halved exactly (1024 -> 512 px) by libjpeg at half size, where sharp would decode it whole', async () => {
+    const bytes = photo('path');
+    const decoded = await decode(bytes, 512);
+    expect(decoded).toMatchObject({ width: 512, height: 320, channels: 3 });
+    const whole = await sharp(bytes).resize(512, 320, { fit: 'fill' }).raw().toBuffer();
+    // Resampled another way (so the shrink was taken), the same picture.
+    expect(decoded.pixels.equals(whole)).toBe(false);
+    expect(meanDifference(decoded.pixels, whole)).toBeLessThan(4);
+  });
+
+  it('orients a rotated JPEG it shrinks on load', async () => {
+    // Stored 1024x640 with EXIF orientation 6: upright 640x1024, halved to 320x512.
+    const rotated = await sharp(photo('path')).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+    const decoded = await decode(rotated, 512);
+    expect(decoded).toMatchObject({ width: 320, height: 512 });
+    const whole = await sharp(rotated).autoOrient().resize(320, 512, { fit: 'fill' }).raw().toBuffer();
+    expect(meanDifference(decoded.pixels, whole)).toBeLessThan(4);
+  });
+
+  it('refuses a truncated JPEG it would shrink on load as corrupt', async () => {
+    const truncated = photo('path').subarray(0, 60_000);
+    await expect(decode(truncated, 512)).rejects.toMatchObject({ code: 'CORRUPT' });
   });
 });

@@ -1,5 +1,6 @@
 import sharp, { type Channels, type Sharp } from 'sharp';
 import { corrupt } from '../image-rejected.ts';
+import { shrinkSharpSkips, withLoadShrink } from '../../shared/jpeg-shrink-on-load.ts';
 import { decodeHeifPrimary } from './heif-decode.ts';
 import type { ImageHeader } from './image-metadata.ts';
 import { isIdentityToSrgb } from './srgb-profile.ts';
@@ -25,8 +26,9 @@ export interface DecodeTarget {
 }
 
 /** The original with the decoder settings every read of it shares. */
-export function openOriginal(bytes: Buffer, limitInputPixels: number | false, page = 0, ignoreIcc = false): Sharp {
-  return sharp(bytes, {
+/** `input`: the bytes, or a file name (with load options, jpeg-shrink-on-load.ts). */
+export function openOriginal(input: Uint8Array | string, limitInputPixels: number | false, page = 0, ignoreIcc = false): Sharp {
+  return sharp(input, {
     limitInputPixels,
     ignoreIcc,
     // 'error': truncated or undecodable pixel data (e.g. a JPEG cut short) is refused as CORRUPT
@@ -60,20 +62,18 @@ export async function decodeUpright(
   const long = Math.max(header.width, header.height);
   const short = Math.min(header.width, header.height);
   const scale = Math.min(1, Math.max(target.longEdge / long, target.shortEdge / short));
+  const size = scale < 1 ? { width: Math.max(1, Math.round(header.width * scale)), height: Math.max(1, Math.round(header.height * scale)) } : undefined;
+  const scaled = (image: Sharp) => (size ? image.resize({ ...size, fit: 'fill' }) : image);
   // HEIC: libheif (WebAssembly) decodes the full-size upright pixels, sharp only scales them.
-  let image =
-    header.heifCompression === 'hevc'
-      ? fromDecoded(decodeHeifPrimary(bytes, maxInputPixels))
-      : openOriginal(bytes, maxInputPixels, header.page, await alreadySrgb(header)).autoOrient();
-  if (scale < 1) {
-    image = image.resize({
-      width: Math.max(1, Math.round(header.width * scale)),
-      height: Math.max(1, Math.round(header.height * scale)),
-      fit: 'fill',
-    });
-  }
+  const heif = header.heifCompression === 'hevc' ? fromDecoded(decodeHeifPrimary(bytes, maxInputPixels)) : undefined;
+  const ignoreIcc = !heif && (await alreadySrgb(header));
+  // A JPEG shrunk on load where sharp would decode it at twice the size needed (jpeg-shrink-on-load.ts).
+  const loadShrink = header.format === 'jpeg' && size ? shrinkSharpSkips(Math.min(header.width / size.width, header.height / size.height)) : 1;
+  const decode = (image: Sharp) => scaled(image).raw().toBuffer({ resolveWithObject: true });
   try {
-    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = heif
+      ? await decode(heif)
+      : await withLoadShrink(bytes, loadShrink, (input) => decode(openOriginal(input, maxInputPixels, header.page, ignoreIcc).autoOrient()));
     return { pixels: data, width: info.width, height: info.height, channels: info.channels };
   } catch (error) {
     throw corrupt(error);

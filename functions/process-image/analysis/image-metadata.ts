@@ -30,6 +30,8 @@ export interface ImageHeader {
   page: number;
   /** HEIF only: the codec of its images. sharp decodes 'av1'; 'hevc' (HEIC) goes to heif-decode.ts. */
   heifCompression: Metadata['compression'];
+  /** The decoder libvips picked: a JPEG may be shrunk on load. */
+  format: Metadata['format'];
 }
 
 const BIT_DEPTHS: Partial<Record<Metadata['depth'], string>> = {
@@ -78,5 +80,6 @@ export async function readImageHeader(bytes: Buffer, maxInputPixels: number): Pr
     icc: meta.icc,
     page: meta.pagePrimary ?? 0,
     heifCompression: meta.compression,
+    format: meta.format,
   };
 }

@@ -1,0 +1,72 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shrinkSharpSkips, withLoadShrink } from './jpeg-shrink-on-load.ts';
+
+describe('shrinkSharpSkips', () => {
+  it.each([
+    [2.52, 2],
+    [2, 2],
+    [2.99, 2],
+    [4, 4],
+    [4.69, 4],
+    [8.125, 8],
+    // sharp shrinks these on load itself, by 2, 4 and 8.
+    [3, 1],
+    [3.5, 1],
+    [5.04, 1],
+    [24, 1],
+    // No factor fits.
+    [1.99, 1],
+    [1, 1],
+  ])('a shrink of %f: load by %i', (shrink, factor) => {
+    expect(shrinkSharpSkips(shrink)).toBe(factor);
+  });
+});
+
+describe('withLoadShrink', () => {
+  let scratch: string;
+  const previousTmp = process.env.TMPDIR;
+  const bytes = new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]);
+  beforeAll(async () => {
+    // Its own temporary directory, to see what is left there.
+    scratch = await mkdtemp(join(tmpdir(), 'jpeg-shrink-test-'));
+    process.env.TMPDIR = scratch;
+  });
+  afterAll(async () => {
+    if (previousTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmp;
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('hands over the bytes when there is no factor', async () => {
+    expect(await withLoadShrink(bytes, 1, (input) => Promise.resolve(input))).toBe(bytes);
+  });
+
+  it('hands over a file holding the bytes, with the load option, and removes it afterwards', async () => {
+    const seen = await withLoadShrink(bytes, 4, async (input) => {
+      expect(typeof input).toBe('string');
+      const [file, option] = (input as string).split('[');
+      expect(option).toBe('shrink=4]');
+      expect(new Uint8Array(await readFile(file ?? ''))).toEqual(bytes);
+      return input;
+    });
+    expect(seen).toMatch(/\.jpg\[shrink=4\]$/);
+    expect(await readdir(scratch)).toEqual([]);
+  });
+
+  it('removes the file when the decode fails, and passes the failure on', async () => {
+    await expect(withLoadShrink(bytes, 2, () => Promise.reject(new Error('undecodable')))).rejects.toThrow('undecodable');
+    expect(await readdir(scratch)).toEqual([]);
+  });
+
+  it('hands over the bytes when no file can be written', async () => {
+    process.env.TMPDIR = join(scratch, 'missing');
+    try {
+      expect(await withLoadShrink(bytes, 2, (input) => Promise.resolve(input))).toBe(bytes);
+    } finally {
+      process.env.TMPDIR = scratch;
+    }
+  });
+});
