@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,14 @@ describe('shrinkSharpSkips', () => {
   ])('a shrink of %f: load by %i', (shrink, factor) => {
     expect(shrinkSharpSkips(shrink)).toBe(factor);
   });
+
+  it('never loads smaller than the target, nor more than 1.5 times it (sharp would shrink again from 2)', () => {
+    for (let shrink = 1; shrink < 20; shrink += 0.01) {
+      const factor = shrinkSharpSkips(shrink);
+      expect(factor).toBeLessThanOrEqual(shrink);
+      if (factor > 1) expect(shrink / factor).toBeLessThanOrEqual(1.5);
+    }
+  });
 });
 
 describe('withLoadShrink', () => {
@@ -38,6 +46,18 @@ describe('withLoadShrink', () => {
     if (previousTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmp;
     await rm(scratch, { recursive: true, force: true });
+  });
+
+  // First: the scan for stale directories runs on the process's first temporary copy.
+  it("removes an earlier process's directory left for over 10 minutes, and keeps a recent one", async () => {
+    const stale = join(scratch, 'imagegraph-jpeg-stale');
+    const recent = join(scratch, 'imagegraph-jpeg-recent');
+    await Promise.all([mkdir(stale), mkdir(recent)]);
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
+    await utimes(stale, elevenMinutesAgo, elevenMinutesAgo);
+    await withLoadShrink(bytes, 2, () => Promise.resolve());
+    expect(await readdir(scratch)).toEqual(['imagegraph-jpeg-recent']);
+    await rm(recent, { recursive: true });
   });
 
   it('hands over the bytes when there is no factor', async () => {

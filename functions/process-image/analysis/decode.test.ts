@@ -75,7 +75,16 @@ describe('decodeUpright and shrink-on-load', () => {
     const decoded = await decode(rotated, 512);
     expect(decoded).toMatchObject({ width: 320, height: 512 });
     const whole = await sharp(rotated).autoOrient().resize(320, 512, { fit: 'fill' }).raw().toBuffer();
+    expect(decoded.pixels.equals(whole)).toBe(false);
     expect(meanDifference(decoded.pixels, whole)).toBeLessThan(4);
+  });
+
+  it('skips the conversion through an sRGB profile when it shrinks on load too', async () => {
+    // The fixture photo carries HP's sRGB profile.
+    const bytes = photo('path');
+    const decoded = await decode(bytes, 512);
+    const stored = await sharp(bytes, { ignoreIcc: true }).resize(512, 320, { fit: 'fill' }).raw().toBuffer();
+    expect(meanDifference(decoded.pixels, stored)).toBeLessThan(4);
   });
 
   it('refuses a truncated JPEG it would shrink on load as corrupt', async () => {

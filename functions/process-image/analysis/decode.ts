@@ -25,8 +25,7 @@ export interface DecodeTarget {
   shortEdge: number;
 }
 
-/** The original with the decoder settings every read of it shares. */
-/** `input`: the bytes, or a file name (with load options, jpeg-shrink-on-load.ts). */
+/** The original with the decoder settings every read of it shares; `input`: its bytes, or a file name with load options (jpeg-shrink-on-load.ts). */
 export function openOriginal(input: Uint8Array | string, limitInputPixels: number | false, page = 0, ignoreIcc = false): Sharp {
   return sharp(input, {
     limitInputPixels,
