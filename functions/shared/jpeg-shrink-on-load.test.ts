@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shrinkSharpSkips, withLoadShrink } from './jpeg-shrink-on-load.ts';
+import { scratchTmpdir } from './testing/scratch-tmpdir.ts';
 
 describe('shrinkSharpSkips', () => {
   it.each([
@@ -34,29 +34,18 @@ describe('shrinkSharpSkips', () => {
 });
 
 describe('withLoadShrink', () => {
-  let scratch: string;
-  const previousTmp = process.env.TMPDIR;
+  const tmp = scratchTmpdir('jpeg-shrink-test-');
   const bytes = new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]);
-  beforeAll(async () => {
-    // Its own temporary directory, to see what is left there.
-    scratch = await mkdtemp(join(tmpdir(), 'jpeg-shrink-test-'));
-    process.env.TMPDIR = scratch;
-  });
-  afterAll(async () => {
-    if (previousTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previousTmp;
-    await rm(scratch, { recursive: true, force: true });
-  });
 
   // First: the scan for stale directories runs on the process's first temporary copy.
   it("removes an earlier process's directory left for over 10 minutes, and keeps a recent one", async () => {
-    const stale = join(scratch, 'imagegraph-jpeg-stale');
-    const recent = join(scratch, 'imagegraph-jpeg-recent');
+    const stale = join(tmp.at(), 'imagegraph-jpeg-stale');
+    const recent = join(tmp.at(), 'imagegraph-jpeg-recent');
     await Promise.all([mkdir(stale), mkdir(recent)]);
     const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
     await utimes(stale, elevenMinutesAgo, elevenMinutesAgo);
     await withLoadShrink(bytes, 2, () => Promise.resolve());
-    expect(await readdir(scratch)).toEqual(['imagegraph-jpeg-recent']);
+    expect(await readdir(tmp.at())).toEqual(['imagegraph-jpeg-recent']);
     await rm(recent, { recursive: true });
   });
 
@@ -73,20 +62,20 @@ describe('withLoadShrink', () => {
       return input;
     });
     expect(seen).toMatch(/\.jpg\[shrink=4\]$/);
-    expect(await readdir(scratch)).toEqual([]);
+    expect(await readdir(tmp.at())).toEqual([]);
   });
 
   it('removes the file when the decode fails, and passes the failure on', async () => {
     await expect(withLoadShrink(bytes, 2, () => Promise.reject(new Error('undecodable')))).rejects.toThrow('undecodable');
-    expect(await readdir(scratch)).toEqual([]);
+    expect(await readdir(tmp.at())).toEqual([]);
   });
 
   it('hands over the bytes when no file can be written', async () => {
-    process.env.TMPDIR = join(scratch, 'missing');
+    tmp.set(join(tmp.at(), 'missing'));
     try {
       expect(await withLoadShrink(bytes, 2, (input) => Promise.resolve(input))).toBe(bytes);
     } finally {
-      process.env.TMPDIR = scratch;
+      tmp.set();
     }
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchTmpdir } from '../../functions/shared/testing/scratch-tmpdir.ts';
 import type { RekognitionError } from './core/errors.ts';
 import { TEXT_SIDE, textPixels } from './text-pixels.ts';
 
@@ -54,18 +54,7 @@ describe('text pixels', () => {
   });
 
   describe('a large JPEG, shrunk on load', () => {
-    let scratch: string;
-    const previousTmp = process.env.TMPDIR;
-    beforeAll(async () => {
-      // Its own temporary directory, to see what decoding leaves there.
-      scratch = await mkdtemp(join(tmpdir(), 'text-pixels-test-'));
-      process.env.TMPDIR = scratch;
-    });
-    afterAll(async () => {
-      if (previousTmp === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = previousTmp;
-      await rm(scratch, { recursive: true, force: true });
-    });
+    const tmp = scratchTmpdir('text-pixels-test-');
 
     it('read a 12 MP JPEG at the OCR side, close to decoding every pixel, and leave no file behind', async () => {
       const jpeg = await photo(4032, 3024);
@@ -78,13 +67,13 @@ describe('text pixels', () => {
       // hardest case for a shrink, within a few levels on average.
       expect(shrunk.data.equals(whole)).toBe(false);
       expect(difference / whole.length).toBeLessThan(8);
-      expect(await readdir(scratch)).toEqual([]);
+      expect(await readdir(tmp.at())).toEqual([]);
     });
 
     it("refuse a truncated one with Rekognition's error and leave no file behind", async () => {
       const truncated = (await photo(4032, 3024)).subarray(0, 200_000);
       await expect(textPixels(truncated, false)).rejects.toMatchObject({ type: 'InvalidImageFormatException' } satisfies Partial<RekognitionError>);
-      expect(await readdir(scratch)).toEqual([]);
+      expect(await readdir(tmp.at())).toEqual([]);
     });
 
     it('read a panorama that sharp shrinks on load by more than 8 itself', async () => {
@@ -96,12 +85,12 @@ describe('text pixels', () => {
 
     it('decode the photo whole when no temporary file can be written', async () => {
       const jpeg = await photo(4032, 3024);
-      process.env.TMPDIR = join(scratch, 'missing');
+      tmp.set(join(tmp.at(), 'missing'));
       try {
         const whole = await sharp(jpeg).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).grayscale().raw().toBuffer();
         expect((await textPixels(jpeg, false)).data.equals(whole)).toBe(true);
       } finally {
-        process.env.TMPDIR = scratch;
+        tmp.set();
       }
     });
   });
