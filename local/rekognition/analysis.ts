@@ -11,7 +11,7 @@ import { imageProperties } from './core/colors.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { mergeTextPasses } from './core/text.ts';
 import { normaliseGrey } from './grey-normalise.ts';
-import { TEXT_SIDE, textPixels } from './text-pixels.ts';
+import { type Grey, TEXT_SIDE, textPixels } from './text-pixels.ts';
 import { ZOOMED_OUT_FILL, letterboxContent, needsZoomedOutView, toPhoto, withZoomedOutAnimals } from './core/letterbox.ts';
 import { type Rgb, inSquare, rgbPixels } from './detector-pixels.ts';
 import type { VisionModels } from './models/models.ts';
@@ -71,13 +71,11 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
  * ("Sports").
  */
 async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
-  const read = async (enlarge: boolean) => {
-    const { data, width, height } = await textPixels(bytes, enlarge);
-    return models.text.lines(await normaliseGrey(data), width, height);
-  };
-  const { width, height } = await dimensions(bytes);
-  const first = await read(false);
-  return Math.max(width, height) < TEXT_SIDE ? mergeTextPasses(first, await read(true)) : first;
+  const read = async (grey: Grey) => models.text.lines(await normaliseGrey(grey.data), grey.width, grey.height);
+  const own = await textPixels(bytes, false);
+  const first = await read(own);
+  // Never enlarged, the first rendition is under the side only when the photo is.
+  return Math.max(own.width, own.height) < TEXT_SIDE ? mergeTextPasses(first, await read(await textPixels(bytes, true))) : first;
 }
 
 /** The pixels as int32 RGB tensors, [h, w, 3] and batched [1, h, w, 3], freed after `run`. */

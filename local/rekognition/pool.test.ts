@@ -4,24 +4,25 @@ import { basename, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RekognitionError } from './core/errors.ts';
-import { WorkerPool } from './pool.ts';
+import { type PoolOptions, WorkerPool } from './pool.ts';
+import { errorType } from './testing/error-type.ts';
 
 const fake = (data: object) => ({ url: new URL('./testing/fake-worker.mjs', import.meta.url), data });
 const file = { bytes: new Uint8Array(3) };
 
-async function errorType(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(RekognitionError);
-  return (error as RekognitionError).type;
+/** `run` against a pool, closed afterwards whatever happens. */
+async function withPool(options: PoolOptions, run: (pool: WorkerPool) => Promise<void>): Promise<void> {
+  const pool = new WorkerPool(options);
+  try {
+    await run(pool);
+  } finally {
+    await pool.close();
+  }
 }
 
 describe('WorkerPool', () => {
   it('queues requests during warm-up and throttles beyond the bound', async () => {
-    const pool = new WorkerPool({ workers: 1, maxQueue: 2, worker: fake({ readyMs: 200 }) });
-    try {
+    await withPool({ workers: 1, maxQueue: 2, worker: fake({ readyMs: 200 }) }, async (pool) => {
       const queued = [pool.run('moderation', file), pool.run('moderation', file)];
       expect(await errorType(pool.run('moderation', file))).toBe('ThrottlingException');
       await pool.ready;
@@ -29,25 +30,22 @@ describe('WorkerPool', () => {
         { kind: 'moderation', size: 3 },
         { kind: 'moderation', size: 3 },
       ]);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('makes an input given as a function only once a worker takes the task, never for a throttled one', async () => {
-    const pool = new WorkerPool({ workers: 2, maxQueue: 4, worker: fake({ delayMs: 20 }) });
-    let made = 0;
-    let held = 0;
-    let peak = 0;
-    const run = () => {
-      const input = () => {
-        made++;
-        peak = Math.max(peak, ++held);
-        return Promise.resolve({ bytes: new Uint8Array(5) });
+    await withPool({ workers: 2, maxQueue: 4, worker: fake({ delayMs: 20 }) }, async (pool) => {
+      let made = 0;
+      let held = 0;
+      let peak = 0;
+      const run = () => {
+        const input = () => {
+          made++;
+          peak = Math.max(peak, ++held);
+          return Promise.resolve({ bytes: new Uint8Array(5) });
+        };
+        return pool.run('moderation', input).finally(() => held--);
       };
-      return pool.run('moderation', input).finally(() => held--);
-    };
-    try {
       await pool.ready;
       const accepted = Array.from({ length: 6 }, run);
       expect(await errorType(run())).toBe('ThrottlingException');
@@ -55,45 +53,34 @@ describe('WorkerPool', () => {
       // One input per worker made or held at a time; none for the throttled request.
       expect(peak).toBe(2);
       expect(made).toBe(6);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('fails only the task whose input cannot be made', async () => {
-    const pool = new WorkerPool({ workers: 1, worker: fake({}) });
-    try {
+    await withPool({ workers: 1, worker: fake({}) }, async (pool) => {
       await pool.ready;
       const broken = pool.run('objects', () => Promise.reject(new RekognitionError('InvalidImageFormatException', 'undecodable')));
       const next = pool.run('moderation', () => Promise.resolve(file));
       expect(await errorType(broken)).toBe('InvalidImageFormatException');
       expect(await next).toEqual({ kind: 'moderation', size: 3 });
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('fails only the request of a worker that dies, and replaces the worker', async () => {
-    const pool = new WorkerPool({ workers: 1, worker: fake({}) });
-    try {
+    await withPool({ workers: 1, worker: fake({}) }, async (pool) => {
       await pool.ready;
       expect(await errorType(pool.run('text', file))).toBe('InternalServerError');
       expect(await pool.run('moderation', file)).toEqual({ kind: 'moderation', size: 3 });
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('reports models that cannot load, on ready and on every request', async () => {
-    const pool = new WorkerPool({ workers: 1, worker: fake({ fail: true }) });
-    try {
+    await withPool({ workers: 1, worker: fake({ fail: true }) }, async (pool) => {
       const waiting = pool.run('moderation', file);
       await expect(pool.ready).rejects.toThrow('no models here');
       expect(await errorType(waiting)).toBe('InternalServerError');
       expect(await errorType(pool.run('moderation', file))).toBe('InternalServerError');
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('gives its workers a temporary directory of their own and removes it when it closes', async () => {

@@ -1,5 +1,4 @@
 /** The service's sharing of one decode between the detectors, with a model-free analyzer. */
-import sharp from 'sharp';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DetectionInput, DetectionKind } from './analysis.ts';
 import type { ObjectDetection } from './core/detections.ts';
@@ -8,6 +7,8 @@ import { DETECTOR_SIDE } from './detector-pixels.ts';
 import type * as DetectorPixels from './detector-pixels.ts';
 import { type Analyzer, inputOf } from './pool.ts';
 import { RekognitionService } from './service.ts';
+import { errorType } from './testing/error-type.ts';
+import { noiseJpeg } from './testing/noise-jpeg.ts';
 
 /** Every decode of detector pixels, counted. */
 const decodes = vi.hoisted(() => ({ count: 0 }));
@@ -37,26 +38,13 @@ function recording(objects: ObjectDetection[] = []) {
   return { runs, service: new RekognitionService(analyzer, undefined) };
 }
 
-const BLACK = { r: 0, g: 0, b: 0 };
-const photo = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: BLACK, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
-    .jpeg()
-    .toBuffer();
 const base64 = (bytes: Buffer) => ({ Bytes: bytes.toString('base64') });
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(RekognitionError);
-  return (error as RekognitionError).type;
-}
 
 describe('RekognitionService: the detectors share one decode', () => {
   it('decodes the photo once for objects and faces, scaled into the detector side, and gives the other kinds the file', async () => {
     const { runs, service } = recording([PERSON]);
-    const bytes = await photo(900, 600);
+    const bytes = await noiseJpeg(900, 600);
     await Promise.all([
       service.call('DetectLabels', { Image: base64(bytes) }),
       service.call('DetectFaces', { Image: base64(bytes) }),
@@ -72,11 +60,11 @@ describe('RekognitionService: the detectors share one decode', () => {
 
   it('fails every call waiting on a decode that fails, without running a detector', async () => {
     const { runs, service } = recording([PERSON]);
-    const whole = await photo(1200, 800);
+    const whole = await noiseJpeg(1200, 800);
     // The header is readable (the image checks pass), the pixels are not.
     const truncated = whole.subarray(0, Math.floor(whole.length / 2));
     const calls = [service.call('DetectFaces', { Image: base64(truncated) }), service.call('DetectFaces', { Image: base64(truncated) })];
-    expect(await Promise.all(calls.map(rejection))).toEqual(['InvalidImageFormatException', 'InvalidImageFormatException']);
+    expect(await Promise.all(calls.map(errorType))).toEqual(['InvalidImageFormatException', 'InvalidImageFormatException']);
     expect(runs).toEqual([]);
     // Not remembered: a later call for a photo that decodes runs the detectors.
     await service.call('DetectFaces', { Image: base64(whole) });
@@ -85,14 +73,14 @@ describe('RekognitionService: the detectors share one decode', () => {
 
   it('does not run the face models on a photo in which the object detector found no person', async () => {
     const { runs, service } = recording([{ ...PERSON, className: 'cat' }]);
-    const answer = await service.call('DetectFaces', { Image: base64(await photo(900, 600)) });
+    const answer = await service.call('DetectFaces', { Image: base64(await noiseJpeg(900, 600)) });
     expect(answer).toMatchObject({ FaceDetails: [] });
     expect(runs.map((run) => run.kind)).toEqual(['objects']);
   });
 
   it('decodes a photo without a person only for its objects: DetectFaces after DetectLabels decodes nothing', async () => {
     const { runs, service } = recording([{ ...PERSON, className: 'cat' }]);
-    const bytes = await photo(900, 600);
+    const bytes = await noiseJpeg(900, 600);
     await service.call('DetectLabels', { Image: base64(bytes) });
     expect(decodes.count).toBe(1);
     expect(await service.call('DetectFaces', { Image: base64(bytes) })).toMatchObject({ FaceDetails: [] });
@@ -108,9 +96,9 @@ describe('RekognitionService: the detectors share one decode', () => {
       close: () => Promise.resolve(),
     };
     const service = new RekognitionService(throttling, undefined);
-    const bytes = await photo(900, 600);
-    expect(await rejection(service.call('DetectFaces', { Image: base64(bytes) }))).toBe('ThrottlingException');
-    expect(await rejection(service.call('DetectLabels', { Image: base64(bytes) }))).toBe('ThrottlingException');
+    const bytes = await noiseJpeg(900, 600);
+    expect(await errorType(service.call('DetectFaces', { Image: base64(bytes) }))).toBe('ThrottlingException');
+    expect(await errorType(service.call('DetectLabels', { Image: base64(bytes) }))).toBe('ThrottlingException');
     expect(decodes.count).toBe(0);
   });
 });

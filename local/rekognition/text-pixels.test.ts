@@ -4,12 +4,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { scratchTmpdir } from '../../functions/shared/testing/scratch-tmpdir.ts';
 import type { RekognitionError } from './core/errors.ts';
+import { noiseJpeg } from './testing/noise-jpeg.ts';
 import { TEXT_SIDE, textPixels } from './text-pixels.ts';
 
-const photo = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
-    .jpeg()
-    .toBuffer();
 
 /** `jpeg` with `icc` embedded as its APP2 ICC_PROFILE segment, pixels untouched (as a camera tags its file). */
 function withEmbeddedProfile(jpeg: Buffer, icc: Buffer): Buffer {
@@ -21,11 +18,11 @@ function withEmbeddedProfile(jpeg: Buffer, icc: Buffer): Buffer {
 
 describe('text pixels', () => {
   it('scale a photo into the OCR side, enlarging a smaller one only when asked', async () => {
-    const large = await textPixels(await photo(4000, 3000), false);
+    const large = await textPixels(await noiseJpeg(4000, 3000), false);
     expect(large).toMatchObject({ width: TEXT_SIDE, height: 1200 });
     expect(large.data.length).toBe(TEXT_SIDE * 1200);
-    expect(await textPixels(await photo(800, 600), false)).toMatchObject({ width: 800, height: 600 });
-    expect(await textPixels(await photo(800, 600), true)).toMatchObject({ width: TEXT_SIDE, height: 1200 });
+    expect(await textPixels(await noiseJpeg(800, 600), false)).toMatchObject({ width: 800, height: 600 });
+    expect(await textPixels(await noiseJpeg(800, 600), true)).toMatchObject({ width: TEXT_SIDE, height: 1200 });
   });
 
   it('read transparent areas as white paper', async () => {
@@ -35,7 +32,7 @@ describe('text pixels', () => {
   });
 
   it('read the stored levels, not converted through an embedded colour profile', async () => {
-    const plain = await photo(600, 400);
+    const plain = await noiseJpeg(600, 400);
     const p3 = (await sharp(await sharp(plain).withIccProfile('p3').jpeg().toBuffer()).metadata()).icc;
     if (!p3) throw new Error('sharp embedded no P3 profile');
     const tagged = withEmbeddedProfile(plain, p3);
@@ -49,7 +46,7 @@ describe('text pixels', () => {
   });
 
   it("refuse pixels that cannot be decoded with Rekognition's error", async () => {
-    const truncated = (await photo(600, 400)).subarray(0, 2_000);
+    const truncated = (await noiseJpeg(600, 400)).subarray(0, 2_000);
     await expect(textPixels(truncated, false)).rejects.toMatchObject({ type: 'InvalidImageFormatException' } satisfies Partial<RekognitionError>);
   });
 
@@ -57,7 +54,7 @@ describe('text pixels', () => {
     const tmp = scratchTmpdir('text-pixels-test-');
 
     it('read a 12 MP JPEG at the OCR side, close to decoding every pixel, and leave no file behind', async () => {
-      const jpeg = await photo(4032, 3024);
+      const jpeg = await noiseJpeg(4032, 3024);
       const shrunk = await textPixels(jpeg, false);
       expect(shrunk).toMatchObject({ width: TEXT_SIDE, height: 1200 });
       const whole = await sharp(jpeg).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).grayscale().raw().toBuffer();
@@ -71,7 +68,7 @@ describe('text pixels', () => {
     });
 
     it("refuse a truncated one with Rekognition's error and leave no file behind", async () => {
-      const truncated = (await photo(4032, 3024)).subarray(0, 200_000);
+      const truncated = (await noiseJpeg(4032, 3024)).subarray(0, 200_000);
       await expect(textPixels(truncated, false)).rejects.toMatchObject({ type: 'InvalidImageFormatException' } satisfies Partial<RekognitionError>);
       expect(await readdir(tmp.at())).toEqual([]);
     });
@@ -84,7 +81,7 @@ describe('text pixels', () => {
     });
 
     it('decode the photo whole when no temporary file can be written', async () => {
-      const jpeg = await photo(4032, 3024);
+      const jpeg = await noiseJpeg(4032, 3024);
       tmp.set(join(tmp.at(), 'missing'));
       try {
         const whole = await sharp(jpeg).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).grayscale().raw().toBuffer();
