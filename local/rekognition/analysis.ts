@@ -71,7 +71,7 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
  * ("Sports").
  */
 async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
-  const read = async (grey: Grey) => models.text.lines(await normaliseGrey(grey.data), grey.width, grey.height);
+  const read = async (grey: Grey) => models.text.lines(await normaliseGrey(grey.data), grey.width, grey.height, grey.large);
   const own = await textPixels(bytes, false);
   const first = await read(own);
   // Never enlarged, the first rendition is under the side only when the photo is.
