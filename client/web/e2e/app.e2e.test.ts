@@ -277,6 +277,8 @@ describe.skipIf(skipped !== null)('the web app in Chromium against the local clo
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       expect(await lowContrastText(page)).toEqual([]);
+      // The key goes where the focus is: on the tile the closed dialog gave it back to.
+      await expect.poll(() => focused(page)).toMatch(/^coffee\.png: Cup/);
       await page.keyboard.press('Enter');
       await dialog.getByRole('heading', { name: 'coffee.png' }).waitFor();
       expect(await lowContrastText(page, 'dialog')).toEqual([]);
