@@ -71,11 +71,12 @@ export async function dimensions(bytes: Uint8Array): Promise<{ width: number; he
  * ("Sports").
  */
 async function readText(models: VisionModels, bytes: Uint8Array): Promise<TextLine[]> {
-  const read = async (grey: Grey) => models.text.lines(await normaliseGrey(grey.data), grey.width, grey.height, grey.large);
+  const read = async (grey: Grey, large: boolean) => models.text.lines(await normaliseGrey(grey.data), grey.width, grey.height, large);
   const own = await textPixels(bytes, false);
-  const first = await read(own);
-  // Never enlarged, the first rendition is under the side only when the photo is.
-  return Math.max(own.width, own.height) < TEXT_SIDE ? mergeTextPasses(first, await read(await textPixels(bytes, true))) : first;
+  // Never enlarged, the first rendition is at the side exactly when the photo is at least that large.
+  const large = Math.max(own.width, own.height) >= TEXT_SIDE;
+  const first = await read(own, large);
+  return large ? first : mergeTextPasses(first, await read(await textPixels(bytes, true), false));
 }
 
 /** The pixels as int32 RGB tensors, [h, w, 3] and batched [1, h, w, 3], freed after `run`. */

@@ -34,8 +34,6 @@ export interface Grey {
   data: Buffer;
   width: number;
   height: number;
-  /** The photo is at least the OCR side, read at that side (never enlarged). */
-  large: boolean;
 }
 
 /** The OCR's grey pixels: at most TEXT_SIDE on a side, or, with `enlarge`, a smaller photo enlarged to it. */
@@ -45,14 +43,13 @@ export async function textPixels(bytes: Uint8Array, enlarge: boolean): Promise<G
     .catch(() => Promise.reject(invalidImageFormat()));
   const factor = format === 'jpeg' ? shrinkSharpSkips(Math.max(width, height) / TEXT_SIDE) : 1;
   try {
-    const large = Math.max(width, height) >= TEXT_SIDE;
-    return { ...(await withLoadShrink(bytes, factor, (input) => greyAtTextSide(input, enlarge))), large };
+    return await withLoadShrink(bytes, factor, (input) => greyAtTextSide(input, enlarge));
   } catch {
     throw invalidImageFormat();
   }
 }
 
-async function greyAtTextSide(input: Uint8Array | string, enlarge: boolean): Promise<Omit<Grey, 'large'>> {
+async function greyAtTextSide(input: Uint8Array | string, enlarge: boolean): Promise<Grey> {
   const { data, info } = await sharp(input, { ignoreIcc: true })
     .resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: !enlarge })
     .flatten({ background: WHITE })

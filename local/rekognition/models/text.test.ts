@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legibleLines } from '../core/text.ts';
 import { normaliseGrey } from '../grey-normalise.ts';
-import { textPixels } from '../text-pixels.ts';
+import { TEXT_SIDE, textPixels } from '../text-pixels.ts';
 import { TextModel } from './text.ts';
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url));
@@ -38,7 +38,7 @@ async function pastedIntoPath(name: string): Promise<Buffer> {
 describe('TextModel', () => {
   it('reads a large photo with fewer candidate lines in its texture, for that call only', async () => {
     const path = await ocrInput(await fixture('path-1800.jpg'));
-    expect(path.large).toBe(true);
+    expect(Math.max(path.width, path.height)).toBe(TEXT_SIDE);
     const asIs = await text.lines(path.data, path.width, path.height, false);
     const large = await text.lines(path.data, path.width, path.height, true);
     // The gravel gives 169 candidate lines at the default noise size, 61 at the larger one.
@@ -55,7 +55,7 @@ describe('TextModel', () => {
     ['imageTextN.png', ['teaching', 'complex', 'students']],
   ])('still reads %s pasted into the textured photo', async (name, words) => {
     const photo = await ocrInput(await pastedIntoPath(name));
-    expect(photo.large).toBe(true);
+    expect(Math.max(photo.width, photo.height)).toBe(TEXT_SIDE);
     const read = legibleLines(await text.lines(photo.data, photo.width, photo.height, true)).flatMap((line) => line.words.map((word) => word.text));
     expect(read).toEqual(expect.arrayContaining(words));
   });
