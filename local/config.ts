@@ -32,6 +32,17 @@ export const SERVICE_PORT_OFFSETS = { graphql: 0, s3: 1, cognito: 2, search: 3, 
 export type LocalServiceName = keyof typeof SERVICE_PORT_OFFSETS;
 export const DEFAULT_PORT_BASE = 4710;
 
+/**
+ * Node flags of the process that runs the functions and the vision models (local/cloud-main.ts;
+ * also bench:vision's service). Each photo passes tens of MB of pixel buffers through it outside
+ * the JavaScript heap, and V8 counts those against the heap's next limit, which it sets only about
+ * 1.35x the live heap for a worker that spends its time in WebAssembly: a full collection of a
+ * 66-145 MB heap every one or two photos, in each model worker and the main thread, 10% of the
+ * cloud's CPU with the models (perf, 96 photos of bench:e2e's mix). A fixed factor of 1.5 leaves 3%
+ * for about 45 MB more peak memory (bench/README.md).
+ */
+export const CLOUD_NODE_FLAGS = ['--heap-growing-percent=50'] as const;
+
 /** What the processing function asks vision for; DetectLabels always runs (the pipeline needs it). */
 export const DETECTIONS = ['labels', 'faces', 'text', 'moderation'] as const;
 export type Detection = (typeof DETECTIONS)[number];

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CloudMessage, LauncherMessage } from './cloud-main.ts';
 import { ALREADY_RUNNING_EXIT_CODE, CloudAlreadyRunning, holdCloudDataDirectory, RESET_WAIT_MS, resetCloudDataDirectory } from './cloud-lock.ts';
-import { DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, cloudLogFile, parseDetections } from './config.ts';
+import { CLOUD_NODE_FLAGS, DEFAULT_LOCAL_SETTINGS, DETECT_ENV, DETECTIONS, type Detection, type LocalCloudSettings, cloudLogFile, parseDetections } from './config.ts';
 
 const positiveInt = (max: number) => (raw: string) => {
   const value = Number(raw);
@@ -92,7 +92,7 @@ const logFd = openSync(cloudLog, 'w');
 
 const CLOUD_MAIN = fileURLToPath(new URL('./cloud-main.ts', import.meta.url));
 const cloud = fork(CLOUD_MAIN, [JSON.stringify({ ...settings, cloudLog })], {
-  execArgv: ['--import', 'tsx'],
+  execArgv: ['--import', 'tsx', ...CLOUD_NODE_FLAGS],
   stdio: ['ignore', logFd, logFd, 'ipc'],
   detached: true,
 });

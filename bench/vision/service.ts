@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CLOUD_NODE_FLAGS } from '../../local/config.ts';
 import type { S3Options } from '../../local/rekognition/service.ts';
 
 const require = createRequire(import.meta.url);
@@ -21,7 +22,7 @@ export interface ServiceProcess {
 /** `s3`: where the service reads Image.S3Object from. */
 export async function startServiceProcess(workers: number, s3: S3Options): Promise<ServiceProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./service-child.ts', import.meta.url)), [String(workers), JSON.stringify(s3)], {
-    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
+    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href, ...CLOUD_NODE_FLAGS],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const [listening] = (await once(child, 'message')) as [{ url: string; listenMs: number }];

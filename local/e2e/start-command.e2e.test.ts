@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
-import { cloudLogFile, outputsFile } from '../config.ts';
+import { CLOUD_NODE_FLAGS, cloudLogFile, outputsFile } from '../config.ts';
 import { waitFor } from './probes.ts';
 import { commandOf, descendants, isAlive, processesOf } from './process-table.ts';
 
@@ -89,6 +89,10 @@ describe('npm start', () => {
     // What used to reach the terminal (the AWS SDK v2 notice from cognito-local, nsfwjs's model note).
     expect(log).toContain('AWS SDK for JavaScript (v2)');
     expect(log).toContain('hosting your own model');
+    // The cloud process runs with its Node flags (config.ts).
+    const cloud = descendants(run.npm.pid!).filter((pid) => commandOf(pid).includes('cloud-main.ts'));
+    expect(cloud).toHaveLength(1);
+    expect(commandOf(cloud[0]!).split('\0')).toEqual(expect.arrayContaining([...CLOUD_NODE_FLAGS]));
   }, 300_000);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
