@@ -110,7 +110,8 @@ it.each([
     reader.destroy();
     await restarted.close();
   }
-  // Five waits, each within the poll budget (vitest.config.ts) and failing with its own message: this only backs them.
+  // Five waits, each within the poll budget (vitest.config.ts) and failing with its own message, and
+  // a listing within its client's timeouts: this timeout only backs them.
 }, 180_000);
 
 describe('kill -9 of the store at a step of a write or a delete', () => {
