@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { fork } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,47 +37,67 @@ const newDataDir = async () => {
   return dataDir;
 };
 
+/**
+ * The writers' calls: after the kill a retry may reach whatever took the freed port (another test's
+ * server that accepts and never answers); three attempts of at most 5 s end each writer well within
+ * the poll budget.
+ */
+const WRITER_TIMEOUTS = { connectMs: 1_000, requestMs: 5_000 };
+
 // The store finishes its requests when the front dies; killed with it, it leaves writes cut at any step.
 it.each([
   ['the service', false],
   ['the service and its store', true],
 ])('after kill -9 of %s mid-burst and a restart, every stored object has its event, every acknowledged one included', async (_, killStore) => {
   const dataDir = await newDataDir();
-  const endpointFile = join(dataDir, 'endpoint');
   const serviceDir = join(dataDir, 's3');
-  const served = fork(new URL('./testing/serve.ts', import.meta.url).pathname, [serviceDir, endpointFile, CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey], {
+  const served = fork(new URL('./testing/serve.ts', import.meta.url).pathname, [serviceDir, CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey], {
     execArgv: ['--import', 'tsx'],
   });
-  const exited = new Promise((resolve) => served.once('exit', resolve));
-  await expect.poll(() => existsSync(endpointFile)).toBe(true);
-  const writer = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: readFileSync(endpointFile, 'utf8') }, CREDENTIALS);
-
+  let endpoint: string | undefined;
+  served.once('message', (message) => (endpoint = message as string));
   const acknowledged: string[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: WRITERS }, async () => {
-      for (;;) {
-        const key = `uploads/u/burst/${next++}.jpg`;
-        try {
-          await writer.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: BODY }));
-        } catch {
-          return;
+  try {
+    await expect.poll(() => endpoint, { message: 'the service (serve.ts) sends its endpoint' }).toBeDefined();
+    const writer = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: endpoint, s3Timeouts: WRITER_TIMEOUTS }, CREDENTIALS);
+    const failures: string[] = [];
+    let killed = false;
+    let next = 0;
+    // Each writer uploads until an upload fails or the service is killed: an upload after that
+    // could only fail, or reach another server on the freed port.
+    const writing = Promise.all(
+      Array.from({ length: WRITERS }, async () => {
+        while (!killed) {
+          const key = `uploads/u/burst/${next++}.jpg`;
+          try {
+            await writer.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: BODY }));
+          } catch (error) {
+            failures.push(String(error));
+            return;
+          }
+          acknowledged.push(key);
+          if (acknowledged.length !== KILL_AFTER) continue;
+          killed = true;
+          if (killStore) for (const pid of storeProcessesOf(serviceDir)) process.kill(Number(pid), 'SIGKILL');
+          served.kill('SIGKILL');
         }
-        acknowledged.push(key);
-        if (acknowledged.length !== KILL_AFTER) continue;
-        if (killStore) for (const pid of storeProcessesOf(serviceDir)) process.kill(Number(pid), 'SIGKILL');
-        served.kill('SIGKILL');
-      }
-    }),
-  );
-  writer.destroy();
-  await exited;
-  expect(acknowledged.length).toBeGreaterThanOrEqual(KILL_AFTER);
+      }),
+    ).finally(() => writer.destroy());
+    await settledWithin(writing, 'the writers to end');
+    expect(killed, `the service is killed once ${KILL_AFTER} uploads are acknowledged; ${acknowledged.length} were before the writers failed: ${failures.join('; ')}`).toBe(true);
+    await expect.poll(() => served.signalCode, { message: 'the killed service (serve.ts) exits' }).toBe('SIGKILL');
+  } finally {
+    // A test failed before the kill leaves no service behind (its store exits when it goes).
+    if (served.exitCode === null && served.signalCode === null) served.kill('SIGKILL');
+  }
 
   // The store child finishes what it was writing and exits once the front is gone; the restart
   // waits for it (store-lock.ts), as a developer's next `npm start` would.
   const delivered: S3EventRecord[] = [];
-  const restarted = await startLocalS3Service({ dataDir: serviceDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (event) => void delivered.push(event) });
+  const restarted = await settledWithin(
+    startLocalS3Service({ dataDir: serviceDir, bucket: BUCKET, region: REGION, credentials: CREDENTIALS, onEvent: (event) => void delivered.push(event) }),
+    "the restarted service to listen (its store waits for the killed one's to let the directory go)",
+  );
   const reader = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: restarted.endpoint }, CREDENTIALS);
   try {
     const listed = (await reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'uploads/' }))).Contents ?? [];
@@ -85,12 +105,14 @@ it.each([
     // Nothing half-written survives: S3 stores a body whole or not at all.
     expect(listed.every((object) => object.Size === BODY.length)).toBe(true);
     expect(stored).toEqual(expect.arrayContaining(acknowledged));
-    await expect.poll(() => new Set(delivered.map((event) => event.s3.object.key))).toEqual(new Set(stored));
+    await expect.poll(() => new Set(delivered.map((event) => event.s3.object.key)), { message: "every stored object's event is delivered" }).toEqual(new Set(stored));
   } finally {
     reader.destroy();
     await restarted.close();
   }
-}, 60_000);
+  // Five waits, each within the poll budget (vitest.config.ts) and failing with its own message, and
+  // a listing within its client's timeouts: this timeout only backs them.
+}, 180_000);
 
 describe('kill -9 of the store at a step of a write or a delete', () => {
   const KEY = 'uploads/u/paused.jpg';
@@ -193,4 +215,16 @@ function storeProcessesOf(dataDir: string): string[] {
       return false;
     }
   });
+}
+
+/** What `promise` settles to, waited for within the poll budget: a wait that does not end fails naming `what`. */
+async function settledWithin<T>(promise: Promise<T>, what: string): Promise<T> {
+  const outcome: { settled?: { value: T } | { error: unknown } } = {};
+  promise.then(
+    (value) => (outcome.settled = { value }),
+    (error: unknown) => (outcome.settled = { error }),
+  );
+  await expect.poll(() => outcome.settled !== undefined, { message: `waiting for ${what}` }).toBe(true);
+  if (outcome.settled && 'error' in outcome.settled) throw outcome.settled.error;
+  return (outcome.settled as { value: T }).value;
 }
