@@ -92,6 +92,7 @@ describe('npm start', () => {
     // The cloud process runs with its Node flags (config.ts).
     const cloud = descendants(run.npm.pid!).filter((pid) => commandOf(pid).includes('cloud-main.ts'));
     expect(cloud).toHaveLength(1);
+    expect(CLOUD_NODE_FLAGS.length).toBeGreaterThan(0);
     expect(commandOf(cloud[0]!).split('\0')).toEqual(expect.arrayContaining([...CLOUD_NODE_FLAGS]));
   }, 300_000);
 

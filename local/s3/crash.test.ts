@@ -58,7 +58,7 @@ it.each([
   served.once('message', (message) => (endpoint = message as string));
   const acknowledged: string[] = [];
   try {
-    await expect.poll(() => endpoint, { message: 'the service (serve.ts) sends its endpoint' }).toBeDefined();
+    await expect.poll(() => endpoint ?? served.exitCode, { message: 'the service (serve.ts) sends its endpoint' }).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const writer = createS3Client({ bucket: BUCKET, region: REGION, s3Endpoint: endpoint, s3Timeouts: WRITER_TIMEOUTS }, CREDENTIALS);
     const failures: string[] = [];
     let killed = false;
@@ -78,7 +78,12 @@ it.each([
           acknowledged.push(key);
           if (acknowledged.length !== KILL_AFTER) continue;
           killed = true;
-          if (killStore) for (const pid of storeProcessesOf(serviceDir)) process.kill(Number(pid), 'SIGKILL');
+          if (killStore) {
+            const stores = storeProcessesOf(serviceDir);
+            // None found would quietly make this the other case.
+            expect(stores, 'the store process to kill').not.toEqual([]);
+            for (const pid of stores) process.kill(Number(pid), 'SIGKILL');
+          }
           served.kill('SIGKILL');
         }
       }),
@@ -224,7 +229,13 @@ async function settledWithin<T>(promise: Promise<T>, what: string): Promise<T> {
     (value) => (outcome.settled = { value }),
     (error: unknown) => (outcome.settled = { error }),
   );
-  await expect.poll(() => outcome.settled !== undefined, { message: `waiting for ${what}` }).toBe(true);
+  try {
+    await expect.poll(() => outcome.settled !== undefined, { message: `waiting for ${what}` }).toBe(true);
+  } catch (timedOut) {
+    // What settles after the test gave up on it is closed, not left running beside the next tests.
+    void promise.then((late) => (late as { close?: () => unknown } | undefined)?.close?.(), () => undefined);
+    throw timedOut;
+  }
   if (outcome.settled && 'error' in outcome.settled) throw outcome.settled.error;
   return (outcome.settled as { value: T }).value;
 }
