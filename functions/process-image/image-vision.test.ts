@@ -345,6 +345,10 @@ describe('createRekognitionClient', () => {
     local.destroy();
   });
 
+  it('refuses an empty endpoint rather than sending the calls to AWS', () => {
+    expect(() => createRekognitionClient({ region: 'eu-west-1', rekognitionEndpoint: ' ' })).toThrow('rekognitionEndpoint is empty');
+  });
+
   it('gives up on a call that never answers after its request timeout, every attempt, instead of waiting for the Lambda timeout', async () => {
     answers = { DetectLabels: () => new Promise<FakeResponse>(() => undefined) };
     const impatient = createRekognitionClient(

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { BoundingBox, Face, Faces, Label, ModerationLabel } from '../../schema/generated/graphql.ts';
 import { type CallTimeouts, DEFAULT_REKOGNITION_TIMEOUTS, type VisionConfig } from '../shared/config.ts';
+import { endpointOption } from '../shared/endpoint-option.ts';
 import { sdkRequestHandler } from '../shared/sdk-request-handler.ts';
 import { ImageRejected } from './image-rejected.ts';
 
@@ -52,7 +53,7 @@ export function createRekognitionClient(
 ): RekognitionClient {
   return new RekognitionClient({
     region: config.region,
-    ...(config.rekognitionEndpoint ? { endpoint: config.rekognitionEndpoint } : {}),
+    ...endpointOption('rekognitionEndpoint', config.rekognitionEndpoint),
     retryMode: 'standard',
     maxAttempts: 3,
     requestHandler: sdkRequestHandler(config.rekognitionTimeouts ?? DEFAULT_REKOGNITION_TIMEOUTS),

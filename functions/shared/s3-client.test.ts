@@ -20,6 +20,10 @@ describe('createS3Client', () => {
     expect(`${url.origin}${url.pathname}`).toBe('http://s3.imagegraph.test:4566/imagegraph-images/uploads/u/i/a.jpg');
   });
 
+  it('refuses an empty endpoint rather than sending the calls to AWS', () => {
+    expect(() => createS3Client({ bucket: 'b', region: 'us-east-1', s3Endpoint: '' }, credentials)).toThrow('s3Endpoint is empty');
+  });
+
   it('adds checksums only where S3 requires them', async () => {
     const s3 = createS3Client({ bucket: 'b', region: 'us-east-1', s3Endpoint: undefined }, credentials);
     expect(await s3.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');

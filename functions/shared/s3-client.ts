@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { DEFAULT_S3_TIMEOUTS, type StorageConfig } from './config.ts';
+import { endpointOption } from './endpoint-option.ts';
 import { sdkRequestHandler } from './sdk-request-handler.ts';
 
 /**
@@ -10,7 +11,7 @@ export function createS3Client(config: StorageConfig, credentials?: S3ClientConf
   return new S3Client({
     region: config.region,
     // Local S3 servers are addressed by host and port, which virtual-hosted buckets cannot use.
-    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+    ...(config.s3Endpoint === undefined ? {} : { ...endpointOption('s3Endpoint', config.s3Endpoint), forcePathStyle: true }),
     // Add checksums only where S3 requires them, which S3-compatible local servers also accept.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     // The SDK's default retries (three attempts) apply to a timed-out attempt.
