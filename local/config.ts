@@ -39,7 +39,8 @@ export const DEFAULT_PORT_BASE = 4710;
  * 1.35x the live heap for a worker that spends its time in WebAssembly: a full collection of a
  * 66-145 MB heap every one or two photos, in each model worker and the main thread, 10% of the
  * cloud's CPU with the models (perf, 96 photos of bench:e2e's mix). A fixed factor of 1.5 leaves 3%
- * for about 45 MB more peak memory (bench/README.md).
+ * for about 30-60 MB more peak memory with 2 model workers, more with more workers (local/README.md).
+ * `npm run local:rekognition` passes the same flags (package.json, checked by cloud-node-flags.test.ts).
  */
 export const CLOUD_NODE_FLAGS = ['--heap-growing-percent=50'] as const;
 
