@@ -48,6 +48,14 @@ describe('TextModel', () => {
     expect(await text.lines(path.data, path.width, path.height, false)).toEqual(asIs);
   });
 
+  it('rejects an image tesseract cannot read, and reads the next one as a fresh model would', async () => {
+    const path = await ocrInput(await fixture('path-1800.jpg'));
+    const asIs = await text.lines(path.data, path.width, path.height, false);
+    // A 0x0 PGM: tesseract fails after taking the large photo's parameters.
+    await expect(text.lines(Buffer.alloc(0), 0, 0, true)).rejects.toThrow('Error attempting to read image');
+    expect(await text.lines(path.data, path.width, path.height, false)).toEqual(asIs);
+  });
+
   it.each([
     ['scenetext01.jpg', ['DOUBLE', 'PARKING', 'PROHIBITED']],
     ['scenetext02.jpg', ['Sports', 'Centre', 'Parks']],

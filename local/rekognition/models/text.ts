@@ -23,10 +23,12 @@ const IMAGE_DPI = 72;
  * judged sign.
  *
  * tesseract.js sets recognize options it does not know as tesseract parameters for that call and
- * restores them after it when it succeeds (worker-script/index.js; `lines` sends only pixels it has
- * checked); its types do not declare them.
+ * restores them after it only when it succeeds (worker-script/index.js), so `lines` puts tesseract's
+ * own value back after a failed call; its types do not declare them.
  */
 const LARGE_PHOTO_PARAMETERS = { textord_max_noise_size: '8' } as Partial<RecognizeOptions>;
+/** Tesseract's defaults for LARGE_PHOTO_PARAMETERS. */
+const DEFAULT_PARAMETERS = { textord_max_noise_size: '7' } as Partial<RecognizeOptions>;
 
 interface Bbox {
   x0: number;
@@ -43,6 +45,9 @@ export class TextModel {
       langPath: packageFile('@tesseract.js-data/eng', '4.0.0_best_int'),
       gzip: true,
       cacheMethod: 'none',
+      // A failed call rejects its promise; without a handler tesseract.js also throws from its
+      // message handler, an uncaught exception that ends the vision worker thread.
+      errorHandler: () => undefined,
     });
     // Sparse text: photos carry words on signs scattered over the frame, not a page layout. On the
     // judged photos (bench/eval) this finds the sign words the automatic layout misses, and
@@ -60,7 +65,10 @@ export class TextModel {
   async lines(grey: Buffer, width: number, height: number, large: boolean): Promise<TextLine[]> {
     if (grey.length !== width * height) throw new Error(`expected ${width}x${height} greyscale pixels, got ${grey.length} bytes`);
     const pgm = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), grey]);
-    const { data } = await this.worker.recognize(pgm, large ? LARGE_PHOTO_PARAMETERS : {}, { blocks: true, text: false });
+    const { data } = await this.worker.recognize(pgm, large ? LARGE_PHOTO_PARAMETERS : {}, { blocks: true, text: false }).catch(async (error: unknown) => {
+      if (large) await this.worker.setParameters(DEFAULT_PARAMETERS);
+      throw error;
+    });
     const ratio = (b: Bbox): Box => ({ left: b.x0 / width, top: b.y0 / height, width: (b.x1 - b.x0) / width, height: (b.y1 - b.y0) / height });
     const word = (w: { text: string; confidence: number; bbox: Bbox }): TextWord => ({ text: w.text, confidence: w.confidence, box: ratio(w.bbox) });
     return (data.blocks ?? []).flatMap((block) =>
