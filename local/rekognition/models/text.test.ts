@@ -52,8 +52,12 @@ describe('TextModel', () => {
     const path = await ocrInput(await fixture('path-1800.jpg'));
     const asIs = await text.lines(path.data, path.width, path.height, false);
     // A 0x0 PGM: tesseract fails after taking the large photo's parameters.
-    await expect(text.lines(Buffer.alloc(0), 0, 0, true)).rejects.toThrow('Error attempting to read image');
+    await expect(text.lines(Buffer.alloc(0), 0, 0, true)).rejects.toThrow(new Error('tesseract could not read the image: Error: Error attempting to read image.'));
     expect(await text.lines(path.data, path.width, path.height, false)).toEqual(asIs);
+  });
+
+  it('fails to load, saying why, when the language data cannot be read', async () => {
+    await expect(TextModel.load('/nonexistent/tessdata')).rejects.toThrow(/^the OCR model could not be loaded: .*ENOENT/);
   });
 
   it.each([

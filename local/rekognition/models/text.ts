@@ -40,15 +40,27 @@ interface Bbox {
 export class TextModel {
   private constructor(private readonly worker: Worker) {}
 
-  static async load(): Promise<TextModel> {
-    const worker = await createWorker('eng', OEM.LSTM_ONLY, {
-      langPath: packageFile('@tesseract.js-data/eng', '4.0.0_best_int'),
-      gzip: true,
-      cacheMethod: 'none',
-      // A failed call rejects its promise; without a handler tesseract.js also throws from its
-      // message handler, an uncaught exception that ends the vision worker thread.
-      errorHandler: () => undefined,
-    });
+  /** `langPath`: the folder of eng.traineddata.gz (tests give a wrong one). */
+  static async load(langPath = packageFile('@tesseract.js-data/eng', '4.0.0_best_int')): Promise<TextModel> {
+    let loaded = false;
+    let failLoad: (error: Error) => void = () => undefined;
+    const loadFailed = new Promise<never>((_, reject) => (failLoad = reject));
+    const worker = await Promise.race([
+      createWorker('eng', OEM.LSTM_ONLY, {
+        langPath,
+        gzip: true,
+        cacheMethod: 'none',
+        // A failed call rejects its promise; without a handler tesseract.js also throws from its
+        // message handler, an uncaught exception that ends the vision worker thread. Before the
+        // worker has loaded, a failure fails the load: tesseract.js leaves createWorker pending
+        // when it cannot read the language data.
+        errorHandler: (error: unknown) => {
+          if (!loaded) failLoad(new Error(`the OCR model could not be loaded: ${String(error)}`));
+        },
+      }),
+      loadFailed,
+    ]);
+    loaded = true;
     // Sparse text: photos carry words on signs scattered over the frame, not a page layout. On the
     // judged photos (bench/eval) this finds the sign words the automatic layout misses, and
     // still reads pages word by word. The resolution is the one sharp's PNGs declared before
@@ -66,8 +78,10 @@ export class TextModel {
     if (grey.length !== width * height) throw new Error(`expected ${width}x${height} greyscale pixels, got ${grey.length} bytes`);
     const pgm = Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`), grey]);
     const { data } = await this.worker.recognize(pgm, large ? LARGE_PHOTO_PARAMETERS : {}, { blocks: true, text: false }).catch(async (error: unknown) => {
-      if (large) await this.worker.setParameters(DEFAULT_PARAMETERS);
-      throw error;
+      // The restore failing too must not hide why the call failed.
+      if (large) await this.worker.setParameters(DEFAULT_PARAMETERS).catch(() => undefined);
+      // tesseract.js rejects with the error's text, not an Error.
+      throw new Error(`tesseract could not read the image: ${String(error)}`);
     });
     const ratio = (b: Bbox): Box => ({ left: b.x0 / width, top: b.y0 / height, width: (b.x1 - b.x0) / width, height: (b.y1 - b.y0) / height });
     const word = (w: { text: string; confidence: number; bbox: Bbox }): TextWord => ({ text: w.text, confidence: w.confidence, box: ratio(w.bbox) });
