@@ -23,6 +23,25 @@ describe('loadProcessingConfig', () => {
   });
 });
 
+describe('local endpoints', () => {
+  it('mean AWS when unset or empty, as on Lambda, and a local service at an http(s) URL', () => {
+    for (const value of [undefined, '']) {
+      const env = { ...processingEnv, [ENV.s3Endpoint]: value, [ENV.rekognitionEndpoint]: value };
+      expect(loadProcessingConfig(env)).toMatchObject({ s3Endpoint: undefined, rekognitionEndpoint: undefined });
+      expect(loadConfig(env).s3Endpoint).toBeUndefined();
+    }
+    const local = { ...processingEnv, [ENV.s3Endpoint]: 'http://127.0.0.1:4711', [ENV.rekognitionEndpoint]: 'https://127.0.0.1:4714' };
+    expect(loadProcessingConfig(local)).toMatchObject({ s3Endpoint: 'http://127.0.0.1:4711', rekognitionEndpoint: 'https://127.0.0.1:4714' });
+  });
+
+  it('refuse anything else at start, naming the variable', () => {
+    for (const value of [' ', '127.0.0.1:4711', 'localhost']) {
+      expect(() => loadConfig({ ...processingEnv, [ENV.s3Endpoint]: value })).toThrow(`S3_ENDPOINT must be an http(s) URL, got "${value}"`);
+      expect(() => loadProcessingConfig({ ...processingEnv, [ENV.rekognitionEndpoint]: value })).toThrow(`REKOGNITION_ENDPOINT must be an http(s) URL, got "${value}"`);
+    }
+  });
+});
+
 describe('timeouts', () => {
   it('default to the documented values', () => {
     const connectMs = DEFAULTS.connectTimeoutMs;

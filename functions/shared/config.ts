@@ -159,7 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     bucket: required(env, ENV.bucket),
     region: env[ENV.region] || DEFAULTS.region,
-    s3Endpoint: env[ENV.s3Endpoint] || undefined,
+    s3Endpoint: optionalHttpUrl(env, ENV.s3Endpoint),
     s3Timeouts: callTimeouts(env, ENV.s3TimeoutMs, DEFAULTS.s3TimeoutMs),
     maxUploadBytes: positiveInt(env, ENV.maxUploadBytes, DEFAULTS.maxUploadBytes, 5 * 1024 ** 3),
     uploadUrlTtlSeconds: positiveInt(env, ENV.uploadUrlTtlSeconds, DEFAULTS.uploadUrlTtlSeconds, 7 * 24 * 3600),
@@ -173,7 +173,7 @@ export function loadProcessingConfig(env: Env = process.env): ProcessingConfig {
   return {
     bucket: required(env, ENV.bucket),
     region: env[ENV.region] || DEFAULTS.region,
-    s3Endpoint: env[ENV.s3Endpoint] || undefined,
+    s3Endpoint: optionalHttpUrl(env, ENV.s3Endpoint),
     s3Timeouts: callTimeouts(env, ENV.s3TimeoutMs, DEFAULTS.s3TimeoutMs),
     maxUploadBytes: positiveInt(env, ENV.maxUploadBytes, DEFAULTS.maxUploadBytes, 5 * 1024 ** 3),
     maxInputPixels: positiveInt(env, ENV.maxInputPixels, DEFAULTS.maxInputPixels, 2 ** 31),
@@ -185,7 +185,7 @@ export function loadProcessingConfig(env: Env = process.env): ProcessingConfig {
     detectFaces: flag(env, ENV.detectFaces),
     searchEndpoint: required(env, ENV.searchEndpoint),
     graphqlUrl: required(env, ENV.graphqlUrl),
-    rekognitionEndpoint: env[ENV.rekognitionEndpoint] || undefined,
+    rekognitionEndpoint: optionalHttpUrl(env, ENV.rekognitionEndpoint),
     queueUrl: httpUrl(env, ENV.queueUrl),
     rekognitionTimeouts: callTimeouts(env, ENV.rekognitionTimeoutMs, DEFAULTS.rekognitionTimeoutMs),
     searchTimeoutMs: timeoutMs(env, ENV.searchTimeoutMs, DEFAULTS.searchTimeoutMs),
@@ -242,6 +242,11 @@ function httpUrl(env: Env, name: string): string {
     throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
   }
   return value;
+}
+
+/** Unset or empty: AWS's own endpoint; otherwise an http(s) URL (a local service). */
+function optionalHttpUrl(env: Env, name: string): string | undefined {
+  return env[name] ? httpUrl(env, name) : undefined;
 }
 
 function required(env: Env, name: string): string {
