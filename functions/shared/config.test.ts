@@ -30,13 +30,15 @@ describe('local endpoints', () => {
       expect(loadProcessingConfig(env)).toMatchObject({ s3Endpoint: undefined, rekognitionEndpoint: undefined });
       expect(loadConfig(env).s3Endpoint).toBeUndefined();
     }
+    expect(loadConfig({ ...processingEnv, [ENV.s3Endpoint]: 'http://127.0.0.1:4711' }).s3Endpoint).toBe('http://127.0.0.1:4711');
     const local = { ...processingEnv, [ENV.s3Endpoint]: 'http://127.0.0.1:4711', [ENV.rekognitionEndpoint]: 'https://127.0.0.1:4714' };
     expect(loadProcessingConfig(local)).toMatchObject({ s3Endpoint: 'http://127.0.0.1:4711', rekognitionEndpoint: 'https://127.0.0.1:4714' });
   });
 
   it('refuse anything else at start, naming the variable', () => {
-    for (const value of [' ', '127.0.0.1:4711', 'localhost']) {
+    for (const value of [' ', '127.0.0.1:4711', 'localhost', 'ftp://127.0.0.1:4711']) {
       expect(() => loadConfig({ ...processingEnv, [ENV.s3Endpoint]: value })).toThrow(`S3_ENDPOINT must be an http(s) URL, got "${value}"`);
+      expect(() => loadProcessingConfig({ ...processingEnv, [ENV.s3Endpoint]: value })).toThrow(`S3_ENDPOINT must be an http(s) URL, got "${value}"`);
       expect(() => loadProcessingConfig({ ...processingEnv, [ENV.rekognitionEndpoint]: value })).toThrow(`REKOGNITION_ENDPOINT must be an http(s) URL, got "${value}"`);
     }
   });
