@@ -10,8 +10,9 @@ import { sdkRequestHandler } from './sdk-request-handler.ts';
 export function createS3Client(config: StorageConfig, credentials?: S3ClientConfig['credentials']): S3Client {
   return new S3Client({
     region: config.region,
+    ...endpointOption('s3Endpoint', config.s3Endpoint),
     // Local S3 servers are addressed by host and port, which virtual-hosted buckets cannot use.
-    ...(config.s3Endpoint === undefined ? {} : { ...endpointOption('s3Endpoint', config.s3Endpoint), forcePathStyle: true }),
+    forcePathStyle: config.s3Endpoint !== undefined,
     // Add checksums only where S3 requires them, which S3-compatible local servers also accept.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     // The SDK's default retries (three attempts) apply to a timed-out attempt.
