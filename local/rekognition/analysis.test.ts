@@ -1,10 +1,11 @@
 /**
- * How analysis.ts reads text, with a recording text model in place of tesseract: which renditions it
- * reads, and which of them as a large photo.
+ * How analysis.ts reads text, with a recording text model in place of tesseract: which of the
+ * photo's grey passes (photo-pixels.ts) it reads, and which of them as a large photo.
  */
 import { describe, expect, it } from 'vitest';
 import { detect } from './analysis.ts';
 import type { VisionModels } from './models/models.ts';
+import { photoPixels } from './photo-pixels.ts';
 import { noiseJpeg } from './testing/noise-jpeg.ts';
 import { TEXT_SIDE } from './text-pixels.ts';
 
@@ -17,7 +18,7 @@ async function textModelCalls(bytes: Uint8Array): Promise<[number, number, boole
       return Promise.resolve([]);
     },
   };
-  await detect({ text } as unknown as VisionModels, 'text', { bytes });
+  await detect({ text } as unknown as VisionModels, 'text', { grey: (await photoPixels(bytes)).grey });
   return calls;
 }
 
@@ -35,5 +36,11 @@ describe('text detection', () => {
       [800, 600, false],
       [TEXT_SIDE, 1200, false],
     ]);
+  });
+
+  it('refuses the file or RGB pixels: it reads grey passes', async () => {
+    const models = { text: { lines: () => Promise.resolve([]) } } as unknown as VisionModels;
+    await expect(detect(models, 'text', { bytes: await noiseJpeg(80, 60) })).rejects.toThrow('text reads grey pixels, but was given the file');
+    await expect(detect(models, 'text', { grey: [] })).rejects.toThrow('text reads at least one grey pass');
   });
 });

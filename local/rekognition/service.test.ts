@@ -1,20 +1,21 @@
-/** The service's sharing of one decode between the detectors, with a model-free analyzer. */
+/** The service's sharing of one decode between the detectors and the OCR, with a model-free analyzer. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DetectionInput, DetectionKind } from './analysis.ts';
 import type { ObjectDetection } from './core/detections.ts';
 import { RekognitionError } from './core/errors.ts';
 import { DETECTOR_SIDE } from './detector-pixels.ts';
-import type * as DetectorPixels from './detector-pixels.ts';
+import type * as PhotoPixels from './photo-pixels.ts';
 import { type Analyzer, inputOf } from './pool.ts';
 import { RekognitionService } from './service.ts';
 import { errorType } from './testing/error-type.ts';
 import { noiseJpeg } from './testing/noise-jpeg.ts';
+import { TEXT_SIDE } from './text-pixels.ts';
 
-/** Every decode of detector pixels, counted. */
+/** Every decode of the photo's pixels, counted. */
 const decodes = vi.hoisted(() => ({ count: 0 }));
-vi.mock('./detector-pixels.ts', async (importOriginal) => {
-  const actual = await importOriginal<typeof DetectorPixels>();
-  return { ...actual, detectorPixels: (bytes: Uint8Array) => (decodes.count++, actual.detectorPixels(bytes)) };
+vi.mock('./photo-pixels.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof PhotoPixels>();
+  return { ...actual, photoPixels: (bytes: Uint8Array) => (decodes.count++, actual.photoPixels(bytes)) };
 });
 beforeEach(() => {
   decodes.count = 0;
@@ -41,8 +42,8 @@ function recording(objects: ObjectDetection[] = []) {
 const base64 = (bytes: Buffer) => ({ Bytes: bytes.toString('base64') });
 
 
-describe('RekognitionService: the detectors share one decode', () => {
-  it('decodes the photo once for objects and faces, scaled into the detector side, and gives the other kinds the file', async () => {
+describe('RekognitionService: the detectors and the OCR share one decode', () => {
+  it('decodes the photo once for objects, faces and text, gives the detectors its RGB and the OCR its grey passes', async () => {
     const { runs, service } = recording([PERSON]);
     const bytes = await noiseJpeg(900, 600);
     await Promise.all([
@@ -52,10 +53,26 @@ describe('RekognitionService: the detectors share one decode', () => {
     const input = (kind: DetectionKind) => runs.find((run) => run.kind === kind)?.input;
     const rgb = (kind: DetectionKind) => (input(kind) as { rgb: unknown } | undefined)?.rgb;
     expect(runs.map((run) => run.kind).sort()).toEqual(['faces', 'objects', 'text']);
-    expect(rgb('objects')).toEqual({ data: expect.any(Uint8Array), width: DETECTOR_SIDE, height: 341 });
+    expect(decodes.count).toBe(1);
+    expect(input('objects')).toEqual({ rgb: { data: expect.any(Uint8Array), width: DETECTOR_SIDE, height: 341 } });
     // The very same pixels: one decode.
     expect(rgb('faces')).toBe(rgb('objects'));
-    expect(Buffer.from((input('text') as { bytes: Uint8Array }).bytes).equals(bytes)).toBe(true);
+    // Only what each reads reaches a worker: the OCR its grey, at the photo's size and enlarged.
+    expect(input('text')).toEqual({
+      grey: [
+        { data: expect.any(Uint8Array), width: 900, height: 600 },
+        { data: expect.any(Uint8Array), width: TEXT_SIDE, height: 1067 },
+      ],
+    });
+  });
+
+  it('gives the other kinds the file, decoding nothing for them', async () => {
+    const { runs, service } = recording();
+    const bytes = await noiseJpeg(900, 600);
+    await service.call('DetectModerationLabels', { Image: base64(bytes) });
+    expect(runs.map((run) => run.kind)).toEqual(['moderation']);
+    expect(Buffer.from((runs[0]?.input as { bytes: Uint8Array }).bytes).equals(bytes)).toBe(true);
+    expect(decodes.count).toBe(0);
   });
 
   it('fails every call waiting on a decode that fails, without running a detector', async () => {

@@ -7,11 +7,13 @@
  * The pipeline sends DetectLabels, DetectFaces and DetectText for one S3 object at the same
  * moment: calls for the same object (bucket, key, version) made while its read is under way share
  * that read and its checks, hash and dimensions (in-flight.ts). Nothing is kept after the read, so
- * a later call reads the object again, as Rekognition would. The detectors' pixels are decoded
- * once per image for both detectors, here, when a worker takes the first detection that reads
- * them (pool.ts: a request the full queue refuses decodes nothing, and at most one decode per
- * worker is under way), and dropped when their detections end (shared-while-used.ts); the worker
- * gets those pixels (about 0.8 MB at most) instead of the file.
+ * a later call reads the object again, as Rekognition would. The pixels the detectors and the OCR
+ * read are decoded once per image for all three (photo-pixels.ts), here, when a worker takes the
+ * first detection that reads them (pool.ts: a request the full queue refuses decodes nothing, and
+ * at most one decode per worker is under way), and dropped when their detections end
+ * (shared-while-used.ts); a worker gets the part its detection reads instead of the file (the
+ * detectors' RGB, about 0.8 MB at most; the OCR's grey, about 2 MB, twice that for a photo
+ * smaller than the OCR's side).
  */
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RekognitionError } from './core/errors.ts';
@@ -23,7 +25,7 @@ import { moderationResponse } from './core/moderation.ts';
 import { type ImageSource, type Operation, OPERATIONS, parseRequest } from './core/requests.ts';
 import { textResponse } from './core/text.ts';
 import { type CheckedImage, DetectionCache, contentHash } from './detection-cache.ts';
-import { type Rgb, detectorPixels } from './detector-pixels.ts';
+import { type PhotoPixels, photoPixels } from './photo-pixels.ts';
 import { InFlight } from './in-flight.ts';
 import { SharedWhileUsed } from './shared-while-used.ts';
 import type { Analyzer } from './pool.ts';
@@ -46,7 +48,7 @@ export class RekognitionService {
    * flight are at most one per worker and a throttled request decodes nothing; held while a
    * detection that read them runs or the faces wait for the objects.
    */
-  private readonly detectorPixels = new SharedWhileUsed<Rgb>();
+  private readonly photoPixels = new SharedWhileUsed<PhotoPixels>();
 
   constructor(analyzer: Analyzer, s3: S3Options | undefined) {
     // During warm-up a detection waits in the analyzer's queue (bounded, like any other time).
@@ -84,14 +86,17 @@ export class RekognitionService {
 
   private detect<K extends DetectionKind>(analyzer: Analyzer, kind: K, image: CheckedImage): Promise<Detections[K]> {
     if (!readsPixels(kind) || !analyzer.detectors) return analyzer.run(kind, { bytes: image.bytes });
-    return this.detectorPixels.use(image.hash, () => detectorPixels(image.bytes), async (pixels) => {
+    return this.photoPixels.use(image.hash, () => photoPixels(image.bytes), async (pixels) => {
       // Faces count only inside a person (core/faces.ts): on a photo without one the face models
       // would find nothing DetectFaces answers, so the objects come first and the photo is decoded
       // for faces only if they hold a person. Joining the pixels' users before that keeps the
       // objects' decode for the faces.
       if (kind === 'faces' && !mayHoldFaces(await this.detections.of(image)('objects'))) return NO_FACES as Detections[K];
-      // Decoded only once the analyzer has room for the detection (pool.ts).
-      return analyzer.run(kind, async () => ({ rgb: await pixels() }));
+      // Decoded only once the analyzer has room for the detection (pool.ts); the worker gets only what it reads.
+      return analyzer.run(kind, async () => {
+        const { rgb, grey } = await pixels();
+        return kind === 'text' ? { grey } : { rgb };
+      });
     });
   }
 

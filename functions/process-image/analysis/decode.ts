@@ -3,7 +3,7 @@ import { corrupt } from '../image-rejected.ts';
 import { shrinkSharpSkips, withLoadShrink } from '../../shared/jpeg-shrink-on-load.ts';
 import { decodeHeifPrimary } from './heif-decode.ts';
 import type { ImageHeader } from './image-metadata.ts';
-import { isIdentityToSrgb } from './srgb-profile.ts';
+import { isIdentityToSrgb } from '../../shared/srgb-profile.ts';
 
 /**
  * The upright, 8-bit sRGB pixels every output (thumbnails, hashes, colours, vision rendition) is
@@ -45,7 +45,7 @@ export function openOriginal(input: Uint8Array | string, limitInputPixels: numbe
  * Decodes once: auto-oriented, shrunk to the smallest size that still serves `target`, and (sharp's
  * default output, for raw pixels too) 8-bit sRGB: CMYK through its embedded or libvips' built-in
  * profile, 16-bit scaled down, greyscale expanded to three channels. An 8-bit RGB image whose
- * embedded profile is sRGB already (srgb-profile.ts) skips that conversion: no channel would move by more than 2 levels.
+ * embedded profile is sRGB already (functions/shared/srgb-profile.ts) skips that conversion: no channel would move by more than 2 levels.
  *
  * Chosen by measurement, on the two 2560x1600 JPEGs (4 thumbnails, dHash, colour sample; sharp
  * concurrency 1, as on glibc): deriving every output from these pixels cost a median 275-300 ms of

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { photo, solid } from './fixtures/corpus.ts';
+import { photo, solid } from '../process-image/analysis/fixtures/corpus.ts';
 import { isIdentityToSrgb } from './srgb-profile.ts';
 
 async function profileOf(image: Buffer): Promise<Buffer> {
