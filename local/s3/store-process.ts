@@ -20,6 +20,7 @@ import { join, relative } from 'node:path';
 import S3rver from 's3rver';
 import { eventRecord, notificationFor, type ObjectChange, sequencerSource } from './events.ts';
 import { EventOutbox } from './outbox.ts';
+import { dropRequestLog } from './request-log.ts';
 import { applyKeyLayout, type BucketController, correctListingAnswers, type FilesystemStore, writeCharacterReferences } from './store-layout.ts';
 import { applyAtomicWrites, settleInterruptedWrites, type WriteEvents, type WritingStore, changeCommitted } from './store-writes.ts';
 import { holdStoreDirectory } from './store-lock.ts';
@@ -125,6 +126,7 @@ if (interrupted.length > 0) tell({ type: 'outboxed' });
 await settleInterruptedWrites(directory);
 await removeIncompleteObjects(directory);
 const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
+dropRequestLog(s3rver);
 await s3rver.configureBuckets();
 
 // s3rver also emits each change as an 'event' after it, unsynced: not listened to, as every
