@@ -49,14 +49,18 @@ describe('decodesOnce', () => {
 });
 
 describe('photoPixels', () => {
-  it('gives a photo smaller than the OCR side the very pixels of the decodes it replaces: RGB, grey, grey enlarged', async () => {
-    const bytes = await noiseJpeg(900, 600);
+  it.each([
+    [900, 600, [DETECTOR_SIDE, 341], 1067],
+    // Under the detector side: never enlarged for the detectors.
+    [400, 300, [400, 300], 1200],
+  ])('gives a %ix%i JPEG the very pixels of the decodes it replaces: RGB, grey, grey enlarged', async (width, height, [rgbWidth, rgbHeight], enlargedHeight) => {
+    const bytes = await noiseJpeg(width, height);
     const [pixels, rgb, own, enlarged] = await Promise.all([photoPixels(bytes), detectorPixels(bytes), textPixels(bytes, false), textPixels(bytes, true)]);
-    expect(pixels.rgb).toMatchObject({ width: DETECTOR_SIDE, height: 341 });
+    expect(pixels.rgb).toMatchObject({ width: rgbWidth, height: rgbHeight });
     expect(Buffer.from(pixels.rgb.data).equals(rgb.data)).toBe(true);
     expect(pixels.grey.map(({ width, height }) => [width, height])).toEqual([
-      [900, 600],
-      [TEXT_SIDE, 1067],
+      [width, height],
+      [TEXT_SIDE, enlargedHeight],
     ]);
     expect(pixels.grey[0]!.data.equals(own.data)).toBe(true);
     expect(pixels.grey[1]!.data.equals(enlarged.data)).toBe(true);

@@ -10,7 +10,9 @@
  * photo as two decodes, 54 as one. The OCR's grey of a photo smaller than its side is the same,
  * byte for byte (decoded, then made grey, then enlarged, as text-pixels.ts does); a larger one is
  * made grey after it is scaled to the side instead of before, and the detectors see the photo scaled
- * from that size instead of from the file (bench/README.md: words and detections compared).
+ * from that size (or, for a JPEG of 1536-1599 px, which sharp shrank on load for them, from its full
+ * decode) instead of from the file (local/rekognition/README.md: words and detections compared).
+ * A DetectFaces call alone pays for the OCR's grey too (the pipeline always asks for text).
  */
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { isIdentityToSrgb } from '../../functions/shared/srgb-profile.ts';

@@ -1,7 +1,4 @@
 /** The pool's queueing and failure handling, with a model-free stand-in for worker.ts. */
-import { existsSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { RekognitionError } from './core/errors.ts';
 import { type PoolOptions, WorkerPool } from './pool.ts';
@@ -81,15 +78,5 @@ describe('WorkerPool', () => {
       expect(await errorType(waiting)).toBe('InternalServerError');
       expect(await errorType(pool.run('moderation', file))).toBe('InternalServerError');
     });
-  });
-
-  it('gives its workers a temporary directory of their own and removes it when it closes', async () => {
-    const pool = new WorkerPool({ workers: 1, worker: fake({}) });
-    const { tmpdir: workers } = (await pool.run('properties', file)) as unknown as { tmpdir: string };
-    expect(dirname(workers)).toBe(tmpdir());
-    expect(basename(workers)).toMatch(/^imagegraph-vision-/);
-    expect(existsSync(workers)).toBe(true);
-    await pool.close();
-    expect(existsSync(workers)).toBe(false);
   });
 });

@@ -6,10 +6,7 @@
  * worker takes the task: a throttled request never pays for it, and at most one input per worker
  * is being made or held for a running task.
  */
-import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectionInput, DetectionKind, Detections } from './analysis.ts';
 import { RekognitionError } from './core/errors.ts';
@@ -65,11 +62,6 @@ export class WorkerPool implements Analyzer {
   private closed = false;
   private failure: Error | undefined;
   private readonly worker: { url: URL; data?: unknown };
-  /**
-   * The workers' temporary directory (their TMPDIR), removed when the pool closes: a worker
-   * terminated while it decodes from a temporary file (text-pixels.ts) leaves that file here.
-   */
-  private readonly scratch = mkdtempSync(join(tmpdir(), 'imagegraph-vision-'));
 
   constructor(options: PoolOptions = {}) {
     const size = options.workers ?? availableParallelism();
@@ -96,11 +88,10 @@ export class WorkerPool implements Analyzer {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(internal('the vision service is shutting down'));
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
-    await rm(this.scratch, { recursive: true, force: true });
   }
 
   private spawn(): Promise<void> {
-    const worker = new Worker(this.worker.url, { workerData: this.worker.data, env: { ...process.env, TMPDIR: this.scratch } });
+    const worker = new Worker(this.worker.url, { workerData: this.worker.data });
     const slot: Slot = { worker, ready: false, task: undefined };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {

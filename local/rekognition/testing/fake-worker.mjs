@@ -1,7 +1,5 @@
 // A stand-in for worker.ts in pool tests: no models. workerData.fail makes warm-up fail;
-// text makes it die mid-request; properties answers with its temporary directory; anything else
-// is answered after workerData.delayMs.
-import { tmpdir } from 'node:os';
+// text makes it die mid-request; anything else is answered after workerData.delayMs.
 import { parentPort, workerData } from 'node:worker_threads';
 
 if (workerData?.fail) {
@@ -9,7 +7,6 @@ if (workerData?.fail) {
 } else {
   parentPort.on('message', (task) => {
     if (task.kind === 'text') process.exit(3);
-    if (task.kind === 'properties') return parentPort.postMessage({ id: task.id, result: { tmpdir: tmpdir() } });
     setTimeout(() => parentPort.postMessage({ id: task.id, result: { kind: task.kind, size: (task.input.bytes ?? task.input.rgb.data).length } }), workerData?.delayMs ?? 0);
   });
   setTimeout(() => parentPort.postMessage({ type: 'ready' }), workerData?.readyMs ?? 0);
