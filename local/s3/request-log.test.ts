@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import S3rver from 's3rver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropRequestLog } from './request-log.ts';
@@ -19,8 +20,8 @@ async function served(drop: boolean): Promise<{ url: string; logged: () => numbe
   const logger = (s3rver as unknown as { logger: { info: (...args: unknown[]) => unknown; silent: boolean } }).logger;
   let calls = 0;
   const info = logger.info.bind(logger);
-  // koa-logger's answer line, as s3rver keeps it (" 10ms 227b"); s3rver's controllers log their own too.
-  logger.info = (...args: unknown[]) => (/^ \d+ms /.test(String(args[0])) && calls++, info(...args));
+  // koa-logger's answer line, as s3rver cuts it (" 10ms 227b", coloured when colour is forced); s3rver's controllers log their own too.
+  logger.info = (...args: unknown[]) => (/\b\d+ms\b/.test(stripVTControlCharacters(String(args[0]))) && calls++, info(...args));
   if (drop) dropRequestLog(s3rver);
   await s3rver.configureBuckets();
   const server = createServer(s3rver.callback());
