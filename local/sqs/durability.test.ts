@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,14 +13,22 @@ const dataDir = mkdtempSync(join(tmpdir(), 'sqs-durability-'));
 const QUEUES = JSON.stringify([{ name: 'durable', visibilityTimeoutSeconds: 30 }]);
 const children: ChildProcess[] = [];
 
-/** Starts the local SQS in its own process and resolves with the endpoint it prints. */
+/**
+ * Starts the local SQS in its own process and resolves with the endpoint it prints: its first whole
+ * line (a chunk of output can hold part of one), which must be a 127.0.0.1 URL.
+ */
 function startProcess(): Promise<{ child: ChildProcess; endpoint: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--data-dir', dataDir, '--port', '0', '--queues', QUEUES], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
   return new Promise((resolve, reject) => {
-    child.stdout?.once('data', (chunk: Buffer) => resolve({ child, endpoint: chunk.toString().trim() }));
+    if (!child.stdout) return reject(new Error('local SQS has no stdout'));
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      const endpoint = line.trim();
+      if (/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) resolve({ child, endpoint });
+      else reject(new Error(`local SQS printed ${JSON.stringify(line)} where its endpoint was expected`));
+    });
     child.once('exit', (code) => reject(new Error(`local SQS exited early with ${String(code)}`)));
   });
 }
