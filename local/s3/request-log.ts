@@ -3,8 +3,9 @@
  * formats a line for each answer, and s3rver's controllers log their own; winston streams each
  * through its logger's format to the console transport, which only then drops it. The store is
  * silent, so the request log goes and s3rver's logger stops at its first step (its silent flag):
- * nothing printed changes. The store's CPU, 300 PUTs and 300 GETs of 1 MB through the front, two
- * runs each: 4.0 -> 3.7-3.8 ms per PUT, 4.3-4.4 -> 3.7-3.8 per GET.
+ * nothing printed changes. The store's CPU, 300 PUTs and 300 GETs of 1 MB through the front, four
+ * alternating pairs of runs on a quiet machine: 4.1 -> 4.0 ms per PUT, 4.5 -> 4.1 per GET (means;
+ * pairs 0.1-0.6 ms apart, all figures drifting up over the session as the file system churned).
  */
 import type S3rver from 's3rver';
 
