@@ -2,7 +2,7 @@
  * Worker threads that hold the models, and a bounded queue in front of them. Requests that arrive
  * while the models load wait in the queue; when it is full the answer is ThrottlingException, as
  * Rekognition answers under load. A worker that dies fails only its own request and is replaced.
- * An input given as a function (the detector pixels, decoded in this process) is made only once a
+ * An input given as a function (the photo's pixels, decoded in this process) is made only once a
  * worker takes the task: a throttled request never pays for it, and at most one input per worker
  * is being made or held for a running task.
  */

@@ -1,7 +1,7 @@
 /**
  * A value shared by every concurrent user of one key and dropped when the last of them is done
- * with it: the detector pixels of a photo (detector-pixels.ts), which its DetectLabels and
- * DetectFaces calls both need. The value is made when a user first asks for it, not when users
+ * with it: the pixels of a photo (photo-pixels.ts), which its DetectLabels, DetectFaces and
+ * DetectText calls all need. The value is made when a user first asks for it, not when users
  * join: a user may find it has no need (DetectFaces on a photo without a person) and should not
  * pay for it. Unlike InFlight (in-flight.ts), sharing lasts until the users' work ends, not only
  * while the value is being made; so memory is bounded by the work under way, and a user that
