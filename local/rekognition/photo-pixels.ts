@@ -16,10 +16,9 @@
  */
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { isIdentityToSrgb } from '../../functions/shared/srgb-profile.ts';
-import { shrinkSharpSkips, withLoadShrink } from '../../functions/shared/jpeg-shrink-on-load.ts';
 import { invalidImageFormat } from './core/errors.ts';
 import { DETECTOR_SIDE, type Rgb, detectorPixels } from './detector-pixels.ts';
-import { type Grey, TEXT_SIDE, textPixels } from './text-pixels.ts';
+import { type Grey, TEXT_SIDE, decodeForText, textPixels } from './text-pixels.ts';
 
 export interface PhotoPixels {
   /** The detectors' pixels (detector-pixels.ts). */
@@ -39,23 +38,17 @@ export async function photoPixels(bytes: Uint8Array): Promise<PhotoPixels> {
     const [rgb, ...grey] = await Promise.all([detectorPixels(bytes), textPixels(bytes, false), ...(small ? [textPixels(bytes, true)] : [])]);
     return { rgb, grey };
   }
-  const factor = meta.format === 'jpeg' ? shrinkSharpSkips(Math.max(width, height) / TEXT_SIDE) : 1;
-  try {
-    const decoded = await withLoadShrink(bytes, factor, (input) =>
-      sharp(input, { ignoreIcc: true }).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
-    );
-    const pixels = () => sharp(decoded.data, { raw: { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels } });
-    const [rgb, ...grey] = await Promise.all([
-      pixels().resize(DETECTOR_SIDE, DETECTOR_SIDE, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
-      pixels().grayscale().raw().toBuffer({ resolveWithObject: true }),
-      // Made grey, then enlarged: the order sharp gives text-pixels.ts's enlarged pass.
-      ...(small ? [pixels().grayscale().resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true })] : []),
-    ]);
-    return { rgb: asImage(rgb), grey: grey.map(asImage) };
-  } catch {
-    // The header was readable but the pixels are not (a truncated or corrupt file).
-    throw invalidImageFormat();
-  }
+  const decoded = await decodeForText(bytes, meta, (input) =>
+    sharp(input, { ignoreIcc: true }).resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
+  );
+  const pixels = () => sharp(decoded.data, { raw: { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels } });
+  const [rgb, ...grey] = await Promise.all([
+    pixels().resize(DETECTOR_SIDE, DETECTOR_SIDE, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
+    pixels().grayscale().raw().toBuffer({ resolveWithObject: true }),
+    // Made grey, then enlarged: the order sharp gives text-pixels.ts's enlarged pass.
+    ...(small ? [pixels().grayscale().resize(TEXT_SIDE, TEXT_SIDE, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true })] : []),
+  ]);
+  return { rgb: asImage(rgb), grey: grey.map(asImage) };
 }
 
 /** Whether a photo with this header is decoded once for both (opaque 8-bit sRGB, any profile a no-op). */

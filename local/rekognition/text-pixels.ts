@@ -16,7 +16,7 @@
  * gave 147 of their listed words against 149 decoded whole, words lost and gained both ways, for
  * 16% less CPU per reading.
  */
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { shrinkSharpSkips, withLoadShrink } from '../../functions/shared/jpeg-shrink-on-load.ts';
 import { invalidImageFormat } from './core/errors.ts';
 
@@ -38,13 +38,22 @@ export interface Grey {
 
 /** The OCR's grey pixels: at most TEXT_SIDE on a side, or, with `enlarge`, a smaller photo enlarged to it. */
 export async function textPixels(bytes: Uint8Array, enlarge: boolean): Promise<Grey> {
-  const { format, width = 0, height = 0 } = await sharp(bytes)
+  const header = await sharp(bytes)
     .metadata()
     .catch(() => Promise.reject(invalidImageFormat()));
+  return decodeForText(bytes, header, (input) => greyAtTextSide(input, enlarge));
+}
+
+/**
+ * `decode` given what sharp should open for a decode at the OCR side: a JPEG shrunk on load where
+ * sharp would not (above); undecodable pixels are InvalidImageFormatException.
+ */
+export async function decodeForText<T>(bytes: Uint8Array, { format, width = 0, height = 0 }: Metadata, decode: (input: Uint8Array | string) => Promise<T>): Promise<T> {
   const factor = format === 'jpeg' ? shrinkSharpSkips(Math.max(width, height) / TEXT_SIDE) : 1;
   try {
-    return await withLoadShrink(bytes, factor, (input) => greyAtTextSide(input, enlarge));
+    return await withLoadShrink(bytes, factor, decode);
   } catch {
+    // The header was readable but the pixels are not (a truncated or corrupt file).
     throw invalidImageFormat();
   }
 }
