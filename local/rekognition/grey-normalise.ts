@@ -39,7 +39,6 @@ const IDENTITY = Uint8Array.from({ length: LEVELS }, (_, level) => level);
 
 /** `grey` (one byte per pixel) normalised as sharp's `normalise()` would; a new buffer. */
 export async function normaliseGrey(grey: Uint8Array): Promise<Buffer> {
-  if (grey.length === 0) return Buffer.alloc(0);
   // Asked before the pixel loop: sharp answers on its own threads meanwhile.
   const lightness = greyLightness();
   const sample = sampleCounts(countLevels(grey), grey.length);
