@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Stretch, countLevels, greyLightness, normaliseGrey, probeFor, sampleCounts, stretchOf } from './grey-normalise.ts';
 
 const JUDGED = new URL('../../bench/eval/judged/photos/', import.meta.url);
@@ -194,6 +194,41 @@ describe('normaliseGrey', () => {
     expect(seen(({ min, max }) => min === 0 && max - min > 1)).toBeGreaterThan(50);
     expect(seen(({ top, max }) => top < 100 && max - top === 1)).toBeGreaterThan(100);
     expect(seen(({ top, max }) => top === 100 && max === 101)).toBeGreaterThan(10);
+  });
+
+  it('keeps apart stretches that differ only in the highest lightness present', async () => {
+    // {min 11, max 100, top 99}, then the same with one white pixel (top 100): a table cached for
+    // the first holds no level above 253, so white would come out black if `top` left the key.
+    // A module of its own: the tests before may have cached this stretch already.
+    vi.resetModules();
+    const fresh = await import('./grey-normalise.ts');
+    const image = (last: number) => Buffer.from([...Array<number>(1_000).fill(128), ...Array<number>(100).fill(30), last]);
+    for (const last of [253, 255]) {
+      expect((await fresh.normaliseGrey(image(last))).equals(await formerNormaliseGrey(image(last)))).toBe(true);
+    }
+  });
+
+  it('rounds the divided counts as the former implementation did, where rounding down would differ', async () => {
+    // 262,144 pixels halve to the sample: 5,243 black round to 2,622 (min 0), rounded down 2,621 (min 53).
+    for (const black of [5_242, 5_243]) {
+      const grey = Buffer.alloc(262_144, 128);
+      grey.fill(0, 0, black);
+      grey[grey.length - 1] = 255;
+      expect((await normaliseGrey(grey)).equals(await formerNormaliseGrey(grey))).toBe(true);
+    }
+  });
+
+  it('asks sharp again after a failed first call, instead of failing for the worker\'s life', async () => {
+    vi.resetModules();
+    const fresh = await import('./grey-normalise.ts');
+    const failOnce = vi.spyOn(sharp.prototype, 'toBuffer').mockRejectedValueOnce(new Error('transient vips failure'));
+    try {
+      const dull = Buffer.from(Array.from({ length: 10_000 }, (_, i) => 100 + (i % 41)));
+      await expect(fresh.normaliseGrey(dull)).rejects.toThrow('transient vips failure');
+      expect((await fresh.normaliseGrey(dull)).equals(await formerNormaliseGrey(dull))).toBe(true);
+    } finally {
+      failOnce.mockRestore();
+    }
   });
 
   it('counts the levels of images at any byte offset and of any length', () => {

@@ -113,6 +113,8 @@ async function tableFor(sample: Float64Array, lightness: Uint8Array): Promise<Ui
   const key = keyOf(stretch);
   const known = tables.get(key);
   if (known) return known;
+  // The probe is checked against this file's model of libvips' percent, not against sharp: the
+  // comparisons with sharp's own normalise() in the test are what catch a libvips that changes it.
   const probe = probeFor(stretch, lightness);
   // Not expected (the test finds a probe for every stretch a histogram can give): the sample itself
   // gives this image's levels exactly, as before, but not the others', so is not kept.
@@ -149,7 +151,11 @@ async function levelsBySharp(counts: ArrayLike<number>): Promise<Uint8Array> {
 
 /** Each grey level's LAB L truncated, as libvips converts a B_W image to LAB; asked of sharp once per process. */
 export function greyLightness(): Promise<Uint8Array> {
-  return (lightnessOnce ??= lightnessBySharp());
+  // A failure is not kept: the next call asks again instead of failing for the worker's life.
+  return (lightnessOnce ??= lightnessBySharp().catch((error: unknown) => {
+    lightnessOnce = undefined;
+    throw error;
+  }));
 }
 
 async function lightnessBySharp(): Promise<Uint8Array> {
