@@ -1,48 +1,35 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ChildService, startChildService } from '../child-service.ts';
 import { localSqsClient } from './client.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sqs-durability-'));
 const QUEUES = JSON.stringify([{ name: 'durable', visibilityTimeoutSeconds: 30 }]);
-const children: ChildProcess[] = [];
+const children: ChildService[] = [];
 
-/**
- * Starts the local SQS in its own process and resolves with the endpoint it prints: its first whole
- * line (a chunk of output can hold part of one), which must be a 127.0.0.1 URL.
- */
-function startProcess(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--data-dir', dataDir, '--port', '0', '--queues', QUEUES], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** Starts the local SQS in its own process, as the local cloud does; its endpoint must be a 127.0.0.1 URL. */
+async function startProcess(): Promise<ChildService> {
+  const child = await startChildService({ name: 'local SQS', main: MAIN, args: ['--data-dir', dataDir, '--port', '0', '--queues', QUEUES] });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    if (!child.stdout) return reject(new Error('local SQS has no stdout'));
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      const endpoint = line.trim();
-      if (/^http:\/\/127\.0\.0\.1:\d+$/.test(endpoint)) resolve({ child, endpoint });
-      else reject(new Error(`local SQS printed ${JSON.stringify(line)} where its endpoint was expected`));
-    });
-    child.once('exit', (code) => reject(new Error(`local SQS exited early with ${String(code)}`)));
-  });
+  expect(child.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  return child;
 }
 
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+afterAll(async () => {
+  await Promise.all(children.map((child) => child.stop(0)));
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('durability', () => {
   it('every acknowledged send survives kill -9 in the middle of a burst', async () => {
     const first = await startProcess();
-    const sqs = localSqsClient(first.endpoint);
-    const queueUrl = `${first.endpoint}/000000000000/durable`;
+    const sqs = localSqsClient(first.url);
+    const queueUrl = `${first.url}/000000000000/durable`;
     const acknowledged = new Set<string>();
     let stop = false;
     // Four senders keep requests in flight; the server dies under them after 150 acknowledgements.
@@ -56,19 +43,18 @@ describe('durability', () => {
           return;
         }
         if (acknowledged.size === 150) {
-          first.child.kill('SIGKILL');
+          process.kill(first.pid, 'SIGKILL');
           stop = true;
         }
       }
     });
     await Promise.all(senders);
-    // Killed by a signal, a child has no exit code but a signal code.
-    await new Promise((resolve) => (first.child.signalCode === null ? first.child.once('exit', resolve) : resolve(undefined)));
+    await first.exited;
     sqs.destroy();
 
     const second = await startProcess();
-    const again = localSqsClient(second.endpoint);
-    const url = `${second.endpoint}/000000000000/durable`;
+    const again = localSqsClient(second.url);
+    const url = `${second.url}/000000000000/durable`;
     const found = new Set<string>();
     for (;;) {
       const { Messages = [] } = await again.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
@@ -77,7 +63,7 @@ describe('durability', () => {
       await again.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
     }
     again.destroy();
-    second.child.kill('SIGKILL');
+    await second.stop(0);
     expect(acknowledged.size).toBeGreaterThanOrEqual(150);
     expect([...acknowledged].filter((body) => !found.has(body))).toEqual([]);
   }, 30_000);
